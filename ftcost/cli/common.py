@@ -1,0 +1,62 @@
+"""Pieces shared by the commands: error handling, output options, writing files."""
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from ..errors import FtcostError
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def run_main(group) -> int:
+    """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        group.main(standalone_mode=False)
+        return 0
+    except FtcostError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if exc.exit_code in (1, 2) else exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted; no partial output was left behind.", err=True)
+        return 130
+    except BrokenPipeError:
+        # `ftcost ... | head`: the reader went away; not an error worth a message.
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        except Exception:
+            pass
+        return 0
+    except Exception as exc:  # a bug in ftcost, not in the user's input
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(
+                f"Internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in ftcost. Please report it with the command you ran; "
+                "run again with --debug (ftcost --debug ...) for the traceback.",
+                err=True,
+            )
+        return 1
+
+
+def format_option(default="table", choices=FORMATS):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
