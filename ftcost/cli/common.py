@@ -60,3 +60,16 @@ def format_option(default="table", choices=FORMATS):
         show_default=True,
         help="Output format.",
     )
+
+
+def scenario_argument(fn):
+    return click.argument("scenario", type=click.Path(dir_okay=True, path_type=str))(fn)
+
+
+pricing_option = click.option(
+    "--pricing",
+    "pricing_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Folder of private catalogs that override the bundled ones (repeatable; also $FTCOST_PRICING_PATH).",
+)

@@ -1,0 +1,57 @@
+"""The library API a notebook or script calls; the CLI is a thin layer over it."""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import Iterable
+
+from .result import Result, build_result
+from .scenario import Scenario, load_scenario
+
+__all__ = ["compare", "load_scenario", "Result", "Scenario"]
+
+
+def compare(
+    scenario: str | os.PathLike | dict | Scenario,
+    *,
+    volume: float | None = None,
+    horizon: int | None = None,
+    pricing_dirs: Iterable[str | os.PathLike] = (),
+    today: _dt.date | None = None,
+) -> Result:
+    """Compare the strategies of a scenario.
+
+    Parameters
+    ----------
+    scenario : path, dict or Scenario
+        A scenario YAML file (DESIGN.md, version 1), the same data as a dict,
+        or a scenario already loaded with :func:`load_scenario`.
+    volume : float, optional
+        Requests per month in month 1, overriding the file.
+    horizon : int, optional
+        Months to total over, overriding the file.
+    pricing_dirs : folders of private catalogs that override the bundled ones.
+    today : date used for the default ``start`` month (default: today).
+
+    Returns
+    -------
+    Result
+        ``.to_dict()`` is the JSON of DESIGN.md; ``.summary_frame()`` and
+        ``.monthly_frame()`` are pandas DataFrames.
+
+    Examples
+    --------
+    >>> r = compare({"ftcost": 1, "name": "demo", "start": "2026-12", "pricing": ["openai"],
+    ...              "volume": {"requests_per_month": 1_000_000},
+    ...              "strategies": [
+    ...                {"name": "prompt", "type": "prompt", "model": "openai/gpt-4o-mini",
+    ...                 "request": {"prompt_tokens": 1500, "completion_tokens": 5}},
+    ...                {"name": "tuned", "type": "fine_tuned", "model": "openai/gpt-4o-mini",
+    ...                 "request": {"prompt_tokens": 50, "completion_tokens": 5},
+    ...                 "training": {"tokens": 500_000, "epochs": 3}}]})
+    >>> r.cheapest.name
+    'tuned'
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs, today=today)
+    return build_result(scenario)

@@ -1,0 +1,36 @@
+"""``ftcost compare``: the main job."""
+from __future__ import annotations
+
+import click
+
+from .common import format_option, pricing_option, scenario_argument
+
+
+@click.command()
+@scenario_argument
+@format_option()
+@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
+@pricing_option
+def compare(scenario, fmt, volume, horizon, pricing_dirs):
+    """Compare the strategies of SCENARIO: cost per request, monthly and total cost,
+    break-even volume against the baseline and payback month.
+
+    Warnings (a training run after a provider stops accepting jobs, a model
+    that retires within the horizon) go to stderr in text formats and into
+    each strategy's "warnings" list in JSON.
+
+    \b
+    Examples:
+      ftcost compare scenarios/review-stars.yaml
+      ftcost compare scenarios/review-stars.yaml --volume 2000000 --format json
+    """
+    from ..api import compare as run_compare
+    from ..render import text
+
+    result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
+    render = {"table": text.to_table, "json": text.to_json, "csv": text.to_csv, "markdown": text.to_markdown}[fmt]
+    click.echo(render(result), nl=False)
+    if fmt != "json":
+        for w in result.warnings:
+            click.echo(f"warning: {w}", err=True)

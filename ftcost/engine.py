@@ -1,0 +1,311 @@
+"""The cost engine: pure numpy, no I/O, no printing.
+
+Every function broadcasts its arguments (numpy-financial style): a scalar in
+gives a scalar-shaped array out, arrays of volumes, months, sweep points or
+Monte Carlo samples give arrays back. Edge cases are masks, not branches per
+element. Money is in the scenario currency; prices are per 1M tokens.
+
+The shapes used by :func:`evaluate`: strategies on the first axis, any
+number of "variant" axes after it (sweep points, samples), months last.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+PER_MILLION = 1e6
+# Relative tolerance when comparing two cumulative costs for the payback month:
+# two strategies priced identically must pay back in month 1, not miss by 1 ulp.
+_PAYBACK_RTOL = 1e-12
+
+
+def cost_per_request(prompt_tokens, input_tokens, cached_tokens, completion_tokens,
+                     input_price, cached_price, output_price,
+                     batch_share=0.0, batch_discount=0.0):
+    """Cost of one request.
+
+    Parameters
+    ----------
+    prompt_tokens, input_tokens : array_like
+        Fixed prompt tokens and per-request user tokens; together the input I.
+    cached_tokens : array_like
+        The part C of I billed at ``cached_price`` (C <= I).
+    completion_tokens : array_like
+        Output tokens O.
+    input_price, cached_price, output_price : array_like
+        Prices per 1M tokens.
+    batch_share : array_like
+        Share of requests sent through a batch API (0..1).
+    batch_discount : array_like
+        Fraction off for batch requests.
+
+    Returns
+    -------
+    ndarray
+        ``(1 - batch_share * batch_discount) * ((I - C) * input + C * cached + O * output) / 1e6``
+
+    Examples
+    --------
+    1,850 + 120 input tokens of which 1,024 cached, 4 output tokens, on
+    gpt-4o-mini (0.15 / 0.075 / 0.60 per 1M), no batch:
+    (946 * 0.15 + 1024 * 0.075 + 4 * 0.60) / 1e6 = (141.9 + 76.8 + 2.4) / 1e6
+
+    >>> float(cost_per_request(1850, 120, 1024, 4, 0.15, 0.075, 0.60))
+    0.0002211
+    """
+    i = np.asarray(prompt_tokens, dtype=float) + np.asarray(input_tokens, dtype=float)
+    c = np.asarray(cached_tokens, dtype=float)
+    tokens_cost = (i - c) * input_price + c * cached_price + np.asarray(completion_tokens, dtype=float) * output_price
+    return (1.0 - np.asarray(batch_share, dtype=float) * batch_discount) * tokens_cost / PER_MILLION
+
+
+def fixed_monthly(per_hour=0.0, hours_per_month=730.0, deployments=1.0, storage_per_month=0.0, fixed_monthly_cost=0.0):
+    """Fixed cost of one month: ``per_hour * hours_per_month * deployments + storage + other``.
+
+    Examples
+    --------
+    Azure OpenAI hosting, 1.70 USD/hour for one deployment over 730 hours:
+
+    >>> float(fixed_monthly(1.70, 730, 1))
+    1241.0
+    """
+    return (np.asarray(per_hour, dtype=float) * hours_per_month * deployments
+            + np.asarray(storage_per_month, dtype=float) + fixed_monthly_cost)
+
+
+def default_epochs(examples):
+    """OpenAI's default number of epochs for ``n`` training examples (``epochs: auto``).
+
+    From the OpenAI cookbook's fine-tuning data preparation notebook: 3 epochs;
+    if ``3n < 100``, ``min(25, 100 // n)``; if ``3n > 25000``, ``max(1, 25000 // n)``.
+
+    Examples
+    --------
+    >>> default_epochs([1, 5, 33, 34, 8333, 8334, 100000]).tolist()
+    [25, 20, 3, 3, 3, 2, 1]
+    """
+    n = np.asarray(examples)
+    safe_n = np.maximum(n, 1).astype(np.int64)
+    small = np.minimum(25, 100 // safe_n)
+    large = np.maximum(1, 25000 // safe_n)
+    return np.where(safe_n * 3 < 100, small, np.where(safe_n * 3 > 25000, large, 3)).astype(np.int64)
+
+
+def training_run_cost(tokens, epochs, training_price, min_job_fee=0.0):
+    """Cost of one training run: ``max(tokens * epochs * price / 1e6, min_job_fee)``.
+
+    Examples
+    --------
+    OpenAI's published example: 100,000 tokens x 3 epochs at $8.00 per 1M:
+
+    >>> round(float(training_run_cost(100_000, 3, 8.00)), 10)
+    2.4
+    """
+    raw = np.asarray(tokens, dtype=float) * epochs * training_price / PER_MILLION
+    return np.maximum(raw, min_job_fee)
+
+
+def training_runs(horizon, retrain_every=0):
+    """Number of training runs within ``horizon`` months: months 1, 1+R, 1+2R, ...
+
+    ``retrain_every <= 0`` means train once.
+
+    >>> training_runs(24, [0, 6, 7, 24, 25]).tolist()
+    [1, 4, 4, 1, 1]
+    """
+    r = np.asarray(retrain_every)
+    safe_r = np.maximum(r, 1)
+    return np.where(r > 0, 1 + (np.asarray(horizon) - 1) // safe_r, 1).astype(np.int64)
+
+
+def training_month_mask(horizon: int, retrain_every=0):
+    """Boolean array [..., horizon]: True in the months a training run falls (1, 1+R, ...)."""
+    m0 = np.arange(horizon)  # m - 1
+    r = np.asarray(retrain_every)[..., None]
+    return np.where(r > 0, m0 % np.maximum(r, 1) == 0, m0 == 0)
+
+
+def monthly_volumes(first_month, growth, horizon: int):
+    """Volume of each month ``V_m = V_1 * (1 + g)^(m - 1)``, shape [..., horizon].
+
+    >>> monthly_volumes(1000, 0.1, 3).round(6).tolist()
+    [1000.0, 1100.0, 1210.0]
+    """
+    m0 = np.arange(horizon, dtype=float)
+    return np.asarray(first_month, dtype=float)[..., None] * (1.0 + np.asarray(growth, dtype=float)[..., None]) ** m0
+
+
+def break_even_volume(cost_s, fbar_s, cost_b, fbar_b):
+    """Constant monthly volume at which strategy s and baseline b cost the same.
+
+    ``V* = (Fbar_s - Fbar_b) / (c_b - c_s)``, with the four cases of DESIGN.md:
+
+    * ``c_s < c_b``: s is cheaper above V* (clipped at 0: always cheaper);
+    * ``c_s == c_b`` and ``Fbar_s < Fbar_b``: always cheaper, V* = 0;
+    * ``c_s >= c_b`` and ``Fbar_s >= Fbar_b``: never breaks even, V* = NaN (null);
+    * ``c_s > c_b`` and ``Fbar_s < Fbar_b``: cheaper below V*.
+
+    Returns
+    -------
+    volume : ndarray
+        V*, NaN where there is none.
+    cheaper_above : ndarray of bool
+        True where s wins above V*, False where it wins below it.
+
+    Examples
+    --------
+    Prompt at $0.0003 per request; fine-tuned at $0.0001 with $1,241 a month of
+    hosting: 1241 / 0.0002 = 6,205,000 requests a month.
+
+    >>> v, above = break_even_volume(0.0001, 1241.0, 0.0003, 0.0)
+    >>> round(float(v)), bool(above)
+    (6205000, True)
+    """
+    cs, fs, cb, fb = (np.asarray(x, dtype=float) for x in (cost_s, fbar_s, cost_b, fbar_b))
+    dc = cb - cs
+    df = fs - fb
+    safe_dc = np.where(dc == 0, 1.0, dc)
+    v = df / safe_dc
+    cheaper_per_request = dc > 0
+    dearer_per_request = dc < 0
+    volume = np.where(
+        cheaper_per_request, np.maximum(v, 0.0),
+        np.where((dc == 0) & (df < 0), 0.0,
+                 np.where(dearer_per_request & (df < 0), v, np.nan)))
+    cheaper_above = ~(dearer_per_request & (df < 0))
+    return volume, cheaper_above
+
+
+def payback_month(monthly_s, monthly_b):
+    """First month m (1-based) with cumulative ``K_s(m) <= K_b(m)``; 0 where none.
+
+    Cumulative 250, 260, 270 against 100, 200, 300: paid back in month 3.
+
+    >>> int(payback_month([250, 10, 10], [100, 100, 100]))
+    3
+    >>> int(payback_month([500, 10, 10], [100, 100, 100]))  # 520 > 300: never
+    0
+    """
+    ks = np.cumsum(np.asarray(monthly_s, dtype=float), axis=-1)
+    kb = np.cumsum(np.asarray(monthly_b, dtype=float), axis=-1)
+    ok = ks - kb <= _PAYBACK_RTOL * np.maximum(np.abs(kb), 1.0)
+    first = np.argmax(ok, axis=-1) + 1
+    return np.where(ok.any(axis=-1), first, 0)
+
+
+@dataclass
+class Inputs:
+    """Engine inputs, each an array broadcastable to [strategies, *variants].
+
+    Built by :meth:`ftcost.scenario.Scenario.inputs`; a sweep or a simulation
+    replaces fields with arrays that carry extra axes.
+    """
+
+    horizon: int
+    baseline: int
+    requests_per_month: np.ndarray
+    growth: np.ndarray
+    prompt_tokens: np.ndarray
+    input_tokens: np.ndarray
+    cached_tokens: np.ndarray
+    completion_tokens: np.ndarray
+    input_price: np.ndarray
+    cached_price: np.ndarray
+    output_price: np.ndarray
+    batch_share: np.ndarray
+    batch_discount: np.ndarray
+    per_hour: np.ndarray
+    hours_per_month: np.ndarray
+    deployments: np.ndarray
+    storage_per_month: np.ndarray
+    fixed_monthly_cost: np.ndarray
+    has_training: np.ndarray  # 1 where the strategy trains, else 0
+    training_tokens: np.ndarray
+    examples: np.ndarray
+    epochs: np.ndarray  # 0 means auto (from examples)
+    training_price: np.ndarray
+    min_job_fee: np.ndarray
+    retrain_every: np.ndarray  # 0 means train once
+    one_time_cost: np.ndarray
+    extra: dict = field(default_factory=dict)
+
+    def replace(self, **changes) -> "Inputs":
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Inputs(**values)
+
+
+@dataclass
+class Outputs:
+    """Engine outputs; arrays shaped [strategies, *variants] (monthly: [..., months])."""
+
+    cost_per_request: np.ndarray
+    fixed_monthly: np.ndarray
+    epochs: np.ndarray
+    training_run_cost: np.ndarray
+    training_runs: np.ndarray
+    training_cost: np.ndarray
+    one_time_cost: np.ndarray
+    average_fixed_monthly: np.ndarray
+    monthly_cost: np.ndarray
+    monthly: np.ndarray
+    total_cost: np.ndarray
+    break_even: np.ndarray
+    cheaper_above: np.ndarray
+    payback_month: np.ndarray
+    cheapest: np.ndarray  # index of the strategy with the lowest total, [*variants]
+    training_months: np.ndarray  # bool [strategies, *variants, months]
+
+
+def evaluate(x: Inputs) -> Outputs:
+    """Run the whole cost model of DESIGN.md on broadcast arrays.
+
+    Per strategy: cost per request c, fixed monthly F, training run cost T at
+    months 1, 1+R, ..., one-time cost in month 1; month m costs
+    ``F + V_m c + training and one-time costs in m``; the total is the sum over
+    the horizon; ``Fbar = F + (one_time + T * runs) / H``; break-even and
+    payback are against the baseline strategy.
+    """
+    h = int(x.horizon)
+    c = cost_per_request(x.prompt_tokens, x.input_tokens, x.cached_tokens, x.completion_tokens,
+                         x.input_price, x.cached_price, x.output_price, x.batch_share, x.batch_discount)
+    f = fixed_monthly(x.per_hour, x.hours_per_month, x.deployments, x.storage_per_month, x.fixed_monthly_cost)
+    ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))
+    has_t = np.asarray(x.has_training) > 0
+    t = np.where(has_t, training_run_cost(x.training_tokens, ep, x.training_price, x.min_job_fee), 0.0)
+    runs = np.where(has_t, training_runs(h, x.retrain_every), 0)
+    one_time = np.asarray(x.one_time_cost, dtype=float)
+    shape = np.broadcast_shapes(np.shape(c), np.shape(f), np.shape(t), np.shape(one_time),
+                                np.shape(x.requests_per_month), np.shape(x.growth))
+    c, f, t, runs, one_time, ep = (np.broadcast_to(a, shape) for a in (c, f, t, runs, one_time, ep))
+    volumes = monthly_volumes(x.requests_per_month, x.growth, h)
+    mask = training_month_mask(h, x.retrain_every) & has_t[..., None]
+    month_one = np.zeros(h)
+    month_one[0] = 1.0
+    monthly = f[..., None] + volumes * c[..., None] + mask * t[..., None] + one_time[..., None] * month_one
+    monthly = np.broadcast_to(monthly, shape + (h,))
+    total = monthly.sum(axis=-1)
+    fbar = f + (one_time + t * runs) / h
+    v1 = np.broadcast_to(np.asarray(x.requests_per_month, dtype=float), shape)
+    b = int(x.baseline)
+    be, above = break_even_volume(c, fbar, c[b], fbar[b])
+    pay = payback_month(monthly, monthly[b])
+    return Outputs(
+        cost_per_request=c,
+        fixed_monthly=f,
+        epochs=ep,
+        training_run_cost=t,
+        training_runs=runs,
+        training_cost=t * runs,
+        one_time_cost=one_time,
+        average_fixed_monthly=fbar,
+        monthly_cost=fbar + v1 * c,
+        monthly=monthly,
+        total_cost=total,
+        break_even=be,
+        cheaper_above=above,
+        payback_month=pay,
+        cheapest=np.argmin(total, axis=0),
+        training_months=np.broadcast_to(mask, shape + (h,)),
+    )

@@ -1,0 +1,1 @@
+"""Renderers: turn a Result into text, JSON, CSV, Markdown, plots, reports, spreadsheets."""

@@ -1,0 +1,147 @@
+"""Text renderers for ``ftcost compare``: a table, Markdown, CSV and JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+from ..result import Result, StrategyResult
+from .fmt import count, money, money_small, percent
+
+SUMMARY_FIELDS = [
+    "name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
+    "one_time_cost", "average_fixed_monthly", "monthly_cost", "total_cost",
+    "break_even_requests_per_month", "cheaper_above_break_even", "payback_month",
+]
+
+
+def to_json(result: Result) -> str:
+    return json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n"
+
+
+def to_csv(result: Result) -> str:
+    """One row per strategy, the summary fields of the JSON output."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["currency"] + SUMMARY_FIELDS)
+    for s in result.strategies:
+        row = [result.scenario.currency]
+        for f in SUMMARY_FIELDS:
+            v = getattr(s, f)
+            row.append("" if v is None else v)
+        w.writerow(row)
+    return buf.getvalue()
+
+
+def _break_even_text(s: StrategyResult, is_base: bool) -> str:
+    if is_base:
+        return "(baseline)"
+    v = s.break_even_requests_per_month
+    if v is None:
+        return "never"
+    if v == 0:
+        return "always cheaper" if s.cheaper_above_break_even else "never"
+    side = "above" if s.cheaper_above_break_even else "below"
+    return f"cheaper {side} {count(v)}/mo"
+
+
+def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The compare table as (header, [(label, cells)]): metrics down, strategies across."""
+    sc = result.scenario
+    cur = sc.currency
+    b = sc.baseline
+    strategies = result.strategies
+    header = [s.name for s in strategies]
+
+    def line(label, fn):
+        return (label, [fn(i, s) for i, s in enumerate(strategies)])
+
+    def training(i, s):
+        if s.training_runs == 0:
+            return "-"
+        return f"{money(s.training_cost, cur)} ({s.training_runs} run{'s' if s.training_runs != 1 else ''})"
+
+    h = sc.horizon_months
+    return header, [
+        line("type", lambda i, s: s.type),
+        line("model", lambda i, s: s.model),
+        line("cost per request", lambda i, s: money_small(s.cost_per_request, cur)),
+        line("fixed per month", lambda i, s: money(s.fixed_monthly, cur)),
+        line("training", training),
+        line("one-time cost", lambda i, s: money(s.one_time_cost, cur) if s.one_time_cost else "-"),
+        line("monthly cost (avg)", lambda i, s: money(s.monthly_cost, cur)),
+        line(f"total, {h} months", lambda i, s: money(s.total_cost, cur)),
+        line("break-even", lambda i, s: _break_even_text(s, i == b)),
+        line("payback month", lambda i, s: "-" if i == b else (str(s.payback_month) if s.payback_month else "none")),
+    ]
+
+
+def to_table(result: Result) -> str:
+    sc = result.scenario
+    header, body = rows(result)
+    label_w = max(len(label) for label, _ in body)
+    widths = [max(len(h), *(len(cells[j]) for _, cells in body)) for j, h in enumerate(header)]
+    out = [_title(result), ""]
+    out.append(" " * label_w + "  " + "  ".join(h.rjust(w) for h, w in zip(header, widths)))
+    out.append(" " * label_w + "  " + "  ".join("-" * w for w in widths))
+    for label, cells in body:
+        out.append(label.ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+    out.append("")
+    out.append(verdict(result))
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(result: Result) -> str:
+    header, body = rows(result)
+    out = [f"## {result.scenario.name}", "", _title(result), ""]
+    out.append("| | " + " | ".join(_md(h) for h in header) + " |")
+    out.append("|---|" + "---:|" * len(header))
+    for label, cells in body:
+        out.append(f"| {label} | " + " | ".join(_md(c) for c in cells) + " |")
+    out.append("")
+    out.append(verdict(result))
+    return "\n".join(out) + "\n"
+
+
+def _md(s: str) -> str:
+    return s.replace("|", "\\|")
+
+
+def _title(result: Result) -> str:
+    sc = result.scenario
+    growth = f", growing {percent(sc.growth_per_month)} a month" if sc.growth_per_month else ""
+    return (f"{sc.name}: {count(sc.requests_per_month)} requests/month{growth}, "
+            f"{sc.horizon_months} months from {sc.month_label(1)}, {sc.currency}, baseline '{sc.baseline_name}'")
+
+
+def verdict(result: Result) -> str:
+    """One plain sentence (or two) naming the cheapest strategy and the savings."""
+    sc = result.scenario
+    cur = sc.currency
+    best = result.cheapest
+    base = result.baseline
+    h = sc.horizon_months
+    if best is base:
+        others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
+        text = f"Keep '{base.name}': it is the cheapest over {h} months at {money(base.total_cost, cur)}."
+        # Say from where the best challenger would win.
+        winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
+        if winners:
+            w = min(winners, key=lambda s: s.break_even_requests_per_month)
+            text += (f" '{w.name}' would pay off above {count(w.break_even_requests_per_month)} requests/month "
+                     f"(you are at {count(sc.requests_per_month)}).")
+        return text
+    saving = base.total_cost - best.total_cost
+    share = saving / base.total_cost if base.total_cost > 0 else float("nan")
+    text = (f"'{best.name}' is the cheapest over {h} months: {money(best.total_cost, cur)} against "
+            f"{money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}"
+            + (f" ({percent(share)})." if math.isfinite(share) else "."))
+    v = best.break_even_requests_per_month
+    if v is not None and v > 0:
+        side = "above" if best.cheaper_above_break_even else "below"
+        text += f" It is cheaper {side} {count(v)} requests/month (you are at {count(sc.requests_per_month)})"
+        text += f" and pays back in month {best.payback_month}." if best.payback_month else "."
+    elif best.payback_month:
+        text += f" It pays back in month {best.payback_month}."
+    return text

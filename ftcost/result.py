@@ -1,0 +1,217 @@
+"""The result of a comparison: plain data, the JSON of DESIGN.md, and DataFrames.
+
+pandas is imported only by the ``*_frame`` methods, so building and printing
+a result never pays for it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .engine import Outputs, evaluate
+from .scenario import Scenario, Strategy
+
+
+@dataclass
+class StrategyResult:
+    name: str
+    type: str
+    model: str
+    cost_per_request: float
+    fixed_monthly: float
+    training_cost: float
+    training_cost_per_run: float
+    training_runs: int
+    epochs: int | None
+    one_time_cost: float
+    average_fixed_monthly: float
+    monthly_cost: float
+    total_cost: float
+    monthly: list[float]
+    training_months: list[int]
+    break_even_requests_per_month: float | None
+    cheaper_above_break_even: bool | None
+    payback_month: int | None
+    warnings: list[str] = field(default_factory=list)
+    token_sources: dict[str, str] = field(default_factory=dict)
+    prices: dict[str, dict] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    outputs: Outputs
+    strategies: list[StrategyResult]
+
+    @property
+    def baseline(self) -> StrategyResult:
+        return self.strategies[self.scenario.baseline]
+
+    @property
+    def cheapest(self) -> StrategyResult:
+        return self.strategies[int(self.outputs.cheapest)]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning, strategy by strategy, without repeats."""
+        seen: dict[str, None] = {}
+        for s in self.strategies:
+            for w in s.warnings:
+                seen.setdefault(w, None)
+        return list(seen)
+
+    def savings(self) -> float:
+        """How much the cheapest strategy saves against the baseline over the horizon."""
+        return self.baseline.total_cost - self.cheapest.total_cost
+
+    def to_dict(self) -> dict:
+        """The JSON object of DESIGN.md (plus documented extra fields)."""
+        sc = self.scenario
+        return {
+            "scenario": sc.name,
+            "currency": sc.currency,
+            "horizon_months": sc.horizon_months,
+            "start": sc.month_label(1),
+            "volume_requests_per_month": sc.requests_per_month,
+            "growth_per_month": sc.growth_per_month,
+            "baseline": sc.baseline_name,
+            "cheapest": self.cheapest.name,
+            "savings": self.savings(),
+            "strategies": [_strategy_dict(s) for s in self.strategies],
+        }
+
+    def monthly_frame(self):
+        """One row per strategy and month: month, calendar month, volume, costs, cumulative."""
+        import pandas as pd
+
+        sc = self.scenario
+        o = self.outputs
+        h = sc.horizon_months
+        months = np.arange(1, h + 1)
+        volumes = sc.requests_per_month * (1 + sc.growth_per_month) ** (months - 1)
+        rows = []
+        for i, s in enumerate(self.strategies):
+            variable = volumes * o.cost_per_request[i]
+            training = o.training_months[i] * o.training_run_cost[i]
+            one_time = np.where(months == 1, o.one_time_cost[i], 0.0)
+            total = o.monthly[i]
+            frame = pd.DataFrame({
+                "strategy": s.name,
+                "month": months,
+                "calendar_month": [sc.month_label(m) for m in months],
+                "requests": volumes,
+                "variable_cost": variable,
+                "fixed_cost": np.full(h, o.fixed_monthly[i]),
+                "training_cost": training,
+                "one_time_cost": one_time,
+                "total_cost": total,
+                "cumulative_cost": np.cumsum(total),
+            })
+            rows.append(frame)
+        return pd.concat(rows, ignore_index=True)
+
+    def summary_frame(self):
+        """One row per strategy with the headline numbers."""
+        import pandas as pd
+
+        keys = ["name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
+                "one_time_cost", "average_fixed_monthly", "monthly_cost", "total_cost",
+                "break_even_requests_per_month", "cheaper_above_break_even", "payback_month"]
+        return pd.DataFrame([{k: getattr(s, k) for k in keys} for s in self.strategies]).set_index("name")
+
+
+def _strategy_dict(s: StrategyResult) -> dict:
+    return {
+        "name": s.name,
+        "type": s.type,
+        "model": s.model,
+        "cost_per_request": s.cost_per_request,
+        "fixed_monthly": s.fixed_monthly,
+        "training_cost": s.training_cost,
+        "training_runs": s.training_runs,
+        "one_time_cost": s.one_time_cost,
+        "average_fixed_monthly": s.average_fixed_monthly,
+        "monthly_cost": s.monthly_cost,
+        "total_cost": s.total_cost,
+        "monthly": s.monthly,
+        "break_even_requests_per_month": s.break_even_requests_per_month,
+        "cheaper_above_break_even": s.cheaper_above_break_even,
+        "payback_month": s.payback_month,
+        "warnings": s.warnings,
+        # Extensions (DESIGN.md allows new output fields):
+        "training_cost_per_run": s.training_cost_per_run,
+        "epochs": s.epochs,
+        "training_months": s.training_months,
+        "token_sources": s.token_sources,
+        "prices": s.prices,
+    }
+
+
+def build_result(scenario: Scenario) -> Result:
+    out = evaluate(scenario.inputs())
+    results = []
+    b = scenario.baseline
+    for i, s in enumerate(scenario.strategies):
+        is_base = i == b
+        be = float(out.break_even[i])
+        pay = int(out.payback_month[i])
+        tmonths = [int(m) + 1 for m in np.flatnonzero(out.training_months[i])]
+        results.append(StrategyResult(
+            name=s.name,
+            type=s.type,
+            model=s.model.ref,
+            cost_per_request=float(out.cost_per_request[i]),
+            fixed_monthly=float(out.fixed_monthly[i]),
+            training_cost=float(out.training_cost[i]),
+            training_cost_per_run=float(out.training_run_cost[i]),
+            training_runs=int(out.training_runs[i]),
+            epochs=int(out.epochs[i]) if s.training else None,
+            one_time_cost=float(out.one_time_cost[i]),
+            average_fixed_monthly=float(out.average_fixed_monthly[i]),
+            monthly_cost=float(out.monthly_cost[i]),
+            total_cost=float(out.total_cost[i]),
+            monthly=[float(v) for v in out.monthly[i]],
+            training_months=tmonths,
+            break_even_requests_per_month=None if is_base or math.isnan(be) else be,
+            cheaper_above_break_even=None if is_base else bool(out.cheaper_above[i]),
+            payback_month=None if is_base or pay == 0 else pay,
+            warnings=availability_warnings(scenario, s, tmonths),
+            token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
+            prices={k: p.to_dict() for k, p in sorted(s.prices.items())},
+        ))
+    return Result(scenario, out, results)
+
+
+def availability_warnings(scenario: Scenario, s: Strategy, training_months: list[int]) -> list[str]:
+    """Warnings for training runs after ``new_jobs_until``, months after ``retires_on``, and catalog notices.
+
+    A month counts as "after" a date when the month starts after that date.
+    """
+    warnings: list[str] = []
+    m = s.model
+    notice = m.ft_notice if s.type != "prompt" else None
+    if s.type != "prompt" and m.new_jobs_until is not None:
+        late = [t for t in training_months if scenario.month_first_day(t) > m.new_jobs_until]
+        if late:
+            labels = ", ".join(scenario.month_label(t) for t in late)
+            text = (f"{s.name}: training run(s) in {labels} fall after {m.new_jobs_until.isoformat()}, the last day "
+                    f"{m.provider} accepts new fine-tuning jobs for {m.id}; these runs cannot happen as planned")
+            if notice:
+                text += f" ({notice})"
+                notice = None
+            warnings.append(text)
+    if m.retires_on is not None:
+        gone = [k for k in range(1, scenario.horizon_months + 1) if scenario.month_first_day(k) > m.retires_on]
+        if gone:
+            first, last = scenario.month_label(gone[0]), scenario.month_label(gone[-1])
+            span = first if first == last else f"{first} to {last}"
+            what = "its fine-tuned models stop" if s.type != "prompt" else "it stops"
+            warnings.append(f"{s.name}: {m.ref} retires on {m.retires_on.isoformat()}, so {what} serving requests; "
+                            f"the costs for {span} ({len(gone)} month{'s' if len(gone) != 1 else ''}) assume a service that will not exist")
+    if notice:
+        warnings.append(f"{s.name}: {m.ref}: {notice}")
+    if m.notice and m.notice != notice:
+        warnings.append(f"{s.name}: {m.ref}: {m.notice}")
+    return warnings

@@ -1,0 +1,547 @@
+"""Scenario files: read, validate, resolve prices and token counts.
+
+The format is version 1 of DESIGN.md. Validation is a small recursive checker
+(cfgv-style): every problem names the file, line, column and key path, and
+unknown keys get a "did you mean" hint. The result is a :class:`Scenario`
+whose values are plain numbers with their prices resolved; the engine never
+sees YAML.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from . import engine
+from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
+from .pricing import Catalogs, Model, Price
+from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
+
+SCHEMA_VERSION = 1
+DAYS_PER_MONTH = 365 / 12
+MAX_HORIZON = 1200  # 100 years; bounds the month axis
+
+SCENARIO_KEYS = ("ftcost", "name", "description", "currency", "horizon_months", "start", "volume", "pricing", "baseline", "strategies")
+VOLUME_KEYS = ("requests_per_month", "requests_per_day", "growth_per_month")
+STRATEGY_TYPES = ("prompt", "fine_tuned")
+STRATEGY_KEYS = ("name", "type", "model", "description", "request", "batch_share", "training", "hosting", "fixed_monthly_cost", "prices")
+REQUEST_KEYS = ("prompt_tokens", "prompt_file", "messages", "input_tokens", "cached_prompt_tokens", "completion_tokens")
+TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost")
+HOSTING_KEYS = ("per_hour", "hours_per_month", "deployments")
+PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
+DEFAULT_HOURS_PER_MONTH = 730.0
+MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Training:
+    tokens: float  # billable tokens per epoch
+    examples: int | None
+    epochs: int  # resolved (auto -> heuristic)
+    epochs_auto: bool
+    retrain_every_months: int  # 0 = once
+    one_time_cost: float
+    token_source: str = ""
+
+
+@dataclass
+class Strategy:
+    name: str
+    type: str
+    model: Model
+    prompt_tokens: float
+    input_tokens: float
+    cached_tokens: float
+    completion_tokens: float
+    batch_share: float
+    prices: dict[str, Price]  # the rates this strategy uses, overrides applied
+    hours_per_month: float
+    deployments: float
+    fixed_monthly_cost: float
+    training: Training | None
+    token_sources: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+    def price(self, key: str, default: float = 0.0) -> float:
+        p = self.prices.get(key)
+        return p.value if p is not None else default
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+    currency: str
+    horizon_months: int
+    start: tuple[int, int]  # (year, month)
+    requests_per_month: float
+    growth_per_month: float
+    baseline: int
+    strategies: list[Strategy]
+    file: str
+    catalogs: Catalogs
+    doc: YamlDoc | None = None
+
+    @property
+    def baseline_name(self) -> str:
+        return self.strategies[self.baseline].name
+
+    def month_label(self, m: int) -> str:
+        """Calendar label of month m (1-based): start + (m - 1)."""
+        y, mo = self.start
+        idx = y * 12 + (mo - 1) + (m - 1)
+        return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+    def month_first_day(self, m: int) -> _dt.date:
+        y, mo = self.start
+        idx = y * 12 + (mo - 1) + (m - 1)
+        return _dt.date(idx // 12, idx % 12 + 1, 1)
+
+    def inputs(self) -> engine.Inputs:
+        """Engine inputs, one row per strategy (shape [S])."""
+        s = self.strategies
+
+        def col(fn):
+            return np.array([fn(x) for x in s], dtype=float)
+
+        def tr(fn, default=0.0):
+            return col(lambda x: fn(x.training) if x.training else default)
+
+        return engine.Inputs(
+            horizon=self.horizon_months,
+            baseline=self.baseline,
+            requests_per_month=np.asarray(float(self.requests_per_month)),
+            growth=np.asarray(float(self.growth_per_month)),
+            prompt_tokens=col(lambda x: x.prompt_tokens),
+            input_tokens=col(lambda x: x.input_tokens),
+            cached_tokens=col(lambda x: x.cached_tokens),
+            completion_tokens=col(lambda x: x.completion_tokens),
+            input_price=col(lambda x: x.price("input")),
+            cached_price=col(lambda x: x.price("cached_input", x.price("input"))),
+            output_price=col(lambda x: x.price("output")),
+            batch_share=col(lambda x: x.batch_share),
+            batch_discount=col(lambda x: x.price("batch_discount")),
+            per_hour=col(lambda x: x.price("hosting_per_hour")),
+            hours_per_month=col(lambda x: x.hours_per_month),
+            deployments=col(lambda x: x.deployments),
+            storage_per_month=col(lambda x: x.price("storage_per_month")),
+            fixed_monthly_cost=col(lambda x: x.fixed_monthly_cost),
+            has_training=col(lambda x: 1.0 if x.training else 0.0),
+            training_tokens=tr(lambda t: t.tokens),
+            examples=tr(lambda t: t.examples or 0),
+            epochs=tr(lambda t: t.epochs, 1.0),
+            training_price=col(lambda x: x.price("training")),
+            min_job_fee=col(lambda x: x.price("min_job_fee")),
+            retrain_every=tr(lambda t: t.retrain_every_months),
+            one_time_cost=tr(lambda t: t.one_time_cost),
+        )
+
+
+# --------------------------------------------------------------------------
+# The checker
+
+
+class _Checker:
+    """Reads values out of a YamlDoc with located errors."""
+
+    def __init__(self, doc: YamlDoc):
+        self.doc = doc
+
+    def fail(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> ScenarioError:
+        return self.doc.error(ScenarioError, path, message, hint, key=key)
+
+    def mapping(self, value: Any, path: tuple, allowed: Iterable[str], what: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"{what} must be a mapping of keys to values, got {_kind(value)}")
+        allowed = tuple(allowed)
+        for key in value:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or "allowed keys: " + ", ".join(allowed)
+                raise self.fail(path + (key,), f"unknown key '{key}' in {what}", hint, key=True)
+        return value
+
+    def number(self, m: dict, key: str, path: tuple, *, default=None, minimum=None, maximum=None,
+               exclusive_min=False, integer=False, required=False, what: str = "a number"):
+        p = path + (key,)
+        if key not in m or m[key] is None:
+            if required:
+                raise self.fail(path, f"'{key}' is required", key=True)
+            return default
+        v = m[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            if isinstance(v, str) and _looks_numeric(v):
+                raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
+            raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}")
+        if not math.isfinite(v):
+            raise self.fail(p, f"expected a finite number, got {v}")
+        if integer and float(v) != int(v):
+            raise self.fail(p, f"expected a whole number, got {v}")
+        if minimum is not None and (v <= minimum if exclusive_min else v < minimum):
+            op = ">" if exclusive_min else ">="
+            raise self.fail(p, f"must be {op} {_fmt(minimum)}, got {_fmt(v)}")
+        if maximum is not None and v > maximum:
+            raise self.fail(p, f"must be <= {_fmt(maximum)}, got {_fmt(v)}")
+        return int(v) if integer else float(v)
+
+    def string(self, m: dict, key: str, path: tuple, *, required=False, default=None) -> str | None:
+        if key not in m or m[key] is None:
+            if required:
+                raise self.fail(path, f"'{key}' is required", key=True)
+            return default
+        v = m[key]
+        if not isinstance(v, str):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return str(v)
+            raise self.fail(path + (key,), f"expected text, got {_kind(v)}")
+        return v
+
+
+def _kind(v: Any) -> str:
+    if v is None:
+        return "nothing (null)"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(type(v), type(v).__name__)
+
+
+def _short(v: Any) -> str:
+    s = repr(v)
+    return s if len(s) <= 40 else s[:37] + "..."
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def _looks_numeric(s: str) -> bool:
+    try:
+        float(s.replace("_", "").replace(",", ""))
+        return True
+    except ValueError:
+        return False
+
+
+def _parse_start(v: Any, chk: _Checker, path: tuple, today: _dt.date) -> tuple[int, int]:
+    if v is None:
+        return (today.year, today.month)
+    if isinstance(v, _dt.date):
+        return (v.year, v.month)
+    if isinstance(v, str):
+        parts = v.strip().split("-")
+        if len(parts) in (2, 3) and all(p.isdigit() for p in parts):
+            y, mo = int(parts[0]), int(parts[1])
+            if 1 <= mo <= 12 and 1900 <= y <= 9999:
+                return (y, mo)
+    raise chk.fail(path, f"expected a month YYYY-MM, got {_short(v)}", "for example start: 2027-01")
+
+
+# --------------------------------------------------------------------------
+# Loading
+
+
+def load_scenario(
+    source: str | os.PathLike | dict,
+    *,
+    volume: float | None = None,
+    horizon: int | None = None,
+    pricing_dirs: Iterable[str | os.PathLike] = (),
+    today: _dt.date | None = None,
+) -> Scenario:
+    """Read and validate a scenario from a YAML file (or an already-parsed dict).
+
+    ``volume`` and ``horizon`` override the file's ``volume.requests_per_month``
+    and ``horizon_months`` (the CLI's --volume and --horizon).
+    """
+    if isinstance(source, dict):
+        doc = YamlDoc(data=source, file="<scenario>")
+        base_dir = Path.cwd()
+    else:
+        doc = load_yaml_file(source, what="scenario file", error_cls=ScenarioError)
+        base_dir = Path(source).resolve().parent
+    return _build(doc, base_dir, volume=volume, horizon=horizon, pricing_dirs=tuple(pricing_dirs), today=today or _dt.date.today())
+
+
+def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today) -> Scenario:
+    chk = _Checker(doc)
+    data = doc.data
+    if data is None:
+        raise ScenarioError("scenario file is empty", file=doc.file, hint="start from one of the files in scenarios/")
+    top = chk.mapping(data, (), SCENARIO_KEYS, "the scenario")
+    if "ftcost" not in top:
+        raise chk.fail((), "missing 'ftcost: 1' (the scenario format version)", "add 'ftcost: 1' as the first line")
+    version = top["ftcost"]
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise chk.fail(("ftcost",), f"unsupported scenario version {version!r}", f"this ftcost reads version {SCHEMA_VERSION}")
+    name = chk.string(top, "name", (), required=True)
+    description = chk.string(top, "description", ()) or ""
+    currency = (chk.string(top, "currency", ()) or "USD").upper()
+    h = chk.number(top, "horizon_months", (), default=12, minimum=1, maximum=MAX_HORIZON, integer=True, what="a whole number of months")
+    if horizon is not None:
+        if int(horizon) != horizon or not 1 <= horizon <= MAX_HORIZON:
+            raise ScenarioError(f"--horizon must be a whole number of months from 1 to {MAX_HORIZON}, got {horizon}")
+        h = int(horizon)
+    start = _parse_start(top.get("start"), chk, ("start",), today)
+
+    vol = chk.mapping(top.get("volume"), ("volume",), VOLUME_KEYS, "volume") if "volume" in top else None
+    if vol is None:
+        raise chk.fail((), "'volume' is required", "volume: {requests_per_month: 100000}", key=True)
+    if "requests_per_month" in vol and "requests_per_day" in vol:
+        raise chk.fail(("volume", "requests_per_day"), "give requests_per_month or requests_per_day, not both", key=True)
+    if "requests_per_day" in vol:
+        rpm = chk.number(vol, "requests_per_day", ("volume",), minimum=0, required=True) * DAYS_PER_MONTH
+    else:
+        rpm = chk.number(vol, "requests_per_month", ("volume",), minimum=0, required=True)
+    if volume is not None:
+        if not (isinstance(volume, (int, float)) and math.isfinite(volume) and volume >= 0):
+            raise ScenarioError(f"--volume must be a number of requests per month >= 0, got {volume}")
+        rpm = float(volume)
+    growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=10)
+
+    catalogs = _load_catalogs(chk, top, base_dir, pricing_dirs)
+
+    raw_strategies = top.get("strategies")
+    if not isinstance(raw_strategies, list) or not raw_strategies:
+        raise chk.fail(("strategies",), "'strategies' must be a non-empty list", "list at least a prompt strategy and a fine-tuned one", key=True)
+    strategies: list[Strategy] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_strategies):
+        s = _strategy(chk, raw, ("strategies", i), catalogs, currency, base_dir)
+        if s.name in seen:
+            raise chk.fail(("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name")
+        seen[s.name] = i
+        strategies.append(s)
+
+    baseline = 0
+    if top.get("baseline") is not None:
+        bname = chk.string(top, "baseline", ())
+        if bname not in seen:
+            raise chk.fail(("baseline",), f"baseline '{bname}' is not a strategy name", did_you_mean(bname, seen) or "strategies: " + ", ".join(seen))
+        baseline = seen[bname]
+
+    return Scenario(
+        name=name, description=description, currency=currency, horizon_months=h, start=start,
+        requests_per_month=rpm, growth_per_month=growth, baseline=baseline, strategies=strategies,
+        file=doc.file, catalogs=catalogs, doc=doc,
+    )
+
+
+def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Catalogs:
+    names = top.get("pricing")
+    if isinstance(names, str):
+        names = [names]
+    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+        raise chk.fail(("pricing",), "pricing must be a catalog name or a list of names or paths", "for example pricing: [openai, azure-openai]")
+    try:
+        return Catalogs.load(names, relative_to=base_dir, extra_dirs=pricing_dirs)
+    except CatalogError as exc:
+        if exc.file is None and names is not None:
+            # The catalog name itself is wrong: point at the scenario line that names it.
+            line, col = chk.doc.where(("pricing",))
+            raise ScenarioError(exc.message, file=chk.doc.file, line=line, column=col, path=("pricing",), hint=exc.hint) from None
+        raise
+
+
+def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, base_dir: Path) -> Strategy:
+    m = chk.mapping(raw, path, STRATEGY_KEYS, "a strategy")
+    name = chk.string(m, "name", path, required=True)
+    stype = chk.string(m, "type", path, required=True)
+    if stype not in STRATEGY_TYPES:
+        raise chk.fail(path + ("type",), f"unknown strategy type '{stype}'", did_you_mean(stype, STRATEGY_TYPES) or "types: " + ", ".join(STRATEGY_TYPES))
+    model_ref = chk.string(m, "model", path, required=True)
+    try:
+        model = catalogs.resolve(model_ref)
+    except CatalogError as exc:
+        raise chk.fail(path + ("model",), exc.message, exc.hint) from None
+    if model.currency != currency:
+        raise chk.fail(path + ("model",), f"{model.ref} is priced in {model.currency} but the scenario is in {currency}",
+                       f"set currency: {model.currency}, or use a catalog priced in {currency}")
+    fine_tuned = stype == "fine_tuned"
+    if fine_tuned and model.fine_tuning is None:
+        tunable = [x.ref for x in catalogs.all_models() if x.fine_tuning is not None]
+        raise chk.fail(path + ("model",), f"{model.ref} has no fine-tuning prices in its catalog",
+                        "fine-tunable models: " + ", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else ""))
+
+    prices = _effective_prices(chk, m, path, model, fine_tuned)
+
+    # Request tokens.
+    req = chk.mapping(m.get("request") or {}, path + ("request",), REQUEST_KEYS, "request")
+    rp = path + ("request",)
+    token_sources: dict[str, str] = {}
+    given = [k for k in ("prompt_tokens", "prompt_file", "messages") if req.get(k) is not None]
+    if len(given) > 1:
+        raise chk.fail(rp + (given[1],), f"give only one of prompt_tokens, prompt_file and messages (found {', '.join(given)})", key=True)
+    prompt = chk.number(req, "prompt_tokens", rp, default=0.0, minimum=0)
+    if req.get("prompt_tokens") is not None:
+        token_sources["prompt_tokens"] = _where(chk, rp + ("prompt_tokens",))
+    # TOKENS-HOOK: prompt_file and messages are counted with the model's encoding.
+    if req.get("prompt_file") is not None:
+        prompt, token_sources["prompt_tokens"] = _count_prompt_file(chk, req, rp, model, base_dir)
+    if req.get("messages") is not None:
+        prompt, token_sources["prompt_tokens"] = _count_messages(chk, req, rp, model)
+    user = chk.number(req, "input_tokens", rp, default=0.0, minimum=0)
+    cached = chk.number(req, "cached_prompt_tokens", rp, default=0.0, minimum=0)
+    out = chk.number(req, "completion_tokens", rp, default=0.0, minimum=0)
+    if cached > prompt + user:
+        raise chk.fail(rp + ("cached_prompt_tokens",), f"cached_prompt_tokens ({_fmt(cached)}) is above the request's input tokens ({_fmt(prompt + user)} = prompt + input)",
+                       "only tokens that are sent can be cached")
+    batch_share = chk.number(m, "batch_share", path, default=0.0, minimum=0, maximum=1, what="a share from 0 to 1")
+
+    # Hosting and other fixed costs.
+    host = chk.mapping(m.get("hosting") or {}, path + ("hosting",), HOSTING_KEYS, "hosting")
+    hp = path + ("hosting",)
+    if host.get("per_hour") is not None:
+        prices["hosting_per_hour"] = _override_price(chk, host, "per_hour", hp)
+    hours = chk.number(host, "hours_per_month", hp, default=DEFAULT_HOURS_PER_MONTH, minimum=0, maximum=744)
+    deployments = chk.number(host, "deployments", hp, default=1.0, minimum=0)
+    fixed_other = chk.number(m, "fixed_monthly_cost", path, default=0.0, minimum=0)
+
+    # Training.
+    training = None
+    if m.get("training") is not None:
+        if not fine_tuned:
+            raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
+        training = _training(chk, m["training"], path + ("training",), model, prices, base_dir)
+
+    return Strategy(
+        name=name, type=stype, model=model, prompt_tokens=prompt, input_tokens=user, cached_tokens=cached,
+        completion_tokens=out, batch_share=batch_share, prices=prices, hours_per_month=hours,
+        deployments=deployments, fixed_monthly_cost=fixed_other, training=training,
+        token_sources=token_sources, description=chk.string(m, "description", path) or "",
+    )
+
+
+def _where(chk: _Checker, path: tuple) -> str:
+    line, _ = chk.doc.where(path)
+    name = os.path.basename(chk.doc.file)
+    return f"{name} line {line}" if line else "the scenario"
+
+
+def _override_price(chk: _Checker, block: dict, key: str, path: tuple) -> Price:
+    v = chk.number(block, key, path, minimum=0, required=True)
+    return Price(v, f"scenario override ({_where(chk, path + (key,))})", None, key)
+
+
+def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tuned: bool) -> dict[str, Price]:
+    """The rates a strategy pays: the catalog's, then the scenario's ``prices`` overrides."""
+    if fine_tuned:
+        ft = model.fine_tuning or {}
+        prices = {k: v for k, v in ft.items()}
+        # Batch discount of a fine-tuned model falls back to its base model's.
+        if "batch_discount" not in prices and "batch_discount" in model.base:
+            prices["batch_discount"] = model.base["batch_discount"]
+    else:
+        prices = dict(model.base)
+    overrides = m.get("prices")
+    if overrides is not None:
+        pp = path + ("prices",)
+        chk.mapping(overrides, pp, PRICE_OVERRIDE_KEYS, "prices")
+        for key in overrides:
+            if overrides[key] is not None:
+                prices[key] = _override_price(chk, overrides, key, pp)
+        if "batch_discount" in prices and prices["batch_discount"].value > 1:
+            raise chk.fail(pp + ("batch_discount",), "batch_discount is a fraction off, from 0 to 1")
+    for key in ("input", "output"):
+        if key not in prices:
+            block = "fine-tuned inference" if fine_tuned else "base"
+            raise chk.fail(path + ("model",), f"{model.ref} has no {block} '{key}' price in its catalog",
+                           f"add prices: {{{key}: ...}} to this strategy with your own quote")
+    if "cached_input" in prices and prices["cached_input"].value > prices["input"].value:
+        raise chk.fail(path + ("prices", "cached_input"), "cached_input price is above the input price")
+    return prices
+
+
+def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[str, Price], base_dir: Path) -> Training:
+    t = chk.mapping(raw, path, TRAINING_KEYS, "training")
+    if t.get("tokens") is not None and t.get("dataset") is not None:
+        raise chk.fail(path + ("dataset",), "give training.tokens or training.dataset, not both", key=True)
+    examples = chk.number(t, "examples", path, minimum=1, integer=True, what="a whole number of examples")
+    if t.get("dataset") is not None:
+        tokens, ds_examples, source = _count_dataset(chk, t, path, model, base_dir)
+        examples = examples or ds_examples
+    else:
+        tokens = chk.number(t, "tokens", path, default=0.0, minimum=0)
+        source = _where(chk, path + ("tokens",)) if t.get("tokens") is not None else "no training tokens given"
+    ep_raw = t.get("epochs", "auto")
+    if ep_raw is None or ep_raw == "auto":
+        if examples is None:
+            if tokens > 0:
+                raise chk.fail(path, "epochs: auto needs training.examples (or a dataset) to pick the number of epochs",
+                               "add examples: N, or set epochs: 3", key=True)
+            examples = 1
+        epochs = int(engine.default_epochs(examples))
+        auto = True
+    else:
+        if isinstance(ep_raw, bool) or not isinstance(ep_raw, (int, float)) or ep_raw != int(ep_raw) or ep_raw < 1 or not math.isfinite(ep_raw):
+            raise chk.fail(path + ("epochs",), f'expected a whole number >= 1 or "auto", got {_short(ep_raw)}')
+        epochs = int(ep_raw)
+        auto = False
+    retrain = chk.number(t, "retrain_every_months", path, default=0, minimum=1, integer=True, what="a whole number of months")
+    one_time = chk.number(t, "one_time_cost", path, default=0.0, minimum=0)
+    if tokens > 0 and "training" not in prices:
+        raise chk.fail(path, f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
+                       "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote", key=True)
+    return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
+                    one_time_cost=one_time, token_source=source)
+
+
+def _encoding_for(chk: _Checker, model: Model, path: tuple) -> str:
+    if not model.encoding:
+        raise chk.fail(path, f"{model.ref} has no tokenizer in its catalog, so ftcost cannot count its tokens",
+                       "give the count as a number instead (prompt_tokens / training.tokens)")
+    return model.encoding
+
+
+def _count_prompt_file(chk: _Checker, req: dict, rp: tuple, model: Model, base_dir: Path) -> tuple[float, str]:
+    from . import tokens as tok
+
+    p = rp + ("prompt_file",)
+    rel = req["prompt_file"]
+    if not isinstance(rel, str):
+        raise chk.fail(p, "prompt_file must be a path")
+    enc = _encoding_for(chk, model, p)
+    path = Path(rel) if Path(rel).is_absolute() else base_dir / rel
+    try:
+        text = read_text_file(path, what="prompt file", max_bytes=MAX_PROMPT_FILE_BYTES, error_cls=ScenarioError)
+        n = tok.count_text(text, enc)
+    except FtcostError as exc:
+        raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
+    return float(n), f"prompt_file {rel} ({enc}, {n:,} tokens)"
+
+
+def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[float, str]:
+    from . import tokens as tok
+
+    p = rp + ("messages",)
+    msgs = req["messages"]
+    if not isinstance(msgs, list) or not msgs:
+        raise chk.fail(p, "messages must be a list of {role, content}")
+    enc = _encoding_for(chk, model, p)
+    try:
+        n = tok.count_messages(msgs, enc)
+    except FtcostError as exc:
+        raise chk.fail(p, exc.message, exc.hint) from None
+    return float(n), f"messages ({len(msgs)} messages, {enc}, OpenAI chat counting)"
+
+
+def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str]:
+    from . import datasets
+
+    p = path + ("dataset",)
+    rel = t["dataset"]
+    if not isinstance(rel, str):
+        raise chk.fail(p, "dataset must be a path to a JSONL file")
+    enc = _encoding_for(chk, model, p)
+    fpath = Path(rel) if Path(rel).is_absolute() else base_dir / rel
+    try:
+        stats = datasets.analyze_dataset(fpath, encoding=enc, max_tokens_per_example=model.max_tokens_per_example)
+    except FtcostError as exc:
+        raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
+    if stats.examples == 0:
+        raise chk.fail(p, f"{rel} has no valid training examples", "run 'ftcost tokens " + str(rel) + "' to see what is wrong")
+    note = f"dataset {rel} ({stats.examples:,} examples, {int(stats.billable_tokens):,} billable tokens per epoch, {enc})"
+    if stats.invalid_examples:
+        note += f"; {stats.invalid_examples:,} invalid lines skipped"
+    return float(stats.billable_tokens), int(stats.examples), note
