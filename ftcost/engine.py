@@ -194,6 +194,25 @@ def payback_month(monthly_s, monthly_b):
     return np.where(ok.any(axis=-1), first, 0)
 
 
+def replicas(volume, capacity, min_replicas=1):
+    """Replicas a self-hosted deployment needs for ``volume`` requests a month.
+
+    ``max(min_replicas, ceil(volume / capacity))`` where ``capacity`` is the
+    requests one replica serves in a month at its target utilization; 0 where
+    ``capacity <= 0`` (a strategy that is not self-hosted). The cost is a
+    staircase in volume.
+
+    >>> replicas([0, 1, 1000, 1001, 2500], 1000, 1).tolist()
+    [1.0, 1.0, 1.0, 2.0, 3.0]
+    """
+    v = np.asarray(volume, dtype=float)
+    cap = np.asarray(capacity, dtype=float)
+    safe = np.where(cap > 0, cap, 1.0)
+    # round before ceil so 3.0000000000004 replicas (float noise) stays 3
+    need = np.ceil(np.round(v / safe, 9))
+    return np.where(cap > 0, np.maximum(need, min_replicas), 0.0)
+
+
 @dataclass
 class Inputs:
     """Engine inputs, each an array broadcastable to [strategies, *variants].
@@ -228,6 +247,14 @@ class Inputs:
     min_job_fee: np.ndarray
     retrain_every: np.ndarray  # 0 means train once
     one_time_cost: np.ndarray
+    # Issue-4 economics; the defaults switch each one off.
+    training_fixed: np.ndarray = 0.0  # cost per run not tied to tokens (self-hosted GPU hours)
+    data_generation_cost: np.ndarray = 0.0  # creating the training set, month 1
+    quality_cost: np.ndarray = 0.0  # expected error cost per request
+    price_change: np.ndarray = 0.0  # monthly change of per-token prices, compounding
+    replica_capacity: np.ndarray = 0.0  # requests per replica-month at target utilization; 0 = not self-hosted
+    replica_cost: np.ndarray = 0.0  # cost of one replica for a month
+    min_replicas: np.ndarray = 0.0
     extra: dict = field(default_factory=dict)
 
     def replace(self, **changes) -> "Inputs":
@@ -256,6 +283,13 @@ class Outputs:
     payback_month: np.ndarray
     cheapest: np.ndarray  # index of the strategy with the lowest total, [*variants]
     training_months: np.ndarray  # bool [strategies, *variants, months]
+    # The constant-volume cost line used for break-even and cheapest-by-volume:
+    # monthly cost at volume V = line_fixed + V * line_slope + replica_cost * replicas(V).
+    line_fixed: np.ndarray = None
+    line_slope: np.ndarray = None
+    data_generation_cost: np.ndarray = None
+    quality_cost: np.ndarray = None
+    replicas_month1: np.ndarray = None
 
 
 def evaluate(x: Inputs) -> Outputs:
@@ -266,38 +300,66 @@ def evaluate(x: Inputs) -> Outputs:
     ``F + V_m c + training and one-time costs in m``; the total is the sum over
     the horizon; ``Fbar = F + (one_time + T * runs) / H``; break-even and
     payback are against the baseline strategy.
+
+    Extensions (README, "Economics"): per-token prices (inference and
+    training) change by ``price_change`` a month, compounding; ``quality_cost``
+    is added to every request; a self-hosted strategy pays
+    ``replicas(V_m) * replica_cost`` a month; ``data_generation_cost`` falls
+    in month 1 like the one-time cost. Break-even for a strategy that is not
+    linear in volume (self-hosted) is left NaN here and found by
+    :mod:`ftcost.envelope`.
     """
     h = int(x.horizon)
-    c = cost_per_request(x.prompt_tokens, x.input_tokens, x.cached_tokens, x.completion_tokens,
-                         x.input_price, x.cached_price, x.output_price, x.batch_share, x.batch_discount)
+    m0 = np.arange(h, dtype=float)
+    c_tok = cost_per_request(x.prompt_tokens, x.input_tokens, x.cached_tokens, x.completion_tokens,
+                             x.input_price, x.cached_price, x.output_price, x.batch_share, x.batch_discount)
+    q = np.asarray(x.quality_cost, dtype=float)
     f = fixed_monthly(x.per_hour, x.hours_per_month, x.deployments, x.storage_per_month, x.fixed_monthly_cost)
     ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))
     has_t = np.asarray(x.has_training) > 0
-    t = np.where(has_t, training_run_cost(x.training_tokens, ep, x.training_price, x.min_job_fee), 0.0)
+    t = np.where(has_t, np.maximum(np.asarray(x.training_tokens, dtype=float) * ep * x.training_price / PER_MILLION
+                                   + x.training_fixed, x.min_job_fee), 0.0)
     runs = np.where(has_t, training_runs(h, x.retrain_every), 0)
     one_time = np.asarray(x.one_time_cost, dtype=float)
-    shape = np.broadcast_shapes(np.shape(c), np.shape(f), np.shape(t), np.shape(one_time),
-                                np.shape(x.requests_per_month), np.shape(x.growth))
-    c, f, t, runs, one_time, ep = (np.broadcast_to(a, shape) for a in (c, f, t, runs, one_time, ep))
+    gen = np.asarray(x.data_generation_cost, dtype=float)
+    cap = np.asarray(x.replica_capacity, dtype=float)
+    rc = np.asarray(x.replica_cost, dtype=float)
+    shape = np.broadcast_shapes(np.shape(c_tok), np.shape(q), np.shape(f), np.shape(t), np.shape(one_time), np.shape(gen),
+                                np.shape(x.requests_per_month), np.shape(x.growth), np.shape(x.price_change),
+                                np.shape(cap), np.shape(rc), np.shape(x.min_replicas))
+    c_tok, q, f, t, runs, one_time, gen, ep, cap, rc = (np.broadcast_to(a, shape) for a in (c_tok, q, f, t, runs, one_time, gen, ep, cap, rc))
+    min_rep = np.broadcast_to(np.asarray(x.min_replicas, dtype=float), shape)
     volumes = monthly_volumes(x.requests_per_month, x.growth, h)
+    mult = (1.0 + np.asarray(x.price_change, dtype=float))[..., None] ** m0  # per-token price index by month
     mask = training_month_mask(h, x.retrain_every) & has_t[..., None]
     month_one = np.zeros(h)
     month_one[0] = 1.0
-    monthly = f[..., None] + volumes * c[..., None] + mask * t[..., None] + one_time[..., None] * month_one
+    reps = replicas(volumes, cap[..., None], min_rep[..., None])
+    training_by_month = mask * t[..., None] * mult
+    monthly = (f[..., None] + volumes * (c_tok[..., None] * mult + q[..., None]) + reps * rc[..., None]
+               + training_by_month + (one_time + gen)[..., None] * month_one)
     monthly = np.broadcast_to(monthly, shape + (h,))
     total = monthly.sum(axis=-1)
-    fbar = f + (one_time + t * runs) / h
+    training_cost = np.broadcast_to(training_by_month, shape + (h,)).sum(axis=-1)
+    line_fixed = f + (one_time + gen + training_cost) / h
+    line_slope = c_tok * np.broadcast_to(mult, shape + (h,)).mean(axis=-1) + q
     v1 = np.broadcast_to(np.asarray(x.requests_per_month, dtype=float), shape)
+    reps1 = replicas(v1, cap, min_rep)
     b = int(x.baseline)
-    be, above = break_even_volume(c, fbar, c[b], fbar[b])
+    be, above = break_even_volume(line_slope, line_fixed, line_slope[b], line_fixed[b])
+    stepped = (cap > 0) | (cap[b] > 0)
+    be = np.where(stepped, np.nan, be)
     pay = payback_month(monthly, monthly[b])
+    c = c_tok + q
+    fixed_out = f + reps1 * rc
+    fbar = line_fixed + reps1 * rc
     return Outputs(
         cost_per_request=c,
-        fixed_monthly=f,
+        fixed_monthly=fixed_out,
         epochs=ep,
         training_run_cost=t,
         training_runs=runs,
-        training_cost=t * runs,
+        training_cost=training_cost,
         one_time_cost=one_time,
         average_fixed_monthly=fbar,
         monthly_cost=fbar + v1 * c,
@@ -308,4 +370,9 @@ def evaluate(x: Inputs) -> Outputs:
         payback_month=pay,
         cheapest=np.argmin(total, axis=0),
         training_months=np.broadcast_to(mask, shape + (h,)),
+        line_fixed=line_fixed,
+        line_slope=line_slope,
+        data_generation_cost=gen,
+        quality_cost=q,
+        replicas_month1=reps1,
     )
