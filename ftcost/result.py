@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .engine import Outputs, evaluate
+from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
 from .scenario import Scenario, Strategy
 
 
@@ -37,6 +38,11 @@ class StrategyResult:
     warnings: list[str] = field(default_factory=list)
     token_sources: dict[str, str] = field(default_factory=dict)
     prices: dict[str, dict] = field(default_factory=dict)
+    break_even_crossings: list[dict] = field(default_factory=list)
+    data_generation_cost: float = 0.0
+    quality_cost_per_request: float = 0.0
+    replicas: float | None = None
+    price_change_per_month: float = 0.0
 
 
 @dataclass
@@ -44,6 +50,16 @@ class Result:
     scenario: Scenario
     outputs: Outputs
     strategies: list[StrategyResult]
+    lines: CostLines
+    cheapest_by_volume: list[dict]
+    without_quality: "Result | None" = None
+
+    def cost_at_volumes(self, volumes) -> np.ndarray:
+        """Average monthly cost of every strategy at constant monthly volumes: [strategies, len(volumes)].
+
+        The cost lines behind break-even and ``cheapest_by_volume`` (staircases for self-hosted).
+        """
+        return self.lines.cost(np.asarray(volumes, dtype=float))
 
     @property
     def baseline(self) -> StrategyResult:
@@ -79,8 +95,9 @@ class Result:
             "baseline": sc.baseline_name,
             "cheapest": self.cheapest.name,
             "savings": self.savings(),
+            "cheapest_by_volume": self.cheapest_by_volume,
             "strategies": [_strategy_dict(s) for s in self.strategies],
-        }
+        } | ({"without_quality": _quality_free(self.without_quality)} if self.without_quality is not None else {})
 
     def monthly_frame(self):
         """One row per strategy and month: month, calendar month, volume, costs, cumulative."""
@@ -146,16 +163,45 @@ def _strategy_dict(s: StrategyResult) -> dict:
         "training_months": s.training_months,
         "token_sources": s.token_sources,
         "prices": s.prices,
+        "break_even_crossings": s.break_even_crossings,
+        "data_generation_cost": s.data_generation_cost,
+        "quality_cost_per_request": s.quality_cost_per_request,
+        "replicas": s.replicas,
+        "price_change_per_month": s.price_change_per_month,
     }
 
 
-def build_result(scenario: Scenario) -> Result:
-    out = evaluate(scenario.inputs())
+def _quality_free(r: "Result") -> dict:
+    """The comparison with every quality cost removed (shown beside the full one)."""
+    return {
+        "cheapest": r.cheapest.name,
+        "savings": r.savings(),
+        "cheapest_by_volume": r.cheapest_by_volume,
+        "strategies": [{k: getattr(s, k) for k in ("name", "cost_per_request", "monthly_cost", "total_cost",
+                                                     "break_even_requests_per_month", "cheaper_above_break_even", "payback_month")}
+                       for s in r.strategies],
+    }
+
+
+def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Result:
+    inputs = scenario.inputs()
+    out = evaluate(inputs)
+    lines = CostLines.from_outputs(out, inputs)
+    names = [s.name for s in scenario.strategies]
+    hint = 10 * max(scenario.requests_per_month, 1.0)
     results = []
     b = scenario.baseline
     for i, s in enumerate(scenario.strategies):
         is_base = i == b
         be = float(out.break_even[i])
+        above = bool(out.cheaper_above[i])
+        cross: list[dict] = []
+        if not is_base:
+            cross = crossings(lines, i, b, vmax_hint=hint)
+            if s.serving is not None or scenario.strategies[b].serving is not None:
+                # A staircase: the engine leaves break-even to the exact piecewise search.
+                v, above = break_even_from_crossings(cross)
+                be = float("nan") if v is None else v
         pay = int(out.payback_month[i])
         tmonths = [int(m) + 1 for m in np.flatnonzero(out.training_months[i])]
         results.append(StrategyResult(
@@ -175,13 +221,25 @@ def build_result(scenario: Scenario) -> Result:
             monthly=[float(v) for v in out.monthly[i]],
             training_months=tmonths,
             break_even_requests_per_month=None if is_base or math.isnan(be) else be,
-            cheaper_above_break_even=None if is_base else bool(out.cheaper_above[i]),
+            cheaper_above_break_even=None if is_base else above,
             payback_month=None if is_base or pay == 0 else pay,
             warnings=availability_warnings(scenario, s, tmonths),
             token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
             prices={k: p.to_dict() for k, p in sorted(s.prices.items())},
+            break_even_crossings=cross,
+            data_generation_cost=float(out.data_generation_cost[i]),
+            quality_cost_per_request=float(out.quality_cost[i]),
+            replicas=float(out.replicas_month1[i]) if s.serving is not None else None,
+            price_change_per_month=s.price_change_per_month,
         ))
-    return Result(scenario, out, results)
+        if s.training and s.training.data_generation_note:
+            results[-1].token_sources["data_generation"] = s.training.data_generation_note
+        if s.serving is not None:
+            results[-1].prices["gpu_per_hour"] = {"value": s.serving.gpu_per_hour, "source": s.serving.gpu_source, "as_of": None}
+    quality_free = None
+    if with_quality_free and scenario.has_quality:
+        quality_free = build_result(scenario.without_quality(), with_quality_free=False)
+    return Result(scenario, out, results, lines, cheapest_by_volume(lines, names, vmax_hint=hint), quality_free)
 
 
 def availability_warnings(scenario: Scenario, s: Strategy, training_months: list[int]) -> list[str]:

@@ -26,12 +26,18 @@ SCHEMA_VERSION = 1
 DAYS_PER_MONTH = 365 / 12
 MAX_HORIZON = 1200  # 100 years; bounds the month axis
 
-SCENARIO_KEYS = ("ftcost", "name", "description", "currency", "horizon_months", "start", "volume", "pricing", "baseline", "strategies")
+SCENARIO_KEYS = ("ftcost", "name", "description", "currency", "exchange_rate", "horizon_months", "start", "volume", "pricing", "baseline", "strategies")
 VOLUME_KEYS = ("requests_per_month", "requests_per_day", "growth_per_month")
-STRATEGY_TYPES = ("prompt", "fine_tuned")
-STRATEGY_KEYS = ("name", "type", "model", "description", "request", "batch_share", "training", "hosting", "fixed_monthly_cost", "prices")
+STRATEGY_TYPES = ("prompt", "fine_tuned", "self_hosted")
+STRATEGY_KEYS = ("name", "type", "model", "description", "request", "batch_share", "training", "hosting", "serving",
+                 "fixed_monthly_cost", "prices", "quality", "price_change_per_month")
+SERVING_KEYS = ("gpu", "gpu_per_hour", "gpus_per_replica", "requests_per_second", "input_tokens_per_second",
+                "output_tokens_per_second", "target_utilization", "min_replicas", "hours_per_month")
+QUALITY_KEYS = ("error_rate", "cost_per_error")
+DATA_GENERATION_KEYS = ("examples", "input_tokens", "output_tokens", "model")
+SECONDS_PER_HOUR = 3600.0
 REQUEST_KEYS = ("prompt_tokens", "prompt_file", "messages", "input_tokens", "cached_prompt_tokens", "completion_tokens")
-TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost")
+TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost", "gpu_hours", "gpu_per_hour", "data_generation")
 HOSTING_KEYS = ("per_hour", "hours_per_month", "deployments")
 PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
 DEFAULT_HOURS_PER_MONTH = 730.0
@@ -47,6 +53,31 @@ class Training:
     retrain_every_months: int  # 0 = once
     one_time_cost: float
     token_source: str = ""
+    fixed_per_run: float = 0.0  # GPU hours x price, for self-hosted training
+    data_generation_cost: float = 0.0
+    data_generation_note: str = ""
+
+
+@dataclass
+class Serving:
+    """A self-hosted deployment: replicas of ``gpus_per_replica`` GPUs."""
+
+    gpu_per_hour: float
+    gpu_source: str
+    gpus_per_replica: float
+    requests_per_second: float  # one replica, at full load
+    target_utilization: float
+    min_replicas: float
+    hours_per_month: float
+
+    @property
+    def capacity_per_month(self) -> float:
+        """Requests one replica serves in a month at the target utilization."""
+        return self.requests_per_second * self.target_utilization * self.hours_per_month * SECONDS_PER_HOUR
+
+    @property
+    def replica_cost(self) -> float:
+        return self.gpu_per_hour * self.gpus_per_replica * self.hours_per_month
 
 
 @dataclass
@@ -66,6 +97,15 @@ class Strategy:
     training: Training | None
     token_sources: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    serving: Serving | None = None
+    error_rate: float = 0.0
+    cost_per_error: float = 0.0
+    price_change_per_month: float = 0.0
+
+    @property
+    def quality_cost(self) -> float:
+        """Expected cost of errors per request: error_rate x cost_per_error."""
+        return self.error_rate * self.cost_per_error
 
     def price(self, key: str, default: float = 0.0) -> float:
         p = self.prices.get(key)
@@ -139,7 +179,29 @@ class Scenario:
             min_job_fee=col(lambda x: x.price("min_job_fee")),
             retrain_every=tr(lambda t: t.retrain_every_months),
             one_time_cost=tr(lambda t: t.one_time_cost),
+            training_fixed=tr(lambda t: t.fixed_per_run),
+            data_generation_cost=tr(lambda t: t.data_generation_cost),
+            quality_cost=col(lambda x: x.quality_cost),
+            price_change=col(lambda x: x.price_change_per_month),
+            replica_capacity=col(lambda x: x.serving.capacity_per_month if x.serving else 0.0),
+            replica_cost=col(lambda x: x.serving.replica_cost if x.serving else 0.0),
+            min_replicas=col(lambda x: x.serving.min_replicas if x.serving else 0.0),
         )
+
+    def without_quality(self) -> "Scenario":
+        """The same scenario with every quality cost set to zero."""
+        import copy
+
+        other = copy.copy(self)
+        other.strategies = [copy.copy(s) for s in self.strategies]
+        for s in other.strategies:
+            s.error_rate = 0.0
+            s.cost_per_error = 0.0
+        return other
+
+    @property
+    def has_quality(self) -> bool:
+        return any(s.quality_cost > 0 for s in self.strategies)
 
 
 # --------------------------------------------------------------------------
@@ -301,6 +363,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=10)
 
     catalogs = _load_catalogs(chk, top, base_dir, pricing_dirs)
+    rates = _exchange_rates(chk, top, currency)
 
     raw_strategies = top.get("strategies")
     if not isinstance(raw_strategies, list) or not raw_strategies:
@@ -308,7 +371,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     strategies: list[Strategy] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_strategies):
-        s = _strategy(chk, raw, ("strategies", i), catalogs, currency, base_dir)
+        s = _strategy(chk, raw, ("strategies", i), catalogs, currency, rates, base_dir)
         if s.name in seen:
             raise chk.fail(("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name")
         seen[s.name] = i
@@ -344,27 +407,75 @@ def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Ca
         raise
 
 
-def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, base_dir: Path) -> Strategy:
+def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[float, str]]:
+    """``exchange_rate: {USD: 0.92, source: ..., as_of: ...}``: one USD costs 0.92 of the scenario currency."""
+    raw = top.get("exchange_rate")
+    if raw is None:
+        return {}
+    p = ("exchange_rate",)
+    if not isinstance(raw, dict):
+        raise chk.fail(p, "exchange_rate must map a currency code to its price in the scenario currency", "exchange_rate: {USD: 0.92, source: ECB, as_of: 2026-11-25}")
+    note = str(raw.get("source") or "scenario exchange_rate")
+    if raw.get("as_of") is not None:
+        note += f", {raw['as_of']}"
+    rates = {}
+    for code in raw:
+        if code in ("source", "as_of"):
+            continue
+        if not (isinstance(code, str) and len(code) == 3 and code.isalpha()):
+            raise chk.fail(p + (code,), f"'{code}' is not a currency code", "use three letters such as USD or EUR", key=True)
+        rates[code.upper()] = (chk.number(raw, code, p, minimum=0, exclusive_min=True, what="a rate"), note)
+    return rates
+
+
+def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tuple) -> Model:
+    """The model with its money converted to the scenario currency (a copy; catalogs stay as read)."""
+    if model.currency == currency:
+        return model
+    if model.currency not in rates:
+        raise chk.fail(path, f"{model.ref} is priced in {model.currency} but the scenario is in {currency}",
+                       f"add exchange_rate: {{{model.currency}: <{currency} per {model.currency}>}} or set currency: {model.currency}")
+    import dataclasses
+
+    rate, note = rates[model.currency]
+
+    def conv(prices):
+        if prices is None:
+            return None
+        return {k: (p if k == "batch_discount" else Price(p.value * rate, f"{p.source}; converted at {rate:g} {currency}/{model.currency} ({note})", p.as_of, k))
+                for k, p in prices.items()}
+
+    return dataclasses.replace(model, currency=currency, base=conv(model.base), fine_tuning=conv(model.fine_tuning))
+
+
+def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict, base_dir: Path) -> Strategy:
     m = chk.mapping(raw, path, STRATEGY_KEYS, "a strategy")
     name = chk.string(m, "name", path, required=True)
     stype = chk.string(m, "type", path, required=True)
     if stype not in STRATEGY_TYPES:
         raise chk.fail(path + ("type",), f"unknown strategy type '{stype}'", did_you_mean(stype, STRATEGY_TYPES) or "types: " + ", ".join(STRATEGY_TYPES))
-    model_ref = chk.string(m, "model", path, required=True)
-    try:
-        model = catalogs.resolve(model_ref)
-    except CatalogError as exc:
-        raise chk.fail(path + ("model",), exc.message, exc.hint) from None
-    if model.currency != currency:
-        raise chk.fail(path + ("model",), f"{model.ref} is priced in {model.currency} but the scenario is in {currency}",
-                       f"set currency: {model.currency}, or use a catalog priced in {currency}")
+    self_hosted = stype == "self_hosted"
+    if self_hosted and m.get("model") is None:
+        model = Model(provider="self-hosted", id=name, aliases=(), currency=currency, catalog_file="", fine_tuning={})
+    else:
+        model_ref = chk.string(m, "model", path, required=True)
+        try:
+            model = catalogs.resolve(model_ref)
+        except CatalogError as exc:
+            raise chk.fail(path + ("model",), exc.message, exc.hint) from None
+        model = _convert(model, currency, rates, chk, path + ("model",))
+    for key in ("serving",):
+        if m.get(key) is not None and not self_hosted:
+            raise chk.fail(path + (key,), f"'{key}' is only for type: self_hosted", key=True)
+    if self_hosted and m.get("hosting") is not None:
+        raise chk.fail(path + ("hosting",), "a self_hosted strategy pays for GPUs under 'serving', not 'hosting'", key=True)
     fine_tuned = stype == "fine_tuned"
     if fine_tuned and model.fine_tuning is None:
         tunable = [x.ref for x in catalogs.all_models() if x.fine_tuning is not None]
         raise chk.fail(path + ("model",), f"{model.ref} has no fine-tuning prices in its catalog",
                         "fine-tunable models: " + ", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else ""))
 
-    prices = _effective_prices(chk, m, path, model, fine_tuned)
+    prices = _effective_prices(chk, m, path, model, fine_tuned, self_hosted)
 
     # Request tokens.
     req = chk.mapping(m.get("request") or {}, path + ("request",), REQUEST_KEYS, "request")
@@ -398,18 +509,84 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     deployments = chk.number(host, "deployments", hp, default=1.0, minimum=0)
     fixed_other = chk.number(m, "fixed_monthly_cost", path, default=0.0, minimum=0)
 
+    serving = _serving(chk, m, path, catalogs, currency, rates) if self_hosted else None
+    if serving is not None:
+        enc_in = prompt + user
+        serving_raw = m["serving"]
+        if serving_raw.get("requests_per_second") is None:
+            # Time per request at full load: input at the prefill rate plus output at the decode rate.
+            sp = path + ("serving",)
+            ins = chk.number(serving_raw, "input_tokens_per_second", sp, minimum=0, exclusive_min=True, required=True, what="tokens per second")
+            outs = chk.number(serving_raw, "output_tokens_per_second", sp, minimum=0, exclusive_min=True, required=True, what="tokens per second")
+            seconds = enc_in / ins + out / outs
+            if seconds <= 0:
+                raise chk.fail(sp, "a request with no tokens has no throughput to size replicas from", "give serving.requests_per_second")
+            serving.requests_per_second = 1.0 / seconds
+
+    q = m.get("quality")
+    error_rate = cost_per_error = 0.0
+    if q is not None:
+        qp = path + ("quality",)
+        chk.mapping(q, qp, QUALITY_KEYS, "quality")
+        error_rate = chk.number(q, "error_rate", qp, minimum=0, maximum=1, required=True, what="a share from 0 to 1")
+        cost_per_error = chk.number(q, "cost_per_error", qp, minimum=0, required=True)
+    price_change = chk.number(m, "price_change_per_month", path, default=0.0, minimum=-1, exclusive_min=True, maximum=1)
+
     # Training.
     training = None
     if m.get("training") is not None:
-        if not fine_tuned:
+        if not (fine_tuned or self_hosted):
             raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
-        training = _training(chk, m["training"], path + ("training",), model, prices, base_dir)
+        training = _training(chk, m["training"], path + ("training",), model, prices, base_dir, serving, catalogs, currency, rates)
 
     return Strategy(
         name=name, type=stype, model=model, prompt_tokens=prompt, input_tokens=user, cached_tokens=cached,
         completion_tokens=out, batch_share=batch_share, prices=prices, hours_per_month=hours,
         deployments=deployments, fixed_monthly_cost=fixed_other, training=training,
         token_sources=token_sources, description=chk.string(m, "description", path) or "",
+        serving=serving, error_rate=error_rate, cost_per_error=cost_per_error, price_change_per_month=price_change,
+    )
+
+
+def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> Serving:
+    sp = path + ("serving",)
+    raw = m.get("serving")
+    if raw is None:
+        raise chk.fail(path, "a self_hosted strategy needs a 'serving' block (GPU price and throughput)",
+                       "serving: {gpu: fireworks/h100-80gb, requests_per_second: 10, target_utilization: 0.6}", key=True)
+    chk.mapping(raw, sp, SERVING_KEYS, "serving")
+    if raw.get("gpu") is not None and raw.get("gpu_per_hour") is not None:
+        raise chk.fail(sp + ("gpu_per_hour",), "give serving.gpu or serving.gpu_per_hour, not both", key=True)
+    if raw.get("gpu") is not None:
+        gname = chk.string(raw, "gpu", sp)
+        try:
+            gpu = catalogs.gpu(gname)
+        except CatalogError as exc:
+            raise chk.fail(sp + ("gpu",), exc.message, exc.hint) from None
+        per_hour = gpu.per_hour.value
+        gsource = f"{gpu.provider}/{gpu.name}: {gpu.per_hour.source}"
+        cur = catalogs.by_provider[gpu.provider].currency
+        if cur != currency:
+            if cur not in rates:
+                raise chk.fail(sp + ("gpu",), f"GPU {gname} is priced in {cur} but the scenario is in {currency}", f"add exchange_rate: {{{cur}: ...}}")
+            per_hour *= rates[cur][0]
+    else:
+        per_hour = chk.number(raw, "gpu_per_hour", sp, minimum=0, required=True)
+        gsource = f"scenario ({_where(chk, sp + ('gpu_per_hour',))})"
+    if raw.get("requests_per_second") is not None and (raw.get("input_tokens_per_second") is not None or raw.get("output_tokens_per_second") is not None):
+        raise chk.fail(sp + ("requests_per_second",), "give requests_per_second or the tokens-per-second pair, not both", key=True)
+    rps = chk.number(raw, "requests_per_second", sp, minimum=0, exclusive_min=True, what="a throughput above 0")
+    if rps is None and raw.get("input_tokens_per_second") is None and raw.get("output_tokens_per_second") is None:
+        raise chk.fail(sp, "serving needs a throughput: requests_per_second, or input_tokens_per_second and output_tokens_per_second", key=True)
+    return Serving(
+        gpu_per_hour=per_hour,
+        gpu_source=gsource,
+        gpus_per_replica=chk.number(raw, "gpus_per_replica", sp, default=1.0, minimum=0, exclusive_min=True),
+        requests_per_second=rps or 0.0,
+        target_utilization=chk.number(raw, "target_utilization", sp, default=0.7, minimum=0, exclusive_min=True, maximum=1,
+                                      what="a share above 0 and at most 1"),
+        min_replicas=float(chk.number(raw, "min_replicas", sp, default=1, minimum=0, integer=True, what="a whole number")),
+        hours_per_month=chk.number(raw, "hours_per_month", sp, default=DEFAULT_HOURS_PER_MONTH, minimum=0, maximum=744),
     )
 
 
@@ -424,11 +601,22 @@ def _override_price(chk: _Checker, block: dict, key: str, path: tuple) -> Price:
     return Price(v, f"scenario override ({_where(chk, path + (key,))})", None, key)
 
 
-def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tuned: bool) -> dict[str, Price]:
+def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tuned: bool, self_hosted: bool = False) -> dict[str, Price]:
     """The rates a strategy pays: the catalog's, then the scenario's ``prices`` overrides."""
-    if fine_tuned:
+    if self_hosted:
+        # Own GPUs: no per-token API price; a catalog's per-token training price (LoRA services) still applies.
+        ft = model.fine_tuning or {}
+        prices = {k: ft[k] for k in ("training", "min_job_fee") if k in ft}
+        for k in ("input", "output"):
+            prices[k] = Price(0.0, "self-hosted: paid through GPU hours", None, k)
+    elif fine_tuned:
         ft = model.fine_tuning or {}
         prices = {k: v for k, v in ft.items()}
+        # Bedrock-style hosting: Provisioned Throughput model units billed by the hour.
+        if "hosting_per_hour" not in prices and "model_unit_per_hour" in prices:
+            mu = prices["model_unit_per_hour"]
+            units = model.extra.get("model_units", 1)
+            prices["hosting_per_hour"] = Price(mu.value * units, f"{units:g} model unit(s) x {mu.value:g}/hour: {mu.source}", mu.as_of, "hosting_per_hour")
         # Batch discount of a fine-tuned model falls back to its base model's.
         if "batch_discount" not in prices and "batch_discount" in model.base:
             prices["batch_discount"] = model.base["batch_discount"]
@@ -453,8 +641,19 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
     return prices
 
 
-def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[str, Price], base_dir: Path) -> Training:
+def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[str, Price], base_dir: Path,
+              serving: Serving | None = None, catalogs: Catalogs | None = None, currency: str = "USD", rates: dict | None = None) -> Training:
     t = chk.mapping(raw, path, TRAINING_KEYS, "training")
+    fixed_per_run = 0.0
+    if t.get("gpu_hours") is not None or t.get("gpu_per_hour") is not None:
+        if serving is None:
+            raise chk.fail(path + ("gpu_hours",), "training.gpu_hours is for self_hosted strategies", "a provider's fine-tuning is priced per token", key=True)
+        hours = chk.number(t, "gpu_hours", path, minimum=0, required=True)
+        rate = chk.number(t, "gpu_per_hour", path, default=serving.gpu_per_hour, minimum=0)
+        fixed_per_run = hours * rate
+    gen_cost, gen_note = 0.0, ""
+    if t.get("data_generation") is not None:
+        gen_cost, gen_note = _data_generation(chk, t["data_generation"], path + ("data_generation",), catalogs, currency, rates or {})
     if t.get("tokens") is not None and t.get("dataset") is not None:
         raise chk.fail(path + ("dataset",), "give training.tokens or training.dataset, not both", key=True)
     examples = chk.number(t, "examples", path, minimum=1, integer=True, what="a whole number of examples")
@@ -480,11 +679,36 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         auto = False
     retrain = chk.number(t, "retrain_every_months", path, default=0, minimum=1, integer=True, what="a whole number of months")
     one_time = chk.number(t, "one_time_cost", path, default=0.0, minimum=0)
-    if tokens > 0 and "training" not in prices:
+    if tokens > 0 and "training" not in prices and not fixed_per_run:
         raise chk.fail(path, f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
                        "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote", key=True)
+    if fixed_per_run and "training" not in prices:
+        tokens = 0.0  # GPU-hour training: the token count only sized the run
     return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
-                    one_time_cost=one_time, token_source=source)
+                    one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
+                    data_generation_cost=gen_cost, data_generation_note=gen_note)
+
+
+def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> tuple[float, str]:
+    """Cost of creating the training set with a larger model (distillation): month 1, one time.
+
+    ``examples x (input_tokens x input price + output_tokens x output price) / 1e6`` at the model's base prices.
+    """
+    chk.mapping(raw, path, DATA_GENERATION_KEYS, "data_generation")
+    n = chk.number(raw, "examples", path, minimum=0, required=True, integer=True, what="a whole number of examples")
+    tin = chk.number(raw, "input_tokens", path, default=0.0, minimum=0)
+    tout = chk.number(raw, "output_tokens", path, default=0.0, minimum=0)
+    ref = chk.string(raw, "model", path, required=True)
+    try:
+        model = catalogs.resolve(ref)
+    except CatalogError as exc:
+        raise chk.fail(path + ("model",), exc.message, exc.hint) from None
+    model = _convert(model, currency, rates, chk, path + ("model",))
+    for k in ("input", "output"):
+        if k not in model.base:
+            raise chk.fail(path + ("model",), f"{model.ref} has no base '{k}' price in its catalog")
+    cost = n * (tin * model.base["input"].value + tout * model.base["output"].value) / 1e6
+    return cost, f"{n:,} examples x ({tin:,.0f} in + {tout:,.0f} out tokens) on {model.ref}"
 
 
 def _encoding_for(chk: _Checker, model: Model, path: tuple) -> str:

@@ -63,18 +63,36 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         return f"{money(s.training_cost, cur)} ({s.training_runs} run{'s' if s.training_runs != 1 else ''})"
 
     h = sc.horizon_months
-    return header, [
+    body = [
         line("type", lambda i, s: s.type),
         line("model", lambda i, s: s.model),
         line("cost per request", lambda i, s: money_small(s.cost_per_request, cur)),
-        line("fixed per month", lambda i, s: money(s.fixed_monthly, cur)),
+    ]
+    if any(s.quality_cost_per_request for s in strategies):
+        body.append(line("  of which errors", lambda i, s: money_small(s.quality_cost_per_request, cur) if s.quality_cost_per_request else "-"))
+    if any(s.price_change_per_month for s in strategies):
+        body.append(line("token prices/month", lambda i, s: f"{s.price_change_per_month * 100:+.1f}%" if s.price_change_per_month else "-"))
+    body.append(line("fixed per month", lambda i, s: money(s.fixed_monthly, cur)))
+    if any(s.replicas is not None for s in strategies):
+        body.append(line("  GPU replicas (month 1)", lambda i, s: f"{s.replicas:g}" if s.replicas is not None else "-"))
+    body += [
         line("training", training),
         line("one-time cost", lambda i, s: money(s.one_time_cost, cur) if s.one_time_cost else "-"),
+    ]
+    if any(s.data_generation_cost for s in strategies):
+        body.append(line("data generation", lambda i, s: money(s.data_generation_cost, cur) if s.data_generation_cost else "-"))
+    body += [
         line("monthly cost (avg)", lambda i, s: money(s.monthly_cost, cur)),
         line(f"total, {h} months", lambda i, s: money(s.total_cost, cur)),
+    ]
+    if result.without_quality is not None:
+        wq = result.without_quality.strategies
+        body.append(line("  without error cost", lambda i, s: money(wq[i].total_cost, cur)))
+    body += [
         line("break-even", lambda i, s: _break_even_text(s, i == b)),
         line("payback month", lambda i, s: "-" if i == b else (str(s.payback_month) if s.payback_month else "none")),
     ]
+    return header, body
 
 
 def to_table(result: Result) -> str:
@@ -88,8 +106,23 @@ def to_table(result: Result) -> str:
     for label, cells in body:
         out.append(label.ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
     out.append("")
+    out.extend(_ranges(result))
     out.append(verdict(result))
     return "\n".join(out) + "\n"
+
+
+def _ranges(result: Result) -> list[str]:
+    """Cheapest strategy by volume, when more than one strategy wins somewhere."""
+    ranges = result.cheapest_by_volume
+    if len(ranges) < 2:
+        return []
+    out = ["Cheapest by monthly volume:"]
+    for r in ranges:
+        lo, hi = r["from_requests_per_month"], r["to_requests_per_month"]
+        span = f"{count(lo)} to {count(hi)}" if hi is not None else f"{count(lo)} and up"
+        out.append(f"  {span:>28}  {r['strategy']}")
+    out.append("")
+    return out
 
 
 def to_markdown(result: Result) -> str:
@@ -131,7 +164,7 @@ def verdict(result: Result) -> str:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
             text += (f" '{w.name}' would pay off above {count(w.break_even_requests_per_month)} requests/month "
                      f"(you are at {count(sc.requests_per_month)}).")
-        return text
+        return text + _quality_note(result)
     saving = base.total_cost - best.total_cost
     share = saving / base.total_cost if base.total_cost > 0 else float("nan")
     text = (f"'{best.name}' is the cheapest over {h} months: {money(best.total_cost, cur)} against "
@@ -144,4 +177,13 @@ def verdict(result: Result) -> str:
         text += f" and pays back in month {best.payback_month}." if best.payback_month else "."
     elif best.payback_month:
         text += f" It pays back in month {best.payback_month}."
-    return text
+    return text + _quality_note(result)
+
+
+def _quality_note(result: Result) -> str:
+    wq = result.without_quality
+    if wq is None:
+        return ""
+    if wq.cheapest.name == result.cheapest.name:
+        return f" Without the expected cost of errors the answer is the same ('{wq.cheapest.name}')."
+    return f" Without the expected cost of errors, '{wq.cheapest.name}' would be cheapest instead."
