@@ -71,12 +71,18 @@ class Result:
 
     @property
     def warnings(self) -> list[str]:
-        """Every warning, strategy by strategy, without repeats."""
-        seen: dict[str, None] = {}
+        """Every warning once; a warning shared by several strategies names them all.
+
+        Per-strategy warnings start with the strategy's name ("name: text"); the
+        same text for several strategies (one model retiring) becomes one line.
+        """
+        by_text: dict[str, list[str]] = {}
         for s in self.strategies:
+            prefix = f"{s.name}: "
             for w in s.warnings:
-                seen.setdefault(w, None)
-        return list(seen)
+                text = w[len(prefix):] if w.startswith(prefix) else w
+                by_text.setdefault(text, []).append(s.name)
+        return [", ".join(f"'{n}'" for n in names) + ": " + text for text, names in by_text.items()]
 
     def savings(self) -> float:
         """How much the cheapest strategy saves against the baseline over the horizon."""
@@ -266,8 +272,9 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
             first, last = scenario.month_label(gone[0]), scenario.month_label(gone[-1])
             span = first if first == last else f"{first} to {last}"
             what = "its fine-tuned models stop" if s.type != "prompt" else "it stops"
-            warnings.append(f"{s.name}: {m.ref} retires on {m.retires_on.isoformat()}, so {what} serving requests; "
-                            f"the costs for {span} ({len(gone)} month{'s' if len(gone) != 1 else ''}) assume a service that will not exist")
+            warnings.append(f"{s.name}: {m.ref} retires on {m.retires_on.isoformat()} and {what} serving requests; "
+                            f"{span} ({len(gone)} month{'s' if len(gone) != 1 else ''}) are costed at its prices, "
+                            f"as if a successor model cost the same")
     if notice:
         warnings.append(f"{s.name}: {m.ref}: {notice}")
     if m.notice and m.notice != notice:
