@@ -107,8 +107,19 @@ def to_table(result: Result) -> str:
         out.append(label.ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
     out.append("")
     out.extend(_ranges(result))
+    out.extend(_counted(result))
     out.append(verdict(result))
     return "\n".join(out) + "\n"
+
+
+def _counted(result: Result) -> list[str]:
+    """Where token counts came from, when ftcost counted them (prompt files, messages, datasets)."""
+    lines = []
+    for s in result.strategies:
+        for key, src in s.token_sources.items():
+            if src.startswith(("prompt_file", "messages", "dataset")) or key == "data_generation":
+                lines.append(f"  {s.name}: {key.replace('_', ' ')} from {src}")
+    return (["Counted from files and estimates:"] + lines + [""]) if lines else []
 
 
 def _ranges(result: Result) -> list[str]:
