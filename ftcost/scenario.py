@@ -42,6 +42,9 @@ HOSTING_KEYS = ("per_hour", "hours_per_month", "deployments")
 PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
 DEFAULT_HOURS_PER_MONTH = 730.0
 MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
+# No input number may exceed this (1e15 requests, tokens or currency units is far beyond any real plan);
+# it keeps every product the engine forms finite (hardening, issue 5).
+MAX_NUMBER = 1e15
 
 
 @dataclass
@@ -239,8 +242,11 @@ class _Checker:
             if isinstance(v, str) and _looks_numeric(v):
                 raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
             raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}")
-        if not math.isfinite(v):
-            raise self.fail(p, f"expected a finite number, got {v}")
+        if not _finite(v) and not isinstance(v, int):
+            raise self.fail(p, f"expected a finite number, got {_short(v)}")
+        if abs(v) > MAX_NUMBER:
+            raise self.fail(p, f"{_fmt(v)} is implausibly large (ftcost accepts numbers up to {_fmt(MAX_NUMBER)})",
+                            "check the number of digits")
         if integer and float(v) != int(v):
             raise self.fail(p, f"expected a whole number, got {v}")
         if minimum is not None and (v <= minimum if exclusive_min else v < minimum):
@@ -275,7 +281,15 @@ def _short(v: Any) -> str:
 
 
 def _fmt(v: float) -> str:
-    return f"{v:g}"
+    return f"{v:g}" if _finite(v) else _short(v)
+
+
+def _finite(v) -> bool:
+    """math.isfinite that says False (not OverflowError) for an integer too large for a float."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
 
 
 def _looks_numeric(s: str) -> bool:
@@ -673,7 +687,8 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         epochs = int(engine.default_epochs(examples))
         auto = True
     else:
-        if isinstance(ep_raw, bool) or not isinstance(ep_raw, (int, float)) or ep_raw != int(ep_raw) or ep_raw < 1 or not math.isfinite(ep_raw):
+        if (isinstance(ep_raw, bool) or not isinstance(ep_raw, (int, float)) or not _finite(ep_raw) or ep_raw != int(ep_raw)
+                or ep_raw < 1 or ep_raw > MAX_NUMBER):
             raise chk.fail(path + ("epochs",), f'expected a whole number >= 1 or "auto", got {_short(ep_raw)}')
         epochs = int(ep_raw)
         auto = False
