@@ -360,6 +360,8 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
             raise ScenarioError(f"--horizon must be a whole number of months from 1 to {MAX_HORIZON}, got {horizon}")
         h = int(horizon)
     start = _parse_start(top.get("start"), chk, ("start",), today)
+    if start[0] * 12 + start[1] - 1 + h - 1 >= 10000 * 12:
+        raise chk.fail(("start",), f"a {h}-month horizon from {start[0]:04d}-{start[1]:02d} runs past the year 9999", "start earlier or shorten the horizon")
 
     vol = chk.mapping(top.get("volume"), ("volume",), VOLUME_KEYS, "volume") if "volume" in top else None
     if vol is None:
@@ -375,6 +377,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
             raise ScenarioError(f"--volume must be a number of requests per month >= 0, got {volume}")
         rpm = float(volume)
     growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=10)
+    _check_compounding(chk, growth, h, ("volume", "growth_per_month"), "volume")
 
     catalogs = _load_catalogs(chk, top, base_dir, pricing_dirs)
     rates = _exchange_rates(chk, top, currency)
@@ -390,6 +393,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
             raise chk.fail(("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name")
         seen[s.name] = i
         strategies.append(s)
+        _check_compounding(chk, s.price_change_per_month, h, ("strategies", i, "price_change_per_month"), "token prices")
 
     baseline = 0
     if top.get("baseline") is not None:
@@ -403,6 +407,17 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         requests_per_month=rpm, growth_per_month=growth, baseline=baseline, strategies=strategies,
         file=doc.file, catalogs=catalogs, doc=doc,
     )
+
+
+MAX_COMPOUND_FACTOR = 1e100  # with MAX_NUMBER, keeps every month's cost a finite float
+
+
+def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: str) -> None:
+    """A monthly rate compounded over the horizon must stay a computable factor: (1 + rate)^(h - 1) <= 1e100."""
+    if rate > 0 and (h - 1) * math.log1p(rate) > math.log(MAX_COMPOUND_FACTOR):
+        raise chk.fail(path, f"{rate:g} a month compounds over {h} months to a factor of about "
+                             f"1e{(h - 1) * math.log10(1 + rate):.0f} on {what}, too large to compute",
+                       "lower the monthly rate or the horizon")
 
 
 def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Catalogs:
