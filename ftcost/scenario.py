@@ -241,7 +241,8 @@ class _Checker:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             if isinstance(v, str) and _looks_numeric(v):
                 raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
-            raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}")
+            raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}",
+                            "write the number in digits, without quotes or units, e.g. 12 or 0.5")
         if not _finite(v) and not isinstance(v, int):
             raise self.fail(p, f"expected a finite number, got {_short(v)}")
         if abs(v) > MAX_NUMBER:
@@ -251,9 +252,11 @@ class _Checker:
             raise self.fail(p, f"expected a whole number, got {v}")
         if minimum is not None and (v <= minimum if exclusive_min else v < minimum):
             op = ">" if exclusive_min else ">="
-            raise self.fail(p, f"must be {op} {_fmt(minimum)}, got {_fmt(v)}")
+            raise self.fail(p, f"must be {op} {_fmt(minimum)}, got {_fmt(v)}",
+                            "a count, price or cost cannot be negative" if v < 0 <= minimum else None)
         if maximum is not None and v > maximum:
-            raise self.fail(p, f"must be <= {_fmt(maximum)}, got {_fmt(v)}")
+            raise self.fail(p, f"must be <= {_fmt(maximum)}, got {_fmt(v)}",
+                            "a share is a fraction: 25% is 0.25" if maximum == 1 else None)
         return int(v) if integer else float(v)
 
     def string(self, m: dict, key: str, path: tuple, *, required=False, default=None) -> str | None:
