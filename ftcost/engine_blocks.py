@@ -1,0 +1,484 @@
+"""The engine's summary numbers for many variants at once, fast.
+
+:func:`ftcost.engine.evaluate` builds the whole monthly schedule,
+``[strategies, *variants, months]``, in one piece. For a simulation or a
+large sweep (10^5 to 10^6 variants) only the summary is wanted: totals,
+break-even volume and payback month. :func:`evaluate_summary` computes those
+
+* in blocks of variants small enough to stay in the CPU cache, and
+* with closed forms where they exist: the total over the horizon is
+  ``H F + c V_1 G(H) + T runs + one_time`` with the geometric sum
+  ``G(H) = sum_{k<H} (1 + g)^k = expm1(H log1p(g)) / g`` (H when g = 0);
+  the break-even volume and the average fixed cost are the engine's own
+  functions. Only the payback month needs the month axis: the cumulative
+  difference ``K_s(m) - K_b(m)`` is built month by month, one block of
+  variants at a time, and a block stops as soon as every variant in it has
+  paid back.
+
+The numbers equal :func:`~ftcost.engine.evaluate`'s up to floating-point
+rounding (the closed-form sum and the month-by-month sum differ in the last
+bits; tests/test_engine_blocks.py checks 1e-12 relative with hypothesis).
+Break-even volumes, epochs, training runs and costs per request come from the
+same functions on the same numbers, so they are identical.
+
+When :class:`~ftcost.engine.Inputs` carries fields this module has no closed
+form for (new strategy types or cost terms), it falls back to running
+:func:`~ftcost.engine.evaluate` block by block, so its answers stay right as
+the engine grows; only the speed differs.
+
+:func:`evaluate_scalar` is the same model as a plain Python loop, one variant
+and one month at a time: the reference for the tests and the benchmark.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from . import engine
+from .engine import Inputs
+
+# The Inputs fields the closed forms below know. Any other field (the engine
+# may grow new ones) makes evaluate_summary fall back to blocked evaluate().
+CLOSED_FORM_FIELDS = frozenset({
+    "horizon", "baseline", "extra",
+    "requests_per_month", "growth", "prompt_tokens", "input_tokens", "cached_tokens", "completion_tokens",
+    "input_price", "cached_price", "output_price", "batch_share", "batch_discount", "per_hour",
+    "hours_per_month", "deployments", "storage_per_month", "fixed_monthly_cost", "has_training",
+    "training_tokens", "examples", "epochs", "training_price", "min_job_fee", "retrain_every", "one_time_cost",
+    "training_fixed", "data_generation_cost", "quality_cost", "price_change",
+    "replica_capacity", "replica_cost", "min_replicas",  # replicas: blocks with self-hosting use evaluate()
+})
+# Fields that are not arrays over [strategies, *variants].
+NON_ARRAY_FIELDS = frozenset({"horizon", "baseline", "extra"})
+# Same tolerance as engine.payback_month: a tie counts as paid back.
+_RTOL = engine._PAYBACK_RTOL
+# Variants per block: a block's working set (a dozen float64 vectors of
+# this length per strategy) stays well inside a 1 MB L2 cache.
+DEFAULT_BLOCK = 4096
+CHUNK_BLOCKS = 16
+
+
+@dataclass
+class Summary:
+    """The summary part of :class:`~ftcost.engine.Outputs`: arrays [strategies, *variants].
+
+    ``cheapest`` is [*variants]. No ``monthly`` schedule: use
+    :func:`~ftcost.engine.evaluate` when the months themselves are wanted.
+    """
+
+    cost_per_request: np.ndarray
+    fixed_monthly: np.ndarray
+    epochs: np.ndarray
+    training_run_cost: np.ndarray
+    training_runs: np.ndarray
+    training_cost: np.ndarray
+    one_time_cost: np.ndarray
+    average_fixed_monthly: np.ndarray
+    monthly_cost: np.ndarray
+    total_cost: np.ndarray
+    break_even: np.ndarray
+    cheaper_above: np.ndarray
+    payback_month: np.ndarray  # 0 = never (the baseline pays back in month 1, as in evaluate)
+    cheapest: np.ndarray
+
+    @classmethod
+    def from_outputs(cls, o: engine.Outputs) -> "Summary":
+        return cls(**{f.name: getattr(o, f.name) for f in fields(cls)})
+
+
+_FLOAT_OUT = ("cost_per_request", "fixed_monthly", "training_run_cost", "training_cost", "one_time_cost",
+              "average_fixed_monthly", "monthly_cost", "total_cost", "break_even")
+_INT_OUT = ("epochs", "training_runs", "payback_month")
+
+
+def array_fields(x: Inputs) -> list[str]:
+    """Names of the Inputs fields that are arrays over [strategies, *variants]."""
+    return [f.name for f in fields(x) if f.name not in NON_ARRAY_FIELDS]
+
+
+def full_shape(x: Inputs) -> tuple[int, ...]:
+    """The broadcast shape [strategies, *variants] of all array fields."""
+    shape = np.broadcast_shapes(*(np.shape(getattr(x, n)) for n in array_fields(x)))
+    return shape if shape else (1,)
+
+
+def geometric_sum(growth, months):
+    """``G = sum_{k=0}^{months-1} (1 + g)^k``: months when g = 0, else ``expm1(months log1p(g)) / g``.
+
+    >>> float(geometric_sum(0.1, 3))  # 1 + 1.1 + 1.21
+    3.31
+    >>> float(geometric_sum(0.0, 24))
+    24.0
+    """
+    g = np.asarray(growth, dtype=float)
+    n = np.asarray(months, dtype=float)
+    zero = g == 0
+    if not zero.any():
+        return np.expm1(n * np.log1p(g)) / g
+    if zero.all():
+        return np.broadcast_to(n, np.broadcast_shapes(n.shape, g.shape)).copy()
+    safe = np.where(zero, 1.0, g)
+    return np.where(zero, n, np.expm1(n * np.log1p(np.where(zero, 0.0, g))) / safe)
+
+
+def _compact(a, shape: tuple[int, ...], n: int) -> np.ndarray:
+    """``a`` as [strategies or 1, variants or 1]: a field that does not vary stays one column."""
+    a = np.asarray(a)
+    nd = len(shape)
+    padded = (1,) * (nd - a.ndim) + a.shape
+    per_strategy = padded[0] != 1
+    per_variant = any(d != 1 for d in padded[1:])
+    target = (shape[0] if per_strategy else 1,) + (shape[1:] if per_variant else (1,) * (nd - 1))
+    out = np.broadcast_to(a.reshape(padded), target)
+    return out.reshape(target[0], n if per_variant else 1)
+
+
+def evaluate_summary(x: Inputs, block_size: int | None = None) -> Summary:
+    """Totals, break-even volume and payback month of DESIGN.md for every variant.
+
+    Parameters
+    ----------
+    x : Inputs
+        Arrays broadcastable to [strategies, *variants].
+    block_size : int, optional
+        Variants per block (default 4096, sized for the CPU cache).
+
+    Returns
+    -------
+    Summary
+        Arrays [strategies, *variants]; equal to :func:`ftcost.engine.evaluate`
+        up to rounding.
+
+    Notes
+    -----
+    Month m of strategy s costs ``F + V_1 (1+g)^(m-1) c + T [training in m] + O [m = 1]``.
+    Summed: ``K(H) = H F + c V_1 G(H) + T runs + O`` with ``G`` the geometric
+    sum. Payback is the first m with ``K_s(m) - (1 + rtol) K_b(m) <= 0``:
+    ``K(m) = O + m F + c V_1 G(m) + T runs(m)`` is accumulated month by month
+    for one block of variants at a time.
+
+    Examples
+    --------
+    Two strategies, volumes 1,000 and 10,000 a month on a variant axis:
+    prompting at $0.001 a request, fine-tuning at $0.0001 plus $5 a month,
+    12 months. Totals 12 + 0 = 12 and 120; 12 x 5 + 0.0001 x 12,000 = 61.2 and 72.
+
+    >>> from ftcost.engine import Inputs
+    >>> z = np.zeros((2, 1))
+    >>> x = Inputs(horizon=12, baseline=0, requests_per_month=np.array([1000.0, 10000.0]), growth=0.0,
+    ...            prompt_tokens=np.array([[1000.0], [100.0]]), input_tokens=z, cached_tokens=z,
+    ...            completion_tokens=z, input_price=1.0, cached_price=1.0, output_price=0.0,
+    ...            batch_share=z, batch_discount=z, per_hour=z, hours_per_month=z, deployments=z,
+    ...            storage_per_month=z, fixed_monthly_cost=np.array([[0.0], [5.0]]), has_training=z,
+    ...            training_tokens=z, examples=z, epochs=z + 1, training_price=z, min_job_fee=z,
+    ...            retrain_every=z, one_time_cost=z)
+    >>> s = evaluate_summary(x)
+    >>> s.total_cost.round(6).tolist()
+    [[12.0, 120.0], [61.2, 72.0]]
+    >>> s.break_even[1].round(6).tolist(), s.payback_month[1].tolist()  # 5 / 0.0009 = 5,555.6 a month
+    ([5555.555556, 5555.555556], [0, 1])
+    """
+    shape = full_shape(x)
+    s_count = shape[0]
+    vshape = shape[1:]
+    n = int(np.prod(vshape)) if vshape else 1
+    block = int(block_size or DEFAULT_BLOCK)
+    if block < 1:
+        raise ValueError("block_size must be >= 1")
+    names = array_fields(x)
+    compact = {name: _compact(getattr(x, name), shape, n) for name in names}
+    unknown = [f.name for f in fields(x) if f.name not in CLOSED_FORM_FIELDS]
+    # No closed form for the replica staircase (self-hosted) or for volumes that differ by strategy.
+    stepped = bool(np.any(compact.get("replica_capacity", np.zeros((1, 1))) > 0))
+    per_strategy_volume = compact["requests_per_month"].shape[0] > 1 or compact["growth"].shape[0] > 1
+    if unknown or stepped or per_strategy_volume:
+        return _summary_by_evaluate(x, compact, shape, n, block)
+    # Closed forms on chunks of CHUNK_BLOCKS cache blocks (elementwise work in
+    # few calls, temporaries small enough to be reused); an output that does
+    # not vary across variants is kept as one column and broadcast at the end.
+    chunk = block * CHUNK_BLOCKS
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        width = stop - start
+        part = {name: (a[:, start:stop] if a.shape[1] > 1 else a) for name, a in compact.items()}
+        res = _closed_form(x, part, s_count, width, block)
+        for k, v in res.items():
+            v = np.asarray(v)
+            if k not in out:
+                wide = v.shape[-1] == width and (width > 1 or n == 1)
+                out[k] = np.empty(v.shape[:-1] + (n,), dtype=v.dtype) if wide else v
+            if out[k].shape[-1] == n:
+                out[k][..., start:stop] = v
+    return Summary(**{k: np.broadcast_to(v, (n,) if k == "cheapest" else (s_count, n)).reshape(vshape if k == "cheapest" else shape)
+                      for k, v in out.items()})
+
+
+def _summary_by_evaluate(x: Inputs, compact: dict, shape: tuple, n: int, block: int) -> Summary:
+    """Fallback: the engine itself, one block of variants at a time (exact, slower)."""
+    s_count = shape[0]
+    out = {k: np.empty((s_count, n)) for k in _FLOAT_OUT}
+    out.update({k: np.empty((s_count, n), dtype=np.int64) for k in _INT_OUT})
+    out["cheaper_above"] = np.empty((s_count, n), dtype=bool)
+    out["cheapest"] = np.empty(n, dtype=np.int64)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        part = {name: (a[:, start:stop] if a.shape[1] > 1 else a) for name, a in compact.items()}
+        o = engine.evaluate(x.replace(**part))
+        width = stop - start
+        for k in out:
+            if k == "cheapest":
+                out[k][start:stop] = np.broadcast_to(o.cheapest, (width,))
+            else:
+                out[k][:, start:stop] = np.broadcast_to(getattr(o, k), (s_count, width))
+    return Summary(**{k: v.reshape(shape[1:] if k == "cheapest" else shape) for k, v in out.items()})
+
+
+def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int) -> dict:
+    """Every summary number from the compact inputs ([strategies or 1, variants or 1] each)."""
+    h = int(x.horizon)
+    b = int(x.baseline)
+    # Per strategy, exactly as engine.evaluate computes them.
+    c_tok = engine.cost_per_request(p["prompt_tokens"], p["input_tokens"], p["cached_tokens"], p["completion_tokens"],
+                                    p["input_price"], p["cached_price"], p["output_price"], p["batch_share"], p["batch_discount"])
+    q = np.asarray(p["quality_cost"], dtype=float)
+    f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
+    ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
+    has_t = np.asarray(p["has_training"]) > 0
+    t = np.where(has_t, np.maximum(np.asarray(p["training_tokens"], dtype=float) * ep * p["training_price"] / engine.PER_MILLION
+                                   + p["training_fixed"], p["min_job_fee"]), 0.0)
+    retrain = np.asarray(p["retrain_every"])
+    runs = np.where(has_t, engine.training_runs(h, retrain), 0)
+    one_time = np.asarray(p["one_time_cost"], dtype=float)
+    once = one_time + np.asarray(p["data_generation_cost"], dtype=float)
+    v1 = np.asarray(p["requests_per_month"], dtype=float)  # [1, width or 1]
+    g = np.asarray(p["growth"], dtype=float)
+    pc = np.asarray(p["price_change"], dtype=float)  # [strategies or 1, width or 1]
+    priced = bool(np.any(pc))
+    # Closed forms over the horizon: cumulative volume, volume weighted by the
+    # price index (1+p)^(m-1), the price index summed over training months,
+    # and the mean price index.
+    gs_h = geometric_sum(g, h)
+    cv_h = v1 * gs_h
+    cvp_h = v1 * geometric_sum(g + pc + g * pc, h) if priced else cv_h  # ratio (1+g)(1+p)
+    if priced:
+        step = np.expm1(np.maximum(retrain, 0) * np.log1p(pc))  # (1+p)^R - 1
+        tm_h = np.where(retrain > 0, geometric_sum(step, np.maximum(runs, 1)), 1.0)
+        training_cost = np.where(runs > 0, t * tm_h, 0.0)
+        mean_index = geometric_sum(pc, h) / h
+    else:
+        training_cost = t * runs
+        mean_index = 1.0
+    total = h * f + c_tok * cvp_h + q * cv_h + training_cost + once
+    line_fixed = f + (once + training_cost) / h
+    line_slope = c_tok * mean_index + q
+    be, above = engine.break_even_volume(line_slope, line_fixed, line_slope[b], line_fixed[b])
+    # No replicas on this path, so evaluate's "+ replicas x replica cost" adds 0.
+    c = c_tok + q
+    pay = np.ones((s_count, width), dtype=np.int64)  # the baseline pays back in month 1, as in evaluate
+    for s in range(s_count):
+        if s != b:
+            pay[s] = _payback_row(h, width, cache_block, None if priced else _row(gs_h, 0),
+                                  *_payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc))
+    full = (s_count, width)
+    return {"cost_per_request": c, "fixed_monthly": f, "epochs": ep, "training_run_cost": t, "training_runs": runs,
+            "training_cost": training_cost, "one_time_cost": one_time, "average_fixed_monthly": line_fixed,
+            "monthly_cost": line_fixed + v1 * c, "total_cost": total, "break_even": be, "cheaper_above": above,
+            "payback_month": pay, "cheapest": np.argmin(np.broadcast_to(total, full), axis=0)}
+
+
+def _row(a, s: int) -> np.ndarray:
+    """Row s of a [strategies or 1, width or 1] array, as [width or 1]."""
+    a = np.asarray(a, dtype=float)
+    return a[s if a.shape[0] > 1 else 0]
+
+
+def _payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc):
+    """``E(m) = K_s(m) - (1 + rtol) K_b(m)`` of strategy s as (month-1 value, monthly constant, geometric terms, events).
+
+    ``K(m) = O + m F + c_tok sum_{j<=m} V_j (1+p)^(j-1) + q sum_{j<=m} V_j + t sum_{training j<=m} (1+p)^(j-1)``:
+    a constant, a linear part, geometric terms ``U_1 ratio^(m-1)`` (volumes
+    and price index) and the retraining runs after month 1 as events.
+    """
+    r1 = 1.0 + _RTOL
+    row = lambda a, i: _row(a, i)  # noqa: E731
+    cs, cb, qs, qb = row(c_tok, s), row(c_tok, b), row(q, s), row(q, b)
+    v, gg = row(v1, 0), row(g, 0)
+    ps, pb = row(pc, s), row(pc, b)
+    kq = qs - r1 * qb
+    if not np.any(pc):
+        terms = [((cs - r1 * cb + kq) * v, 1.0 + gg)]
+    else:
+        if np.array_equal(ps, pb):
+            terms = [((cs - r1 * cb) * v, 1.0 + (gg + ps + gg * ps))]
+        else:
+            terms = [(cs * v, 1.0 + (gg + ps + gg * ps)), (-r1 * cb * v, 1.0 + (gg + pb + gg * pb))]
+        terms.append((kq * v, 1.0 + gg))
+    terms = [(u, ratio) for u, ratio in terms if np.any(u)]
+    b1 = row(f, s) - r1 * row(f, b)
+    ts, tb = row(t, s), row(t, b)
+    first = row(once, s) - r1 * row(once, b) + (ts - r1 * tb)  # month 1's one-offs and first training runs
+    events = _training_events(h, ts, tb, row(retrain, s), row(retrain, b), ps, pb, r1)
+    return first, b1, terms, events
+
+
+def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) -> np.ndarray:
+    """First month with ``E(m) <= 0`` (0 if none) for one strategy across ``width`` variants.
+
+    Variants settled without the month axis: ``E(1) <= 0`` (month 1), and
+    variants whose lower bound of ``E`` over the horizon is above 0 (never).
+    The rest are gathered and run month by month, ``cache_block`` at a time.
+    """
+    e1 = first + b1
+    for u, _ in terms:
+        e1 = e1 + u
+    # Lower bound of E(m) for m in 1..h: each part at its smallest.
+    low = first + np.minimum(b1, h * b1)
+    for u, ratio in terms:  # growth_sum: G(h) of the volume ratio, when every term has that ratio
+        gs = growth_sum if growth_sum is not None else geometric_sum(ratio - 1.0, h)
+        low = low + np.where(u >= 0, u, u * gs)
+    for delta in events.values():
+        low = low + np.minimum(delta, 0.0)
+    e1, low = np.broadcast_arrays(e1, low)
+    pay = np.where(e1 <= 0.0, 1, 0)
+    pay = np.broadcast_to(pay, (width,)).copy() if pay.shape != (width,) else pay
+    todo = np.flatnonzero(np.broadcast_to((e1 > 0.0) & (low <= 0.0), (width,)))
+    if todo.size == 0 or h == 1:
+        return pay
+
+    def pick(a, idx):
+        a = np.asarray(a, dtype=float)
+        return a[idx] if a.shape[-1] > 1 else a
+
+    for lo in range(0, todo.size, cache_block):
+        idx = todo[lo:lo + cache_block]
+        e = np.array(np.broadcast_to(pick(e1, idx), idx.shape))
+        c = pick(b1, idx)
+        us = [(np.array(np.broadcast_to(pick(u, idx), idx.shape)), pick(r, idx)) for u, r in terms]
+        ev = {m: pick(d, idx) for m, d in events.items()}
+        still = np.ones(idx.shape, dtype=bool)
+        gt = np.empty(idx.shape, dtype=bool)
+        count = np.ones(idx.shape, dtype=np.int32)  # month 1 already failed
+        for m in range(2, h + 1):
+            for u, ratio in us:
+                u *= ratio
+                e += u
+            e += c
+            if m in ev:
+                e += ev[m]
+            np.greater(e, 0.0, out=gt)
+            still &= gt
+            count += still
+            if m % 4 == 0 and not still.any():
+                break
+        pay[idx] = np.where(still, 0, count + 1)
+    return pay
+
+
+def _training_events(h, ts, tb, rs, rb, ps, pb, r1) -> dict:
+    """``{month: cost change}`` for the retraining runs after month 1: ``t (1+p)^(m-1)`` in every month ``1 + kR``."""
+    events: dict[int, np.ndarray] = {}
+    if not (np.any((rs > 0) & (ts != 0)) or np.any((rb > 0) & (tb != 0))):
+        return events
+    if rs.shape[-1] == 1 and rb.shape[-1] == 1:  # the same schedule for every variant: only its months
+        months = set()
+        for r in np.unique(np.concatenate([rs.ravel(), rb.ravel()])):
+            if r > 0:
+                months.update(range(1 + int(r), h + 1, int(r)))
+        candidates = sorted(months)
+    else:
+        candidates = range(2, h + 1)
+    for m in candidates:
+        runs_s = (rs > 0) & ((m - 1) % np.maximum(rs, 1) == 0)
+        runs_b = (rb > 0) & ((m - 1) % np.maximum(rb, 1) == 0)
+        if runs_s.any() or runs_b.any():
+            events[m] = (np.where(runs_s, ts * (1.0 + ps) ** (m - 1), 0.0)
+                         - r1 * np.where(runs_b, tb * (1.0 + pb) ** (m - 1), 0.0))
+    return events
+
+
+# --------------------------------------------------------------------------
+# The scalar reference
+
+
+def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray]:
+    """The cost model of :func:`ftcost.engine.evaluate` as a plain Python loop, one variant and one month at a time.
+
+    The reference the tests and the benchmark compare :func:`evaluate_summary`
+    with. Returns ``total_cost``, ``break_even``, ``cheaper_above``,
+    ``payback_month`` [strategies, variants] and ``cheapest`` [variants], for
+    the first ``limit`` variants (all by default) of the flattened variant axes.
+    """
+    shape = full_shape(x)
+    s_count = shape[0]
+    n = int(np.prod(shape[1:])) if shape[1:] else 1
+    n = n if limit is None else min(n, limit)
+    cols = {name: np.broadcast_to(np.asarray(getattr(x, name), dtype=float), shape).reshape(s_count, -1)[:, :n].tolist()
+            for name in array_fields(x) if name in CLOSED_FORM_FIELDS}
+    h = int(x.horizon)
+    b = int(x.baseline)
+    total = [[0.0] * n for _ in range(s_count)]
+    be = [[math.nan] * n for _ in range(s_count)]
+    above = [[True] * n for _ in range(s_count)]
+    pay = [[0] * n for _ in range(s_count)]
+    cheapest = [0] * n
+    for j in range(n):
+        monthly, slope, fixed, stepped = [], [], [], []
+        for s in range(s_count):
+            def v(name):
+                return cols[name][s][j]
+            i_tok = v("prompt_tokens") + v("input_tokens")
+            c = (1.0 - v("batch_share") * v("batch_discount")) * (
+                (i_tok - v("cached_tokens")) * v("input_price") + v("cached_tokens") * v("cached_price")
+                + v("completion_tokens") * v("output_price")) / 1e6
+            f = v("per_hour") * v("hours_per_month") * v("deployments") + v("storage_per_month") + v("fixed_monthly_cost")
+            epochs = v("epochs")
+            if epochs <= 0:
+                ex = max(int(v("examples")), 1)
+                epochs = min(25, 100 // ex) if ex * 3 < 100 else (max(1, 25000 // ex) if ex * 3 > 25000 else 3)
+            trains = v("has_training") > 0
+            t = max(v("training_tokens") * epochs * v("training_price") / 1e6 + v("training_fixed"), v("min_job_fee")) if trains else 0.0
+            r = int(v("retrain_every"))
+            cap = v("replica_capacity")
+            months, training, index_sum = [], 0.0, 0.0
+            for m in range(1, h + 1):
+                index = (1.0 + v("price_change")) ** (m - 1)
+                index_sum += index
+                volume = v("requests_per_month") * (1.0 + v("growth")) ** (m - 1)
+                cost = f + volume * (c * index + v("quality_cost"))
+                if cap > 0:
+                    cost += max(v("min_replicas"), math.ceil(round(volume / cap, 9))) * v("replica_cost")
+                if trains and (m == 1 or (r > 0 and (m - 1) % r == 0)):
+                    cost += t * index
+                    training += t * index
+                if m == 1:
+                    cost += v("one_time_cost") + v("data_generation_cost")
+                months.append(cost)
+            monthly.append(months)
+            slope.append(c * index_sum / h + v("quality_cost"))
+            fixed.append(f + (v("one_time_cost") + v("data_generation_cost") + training) / h)
+            stepped.append(cap > 0)
+            total[s][j] = sum(months)
+        for s in range(s_count):
+            if s != b and not (stepped[s] or stepped[b]):
+                dc, df = slope[b] - slope[s], fixed[s] - fixed[b]
+                if dc > 0:
+                    be[s][j] = max(df / dc, 0.0)
+                elif dc == 0 and df < 0:
+                    be[s][j] = 0.0
+                elif dc < 0 and df < 0:
+                    be[s][j], above[s][j] = df / dc, False
+            elif s != b and slope[s] > slope[b] and fixed[s] < fixed[b]:
+                above[s][j] = False
+            ks = kb = 0.0
+            for m in range(h):
+                ks += monthly[s][m]
+                kb += monthly[b][m]
+                if ks - kb <= _RTOL * max(abs(kb), 1.0):
+                    pay[s][j] = m + 1
+                    break
+        cheapest[j] = min(range(s_count), key=lambda s: total[s][j])
+    return {"total_cost": np.array(total), "break_even": np.array(be), "cheaper_above": np.array(above),
+            "payback_month": np.array(pay), "cheapest": np.array(cheapest)}
