@@ -15,6 +15,7 @@ COMMANDS = {
     "compare": "ftcost.cli.compare:compare",
     "validate": "ftcost.cli.validate:validate",
     "pricing": "ftcost.cli.pricing:pricing",
+    "data": "ftcost.cli.data:data",
 }
 
 
