@@ -1,0 +1,108 @@
+"""``ftcost plot``: the break-even or cumulative cost chart as PNG, PDF or SVG."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import pricing_option, scenario_argument
+
+OVERWRITE_NOTE = ("An existing FILE is replaced (atomically: a failure leaves the old file as it was); "
+                  "a file the scenario reads (the scenario, a catalog, a prompt file, a dataset) is never overwritten.")
+
+
+def scenario_inputs(scenario) -> list[str]:
+    """Every file the scenario was read from, so no output can overwrite one.
+
+    The scenario file, its catalogs (and any file a price came from), and every
+    string in the scenario that names an existing file next to it (prompt
+    files, datasets).
+    """
+    files: set[str] = set()
+    if getattr(scenario, "file", None):
+        files.add(str(scenario.file))
+    cats = getattr(scenario, "catalogs", None)
+    for c in getattr(cats, "by_provider", {}).values():
+        if getattr(c, "file", None):
+            files.add(str(c.file))
+    for s in getattr(scenario, "strategies", []):
+        if getattr(s.model, "catalog_file", None):
+            files.add(str(s.model.catalog_file))
+        for p in s.prices.values():
+            if getattr(p, "file", None):
+                files.add(str(p.file))
+    doc = getattr(scenario, "doc", None)
+    base = Path(scenario.file).parent if getattr(scenario, "file", None) else Path(".")
+
+    def walk(v):
+        if isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, str) and 0 < len(v) < 4096 and "\n" not in v:
+            p = Path(v) if Path(v).is_absolute() else base / v
+            try:
+                if p.is_file():
+                    files.add(str(p))
+            except OSError:
+                pass
+
+    if doc is not None:
+        walk(doc.data)
+    return sorted(files)
+
+
+def prepare(scenario_path: str, outputs: list[str | None], extensions: list[tuple[str, ...]]) -> None:
+    """Refuse bad output paths before any work: unknown extension, missing or unwritable folder, the scenario itself."""
+    from ..outputs import check_output_path
+
+    for out, exts in zip(outputs, extensions):
+        if out is not None:
+            check_output_path(out, inputs=[scenario_path], extensions=exts)
+
+
+def load_matplotlib() -> None:
+    """Select the Agg backend (no display needed) before anything draws."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+@click.command()
+@scenario_argument
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="File to write: .png, .pdf or .svg. " + OVERWRITE_NOTE)
+@click.option("--kind", type=click.Choice(["breakeven", "cumulative"]), default="breakeven", show_default=True,
+              help="breakeven: monthly cost against monthly volume, break-even points and cheapest regions; "
+                   "cumulative: cumulative cost by month with training steps and payback months.")
+@click.option("--log", "log", is_flag=True, help="Logarithmic axes (volume and cost for breakeven; cost for cumulative).")
+@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
+@pricing_option
+def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
+    """Draw a chart of SCENARIO to a PNG, PDF or SVG file.
+
+    The break-even chart shows each strategy's monthly cost against a constant
+    monthly volume (training and one-time costs spread over the horizon), each
+    break-even volume against the baseline, your volume, and which strategy is
+    cheapest where (shaded). The cumulative chart shows the running total by
+    month, training runs as steps, and the payback month of each strategy.
+
+    \b
+    Examples:
+      ftcost plot scenarios/review-stars.yaml -o breakeven.png
+      ftcost plot scenarios/review-stars.yaml -o cumulative.pdf --kind cumulative
+      ftcost plot scenarios/review-stars.yaml -o breakeven.svg --log
+    """
+    from ..api import compare as run_compare
+    from ..render.plot import EXTENSIONS
+
+    prepare(scenario, [output], [EXTENSIONS])
+    result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
+    load_matplotlib()
+    from ..render.plot import write_plot
+
+    write_plot(result, output, kind, log=log, inputs=scenario_inputs(result.scenario))
+    click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,483 @@
+"""A multi-page PDF report a manager can read.
+
+Page 1: the recommendation in one sentence, the warnings, the key numbers,
+the inputs and assumptions. Then the break-even and cumulative charts, the
+monthly schedule, and the prices used with their source and as_of date.
+
+Pages are matplotlib figures (A4 landscape) written with ``PdfPages``; the
+text pages are laid out by a small flow layout (:class:`_Flow`) that wraps
+text by its measured width and starts a new page when one is full. Text is
+embedded as TrueType, so the PDF can be searched and read back.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..result import Result, StrategyResult
+from .fmt import count, count_short, money, money_small, percent
+from .plot import _RC, color, wrap
+
+PAGE = (11.69, 8.27)  # A4 landscape, inches
+MARGIN = 0.6
+INK = "#1a1a1a"
+GREY = "#5a5a5a"
+ACCENT = "#0b4f8a"
+WARN = "#b35900"
+ZEBRA = "#f3f6fa"
+RULE = "#9fb3c8"
+MAX_STRATEGIES_PER_TABLE = 4
+# Margins of a chart on a report page: clear of the footer.
+_PLOT_RECT = (0.35, 0.6, 0.45, 0.45)  # left, bottom, right, top, inches
+
+PRICE_UNITS = {
+    "input": "per 1M input tokens",
+    "cached_input": "per 1M cached input tokens",
+    "output": "per 1M output tokens",
+    "training": "per 1M training tokens",
+    "hosting_per_hour": "per deployment-hour",
+    "storage_per_month": "per month",
+    "min_job_fee": "per training job",
+    "gpu_per_hour": "per GPU-hour",
+    "model_unit_per_hour": "per model unit-hour",
+}
+
+
+# --------------------------------------------------------------------------
+# Words
+
+
+def recommendation(result: Result) -> str:
+    """The recommendation in one sentence."""
+    sc = result.scenario
+    cur = sc.currency
+    h = sc.horizon_months
+    base, best = result.baseline, result.cheapest
+    vol = count(sc.requests_per_month)
+    if best is base:
+        others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
+        winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
+        text = (f"Keep '{base.name}': at {vol} requests a month it is the cheapest option over {h} months "
+                f"({money(base.total_cost, cur)})")
+        if winners:
+            w = min(winners, key=lambda s: s.break_even_requests_per_month)
+            text += (f"; '{w.name}' would only pay off above {count(w.break_even_requests_per_month)} "
+                     f"requests a month.")
+        elif others:
+            text += "; no alternative pays off at this volume."
+        else:
+            text += "."
+        return text
+    saving = base.total_cost - best.total_cost
+    share = f" ({percent(saving / base.total_cost)})" if base.total_cost > 0 else ""
+    verb = "Fine-tune" if best.type != "prompt" else "Switch"
+    text = (f"{verb}: choose '{best.name}', which costs {money(best.total_cost, cur)} over {h} months against "
+            f"{money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}{share}")
+    text += f", and pays back in month {best.payback_month}." if best.payback_month else "."
+    return text
+
+
+def _break_even_cell(s: StrategyResult, is_base: bool) -> str:
+    if is_base:
+        return "(baseline)"
+    v = s.break_even_requests_per_month
+    if v is None:
+        return "never"
+    if v == 0:
+        return "always cheaper" if s.cheaper_above_break_even else "never"
+    return f"{'above' if s.cheaper_above_break_even else 'below'} {count(v)}/mo"
+
+
+def _price_value(key: str, value, currency: str) -> str:
+    if value is None:
+        return "-"
+    if key == "batch_discount":
+        return f"{value * 100:g}% off"
+    if key in ("input", "cached_input", "output", "training"):
+        return money(value, currency, decimals=4 if value and abs(value) < 0.1 else 2)
+    return money(value, currency)
+
+
+# --------------------------------------------------------------------------
+# Layout
+
+
+@dataclass
+class Column:
+    title: str
+    width: float  # inches
+    align: str = "left"
+
+
+class _Flow:
+    """Text pages: a cursor running down A4 landscape pages, new page when full."""
+
+    def __init__(self, footer: str):
+        self.pages: list = []
+        self.footer = footer
+        self.y = 0.0
+        self.width = PAGE[0] - 2 * MARGIN
+        self.bottom = PAGE[1] - 0.7
+        self.fig = None
+        self.k = 1.0  # type scale: page 1 shrinks a little to keep everything on it
+
+    def new_page(self, title: str | None = None) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.fig = Figure(figsize=PAGE)
+        FigureCanvasAgg(self.fig)
+        self.pages.append(self.fig)
+        self.y = MARGIN
+        if title:
+            self.heading(title, size=15)
+
+    def ensure(self, height: float, title: str | None = None) -> None:
+        if self.fig is None or self.y + height > self.bottom:
+            self.new_page(title)
+
+    def _text(self, x_in: float, y_in: float, s: str, **kw):
+        kw.setdefault("color", INK)
+        return self.fig.text(x_in / PAGE[0], 1 - y_in / PAGE[1], s, va="top", parse_math=False, **kw)
+
+    def heading(self, s: str, size: float = 12.5, color_: str = ACCENT, gap: float = 0.12) -> None:
+        size, gap = size * self.k, gap * self.k
+        self.ensure(size / 72 * 1.6 + 0.4)
+        self.y += gap
+        self._text(MARGIN, self.y, s, fontsize=size, fontweight="bold", color=color_)
+        self.y += size / 72 * 1.45
+        self.fig.add_artist(_hline(self.fig, MARGIN, self.y - 0.04, self.width, RULE))
+        self.y += 0.06
+
+    def paragraph(self, s: str, size: float = 10, bold: bool = False, color_: str = INK, indent: float = 0.0,
+                  bullet: str | None = None, gap_after: float = 0.05) -> None:
+        size, gap_after = size * self.k, gap_after * self.k
+        lead = 0.18 if bullet else 0.0
+        lines = wrap(s, self.width - indent - lead, size, bold)
+        lh = size / 72 * 1.38
+        for k, line in enumerate(lines):
+            self.ensure(lh)
+            if bullet and k == 0:
+                self._text(MARGIN + indent, self.y, bullet, fontsize=size, color=color_, fontweight="bold" if bold else "normal")
+            self._text(MARGIN + indent + lead, self.y, line, fontsize=size, color=color_, fontweight="bold" if bold else "normal")
+            self.y += lh
+        self.y += gap_after
+
+    def table(self, columns: list[Column], rows: list[list[str]], *, size: float = 8.5, title: str | None = None,
+              bold_first: bool = True, row_colors: list[str | None] | None = None) -> None:
+        """A table with wrapped cells, zebra rows and the header repeated on every page it spans."""
+        size = size * self.k
+        lh = size / 72 * 1.3
+        pad = 0.04
+        scale = min(1.0, self.width / sum(c.width for c in columns))
+        cols = [Column(c.title, c.width * scale, c.align) for c in columns]
+        head_lines = [wrap(c.title, c.width - 2 * pad, size, True) for c in cols]
+        head_h = max(len(x) for x in head_lines) * lh + 2 * pad
+
+        def draw_header():
+            x = MARGIN
+            self.fig.add_artist(_rect(self.fig, MARGIN, self.y, sum(c.width for c in cols), head_h, "#dde7f1"))
+            for c, lines in zip(cols, head_lines):
+                for k, line in enumerate(lines):
+                    self._cell(x, c, self.y + pad + k * lh, line, size, True)
+                x += c.width
+            self.y += head_h
+
+        # Keep a short table together; a long one starts with at least two rows.
+        row_h = [max(len(wrap(v, c.width - 2 * pad, size, bold_first and j == 0)) for j, (c, v) in enumerate(zip(cols, row))) * lh + 2 * pad
+                 for row in rows[:8]]
+        need = head_h + (sum(row_h) if len(rows) <= 8 else sum(row_h[:2]))
+        self.ensure(need, title)
+        draw_header()
+        last_first = ""
+        for r_i, row in enumerate(rows):
+            cells = [wrap(v, c.width - 2 * pad, size, bold_first and j == 0) for j, (c, v) in enumerate(zip(cols, row))]
+            h = max(len(x) for x in cells) * lh + 2 * pad
+            if self.y + h > self.bottom:
+                self.new_page(title)
+                draw_header()
+                if not row[0] and last_first:  # a group continues on this page: name it again
+                    cells[0] = wrap(f"{last_first} (continued)", cols[0].width - 2 * pad, size, bold_first)
+                    h = max(len(x) for x in cells) * lh + 2 * pad
+            last_first = row[0] or last_first
+            if r_i % 2 == 1:
+                self.fig.add_artist(_rect(self.fig, MARGIN, self.y, sum(c.width for c in cols), h, ZEBRA))
+            x = MARGIN
+            for j, (c, lines) in enumerate(zip(cols, cells)):
+                col = (row_colors[r_i] if row_colors and j == 0 and row_colors[r_i] else INK)
+                for k, line in enumerate(lines):
+                    self._cell(x, c, self.y + pad + k * lh, line, size, bold_first and j == 0, col)
+                x += c.width
+            self.y += h
+        self.fig.add_artist(_hline(self.fig, MARGIN, self.y, sum(c.width for c in cols), RULE))
+        self.y += 0.12
+
+    def _cell(self, x: float, c: Column, y: float, s: str, size: float, bold: bool, col: str = INK) -> None:
+        pad = 0.04
+        if c.align == "right":
+            self._text(x + c.width - pad, y, s, fontsize=size, ha="right", fontweight="bold" if bold else "normal", color=col)
+        else:
+            self._text(x + pad, y, s, fontsize=size, ha="left", fontweight="bold" if bold else "normal", color=col)
+
+
+def _rect(fig, x_in, y_in, w_in, h_in, fc):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x_in / PAGE[0], 1 - (y_in + h_in) / PAGE[1]), w_in / PAGE[0], h_in / PAGE[1],
+                     transform=fig.transFigure, facecolor=fc, edgecolor="none", zorder=-1)
+
+
+def _hline(fig, x_in, y_in, w_in, col):
+    from matplotlib.lines import Line2D
+
+    y = 1 - y_in / PAGE[1]
+    return Line2D([x_in / PAGE[0], (x_in + w_in) / PAGE[0]], [y, y], transform=fig.transFigure, color=col, lw=0.8)
+
+
+# --------------------------------------------------------------------------
+# Pages
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ftcost")
+    except Exception:  # not installed (running from a checkout)
+        return "dev"
+
+
+def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
+    sc = result.scenario
+    cur = sc.currency
+    h = sc.horizon_months
+    flow.new_page()
+    flow.y = 0.45
+    flow._text(MARGIN, flow.y, sc.name, fontsize=20 * flow.k, fontweight="bold")
+    flow.y += 0.4 * flow.k
+    src = Path(sc.file).name if sc.file else "a scenario"
+    flow.paragraph(f"Prompt engineering or fine-tuning? Cost comparison of {len(result.strategies)} strategies over {h} months "
+                   f"from {sc.month_label(1)}, in {cur}. From {src}, generated {today.isoformat()} by ftcost {_version()}.",
+                   size=9, color_=GREY, gap_after=0.1)
+    if sc.description:
+        flow.paragraph(sc.description.strip(), size=9, color_=GREY, gap_after=0.08)
+
+    # The recommendation, framed.
+    rec = 13 * flow.k
+    lines = wrap(recommendation(result), flow.width - 0.4, rec, True)
+    box_h = len(lines) * rec / 72 * 1.38 + 0.26
+    flow.fig.add_artist(_rect(flow.fig, MARGIN, flow.y, flow.width, box_h, "#e8f1fa"))
+    flow.fig.add_artist(_rect(flow.fig, MARGIN, flow.y, 0.07, box_h, ACCENT))
+    yy = flow.y + 0.13
+    for line in lines:
+        flow._text(MARGIN + 0.25, yy, line, fontsize=rec, fontweight="bold", color=ACCENT)
+        yy += rec / 72 * 1.38
+    flow.y += box_h + 0.08
+
+    if result.warnings:
+        flow.heading(f"Warnings ({len(result.warnings)})", size=11, color_=WARN, gap=0.02)
+        for w in result.warnings:
+            flow.paragraph(w, size=8, color_=WARN, bullet="!", gap_after=0.02)
+        flow.y += 0.02
+
+    flow.heading("Key numbers", size=11, gap=0.02)
+    b = sc.baseline
+    cols = [Column("Strategy", 2.6), Column("Cost per request", 1.1, "right"),
+            Column("Fixed per month", 1.1, "right"), Column("Training (runs) and one-time", 2.2, "right"),
+            Column(f"Total, {h} months", 1.25, "right"), Column("Break-even volume", 1.45, "right"),
+            Column("Payback month", 0.79, "right")]
+    rows = []
+    for i, s in enumerate(result.strategies):
+        tr = "-" if s.training_runs == 0 else f"{money(s.training_cost, cur)} ({s.training_runs})"
+        if s.one_time_cost:
+            tr += f" + {money(s.one_time_cost, cur)} once"
+        pay = "-" if i == b else (str(s.payback_month) if s.payback_month else "none")
+        name = s.name + (" (cheapest)" if s is result.cheapest else "")
+        rows.append([name, money_small(s.cost_per_request, cur), money(s.fixed_monthly, cur), tr,
+                     money(s.total_cost, cur), _break_even_cell(s, i == b), pay])
+    flow.table(cols, rows, size=8.2, row_colors=[color(i) for i in range(len(rows))])
+
+    flow.heading("Inputs and assumptions", size=11, gap=0.0)
+    growth = f", growing {percent(sc.growth_per_month)} a month (compounding)" if sc.growth_per_month else ", constant"
+    flow.paragraph(f"Volume: {count(sc.requests_per_month)} requests in month 1{growth}. Horizon: {h} months from "
+                   f"{sc.month_label(1)}. Baseline for break-even and payback: '{sc.baseline_name}'.", size=8.5, gap_after=0.03)
+    cols = [Column("Strategy", 2.0), Column("Model", 2.1), Column("Tokens per request", 1.9),
+            Column("Hosting and other monthly", 1.6), Column("Training", 2.89)]
+    rows = []
+    for i, (s, st) in enumerate(zip(result.strategies, sc.strategies)):
+        tok = f"{count(st.prompt_tokens)} prompt + {count(st.input_tokens)} input"
+        if st.cached_tokens:
+            tok += f" ({count(st.cached_tokens)} cached)"
+        tok += f", {count(st.completion_tokens)} output"
+        if st.batch_share:
+            tok += f"; {percent(st.batch_share)} batched"
+        host = []
+        ph = st.price("hosting_per_hour")
+        if ph:
+            host.append(f"{money(ph, cur)}/h x {st.hours_per_month:g} h x {st.deployments:g}")
+        if st.price("storage_per_month"):
+            host.append(f"storage {money(st.price('storage_per_month'), cur)}")
+        if st.fixed_monthly_cost:
+            host.append(f"other {money(st.fixed_monthly_cost, cur)}")
+        if s.replicas is not None:
+            host.append(f"{s.replicas:g} replica(s) in month 1")
+        t = st.training
+        if t is None:
+            trn = "-"
+        else:
+            ep = f"{t.epochs} epochs" + (" (auto)" if t.epochs_auto else "")
+            every = f", retrained every {t.retrain_every_months} months" if t.retrain_every_months else ", once"
+            trn = f"{count(t.tokens)} tokens x {ep}{every}: {money(s.training_cost_per_run, cur)} a run"
+            if t.one_time_cost:
+                trn += f"; one-time {money(t.one_time_cost, cur)}"
+            if s.data_generation_cost:
+                trn += f"; data generation {money(s.data_generation_cost, cur)}"
+        rows.append([s.name, s.model, tok, "; ".join(host) or "-", trn])
+    flow.table(cols, rows, size=8, row_colors=[color(i) for i in range(len(rows))])
+    flow.paragraph(
+        "How the numbers are computed: cost per request = tokens x list price per 1M tokens (cached and batch "
+        "discounts applied); each month costs its fixed costs plus volume x cost per request, plus any training run "
+        "(month 1 and every retrain interval) and one-time costs in month 1. Break-even is the constant monthly "
+        f"volume at which a strategy costs the same as the baseline over {h} months, with training and one-time "
+        "costs spread evenly; payback is the first month its running total is at or below the baseline's. Prices are "
+        "list prices on their as_of date (last page); taxes, negotiated discounts and engineering time are not included.",
+        size=7.8, color_=GREY)
+
+
+def _schedule_pages(flow: _Flow, result: Result) -> None:
+    from .export import schedule
+
+    sc = result.scenario
+    cur = sc.currency
+    h = sc.horizon_months
+    sch = schedule(result)
+    title = "Monthly schedule"
+    flow.new_page(title)
+    flow.paragraph(f"Where the money goes over {h} months", size=10.5, bold=True)
+    cols = [Column("Strategy", 3.0), Column("Variable (requests)", 1.5, "right"), Column("Fixed (hosting, other)", 1.5, "right"),
+            Column("Training", 1.3, "right"), Column("One-time", 1.3, "right"), Column("Total", 1.5, "right")]
+    rows = []
+    for i, s in enumerate(result.strategies):
+        rows.append([s.name] + [money(float(sch[k][i].sum()), cur) for k in
+                                ("variable_cost", "fixed_cost", "training_cost", "one_time_cost", "total_cost")])
+    flow.table(cols, rows, size=8.5, title=title, row_colors=[color(i) for i in range(len(rows))])
+
+    n = len(result.strategies)
+    groups = [list(range(k, min(n, k + MAX_STRATEGIES_PER_TABLE))) for k in range(0, n, MAX_STRATEGIES_PER_TABLE)]
+    for g in groups:
+        flow.paragraph("Cost by month (* = a training run or one-time cost falls in that month)", size=10.5, bold=True)
+        wcol = min(1.25, (flow.width - 2.1) / (2 * len(g)))
+        cols = [Column("Month", 0.5, "right"), Column("Calendar", 0.75), Column("Requests", 0.95, "right")]
+        for i in g:
+            nm = result.strategies[i].name
+            cols += [Column(f"{nm}: month", wcol, "right"), Column(f"{nm}: cumulative", wcol, "right")]
+        rows = []
+        for k in range(h):
+            row = [str(k + 1), sc.month_label(k + 1), count(sch["requests"][0, k])]
+            for i in g:
+                star = " *" if (sch["training_cost"][i, k] > 0 or sch["one_time_cost"][i, k] > 0) else ""
+                row += [money(float(sch["total_cost"][i, k]), cur) + star, money(float(sch["cumulative_cost"][i, k]), cur)]
+            rows.append(row)
+        flow.table(cols, rows, size=8, title=title, bold_first=False)
+
+
+def _prices_pages(flow: _Flow, result: Result) -> None:
+    sc = result.scenario
+    cur = sc.currency
+    title = "Prices used, with their source"
+    flow.new_page(title)
+    flow.paragraph("Every rate the comparison used, as the catalog or the scenario gave it. 'secondary' sources are "
+                   "read from a copy of the provider's page, not the page itself: check them before you sign.",
+                   size=9, color_=GREY)
+    cols = [Column("Strategy", 1.9), Column("Price", 2.3), Column("Value", 0.9, "right"), Column("Source", 4.55),
+            Column("As of", 0.85)]
+    rows = []
+    colors = []
+    for i, s in enumerate(result.strategies):
+        for k, (key, p) in enumerate(s.prices.items()):
+            unit = PRICE_UNITS.get(key, "")
+            rows.append([s.name if k == 0 else "", key + (f" ({unit})" if unit else ""), _price_value(key, p.get("value"), cur),
+                         p.get("source") or "-", p.get("as_of") or "-"])
+            colors.append(color(i))
+    flow.table(cols, rows, size=7.8, title=title, row_colors=colors)
+    notes = [(s.name, k, v) for s in result.strategies for k, v in (s.token_sources or {}).items() if v]
+    if notes:
+        flow.paragraph("Where the token counts came from", size=10.5, bold=True)
+        flow.table([Column("Strategy", 2.3), Column("Count", 1.6), Column("Source", 6.6)],
+                   [[a, b, c] for a, b, c in notes], size=7.8, title=title)
+
+
+def _footers(pages: list, result: Result, today: _dt.date) -> None:
+    n = len(pages)
+    for k, fig in enumerate(pages, 1):
+        fig.text(MARGIN / PAGE[0], 0.35 / PAGE[1], f"ftcost report: {result.scenario.name}, {today.isoformat()}",
+                 fontsize=7.5, color=GREY, parse_math=False)
+        fig.text(1 - MARGIN / PAGE[0], 0.35 / PAGE[1], f"page {k} of {n}", fontsize=7.5, color=GREY, ha="right",
+                 parse_math=False)
+
+
+def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list, dict]:
+    """All pages as Figures, and the plot figures by name (for ``--png``)."""
+    import matplotlib
+
+    from . import plot
+
+    today = today or _dt.date.today()
+    with matplotlib.rc_context(_RC):
+        for k in (1.0, 0.94, 0.88, 0.82):
+            flow = _Flow(footer=result.scenario.name)
+            flow.k = k
+            _first_page(flow, result, today)
+            if len(flow.pages) == 1:
+                break
+        pages = list(flow.pages)
+        figs = {
+            "breakeven": plot.breakeven_figure(result, figsize=PAGE, margins=_PLOT_RECT),
+            "cumulative": plot.cumulative_figure(result, figsize=PAGE, margins=_PLOT_RECT),
+        }
+        pages += list(figs.values())
+        flow = _Flow(footer=result.scenario.name)
+        _schedule_pages(flow, result)
+        _prices_pages(flow, result)
+        pages += flow.pages
+        _footers(pages, result, today)
+    return pages, figs
+
+
+def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None = None, inputs: Iterable = (),
+                 today: _dt.date | None = None) -> list[Path]:
+    """Write the PDF report (and with ``png_dir`` each chart as PNG), every file atomically.
+
+    Every output path is checked before anything is drawn, so a bad one leaves nothing behind.
+    Returns the paths written.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from ..outputs import atomic_path, check_output_path
+    from . import plot
+
+    p = check_output_path(path, inputs=inputs, extensions=(".pdf",))
+    pngs: dict[str, Path] = {}
+    if png_dir is not None:
+        d = Path(png_dir)
+        for kind in plot.KINDS:
+            pngs[kind] = check_output_path(d / f"{p.stem}-{kind}.png", inputs=inputs, extensions=(".png",))
+    pages, _figs = report_pages(result, today=today)
+    sc = result.scenario
+    with atomic_path(p, inputs=inputs, extensions=(".pdf",)) as tmp:
+        with matplotlib.rc_context(_RC):
+            meta = {"Title": f"ftcost report: {sc.name}", "Creator": f"ftcost {_version()}", "Subject": recommendation(result),
+                    "CreationDate": None}
+            with PdfPages(tmp, metadata=meta) as pdf:
+                for fig in pages:
+                    pdf.savefig(fig)
+    written = [p]
+    for kind, target in pngs.items():
+        written.append(plot.save_figure(plot.figure(result, kind), target, inputs=inputs))
+    return written
