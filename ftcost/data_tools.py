@@ -488,8 +488,6 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
     limit = getattr(model, "max_tokens_per_example", None) if model is not None else None
     report = CheckReport(file=str(path), encoding=enc, model=getattr(model, "ref", None), max_tokens_per_example=limit,
                          currency=getattr(model, "currency", "USD") or "USD")
-    if enc_note:
-        report.advice.append(Advice("note", enc_note))
 
     # The validation and counts of `ftcost tokens` (whole-file problems such as
     # an empty, binary or compressed file are raised here).
@@ -524,6 +522,8 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
 
     _example_findings(report, usable, limit)
     _size_advice(report)
+    if enc_note:
+        report.advice.append(Advice("note", enc_note))
     if model is not None and report.examples:
         report.epochs = tok.default_epochs(report.examples)
         price = (getattr(model, "fine_tuning", None) or {}).get("training")
@@ -809,7 +809,7 @@ def convert_dataset(path: str | os.PathLike, output: str | os.PathLike, *, syste
 def _no_examples(path, issues: list[Issue]) -> TokenError:
     errors = [i for i in issues if i.severity == "error"]
     first = f"; first problem: line {errors[0].line}: {errors[0].message}" if errors else ""
-    return TokenError(f"no usable examples ({len(errors):,} lines not usable){first}", file=str(path),
+    return TokenError(f"no usable examples ({_plural(len(errors), 'line')} not usable){first}", file=str(path),
                       hint="run 'ftcost data check " + str(path) + "' to see every problem")
 
 
