@@ -14,6 +14,9 @@ import click
 COMMANDS = {
     "compare": "ftcost.cli.compare:compare",
     "validate": "ftcost.cli.validate:validate",
+    "plot": "ftcost.cli.plot:plot",
+    "report": "ftcost.cli.report:report",
+    "export": "ftcost.cli.export:export",
     "pricing": "ftcost.cli.pricing:pricing",
     "data": "ftcost.cli.data:data",
 }

@@ -12,7 +12,11 @@ from .common import format_option, pricing_option, scenario_argument
 @click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
 @pricing_option
-def compare(scenario, fmt, volume, horizon, pricing_dirs):
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Also draw the break-even chart to this .png, .pdf or .svg file (see ftcost plot).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=str),
+              help="Also write the PDF report to this file (see ftcost report).")
+def compare(scenario, fmt, volume, horizon, pricing_dirs, plot_path=None, report_path=None):
     """Compare the strategies of SCENARIO: cost per request, monthly and total cost,
     break-even volume against the baseline and payback month.
 
@@ -24,13 +28,20 @@ def compare(scenario, fmt, volume, horizon, pricing_dirs):
     Examples:
       ftcost compare scenarios/review-stars.yaml
       ftcost compare scenarios/review-stars.yaml --volume 2000000 --format json
+      ftcost compare scenarios/review-stars.yaml --plot breakeven.png --report review.pdf
     """
     from ..api import compare as run_compare
     from ..render import text
 
+    if plot_path or report_path:
+        from .plot import check_extra_outputs
+        check_extra_outputs(scenario, plot_path, report_path)
     result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
     render = {"table": text.to_table, "json": text.to_json, "csv": text.to_csv, "markdown": text.to_markdown}[fmt]
     click.echo(render(result), nl=False)
     if fmt != "json":
         for w in result.warnings:
             click.echo(f"warning: {w}", err=True)
+    if plot_path or report_path:
+        from .plot import write_extra_outputs
+        write_extra_outputs(result, plot_path, report_path)

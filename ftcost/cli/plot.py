@@ -106,3 +106,26 @@ def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
 
     write_plot(result, output, kind, log=log, inputs=scenario_inputs(result.scenario))
     click.echo(f"wrote {output}", err=True)
+
+
+def check_extra_outputs(scenario_path: str, plot_path: str | None, report_path: str | None) -> None:
+    """``compare --plot/--report``: refuse bad paths before computing anything."""
+    from ..render.plot import EXTENSIONS
+
+    prepare(scenario_path, [plot_path, report_path], [EXTENSIONS, (".pdf",)])
+
+
+def write_extra_outputs(result, plot_path: str | None, report_path: str | None) -> None:
+    """``compare --plot/--report``: the break-even chart and the PDF report, each written atomically."""
+    load_matplotlib()
+    inputs = scenario_inputs(result.scenario)
+    if plot_path:
+        from ..render.plot import write_plot
+
+        write_plot(result, plot_path, "breakeven", inputs=inputs)
+        click.echo(f"wrote {plot_path}", err=True)
+    if report_path:
+        from ..render.report import write_report
+
+        write_report(result, report_path, inputs=inputs)
+        click.echo(f"wrote {report_path}", err=True)

@@ -482,8 +482,11 @@ def write_export(result: Result, path: str | Path, *, inputs: Iterable = ()) -> 
     """Write the schedule to ``path``: ``.csv`` (tidy) or ``.xlsx`` (with formulas), atomically."""
     from ..outputs import check_output_path, write_atomic
 
+    from .plot import writing
+
     p = check_output_path(path, inputs=inputs, extensions=EXTENSIONS)
-    if p.suffix.lower() == ".csv":
-        return write_atomic(p, to_csv(result), inputs=inputs, extensions=EXTENSIONS)
-    wb = workbook(result)
-    return write_atomic(p, lambda tmp: wb.save(tmp), inputs=inputs, extensions=EXTENSIONS)
+    data = to_csv(result) if p.suffix.lower() == ".csv" else workbook(result)
+    with writing(p):
+        if isinstance(data, str):
+            return write_atomic(p, data, inputs=inputs, extensions=EXTENSIONS)
+        return write_atomic(p, lambda tmp: data.save(tmp), inputs=inputs, extensions=EXTENSIONS)

@@ -15,6 +15,7 @@ matplotlib is imported here and only here (and by the report), so
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -621,12 +622,24 @@ def figure(result: Result, kind: str = "breakeven", *, log: bool = False, figsiz
     raise ValueError(f"unknown plot kind {kind!r}; kinds: {', '.join(KINDS)}")
 
 
+@contextlib.contextmanager
+def writing(path: str | Path):
+    """Turn an operating-system error while writing ``path`` into a clean OutputError (exit 2)."""
+    from ..errors import OutputError
+
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"cannot write the file: {exc.strerror or exc}", file=str(path),
+                          hint="choose a folder you can write to, with free space") from None
+
+
 def save_figure(fig, path: str | Path, *, inputs: Iterable = ()) -> Path:
     """Save ``fig`` to ``path`` (.png, .pdf or .svg) atomically: a failure leaves no partial file."""
     from ..outputs import atomic_path
 
     p = Path(path)
-    with atomic_path(p, inputs=inputs, extensions=EXTENSIONS) as tmp:
+    with writing(p), atomic_path(p, inputs=inputs, extensions=EXTENSIONS) as tmp:
         fmt = p.suffix.lower().lstrip(".")
         meta = {"Software": None} if fmt == "png" else ({"Creator": "ftcost", "CreationDate": None} if fmt == "pdf" else None)
         with _mpl().rc_context(_RC):

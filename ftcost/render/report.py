@@ -470,7 +470,7 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
             pngs[kind] = check_output_path(d / f"{p.stem}-{kind}.png", inputs=inputs, extensions=(".png",))
     pages, _figs = report_pages(result, today=today)
     sc = result.scenario
-    with atomic_path(p, inputs=inputs, extensions=(".pdf",)) as tmp:
+    with plot.writing(p), atomic_path(p, inputs=inputs, extensions=(".pdf",)) as tmp:
         with matplotlib.rc_context(_RC):
             meta = {"Title": f"ftcost report: {sc.name}", "Creator": f"ftcost {_version()}", "Subject": recommendation(result),
                     "CreationDate": None}

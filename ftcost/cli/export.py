@@ -1,0 +1,39 @@
+"""``ftcost export``: the monthly schedule as a spreadsheet (with formulas) or a tidy CSV."""
+from __future__ import annotations
+
+import click
+
+from .common import pricing_option, scenario_argument
+from .plot import OVERWRITE_NOTE, prepare, scenario_inputs
+
+
+@click.command()
+@scenario_argument
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
+              help="File to write: .xlsx or .csv. " + OVERWRITE_NOTE)
+@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=int, help="Months to total over (overrides the scenario; sets the number of rows).")
+@pricing_option
+def export(scenario, output, volume, horizon, pricing_dirs):
+    """Export the monthly schedule of SCENARIO, per strategy and month: volume, variable,
+    fixed, training and one-time cost, total and cumulative.
+
+    .xlsx: an Inputs sheet (volume, growth, every price and token count; yellow cells) and
+    formulas everywhere else, so changing an input recomputes every total; a Schedule sheet;
+    a Summary sheet with totals, break-even volumes and payback months; a Sources sheet.
+    .csv: tidy, one row per strategy and month, unrounded, in the scenario's currency.
+
+    \b
+    Examples:
+      ftcost export scenarios/review-stars.yaml -o review.xlsx
+      ftcost export scenarios/review-stars.yaml -o review.csv --horizon 36
+    """
+    from ..api import compare as run_compare
+    from ..render.export import EXTENSIONS, write_export
+
+    prepare(scenario, [output], [EXTENSIONS])
+    result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
+    write_export(result, output, inputs=scenario_inputs(result.scenario))
+    click.echo(f"wrote {output}", err=True)
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
