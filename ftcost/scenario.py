@@ -129,6 +129,8 @@ class Scenario:
     file: str
     catalogs: Catalogs
     doc: YamlDoc | None = None
+    # Uncertain inputs: key path -> ftcost.uncertainty.Distribution; the values above are their medians.
+    distributions: dict = field(default_factory=dict)
 
     @property
     def baseline_name(self) -> str:
@@ -150,7 +152,8 @@ class Scenario:
         s = self.strategies
 
         def col(fn):
-            return np.array([fn(x) for x in s], dtype=float)
+            # Values may be arrays (samples, sweep points: issue 7): rows broadcast to [S, *variants].
+            return np.stack(np.broadcast_arrays(*(np.asarray(fn(x), dtype=float) for x in s)))
 
         def tr(fn, default=0.0):
             return col(lambda x: fn(x.training) if x.training else default)
@@ -158,8 +161,8 @@ class Scenario:
         return engine.Inputs(
             horizon=self.horizon_months,
             baseline=self.baseline,
-            requests_per_month=np.asarray(float(self.requests_per_month)),
-            growth=np.asarray(float(self.growth_per_month)),
+            requests_per_month=np.asarray(self.requests_per_month, dtype=float),
+            growth=np.asarray(self.growth_per_month, dtype=float),
             prompt_tokens=col(lambda x: x.prompt_tokens),
             input_tokens=col(lambda x: x.input_tokens),
             cached_tokens=col(lambda x: x.cached_tokens),
@@ -216,6 +219,7 @@ class _Checker:
 
     def __init__(self, doc: YamlDoc):
         self.doc = doc
+        self.distributions: dict = {}  # key path -> Distribution (see number())
 
     def fail(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> ScenarioError:
         return self.doc.error(ScenarioError, path, message, hint, key=key)
@@ -238,6 +242,11 @@ class _Checker:
                 raise self.fail(path, f"'{key}' is required", key=True)
             return default
         v = m[key]
+        if isinstance(v, dict):  # an uncertain value {dist: ...} (issue 7): its median, recorded for simulate
+            from .uncertainty import read_distribution
+
+            return read_distribution(self, v, p, minimum=minimum, maximum=maximum, exclusive_min=exclusive_min,
+                                     integer=integer, what=what)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             if isinstance(v, str) and _looks_numeric(v):
                 raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
@@ -408,7 +417,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     return Scenario(
         name=name, description=description, currency=currency, horizon_months=h, start=start,
         requests_per_month=rpm, growth_per_month=growth, baseline=baseline, strategies=strategies,
-        file=doc.file, catalogs=catalogs, doc=doc,
+        file=doc.file, catalogs=catalogs, doc=doc, distributions=chk.distributions,
     )
 
 

@@ -1,0 +1,485 @@
+"""Scenario key paths that simulate, sweep and sensitivity can vary.
+
+A path names a numeric field the way the scenario file spells it:
+``volume.requests_per_month``, ``strategies.1.training.tokens``,
+``strategies[0].prices.input`` (a strategy may also be named instead of
+numbered: ``strategies.fine-tuned nano.request.prompt_tokens``).
+
+:func:`resolve` turns a path into a :class:`Target`, which knows the field's
+valid range and how to set it on a copy of a :class:`~ftcost.scenario.Scenario`.
+Values set that way may be numpy arrays (samples, sweep points);
+:meth:`Scenario.inputs` then gives engine inputs with those values on extra
+variant axes after the strategy axis, and everything derived from them
+(quality cost = error rate x cost per error, a replica's capacity and cost,
+epochs: auto) follows. Setting a price of strategy i changes that strategy's
+row only.
+
+Fields that cannot vary: ``horizon_months`` (it sets the length of the month
+axis: use ``ftcost compare --horizon``), text and choices, and numbers that
+are only inputs to a count made while loading (``training.data_generation``,
+``serving.input_tokens_per_second`` / ``output_tokens_per_second``,
+``exchange_rate``). Whole-number fields (``training.examples``,
+``training.epochs``, ``training.retrain_every_months``,
+``serving.min_replicas``) can be swept over whole numbers but take no
+distribution.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from .errors import FtcostError, did_you_mean, format_path
+
+DAYS_PER_MONTH = 365 / 12
+PRICE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
+
+
+class PathError(FtcostError):
+    """A --vary path (or a distribution's field) that names no field that can vary."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One kind of variable field: where it lives, its valid range and who has it."""
+
+    key: tuple  # key path after "strategies.<i>" (strategy fields) or from the top
+    minimum: float | None = 0.0
+    maximum: float | None = None
+    exclusive_min: bool = False
+    integer: bool = False
+    needs: str | None = None  # "training", "serving", "hosting" (not self-hosted), "gpu_training"
+    label: str = ""  # what the number is, for tables
+
+
+TOP_FIELDS = {
+    ("volume", "requests_per_month"): Field(("volume", "requests_per_month"), label="requests per month"),
+    ("volume", "requests_per_day"): Field(("volume", "requests_per_day"), label="requests per day"),
+    ("volume", "growth_per_month"): Field(("volume", "growth_per_month"), -1.0, 10.0, exclusive_min=True, label="monthly growth"),
+}
+STRATEGY_FIELDS = {f.key: f for f in [
+    Field(("request", "prompt_tokens"), label="prompt tokens"),
+    Field(("request", "input_tokens"), label="input tokens"),
+    Field(("request", "cached_prompt_tokens"), label="cached prompt tokens"),
+    Field(("request", "completion_tokens"), label="completion tokens"),
+    Field(("batch_share",), 0.0, 1.0, label="batch share"),
+    Field(("hosting", "per_hour"), needs="hosting", label="hosting per hour"),
+    Field(("hosting", "hours_per_month"), 0.0, 744.0, needs="hosting", label="hosting hours per month"),
+    Field(("hosting", "deployments"), needs="hosting", label="deployments"),
+    Field(("fixed_monthly_cost",), label="fixed monthly cost"),
+    *[Field(("prices", k), 0.0, 1.0 if k == "batch_discount" else None, label=f"{k.replace('_', ' ')} price") for k in PRICE_KEYS],
+    Field(("training", "tokens"), needs="training", label="training tokens"),
+    Field(("training", "examples"), 1.0, integer=True, needs="training", label="training examples"),
+    Field(("training", "epochs"), 1.0, integer=True, needs="training", label="epochs"),
+    Field(("training", "retrain_every_months"), 1.0, integer=True, needs="training", label="months between retrains"),
+    Field(("training", "one_time_cost"), needs="training", label="one-time cost"),
+    Field(("training", "gpu_hours"), needs="gpu_training", label="training GPU hours"),
+    Field(("training", "gpu_per_hour"), needs="gpu_training", label="training GPU price per hour"),
+    Field(("quality", "error_rate"), 0.0, 1.0, label="error rate"),
+    Field(("quality", "cost_per_error"), label="cost per error"),
+    Field(("price_change_per_month",), -1.0, 1.0, exclusive_min=True, label="price change per month"),
+    Field(("serving", "gpu_per_hour"), needs="serving", label="GPU price per hour"),
+    Field(("serving", "gpus_per_replica"), 0.0, exclusive_min=True, needs="serving", label="GPUs per replica"),
+    Field(("serving", "requests_per_second"), 0.0, exclusive_min=True, needs="serving", label="requests per second per replica"),
+    Field(("serving", "target_utilization"), 0.0, 1.0, exclusive_min=True, needs="serving", label="target utilization"),
+    Field(("serving", "min_replicas"), 0.0, integer=True, needs="serving", label="minimum replicas"),
+    Field(("serving", "hours_per_month"), 0.0, 744.0, needs="serving", label="serving hours per month"),
+]}
+# Numeric keys that exist but cannot vary, with the reason.
+FIXED = {
+    ("horizon_months",): "it sets the length of the month axis; run 'ftcost compare --horizon N' for each horizon",
+    ("ftcost",): "it is the scenario format version",
+}
+FIXED_STRATEGY_PARTS = {
+    "data_generation": "the data generation cost is counted once while loading the scenario",
+    "input_tokens_per_second": "the replica's request rate is derived from it while loading; vary serving.requests_per_second",
+    "output_tokens_per_second": "the replica's request rate is derived from it while loading; vary serving.requests_per_second",
+    "dataset": "a dataset is counted while loading; vary training.tokens",
+    "prompt_file": "a prompt file is counted while loading; vary request.prompt_tokens",
+    "messages": "messages are counted while loading; vary request.prompt_tokens",
+}
+
+
+def all_patterns() -> list[str]:
+    """Every variable path pattern, for help texts and error hints."""
+    out = [".".join(k) for k in TOP_FIELDS]
+    out += ["strategies.<i>." + ".".join(k) for k in STRATEGY_FIELDS]
+    return out
+
+
+def split_path(text: str) -> tuple:
+    """``strategies[1].training.tokens`` or ``strategies.1.training.tokens`` -> ('strategies', 1, 'training', 'tokens')."""
+    text = text.strip()
+    if not text:
+        raise PathError("empty key path", hint="for example volume.requests_per_month")
+    parts: list[Any] = []
+    for piece in re.split(r"\.(?![^\[]*\])", text):
+        m = re.fullmatch(r"([^\[\]]*)((?:\[[^\[\]]*\])*)", piece)
+        if not m:
+            raise PathError(f"cannot read the key path '{text}'", hint="write it like strategies.1.training.tokens")
+        if m.group(1):
+            parts.append(int(m.group(1)) if m.group(1).isdigit() else m.group(1))
+        for idx in re.findall(r"\[([^\[\]]*)\]", m.group(2)):
+            parts.append(int(idx) if idx.strip().isdigit() else idx.strip())
+    return tuple(parts)
+
+
+def field_for(path: tuple) -> tuple[Field | None, str | None]:
+    """The Field a canonical path (strategy index as int) names, or (None, why not)."""
+    path = tuple(path)
+    if path in TOP_FIELDS:
+        return TOP_FIELDS[path], None
+    if path in FIXED:
+        return None, FIXED[path]
+    if len(path) >= 2 and path[0] == "strategies" and isinstance(path[1], int):
+        rest = path[2:]
+        if rest in STRATEGY_FIELDS:
+            return STRATEGY_FIELDS[rest], None
+        for part in rest:
+            if part in FIXED_STRATEGY_PARTS:
+                return None, FIXED_STRATEGY_PARTS[part]
+    if path and path[0] == "exchange_rate":
+        return None, "exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)"
+    return None, None
+
+
+def distribution_refusal(path: tuple, integer: bool = False) -> str | None:
+    """Why a distribution cannot stand at ``path`` (a checker path), or None when it can."""
+    f, why = field_for(path)
+    if integer or (f is not None and f.integer):
+        return "this field takes whole numbers, so it cannot take a distribution (sweep it instead: ftcost sweep --vary)"
+    if f is None:
+        return why or "a distribution is not supported for this field"
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A variable field of one scenario: its path, range, current value and setter."""
+
+    path: tuple
+    field: Field
+    strategy: int | None  # index, None for scenario-level fields
+
+    @property
+    def label(self) -> str:
+        return format_path(self.path)
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(str(p) for p in self.path)
+
+    def describe(self, scenario) -> str:
+        who = f" of '{scenario.strategies[self.strategy].name}'" if self.strategy is not None else ""
+        return f"{self.field.label}{who}"
+
+    def check_values(self, values, what: str) -> None:
+        """Raise PathError when a value is outside the field's valid range or not whole."""
+        v = np.asarray(values, dtype=float)
+        f = self.field
+        bad = None
+        if not np.all(np.isfinite(v)):
+            bad = "values must be finite numbers"
+        elif f.integer and np.any(v != np.round(v)):
+            first = v[v != np.round(v)].flat[0]
+            bad = f"{self.label} takes whole numbers; {what} gives {first:g}"
+        elif f.minimum is not None and np.any(v <= f.minimum if f.exclusive_min else v < f.minimum):
+            op = ">" if f.exclusive_min else ">="
+            bad = f"{self.label} must be {op} {f.minimum:g}; {what} gives {v.min():g}"
+        elif f.maximum is not None and np.any(v > f.maximum):
+            bad = f"{self.label} must be <= {f.maximum:g}; {what} gives {v.max():g}"
+        if bad:
+            raise PathError(bad)
+
+    def clip(self, values) -> np.ndarray:
+        """Values moved into the valid range (whole numbers rounded)."""
+        v = np.asarray(values, dtype=float)
+        f = self.field
+        if f.integer:
+            v = np.round(v)
+        lo = f.minimum if f.minimum is not None else -np.inf
+        if f.exclusive_min:
+            lo = np.nextafter(lo, np.inf)
+        hi = f.maximum if f.maximum is not None else np.inf
+        return np.clip(v, lo, hi)
+
+    def value(self, scenario) -> float:
+        """The field's current (deterministic) value in ``scenario``."""
+        return _get(scenario, self)
+
+
+def resolve(scenario, text: str | tuple) -> Target:
+    """The Target a key path names in ``scenario``; PathError (listing valid paths) when it names none."""
+    raw = text if isinstance(text, tuple) else split_path(text)
+    shown = text if isinstance(text, str) else format_path(text)
+    path = raw
+    strategy = None
+    if len(raw) >= 2 and raw[0] == "strategies":
+        idx = raw[1]
+        names = [s.name for s in scenario.strategies]
+        if isinstance(idx, int):
+            if not 0 <= idx < len(names):
+                raise PathError(f"'{shown}': there is no strategies[{idx}]; the scenario has {len(names)} "
+                                f"(0 to {len(names) - 1}: {', '.join(names)})")
+        elif idx in names:
+            idx = names.index(idx)
+        else:
+            raise PathError(f"'{shown}': no strategy is named '{idx}'",
+                            hint=did_you_mean(str(idx), names) or "strategies: " + ", ".join(f"{i} = {n}" for i, n in enumerate(names)))
+        strategy = idx
+        path = ("strategies", idx) + tuple(raw[2:])
+    f, why = field_for(path)
+    if f is None:
+        if why:
+            raise PathError(f"'{shown}' cannot be varied: {why}")
+        candidates = _candidates(scenario)
+        guess = did_you_mean(".".join(str(p) for p in path), candidates)
+        raise PathError(f"'{shown}' names no field that can vary",
+                        hint=(guess + " " if guess else "") + "valid paths: " + ", ".join(all_patterns()))
+    if strategy is not None:
+        s = scenario.strategies[strategy]
+        missing = {
+            "training": (s.training is None, "has no training block"),
+            "serving": (s.serving is None, "is not self_hosted (no serving block)"),
+            "hosting": (s.serving is not None, "is self_hosted: it pays for GPUs under serving, not hosting"),
+            "gpu_training": (s.training is None or s.serving is None, "has no GPU-hour training (self_hosted strategies only)"),
+        }
+        if f.needs and missing[f.needs][0]:
+            raise PathError(f"'{shown}': strategies[{strategy}] ('{s.name}') {missing[f.needs][1]}")
+    return Target(path=path, field=f, strategy=strategy)
+
+
+def _candidates(scenario) -> list[str]:
+    out = [".".join(k) for k in TOP_FIELDS]
+    for i in range(len(scenario.strategies)):
+        out += [f"strategies.{i}." + ".".join(k) for k in STRATEGY_FIELDS]
+    return out
+
+
+# --------------------------------------------------------------------------
+# Reading and setting values on a scenario
+
+
+def _strategy_attr(key: tuple) -> tuple[str, str] | None:
+    """(object, attribute) for the simple strategy fields: object '' = the strategy itself."""
+    simple = {
+        ("request", "prompt_tokens"): ("", "prompt_tokens"),
+        ("request", "input_tokens"): ("", "input_tokens"),
+        ("request", "cached_prompt_tokens"): ("", "cached_tokens"),
+        ("request", "completion_tokens"): ("", "completion_tokens"),
+        ("batch_share",): ("", "batch_share"),
+        ("hosting", "hours_per_month"): ("", "hours_per_month"),
+        ("hosting", "deployments"): ("", "deployments"),
+        ("fixed_monthly_cost",): ("", "fixed_monthly_cost"),
+        ("quality", "error_rate"): ("", "error_rate"),
+        ("quality", "cost_per_error"): ("", "cost_per_error"),
+        ("price_change_per_month",): ("", "price_change_per_month"),
+        ("training", "tokens"): ("training", "tokens"),
+        ("training", "examples"): ("training", "examples"),
+        ("training", "epochs"): ("training", "epochs"),
+        ("training", "retrain_every_months"): ("training", "retrain_every_months"),
+        ("training", "one_time_cost"): ("training", "one_time_cost"),
+    }
+    if key in simple:
+        return simple[key]
+    if key[0] == "serving":
+        return ("serving", key[1])
+    return None
+
+
+def _doc_number(scenario, path: tuple):
+    """The number written at ``path`` in the scenario file (a distribution's median), or None."""
+    if scenario.doc is None:
+        return None
+    node = scenario.doc.data
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    if isinstance(node, dict) and path in scenario.distributions:
+        return scenario.distributions[path].median
+    return node if isinstance(node, (int, float)) and not isinstance(node, bool) else None
+
+
+def _gpu_parts(scenario, i: int) -> tuple[float, float]:
+    """(GPU hours, price per GPU hour) of strategy i's training runs, as loaded."""
+    hours = _doc_number(scenario, ("strategies", i, "training", "gpu_hours")) or 0.0
+    rate = _doc_number(scenario, ("strategies", i, "training", "gpu_per_hour"))
+    if rate is None:
+        rate = scenario.strategies[i].serving.gpu_per_hour
+    return float(hours), rate
+
+
+def _get(scenario, t: Target):
+    key = t.path if t.strategy is None else t.path[2:]
+    if t.strategy is None:
+        if key == ("volume", "requests_per_month"):
+            return scenario.requests_per_month
+        if key == ("volume", "requests_per_day"):
+            return scenario.requests_per_month / DAYS_PER_MONTH
+        return scenario.growth_per_month
+    s = scenario.strategies[t.strategy]
+    if key[0] == "prices" or key == ("hosting", "per_hour"):
+        name = "hosting_per_hour" if key == ("hosting", "per_hour") else key[1]
+        if name == "cached_input":
+            return s.price("cached_input", s.price("input"))
+        return s.price(name)
+    if key == ("training", "gpu_hours"):
+        return _gpu_parts(scenario, t.strategy)[0]
+    if key == ("training", "gpu_per_hour"):
+        return _gpu_parts(scenario, t.strategy)[1]
+    obj, attr = _strategy_attr(key)
+    holder = s if not obj else getattr(s, obj)
+    return getattr(holder, attr)
+
+
+def clone(scenario):
+    """A copy of ``scenario`` whose strategies, prices, training and serving can be changed freely."""
+    sc = copy.copy(scenario)
+    sc.strategies = []
+    for s in scenario.strategies:
+        s2 = copy.copy(s)
+        s2.prices = dict(s.prices)
+        s2.training = copy.copy(s.training)
+        s2.serving = copy.copy(s.serving)
+        sc.strategies.append(s2)
+    return sc
+
+
+def apply(scenario, values: dict[Target, Any]):
+    """A copy of ``scenario`` with each target set to its value (numbers or arrays that broadcast together).
+
+    Derived values follow: ``epochs: auto`` from the examples, the GPU cost of
+    a training run from its hours and price, and the cached part of a prompt
+    is capped at the tokens sent (it cannot exceed them).
+    """
+    from .engine import default_epochs
+    from .pricing import Price
+
+    sc = clone(scenario)
+    gpu: dict[int, dict[str, Any]] = {}
+    touched_tokens: set[int] = set()
+    for t, v in values.items():
+        key = t.path if t.strategy is None else t.path[2:]
+        v = np.asarray(v, dtype=float) if np.ndim(v) else float(v)
+        if t.strategy is None:
+            if key == ("volume", "requests_per_month"):
+                sc.requests_per_month = v
+            elif key == ("volume", "requests_per_day"):
+                sc.requests_per_month = v * DAYS_PER_MONTH
+            else:
+                sc.growth_per_month = v
+            continue
+        s = sc.strategies[t.strategy]
+        if key[0] == "prices" or key == ("hosting", "per_hour"):
+            name = "hosting_per_hour" if key == ("hosting", "per_hour") else key[1]
+            old = s.prices.get(name)
+            s.prices[name] = replace(old, value=v) if old is not None else Price(v, "varied by ftcost", None, name)
+        elif key in (("training", "gpu_hours"), ("training", "gpu_per_hour")):
+            gpu.setdefault(t.strategy, {})[key[1]] = v
+        else:
+            obj, attr = _strategy_attr(key)
+            holder = s if not obj else getattr(s, obj)
+            setattr(holder, attr, v)
+            if key == ("training", "examples") and s.training.epochs_auto:
+                s.training.epochs = default_epochs(np.round(v)).astype(float)
+            if key == ("training", "epochs"):
+                s.training.epochs_auto = False
+            if key[0] == "request":
+                touched_tokens.add(t.strategy)
+    for i, s in enumerate(sc.strategies):
+        # A training run's GPU cost follows its hours and price (and the serving GPU price it defaults to).
+        if s.training is not None and s.serving is not None and (i in gpu or _serving_rate_varied(values, i)):
+            hours, rate = _gpu_parts(scenario, i)
+            if _doc_number(scenario, ("strategies", i, "training", "gpu_per_hour")) is None:
+                rate = s.serving.gpu_per_hour
+            hours = gpu.get(i, {}).get("gpu_hours", hours)
+            rate = gpu.get(i, {}).get("gpu_per_hour", rate)
+            s.training.fixed_per_run = hours * rate
+        if i in touched_tokens:
+            s.cached_tokens = np.minimum(s.cached_tokens, np.asarray(s.prompt_tokens) + s.input_tokens)
+    return sc
+
+
+def _serving_rate_varied(values: dict, i: int) -> bool:
+    return any(t.strategy == i and t.path[2:] == ("serving", "gpu_per_hour") for t in values)
+
+
+def variable_targets(scenario) -> list[Target]:
+    """The fields of ``scenario`` worth moving in a sensitivity analysis: every one in use with a value other than 0."""
+    out: list[Target] = []
+    vol_key = "requests_per_day" if _doc_number(scenario, ("volume", "requests_per_day")) is not None else "requests_per_month"
+    for key in (("volume", vol_key), ("volume", "growth_per_month")):
+        out.append(Target(key, TOP_FIELDS[key], None))
+    for i, s in enumerate(scenario.strategies):
+        for key, f in STRATEGY_FIELDS.items():
+            if key == ("hosting", "per_hour"):
+                continue  # the same number as prices.hosting_per_hour
+            try:
+                t = resolve(scenario, ("strategies", i) + key)
+            except PathError:
+                continue
+            if not _in_use(s, key):
+                continue
+            out.append(t)
+    return [t for t in out if np.all(np.asarray(t.value(scenario)) != 0)]
+
+
+def _in_use(s, key: tuple) -> bool:
+    """Whether a field changes the strategy's cost at all."""
+    priced = key[0] == "prices"
+    if priced and key[1] == "cached_input":
+        return s.cached_tokens > 0 and "cached_input" in s.prices
+    if priced and key[1] == "batch_discount" or key == ("batch_share",):
+        return s.batch_share > 0 and s.price("batch_discount") > 0
+    if priced and key[1] in ("training", "min_job_fee"):
+        return s.training is not None and (s.training.tokens > 0 or key[1] == "min_job_fee")
+    if priced and key[1] in ("input", "output") and s.serving is not None:
+        return False  # self-hosted: paid through GPU hours
+    if key in (("hosting", "hours_per_month"), ("hosting", "deployments")):
+        return s.price("hosting_per_hour") > 0
+    if key == ("training", "examples"):
+        return s.training is not None and s.training.epochs_auto and s.training.tokens > 0
+    if key == ("training", "epochs"):
+        return s.training is not None and s.training.tokens > 0 and s.price("training") > 0
+    if key == ("training", "retrain_every_months"):
+        return s.training is not None and s.training.retrain_every_months > 0
+    if key == ("quality", "cost_per_error"):
+        return s.error_rate > 0
+    if key == ("quality", "error_rate"):
+        return s.cost_per_error > 0
+    return True
+
+
+
+SCENARIO_LEVEL_INPUTS = ("requests_per_month", "growth")  # engine inputs without a strategy axis
+
+
+def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]):
+    """Engine inputs for ``scenario`` with ``values`` set, shaped [strategies, *variants].
+
+    Values are numbers or arrays of shape ``variants``; fields no value
+    touches get length-1 variant axes, so everything broadcasts.
+    """
+    from .engine_blocks import array_fields
+
+    x = apply(scenario, values).inputs()
+    s_count = len(scenario.strategies)
+    nv = len(variants)
+    changes = {}
+    for name in array_fields(x):
+        a = np.asarray(getattr(x, name))
+        if name == "requests_per_month":
+            # The volume always carries the variant axes (engine.evaluate sizes its month arrays by it).
+            changes[name] = np.broadcast_to(a.astype(float), variants)
+        elif name in SCENARIO_LEVEL_INPUTS:
+            continue
+        elif a.ndim >= 1 and a.shape[0] == s_count and a.ndim < 1 + nv:
+            changes[name] = a.reshape(a.shape + (1,) * (1 + nv - a.ndim))
+    return x.replace(**changes)
