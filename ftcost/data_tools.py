@@ -106,8 +106,11 @@ def iter_lines(path: str | os.PathLike) -> Iterator[tuple[int, str | None, Issue
     Lines are decoded one by one, so a line that is not UTF-8 is reported and
     the others are still read. A byte-order mark at the start is dropped, and
     ``\\r\\n`` endings are read like ``\\n``. A file with NUL bytes near its
-    start is refused as binary.
+    start is refused as binary. A line over ``datasets.MAX_LINE_BYTES`` is not
+    usable, as in ``ftcost tokens``.
     """
+    from .datasets import MAX_LINE_BYTES
+
     name = str(path)
     stream = tok.open_input(path, what="dataset")
     try:
@@ -120,6 +123,9 @@ def iter_lines(path: str | os.PathLike) -> Iterator[tuple[int, str | None, Issue
                 raw = raw[:-1]
             if raw.endswith(b"\r"):
                 raw = raw[:-1]
+            if len(raw) > MAX_LINE_BYTES:
+                yield number, None, Issue(number, "line_too_long", f"line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB; not read")
+                continue
             try:
                 yield number, raw.decode("utf-8"), None
             except UnicodeDecodeError as exc:
@@ -484,6 +490,7 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
         gives the encoding, the per-example limit and the training price.
     encoding : encoding name when no model is given (default o200k_base).
     """
+    _need_file(path, "check")
     enc, enc_note = _encoding_of(model, encoding)
     limit = getattr(model, "max_tokens_per_example", None) if model is not None else None
     report = CheckReport(file=str(path), encoding=enc, model=getattr(model, "ref", None), max_tokens_per_example=limit,
@@ -534,6 +541,12 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
             report.advice.append(Advice("warning", f"{model.ref} has no fine-tuning in its catalog"))
     report.issues.sort(key=lambda i: (i.line or 0, i.severity != "error"))
     return report
+
+
+def _need_file(path, command: str) -> None:
+    if str(path) == "-":
+        raise TokenError(f"data {command} reads the dataset more than once (or names it in a scenario), so it needs a file, not standard input",
+                         hint="save the data to a .jsonl file first")
 
 
 def _encoding_of(model, encoding: str | None) -> tuple[str, str]:
@@ -879,14 +892,14 @@ def split_dataset(path: str | os.PathLike, *, validation: float = 0.1, seed: int
     the validation file takes ``k = round(n x validation)`` of them (at least
     1, at most n - 1), whole groups of exact duplicates at a time so that no
     example is in both files (a group that would overshoot k is skipped).
-    Each file keeps the input's order and lines byte for byte. Unusable lines
+    Each file keeps the input's order and its lines as they are (a
+    byte-order mark dropped, ``\\r\\n`` written as ``\\n``). Unusable lines
     and the minority format of a mixed file are left out and reported.
     Validation tokens are counted apart: providers do not bill them.
     """
     if isinstance(validation, bool) or not isinstance(validation, (int, float)) or not 0 < validation < 1:
         raise TokenError(f"--validation must be a fraction between 0 and 1 (exclusive), got {validation!r}", hint="for example --validation 0.1")
-    if str(path) == "-":
-        raise TokenError("split reads its input twice, so it needs a file, not standard input")
+    _need_file(path, "split")
     d_train, d_val = default_split_paths(path)
     train_out = Path(train_out) if train_out is not None else d_train
     validation_out = Path(validation_out) if validation_out is not None else d_val
@@ -932,7 +945,7 @@ def split_dataset(path: str | os.PathLike, *, validation: float = 0.1, seed: int
         raise TokenError("every example has an exact duplicate group too large for the validation share; nothing to hold out",
                          file=str(path), hint="remove the duplicates (ftcost data check lists them) or raise --validation")
 
-    # Pass 2: copy the lines, byte for byte, into the two files.
+    # Pass 2: copy the lines, as they are, into the two files.
     with atomic_path(train_out, inputs=[path]) as t_tmp, atomic_path(validation_out, inputs=[path]) as v_tmp:
         with open(t_tmp, "w", encoding="utf-8", newline="") as ft, open(v_tmp, "w", encoding="utf-8", newline="") as fv:
             for number, text, _ in iter_lines(path):
@@ -1017,6 +1030,7 @@ def measure_savings(prompt_file: str | os.PathLike, dataset: str | os.PathLike, 
     examples are the scenario's ``input_tokens`` and ``completion_tokens``.
     The few-shot prompt is counted as a scenario's ``prompt_file`` is.
     """
+    _need_file(dataset, "savings")
     tuned_model = tuned_model or model
     if getattr(tuned_model, "fine_tuning", None) is None:
         raise TokenError(f"{tuned_model.ref} has no fine-tuning prices in its catalog, so it cannot be the fine-tuned model",
@@ -1152,4 +1166,7 @@ def format_savings(s: Savings) -> str:
         "Request blocks of a ready-to-run scenario (--scenario OUT.yaml writes it whole):",
         "",
     ]
+    if s.format == LEGACY:
+        out[1:1] = ["note: prompt/completion examples are counted as stored (separators and stop sequences included); "
+                    "current models train on chat examples: ftcost data convert, then measure the chat file"]
     return "\n".join(out) + "\n" + savings_strategies_yaml(s)
