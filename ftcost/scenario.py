@@ -179,7 +179,7 @@ class Scenario:
             fixed_monthly_cost=col(lambda x: x.fixed_monthly_cost),
             has_training=col(lambda x: 1.0 if x.training else 0.0),
             training_tokens=tr(lambda t: t.tokens),
-            examples=tr(lambda t: t.examples or 0),
+            examples=tr(lambda t: t.examples if t.examples is not None else 0),
             epochs=tr(lambda t: t.epochs, 1.0),
             training_price=col(lambda x: x.price("training")),
             min_job_fee=col(lambda x: x.price("min_job_fee")),
