@@ -1,0 +1,216 @@
+"""``ftcost sweep``: the comparison over a grid of input values.
+
+Each ``--vary PATH=START:STOP[:log]:N`` gives one axis: N values from START
+to STOP, evenly spaced (or evenly spaced in log scale with ``log``); a list
+``PATH=V1,V2,...`` gives the values themselves. The grid is every
+combination; all its points go through the engine at once, as extra variant
+axes of the engine inputs. Inputs of the scenario that have a distribution
+take their median (as in ``ftcost compare``), except the ones being swept.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import paths
+from .errors import FtcostError
+
+MAX_POINTS = 2_000_000
+
+
+class SweepError(FtcostError):
+    """A --vary option that cannot be read."""
+
+
+@dataclass
+class Vary:
+    """One swept input: its path, target field and values."""
+
+    spec: str
+    target: paths.Target
+    values: np.ndarray
+    log: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.target.dotted
+
+
+def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
+    """``PATH=START:STOP[:log]:N`` or ``PATH=V1,V2,...`` -> (path, values, log scale).
+
+    >>> parse_values("volume.requests_per_month=1e3:1e5:log:3")
+    ('volume.requests_per_month', array([  1000.,  10000., 100000.]), True)
+    >>> parse_values("strategies.0.request.prompt_tokens=500:4000:8")[1].tolist()
+    [500.0, 1000.0, 1500.0, 2000.0, 2500.0, 3000.0, 3500.0, 4000.0]
+    """
+    if "=" not in spec:
+        raise SweepError(f"--vary '{spec}': expected PATH=START:STOP[:log]:N",
+                         hint="for example --vary volume.requests_per_month=1e3:1e7:log:50")
+    path, _, rng = spec.partition("=")
+    path, rng = path.strip(), rng.strip()
+    if not path:
+        raise SweepError(f"--vary '{spec}': the key path before '=' is missing", hint="for example volume.requests_per_month=1e3:1e7:log:50")
+
+    def num(text: str, what: str) -> float:
+        try:
+            v = float(text.replace("_", ""))
+        except ValueError:
+            raise SweepError(f"--vary '{spec}': {what} '{text}' is not a number") from None
+        if not math.isfinite(v):
+            raise SweepError(f"--vary '{spec}': {what} must be a finite number, got '{text}'")
+        return v
+
+    if ":" not in rng:
+        items = [t for t in rng.split(",") if t.strip()]
+        if not items:
+            raise SweepError(f"--vary '{spec}': no values after '='", hint="PATH=START:STOP[:log]:N or PATH=V1,V2,...")
+        return path, np.array([num(t.strip(), "value") for t in items]), False
+    parts = [t.strip() for t in rng.split(":")]
+    log = False
+    if len(parts) == 4:
+        if parts[2].lower() != "log":
+            raise SweepError(f"--vary '{spec}': the third part must be 'log', got '{parts[2]}'", hint="PATH=START:STOP:log:N")
+        log = True
+        parts = [parts[0], parts[1], parts[3]]
+    if len(parts) != 3:
+        raise SweepError(f"--vary '{spec}': expected START:STOP:N or START:STOP:log:N after '='",
+                         hint="for example 1e3:1e7:log:50 or 500:4000:8")
+    start, stop = num(parts[0], "START"), num(parts[1], "STOP")
+    try:
+        n = int(parts[2])
+    except ValueError:
+        raise SweepError(f"--vary '{spec}': N (the number of points) must be a whole number, got '{parts[2]}'") from None
+    if n < 1:
+        raise SweepError(f"--vary '{spec}': N (the number of points) must be at least 1, got {n}")
+    if n > MAX_POINTS:
+        raise SweepError(f"--vary '{spec}': {n:,} points is more than the {MAX_POINTS:,} a sweep may have")
+    if log:
+        if start <= 0 or stop <= 0:
+            raise SweepError(f"--vary '{spec}': a log scale needs START and STOP above 0", hint="drop ':log' to include 0")
+        values = np.geomspace(start, stop, n)
+        values[0], values[-1] = start, stop  # exactly the ends given
+    else:
+        values = np.linspace(start, stop, n)
+    return path, values, log
+
+
+def parse_vary(scenario, spec: str) -> Vary:
+    """Read one --vary option against ``scenario``: path resolved, values checked against the field's range."""
+    path, values, log = parse_values(spec)
+    target = paths.resolve(scenario, path)
+    try:
+        target.check_values(values, f"--vary {spec}")
+    except paths.PathError as exc:
+        raise SweepError(exc.message, hint=exc.hint or _range_hint(target)) from None
+    return Vary(spec=spec, target=target, values=values, log=log)
+
+
+def _range_hint(t: paths.Target) -> str:
+    f = t.field
+    lo = "" if f.minimum is None else f"{'>' if f.exclusive_min else '>='} {f.minimum:g}"
+    hi = "" if f.maximum is None else f"<= {f.maximum:g}"
+    what = " and ".join(x for x in (lo, hi) if x)
+    return f"{t.label} takes {'whole numbers ' if f.integer else 'values '}{what}".strip()
+
+
+@dataclass
+class SweepResult:
+    """Every grid point's summary: arrays [strategies, N1, N2, ...]."""
+
+    scenario: Any
+    varies: list[Vary]
+    summary: Any  # engine_blocks.Summary
+    shape: tuple = field(default=())
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    def savings(self) -> np.ndarray:
+        """Baseline total minus the cheapest total at every point [N1, N2, ...] (0 where the baseline is cheapest)."""
+        t = np.asarray(self.summary.total_cost)
+        return t[self.scenario.baseline] - t.min(axis=0)
+
+    def savings_of(self, s: int) -> np.ndarray:
+        t = np.asarray(self.summary.total_cost)
+        return t[self.scenario.baseline] - t[s]
+
+    def grid(self) -> list[np.ndarray]:
+        return list(np.meshgrid(*(v.values for v in self.varies), indexing="ij"))
+
+    def rows(self) -> list[dict]:
+        """One dict per grid point, in grid order (the last --vary changes fastest)."""
+        sc = self.scenario
+        sm = self.summary
+        names = [s.name for s in sc.strategies]
+        flat = lambda a: np.reshape(np.broadcast_to(a, (len(names),) + self.shape), (len(names), -1))  # noqa: E731
+        total, be, pay = flat(sm.total_cost), flat(sm.break_even), flat(sm.payback_month)
+        cpr = flat(sm.cost_per_request)
+        cheapest = np.reshape(np.broadcast_to(sm.cheapest, self.shape), -1)
+        grid = [g.ravel() for g in self.grid()]
+        b = sc.baseline
+        out = []
+        for j in range(self.size):
+            out.append({
+                "values": {v.path: float(g[j]) for v, g in zip(self.varies, grid)},
+                "cheapest": names[int(cheapest[j])],
+                "savings": float(total[b, j] - total[int(cheapest[j]), j]),
+                "strategies": [{
+                    "name": names[i],
+                    "total_cost": float(total[i, j]),
+                    "cost_per_request": float(cpr[i, j]),
+                    "break_even_requests_per_month": None if i == b or math.isnan(be[i, j]) else float(be[i, j]),
+                    "payback_month": None if i == b or pay[i, j] == 0 else int(pay[i, j]),
+                } for i in range(len(names))],
+            })
+        return out
+
+    def to_dict(self) -> dict:
+        sc = self.scenario
+        return {
+            "scenario": sc.name,
+            "currency": sc.currency,
+            "horizon_months": sc.horizon_months,
+            "baseline": sc.baseline_name,
+            "vary": [{"path": v.path, "values": v.values.tolist(), "scale": "log" if v.log else "linear"} for v in self.varies],
+            "medians_for": [".".join(str(p) for p in k) for k in sc.distributions
+                            if k not in {v.target.path for v in self.varies}],
+            "points": self.rows(),
+        }
+
+
+def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepResult:
+    """Run ``scenario`` over the grid of every ``--vary`` spec (see :func:`parse_values`).
+
+    Returns
+    -------
+    SweepResult
+        Summary arrays [strategies, N1, N2, ...], one axis per spec in order.
+
+    Examples
+    --------
+    A grid point equals ``ftcost compare`` run with that value (up to rounding
+    in the last bits): tests/test_sweep.py.
+    """
+    from .engine_blocks import evaluate_summary
+
+    if not specs:
+        raise SweepError("give at least one --vary PATH=START:STOP[:log]:N", hint="for example --vary volume.requests_per_month=1e3:1e7:log:50")
+    varies = [parse_vary(scenario, s) for s in specs]
+    seen: dict[tuple, str] = {}
+    for v in varies:
+        if v.target.path in seen:
+            raise SweepError(f"--vary '{v.spec}' varies {v.target.label} again (also --vary '{seen[v.target.path]}')")
+        seen[v.target.path] = v.spec
+    if {("volume", "requests_per_month"), ("volume", "requests_per_day")} <= set(seen):
+        raise SweepError("vary volume.requests_per_month or volume.requests_per_day, not both (they are the same number)")
+    shape = tuple(len(v.values) for v in varies)
+    if int(np.prod(shape)) > MAX_POINTS:
+        raise SweepError(f"the grid has {int(np.prod(shape)):,} points, more than {MAX_POINTS:,}", hint="use fewer points per --vary")
+    grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
+    x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
+    return SweepResult(scenario, varies, evaluate_summary(x, block_size), shape)
