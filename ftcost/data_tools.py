@@ -371,7 +371,8 @@ def request_tokens(rec: Record, encoding: str) -> tuple[int, int]:
 
 def canonical(data: Any) -> bytes:
     """The example as canonical JSON bytes (sorted keys): equal examples give equal bytes."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # surrogatepass: a JSON escape such as "\\ud800" is a lone surrogate, which plain UTF-8 cannot encode
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def _digest(data: Any) -> bytes:
@@ -803,7 +804,7 @@ def convert_dataset(path: str | os.PathLike, output: str | os.PathLike, *, syste
                 if not answer.strip():
                     report.issues.append(Issue(item.line, "missing_content", "the completion is empty once its stop sequence is removed; left out"))
                     continue
-                fh.write(json.dumps(example, ensure_ascii=False) + "\n")
+                fh.write(_json_line(example))
                 report.converted += 1
                 if sep:
                     report.separators[sep] += 1
@@ -817,6 +818,17 @@ def convert_dataset(path: str | os.PathLike, output: str | os.PathLike, *, syste
     with atomic_path(output, inputs=[path]) as tmp:
         write(tmp)
     return report
+
+
+def _json_line(obj: Any) -> str:
+    """One JSONL line, readable UTF-8; with \\u escapes when the text has lone surrogates (from
+    escapes such as "\\ud800" in the input), which UTF-8 cannot hold."""
+    line = json.dumps(obj, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(obj)
+    return line + "\n"
 
 
 def _no_examples(path, issues: list[Issue]) -> TokenError:
@@ -961,7 +973,7 @@ def format_split(report: SplitReport) -> str:
            f"  validation: {report.validation_file}: {_plural(report.validation_examples, 'example')}, "
            f"{report.validation_tokens:,} tokens (not billed by OpenAI or Azure OpenAI)"]
     if report.train_examples < MIN_EXAMPLES:
-        out.append(f"  warning: {report.train_examples} training examples; providers reject fewer than {MIN_EXAMPLES}")
+        out.append(f"  warning: {_plural(report.train_examples, 'training example')}; providers reject fewer than {MIN_EXAMPLES}")
     return "\n".join(out) + "\n"
 
 

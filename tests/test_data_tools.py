@@ -489,3 +489,30 @@ def test_savings_refuses_bad_models_and_outputs(tmp_path, testco):
     bad = write_jsonl(tmp_path / "bad.jsonl", ["nope"])
     with pytest.raises(TokenError, match="no usable examples"):
         dt.measure_savings(FEWSHOT_ES, bad, testco.resolve("testco/tune"))
+
+
+# --- odd lines never crash convert, split or savings ---------------------------------------------
+
+ODD_LINES = [
+    '{"prompt": "a \\ud800 b", "completion": " 5 END"}',  # a lone surrogate escape: valid JSON, not encodable as UTF-8
+    '[' * 100_000 + ']' * 100_000,  # nested too deep for the JSON parser
+    '{"prompt": 1' + '0' * 5000 + ', "completion": " x"}',  # an integer over Python's digit limit
+    '{"prompt": NaN, "completion": " x"}',
+    '{"messages": "nope"}',
+    '{"messages": [1, 2]}',
+    '{"prompt": "ok\\n\\n###\\n\\n", "completion": " 5 stars END"}',
+    '{"prompt": "fine\\n\\n###\\n\\n", "completion": " 4 stars END"}',
+]
+
+
+def test_odd_lines(tmp_path, testco):
+    src = write_jsonl(tmp_path / "odd.jsonl", ODD_LINES)
+    out = tmp_path / "chat.jsonl"
+    report = dt.convert_dataset(src, out)
+    assert report.converted == 3
+    assert [i.line for i in report.issues] == [2, 3, 4, 5, 6]
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["messages"][0]["content"] == "a \ud800 b"
+    split = dt.split_dataset(src, validation=0.34, seed=0)
+    assert (split.train_examples, split.validation_examples) == (2, 1)
+    s = dt.measure_savings(FEWSHOT_EN, src, testco.resolve("testco/tune"))
+    assert s.examples == 3
