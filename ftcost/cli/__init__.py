@@ -19,6 +19,7 @@ COMMANDS = {
     "export": "ftcost.cli.export:export",
     "pricing": "ftcost.cli.pricing:pricing",
     "data": "ftcost.cli.data:data",
+    "tokens": "ftcost.cli.tokens:tokens",
 }
 
 

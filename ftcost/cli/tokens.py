@@ -1,0 +1,196 @@
+"""``ftcost tokens``: count a prompt's tokens, or check and price a training file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import TokenError
+from .common import format_option
+
+DATASET_SUFFIXES = (".jsonl", ".jsonlines", ".ndjson", ".json")
+
+
+class EpochsType(click.ParamType):
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or value is None:
+            return value
+        text = str(value).strip().lower()
+        if text == "auto":
+            return "auto"
+        try:
+            n = int(text)
+        except ValueError:
+            self.fail(f"expected a whole number >= 1 or 'auto', got {value!r}", param, ctx)
+        if n < 1:
+            self.fail(f"expected a whole number >= 1 or 'auto', got {value!r}", param, ctx)
+        return n
+
+
+@click.command("tokens")
+@click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--model", "-m", help="Model whose encoding, per-example limit and training price to use (provider/model or alias).")
+@click.option("--encoding", help="Count with this encoding instead (cl100k_base, o200k_base, p50k_base).")
+@click.option("--epochs", type=EpochsType(), default="auto", show_default=True, help="Training epochs: a number, or auto for OpenAI's default for the number of examples.")
+@click.option("--as", "kind", type=click.Choice(["auto", "dataset", "text"]), default="auto", show_default=True, help="Read FILE as JSONL training data or as plain text; auto: .jsonl/.ndjson/.json are data, anything else (and -) is text.")
+@format_option(choices=("table", "json"))
+def tokens(file, model, encoding, epochs, kind, fmt):
+    """Count tokens in a prompt (text) or check and price training data (JSONL).
+
+    For training data (chat {"messages": [...]} or {"prompt": ..., "completion": ...}
+    lines) every line is checked as OpenAI's data-preparation guide does; bad lines
+    are listed by kind and the valid ones counted: tokens per example, examples
+    above the model's limit, billable tokens per epoch, epochs, training tokens
+    and cost. Exit status 2 when no line is valid.
+
+    For text (FILE = - reads standard input) it prints the token count.
+
+    \b
+    Examples:
+      ftcost tokens train.jsonl --model gpt-4o-mini
+      ftcost tokens train.jsonl --model openai/gpt-4.1-nano --epochs 3 --format json
+      ftcost tokens prompt.txt --model gpt-4o-mini
+      cat prompt.txt | ftcost tokens - --encoding o200k_base
+    """
+    from ..tokens import encoding_for_model
+
+    m, model_note = _resolve_model(model) if model else (None, None)
+    enc_name = encoding or (encoding_for_model(m) if m is not None else "o200k_base")
+    if encoding:
+        from ..tokens import _spec
+
+        _spec(encoding)  # unknown encoding: a clear error listing those available
+    is_data = kind == "dataset" or (kind == "auto" and file != "-" and Path(file).suffix.lower() in DATASET_SUFFIXES)
+    if is_data:
+        _dataset(file, m, enc_name, epochs, fmt, model_note)
+    else:
+        if epochs != "auto":
+            raise click.UsageError("--epochs applies to training data (JSONL); FILE is read as text (use --as dataset to change that)")
+        _text(file, m, enc_name, fmt)
+
+
+PREFERRED_PROVIDER = "openai"
+
+
+def _resolve_model(name: str):
+    """The catalog model named ``name``; a bare name in several catalogs means the OpenAI one.
+
+    The encoding and the per-example limit are the same wherever a model is
+    served; only the training price differs, and the output names the model used
+    (with a note when the name was ambiguous).
+    """
+    from ..errors import CatalogError
+    from ..pricing import Catalogs
+
+    cats = Catalogs.load()
+    try:
+        return cats.resolve(name), None
+    except CatalogError:
+        if "/" in name:
+            raise
+        hits = [m for c in cats.by_provider.values() if (m := c.find(name.strip())) is not None]
+        preferred = [m for m in hits if m.provider == PREFERRED_PROVIDER]
+        if len(hits) > 1 and preferred:
+            m = preferred[0]
+            others = ", ".join(h.ref for h in hits if h is not m)
+            return m, f"'{name}' is in several catalogs; used {m.ref} (others: {others}); name one, e.g. --model {hits[-1].ref}"
+        raise
+
+
+def _text(file, model, enc_name, fmt):
+    from ..tokens import count_text_file
+
+    n = count_text_file(file, enc_name)
+    where = "<stdin>" if file == "-" else file
+    if fmt == "json":
+        click.echo(json.dumps({"file": where, "encoding": enc_name, "model": model.ref if model else None, "tokens": n}))
+    else:
+        via = f"{enc_name}, {model.ref}" if model else enc_name
+        click.echo(f"{where}: {n:,} tokens ({via})")
+
+
+def _dataset(file, model, enc_name, epochs, fmt, model_note=None):
+    from ..datasets import analyze_dataset, no_valid_message, training_cost
+    from ..tokens import default_epochs
+
+    cap = model.max_tokens_per_example if model is not None else None
+    stats = analyze_dataset(file, encoding=enc_name, max_tokens_per_example=cap, allow_empty=True)
+    price = None
+    if model is not None and model.fine_tuning and "training" in model.fine_tuning:
+        price = model.fine_tuning["training"]
+    if stats.examples:
+        n_epochs = default_epochs(stats.examples) if epochs == "auto" else int(epochs)
+    else:
+        n_epochs = None if epochs == "auto" else int(epochs)
+    training_tokens = stats.billable_tokens * n_epochs if n_epochs is not None else None
+    cost = training_cost(stats.billable_tokens, n_epochs, price.value) if (price is not None and n_epochs is not None) else None
+    notes = stats.warnings() + ([model_note] if model_note else [])
+    if model is None:
+        notes.append(f"no --model: counted with {enc_name}, no per-example limit and no price; give --model for the training cost")
+    elif price is None:
+        notes.append(f"{model.ref} has no training price in its catalog: no training cost")
+    elif model.ft_notice:
+        notes.append(f"{model.ref}: {model.ft_notice}")
+    out = stats.to_dict()
+    out.update(
+        {
+            "model": model.ref if model else None,
+            "epochs": n_epochs,
+            "epochs_source": "auto (OpenAI's default for the number of examples)" if epochs == "auto" else "given",
+            "training_tokens": training_tokens,
+            "training_price_per_1m": price.value if price else None,
+            "training_price_source": price.source if price else None,
+            "currency": model.currency if model else None,
+            "training_cost": cost,
+            "warnings": notes,
+        }
+    )
+    if fmt == "json":
+        click.echo(json.dumps(out, indent=2))
+    else:
+        _print_table(stats, out)
+        for note in notes:
+            click.echo(f"Warning: {note}", err=True)
+    if stats.examples == 0:
+        where = "the JSON above" if fmt == "json" else "the report above"
+        raise TokenError(no_valid_message(stats), file=stats.path, hint=f"{where} lists the invalid lines by kind")
+
+
+def _fmt(x, digits=0):
+    if x is None:
+        return "-"
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    if isinstance(x, float) and digits:
+        return f"{x:,.{digits}f}"
+    return f"{x:,.0f}" if isinstance(x, float) else f"{x:,}"
+
+
+def _print_table(stats, out):
+    fmt_name = {"chat": "chat", "prompt_completion": "prompt/completion", None: "no valid example"}[stats.format]
+    via = f"{out['encoding']}" + (f", {out['model']}" if out["model"] else "")
+    rows = [("file", f"{stats.path} ({fmt_name}; counted with {via})")]
+    rows.append(("examples", f"{stats.examples:,} valid, {stats.invalid_examples:,} invalid" + (f", {stats.blank_lines:,} blank lines skipped" if stats.blank_lines else "")))
+    if stats.examples:
+        d = stats.distribution()
+        rows.append(("tokens per example", f"min {_fmt(d['min'])}, mean {_fmt(d['mean'], 1)}, p50 {_fmt(d['p50'], 1)}, p90 {_fmt(d['p90'], 1)}, p99 {_fmt(d['p99'], 1)}, max {_fmt(d['max'])}"))
+        if stats.max_tokens_per_example is not None:
+            rows.append((f"above {stats.max_tokens_per_example:,} tokens", f"{stats.over_limit:,}" + (" (billed at the cap)" if stats.over_limit else "")))
+        rows.append(("billable tokens / epoch", _fmt(stats.billable_tokens)))
+        rows.append(("epochs", f"{out['epochs']} ({'auto: OpenAI default for ' + format(stats.examples, ',') + ' examples' if out['epochs_source'] != 'given' else 'given'})"))
+        rows.append(("training tokens", _fmt(out["training_tokens"])))
+        if out["training_cost"] is not None:
+            rows.append(("training cost", f"{out['currency']} {out['training_cost']:,.2f} ({_fmt(out['training_tokens'])} x {out['training_price_per_1m']:g} per 1M; {out['training_price_source']})"))
+        else:
+            rows.append(("training cost", "- (no training price)"))
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        click.echo(f"{k.ljust(width)}  {v}")
+    if stats.errors:
+        click.echo("invalid lines (not counted):")
+        for e in stats.errors.values():
+            more = ", ..." if e.count > len(e.first_lines) else ""
+            click.echo(f"  {e.kind}: {e.count:,} ({e.description}); lines {', '.join(map(str, e.first_lines))}{more}; first: {e.first_detail}")
