@@ -166,13 +166,16 @@ def break_even_volume(cost_s, fbar_s, cost_b, fbar_b):
     dc = cb - cs
     df = fs - fb
     safe_dc = np.where(dc == 0, 1.0, dc)
-    v = df / safe_dc
+    with np.errstate(over="ignore"):
+        v = df / safe_dc
     cheaper_per_request = dc > 0
     dearer_per_request = dc < 0
     volume = np.where(
         cheaper_per_request, np.maximum(v, 0.0),
         np.where((dc == 0) & (df < 0), 0.0,
                  np.where(dearer_per_request & (df < 0), v, np.nan)))
+    # A per-request difference of ~1e-308 puts V* past the largest float: no break-even in practice.
+    volume = np.where(np.isfinite(volume), volume, np.nan)
     cheaper_above = ~(dearer_per_request & (df < 0))
     return volume, cheaper_above
 

@@ -227,7 +227,8 @@ def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resul
             monthly=[float(v) for v in out.monthly[i]],
             training_months=tmonths,
             break_even_requests_per_month=None if is_base or math.isnan(be) else be,
-            cheaper_above_break_even=None if is_base else above,
+            # No break-even (never cheaper): no side to name either.
+            cheaper_above_break_even=None if is_base or math.isnan(be) else above,
             payback_month=None if is_base or pay == 0 else pay,
             warnings=availability_warnings(scenario, s, tmonths),
             token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
