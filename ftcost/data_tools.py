@@ -8,7 +8,7 @@ It reads the two JSONL shapes providers take for supervised fine-tuning:
   examples hold): ``{"prompt": "...", "completion": "..."}``
 
 Files are read line by line, as bytes, so one bad line (not UTF-8, not JSON,
-JSON in neither shape, the minority shape in a mixed file) is reported with
+JSON in neither shape, the other shape than the first example's) is reported with
 its line number and the rest stays usable. Token counts use the public
 functions of :mod:`ftcost.tokens` (``count_text``, ``count_messages``), so
 they agree with ``ftcost tokens`` and with a scenario's ``training.dataset``.
@@ -141,6 +141,8 @@ def iter_lines(path: str | os.PathLike) -> Iterator[tuple[int, str | None, Issue
 
 def _sniff(head: bytes, name: str) -> None:
     """Refuse what is not JSONL as a whole (the same refusals as ``ftcost tokens``)."""
+    if not head:
+        raise TokenError("dataset is empty (no examples)", file=name, hint='one JSON object per line: {"messages": [...]}')
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if head[:2] == b"\x1f\x8b":
@@ -150,6 +152,13 @@ def _sniff(head: bytes, name: str) -> None:
     if head.lstrip()[:1] == b"[":
         raise TokenError("dataset is a JSON array, not JSON Lines (one example per line)", file=name, line=1,
                          hint="convert it, e.g. jq -c '.[]' data.json > data.jsonl")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    return {dict: "an object", list: "an array", str: "a string", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
 
 
 def parse_line(number: int, text: str) -> Record | Issue | None:
@@ -163,7 +172,7 @@ def parse_line(number: int, text: str) -> Record | Issue | None:
     except (ValueError, RecursionError) as exc:
         return Issue(number, "not_json", f"not valid JSON: {str(exc)[:80] or type(exc).__name__}")
     if not isinstance(data, dict):
-        return Issue(number, "not_an_object", f"valid JSON but {tok._json_type(data)}, not an example object")
+        return Issue(number, "not_an_object", f"valid JSON but {_json_type(data)}, not an example object")
     has_chat = "messages" in data
     has_legacy = "prompt" in data or "completion" in data
     if has_chat and has_legacy:
@@ -203,7 +212,7 @@ def _check_legacy(number: int, text: str, data: dict) -> Record | Issue:
         if key not in data:
             return Issue(number, "empty_prompt_or_completion", f"prompt/completion example without '{key}'")
         if not isinstance(data[key], str):
-            return Issue(number, "empty_prompt_or_completion", f"'{key}' is {tok._json_type(data[key])}, not text")
+            return Issue(number, "empty_prompt_or_completion", f"'{key}' is {_json_type(data[key])}, not text")
         if not data[key]:
             return Issue(number, "empty_prompt_or_completion", f"'{key}' is empty")
     return Record(number, LEGACY, data, text)
@@ -397,8 +406,13 @@ def answer_form(answer: str) -> str:
     return _SPACES.sub(" ", s).strip()
 
 
+def _printable(s: str) -> str:
+    """``s`` with lone surrogates (from escapes like "\\ud800" in the data) written as escapes, so it can be printed."""
+    return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _short(text: str, n: int = 40) -> str:
-    s = json.dumps(text, ensure_ascii=False)
+    s = _printable(json.dumps(text, ensure_ascii=False))
     return s if len(s) <= n else s[: n - 4] + '..."'
 
 
@@ -473,11 +487,12 @@ class CheckReport:
 
 
 def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None = None) -> CheckReport:
-    """Validate a JSONL dataset and advise on it, in one streaming pass.
+    """Validate a JSONL dataset and advise on it, streaming it twice (once through
+    ``datasets.analyze_dataset``, the counts of ``ftcost tokens``, once for the findings).
 
-    Per line: not UTF-8, not JSON, JSON in neither format, the minority format
-    of a mixed file, invalid chat messages (the checks of ``ftcost tokens``) make
-    a line unusable. Usable examples are then checked for exact duplicates, the
+    Per line: not UTF-8, not JSON, JSON in neither format, the other format
+    than the first example's, invalid chat messages (the checks of ``ftcost
+    tokens``) make a line unusable. Usable examples are then checked for exact duplicates, the
     same input with different answers, near-empty completions (no letter or
     digit once legacy markers are removed), examples above the model's
     per-example limit, and answers or legacy markers in a form other than the
@@ -540,6 +555,8 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
             report.training_price_source = price.source or ""
         elif getattr(model, "fine_tuning", None) is None:
             report.advice.append(Advice("warning", f"{model.ref} has no fine-tuning in its catalog"))
+        else:
+            report.advice.append(Advice("note", f"{model.ref} has no training price in its catalog; training cost not estimated"))
     report.issues.sort(key=lambda i: (i.line or 0, i.severity != "error"))
     return report
 
@@ -558,7 +575,8 @@ def _encoding_of(model, encoding: str | None) -> tuple[str, str]:
         return DEFAULT_ENCODING, (f"{model.ref} has no bundled tokenizer in its catalog; tokens counted with "
                                   f"{DEFAULT_ENCODING}, an approximation")
     if encoding:
-        tok._spec(encoding)  # raises a TokenError naming the available encodings
+        if encoding not in tok.available_encodings():
+            raise TokenError(f"unknown encoding {encoding!r}", hint="available encodings: " + ", ".join(tok.available_encodings()))
         return encoding, ""
     return DEFAULT_ENCODING, f"no --model given: tokens counted with {DEFAULT_ENCODING}, no per-example limit or price checked"
 
@@ -651,7 +669,7 @@ def _form_findings(report: CheckReport, usable: list[_Fact]) -> None:
 
 
 def _marker(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False) if text else "(none)"
+    return _printable(json.dumps(text, ensure_ascii=False)) if text else "(none)"
 
 
 def _size_advice(report: CheckReport) -> None:
@@ -688,7 +706,7 @@ def _plural(n: int, word: str) -> str:
 
 def format_check(report: CheckReport, *, limit: int = 20) -> str:
     """The check report as text for a terminal; at most ``limit`` lines listed per kind of finding."""
-    from .render.fmt import money
+    from .render.fmt import money, money_small
 
     out = []
     fmt = FORMAT_LABELS.get(report.format or "", "no")
@@ -701,9 +719,9 @@ def format_check(report: CheckReport, *, limit: int = 20) -> str:
                    f"per example min {report.min_tokens:,}, mean {report.mean_tokens:,.1f}, max {report.max_tokens:,}; "
                    f"completions {report.completion_tokens:,}")
     if report.training_cost is not None:
-        out.append(f"Training: {report.epochs} epochs (OpenAI's default for {report.examples:,} examples) x "
+        out.append(f"Training: {_plural(report.epochs, 'epoch')} (OpenAI's default for {report.examples:,} examples) x "
                    f"{report.billable_tokens:,} tokens x {money(report.training_price, report.currency)}/1M = "
-                   f"{money(report.training_cost, report.currency, decimals=4 if report.training_cost < 1 else 2)} per run")
+                   f"{money_small(report.training_cost, report.currency)} per run")
     for title, items in (("Not usable", report.errors), ("Check", report.warnings)):
         if not items:
             continue

@@ -20,6 +20,9 @@ COMMANDS = {
     "pricing": "ftcost.cli.pricing:pricing",
     "data": "ftcost.cli.data:data",
     "tokens": "ftcost.cli.tokens:tokens",
+    "simulate": "ftcost.cli.simulate:simulate",
+    "sweep": "ftcost.cli.sweep:sweep",
+    "sensitivity": "ftcost.cli.sensitivity:sensitivity",
 }
 
 
