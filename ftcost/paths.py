@@ -238,7 +238,7 @@ def resolve(scenario, text: str | tuple) -> Target:
         candidates = _candidates(scenario)
         guess = did_you_mean(".".join(str(p) for p in path), candidates)
         raise PathError(f"'{shown}' names no field that can vary",
-                        hint=(guess + " " if guess else "") + "valid paths: " + ", ".join(all_patterns()))
+                        hint=guess or "valid paths: " + ", ".join(all_patterns()))
     if strategy is not None:
         s = scenario.strategies[strategy]
         missing = {

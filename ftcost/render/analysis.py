@@ -1,0 +1,302 @@
+"""Text renderers for ``ftcost simulate``, ``ftcost sweep`` and ``ftcost sensitivity``.
+
+Each result renders as a table (for people), Markdown, CSV (one row per
+strategy, grid point or input) and JSON (its ``to_dict()``). Numbers in CSV
+and JSON are plain floats, unrounded; null / empty means "never" or "not
+defined".
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .fmt import count, money, percent
+
+
+def to_json(obj) -> str:
+    return json.dumps(obj.to_dict(), indent=2, allow_nan=False) + "\n"
+
+
+def _grid(header: list[str], body: list[tuple[str, list[str]]]) -> list[str]:
+    """A right-aligned table: a label column, then one column per header entry."""
+    label_w = max([len(label) for label, _ in body] + [0])
+    widths = [max([len(h)] + [len(cells[j]) for _, cells in body]) for j, h in enumerate(header)]
+    out = [" " * label_w + "  " + "  ".join(h.rjust(w) for h, w in zip(header, widths)),
+           " " * label_w + "  " + "  ".join("-" * w for w in widths)]
+    for label, cells in body:
+        out.append(label.ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+    return out
+
+
+def _markdown(header: list[str], body: list[tuple[str, list[str]]], first: str = "") -> list[str]:
+    md = lambda s: s.replace("|", "\\|")  # noqa: E731
+    out = [f"| {md(first)} | " + " | ".join(md(h) for h in header) + " |", "|---|" + "---:|" * len(header)]
+    out += [f"| {md(label)} | " + " | ".join(md(c) for c in cells) + " |" for label, cells in body]
+    return out
+
+
+def _csv(rows: list[list]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+    return buf.getvalue()
+
+
+def _volume(v) -> str:
+    return "never" if v is None else f"{count(v)}/mo"
+
+
+def _month(v) -> str:
+    return "never" if v is None else f"{v:g}"
+
+
+# --------------------------------------------------------------------------
+# simulate
+
+
+def _sim_rows(sim) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    sc = sim.scenario
+    cur = sc.currency
+    b = sc.baseline
+    header = [s.name for s in sim.strategies]
+
+    def line(label, fn):
+        return (label, [fn(i, s) for i, s in enumerate(sim.strategies)])
+
+    def sav(key):
+        return lambda i, s: "(baseline)" if i == b else money(s.savings[key], cur, decimals=0)
+
+    def be(key):
+        def cell(i, s):
+            if i == b:
+                return "(baseline)"
+            if s.break_even is None:
+                return "n/a (staircase)"
+            return _volume(s.break_even[key])
+        return cell
+
+    h = sc.horizon_months
+    return header, [
+        line("P(cheapest)", lambda i, s: percent(s.p_cheapest)),
+        line(f"total {h} mo, p5", lambda i, s: money(s.total["p5"], cur, decimals=0)),
+        line("  p50", lambda i, s: money(s.total["p50"], cur, decimals=0)),
+        line("  p95", lambda i, s: money(s.total["p95"], cur, decimals=0)),
+        line("  at the medians", lambda i, s: money(s.deterministic_total, cur, decimals=0)),
+        line("savings, p5", sav("p5")),
+        line("  p50", sav("p50")),
+        line("  p95", sav("p95")),
+        line("P(saves money)", lambda i, s: "(baseline)" if i == b else percent(s.savings["p_positive"])),
+        line("break-even, p5", be("p5")),
+        line("  p50", be("p50")),
+        line("  p95", be("p95")),
+        line("payback month, p50", lambda i, s: "(baseline)" if i == b else _month(s.payback["p50"])),
+        line("  never paid back", lambda i, s: "(baseline)" if i == b else percent(s.payback["never_share"])),
+    ]
+
+
+def _sim_title(sim) -> str:
+    sc = sim.scenario
+    return (f"{sc.name}: {sim.n:,} samples (seed {sim.seed}), {sc.horizon_months} months from {sc.month_label(1)}, "
+            f"{sc.currency}, baseline '{sc.baseline_name}'")
+
+
+def _sim_inputs(sim) -> list[str]:
+    if not sim.distributions:
+        return ["No input has a distribution: every sample is the scenario as written."]
+    out = ["Uncertain inputs (compare, sweep and sensitivity use their medians):"]
+    w = max(len(".".join(str(p) for p in k)) for k in sim.distributions)
+    for k, d in sim.distributions.items():
+        out.append(f"  {'.'.join(str(p) for p in k).ljust(w)}  {d.describe()}; median {d.median:,.6g}")
+    return out
+
+
+def simulation_verdict(sim) -> str:
+    """One or two plain sentences: who is cheapest how often, and the savings range."""
+    sc = sim.scenario
+    cur = sc.currency
+    best = max(sim.strategies, key=lambda s: s.p_cheapest)
+    text = f"'{best.name}' is the cheapest over {sc.horizon_months} months in {percent(best.p_cheapest)} of samples."
+    f = sim.strategies[sim.focus]
+    if f.savings is not None:
+        who = "It" if f is best else f"'{f.name}'"
+        text += (f" {who} saves {money(f.savings['p50'], cur, decimals=0)} against '{sc.baseline_name}' at the median, "
+                 f"between {money(f.savings['p5'], cur, decimals=0)} and {money(f.savings['p95'], cur, decimals=0)} "
+                 f"in 90% of samples (it saves money in {percent(f.savings['p_positive'])}).")
+    return text
+
+
+def simulation_table(sim) -> str:
+    header, body = _sim_rows(sim)
+    out = [_sim_title(sim), ""] + _sim_inputs(sim) + [""] + _grid(header, body) + ["", simulation_verdict(sim)]
+    return "\n".join(out) + "\n"
+
+
+def simulation_markdown(sim) -> str:
+    header, body = _sim_rows(sim)
+    out = [f"## {sim.scenario.name}: simulation", "", _sim_title(sim), ""]
+    if sim.distributions:
+        out += [_sim_inputs(sim)[0], ""]
+        out += [f"- `{'.'.join(str(p) for p in k)}`: {d.describe()}; median {d.median:,.6g}" for k, d in sim.distributions.items()]
+    else:
+        out += _sim_inputs(sim)
+    out += [""] + _markdown(header, [(label.strip(), cells) for label, cells in body]) + ["", simulation_verdict(sim)]
+    return "\n".join(out) + "\n"
+
+
+def simulation_csv(sim) -> str:
+    cur = sim.scenario.currency
+    head = ["currency", "strategy", "p_cheapest", "total_p5", "total_p50", "total_p95", "total_mean", "total_at_medians",
+            "savings_p5", "savings_p50", "savings_p95", "savings_mean", "p_saves_money",
+            "break_even_p5", "break_even_p50", "break_even_p95", "break_even_never_share",
+            "payback_p5", "payback_p50", "payback_p95", "payback_never_share"]
+    rows = [head]
+    for s in sim.strategies:
+        sv = s.savings or {}
+        be = s.break_even or {}
+        pb = s.payback or {}
+        rows.append([cur, s.name, s.p_cheapest, s.total["p5"], s.total["p50"], s.total["p95"], s.total["mean"],
+                     s.deterministic_total, sv.get("p5"), sv.get("p50"), sv.get("p95"), sv.get("mean"), sv.get("p_positive"),
+                     be.get("p5"), be.get("p50"), be.get("p95"), be.get("never_share"),
+                     pb.get("p5"), pb.get("p50"), pb.get("p95"), pb.get("never_share")])
+    return _csv(rows)
+
+
+# --------------------------------------------------------------------------
+# sweep
+
+
+def _value(v: float) -> str:
+    if v != 0 and (abs(v) >= 1e4):
+        return count(v)
+    return f"{v:.6g}"
+
+
+def _sweep_columns(res) -> tuple[list[str], list[list[str]]]:
+    sc = res.scenario
+    cur = sc.currency
+    names = [s.name for s in sc.strategies]
+    head = [v.path for v in res.varies] + ["cheapest", "savings"] + [f"total: {n}" for n in names]
+    rows = []
+    for r in res.rows():
+        rows.append([_value(x) for x in r["values"].values()] + [r["cheapest"], money(r["savings"], cur, decimals=0)]
+                    + [money(s["total_cost"], cur, decimals=0) for s in r["strategies"]])
+    return head, rows
+
+
+def _sweep_title(res) -> str:
+    sc = res.scenario
+    axes = " x ".join(f"{len(v.values)} values of {v.path}" + (" (log scale)" if v.log else "") for v in res.varies)
+    text = (f"{sc.name}: {res.size:,} points ({axes}), {sc.horizon_months} months, {sc.currency}, "
+            f"baseline '{sc.baseline_name}'; savings = baseline total - cheapest total")
+    others = [".".join(str(p) for p in k) for k in sc.distributions if k not in {v.target.path for v in res.varies}]
+    if others:
+        text += "\nUncertain inputs at their medians: " + ", ".join(others)
+    return text
+
+
+def sweep_table(res) -> str:
+    head, rows = _sweep_columns(res)
+    widths = [max(len(h), *(len(r[j]) for r in rows)) for j, h in enumerate(head)]
+    out = [_sweep_title(res), "", "  ".join(h.rjust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def sweep_markdown(res) -> str:
+    head, rows = _sweep_columns(res)
+    md = lambda s: s.replace("|", "\\|")  # noqa: E731
+    out = [f"## {res.scenario.name}: sweep", "", _sweep_title(res).replace("\n", "  \n"), "",
+           "| " + " | ".join(md(h) for h in head) + " |", "|" + "---:|" * len(head)]
+    out += ["| " + " | ".join(md(c) for c in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def sweep_csv(res) -> str:
+    sc = res.scenario
+    names = [s.name for s in sc.strategies]
+    head = ["currency"] + [v.path for v in res.varies] + ["cheapest", "savings"]
+    for n in names:
+        head += [f"total_cost[{n}]", f"break_even_requests_per_month[{n}]", f"payback_month[{n}]"]
+    rows = [head]
+    for r in res.rows():
+        row = [sc.currency] + list(r["values"].values()) + [r["cheapest"], r["savings"]]
+        for s in r["strategies"]:
+            row += [s["total_cost"], s["break_even_requests_per_month"], s["payback_month"]]
+        rows.append(row)
+    return _csv(rows)
+
+
+# --------------------------------------------------------------------------
+# sensitivity
+
+
+def _signed(x: float | None, cur: str) -> str:
+    if x is None:
+        return "-"
+    return ("+" if x > 0 else "") + money(x, cur, decimals=0)
+
+
+def _signed_count(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return ("+" if x > 0 else "") + count(x)
+
+
+def _sens_rows(res) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    cur = res.scenario.currency
+    pct = f"{res.swing * 100:g}%"
+    header = ["value", f"-{pct} / +{pct}", "savings change", "break-even change"]
+    body = []
+    for m in res.moves:
+        dl, dh = m.savings_change(res.base_savings)
+        bl, bh = m.break_even_change(res.base_break_even)
+        body.append((m.path, [_value(m.value), f"{_value(m.low)} / {_value(m.high)}",
+                              f"{_signed(dl, cur)} / {_signed(dh, cur)}",
+                              "-" if res.base_break_even is None else f"{_signed_count(bl)} / {_signed_count(bh)}"]))
+    return header, body
+
+
+def _sens_title(res) -> str:
+    sc = res.scenario
+    cur = sc.currency
+    be = res.base_break_even
+    be_text = "no break-even volume" if be is None else f"break-even {count(be)} requests/month"
+    return (f"{sc.name}: sensitivity of '{res.strategy_name}' against '{sc.baseline_name}', each input "
+            f"-{res.swing * 100:g}% and +{res.swing * 100:g}% ({sc.horizon_months} months, {cur})\n"
+            f"As written: saves {money(res.base_savings, cur, decimals=0)}, {be_text}. Sorted by the change in savings.")
+
+
+def sensitivity_table(res) -> str:
+    header, body = _sens_rows(res)
+    out = [_sens_title(res), ""] + _grid(header, body)
+    if res.no_effect:
+        out += ["", "No effect: " + ", ".join(res.no_effect)]
+    return "\n".join(out) + "\n"
+
+
+def sensitivity_markdown(res) -> str:
+    header, body = _sens_rows(res)
+    out = [f"## {res.scenario.name}: sensitivity", "", _sens_title(res).replace("\n", "  \n"), ""]
+    out += _markdown(header, body, first="input")
+    if res.no_effect:
+        out += ["", "No effect: " + ", ".join(f"`{p}`" for p in res.no_effect)]
+    return "\n".join(out) + "\n"
+
+
+def sensitivity_csv(res) -> str:
+    head = ["currency", "path", "description", "value", "low", "high", "savings_low", "savings_high",
+            "savings_change_low", "savings_change_high", "break_even_low", "break_even_high",
+            "break_even_change_low", "break_even_change_high"]
+    rows = [head]
+    for d in res.to_dict()["inputs"]:
+        rows.append([res.scenario.currency] + [d[k] for k in head[1:]])
+    return _csv(rows)
+
+
+RENDERERS = {
+    "simulate": {"table": simulation_table, "markdown": simulation_markdown, "csv": simulation_csv, "json": to_json},
+    "sweep": {"table": sweep_table, "markdown": sweep_markdown, "csv": sweep_csv, "json": to_json},
+    "sensitivity": {"table": sensitivity_table, "markdown": sensitivity_markdown, "csv": sensitivity_csv, "json": to_json},
+}

@@ -1,0 +1,286 @@
+"""Charts for simulate, sweep and sensitivity: histogram and fan chart, heatmaps, tornado.
+
+Figures are built on the Agg canvas without pyplot (as in :mod:`ftcost.render.plot`,
+whose palette and style they share), and matplotlib is imported inside the
+functions, so importing this module costs nothing and ``ftcost compare``
+never loads matplotlib. Save with :func:`save` (atomic, .png/.pdf/.svg).
+
+* :func:`simulation_figure` -- the distribution of the savings of the most
+  often cheapest challenger against the baseline (histogram with p5, p50, p95)
+  and its cumulative savings month by month (fan chart: 5-95 and 25-75
+  percentile bands, median). The report includes it when the scenario has
+  distributions.
+* :func:`sweep_figure` -- two varied inputs: heatmaps of the cheapest
+  strategy and of the savings; one varied input: total cost of each
+  strategy along it.
+* :func:`tornado_figure` -- the change in savings and in break-even volume
+  for each input moved down and up, largest first.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..errors import FtcostError
+from .fmt import count_short, money_short, percent
+
+EXTENSIONS = (".png", ".pdf", ".svg")
+LOW_COLOR, HIGH_COLOR = "#0072B2", "#D55E00"
+MAX_TORNADO_ROWS = 15
+
+
+def _style():
+    from .plot import _RC, color
+
+    return _RC, color
+
+
+def _figure(figsize):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=150, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _money(axis, currency: str):
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: money_short(v, currency)))
+
+
+def _count(axis):
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: count_short(v)))
+
+
+def _short(text: str, n: int = 44) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def save(fig, path: str | Path, *, inputs: Iterable = ()) -> Path:
+    """Write ``fig`` to ``path`` atomically (the extension picks PNG, PDF or SVG)."""
+    from .plot import save_figure
+
+    return save_figure(fig, path, inputs=inputs)
+
+
+# --------------------------------------------------------------------------
+# simulate
+
+
+def simulation_figure(sim, *, figsize=(11.0, 4.6)):
+    """Histogram of the savings and fan chart of the cumulative savings of ``sim.focus`` against the baseline."""
+    import matplotlib
+
+    rc, color = _style()
+    sc = sim.scenario
+    cur = sc.currency
+    b = sim.baseline
+    s = sim.focus
+    single = s == b
+    with matplotlib.rc_context(rc):
+        fig = _figure(figsize)
+        ax1, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.15))
+        name = sc.strategies[s].name
+        if single:
+            values = np.asarray(sim.summary.total_cost[b], dtype=float)
+            what = f"total cost of '{_short(name, 30)}'"
+        else:
+            values = sim.savings(s)
+            what = f"savings of '{_short(name, 30)}' against '{_short(sc.baseline_name, 30)}'"
+        p5, p50, p95 = np.percentile(values, [5, 50, 95])
+        lo, hi = float(values.min()), float(values.max())
+        if hi == lo:
+            lo, hi = lo - max(abs(lo) * 0.01, 1.0), hi + max(abs(hi) * 0.01, 1.0)
+        edges = np.linspace(lo, hi, 61)
+        counts, _ = np.histogram(values, edges)
+        share = counts / len(values)
+        mids = (edges[:-1] + edges[1:]) / 2
+        if single:
+            cols = [color(b)] * len(mids)
+        else:
+            cols = [color(s) if m >= 0 else "#999999" for m in mids]
+        ax1.bar(mids, share, width=np.diff(edges), color=cols, edgecolor="white", linewidth=0.3, gid="histogram")
+        for q, label, ls in ((p5, "p5", ":"), (p50, "median", "-"), (p95, "p95", ":")):
+            ax1.axvline(q, color="#333333", linestyle=ls, linewidth=1.0, gid=f"percentile:{label}")
+            ax1.annotate(f"{label} {money_short(q, cur)}", (q, 1.0), xycoords=("data", "axes fraction"),
+                         rotation=90, va="top", ha="right", fontsize=8, color="#333333")
+        if not single and lo < 0 < hi:
+            ax1.axvline(0, color="#000000", linewidth=0.8)
+        _money(ax1.xaxis, cur)
+        ax1.yaxis.set_major_formatter(_percent_formatter())
+        ax1.set_xlabel(f"{what[0].upper() + what[1:]}, {sc.horizon_months} months")
+        ax1.set_ylabel("share of samples")
+        title = f"{sim.n:,} samples"
+        if not single:
+            title += f": saves money in {percent(float((values > 0).mean()))}"
+        ax1.set_title(title, loc="left")
+
+        if not single:
+            months, bands = sim.cumulative_savings_bands(s)
+            ax2.fill_between(months, bands[0], bands[4], color=color(s), alpha=0.18, linewidth=0, label="5-95%", gid="band:5-95")
+            ax2.fill_between(months, bands[1], bands[3], color=color(s), alpha=0.35, linewidth=0, label="25-75%", gid="band:25-75")
+            ax2.plot(months, bands[2], color=color(s), linewidth=2, label="median", gid="band:median")
+            ax2.axhline(0, color="#000000", linewidth=0.8)
+            _money(ax2.yaxis, cur)
+            ax2.set_xlabel(f"month (1 = {sc.month_label(1)})")
+            ax2.set_ylabel("cumulative savings")
+            ax2.set_xlim(1, max(2, sc.horizon_months))
+            ax2.legend(loc="upper left")
+            ax2.set_title("Cumulative savings by month", loc="left")
+        else:
+            ax2.axis("off")
+        fig.suptitle(f"{sc.name}: simulation of {len(sim.distributions)} uncertain input"
+                     f"{'s' if len(sim.distributions) != 1 else ''}", x=0.01, ha="left", fontweight="bold")
+    return fig
+
+
+def _percent_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: f"{v * 100:.0f}%" if v * 100 >= 1 or v == 0 else f"{v * 100:.1f}%")
+
+
+# --------------------------------------------------------------------------
+# sweep
+
+
+def _edges(values: np.ndarray, log: bool) -> np.ndarray:
+    """Cell edges around grid values (geometric midpoints on a log axis)."""
+    v = np.asarray(values, dtype=float)
+    if len(v) == 1:
+        return np.array([v[0] * 0.9, v[0] * 1.1]) if log or v[0] != 0 else np.array([-0.5, 0.5])
+    if log:
+        lv = np.log(v)
+        mid = (lv[:-1] + lv[1:]) / 2
+        return np.exp(np.concatenate([[lv[0] - (mid[0] - lv[0])], mid, [lv[-1] + (lv[-1] - mid[-1])]]))
+    mid = (v[:-1] + v[1:]) / 2
+    return np.concatenate([[v[0] - (mid[0] - v[0])], mid, [v[-1] + (v[-1] - mid[-1])]])
+
+
+def sweep_figure(res, *, figsize=None):
+    """Two varied inputs: heatmaps of the cheapest strategy and the savings. One: totals along it."""
+    import matplotlib
+
+    rc, color = _style()
+    sc = res.scenario
+    cur = sc.currency
+    names = [s.name for s in sc.strategies]
+    if len(res.varies) > 2:
+        raise FtcostError(f"a sweep chart shows one or two --vary inputs; this sweep has {len(res.varies)}",
+                          hint="drop --chart, or sweep two inputs at a time")
+    with matplotlib.rc_context(rc):
+        if len(res.varies) == 1:
+            v = res.varies[0]
+            fig = _figure(figsize or (9.0, 5.0))
+            ax = fig.subplots()
+            totals = np.asarray(res.summary.total_cost)
+            for i, n in enumerate(names):
+                ax.plot(v.values, totals[i], color=color(i), linewidth=2, label=_short(n), gid=f"total:{n}")
+            if v.log:
+                ax.set_xscale("log")
+            _money(ax.yaxis, cur)
+            if v.target.path[0] == "volume":
+                _count(ax.xaxis)
+            ax.set_xlabel(v.path)
+            ax.set_ylabel(f"total cost, {sc.horizon_months} months")
+            ax.legend(loc="upper left")
+            ax.set_title(f"{sc.name}: total cost along {v.path}", loc="left")
+            return fig
+        vx, vy = res.varies
+        fig = _figure(figsize or (12.0, 5.0))
+        ax1, ax2 = fig.subplots(1, 2)
+        ex, ey = _edges(vx.values, vx.log), _edges(vy.values, vy.log)
+        cheapest = np.asarray(res.summary.cheapest).reshape(res.shape)
+        from matplotlib.colors import BoundaryNorm, ListedColormap
+        from matplotlib.patches import Patch
+
+        cmap = ListedColormap([color(i) for i in range(len(names))])
+        norm = BoundaryNorm(np.arange(-0.5, len(names) + 0.5), cmap.N)
+        ax1.pcolormesh(ex, ey, cheapest.T, cmap=cmap, norm=norm, gid="heatmap:cheapest")
+        present = sorted(set(cheapest.ravel().tolist()))
+        ax1.legend([Patch(color=color(i)) for i in present], [_short(names[i]) for i in present],
+                   loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(present)))
+        ax1.set_title("Cheapest strategy", loc="left")
+        sav = res.savings()
+        mesh = ax2.pcolormesh(ex, ey, sav.T, cmap="viridis", gid="heatmap:savings")
+        cb = fig.colorbar(mesh, ax=ax2)
+        _money(cb.ax.yaxis, cur)
+        ax2.set_title(f"Savings against '{_short(sc.baseline_name, 30)}'", loc="left")
+        for ax in (ax1, ax2):
+            ax.set_xlabel(vx.path)
+            ax.set_ylabel(vy.path)
+            if vx.log:
+                ax.set_xscale("log")
+            if vy.log:
+                ax.set_yscale("log")
+            if vx.target.path[0] == "volume":
+                _count(ax.xaxis)
+            if vy.target.path[0] == "volume":
+                _count(ax.yaxis)
+        fig.suptitle(f"{sc.name}: {res.size:,} points, {sc.horizon_months} months", x=0.01, ha="left", fontweight="bold")
+    return fig
+
+
+# --------------------------------------------------------------------------
+# sensitivity
+
+
+def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
+    """Bars from the base value to the -swing and +swing results, largest effect on top."""
+    import matplotlib
+
+    rc, _color = _style()
+    sc = res.scenario
+    cur = sc.currency
+    moves = res.moves[:rows]
+    n = max(1, len(moves))
+    with matplotlib.rc_context(rc):
+        fig = _figure(figsize or (12.0, 1.4 + 0.34 * n))
+        ax1, ax2 = fig.subplots(1, 2, sharey=True)
+        y = np.arange(len(moves))[::-1]
+        labels = [_short(m.path, 48) for m in moves]
+        pct = f"{res.swing * 100:g}%"
+        for ax, base, pick, fmt in (
+            (ax1, res.base_savings, lambda m: (m.savings_low, m.savings_high), "money"),
+            (ax2, res.base_break_even, lambda m: (m.break_even_low, m.break_even_high), "count"),
+        ):
+            if base is None:
+                ax.text(0.5, 0.5, "no break-even volume\n(never, or a self-hosted staircase)", transform=ax.transAxes,
+                        ha="center", va="center", color="#555555")
+                ax.set_xticks([])
+                continue
+            for yi, m in zip(y, moves):
+                lo, hi = pick(m)
+                for v, col, tag in ((lo, LOW_COLOR, "low"), (hi, HIGH_COLOR, "high")):
+                    if v is None:
+                        continue
+                    ax.barh(yi, v - base, left=base, color=col, height=0.6, gid=f"{fmt}:{tag}:{m.path}")
+            ax.axvline(base, color="#000000", linewidth=0.9)
+            if fmt == "money":
+                _money(ax.xaxis, cur)
+            else:
+                _count(ax.xaxis)
+        ax1.set_yticks(y, labels)
+        ax1.set_xlabel(f"savings of '{_short(res.strategy_name, 30)}', {sc.horizon_months} months")
+        ax2.set_xlabel("break-even requests per month")
+        from matplotlib.patches import Patch
+
+        ax1.legend([Patch(color=LOW_COLOR), Patch(color=HIGH_COLOR)], [f"input -{pct}", f"input +{pct}"], loc="lower right")
+        ax1.set_title("Savings against the baseline", loc="left")
+        ax2.set_title("Break-even volume", loc="left")
+        more = len(res.moves) - len(moves)
+        fig.suptitle(f"{sc.name}: each input -{pct} / +{pct}" + (f" (top {len(moves)} of {len(res.moves)})" if more > 0 else ""),
+                     x=0.01, ha="left", fontweight="bold")
+    return fig
+
+
+def figure_for(kind: str, result):
+    """The chart of an analysis result: kind is 'simulate', 'sweep' or 'sensitivity'."""
+    return {"simulate": simulation_figure, "sweep": sweep_figure, "sensitivity": tornado_figure}[kind](result)
+
