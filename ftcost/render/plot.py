@@ -132,6 +132,9 @@ def volume_range(result: Result, *, log: bool = False) -> tuple[float, float]:
     """The volumes a break-even chart spans: the current volume and every break-even, with room."""
     current = float(result.scenario.requests_per_month)
     bes = [s.break_even_requests_per_month for s in result.strategies if s.break_even_requests_per_month]
+    # Where the cheapest strategy changes (the result's own ranges, staircases included).
+    bes += [float(r["from_requests_per_month"]) for r in (getattr(result, "cheapest_by_volume", None) or [])
+            if r.get("from_requests_per_month")]
     marks = [v for v in [current, *bes] if v and v > 0 and math.isfinite(v)]
     if log:
         if not marks:
@@ -269,7 +272,7 @@ def _legend_below(ax, handles, texts, ncol):
 
 def _align_title(fig, ax) -> None:
     """Put the title's left edge on the plot's left edge (after layout)."""
-    fig.draw_without_rendering()
+    fig.draw_without_rendering()  # the final layout (the y limits may have moved since the labels were placed)
     x = fig.transFigure.inverted().transform((ax.bbox.x0, 0))[0]
     t = getattr(fig, "_ftcost_title", None) or fig._suptitle
     if t is not None:
@@ -304,40 +307,42 @@ def _top_labels(ax, items: list[tuple[float, str, str, str]], *, log: bool) -> f
 
     ``items``: (x in data units, text, colour, gid). Labels are placed in
     x order on the first row where they do not touch the previous label.
+    Returns the bottom of the lowest label (axes fraction), to keep the data under it.
     """
     if not items:
         return None
     fig = _root(ax)
     renderer = fig.canvas.get_renderer()
     fig.draw_without_rendering()  # settle the layout before measuring
-    rows_end: list[float] = []  # right edge (display px) of the last label in each row
-    row_h = 0.075
+    ax_bb = ax.get_window_extent(renderer)
+    pad_px = 0.25 * 9 * fig.dpi / 72  # the label box's pad (0.25 of the 9-point font)
+    placed = []
     for x, text, col, gid in sorted(items, key=lambda t: t[0]):
-        xd = ax.transData.transform((x, 1.0))[0]
         t = ax.text(x, 0.985, text, transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=9,
                     color=col, gid=gid + ":label", zorder=6,
                     bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=col, lw=0.8, alpha=0.95))
         bb = t.get_window_extent(renderer)
-        ax_bb = ax.get_window_extent(renderer)
-        # keep the label inside the axes horizontally
+        # keep the label (and its box) inside the axes horizontally
         shift = 0.0
-        if bb.x0 < ax_bb.x0 + 2:
-            shift = ax_bb.x0 + 2 - bb.x0
-        elif bb.x1 > ax_bb.x1 - 2:
-            shift = ax_bb.x1 - 2 - bb.x1
+        if bb.x0 - pad_px < ax_bb.x0 + 2:
+            shift = ax_bb.x0 + 2 - (bb.x0 - pad_px)
+        elif bb.x1 + pad_px > ax_bb.x1 - 2:
+            shift = ax_bb.x1 - 2 - (bb.x1 + pad_px)
         if shift:
-            new_x = ax.transData.inverted().transform((xd + shift, 0))[0]
-            t.set_x(new_x)
-            bb = t.get_window_extent(renderer)
-        row = next((r for r, end in enumerate(rows_end) if bb.x0 > end + 6), len(rows_end))
+            xd = ax.transData.transform((x, 1.0))[0]
+            t.set_x(ax.transData.inverted().transform((xd + shift, 0))[0])
+            bb = bb.translated(shift, 0)
+        placed.append((t, bb))
+    row_h_px = max(bb.height for _, bb in placed) + 2 * pad_px + 4
+    rows_end: list[float] = []  # right edge (display px) of the last label in each row
+    for t, bb in placed:
+        row = next((r for r, end in enumerate(rows_end) if bb.x0 - pad_px > end + 6), len(rows_end))
         if row == len(rows_end):
-            rows_end.append(bb.x1)
+            rows_end.append(bb.x1 + pad_px)
         else:
-            rows_end[row] = bb.x1
-        t.set_y(0.985 - row * row_h)
-    fig.draw_without_rendering()
-    inv = ax.transAxes.inverted()
-    return min(inv.transform((0, t.get_window_extent(renderer).y0))[1] for t in ax.texts if (t.get_gid() or "").endswith(":label"))
+            rows_end[row] = bb.x1 + pad_px
+        t.set_y(0.985 - row * row_h_px / ax_bb.height)
+    return 0.985 - len(rows_end) * row_h_px / ax_bb.height
 
 
 def _headroom(ax, ymax: float, below: float | None) -> None:
@@ -481,14 +486,27 @@ def _titles(fig, ax, title: str, subtitle: str) -> None:
     ax.set_title("\n".join(wrap(subtitle, width, 9)), loc="left", fontsize=9, fontweight="normal", color="#555555", pad=8)
 
 
-@lru_cache(maxsize=4096)
-def _width_pt(text: str, size: float, bold: bool) -> float:
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
+@lru_cache(maxsize=None)
+def _advance(ch: str, bold: bool) -> float:
+    """Advance width of one character of DejaVu Sans at 1 point, in points (unhinted)."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
 
-    fp = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
-    w, _h, _d = TextToPath().get_text_width_height_descent(text, fp, ismath=False)
-    return w
+    try:
+        from matplotlib.ft2font import LoadFlags
+
+        no_hinting = LoadFlags.NO_HINTING
+    except ImportError:  # matplotlib < 3.10
+        from matplotlib.ft2font import LOAD_NO_HINTING as no_hinting
+
+    font = get_font(findfont(FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")))
+    font.set_size(100, 72)
+    glyph = font.load_char(ord(ch), flags=no_hinting)
+    return glyph.linearHoriAdvance / 65536 / 100
+
+
+def _width_pt(text: str, size: float, bold: bool) -> float:
+    """Width of ``text`` in points (sum of advances; kerning ignored, a fraction of a percent)."""
+    return size * sum(_advance(ch, bold) for ch in text)
 
 
 def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[str]:
