@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any, Iterator
 
 import numpy as np
@@ -286,6 +284,8 @@ def _sniff(stream: IO[bytes], name: str) -> bytes:
         head = head[3:]
     if not head.strip():
         raise TokenError("training file is empty (no examples)", file=name, hint="one JSON object per line: {\"messages\": [...]}")
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise TokenError("training file is UTF-16, not UTF-8", file=name, hint="save it as UTF-8")
     if head[:2] == b"\x1f\x8b":
         raise TokenError("training file is gzip-compressed", file=name, hint="decompress it first (gunzip)")
     if b"\x00" in head[:8192]:
@@ -329,7 +329,8 @@ def count_many(enc, texts: list[str]) -> np.ndarray:
     counting the tokens between separators gives each text's own count, with
     one call (and one release of the GIL) instead of one per text. A text that
     itself contains ``<|endoftext|>`` would break this, so such a batch is
-    counted text by text.
+    counted text by text, and so is one with a lone surrogate (which
+    ``encode_ordinary`` replaces with U+FFFD, as tiktoken does).
 
     >>> from ftcost.tokens import get_encoding, count_text
     >>> texts = ["Hello there", " spaced ", "", "line\n\n"]
@@ -339,10 +340,15 @@ def count_many(enc, texts: list[str]) -> np.ndarray:
     if not texts:
         return np.zeros(0, dtype=np.int64)
     joined = EOT.join(texts)
-    if joined.count(EOT) != len(texts) - 1:
+    ids = None
+    if joined.count(EOT) == len(texts) - 1:
+        try:
+            ids = enc.encode_to_numpy(joined, allowed_special={EOT}, disallowed_special=())
+        except UnicodeEncodeError:
+            pass  # a lone surrogate ("\ud800" in the JSON): encode_ordinary replaces it, as tiktoken does
+    if ids is None:
         encode = enc.encode_ordinary
         return np.array([len(encode(t)) for t in texts], dtype=np.int64)
-    ids = enc.encode_to_numpy(joined, allowed_special={EOT}, disallowed_special=())
     cuts = np.flatnonzero(ids == enc.eot_token)
     return np.diff(np.concatenate(([-1], cuts, [len(ids)]))) - 1
 

@@ -150,7 +150,7 @@ def load_ranks(name: str) -> dict[bytes, int]:
     The file holds one ``base64(token) rank`` pair per line; the SHA-256 of the
     decompressed bytes must equal the hash tiktoken publishes for the file.
     """
-    import base64
+    import binascii
 
     spec = _spec(name)
     try:
@@ -165,13 +165,8 @@ def load_ranks(name: str) -> dict[bytes, int]:
             file=str(spec.file),
             hint="the file was altered or damaged; reinstall ftcost",
         )
-    ranks: dict[bytes, int] = {}
-    b64 = base64.b64decode
-    for line in data.splitlines():
-        if line:
-            token, rank = line.split()
-            ranks[b64(token)] = int(rank)
-    return ranks
+    a2b = binascii.a2b_base64
+    return {a2b(token): int(rank) for token, _, rank in (line.partition(b" ") for line in data.splitlines() if line)}
 
 
 def get_encoding(name: str):

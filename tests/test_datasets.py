@@ -233,6 +233,7 @@ def test_crlf_bom_and_no_final_newline(tmp_path):
         (b"\x00\x01\x02binary\x00", "binary"),
         (gzip.compress(b'{"prompt": "a", "completion": "b"}\n'), "gzip"),
         (b'[{"prompt": "a", "completion": "b"}]', "JSON array"),
+        ('{"prompt": "a", "completion": "b"}\n'.encode("utf-16"), "UTF-16"),
         (b'[\n  {"prompt": "a", "completion": "b"},\n  {"prompt": "c", "completion": "d"}\n]\n', "JSON array"),
     ],
 )
@@ -306,3 +307,21 @@ def test_to_dict_keys():
         assert key in d
     assert set(d["tokens_per_example"]) == {"min", "mean", "p50", "p90", "p99", "max"}
     json.dumps(d)
+
+
+def test_lone_surrogate_is_counted_as_tiktoken_does(tmp_path):
+    # JSON may escape a lone surrogate ("\ud800"); tiktoken's encode_ordinary replaces it with U+FFFD.
+    p = tmp_path / "d.jsonl"
+    p.write_text('{"prompt": "bad \\ud800 surrogate", "completion": " 5"}\n', encoding="utf-8")
+    s = analyze_dataset(p, encoding="o200k_base", max_tokens_per_example=None, keep_counts=True)
+    ref = reference_encoding("o200k_base")
+    assert s.token_counts.tolist() == [len(ref.encode_ordinary("bad \ud800 surrogate")) + len(ref.encode_ordinary(" 5"))]
+    enc = tokens.get_encoding("o200k_base")
+    assert count_many(enc, ["a \ud800", "b"]).tolist() == [len(enc.encode_ordinary("a \ud800")), 1]
+
+
+def test_deeply_nested_json_is_a_per_line_error(tmp_path):
+    p = tmp_path / "d.jsonl"
+    p.write_text('{"a":' * 100_000 + "\n" + '{"prompt": "a", "completion": "b"}\n')
+    s = analyze_dataset(p, encoding="o200k_base", max_tokens_per_example=None)
+    assert s.examples == 1 and s.errors["not_json"].first_lines == [1]

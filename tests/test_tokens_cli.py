@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from ftcost import tokens
 from ftcost.cli import main
 from ftcost.cli.common import run_main
 from tiktoken_reference import reference_count_messages, reference_encoding
