@@ -219,10 +219,11 @@ class _Flow:
 
     def _cell(self, x: float, c: Column, y: float, s: str, size: float, bold: bool, col: str = INK) -> None:
         pad = 0.04
+        kw = dict(fontsize=size, fontweight="bold" if bold else "normal", color=col)
         if c.align == "right":
-            self._text(x + c.width - pad, y, s, fontsize=size, ha="right", fontweight="bold" if bold else "normal", color=col)
+            self._text(x + c.width - pad, y, s, ha="right", **kw)
         else:
-            self._text(x + pad, y, s, fontsize=size, ha="left", fontweight="bold" if bold else "normal", color=col)
+            self._text(x + pad, y, s, ha="left", **kw)
 
 
 def _rect(fig, x_in, y_in, w_in, h_in, fc):
