@@ -136,13 +136,18 @@ def volume_range(result: Result, *, log: bool = False) -> tuple[float, float]:
     bes += [float(r["from_requests_per_month"]) for r in (getattr(result, "cheapest_by_volume", None) or [])
             if r.get("from_requests_per_month")]
     marks = [v for v in [current, *bes] if v and v > 0 and math.isfinite(v)]
+    # The volume the scenario reaches in its last month, unless growth takes it off any sensible scale.
+    end = current * (1 + result.scenario.growth_per_month) ** (result.scenario.horizon_months - 1)
+    end = end if math.isfinite(end) and end <= 20 * max(marks, default=0.0) else 0.0
     if log:
+        if end > 0:
+            marks.append(end)
         if not marks:
             return 1e3, 1e7
         lo = 10 ** math.floor(math.log10(min(marks) / 3))
         hi = 10 ** math.ceil(math.log10(max(marks) * 3))
         return float(lo), float(max(hi, lo * 100))
-    hi = max([2.0 * current] + [1.25 * v for v in bes]) if (current > 0 or bes) else 1e6
+    hi = max([2.0 * current, 1.1 * end] + [1.25 * v for v in bes]) if (current > 0 or bes) else 1e6
     return 0.0, _nice_ceil(hi)
 
 
@@ -264,15 +269,38 @@ def _new_figure(figsize, margins=None):
     return fig
 
 
-def _legend_below(ax, handles, texts, ncol):
-    """The legend under the x axis label, attached to the axes so the layout makes room for it."""
+def _legend_below(ax, handles, texts):
+    """The legend under the x axis label, attached to the axes so the layout makes room for it.
+
+    As many columns (up to 3) as fit the figure's width, measured, so it is never cut off.
+    """
+    size = 9.5
+    room = (_root(ax).get_figwidth() - 0.6) * 72
+    ncol = 1
+    for n in (3, 2):
+        per = math.ceil(len(texts) / n)
+        cols = [texts[k * per:(k + 1) * per] for k in range(n)]
+        width = sum(max((_width_pt(t, size, False) for t in c), default=0) + 3.3 * size for c in cols if c)
+        if len([c for c in cols if c]) == n and width <= room:
+            ncol = n
+            break
     return ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=ax.transAxes,
-                     borderaxespad=3.6, ncol=ncol)
+                     borderaxespad=3.6, ncol=ncol, fontsize=size)
 
 
 def _align_title(fig, ax) -> None:
     """Put the title's left edge on the plot's left edge (after layout)."""
     fig.draw_without_rendering()  # the final layout (the y limits may have moved since the labels were placed)
+    renderer = fig.canvas.get_renderer()
+    pad_px = 0.25 * 9 * fig.dpi / 72
+    for t in ax.texts:
+        if not (t.get_gid() or "").endswith(":label"):
+            continue
+        bb = t.get_window_extent(renderer)
+        shift = max(0.0, ax.bbox.x0 + 2 - (bb.x0 - pad_px)) + min(0.0, ax.bbox.x1 - 2 - (bb.x1 + pad_px))
+        if shift:
+            xd = ax.transData.transform((t.get_position()[0], 0))[0]
+            t.set_x(ax.transData.inverted().transform((xd + shift, 0))[0])
     x = fig.transFigure.inverted().transform((ax.bbox.x0, 0))[0]
     t = getattr(fig, "_ftcost_title", None) or fig._suptitle
     if t is not None:
@@ -394,7 +422,14 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
             ax.axvspan(r.from_volume, r.to_volume, color=color(r.index), alpha=SHADE_ALPHA, lw=0, zorder=0,
                        gid=f"region:{r.strategy}")
         for i, name in enumerate(d.names):
+            s = result.strategies[i]
             label = name + (" (baseline)" if i == d.baseline else "")
+            if i != d.baseline:
+                v = s.break_even_requests_per_month
+                if v is None:
+                    label += ": never cheaper than the baseline"
+                elif v == 0:
+                    label += ": cheaper than the baseline at any volume" if s.cheaper_above_break_even else ": never cheaper"
             ax.plot(d.volumes, d.curves[i], color=color(i), lw=2.4 if i == d.baseline else 2.0,
                     ls=LINESTYLES[i % len(LINESTYLES)], label=label, gid=f"curve:{name}", zorder=3)
         if d.log:
@@ -419,8 +454,8 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
 
         labels = []
         for p in d.points:
-            if d.log and p.volume <= 0:
-                continue  # "always cheaper": said in the legend
+            if p.volume <= 0:
+                continue  # "cheaper at any volume": said in the legend
             ax.plot([p.volume], [p.cost], marker="o", ms=8, mfc="white", mec=color(p.index), mew=2.2, ls="none",
                     zorder=5, gid=f"breakeven:{p.strategy}")
             ax.axvline(p.volume, color=color(p.index), lw=0.9, ls=":", zorder=2)
@@ -438,6 +473,15 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
             labels.append((x, f"{_short(r.strategy)}\ncheapest above {count_short(x)}/mo",
                            color(r.index), f"switch:{r_prev.strategy}->{r.strategy}"))
         cv = d.current_volume
+        v_end = cv * (1 + sc.growth_per_month) ** (sc.horizon_months - 1)
+        if sc.growth_per_month and cv > 0 and d.x_range[0] <= min(cv, v_end) and max(cv, v_end) <= d.x_range[1]:
+            ax.annotate("", xy=(v_end, 0.1), xytext=(cv, 0.1), xycoords=ax.get_xaxis_transform(),
+                        arrowprops=dict(arrowstyle="-|>", color="#222222", lw=1.3, shrinkA=0, shrinkB=0), zorder=5,
+                        gid="volume-range")
+            ax.text(math.sqrt(cv * v_end) if d.log else (cv + v_end) / 2, 0.115,
+                    f"your volume, month 1 to {sc.horizon_months}", transform=ax.get_xaxis_transform(), ha="center",
+                    va="bottom", fontsize=8.5, color="#222222", zorder=6,
+                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
         if d.x_range[0] <= cv <= d.x_range[1] and not (d.log and cv <= 0):
             ax.axvline(cv, color="#222222", lw=1.3, ls="--", zorder=4, gid="current-volume")
             best = d.names[int(np.argmin(d.current_costs))]
@@ -448,17 +492,9 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
         ax.set_ylabel(f"Monthly cost ({cur}, training spread over {sc.horizon_months} months)")
 
         handles, texts = ax.get_legend_handles_labels()
-        extra = [Patch(facecolor="#888888", alpha=0.25, lw=0)]
-        extra_t = ["shading: cheapest strategy at that volume"]
-        always = [p for p in d.points if p.volume == 0]
-        for p in always:
-            extra.append(Line2D([], [], color=color(p.index), marker="o", mfc="white", ls="none"))
-            extra_t.append(f"{_short(p.strategy)}: {'cheaper at every volume' if p.cheaper_above else 'never cheaper'}")
-        never = [s for i, s in enumerate(result.strategies) if i != d.baseline and s.break_even_requests_per_month is None]
-        for s in never:
-            extra.append(Line2D([], [], color="none"))
-            extra_t.append(f"{_short(s.name)}: no break-even (never cheaper)")
-        _legend_below(ax, handles + extra, texts + extra_t, ncol=min(3, len(handles + extra)))
+        handles.append(Patch(facecolor="#888888", alpha=0.25, lw=0))
+        texts.append("shading: cheapest strategy at that volume")
+        _legend_below(ax, handles, texts)
         below = _top_labels(ax, labels, log=d.log)
         _headroom(ax, float(np.nanmax(d.curves)), below)
         _region_labels(ax, d.regions)
@@ -624,7 +660,7 @@ def cumulative_figure(result: Result, *, log: bool = False, data: CumulativeData
         if any(d.payback):
             handles.append(Line2D([], [], color="#555555", marker="*", ms=11, ls="none"))
             texts.append("payback month")
-        _legend_below(ax, handles, texts, ncol=2)
+        _legend_below(ax, handles, texts)
         below = _top_labels(ax, labels, log=log)
         _headroom(ax, max((float(np.max(y)) for y in d.y), default=0.0), below)
         _align_title(fig, ax)
