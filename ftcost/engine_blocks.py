@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from typing import Iterable
 
 import numpy as np
 
@@ -66,28 +67,31 @@ class Summary:
 
     ``cheapest`` is [*variants]. No ``monthly`` schedule: use
     :func:`~ftcost.engine.evaluate` when the months themselves are wanted.
+    Arrays may be read-only broadcast views; a field not asked for (the
+    ``outputs`` argument of :func:`evaluate_summary`) is None.
     """
 
-    cost_per_request: np.ndarray
-    fixed_monthly: np.ndarray
-    epochs: np.ndarray
-    training_run_cost: np.ndarray
-    training_runs: np.ndarray
-    training_cost: np.ndarray
-    one_time_cost: np.ndarray
-    average_fixed_monthly: np.ndarray
-    monthly_cost: np.ndarray
-    total_cost: np.ndarray
-    break_even: np.ndarray
-    cheaper_above: np.ndarray
-    payback_month: np.ndarray  # 0 = never (the baseline pays back in month 1, as in evaluate)
-    cheapest: np.ndarray
+    cost_per_request: np.ndarray | None = None
+    fixed_monthly: np.ndarray | None = None
+    epochs: np.ndarray | None = None
+    training_run_cost: np.ndarray | None = None
+    training_runs: np.ndarray | None = None
+    training_cost: np.ndarray | None = None
+    one_time_cost: np.ndarray | None = None
+    average_fixed_monthly: np.ndarray | None = None
+    monthly_cost: np.ndarray | None = None
+    total_cost: np.ndarray | None = None
+    break_even: np.ndarray | None = None
+    cheaper_above: np.ndarray | None = None
+    payback_month: np.ndarray | None = None  # 0 = never (the baseline pays back in month 1, as in evaluate)
+    cheapest: np.ndarray | None = None
 
     @classmethod
     def from_outputs(cls, o: engine.Outputs) -> "Summary":
         return cls(**{f.name: getattr(o, f.name) for f in fields(cls)})
 
 
+SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))
 _FLOAT_OUT = ("cost_per_request", "fixed_monthly", "training_run_cost", "training_cost", "one_time_cost",
               "average_fixed_monthly", "monthly_cost", "total_cost", "break_even")
 _INT_OUT = ("epochs", "training_runs", "payback_month")
@@ -135,7 +139,7 @@ def _compact(a, shape: tuple[int, ...], n: int) -> np.ndarray:
     return out.reshape(target[0], n if per_variant else 1)
 
 
-def evaluate_summary(x: Inputs, block_size: int | None = None) -> Summary:
+def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable[str] | None = None) -> Summary:
     """Totals, break-even volume and payback month of DESIGN.md for every variant.
 
     Parameters
@@ -144,6 +148,10 @@ def evaluate_summary(x: Inputs, block_size: int | None = None) -> Summary:
         Arrays broadcastable to [strategies, *variants].
     block_size : int, optional
         Variants per block (default 4096, sized for the CPU cache).
+    outputs : names of Summary fields, optional
+        Only these are returned (the others are None); default all. Asking
+        for ``("total_cost", "break_even", "payback_month", "cheapest")``
+        skips writing the rest.
 
     Returns
     -------
@@ -193,8 +201,12 @@ def evaluate_summary(x: Inputs, block_size: int | None = None) -> Summary:
     # No closed form for the replica staircase (self-hosted) or for volumes that differ by strategy.
     stepped = bool(np.any(compact.get("replica_capacity", np.zeros((1, 1))) > 0))
     per_strategy_volume = compact["requests_per_month"].shape[0] > 1 or compact["growth"].shape[0] > 1
+    wanted = set(SUMMARY_FIELDS if outputs is None else outputs)
+    if wanted - set(SUMMARY_FIELDS):
+        raise ValueError(f"unknown outputs: {sorted(wanted - set(SUMMARY_FIELDS))}")
     if unknown or stepped or per_strategy_volume:
-        return _summary_by_evaluate(x, compact, shape, n, block)
+        full = _summary_by_evaluate(x, compact, shape, n, block)
+        return Summary(**{k: getattr(full, k) for k in wanted})
     # Closed forms on chunks of CHUNK_BLOCKS cache blocks (elementwise work in
     # few calls, temporaries small enough to be reused); an output that does
     # not vary across variants is kept as one column and broadcast at the end.
@@ -204,7 +216,7 @@ def evaluate_summary(x: Inputs, block_size: int | None = None) -> Summary:
         stop = min(n, start + chunk)
         width = stop - start
         part = {name: (a[:, start:stop] if a.shape[1] > 1 else a) for name, a in compact.items()}
-        res = _closed_form(x, part, s_count, width, block)
+        res = _closed_form(x, part, s_count, width, block, wanted)
         for k, v in res.items():
             v = np.asarray(v)
             if k not in out:
@@ -236,7 +248,7 @@ def _summary_by_evaluate(x: Inputs, compact: dict, shape: tuple, n: int, block: 
     return Summary(**{k: v.reshape(shape[1:] if k == "cheapest" else shape) for k, v in out.items()})
 
 
-def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int) -> dict:
+def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int, wanted: set) -> dict:
     """Every summary number from the compact inputs ([strategies or 1, variants or 1] each)."""
     h = int(x.horizon)
     b = int(x.baseline)
@@ -271,22 +283,36 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int)
     else:
         training_cost = t * runs
         mean_index = 1.0
-    total = h * f + c_tok * cvp_h + q * cv_h + training_cost + once
-    line_fixed = f + (once + training_cost) / h
-    line_slope = c_tok * mean_index + q
-    be, above = engine.break_even_volume(line_slope, line_fixed, line_slope[b], line_fixed[b])
+    quality = bool(np.any(q))
+    total = c_tok * cvp_h + training_cost
+    total = total + (h * f + once)  # (narrow parts first: fewer full-width operations)
+    if quality:
+        total = total + q * cv_h
+    line_fixed = training_cost / h + (f + once / h)
+    line_slope = c_tok * mean_index + q if (priced or quality) else c_tok
+    if wanted & {"break_even", "cheaper_above"}:
+        # Only the other strategies' rows (the baseline's own: NaN and True, as evaluate gives).
+        others = [i for i in range(s_count) if i != b]
+        ls, lf = np.broadcast_to(line_slope, (s_count, np.shape(line_slope)[-1])), np.broadcast_to(line_fixed, (s_count, np.shape(line_fixed)[-1]))
+        be_o, above_o = engine.break_even_volume(ls[others], lf[others], ls[b], lf[b])
+        be = np.full((s_count, be_o.shape[-1]), np.nan)
+        above = np.ones(be.shape, dtype=bool)
+        be[others], above[others] = be_o, above_o
+    else:
+        be = above = None
     # No replicas on this path, so evaluate's "+ replicas x replica cost" adds 0.
-    c = c_tok + q
+    c = c_tok + q if quality else c_tok
     pay = np.ones((s_count, width), dtype=np.int64)  # the baseline pays back in month 1, as in evaluate
     for s in range(s_count):
-        if s != b:
+        if s != b and "payback_month" in wanted:
             pay[s] = _payback_row(h, width, cache_block, None if priced else _row(gs_h, 0),
                                   *_payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc))
     full = (s_count, width)
-    return {"cost_per_request": c, "fixed_monthly": f, "epochs": ep, "training_run_cost": t, "training_runs": runs,
+    res = {"cost_per_request": c, "fixed_monthly": f, "epochs": ep, "training_run_cost": t, "training_runs": runs,
             "training_cost": training_cost, "one_time_cost": one_time, "average_fixed_monthly": line_fixed,
             "monthly_cost": line_fixed + v1 * c, "total_cost": total, "break_even": be, "cheaper_above": above,
-            "payback_month": pay, "cheapest": np.argmin(np.broadcast_to(total, full), axis=0)}
+            "payback_month": pay, "cheapest": np.argmin(np.broadcast_to(total, full), axis=0) if "cheapest" in wanted else None}
+    return {k: v for k, v in res.items() if k in wanted}
 
 
 def _row(a, s: int) -> np.ndarray:
@@ -320,7 +346,7 @@ def _payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc):
     b1 = row(f, s) - r1 * row(f, b)
     ts, tb = row(t, s), row(t, b)
     first = row(once, s) - r1 * row(once, b) + (ts - r1 * tb)  # month 1's one-offs and first training runs
-    events = _training_events(h, ts, tb, row(retrain, s), row(retrain, b), ps, pb, r1)
+    events = (ts, r1 * tb, _training_events(h, row(retrain, s), row(retrain, b), ps, pb))
     return first, b1, terms, events
 
 
@@ -334,13 +360,24 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
     e1 = first + b1
     for u, _ in terms:
         e1 = e1 + u
-    # Lower bound of E(m) for m in 1..h: each part at its smallest.
-    low = first + np.minimum(b1, h * b1)
+    # A lower bound of E(m) over m = 1..h. The fixed part m b1 and each falling
+    # volume term u G(m) (u < 0, ratio >= 1: G convex) add up to a concave
+    # function of m, smallest at m = 1 or m = h; every other term is bounded
+    # by its own smallest value (u at m = 1 when u >= 0, u G(h) when u < 0),
+    # and retraining runs by their savings only.
+    at_1, at_h, rest = b1, h * b1, 0.0
     for u, ratio in terms:  # growth_sum: G(h) of the volume ratio, when every term has that ratio
         gs = growth_sum if growth_sum is not None else geometric_sum(ratio - 1.0, h)
-        low = low + np.where(u >= 0, u, u * gs)
-    for delta in events.values():
-        low = low + np.minimum(delta, 0.0)
+        falling = (u < 0) & (ratio >= 1.0)
+        at_1 = at_1 + np.where(falling, u, 0.0)
+        at_h = at_h + np.where(falling, u * gs, 0.0)
+        rest = rest + np.where(falling, 0.0, np.where(u >= 0, u, u * gs))
+    low = first + np.minimum(at_1, at_h) + rest
+    ts, tb, runs = events  # retraining: E changes by ts x cs - tb x cb in month m, cs, cb >= 0
+    if runs:
+        cs_sum = sum(cs for cs, _ in runs.values())
+        cb_sum = sum(cb for _, cb in runs.values())
+        low = low + np.minimum(ts, 0.0) * cs_sum - np.maximum(tb, 0.0) * cb_sum
     e1, low = np.broadcast_arrays(e1, low)
     pay = np.where(e1 <= 0.0, 1, 0)
     pay = np.broadcast_to(pay, (width,)).copy() if pay.shape != (width,) else pay
@@ -357,7 +394,8 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
         e = np.array(np.broadcast_to(pick(e1, idx), idx.shape))
         c = pick(b1, idx)
         us = [(np.array(np.broadcast_to(pick(u, idx), idx.shape)), pick(r, idx)) for u, r in terms]
-        ev = {m: pick(d, idx) for m, d in events.items()}
+        ts_i, tb_i = pick(ts, idx), pick(tb, idx)
+        ev = {m: ts_i * pick(cs, idx) - tb_i * pick(cb, idx) for m, (cs, cb) in runs.items()}
         still = np.ones(idx.shape, dtype=bool)
         gt = np.empty(idx.shape, dtype=bool)
         count = np.ones(idx.shape, dtype=np.int32)  # month 1 already failed
@@ -377,10 +415,11 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
     return pay
 
 
-def _training_events(h, ts, tb, rs, rb, ps, pb, r1) -> dict:
-    """``{month: cost change}`` for the retraining runs after month 1: ``t (1+p)^(m-1)`` in every month ``1 + kR``."""
-    events: dict[int, np.ndarray] = {}
-    if not (np.any((rs > 0) & (ts != 0)) or np.any((rb > 0) & (tb != 0))):
+def _training_events(h, rs, rb, ps, pb) -> dict:
+    """``{month: (cs, cb)}`` for the retraining runs after month 1: the price index ``(1+p)^(m-1)``
+    where strategy s (cs) or the baseline (cb) trains in month m (every month ``1 + kR``), else 0."""
+    events: dict[int, tuple] = {}
+    if not (np.any(rs > 0) or np.any(rb > 0)):
         return events
     if rs.shape[-1] == 1 and rb.shape[-1] == 1:  # the same schedule for every variant: only its months
         months = set()
@@ -394,8 +433,7 @@ def _training_events(h, ts, tb, rs, rb, ps, pb, r1) -> dict:
         runs_s = (rs > 0) & ((m - 1) % np.maximum(rs, 1) == 0)
         runs_b = (rb > 0) & ((m - 1) % np.maximum(rb, 1) == 0)
         if runs_s.any() or runs_b.any():
-            events[m] = (np.where(runs_s, ts * (1.0 + ps) ** (m - 1), 0.0)
-                         - r1 * np.where(runs_b, tb * (1.0 + pb) ** (m - 1), 0.0))
+            events[m] = (np.where(runs_s, (1.0 + ps) ** (m - 1), 0.0), np.where(runs_b, (1.0 + pb) ** (m - 1), 0.0))
     return events
 
 

@@ -1,0 +1,226 @@
+"""Benchmark: the cost engine, ``ftcost simulate`` and ``ftcost compare`` start-up.
+
+Run from the repository root::
+
+    python benchmarks/bench_engine.py            # the scalar loop on 50,000 of the variants
+    python benchmarks/bench_engine.py --full     # the scalar loop on all 10^6 variants (about a minute)
+    python benchmarks/bench_engine.py --write benchmarks/RESULTS-engine.md
+
+Everything runs in one process (start-up in fresh processes), in interleaved
+rounds; the machine may be shared, so each figure is the best of its rounds
+and the ratios compare figures of the same run.
+
+1. Engine: 10^6 variants of scenarios/review-stars.yaml (3 strategies) over
+   36 months -- requests per month log-uniform 10^3..10^7, growth 0..5% a
+   month, the prompt's tokens 500..4,000 and the fine-tuned model's training
+   tokens 0.3M..1.5M, all different in every variant -- each with its full
+   monthly schedule (growth, retraining every 6 months), totals, break-even
+   volume and payback month:
+
+   (a) ``evaluate_summary``: cache-sized blocks and closed forms;
+   (b) ``engine.evaluate``: the straightforward version, every month of every
+       variant materialised at once;
+   (c) a plain scalar Python loop, one variant and one month at a time
+       (``engine_blocks.evaluate_scalar``). Its time grows linearly with the
+       number of variants; without --full it runs on the first 50,000 and is
+       scaled to 10^6 (the line says so).
+
+   Checks that (a) agrees with (b) (totals to 1e-12, break-even and payback).
+
+2. Simulate: scenarios/review-stars-uncertain.yaml (5 uncertain inputs) over
+   36 months, 10^5 samples: ``uncertainty.simulate`` (sampling, engine,
+   percentiles).
+
+3. Start-up: ``ftcost compare scenarios/review-stars.yaml`` (text table) in a
+   fresh process, against ``python -c "import numpy, yaml, click"`` -- the
+   floor any numpy + YAML + click tool pays; and whether matplotlib or pandas
+   got imported on the way (they must not).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ftcost import engine  # noqa: E402
+from ftcost.engine_blocks import evaluate_scalar, evaluate_summary  # noqa: E402
+from ftcost.scenario import load_scenario  # noqa: E402
+from ftcost.uncertainty import simulate  # noqa: E402
+
+VARIANTS = 1_000_000
+MONTHS = 36
+SAMPLES = 100_000
+LOOP_SUBSET = 50_000
+TARGETS = {"engine_s": 0.4, "engine_vs_loop": 60.0, "simulate_s": 1.0, "startup_vs_floor": 1.5}
+
+
+def variants(n: int, seed: int = 0) -> engine.Inputs:
+    """n variants of review-stars over 36 months: [3 strategies, n]."""
+    sc = load_scenario(ROOT / "scenarios" / "review-stars.yaml", horizon=MONTHS)
+    x = sc.inputs()
+    rng = np.random.default_rng(seed)
+    s = len(sc.strategies)
+
+    def col(a):  # per-strategy [S] -> [S, 1]
+        return np.asarray(a, dtype=float).reshape(s, 1)
+
+    fields = {f: col(getattr(x, f)) for f in ("prompt_tokens", "input_tokens", "cached_tokens", "completion_tokens",
+                                               "input_price", "cached_price", "output_price", "batch_share",
+                                               "batch_discount", "per_hour", "hours_per_month", "deployments",
+                                               "storage_per_month", "fixed_monthly_cost", "has_training",
+                                               "training_tokens", "examples", "epochs", "training_price",
+                                               "min_job_fee", "retrain_every", "one_time_cost", "training_fixed",
+                                               "data_generation_cost", "quality_cost", "price_change",
+                                               "replica_capacity", "replica_cost", "min_replicas")}
+    prompt = np.repeat(fields["prompt_tokens"], n, axis=1)
+    prompt[0] = rng.uniform(500, 4000, n)
+    prompt[2] = prompt[0]  # the batch strategy sends the same prompt
+    cached = np.repeat(fields["cached_tokens"], n, axis=1)
+    cached[0] = np.minimum(cached[0], prompt[0])
+    tokens = np.repeat(fields["training_tokens"], n, axis=1)
+    tokens[1] = rng.uniform(3e5, 1.5e6, n)
+    fields.update(prompt_tokens=prompt, cached_tokens=cached, training_tokens=tokens)
+    return x.replace(requests_per_month=np.exp(rng.uniform(np.log(1e3), np.log(1e7), n)),
+                     growth=rng.uniform(0.0, 0.05, n), **fields)
+
+
+def best(fn, rounds: int) -> tuple[float, object]:
+    out, times = None, []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), out
+
+
+def subset(x: engine.Inputs, k: int) -> engine.Inputs:
+    n = np.shape(x.requests_per_month)[-1]
+    return x.replace(**{f: (np.asarray(getattr(x, f))[..., :k] if np.shape(getattr(x, f))[-1:] == (n,) else getattr(x, f))
+                        for f in ("requests_per_month", "growth", "prompt_tokens", "cached_tokens", "training_tokens")})
+
+
+def bench_engine(full: bool, rounds: int) -> dict:
+    x = variants(VARIANTS)
+    t_summary, s = best(lambda: evaluate_summary(x), rounds)
+    t_eval, o = best(lambda: engine.evaluate(x), 1)
+    ok_total = np.allclose(s.total_cost, o.total_cost, rtol=1e-12)
+    ok_be = np.allclose(s.break_even, o.break_even, rtol=1e-12, equal_nan=True)
+    pay_diff = int(np.count_nonzero(np.asarray(s.payback_month) != np.asarray(o.payback_month)))
+    del o
+    k = VARIANTS if full else LOOP_SUBSET
+    t_loop, r = best(lambda: evaluate_scalar(x, limit=k), 1)
+    ok_loop = np.allclose(r["total_cost"], np.asarray(s.total_cost)[:, :k], rtol=1e-12)
+    return {"summary_s": t_summary, "evaluate_s": t_eval, "loop_s": t_loop * VARIANTS / k, "loop_measured_on": k,
+            "agree": bool(ok_total and ok_be and ok_loop), "payback_differences": pay_diff}
+
+
+def bench_simulate(rounds: int) -> dict:
+    sc = load_scenario(ROOT / "scenarios" / "review-stars-uncertain.yaml", horizon=MONTHS)
+    t, sim = best(lambda: simulate(sc, n=SAMPLES, seed=1), rounds)
+    return {"simulate_s": t, "inputs": len(sc.distributions)}
+
+
+def bench_startup(rounds: int) -> dict:
+    exe = shutil.which("ftcost")
+    cmd = [exe] if exe else [sys.executable, "-m", "ftcost"]
+    scenario = str(ROOT / "scenarios" / "review-stars.yaml")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="0")
+    runs = {"compare": cmd + ["compare", scenario], "floor": [sys.executable, "-c", "import numpy, yaml, click"]}
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(rounds):
+        for k, c in runs.items():
+            t = time.perf_counter()
+            subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
+            times[k].append(time.perf_counter() - t)
+    probe = subprocess.run([sys.executable, "-X", "importtime", "-m", "ftcost", "compare", scenario],
+                           capture_output=True, text=True, env=env)
+    heavy = sorted({m for m in ("matplotlib", "pandas", "scipy", "openpyxl")
+                    if any(line.split("|")[-1].strip().split(".")[0] == m for line in probe.stderr.splitlines())})
+    return {"compare_s": min(times["compare"]), "floor_s": min(times["floor"]), "heavy_imports": heavy,
+            "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(runs["compare"][:2])) + " scenarios/review-stars.yaml"}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")).split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}, numpy {np.__version__}")
+
+
+def report(e: dict, s: dict, u: dict) -> str:
+    def mark(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    ratio_loop = e["loop_s"] / e["summary_s"]
+    ratio_eval = e["evaluate_s"] / e["summary_s"]
+    ratio_start = u["compare_s"] / u["floor_s"]
+    loop_note = "" if e["loop_measured_on"] == VARIANTS else f" (measured on {e['loop_measured_on']:,} variants, x{VARIANTS // e['loop_measured_on']})"
+    lines = [
+        f"machine: {machine()}",
+        "",
+        f"engine, {VARIANTS:,} variants x {MONTHS} months, 3 strategies (totals, break-even, payback):",
+        f"  evaluate_summary (blocks, closed forms)  {e['summary_s']:8.3f} s   target < {TARGETS['engine_s']} s: {mark(e['summary_s'] < TARGETS['engine_s'])}",
+        f"  engine.evaluate (all months at once)     {e['evaluate_s']:8.3f} s   {ratio_eval:6.1f}x slower",
+        f"  scalar Python loop                       {e['loop_s']:8.3f} s   {ratio_loop:6.1f}x slower{loop_note}"
+        f"   target >= {TARGETS['engine_vs_loop']:g}x: {mark(ratio_loop >= TARGETS['engine_vs_loop'])}",
+        f"  results agree: {'yes' if e['agree'] else 'NO'} (payback months differing from evaluate: {e['payback_differences']})",
+        "",
+        f"simulate, {SAMPLES:,} samples x {MONTHS} months, {s['inputs']} uncertain inputs:",
+        f"  uncertainty.simulate                     {s['simulate_s']:8.3f} s   target < {TARGETS['simulate_s']} s: {mark(s['simulate_s'] < TARGETS['simulate_s'])}",
+        "",
+        "start-up (fresh process, best of rounds):",
+        f"  {u['command']:<40} {u['compare_s']:8.3f} s   {ratio_start:6.2f}x the floor"
+        f"   target <= {TARGETS['startup_vs_floor']}x: {mark(ratio_start <= TARGETS['startup_vs_floor'])}",
+        f"  python -c \"import numpy, yaml, click\"   {u['floor_s']:8.3f} s   (the floor)",
+        f"  heavy imports on the compare path: {', '.join(u['heavy_imports']) or 'none (no matplotlib, pandas, scipy, openpyxl)'}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--full", action="store_true", help="run the scalar loop on all 10^6 variants (about a minute)")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds per timed step (best is kept); default 5")
+    ap.add_argument("--write", metavar="FILE", help="also write the results as Markdown to FILE")
+    a = ap.parse_args(argv)
+    evaluate_summary(variants(1000))  # warm up imports and caches
+    e = bench_engine(a.full, a.rounds)
+    s = bench_simulate(a.rounds)
+    u = bench_startup(max(a.rounds, 5) * 2)
+    text = report(e, s, u)
+    print(text)
+    if a.write:
+        from ftcost.outputs import write_atomic
+
+        stamp = time.strftime("%Y-%m-%d")
+        md = (f"# Engine benchmark results\n\nMeasured {stamp} with `python benchmarks/bench_engine.py"
+              f"{' --full' if a.full else ''}` (see its docstring for what each line measures).\n\n```\n{text}\n```\n")
+        write_atomic(a.write, md)
+        print(f"\nwritten to {a.write}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
