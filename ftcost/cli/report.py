@@ -40,13 +40,18 @@ def report(scenario, output, png_dir, volume, horizon, pricing_dirs):
     """
     from ..api import compare as run_compare
 
+    make = []  # folders to create once the scenario is known to be good
     if output is None:
         output = str(default_report_path(scenario))
-        _make_dir(Path(output).parent)
-    prepare(scenario, [output], [(".pdf",)])
-    if png_dir is not None:
-        _make_dir(Path(png_dir))
+        if not Path(output).parent.is_dir():
+            make.append(Path(output).parent)
+    if not make:
+        prepare(scenario, [output], [(".pdf",)])
+    if png_dir is not None and not Path(png_dir).is_dir():
+        make.append(Path(png_dir))
     result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
+    for d in make:
+        _make_dir(d)
     load_matplotlib()
     from ..render.report import write_report
 

@@ -474,13 +474,15 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
                            color(r.index), f"switch:{r_prev.strategy}->{r.strategy}"))
         cv = d.current_volume
         v_end = cv * (1 + sc.growth_per_month) ** (sc.horizon_months - 1)
-        if sc.growth_per_month and cv > 0 and d.x_range[0] <= min(cv, v_end) and max(cv, v_end) <= d.x_range[1]:
+        lo_x, hi_x = d.x_range
+        span = (abs(math.log(v_end / cv)) / math.log(hi_x / lo_x) if d.log else abs(v_end - cv) / (hi_x - lo_x)) if cv > 0 else 0.0
+        if sc.growth_per_month and span > 0.04 and lo_x <= min(cv, v_end) and max(cv, v_end) <= hi_x:
             ax.annotate("", xy=(v_end, 0.1), xytext=(cv, 0.1), xycoords=ax.get_xaxis_transform(),
                         arrowprops=dict(arrowstyle="-|>", color="#222222", lw=1.3, shrinkA=0, shrinkB=0), zorder=5,
                         gid="volume-range")
             ax.text(math.sqrt(cv * v_end) if d.log else (cv + v_end) / 2, 0.115,
                     f"your volume, month 1 to {sc.horizon_months}", transform=ax.get_xaxis_transform(), ha="center",
-                    va="bottom", fontsize=8.5, color="#222222", zorder=6,
+                    va="bottom", fontsize=8.5, color="#222222", zorder=6, gid="volume-range:label",
                     bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
         if d.x_range[0] <= cv <= d.x_range[1] and not (d.log and cv <= 0):
             ax.axvline(cv, color="#222222", lw=1.3, ls="--", zorder=4, gid="current-volume")

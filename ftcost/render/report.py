@@ -68,6 +68,8 @@ def recommendation(result: Result) -> str:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
             text += (f"; '{w.name}' would only pay off above {count(w.break_even_requests_per_month)} "
                      f"requests a month.")
+        elif others and all(s.break_even_requests_per_month is None for s in others):
+            text += "; no alternative is cheaper at any volume."
         elif others:
             text += "; no alternative pays off at this volume."
         else:
@@ -279,6 +281,15 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
         flow._text(MARGIN + 0.25, yy, line, fontsize=rec, fontweight="bold", color=ACCENT)
         yy += rec / 72 * 1.38
     flow.y += box_h + 0.08
+    wq = getattr(result, "without_quality", None)
+    if wq is not None:
+        cur_q = sc.currency
+        errs = ", ".join(f"'{s.name}' {money_small(s.quality_cost_per_request, cur_q)}" for s in result.strategies
+                         if s.quality_cost_per_request)
+        same = wq.cheapest.name == result.cheapest.name
+        flow.paragraph(f"These costs include the expected cost of errors per request ({errs}). Without it, "
+                       + (f"the answer is the same ('{wq.cheapest.name}')." if same
+                          else f"'{wq.cheapest.name}' would be cheapest instead."), size=9, bold=not same, gap_after=0.06)
 
     if result.warnings:
         flow.heading(f"Warnings ({len(result.warnings)})", size=11, color_=WARN, gap=0.02)
