@@ -108,7 +108,7 @@ def _sim_inputs(sim) -> list[str]:
     out = ["Uncertain inputs (compare, sweep and sensitivity use their medians):"]
     w = max(len(".".join(str(p) for p in k)) for k in sim.distributions)
     for k, d in sim.distributions.items():
-        out.append(f"  {'.'.join(str(p) for p in k).ljust(w)}  {d.describe()}; median {d.median:,.6g}")
+        out.append(f"  {'.'.join(str(p) for p in k).ljust(w)}  {d.describe()}; median {_value(d.median)}")
     return out
 
 
@@ -121,9 +121,12 @@ def simulation_verdict(sim) -> str:
     f = sim.strategies[sim.focus]
     if f.savings is not None:
         who = "It" if f is best else f"'{f.name}'"
-        text += (f" {who} saves {money(f.savings['p50'], cur, decimals=0)} against '{sc.baseline_name}' at the median, "
-                 f"between {money(f.savings['p5'], cur, decimals=0)} and {money(f.savings['p95'], cur, decimals=0)} "
-                 f"in 90% of samples (it saves money in {percent(f.savings['p_positive'])}).")
+        med = f.savings["p50"]
+        verb = (f"saves {money(med, cur, decimals=0)} against" if med >= 0
+                else f"costs {money(-med, cur, decimals=0)} more than")
+        text += (f" {who} {verb} '{sc.baseline_name}' at the median (savings between "
+                 f"{money(f.savings['p5'], cur, decimals=0)} and {money(f.savings['p95'], cur, decimals=0)} "
+                 f"in 90% of samples; it saves money in {percent(f.savings['p_positive'])}).")
     return text
 
 
@@ -138,7 +141,7 @@ def simulation_markdown(sim) -> str:
     out = [f"## {sim.scenario.name}: simulation", "", _sim_title(sim), ""]
     if sim.distributions:
         out += [_sim_inputs(sim)[0], ""]
-        out += [f"- `{'.'.join(str(p) for p in k)}`: {d.describe()}; median {d.median:,.6g}" for k, d in sim.distributions.items()]
+        out += [f"- `{'.'.join(str(p) for p in k)}`: {d.describe()}; median {_value(d.median)}" for k, d in sim.distributions.items()]
     else:
         out += _sim_inputs(sim)
     out += [""] + _markdown(header, [(label.strip(), cells) for label, cells in body]) + ["", simulation_verdict(sim)]
