@@ -325,3 +325,20 @@ def test_deeply_nested_json_is_a_per_line_error(tmp_path):
     p.write_text('{"a":' * 100_000 + "\n" + '{"prompt": "a", "completion": "b"}\n')
     s = analyze_dataset(p, encoding="o200k_base", max_tokens_per_example=None)
     assert s.examples == 1 and s.errors["not_json"].first_lines == [1]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ('{"messages": [{"role": ["user"], "content": "x"}, {"role": "assistant", "content": "y"}]}', "unknown_role"),
+        ('{"messages": [{"role": {"a": 1}, "content": "x"}, {"role": "assistant", "content": "y"}]}', "unknown_role"),
+        ('{"messages": [{"role": "user", "content": {"a": 1}}, {"role": "assistant", "content": "y"}]}', "missing_content"),
+        ('{"messages": {"role": "user", "content": "x"}}', "missing_messages"),
+        ('{"prompt": ["a"], "completion": "b"}', "empty_prompt_or_completion"),
+    ],
+)
+def test_odd_json_types_are_per_line_errors(tmp_path, line, kind):
+    p = tmp_path / "d.jsonl"
+    p.write_text(line + "\n" + '{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}\n')
+    s = analyze_dataset(p, encoding="o200k_base", max_tokens_per_example=None)
+    assert s.examples == 1 and s.errors[kind].first_lines == [1]

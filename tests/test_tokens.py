@@ -278,3 +278,12 @@ def test_default_epochs_edge_cases(n, epochs):
 def test_default_epochs_needs_a_positive_count(n):
     with pytest.raises(TokenError):
         tokens.default_epochs(n)
+
+
+@pytest.mark.parametrize("module", ["ftcost.tokens", "ftcost.datasets"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failures == 0
