@@ -445,9 +445,12 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
     """The cost model of :func:`ftcost.engine.evaluate` as a plain Python loop, one variant and one month at a time.
 
     The reference the tests and the benchmark compare :func:`evaluate_summary`
-    with. Returns ``total_cost``, ``break_even``, ``cheaper_above``,
-    ``payback_month`` [strategies, variants] and ``cheapest`` [variants], for
-    the first ``limit`` variants (all by default) of the flattened variant axes.
+    with: straightforward scalar code (each strategy's per-request and fixed
+    costs worked out once per variant, then month by month: volume, price
+    index, training runs, cumulative cost). Returns ``total_cost``,
+    ``break_even``, ``cheaper_above``, ``payback_month`` [strategies, variants]
+    and ``cheapest`` [variants], for the first ``limit`` variants (all by
+    default) of the flattened variant axes.
     """
     shape = full_shape(x)
     s_count = shape[0]
@@ -462,44 +465,44 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
     above = [[True] * n for _ in range(s_count)]
     pay = [[0] * n for _ in range(s_count)]
     cheapest = [0] * n
+    strategies = range(s_count)
     for j in range(n):
         monthly, slope, fixed, stepped = [], [], [], []
-        for s in range(s_count):
-            def v(name):
-                return cols[name][s][j]
-            i_tok = v("prompt_tokens") + v("input_tokens")
-            c = (1.0 - v("batch_share") * v("batch_discount")) * (
-                (i_tok - v("cached_tokens")) * v("input_price") + v("cached_tokens") * v("cached_price")
-                + v("completion_tokens") * v("output_price")) / 1e6
-            f = v("per_hour") * v("hours_per_month") * v("deployments") + v("storage_per_month") + v("fixed_monthly_cost")
-            epochs = v("epochs")
+        for s in strategies:
+            v = {name: col[s][j] for name, col in cols.items()}
+            c = (1.0 - v["batch_share"] * v["batch_discount"]) * (
+                (v["prompt_tokens"] + v["input_tokens"] - v["cached_tokens"]) * v["input_price"]
+                + v["cached_tokens"] * v["cached_price"] + v["completion_tokens"] * v["output_price"]) / 1e6
+            f = v["per_hour"] * v["hours_per_month"] * v["deployments"] + v["storage_per_month"] + v["fixed_monthly_cost"]
+            epochs = v["epochs"]
             if epochs <= 0:
-                ex = max(int(v("examples")), 1)
+                ex = max(int(v["examples"]), 1)
                 epochs = min(25, 100 // ex) if ex * 3 < 100 else (max(1, 25000 // ex) if ex * 3 > 25000 else 3)
-            trains = v("has_training") > 0
-            t = max(v("training_tokens") * epochs * v("training_price") / 1e6 + v("training_fixed"), v("min_job_fee")) if trains else 0.0
-            r = int(v("retrain_every"))
-            cap = v("replica_capacity")
+            trains = v["has_training"] > 0
+            t = max(v["training_tokens"] * epochs * v["training_price"] / 1e6 + v["training_fixed"], v["min_job_fee"]) if trains else 0.0
+            r = int(v["retrain_every"])
+            q, cap, rc, min_rep = v["quality_cost"], v["replica_capacity"], v["replica_cost"], v["min_replicas"]
+            volume, grow = v["requests_per_month"], 1.0 + v["growth"]
+            index, trend = 1.0, 1.0 + v["price_change"]
             months, training, index_sum = [], 0.0, 0.0
             for m in range(1, h + 1):
-                index = (1.0 + v("price_change")) ** (m - 1)
-                index_sum += index
-                volume = v("requests_per_month") * (1.0 + v("growth")) ** (m - 1)
-                cost = f + volume * (c * index + v("quality_cost"))
+                cost = f + volume * (c * index + q)
                 if cap > 0:
-                    cost += max(v("min_replicas"), math.ceil(round(volume / cap, 9))) * v("replica_cost")
+                    cost += max(min_rep, math.ceil(round(volume / cap, 9))) * rc
                 if trains and (m == 1 or (r > 0 and (m - 1) % r == 0)):
                     cost += t * index
                     training += t * index
-                if m == 1:
-                    cost += v("one_time_cost") + v("data_generation_cost")
                 months.append(cost)
+                index_sum += index
+                volume *= grow
+                index *= trend
+            months[0] += v["one_time_cost"] + v["data_generation_cost"]
             monthly.append(months)
-            slope.append(c * index_sum / h + v("quality_cost"))
-            fixed.append(f + (v("one_time_cost") + v("data_generation_cost") + training) / h)
+            slope.append(c * index_sum / h + q)
+            fixed.append(f + (v["one_time_cost"] + v["data_generation_cost"] + training) / h)
             stepped.append(cap > 0)
             total[s][j] = sum(months)
-        for s in range(s_count):
+        for s in strategies:
             if s != b and not (stepped[s] or stepped[b]):
                 dc, df = slope[b] - slope[s], fixed[s] - fixed[b]
                 if dc > 0:
@@ -511,12 +514,14 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
             elif s != b and slope[s] > slope[b] and fixed[s] < fixed[b]:
                 above[s][j] = False
             ks = kb = 0.0
-            for m in range(h):
-                ks += monthly[s][m]
-                kb += monthly[b][m]
+            for cost_s, cost_b in zip(monthly[s], monthly[b]):
+                ks += cost_s
+                kb += cost_b
+                pay[s][j] += 1
                 if ks - kb <= _RTOL * max(abs(kb), 1.0):
-                    pay[s][j] = m + 1
                     break
-        cheapest[j] = min(range(s_count), key=lambda s: total[s][j])
+            else:
+                pay[s][j] = 0
+        cheapest[j] = min(strategies, key=lambda s: total[s][j])
     return {"total_cost": np.array(total), "break_even": np.array(be), "cheaper_above": np.array(above),
             "payback_month": np.array(pay), "cheapest": np.array(cheapest)}

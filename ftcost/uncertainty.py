@@ -239,6 +239,16 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
         if isinstance(v.get(name), (dict, list)):
             raise chk.fail(path + (name,), f"{name} must be a plain number")
         params[name] = chk.number(v, name, path, required=True)
+    # The field's range: the checker's bounds, narrowed by the range ftcost.paths gives the field
+    # (a batch discount is a fraction <= 1 even where the checker only asks for >= 0).
+    from .paths import field_for
+
+    f, _ = field_for(tuple(path))
+    if f is not None:
+        if f.minimum is not None and (minimum is None or f.minimum > minimum):
+            minimum, exclusive_min = f.minimum, f.exclusive_min
+        if f.maximum is not None and (maximum is None or f.maximum < maximum):
+            maximum = f.maximum
     lower = -math.inf if minimum is None else float(minimum)
     upper = math.inf if maximum is None else float(maximum)
 
@@ -274,6 +284,8 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
             raise chk.fail(path + ("p90",), f"p90 ({p90:g}) must be above the median ({med:g})",
                            "p90 is the value exceeded 1 time in 10; for no spread write the number itself")
         check_in_range("median")
+    if exclusive_min:
+        lower = math.nextafter(lower, math.inf)  # an open bound (growth > -100%): cut just above it
     dist = Distribution(kind, tuple((n, float(params[n])) for n in names), lower, upper, tuple(path))
     chk.distributions[tuple(path)] = dist
     return dist.median
