@@ -48,7 +48,7 @@ _RC = {
     "legend.fontsize": 9.5,
     "legend.frameon": False,
     "pdf.fonttype": 42,  # TrueType: text in the PDF stays text (searchable, extractable)
-    "svg.fonttype": "none",
+    "svg.fonttype": "path",  # looks the same in every browser, whatever fonts it has
     "text.parse_math": False,  # "$1.2k to $3k" is money, not mathtext
 }
 
@@ -288,6 +288,18 @@ def _legend_below(ax, handles, texts):
                      borderaxespad=3.6, ncol=ncol, fontsize=size)
 
 
+def _log_ticks(ax) -> None:
+    """On a logarithmic axis spanning few decades, label 1-2-5 steps too, so there are enough ticks to read."""
+    from matplotlib.ticker import LogLocator, NullFormatter
+
+    for axis, lims in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        if axis.get_scale() != "log" or min(lims) <= 0:
+            continue
+        decades = math.log10(max(lims) / min(lims))
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if decades < 3.5 else (1.0,)))
+        axis.set_minor_formatter(NullFormatter())
+
+
 def _align_title(fig, ax) -> None:
     """Put the title's left edge on the plot's left edge (after layout)."""
     fig.draw_without_rendering()  # the final layout (the y limits may have moved since the labels were placed)
@@ -500,6 +512,7 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
         below = _top_labels(ax, labels, log=d.log)
         _headroom(ax, float(np.nanmax(d.curves)), below)
         _region_labels(ax, d.regions)
+        _log_ticks(ax)
         _align_title(fig, ax)
     return fig
 
@@ -605,7 +618,8 @@ def cumulative_figure(result: Result, *, log: bool = False, data: CumulativeData
             if i != d.baseline:
                 p = d.payback[i]
                 label += f": pays back in month {p}" if p else f": no payback in {h} months"
-            ax.plot(d.x[i], d.y[i], color=color(i), lw=2.4 if i == d.baseline else 2.0,
+            ys = np.where(d.y[i] > 0, d.y[i], np.nan) if log else d.y[i]  # a log axis has no 0
+            ax.plot(d.x[i], ys, color=color(i), lw=2.4 if i == d.baseline else 2.0,
                     ls=LINESTYLES[i % len(LINESTYLES)], label=label, gid=f"curve:{name}", zorder=3)
             tx, ty = d.training_points[i]
             if tx.size:
@@ -665,6 +679,7 @@ def cumulative_figure(result: Result, *, log: bool = False, data: CumulativeData
         _legend_below(ax, handles, texts)
         below = _top_labels(ax, labels, log=log)
         _headroom(ax, max((float(np.max(y)) for y in d.y), default=0.0), below)
+        _log_ticks(ax)
         _align_title(fig, ax)
     return fig
 

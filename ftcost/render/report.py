@@ -119,9 +119,8 @@ class Column:
 class _Flow:
     """Text pages: a cursor running down A4 landscape pages, new page when full."""
 
-    def __init__(self, footer: str):
+    def __init__(self):
         self.pages: list = []
-        self.footer = footer
         self.y = 0.0
         self.width = PAGE[0] - 2 * MARGIN
         self.bottom = PAGE[1] - 0.7
@@ -442,7 +441,7 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
     today = today or _dt.date.today()
     with matplotlib.rc_context(_RC):
         for k in (1.0, 0.94, 0.88, 0.82):
-            flow = _Flow(footer=result.scenario.name)
+            flow = _Flow()
             flow.k = k
             _first_page(flow, result, today)
             if len(flow.pages) == 1:
@@ -453,7 +452,7 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
             "cumulative": plot.cumulative_figure(result, figsize=PAGE, margins=_PLOT_RECT),
         }
         pages += list(figs.values())
-        flow = _Flow(footer=result.scenario.name)
+        flow = _Flow()
         _schedule_pages(flow, result)
         _prices_pages(flow, result)
         pages += flow.pages
