@@ -294,7 +294,7 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
         # Only the other strategies' rows (the baseline's own: NaN and True, as evaluate gives).
         others = [i for i in range(s_count) if i != b]
         ls, lf = np.broadcast_to(line_slope, (s_count, np.shape(line_slope)[-1])), np.broadcast_to(line_fixed, (s_count, np.shape(line_fixed)[-1]))
-        be_o, above_o = engine.break_even_volume(ls[others], lf[others], ls[b], lf[b])
+        be_o, above_o = break_even(ls[others], lf[others], ls[b], lf[b])
         be = np.full((s_count, be_o.shape[-1]), np.nan)
         above = np.ones(be.shape, dtype=bool)
         be[others], above[others] = be_o, above_o
@@ -313,6 +313,30 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
             "monthly_cost": line_fixed + v1 * c, "total_cost": total, "break_even": be, "cheaper_above": above,
             "payback_month": pay, "cheapest": np.argmin(np.broadcast_to(total, full), axis=0) if "cheapest" in wanted else None}
     return {k: v for k, v in res.items() if k in wanted}
+
+
+def break_even(cost_s, fbar_s, cost_b, fbar_b):
+    """:func:`ftcost.engine.break_even_volume` with fewer full-width passes (same four cases, same numbers).
+
+    Against a baseline at $0.0003 a request and $100 a month: $0.0001 + $1,241 breaks even at
+    1,141 / 0.0002; the same $0.0003 with $10 a month is always cheaper (0); the same $0.0003 with
+    $200 never is (NaN); $0.0005 with $0 is cheaper below 100 / 0.0002 = 500,000.
+
+    >>> v, above = break_even(np.array([0.0001, 0.0003, 0.0003, 0.0005]), np.array([1241.0, 10.0, 200.0, 0.0]), 0.0003, 100.0)
+    >>> v.round(1).tolist(), above.tolist()
+    ([5705000.0, 0.0, nan, 500000.0], [True, True, True, False])
+    """
+    dc = np.subtract(cost_b, cost_s, dtype=float)
+    df = np.subtract(fbar_s, fbar_b, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = df / dc
+    neg = df < 0
+    below = (dc < 0) & neg  # dearer per request but cheaper fixed: wins below V*
+    vol = np.where(dc > 0, np.maximum(v, 0.0), np.where(below, v, np.nan))
+    tie = (dc == 0) & neg  # same cost per request, cheaper fixed: always cheaper
+    if tie.any():
+        vol[tie] = 0.0
+    return vol, ~below
 
 
 def _row(a, s: int) -> np.ndarray:

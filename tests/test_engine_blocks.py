@@ -179,3 +179,16 @@ def test_unknown_fields_fall_back_to_evaluate(monkeypatch):
     s = evaluate_summary(x)
     o = engine.evaluate(x)
     np.testing.assert_array_equal(s.total_cost, o.total_cost)
+
+
+def test_break_even_equals_the_engines():
+    # Ties and signs on purpose: costs and fixed costs drawn from a few values, so every case of
+    # DESIGN.md (cheaper above, always, never, cheaper below) comes up.
+    from ftcost.engine_blocks import break_even
+
+    rng = np.random.default_rng(3)
+    args = [rng.choice([0.0, 1e-4, 3e-4, 1.0, 2.0], size=5000) for _ in range(4)]
+    want = engine.break_even_volume(*args)
+    got = break_even(*args)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
