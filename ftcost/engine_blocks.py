@@ -384,6 +384,8 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
     e1 = first + b1
     for u, _ in terms:
         e1 = e1 + u
+    if np.all(e1 <= 0.0):  # every variant has paid back in month 1
+        return np.ones(width, dtype=np.int64)
     # A lower bound of E(m) over m = 1..h. The fixed part m b1 and each falling
     # volume term u G(m) (u < 0, ratio >= 1: G convex) add up to a concave
     # function of m, smallest at m = 1 or m = h; every other term is bounded
@@ -393,6 +395,9 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
     for u, ratio in terms:  # growth_sum: G(h) of the volume ratio, when every term has that ratio
         gs = growth_sum if growth_sum is not None else geometric_sum(ratio - 1.0, h)
         falling = (u < 0) & (ratio >= 1.0)
+        if falling.all():  # the common case: cheaper per request, volume not shrinking
+            at_1, at_h = at_1 + u, at_h + u * gs
+            continue
         at_1 = at_1 + np.where(falling, u, 0.0)
         at_h = at_h + np.where(falling, u * gs, 0.0)
         rest = rest + np.where(falling, 0.0, np.where(u >= 0, u, u * gs))
