@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FtcostError, did_you_mean, format_path
+from .errors import FtcostError, did_you_mean
 
 DISTRIBUTIONS = {
     "uniform": ("low", "high"),
