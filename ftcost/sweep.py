@@ -18,7 +18,7 @@ import numpy as np
 from . import paths
 from .errors import FtcostError
 
-MAX_POINTS = 2_000_000
+MAX_POINTS = 1_000_000
 
 
 class SweepError(FtcostError):

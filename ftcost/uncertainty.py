@@ -46,7 +46,8 @@ DISTRIBUTIONS = {
 Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 DEFAULT_SAMPLES = 100_000
 DEFAULT_SEED = 20270101
-MAX_SAMPLES = 10_000_000
+MAX_SAMPLES = 2_000_000  # memory: a few arrays of [strategies, samples]
+SIM_OUTPUTS = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest")
 PERCENTILES = (5, 50, 95)
 
 
@@ -353,7 +354,8 @@ class Simulation:
         from .engine import evaluate
 
         s = self.focus if s is None else s
-        k = min(self.n, max_samples)
+        # at most ~3 million strategy-months in memory at once
+        k = min(self.n, max_samples, max(1000, 3_000_000 // (self.inputs.horizon * len(self.strategies))))
         x = self.inputs
         sub = {}
         for f in _array_fields(x):
@@ -423,7 +425,7 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
         raise FtcostError(f"the number of samples must be a whole number from 1 to {MAX_SAMPLES:,}, got {n}")
     n = int(n)
     samples, x = sample_inputs(scenario, n, seed)
-    summary = evaluate_summary(x, block_size)
+    summary = evaluate_summary(x, block_size, outputs=SIM_OUTPUTS)
     deterministic = evaluate_summary(scenario.inputs())
     sim = Simulation(scenario, n, int(seed), dict(scenario.distributions), samples, x, summary)
     sim.strategies = _stats(sim, deterministic)

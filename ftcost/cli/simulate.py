@@ -9,7 +9,7 @@ from .common import format_option, pricing_option, scenario_argument
 
 @click.command()
 @scenario_argument
-@click.option("-n", "--samples", "n", type=click.IntRange(1, 10_000_000), default=100_000, show_default=True,
+@click.option("-n", "--samples", "n", type=click.IntRange(1, 2_000_000), default=100_000, show_default=True,
               help="Number of samples.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20270101, show_default=True,
               help="Seed of the random streams: the same seed gives the same numbers.")
