@@ -116,7 +116,15 @@ def subset(x: engine.Inputs, k: int) -> engine.Inputs:
 CORE = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest")
 
 
+def load() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
 def bench_engine(full: bool, with_evaluate: bool, rounds: int) -> dict:
+    start_load = load()
     x = variants(VARIANTS)
     t_summary, s = best(lambda: evaluate_summary(x, outputs=CORE), rounds)
     t_eval = None
@@ -134,7 +142,8 @@ def bench_engine(full: bool, with_evaluate: bool, rounds: int) -> dict:
     t_loop, r = best(lambda: evaluate_scalar(x, limit=k), 1)
     ok_loop = np.allclose(r["total_cost"], np.asarray(s.total_cost)[:, :k], rtol=1e-10)
     return {"summary_s": t_summary, "evaluate_s": t_eval, "loop_s": t_loop * VARIANTS / k, "loop_measured_on": k,
-            "agree": bool(ok_total and ok_be and ok_loop), "payback_differences": pay_diff, "checked_on": cut}
+            "agree": bool(ok_total and ok_be and ok_loop), "payback_differences": pay_diff, "checked_on": cut,
+            "load": (start_load,)}
 
 
 def bench_simulate(rounds: int) -> dict:
@@ -159,7 +168,7 @@ def bench_startup(rounds: int) -> dict:
                            capture_output=True, text=True, env=env)
     heavy = sorted({m for m in ("matplotlib", "pandas", "scipy", "openpyxl")
                     if any(line.split("|")[-1].strip().split(".")[0] == m for line in probe.stderr.splitlines())})
-    return {"compare_s": min(times["compare"]), "floor_s": min(times["floor"]), "heavy_imports": heavy,
+    return {"compare_s": min(times["compare"]), "floor_s": min(times["floor"]), "heavy_imports": heavy, "load": load(),
             "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(runs["compare"][:2])) + " scenarios/review-stars.yaml"}
 
 
@@ -191,6 +200,8 @@ def report(e: dict, s: dict, u: dict) -> str:
     loop_note = "" if e["loop_measured_on"] == VARIANTS else f" (measured on {e['loop_measured_on']:,} variants, x{VARIANTS // e['loop_measured_on']})"
     lines = [
         f"machine: {machine()}",
+        f"load average (1 min) at the start and end of the run: {e['load'][0]:.1f}, {u['load']:.1f} "
+        "(the machine may be shared; each figure is the best of its rounds)",
         "",
         f"engine, {VARIANTS:,} variants x {MONTHS} months, 3 strategies (totals, break-even, payback):",
         f"  evaluate_summary (blocks, closed forms)  {e['summary_s']:8.3f} s   target < {TARGETS['engine_s']} s: {mark(e['summary_s'] < TARGETS['engine_s'])}",
