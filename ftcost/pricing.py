@@ -1,57 +1,86 @@
 """Price catalogs: loading, validation and model look-up.
 
-A catalog is one YAML file per provider (format in DESIGN.md). Bundled
-catalogs live in ``ftcost/catalogs`` (``pricing/`` at the top of the repo
-points there). Every price keeps its source and as_of date: a field-level
-entry in ``sources`` wins over the block's ``source``/``as_of``, which wins
-over the model's, which wins over the catalog's.
+A catalog is one YAML file per provider (format in DESIGN.md and
+docs/pricing.md). Bundled catalogs live in ``ftcost/catalogs`` (``pricing/``
+at the top of the repo points there). Every price keeps its source and as_of
+date: a field-level entry in ``sources`` wins over the block's
+``source``/``as_of``, which wins over the model's, which wins over the
+catalog's.
+
+Private catalogs (the ``--pricing DIR`` folders, then the folders in
+``$FTCOST_PRICING_PATH``) are laid over the bundled catalog of the same
+provider, model by model and price by price; a catalog a scenario names by
+path is laid on top of both. docs/pricing.md states the rules.
 """
 from __future__ import annotations
 
+import dataclasses as _dc
 import datetime as _dt
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .errors import CatalogError, did_you_mean
 from .yamlsrc import YamlDoc, load_yaml_file
 
 BUNDLED_DIR = Path(__file__).with_name("catalogs")
 PRICING_PATH_ENV = "FTCOST_PRICING_PATH"
+DEFAULT_MAX_AGE_DAYS = 180
 
 # Per-1M-token rates and other money values a model block may carry.
 BASE_PRICE_KEYS = ("input", "cached_input", "output", "batch_discount")
 FT_PRICE_KEYS = (
-    "training",
+    "training",  # per 1M training tokens (tokens x epochs)
+    "training_per_hour",  # per hour of training time (reinforcement fine-tuning)
     "input",
     "cached_input",
     "output",
     "batch_discount",
-    "hosting_per_hour",
-    "storage_per_month",
-    "min_job_fee",
-    "model_unit_per_hour",
+    "hosting_per_hour",  # per deployment-hour, used or not
+    "storage_per_month",  # per fine-tuned model kept
+    "min_job_fee",  # a training job never costs less than this
+    "max_job_fee",  # a training job is never billed more than this
+    "model_unit_per_hour",  # provisioned throughput: per model unit and hour
 )
-FT_OTHER_KEYS = ("max_tokens_per_example", "new_jobs_until", "notice", "model_units", "commitment_months", "source", "as_of", "sources")
+FT_FACT_KEYS = ("max_tokens_per_example", "new_jobs_until", "notice", "model_units", "commitment_months")
+FT_OTHER_KEYS = FT_FACT_KEYS + ("source", "as_of", "sources")
+MODEL_FACT_KEYS = ("retires_on", "encoding", "context_window", "notice", "tier")
 MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "notice", "source", "as_of", "sources", "fine_tuning", "tier", "description")
-CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description")
+CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override")
 GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description")
+OVERRIDE_MODES = ("merge", "replace")
+
+# Model attributes a private catalog may set over a bundled model (None = not set).
+_MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "new_jobs_until", "retires_on", "notice", "ft_notice", "tier", "description")
 
 
 @dataclass(frozen=True)
 class Price:
-    """One number with where it came from."""
+    """One number with where it came from (``file``/``line`` locate it in its catalog)."""
 
     value: float
     source: str
     as_of: _dt.date | None
     field: str = ""
+    # (``field`` above shadows dataclasses.field inside this class body)
+    file: str = _dc.field(default="", compare=False, repr=False)
+    line: int | None = _dc.field(default=None, compare=False, repr=False)
+    column: int | None = _dc.field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         return {"value": self.value, "source": self.source, "as_of": self.as_of.isoformat() if self.as_of else None}
+
+    @property
+    def confidence(self) -> str:
+        """``unverified``, ``secondary`` or ``primary``, read from the source's prefix."""
+        low = self.source.lower()
+        for tag in ("unverified", "secondary"):
+            if low.startswith(tag + ":") or low.startswith(tag + " "):
+                return tag
+        return "primary"
 
 
 @dataclass
@@ -71,16 +100,31 @@ class Model:
     notice: str | None = None  # model- or catalog-level notice
     ft_notice: str | None = None  # fine-tuning notice
     tier: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # model_units, commitment_months (ints)
+    description: str | None = None
 
     @property
     def ref(self) -> str:
         return f"{self.provider}/{self.id}"
 
+    @property
+    def model_units(self) -> int | None:
+        """Model units a provisioned-throughput deployment buys (Bedrock), or None."""
+        v = self.extra.get("model_units")
+        return None if v is None else int(v)
+
+    @property
+    def commitment_months(self) -> int | None:
+        """Commitment term the model-unit price assumes, in months (0 = none), or None."""
+        v = self.extra.get("commitment_months")
+        return None if v is None else int(v)
+
     def can_fine_tune(self) -> bool:
-        return self.fine_tuning is not None and "training" in self.fine_tuning
+        """The provider offers fine-tuning of this model (some of its prices may be unknown)."""
+        return self.fine_tuning is not None
 
     def accepts_jobs_on(self, day: _dt.date) -> bool:
+        """New training jobs can be created on ``day``: fine-tunable, not past new_jobs_until or retires_on."""
         if not self.can_fine_tune():
             return False
         if self.new_jobs_until is not None and day > self.new_jobs_until:
@@ -89,6 +133,40 @@ class Model:
             return False
         return True
 
+    def prices(self) -> list[Price]:
+        """Every price of the model, base then fine-tuning."""
+        return list(self.base.values()) + list((self.fine_tuning or {}).values())
+
+    def to_dict(self, day: _dt.date | None = None) -> dict:
+        """Plain data for JSON output; ``accepts_new_jobs`` is given when ``day`` is."""
+        out: dict[str, Any] = {
+            "model": self.ref,
+            "provider": self.provider,
+            "id": self.id,
+            "aliases": list(self.aliases),
+            "tier": self.tier,
+            "currency": self.currency,
+            "encoding": self.encoding,
+            "context_window": self.context_window,
+            "prices": {k: p.to_dict() for k, p in self.base.items()},
+            "fine_tuning": None,
+            "retires_on": self.retires_on.isoformat() if self.retires_on else None,
+            "notice": self.notice,
+            "catalog_file": self.catalog_file,
+        }
+        if self.fine_tuning is not None:
+            out["fine_tuning"] = {
+                "prices": {k: p.to_dict() for k, p in self.fine_tuning.items()},
+                "max_tokens_per_example": self.max_tokens_per_example,
+                "model_units": self.model_units,
+                "commitment_months": self.commitment_months,
+                "new_jobs_until": self.new_jobs_until.isoformat() if self.new_jobs_until else None,
+                "notice": self.ft_notice,
+            }
+        if day is not None:
+            out["accepts_new_jobs"] = self.accepts_jobs_on(day)
+        return out
+
 
 @dataclass
 class Gpu:
@@ -96,6 +174,11 @@ class Gpu:
     name: str
     per_hour: Price
     aliases: tuple[str, ...] = ()
+    memory_gb: float | None = None
+    description: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"gpu": f"{self.provider}/{self.name}", "aliases": list(self.aliases), "memory_gb": self.memory_gb, "per_hour": self.per_hour.to_dict(), "description": self.description}
 
 
 @dataclass
@@ -108,6 +191,8 @@ class Catalog:
     notice: str | None
     models: dict[str, Model]
     gpus: dict[str, Gpu] = field(default_factory=dict)
+    override: str = "merge"
+    files: tuple[str, ...] = ()  # every file laid into this catalog, bundled first
 
     def find(self, name: str) -> Model | None:
         if name in self.models:
@@ -123,6 +208,13 @@ class Catalog:
             out.append(m.id)
             out.extend(m.aliases)
         return out
+
+    def prices(self) -> list[Price]:
+        """Every price in the catalog: models, then GPUs."""
+        return [p for m in self.models.values() for p in m.prices()] + [g.per_hour for g in self.gpus.values()]
+
+
+# ---------------------------------------------------------------- parsing
 
 
 def _as_date(value: Any, doc: YamlDoc, path: tuple) -> _dt.date | None:
@@ -161,6 +253,15 @@ def _money(doc: YamlDoc, value: Any, path: tuple, *, integer: bool = False) -> f
     return float(value)
 
 
+def _text(doc: YamlDoc, block: dict, key: str, path: tuple) -> str | None:
+    value = block.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise doc.error(CatalogError, path + (key,), f"{key} must be text, got {value!r}")
+    return value
+
+
 def _sources(doc: YamlDoc, block: dict, path: tuple) -> dict[str, tuple[str | None, _dt.date | None]]:
     raw = block.get("sources") or {}
     if not isinstance(raw, dict):
@@ -172,13 +273,16 @@ def _sources(doc: YamlDoc, block: dict, path: tuple) -> dict[str, tuple[str | No
             out[name] = (entry, None)
             continue
         _check_keys(doc, entry, p, ("source", "as_of"), "a price source")
-        out[name] = (entry.get("source"), _as_date(entry.get("as_of"), doc, p + ("as_of",)))
+        src = entry.get("source")
+        if src is not None and (not isinstance(src, str) or not src.strip()):
+            raise doc.error(CatalogError, p + ("source",), f"source must be text, got {src!r}")
+        out[name] = (src, _as_date(entry.get("as_of"), doc, p + ("as_of",)))
     return out
 
 
 def _prices(doc, block, path, keys, inherited: tuple[str, _dt.date | None], facts: tuple[str, ...] = ()) -> dict[str, Price]:
     """The prices ``keys`` of ``block``, each with its source; ``facts`` may also be named in ``sources``."""
-    src = block.get("source") or inherited[0]
+    src = _text(doc, block, "source", path) or inherited[0]
     asof = _as_date(block.get("as_of"), doc, path + ("as_of",)) if "as_of" in block else inherited[1]
     per_field = _sources(doc, block, path)
     for name in per_field:
@@ -194,8 +298,22 @@ def _prices(doc, block, path, keys, inherited: tuple[str, _dt.date | None], fact
             source = fsrc or src
             if not source:
                 raise doc.error(CatalogError, path + (k,), f"price '{k}' has no source", "add source: to the model, its block or the catalog")
-            out[k] = Price(v, source, fdate or asof, k)
+            line, col = doc.where(path + (k,))
+            out[k] = Price(v, source, fdate or asof, k, doc.file, line, col)
     return out
+
+
+def _check_cached(prices: Mapping[str, Price], where: str) -> None:
+    """cached_input never above input (a cached token never costs more than a fresh one)."""
+    c, i = prices.get("cached_input"), prices.get("input")
+    if c is not None and i is not None and c.value > i.value:
+        raise CatalogError(
+            f"cached_input {c.value:g} is above input {i.value:g} in {where}",
+            file=c.file or None,
+            line=c.line,
+            column=c.column,
+            hint="a cached token never costs more than a fresh one",
+        )
 
 
 def parse_catalog(doc: YamlDoc) -> Catalog:
@@ -205,13 +323,20 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
     _check_keys(doc, data, (), CATALOG_KEYS, "a catalog")
     for req in ("provider", "currency", "models"):
         if req not in data:
-            raise doc.error(CatalogError, (), f"catalog needs '{req}'", f"see DESIGN.md for the catalog format")
+            raise doc.error(CatalogError, (), f"catalog needs '{req}'", "see docs/pricing.md for the catalog format")
     provider = data["provider"]
     if not isinstance(provider, str) or not provider or "/" in provider:
         raise doc.error(CatalogError, ("provider",), "provider must be a name without '/'")
-    currency = str(data["currency"]).upper()
+    currency = data["currency"]
+    if not isinstance(currency, str) or len(currency.strip()) != 3 or not currency.strip().isalpha():
+        raise doc.error(CatalogError, ("currency",), f"currency must be a 3-letter code like USD, got {currency!r}")
+    currency = currency.strip().upper()
+    override = data.get("override", "merge")
+    if override not in OVERRIDE_MODES:
+        raise doc.error(CatalogError, ("override",), f"override must be one of {', '.join(OVERRIDE_MODES)}, got {override!r}", did_you_mean(str(override), OVERRIDE_MODES))
     cat_asof = _as_date(data.get("as_of"), doc, ("as_of",))
-    cat_source = data.get("source") or ""
+    cat_source = _text(doc, data, "source", ()) or ""
+    cat_notice = _text(doc, data, "notice", ())
     models_raw = data["models"]
     if not isinstance(models_raw, dict):
         raise doc.error(CatalogError, ("models",), "models must be a mapping of model id to prices")
@@ -220,13 +345,12 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
     for mid, block in models_raw.items():
         p = ("models", mid)
         _check_keys(doc, block, p, BASE_PRICE_KEYS + MODEL_OTHER_KEYS, f"model '{mid}'")
-        m_src = block.get("source") or cat_source
+        m_src = _text(doc, block, "source", p) or cat_source
         m_asof = _as_date(block.get("as_of"), doc, p + ("as_of",)) if "as_of" in block else cat_asof
-        base = _prices(doc, block, p, BASE_PRICE_KEYS, (m_src, m_asof), ("retires_on", "encoding", "context_window", "notice"))
-        if "cached_input" in base and "input" in base and base["cached_input"].value > base["input"].value:
-            raise doc.error(CatalogError, p + ("cached_input",), "cached_input is above input", "a cached token never costs more than a fresh one")
+        base = _prices(doc, block, p, BASE_PRICE_KEYS, (m_src, m_asof), MODEL_FACT_KEYS)
+        _check_cached(base, f"model '{mid}'")
         aliases = block.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
             raise doc.error(CatalogError, p + ("aliases",), "aliases must be a list of names")
         for name in [mid, *aliases]:
             if name in seen_names:
@@ -240,45 +364,64 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
         if ft_block is not None:
             fp = p + ("fine_tuning",)
             _check_keys(doc, ft_block, fp, FT_PRICE_KEYS + FT_OTHER_KEYS, "a fine_tuning block")
-            ft = _prices(doc, ft_block, fp, FT_PRICE_KEYS, (m_src, m_asof), ("max_tokens_per_example", "new_jobs_until", "notice", "model_units", "commitment_months"))
-            if "cached_input" in ft and "input" in ft and ft["cached_input"].value > ft["input"].value:
-                raise doc.error(CatalogError, fp + ("cached_input",), "cached_input is above input")
+            ft = _prices(doc, ft_block, fp, FT_PRICE_KEYS, (m_src, m_asof), FT_FACT_KEYS)
+            _check_cached(ft, f"the fine_tuning block of '{mid}'")
+            mn, mx = ft.get("min_job_fee"), ft.get("max_job_fee")
+            if mn is not None and mx is not None and mn.value > mx.value:
+                raise doc.error(CatalogError, fp + ("min_job_fee",), "min_job_fee is above max_job_fee")
             if ft_block.get("max_tokens_per_example") is not None:
                 max_ex = int(_money(doc, ft_block["max_tokens_per_example"], fp + ("max_tokens_per_example",), integer=True))
             new_jobs = _as_date(ft_block.get("new_jobs_until"), doc, fp + ("new_jobs_until",))
-            ft_notice = ft_block.get("notice")
+            ft_notice = _text(doc, ft_block, "notice", fp)
             for k in ("model_units", "commitment_months"):
                 if ft_block.get(k) is not None:
-                    extra[k] = _money(doc, ft_block[k], fp + (k,), integer=True)
-        enc = block.get("encoding")
+                    extra[k] = int(_money(doc, ft_block[k], fp + (k,), integer=True))
+        enc = _text(doc, block, "encoding", p)
         cw = block.get("context_window")
-        models[mid] = Model(
+        if cw is not None:
+            cw = int(_money(doc, cw, p + ("context_window",), integer=True))
+        models[str(mid)] = Model(
             provider=provider,
             id=str(mid),
             aliases=tuple(aliases),
             currency=currency,
             catalog_file=doc.file,
             encoding=enc,
-            context_window=int(cw) if isinstance(cw, (int, float)) and not isinstance(cw, bool) else None,
+            context_window=cw,
             base=base,
             fine_tuning=ft,
             max_tokens_per_example=max_ex,
             new_jobs_until=new_jobs,
             retires_on=_as_date(block.get("retires_on"), doc, p + ("retires_on",)),
-            notice=block.get("notice") or data.get("notice"),
+            notice=_text(doc, block, "notice", p) or cat_notice,
             ft_notice=ft_notice,
-            tier=block.get("tier"),
+            tier=_text(doc, block, "tier", p),
             extra=extra,
+            description=_text(doc, block, "description", p),
         )
     gpus: dict[str, Gpu] = {}
-    for gname, gblock in (data.get("gpus") or {}).items():
+    gpus_raw = data.get("gpus") or {}
+    if not isinstance(gpus_raw, dict):
+        raise doc.error(CatalogError, ("gpus",), "gpus must map a GPU name to {per_hour, source, as_of}")
+    for gname, gblock in gpus_raw.items():
         gp = ("gpus", gname)
         _check_keys(doc, gblock, gp, GPU_KEYS, f"gpu '{gname}'")
-        prices = _prices(doc, gblock, gp, ("per_hour",), (gblock.get("source") or cat_source, cat_asof))
+        prices = _prices(doc, gblock, gp, ("per_hour",), (cat_source, cat_asof))
         if "per_hour" not in prices:
             raise doc.error(CatalogError, gp, f"gpu '{gname}' needs per_hour")
-        gpus[str(gname)] = Gpu(provider, str(gname), prices["per_hour"], tuple(gblock.get("aliases") or ()))
-    return Catalog(provider, currency, doc.file, cat_asof, cat_source, data.get("notice"), models, gpus)
+        mem = gblock.get("memory_gb")
+        galiases = gblock.get("aliases") or []
+        if not isinstance(galiases, list) or not all(isinstance(a, str) and a for a in galiases):
+            raise doc.error(CatalogError, gp + ("aliases",), "aliases must be a list of names")
+        gpus[str(gname)] = Gpu(
+            provider,
+            str(gname),
+            prices["per_hour"],
+            tuple(galiases),
+            _money(doc, mem, gp + ("memory_gb",)) if mem is not None else None,
+            _text(doc, gblock, "description", gp),
+        )
+    return Catalog(provider, currency, doc.file, cat_asof, cat_source, cat_notice, models, gpus, override, (doc.file,))
 
 
 @lru_cache(maxsize=64)
@@ -296,12 +439,82 @@ def load_catalog(path: str | os.PathLike) -> Catalog:
     return _load_catalog_cached(str(p), st.st_mtime, st.st_size)
 
 
+# ---------------------------------------------------------------- private catalogs laid over bundled ones
+
+
+def _merge_model(low: Model, high: Model) -> Model:
+    """``high``'s prices and facts over ``low``'s; what ``high`` leaves out stays as in ``low``."""
+    ft = None
+    if low.fine_tuning is not None or high.fine_tuning is not None:
+        ft = {**(low.fine_tuning or {}), **(high.fine_tuning or {})}
+    merged = replace(
+        low,
+        aliases=low.aliases + tuple(a for a in high.aliases if a not in low.aliases and a != low.id),
+        currency=high.currency,
+        catalog_file=high.catalog_file,
+        base={**low.base, **high.base},
+        fine_tuning=ft,
+        extra={**low.extra, **high.extra},
+    )
+    for attr in _MODEL_SCALARS:
+        value = getattr(high, attr)
+        if value is not None:
+            setattr(merged, attr, value)
+    _check_cached(merged.base, f"model '{merged.id}' after laying {high.catalog_file} over {low.catalog_file}")
+    if merged.fine_tuning:
+        _check_cached(merged.fine_tuning, f"the fine_tuning block of '{merged.id}' after laying {high.catalog_file} over {low.catalog_file}")
+    return merged
+
+
+def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
+    """Lay catalog ``high`` (a private one) over ``low`` (of the same provider).
+
+    ``override: replace`` in ``high`` drops ``low`` entirely. Otherwise (merge):
+    a model of ``high`` whose id is an id or alias in ``low`` is merged price by
+    price into that model; other models of ``high`` are added; models and GPUs
+    ``high`` does not name stay as they are. Merging needs the same currency.
+    """
+    if high.provider != low.provider:
+        raise CatalogError(f"cannot lay the {high.provider} catalog over the {low.provider} catalog", file=high.file)
+    if high.override == "replace":
+        return replace(high, files=low.files + high.files)
+    if high.currency != low.currency:
+        raise CatalogError(
+            f"cannot merge {high.currency} prices into the {low.currency} catalog of {low.provider} ({low.file})",
+            file=high.file,
+            path=("currency",),
+            hint="convert the prices, or add 'override: replace' to use this catalog alone",
+        )
+    models = dict(low.models)
+    for mid, hm in high.models.items():
+        target = low.find(mid)
+        if target is None:
+            clash = [a for a in hm.aliases if low.find(a) is not None]
+            if clash:
+                raise CatalogError(f"alias '{clash[0]}' of new model '{mid}' already names '{low.find(clash[0]).id}' in {low.file}", file=high.file, path=("models", mid, "aliases"))
+            models[mid] = hm
+        else:
+            models[target.id] = _merge_model(models[target.id], hm)
+    return Catalog(
+        provider=low.provider,
+        currency=low.currency,
+        file=low.file,
+        as_of=high.as_of or low.as_of,
+        source=low.source,
+        notice=high.notice or low.notice,
+        models=models,
+        gpus={**low.gpus, **high.gpus},
+        override="merge",
+        files=low.files + high.files,
+    )
+
+
 def bundled_names() -> list[str]:
     return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
 
 
 def user_dirs(extra: Iterable[str | os.PathLike] = ()) -> list[Path]:
-    """Folders of private catalogs, highest precedence first: --pricing, then $FTCOST_PRICING_PATH."""
+    """Folders of private catalogs, highest precedence first: --pricing (first given first), then $FTCOST_PRICING_PATH (in order)."""
     dirs = [Path(d) for d in extra]
     env = os.environ.get(PRICING_PATH_ENV)
     if env:
@@ -309,9 +522,30 @@ def user_dirs(extra: Iterable[str | os.PathLike] = ()) -> list[Path]:
     return dirs
 
 
+def _catalog_files(d: Path) -> list[Path]:
+    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def private_catalogs(extra_dirs: Iterable[str | os.PathLike] = ()) -> list[Catalog]:
+    """Every catalog in the private folders, lowest precedence first (so each can be laid over the one before)."""
+    extra = [Path(d) for d in extra_dirs]
+    out: list[Catalog] = []
+    for d in reversed(user_dirs(extra)):
+        if not d.is_dir():
+            origin = "--pricing" if d in extra else f"${PRICING_PATH_ENV}"
+            raise CatalogError(f"pricing folder given by {origin} not found", file=str(d), hint="give a folder of catalog .yaml files")
+        # Within one folder, files are laid in name order (a later name wins).
+        out.extend(load_catalog(f) for f in _catalog_files(d))
+    return out
+
+
+def _is_path(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name
+
+
 def catalog_path(name: str, *, relative_to: Path | None = None, extra_dirs: Iterable[str | os.PathLike] = ()) -> Path:
-    """Where catalog ``name`` lives: a path (relative to the scenario) or a bundled/user catalog name."""
-    if name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name:
+    """Where catalog ``name`` lives: a path (relative to the scenario) or the highest-precedence file of that name."""
+    if _is_path(name):
         p = Path(name)
         if not p.is_absolute() and relative_to is not None:
             p = relative_to / p
@@ -331,7 +565,7 @@ def all_catalog_names(extra_dirs: Iterable[str | os.PathLike] = ()) -> list[str]
     names = set(bundled_names())
     for d in user_dirs(extra_dirs):
         if d.is_dir():
-            names.update(p.stem for p in d.glob("*.y*ml"))
+            names.update(p.stem for p in _catalog_files(d))
     return sorted(names)
 
 
@@ -341,14 +575,53 @@ class Catalogs:
     def __init__(self, catalogs: Iterable[Catalog]):
         self.by_provider: dict[str, Catalog] = {}
         for c in catalogs:
-            # A later catalog for the same provider (a user override) replaces the earlier one.
+            # A later catalog for the same provider replaces the earlier one.
             self.by_provider[c.provider] = c
 
     @classmethod
     def load(cls, names: Iterable[str] | None = None, *, relative_to: Path | None = None, extra_dirs: Iterable[str | os.PathLike] = ()) -> "Catalogs":
+        """Load catalogs by name or path, each with the private catalogs of its provider laid over it.
+
+        ``names`` None means every bundled and private catalog. A name picks the
+        bundled catalog of that provider and any private catalog whose file stem
+        or provider is that name; a path (``.yaml`` or with a ``/``) picks that
+        file, which is laid last, over the bundled and private catalogs of its
+        provider. Precedence, highest first: scenario paths, ``--pricing``
+        folders, ``$FTCOST_PRICING_PATH`` folders, bundled catalogs.
+        """
+        private = private_catalogs(extra_dirs)
+        explicit: dict[str, list[Catalog]] = {}  # provider -> catalogs named by path, in order
         if names is None:
-            names = all_catalog_names(extra_dirs)
-        return cls(load_catalog(catalog_path(n, relative_to=relative_to, extra_dirs=extra_dirs)) for n in names)
+            for n in bundled_names():
+                explicit.setdefault(n, [])
+            for c in private:
+                explicit.setdefault(c.provider, [])
+        else:
+            if isinstance(names, str):
+                names = [names]
+            for n in names:
+                if not isinstance(n, str) or not n.strip():
+                    raise CatalogError(f"a pricing catalog must be a name or a path, got {n!r}")
+                if _is_path(n):
+                    c = load_catalog(catalog_path(n, relative_to=relative_to))
+                    explicit.setdefault(c.provider, []).append(c)
+                    continue
+                providers = [n] if (BUNDLED_DIR / f"{n}.yaml").is_file() else []
+                providers += [c.provider for c in private if c.provider == n or Path(c.file).stem == n]
+                if not providers:
+                    known = sorted(set(bundled_names()) | {c.provider for c in private})
+                    raise CatalogError(f"no pricing catalog named '{n}'", hint=(did_you_mean(n, known) or "") + " known: " + ", ".join(known))
+                for prov in providers:
+                    explicit.setdefault(prov, [])
+        out = []
+        for provider, on_top in explicit.items():
+            layers = [c for c in private if c.provider == provider] + on_top
+            bundled = BUNDLED_DIR / f"{provider}.yaml"
+            cat = load_catalog(bundled) if bundled.is_file() else None
+            for layer in layers:
+                cat = layer if cat is None else overlay_catalog(cat, layer)
+            out.append(cat)
+        return cls(out)
 
     def all_models(self) -> list[Model]:
         return [m for c in self.by_provider.values() for m in c.models.values()]
@@ -386,3 +659,58 @@ class Catalogs:
                     return g
         known = [f"{c.provider}/{g}" for c in self.by_provider.values() for g in c.gpus]
         raise CatalogError(f"unknown GPU '{name}'", hint=(did_you_mean(name, known) or "") + " known GPUs: " + (", ".join(known) or "none in the loaded catalogs"))
+
+
+# ---------------------------------------------------------------- staleness
+
+
+def _day(value: _dt.date | str) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value))
+
+
+def stale_prices(prices: Iterable[Price] | Mapping[str, Price], today: _dt.date | str, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> list[Price]:
+    """The prices read more than ``max_age_days`` before ``today``, or with no as_of date, oldest first.
+
+    A price read exactly ``max_age_days`` ago is not stale. Prices without a
+    date come first: their age is unknown, which is worse than old.
+
+    >>> import datetime as dt
+    >>> old = Price(2.0, "x", dt.date(2026, 1, 1), "training")
+    >>> new = Price(0.1, "x", dt.date(2026, 11, 1), "input")
+    >>> [p.field for p in stale_prices([new, old], dt.date(2026, 11, 25))]
+    ['training']
+    """
+    if isinstance(prices, Mapping):
+        prices = prices.values()
+    if max_age_days < 0:
+        raise ValueError("max_age_days must be >= 0")
+    day = _day(today)
+    stale = [p for p in prices if p.as_of is None or (day - p.as_of).days > max_age_days]
+    return sorted(stale, key=lambda p: (p.as_of is not None, p.as_of or _dt.date.min))
+
+
+def stale_warning(prices: Iterable[Price] | Mapping[str, Price], today: _dt.date | str, max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> str | None:
+    """One line for compare/report when some prices are stale, else None.
+
+    >>> import datetime as dt
+    >>> p = Price(3.0, "x", dt.date(2025, 11, 4), "training")
+    >>> stale_warning({"training": p}, dt.date(2026, 11, 25))
+    '1 price is older than 180 days (training read 2025-11-04, 386 days ago); check it with ftcost pricing show'
+    """
+    stale = stale_prices(prices, today, max_age_days)
+    if not stale:
+        return None
+    day = _day(today)
+    n = len(stale)
+    undated = sum(p.as_of is None for p in stale)
+    head = f"{n} price{'s are' if n > 1 else ' is'} older than {max_age_days} days" + (" or undated" if undated else "")
+    oldest = stale[0]
+    if oldest.as_of is None:
+        what = f"{undated} with no as_of date"
+    else:
+        what = f"{oldest.field or 'oldest'} read {oldest.as_of.isoformat()}, {(day - oldest.as_of).days} days ago"
+    return f"{head} ({what}); check {'them' if n > 1 else 'it'} with ftcost pricing show"
