@@ -23,6 +23,7 @@ COMMANDS = {
     "simulate": "ftcost.cli.simulate:simulate",
     "sweep": "ftcost.cli.sweep:sweep",
     "sensitivity": "ftcost.cli.sensitivity:sensitivity",
+    "schema": "ftcost.cli.schema:schema",
 }
 
 
