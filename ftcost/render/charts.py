@@ -190,7 +190,7 @@ def sweep_figure(res, *, figsize=None):
             ax.set_xlabel(v.path)
             ax.set_ylabel(f"total cost, {sc.horizon_months} months")
             ax.legend(loc="upper left")
-            ax.set_title(f"{sc.name}: total cost along {v.path}", loc="left")
+            ax.set_title(f"{_short(sc.name, 60)}: total cost of each strategy", loc="left")
             return fig
         vx, vy = res.varies
         fig = _figure(figsize or (12.0, 5.0))
