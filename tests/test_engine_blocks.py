@@ -192,3 +192,12 @@ def test_break_even_equals_the_engines():
     got = break_even(*args)
     np.testing.assert_array_equal(got[0], want[0])
     np.testing.assert_array_equal(got[1], want[1])
+
+
+@pytest.mark.parametrize("name", ["ftcost.engine_blocks", "ftcost.uncertainty", "ftcost.sweep", "ftcost.sensitivity"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried > 0 and failures == 0
