@@ -20,7 +20,7 @@ from .errors import FtcostError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-MAX_YAML_BYTES = 5 * 1024 * 1024  # scenarios and catalogs are a few KB
+MAX_YAML_BYTES = 1024 * 1024  # scenarios and catalogs are a few KB; 1 MB parses in about 2 s at worst
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
 MAX_DEPTH = 64
 
@@ -109,6 +109,7 @@ def load_yaml_text(text: str, *, file: str, error_cls: type[FtcostError]) -> Yam
         if node is None:
             return doc
         walker = _Walker(loader, doc, error_cls)
+        walker.check_size(node)
         doc.data = walker.walk(node, (), 0)
         return doc
     finally:
@@ -126,6 +127,40 @@ class _Walker:
         m = node.start_mark
         return self.error_cls(message, file=self.doc.file, line=m.line + 1, column=m.column + 1, path=path, hint=hint)
 
+    def check_size(self, root) -> None:
+        """Refuse, before walking, a document whose aliases expand past MAX_NODES values, or refer to themselves.
+
+        Sizes are computed once per distinct node (aliases share nodes), so a
+        "billion laughs" costs as much to refuse as its text is long.
+        """
+        size: dict[int, int] = {}
+        active: set[int] = set()
+        stack = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if isinstance(node, yaml.MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                children = node.value
+            else:
+                size[key] = 1
+                continue
+            if done:
+                active.discard(key)
+                size[key] = n = 1 + sum(size[id(c)] for c in children)
+                if n > MAX_NODES:
+                    raise self.fail(node, (), f"document expands to more than {MAX_NODES:,} values",
+                                    "a scenario or catalog has a few hundred; YAML aliases (*name) that repeat large blocks are refused")
+                continue
+            if key in size:
+                continue
+            if key in active:
+                raise self.fail(node, (), "an alias (*name) refers to a block that contains it", "YAML structures that contain themselves are refused")
+            active.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in size)
+
     def walk(self, node, path: tuple, depth: int):
         self.count += 1
         if self.count > MAX_NODES:
@@ -136,7 +171,7 @@ class _Walker:
         # Aliases can put the same node under many paths; keep the first location.
         self.doc.locations.setdefault(path, (m.line + 1, m.column + 1))
         if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)
+            self.flatten(node, path)
             out: dict = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
@@ -156,10 +191,63 @@ class _Walker:
             return [self.walk(v, path + (i,), depth + 1) for i, v in enumerate(node.value)]
         return self.scalar(node, path)
 
+    def flatten(self, node, path: tuple, depth: int = 0) -> None:
+        """PyYAML's ``flatten_mapping`` (merge keys ``<<``), with the merged entries counted.
+
+        PyYAML copies merged entries into the mapping before any value is
+        walked, so merges that repeat a mapping at every level ("merge bombs")
+        would double memory per level; here every merged entry counts against
+        MAX_NODES, and bad merges are located errors.
+        """
+        if depth > MAX_DEPTH:
+            raise self.fail(node, path, f"merge keys nested deeper than {MAX_DEPTH} levels")
+        merge: list = []
+        index = 0
+        while index < len(node.value):
+            key_node, value_node = node.value[index]
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                del node.value[index]
+                if isinstance(value_node, yaml.MappingNode):
+                    subs = [value_node]
+                elif isinstance(value_node, yaml.SequenceNode):
+                    subs = list(value_node.value)
+                else:
+                    raise self.fail(value_node, path, "a merge key (<<) needs a mapping or a list of mappings")
+                parts = []
+                for sub in subs:
+                    if not isinstance(sub, yaml.MappingNode):
+                        raise self.fail(sub, path, "a merge key (<<) needs a mapping or a list of mappings")
+                    self.flatten(sub, path, depth + 1)
+                    parts.append(sub.value)
+                for part in parts:
+                    self.count += len(part)
+                    if self.count > MAX_NODES:
+                        raise self.fail(value_node, path, f"document expands to more than {MAX_NODES:,} values",
+                                        "YAML merge keys (<<: *name) that repeat large blocks are refused")
+                    merge.extend(part)
+            elif key_node.tag == "tag:yaml.org,2002:value":
+                key_node.tag = "tag:yaml.org,2002:str"
+                index += 1
+            else:
+                index += 1
+        if merge:
+            # YAML's rule: the mapping's own keys override merged ones, and an earlier merged
+            # mapping overrides a later one; so only the first merged entry of each key is kept.
+            seen = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+            kept = []
+            for k, v in merge:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        continue
+                    seen.add(k.value)
+                kept.append((k, v))
+            node.value = kept + node.value
+
     def scalar(self, node, path):
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(node, path, f"cannot read value: {exc.problem}", "only plain YAML values are allowed (no !!python tags)") from None
-        except (ValueError, OverflowError) as exc:
-            raise self.fail(node, path, f"cannot read value: {exc}") from None
+        except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError) as exc:
+            # PyYAML's own constructors fail this way on odd explicit tags: !!bool maybe, !!timestamp x
+            raise self.fail(node, path, f"cannot read value {node.value[:40]!r} as {node.tag.rsplit(':', 1)[-1]}") from None
