@@ -59,11 +59,20 @@ class FtcostError(Exception):
         return ": ".join(parts)
 
     def __str__(self) -> str:
-        loc = self.location()
-        text = f"{loc}: {self.message}" if loc else self.message
+        # Each part is clipped: a 5 MB value or key quoted back must not flood the terminal.
+        loc = _clip(self.location(), 500)
+        text = f"{loc}: {_clip(self.message)}" if loc else _clip(self.message)
         if self.hint:
-            text += f" (hint: {self.hint})"
+            text += f" (hint: {_clip(self.hint)})"
         return text
+
+
+def _clip(text: str, limit: int = 1000) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"... ({len(text) - limit:,} more characters)"
 
 
 class ScenarioError(FtcostError):
