@@ -152,8 +152,10 @@ def check_result(result) -> None:
         assert pm is None or 1 <= pm <= h
         if s["name"] == d["baseline"]:
             assert be is None and pm is None and s["cheaper_above_break_even"] is None
-        else:
+        elif be is not None:
             assert isinstance(s["cheaper_above_break_even"], bool)
+        else:
+            assert s["cheaper_above_break_even"] in (None, True, False)
         assert all(isinstance(w, str) for w in s["warnings"])
     from ftcost.render import text
 
