@@ -48,7 +48,7 @@ CLOSED_FORM_FIELDS = frozenset({
     "input_price", "cached_price", "output_price", "batch_share", "batch_discount", "per_hour",
     "hours_per_month", "deployments", "storage_per_month", "fixed_monthly_cost", "has_training",
     "training_tokens", "examples", "epochs", "training_price", "min_job_fee", "retrain_every", "one_time_cost",
-    "training_fixed", "data_generation_cost", "quality_cost", "price_change",
+    "training_fixed", "max_job_fee", "data_generation_cost", "quality_cost", "price_change",
     "replica_capacity", "replica_cost", "min_replicas",  # replicas: blocks with self-hosting use evaluate()
 })
 # Fields that are not arrays over [strategies, *variants].
@@ -259,8 +259,8 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
     ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
     has_t = np.asarray(p["has_training"]) > 0
-    t = np.where(has_t, np.maximum(np.asarray(p["training_tokens"], dtype=float) * ep * p["training_price"] / engine.PER_MILLION
-                                   + p["training_fixed"], p["min_job_fee"]), 0.0)
+    t = np.where(has_t, np.minimum(np.maximum(np.asarray(p["training_tokens"], dtype=float) * ep * p["training_price"] / engine.PER_MILLION
+                                              + p["training_fixed"], p["min_job_fee"]), p["max_job_fee"]), 0.0)
     retrain = np.asarray(p["retrain_every"])
     runs = np.where(has_t, engine.training_runs(h, retrain), 0)
     one_time = np.asarray(p["one_time_cost"], dtype=float)
@@ -452,7 +452,7 @@ def _training_events(h, rs, rb, ps, pb) -> dict:
         return events
     if rs.shape[-1] == 1 and rb.shape[-1] == 1:  # the same schedule for every variant: only its months
         months = set()
-        for r in np.unique(np.concatenate([rs.ravel(), rb.ravel()])):
+        for r in set(rs.ravel().tolist()) | set(rb.ravel().tolist()):  # (np.unique would import numpy.ma)
             if r > 0:
                 months.update(range(1 + int(r), h + 1, int(r)))
         candidates = sorted(months)
@@ -508,7 +508,8 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
                 ex = max(int(v["examples"]), 1)
                 epochs = min(25, 100 // ex) if ex * 3 < 100 else (max(1, 25000 // ex) if ex * 3 > 25000 else 3)
             trains = v["has_training"] > 0
-            t = max(v["training_tokens"] * epochs * v["training_price"] / 1e6 + v["training_fixed"], v["min_job_fee"]) if trains else 0.0
+            t = min(max(v["training_tokens"] * epochs * v["training_price"] / 1e6 + v["training_fixed"], v["min_job_fee"]),
+                    v["max_job_fee"]) if trains else 0.0
             r = int(v["retrain_every"])
             q, cap, rc, min_rep = v["quality_cost"], v["replica_capacity"], v["replica_cost"], v["min_replicas"]
             volume, grow = v["requests_per_month"], 1.0 + v["growth"]
