@@ -924,7 +924,7 @@ def split_dataset(path: str | os.PathLike, *, validation: float = 0.1, seed: int
     example is in both files (a group that would overshoot k is skipped).
     Each file keeps the input's order and its lines as they are (a
     byte-order mark dropped, ``\\r\\n`` written as ``\\n``). Unusable lines
-    and the minority format of a mixed file are left out and reported.
+    and lines in the other format than the first example's are left out and reported.
     Validation tokens are counted apart: providers do not bill them.
     """
     if isinstance(validation, bool) or not isinstance(validation, (int, float)) or not 0 < validation < 1:
@@ -1193,7 +1193,7 @@ def format_savings(s: Savings) -> str:
         f"  saved: {s.saved_input_tokens:,.1f} input tokens per request"
         + (f" ({s.saved_input_tokens / s.few_shot_input_tokens:.0%})" if s.few_shot_input_tokens else ""),
         "",
-        "Request blocks of a ready-to-run scenario (--scenario OUT.yaml writes it whole):",
+        "Request blocks of a ready-to-run scenario (--scenario OUT.yaml writes it whole, with paths relative to it):",
         "",
     ]
     if s.format == LEGACY:
