@@ -260,7 +260,7 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
     has_t = np.asarray(p["has_training"]) > 0
     t = np.where(has_t, np.minimum(np.maximum(np.asarray(p["training_tokens"], dtype=float) * ep * p["training_price"] / engine.PER_MILLION
-                                              + p["training_fixed"], p["min_job_fee"]), p["max_job_fee"]), 0.0)
+                                              + p["training_fixed"], p["min_job_fee"]), p.get("max_job_fee", np.inf)), 0.0)
     retrain = np.asarray(p["retrain_every"])
     runs = np.where(has_t, engine.training_runs(h, retrain), 0)
     one_time = np.asarray(p["one_time_cost"], dtype=float)
@@ -509,7 +509,7 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
                 epochs = min(25, 100 // ex) if ex * 3 < 100 else (max(1, 25000 // ex) if ex * 3 > 25000 else 3)
             trains = v["has_training"] > 0
             t = min(max(v["training_tokens"] * epochs * v["training_price"] / 1e6 + v["training_fixed"], v["min_job_fee"]),
-                    v["max_job_fee"]) if trains else 0.0
+                    v.get("max_job_fee", math.inf)) if trains else 0.0
             r = int(v["retrain_every"])
             q, cap, rc, min_rep = v["quality_cost"], v["replica_capacity"], v["replica_cost"], v["min_replicas"]
             volume, grow = v["requests_per_month"], 1.0 + v["growth"]
