@@ -712,7 +712,7 @@ def format_check(report: CheckReport, *, limit: int = 20) -> str:
     fmt = FORMAT_LABELS.get(report.format or "", "no")
     model = f"{report.model}, " if report.model else ""
     out.append(f"{report.file}: {_plural(report.examples, 'usable example')} in {fmt} format, "
-               f"{report.lines:,} lines read, {len(report.errors):,} not usable")
+               f"{_plural(report.lines, 'line')} read, {len(report.errors):,} not usable")
     if report.examples:
         cap = f" (at most {report.max_tokens_per_example:,} per example)" if report.max_tokens_per_example else ""
         out.append(f"Tokens ({model}{report.encoding}): {report.tokens:,} in all, {report.billable_tokens:,} billable per epoch{cap}; "
