@@ -35,7 +35,17 @@ import numpy as np
 from .errors import FtcostError, did_you_mean, format_path
 
 DAYS_PER_MONTH = 365 / 12
-PRICE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
+
+
+def _price_keys() -> tuple:
+    """Every price a scenario may override (the loader's list, so new prices can vary too)."""
+    from .scenario import PRICE_OVERRIDE_KEYS
+
+    base = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
+    return tuple(dict.fromkeys(base + tuple(PRICE_OVERRIDE_KEYS)))
+
+
+PRICE_KEYS = _price_keys()
 
 
 class PathError(FtcostError):
