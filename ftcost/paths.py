@@ -37,15 +37,9 @@ from .errors import FtcostError, did_you_mean, format_path
 DAYS_PER_MONTH = 365 / 12
 
 
-def _price_keys() -> tuple:
-    """Every price a scenario may override (the loader's list, so new prices can vary too)."""
-    from .scenario import PRICE_OVERRIDE_KEYS
-
-    base = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
-    return tuple(dict.fromkeys(base + tuple(PRICE_OVERRIDE_KEYS)))
-
-
-PRICE_KEYS = _price_keys()
+# The prices Scenario.inputs() reads from a strategy's price table (others are turned into these
+# while loading, e.g. Bedrock model units into hosting_per_hour, so varying them would change nothing).
+PRICE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
 
 
 class PathError(FtcostError):
@@ -151,6 +145,9 @@ def field_for(path: tuple) -> tuple[Field | None, str | None]:
         for part in rest:
             if part in FIXED_STRATEGY_PARTS:
                 return None, FIXED_STRATEGY_PARTS[part]
+        if len(rest) == 2 and rest[0] == "prices":
+            return None, (f"the {rest[1]} price is used while loading the scenario, not by the engine directly; "
+                          "prices that can vary: " + ", ".join(PRICE_KEYS))
     if path and path[0] == "exchange_rate":
         return None, "exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)"
     return None, None
