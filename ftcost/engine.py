@@ -251,7 +251,8 @@ class Inputs:
     retrain_every: np.ndarray  # 0 means train once
     one_time_cost: np.ndarray
     # Issue-4 economics; the defaults switch each one off.
-    training_fixed: np.ndarray = 0.0  # cost per run not tied to tokens (self-hosted GPU hours)
+    training_fixed: np.ndarray = 0.0  # cost per run not tied to tokens (GPU hours, hour-billed training)
+    max_job_fee: np.ndarray = np.inf  # a training job is never billed more (Azure reinforcement fine-tuning: 5,000)
     data_generation_cost: np.ndarray = 0.0  # creating the training set, month 1
     quality_cost: np.ndarray = 0.0  # expected error cost per request
     price_change: np.ndarray = 0.0  # monthly change of per-token prices, compounding
@@ -320,8 +321,8 @@ def evaluate(x: Inputs) -> Outputs:
     f = fixed_monthly(x.per_hour, x.hours_per_month, x.deployments, x.storage_per_month, x.fixed_monthly_cost)
     ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))
     has_t = np.asarray(x.has_training) > 0
-    t = np.where(has_t, np.maximum(np.asarray(x.training_tokens, dtype=float) * ep * x.training_price / PER_MILLION
-                                   + x.training_fixed, x.min_job_fee), 0.0)
+    t = np.where(has_t, np.minimum(np.maximum(np.asarray(x.training_tokens, dtype=float) * ep * x.training_price / PER_MILLION
+                                              + x.training_fixed, x.min_job_fee), x.max_job_fee), 0.0)
     runs = np.where(has_t, training_runs(h, x.retrain_every), 0)
     one_time = np.asarray(x.one_time_cost, dtype=float)
     gen = np.asarray(x.data_generation_cost, dtype=float)

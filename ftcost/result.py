@@ -53,6 +53,7 @@ class Result:
     lines: CostLines
     cheapest_by_volume: list[dict]
     without_quality: "Result | None" = None
+    price_warnings: list[str] = field(default_factory=list)
 
     def cost_at_volumes(self, volumes) -> np.ndarray:
         """Average monthly cost of every strategy at constant monthly volumes: [strategies, len(volumes)].
@@ -82,7 +83,7 @@ class Result:
             for w in s.warnings:
                 text = w[len(prefix):] if w.startswith(prefix) else w
                 by_text.setdefault(text, []).append(s.name)
-        return [", ".join(f"'{n}'" for n in names) + ": " + text for text, names in by_text.items()]
+        return [", ".join(f"'{n}'" for n in names) + ": " + text for text, names in by_text.items()] + self.price_warnings
 
     def savings(self) -> float:
         """How much the cheapest strategy saves against the baseline over the horizon."""
@@ -102,6 +103,7 @@ class Result:
             "cheapest": self.cheapest.name,
             "savings": self.savings(),
             "cheapest_by_volume": self.cheapest_by_volume,
+            "price_warnings": self.price_warnings,
             "strategies": [_strategy_dict(s) for s in self.strategies],
         } | ({"without_quality": _quality_free(self.without_quality)} if self.without_quality is not None else {})
 
@@ -246,7 +248,23 @@ def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resul
     quality_free = None
     if with_quality_free and scenario.has_quality:
         quality_free = build_result(scenario.without_quality(), with_quality_free=False)
-    return Result(scenario, out, results, lines, cheapest_by_volume(lines, names, vmax_hint=hint), quality_free)
+    return Result(scenario, out, results, lines, cheapest_by_volume(lines, names, vmax_hint=hint), quality_free,
+                  price_warnings=_stale(scenario))
+
+
+def _stale(scenario: Scenario) -> list[str]:
+    """One line when a catalog price the scenario uses was read more than 180 days ago."""
+    from .pricing import stale_warning
+
+    from .pricing import stale_prices
+
+    used = {id(p): p for s in scenario.strategies for p in s.prices.values() if p.file}
+    line = stale_warning(list(used.values()), scenario.today)
+    if not line:
+        return []
+    stale = {id(p) for p in stale_prices(list(used.values()), scenario.today)}
+    names = [s.name for s in scenario.strategies if any(id(p) in stale for p in s.prices.values())]
+    return [line + "; used by " + ", ".join(f"'{n}'" for n in names)]
 
 
 def availability_warnings(scenario: Scenario, s: Strategy, training_months: list[int]) -> list[str]:

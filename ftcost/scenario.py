@@ -37,9 +37,11 @@ QUALITY_KEYS = ("error_rate", "cost_per_error")
 DATA_GENERATION_KEYS = ("examples", "input_tokens", "output_tokens", "model")
 SECONDS_PER_HOUR = 3600.0
 REQUEST_KEYS = ("prompt_tokens", "prompt_file", "messages", "input_tokens", "cached_prompt_tokens", "completion_tokens")
-TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost", "gpu_hours", "gpu_per_hour", "data_generation")
+TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost", "hours", "gpu_hours",
+                 "gpu_per_hour", "data_generation")
 HOSTING_KEYS = ("per_hour", "hours_per_month", "deployments")
-PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
+PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "training_per_hour", "hosting_per_hour",
+                       "storage_per_month", "min_job_fee", "max_job_fee", "model_unit_per_hour")
 DEFAULT_HOURS_PER_MONTH = 730.0
 MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
 # No input number may exceed this (1e15 requests, tokens or currency units is far beyond any real plan);
@@ -129,6 +131,7 @@ class Scenario:
     file: str
     catalogs: Catalogs
     doc: YamlDoc | None = None
+    today: _dt.date = field(default_factory=_dt.date.today)  # for stale-price checks and the default start
     # Uncertain inputs: key path -> ftcost.uncertainty.Distribution; the values above are their medians.
     distributions: dict = field(default_factory=dict)
 
@@ -183,6 +186,7 @@ class Scenario:
             epochs=tr(lambda t: t.epochs, 1.0),
             training_price=col(lambda x: x.price("training")),
             min_job_fee=col(lambda x: x.price("min_job_fee")),
+            max_job_fee=col(lambda x: x.price("max_job_fee", np.inf)),
             retrain_every=tr(lambda t: t.retrain_every_months),
             one_time_cost=tr(lambda t: t.one_time_cost),
             training_fixed=tr(lambda t: t.fixed_per_run),
@@ -417,7 +421,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     return Scenario(
         name=name, description=description, currency=currency, horizon_months=h, start=start,
         requests_per_month=rpm, growth_per_month=growth, baseline=baseline, strategies=strategies,
-        file=doc.file, catalogs=catalogs, doc=doc, distributions=chk.distributions,
+        file=doc.file, catalogs=catalogs, doc=doc, distributions=chk.distributions, today=today,
     )
 
 
@@ -653,11 +657,10 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
     elif fine_tuned:
         ft = model.fine_tuning or {}
         prices = {k: v for k, v in ft.items()}
-        # Bedrock-style hosting: Provisioned Throughput model units billed by the hour.
-        if "hosting_per_hour" not in prices and "model_unit_per_hour" in prices:
-            mu = prices["model_unit_per_hour"]
-            units = model.extra.get("model_units", 1)
-            prices["hosting_per_hour"] = Price(mu.value * units, f"{units:g} model unit(s) x {mu.value:g}/hour: {mu.source}", mu.as_of, "hosting_per_hour")
+        if model.extra.get("model_units") is not None:
+            # Provisioned Throughput (Bedrock): requests cost nothing per token; the model units bill by the hour.
+            for k in ("input", "output"):
+                prices.setdefault(k, Price(0.0, "provisioned throughput: billed per model-unit hour, not per token", None, k))
         # Batch discount of a fine-tuned model falls back to its base model's.
         if "batch_discount" not in prices and "batch_discount" in model.base:
             prices["batch_discount"] = model.base["batch_discount"]
@@ -672,6 +675,13 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
                 prices[key] = _override_price(chk, overrides, key, pp)
         if "batch_discount" in prices and prices["batch_discount"].value > 1:
             raise chk.fail(pp + ("batch_discount",), "batch_discount is a fraction off, from 0 to 1")
+    if fine_tuned and model.extra.get("model_units") is not None and "hosting_per_hour" not in prices:
+        if "model_unit_per_hour" not in prices:
+            raise chk.fail(path + ("model",), f"{model.ref} is served on provisioned throughput and its catalog has no price per model-unit hour",
+                           "add prices: {model_unit_per_hour: <your AWS quote>} to this strategy")
+        mu = prices["model_unit_per_hour"]
+        units = model.extra["model_units"]
+        prices["hosting_per_hour"] = Price(mu.value * units, f"{units:g} model unit(s) x {mu.value:g}/hour ({mu.source})", mu.as_of, "hosting_per_hour")
     for key in ("input", "output"):
         if key not in prices:
             block = "fine-tuned inference" if fine_tuned else "base"
@@ -692,6 +702,11 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         hours = chk.number(t, "gpu_hours", path, minimum=0, required=True)
         rate = chk.number(t, "gpu_per_hour", path, default=serving.gpu_per_hour, minimum=0)
         fixed_per_run = hours * rate
+    if t.get("hours") is not None:
+        if "training_per_hour" not in prices:
+            raise chk.fail(path + ("hours",), f"{model.ref} has no training price per hour in its catalog",
+                           "training.hours is for hour-billed training (reinforcement fine-tuning); add prices: {training_per_hour: ...}", key=True)
+        fixed_per_run = chk.number(t, "hours", path, minimum=0) * prices["training_per_hour"].value
     gen_cost, gen_note = 0.0, ""
     if t.get("data_generation") is not None:
         gen_cost, gen_note = _data_generation(chk, t["data_generation"], path + ("data_generation",), catalogs, currency, rates or {})
@@ -725,7 +740,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         raise chk.fail(path, f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
                        "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote", key=True)
     if fixed_per_run and "training" not in prices:
-        tokens = 0.0  # GPU-hour training: the token count only sized the run
+        tokens = 0.0  # hour-billed training: the token count only sized the run
     return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
                     one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
                     data_generation_cost=gen_cost, data_generation_note=gen_note)

@@ -88,7 +88,7 @@ def test_list_json(cli):
     refs = {m["model"]: m for m in data["models"]}
     m = refs["azure-openai/gpt-4.1-nano-2025-04-14"]
     assert m["accepts_new_jobs"] is True
-    assert m["fine_tuning"]["prices"]["hosting_per_hour"] == {"value": 1.7, "source": m["fine_tuning"]["prices"]["hosting_per_hour"]["source"], "as_of": "2026-02-11"}
+    assert m["fine_tuning"]["prices"]["hosting_per_hour"] == {"value": 1.7, "source": m["fine_tuning"]["prices"]["hosting_per_hour"]["source"], "as_of": "2026-11-25"}  # read 2026-11-25 from the page dated 2026-02-11
     assert "vertex-ai/gemini-2.5-flash" not in refs  # retired 2026-10-20
     assert refs["bedrock/llama-3.1-8b-instruct"]["fine_tuning"]["model_units"] == 1
 

@@ -15,8 +15,9 @@ def run_main(group) -> int:
     """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
     debug = "--debug" in sys.argv[1:]
     try:
-        group.main(standalone_mode=False)
-        return 0
+        rv = group.main(standalone_mode=False)
+        # Non-standalone click returns the code of ctx.exit(n) instead of exiting.
+        return rv if isinstance(rv, int) else 0
     except FtcostError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 2
