@@ -39,7 +39,8 @@ DAYS_PER_MONTH = 365 / 12
 
 # The prices Scenario.inputs() reads from a strategy's price table (others are turned into these
 # while loading, e.g. Bedrock model units into hosting_per_hour, so varying them would change nothing).
-PRICE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month", "min_job_fee")
+PRICE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month",
+              "min_job_fee", "max_job_fee")
 
 
 class PathError(FtcostError):
@@ -445,8 +446,10 @@ def _in_use(s, key: tuple) -> bool:
         return s.cached_tokens > 0 and "cached_input" in s.prices
     if priced and key[1] == "batch_discount" or key == ("batch_share",):
         return s.batch_share > 0 and s.price("batch_discount") > 0
-    if priced and key[1] in ("training", "min_job_fee"):
-        return s.training is not None and (s.training.tokens > 0 or key[1] == "min_job_fee")
+    if priced and key[1] in ("training", "min_job_fee", "max_job_fee"):
+        if key[1] == "max_job_fee" and "max_job_fee" not in s.prices:
+            return False  # no cap
+        return s.training is not None and (s.training.tokens > 0 or key[1] != "training")
     if priced and key[1] in ("input", "output") and s.serving is not None:
         return False  # self-hosted: paid through GPU hours
     if key in (("hosting", "hours_per_month"), ("hosting", "deployments")):
