@@ -175,3 +175,44 @@ class TestBadInput:
         with pytest.raises(ScenarioError) as e:
             ftcost.compare(p, today=TODAY)
         assert f"{p}:10:27: strategies[0].serving.target_utilization" in str(e.value)
+
+
+class TestCatalogFieldsInTheEngine:
+    """Catalog fields of issue 8 that change the math: model units, hour-billed training, job fee caps, stale prices."""
+
+    def test_bedrock_model_units(self):
+        # Provisioned Throughput: 1 model unit x $20.00/hour (a user's quote) x 730 h = $14,600 a month,
+        # plus $1.95 storage (bundled catalog, unverified) = $14,601.95; no per-token charge.
+        tuned = {"name": "bedrock", "type": "fine_tuned", "model": "bedrock/llama-3.1-8b-instruct",
+                 "request": {"prompt_tokens": 500, "completion_tokens": 50}, "prices": {"model_unit_per_hour": 20}}
+        r = ftcost.compare(scenario([API, tuned], volume=1_000_000, horizon=1) | {"pricing": ["openai", "bedrock"]}, today=TODAY)
+        s = r.strategies[1]
+        assert s.cost_per_request == 0.0
+        assert s.fixed_monthly == pytest.approx(14_601.95)
+
+    def test_bedrock_without_a_model_unit_price_is_a_clear_error(self):
+        tuned = {"name": "bedrock", "type": "fine_tuned", "model": "bedrock/llama-3.1-8b-instruct", "request": {"prompt_tokens": 5}}
+        with pytest.raises(ScenarioError, match="model_unit_per_hour"):
+            ftcost.compare(scenario([API, tuned]) | {"pricing": ["openai", "bedrock"]}, today=TODAY)
+
+    @pytest.mark.parametrize("hours, cost", [
+        (4, 400.0),      # Microsoft Learn: o4-mini reinforcement fine-tuning, 4 hours x $100 = $400
+        (60, 5000.0),    # 60 x $100 = $6,000, but a job is capped at $5,000
+    ])
+    def test_hour_billed_training_with_cap(self, hours, cost):
+        tuned = {"name": "rft", "type": "fine_tuned", "model": "azure-openai/o4-mini", "request": {"prompt_tokens": 5},
+                 "training": {"hours": hours}}
+        r = ftcost.compare(scenario([API, tuned]), today=TODAY)
+        assert r.strategies[1].training_cost_per_run == pytest.approx(cost)
+
+    def test_stale_price_warning(self):
+        # gpt-4.1-mini's Azure training price was read from a 2025-11-04 export: 386 days before 2026-11-25.
+        tuned = {"name": "tuned", "type": "fine_tuned", "model": "azure-openai/gpt-4.1-mini", "request": {"prompt_tokens": 5},
+                 "training": {"tokens": 1000, "epochs": 1}}
+        r = ftcost.compare(scenario([API, tuned]), today=TODAY)
+        assert len(r.price_warnings) == 1
+        assert "386 days" in r.price_warnings[0] and "'tuned'" in r.price_warnings[0]
+        assert r.to_dict()["price_warnings"] == r.price_warnings
+        # A scenario override has no catalog date and is never "stale".
+        r = ftcost.compare(scenario([API, dict(tuned, prices={"training": 5.0})]), today=TODAY)
+        assert r.price_warnings == []
