@@ -423,6 +423,46 @@ def _prices_pages(flow: _Flow, result: Result) -> None:
                    [[a, b, c] for a, b, c in notes], size=7.8, title=title)
 
 
+def availability_rows(result: Result) -> list[list[str]]:
+    """Per provider: which fine-tunable models still accept new training jobs when the plan starts."""
+    from ..pricing import Catalogs
+
+    sc = result.scenario
+    day = sc.month_first_day(1)
+    try:
+        catalogs = Catalogs.load()
+    except Exception:  # a broken private catalog must not stop the report: use the scenario's own
+        catalogs = sc.catalogs
+    for name, cat in sc.catalogs.by_provider.items():  # the scenario's (possibly private) catalogs win
+        catalogs.by_provider[name] = cat
+    rows = []
+    for provider, cat in sorted(catalogs.by_provider.items()):
+        tunable = [m for m in cat.models.values() if m.can_fine_tune()]
+        if not tunable:
+            continue
+        open_ = [m for m in tunable if m.accepts_jobs_on(day)]
+        ends = sorted({m.new_jobs_until for m in tunable if m.new_jobs_until})
+        note = f"no new jobs after {ends[-1].isoformat()}" if ends else ""
+        retired = [m for m in tunable if m.retires_on and m.retires_on < day]
+        if retired:
+            note += ("; " if note else "") + f"{len(retired)} retired before {day.isoformat()}"
+        rows.append([provider, "yes" if open_ else "no", f"{len(open_)} of {len(tunable)}",
+                     ", ".join(m.id for m in open_[:4]) + (" ..." if len(open_) > 4 else "") or "-", note or "-"])
+    return rows
+
+
+def _availability(flow: _Flow, result: Result) -> None:
+    sc = result.scenario
+    day = sc.month_first_day(1).isoformat()
+    flow.paragraph(f"Who still accepts new fine-tuning jobs on {day} (the plan's first month)", size=10.5, bold=True)
+    flow.paragraph("From the bundled price catalogs: a model accepts jobs until its provider's last day for new jobs "
+                   "(new_jobs_until) and while it is not retired. OpenAI stops all new fine-tuning jobs on 2027-01-06; "
+                   "fine-tuned OpenAI models keep serving until their base model retires.", size=8.5, color_=GREY)
+    cols = [Column("Provider", 1.5), Column("New jobs", 0.8), Column("Models", 0.9), Column("Accepting, e.g.", 4.2),
+            Column("Note", 3.1)]
+    flow.table(cols, availability_rows(result), size=7.8, title="Who still accepts new fine-tuning jobs")
+
+
 def _footers(pages: list, result: Result, today: _dt.date) -> None:
     n = len(pages)
     for k, fig in enumerate(pages, 1):
@@ -455,6 +495,7 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
         flow = _Flow()
         _schedule_pages(flow, result)
         _prices_pages(flow, result)
+        _availability(flow, result)
         pages += flow.pages
         _footers(pages, result, today)
     return pages, figs

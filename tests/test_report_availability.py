@@ -1,0 +1,29 @@
+"""The report says which providers still accept new fine-tuning jobs when the plan starts."""
+from __future__ import annotations
+
+import datetime as dt
+
+import ftcost
+from ftcost.render.report import availability_rows
+
+
+def _scenario(start):
+    return {"ftcost": 1, "name": "t", "start": start, "pricing": ["openai"], "volume": {"requests_per_month": 1000},
+            "strategies": [{"name": "p", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 10}}]}
+
+
+def rows_by_provider(start):
+    r = ftcost.compare(_scenario(start), today=dt.date(2026, 11, 25))
+    return {row[0]: row for row in availability_rows(r)}
+
+
+def test_openai_accepts_jobs_until_2027_01_06_only():
+    # OpenAI's deprecations page: no new fine-tuning jobs for anyone from 2027-01-06 (catalog new_jobs_until).
+    before = rows_by_provider("2027-01")["openai"]
+    after = rows_by_provider("2027-02")["openai"]
+    assert before[1] == "yes" and "2027-01-06" in before[4]
+    assert after[1] == "no" and after[2].startswith("0 of ")
+
+
+def test_azure_still_trains_in_2027():
+    assert rows_by_provider("2027-02")["azure-openai"][1] == "yes"
