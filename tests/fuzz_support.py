@@ -237,6 +237,14 @@ def put(tree, path, value):
     return tree
 
 
+def depth_of(tree) -> int:
+    if isinstance(tree, dict):
+        return 1 + max((depth_of(v) for v in tree.values()), default=0)
+    if isinstance(tree, list):
+        return 1 + max((depth_of(v) for v in tree), default=0)
+    return 0
+
+
 def nest(value, depth: int, kind: str):
     for i in range(depth):
         value = [value] if kind == "list" else {f"k{i}": value}
@@ -278,8 +286,9 @@ def mutated(draw, bases: list, known_keys: list, known_values: list | None = Non
             elif isinstance(target, list):
                 target.insert(draw(st.integers(0, len(target))), draw(values(known_values)))
         elif op == "nest":
-            depth = draw(st.sampled_from([1, 2, 5, 30, 63, 64, 65, 100, 500]))
-            tree = put(tree, path, nest(node, depth, draw(st.sampled_from(["list", "dict"]))))
+            depth = draw(st.sampled_from([1, 2, 5, 30, 63, 64, 65, 100, 200]))
+            if depth_of(tree) + depth < 250:  # deeper still and yaml.safe_dump itself runs out of stack
+                tree = put(tree, path, nest(node, depth, draw(st.sampled_from(["list", "dict"]))))
         elif op == "repeat" and isinstance(node, list) and node:
             k = draw(st.sampled_from([2, 3, 10, 60]))
             tree = put(tree, path, [copy.deepcopy(x) for x in node for _ in range(k)][:200])
