@@ -108,8 +108,8 @@ def test_report_pages_and_text(made):
     assert "wrote reports/scenario.pdf" in err
     r = compare(d / "scenario.yaml")
     pages = _pages(out)  # the old file was replaced
-    # 1 summary page, 2 charts, 1 schedule page (3 months), 1 prices page.
-    assert len(pages) == 5
+    # 1 summary page, 2 charts, 1 schedule page (3 months), 1 prices page, then who still accepts fine-tuning jobs.
+    assert len(pages) == 6
     p1 = pages[0]
     rec = report.recommendation(r)
     assert rec == ("Fine-tune: choose 'tuned', which costs $1,398.00 over 3 months against $3,310.00 for 'prompt', "
@@ -117,7 +117,7 @@ def test_report_pages_and_text(made):
     assert _norm(rec) in p1  # the recommendation, in one sentence, on page 1
     for text in ("Hand-checked report", "Key numbers", "Inputs and assumptions", "$3,310.00", "$1,398.00",
                  "above 192,857/mo", "1,000,000 requests in month 1", "growing 10.0% a month", "testco/tune-1",
-                 "How the numbers are computed", "page 1 of 5"):
+                 "How the numbers are computed", "page 1 of 6"):
         assert text in p1, text
     assert "Warnings" not in p1  # testco's base-1 and tune-1 have no notices
     assert "monthly cost by volume" in pages[1] and "Requests per month" in pages[1]
@@ -129,6 +129,7 @@ def test_report_pages_and_text(made):
     assert "Prices used, with their source" in p5
     assert "tests/fixtures (made-up prices for hand-computed examples)" in p5
     assert "2026-11-25" in p5 and "$10.00" in p5  # training price and its as_of date
+    assert "Who still accepts new fine-tuning jobs" in pages[-1]
 
 
 def test_report_png_figures(made):
