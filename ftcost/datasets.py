@@ -17,12 +17,15 @@ and the billable tokens of one epoch are ``sum_e min(tokens_e, cap)`` with
 ``cap`` the model's ``max_tokens_per_example``.
 
 How it stays fast and lean: the file is read in blocks of about 1 MB, never
-whole; each block's lines are parsed and checked on the calling thread while
-the previous block's texts are encoded by a few worker threads (tiktoken
-releases the GIL while it encodes); role names are counted once per encoding
-and a text repeated within a block (a shared system prompt) is encoded once
-and remembered. Token counts are kept as a histogram {tokens: examples}, so
-memory does not grow with the file, and the percentiles are exact.
+whole, and a line over MAX_LINE_BYTES is skipped without being held. Role
+names are counted once per encoding; a text repeated within a block (a shared
+system prompt) is encoded once and remembered for later blocks; the other
+texts of a block are counted with one encoder call (``count_many``) instead of
+one per text. When the machine has idle cores, a few threads encode a block
+while the next one is parsed (tiktoken releases the GIL while it encodes).
+Token counts are kept as a histogram {tokens: examples}, so memory does not
+grow with the file, and the percentiles are still exact. Measurements:
+benchmarks/RESULTS-tokens.md.
 """
 from __future__ import annotations
 
@@ -611,11 +614,12 @@ def _kind(value: Any) -> str:
 def default_workers() -> int:
     """Encoding threads to use: 2 to 4 when the machine has idle cores, else 0 (all on one thread).
 
-    Threads pay off only when cores are free: on the 2-core machine the
-    benchmark ran on, two encoding threads beside the parsing thread were
-    faster than one thread when it was idle and slower when other work kept
-    its cores busy. So the count follows the idle cores (cores minus the
-    1-minute load average), like ``make -l``.
+    Threads pay off only when cores are free: on a 2-core machine, encoding
+    on two threads was up to 1.5x faster than on one while the cores were
+    idle (tiktoken releases the GIL while it encodes), and 0.6x to 0.95x as
+    fast while other processes kept them busy (benchmarks/RESULTS-tokens.md).
+    So the count follows the idle cores (cores minus the 1-minute load
+    average), as ``make -l`` does.
     """
     n = os.cpu_count() or 1
     try:
