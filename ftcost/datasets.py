@@ -615,7 +615,7 @@ def default_workers() -> int:
     """Encoding threads to use: 2 to 4 when the machine has idle cores, else 0 (all on one thread).
 
     Threads pay off only when cores are free: on a 2-core machine, encoding
-    on two threads was up to 1.5x faster than on one while the cores were
+    on two threads ran up to 1.6x as fast as on one while the cores were
     idle (tiktoken releases the GIL while it encodes), and 0.6x to 0.95x as
     fast while other processes kept them busy (benchmarks/RESULTS-tokens.md).
     So the count follows the idle cores (cores minus the 1-minute load
