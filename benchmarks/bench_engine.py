@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ftcost import engine  # noqa: E402
-from ftcost.engine_blocks import evaluate_scalar, evaluate_summary  # noqa: E402
+from ftcost.engine_blocks import array_fields, evaluate_scalar, evaluate_summary  # noqa: E402
 from ftcost.scenario import load_scenario  # noqa: E402
 from ftcost.uncertainty import simulate  # noqa: E402
 
@@ -78,14 +78,8 @@ def variants(n: int, seed: int = 0) -> engine.Inputs:
     def col(a):  # per-strategy [S] -> [S, 1]
         return np.asarray(a, dtype=float).reshape(s, 1)
 
-    fields = {f: col(getattr(x, f)) for f in ("prompt_tokens", "input_tokens", "cached_tokens", "completion_tokens",
-                                               "input_price", "cached_price", "output_price", "batch_share",
-                                               "batch_discount", "per_hour", "hours_per_month", "deployments",
-                                               "storage_per_month", "fixed_monthly_cost", "has_training",
-                                               "training_tokens", "examples", "epochs", "training_price",
-                                               "min_job_fee", "retrain_every", "one_time_cost", "training_fixed",
-                                               "data_generation_cost", "quality_cost", "price_change",
-                                               "replica_capacity", "replica_cost", "min_replicas")}
+    # every per-strategy input [S] as [S, 1] (whatever fields the engine has)
+    fields = {f: col(getattr(x, f)) for f in array_fields(x) if f not in ("requests_per_month", "growth")}
     prompt = np.repeat(fields["prompt_tokens"], n, axis=1)
     prompt[0] = rng.uniform(500, 4000, n)
     prompt[2] = prompt[0]  # the batch strategy sends the same prompt
