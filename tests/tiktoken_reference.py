@@ -9,8 +9,10 @@ is used to build them.
 """
 from __future__ import annotations
 
+import atexit
 import gzip
 import os
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +24,7 @@ import tiktoken_ext.openai_public as openai_public
 
 ENCODINGS_DIR = Path(__file__).resolve().parents[1] / "ftcost" / "encodings"
 _TMP = Path(tempfile.mkdtemp(prefix="ftcost-tiktoken-ref-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 
 
 def _local_copy(name: str) -> str:
