@@ -184,7 +184,9 @@ def _print_table(stats, out):
         rows.append(("epochs", f"{out['epochs']} ({'auto: OpenAI default for ' + format(stats.examples, ',') + ' examples' if out['epochs_source'] != 'given' else 'given'})"))
         rows.append(("training tokens", _fmt(out["training_tokens"])))
         if out["training_cost"] is not None:
-            rows.append(("training cost", f"{out['currency']} {out['training_cost']:,.2f} ({_fmt(out['training_tokens'])} x {out['training_price_per_1m']:g} per 1M; {out['training_price_source']})"))
+            cost = out["training_cost"]
+            shown = f"{cost:,.2f}" if cost >= 0.01 or cost == 0 else f"{cost:.2g}"
+            rows.append(("training cost", f"{out['currency']} {shown} ({_fmt(out['training_tokens'])} x {out['training_price_per_1m']:g} per 1M; {out['training_price_source']})"))
         else:
             rows.append(("training cost", "- (no training price)"))
     width = max(len(k) for k, _ in rows)
