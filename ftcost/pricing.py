@@ -29,6 +29,7 @@ from .yamlsrc import YamlDoc, load_yaml_file
 BUNDLED_DIR = Path(__file__).with_name("catalogs")
 PRICING_PATH_ENV = "FTCOST_PRICING_PATH"
 DEFAULT_MAX_AGE_DAYS = 180
+MAX_NUMBER = 1e15  # no price or count in a catalog is larger; keeps the engine's products finite
 
 # Per-1M-token rates and other money values a model block may carry.
 BASE_PRICE_KEYS = ("input", "cached_input", "output", "batch_discount")
@@ -246,8 +247,11 @@ def _check_keys(doc: YamlDoc, mapping: Any, path: tuple, allowed: Iterable[str],
 def _money(doc: YamlDoc, value: Any, path: tuple, *, integer: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise doc.error(CatalogError, path, f"expected a number, got {value!r}")
-    if not math.isfinite(value) or value < 0:
+    if (isinstance(value, float) and not math.isfinite(value)) or value < 0:
         raise doc.error(CatalogError, path, f"expected a finite number >= 0, got {value!r}")
+    if value > MAX_NUMBER:  # also an int too large for a float (OverflowError otherwise)
+        raise doc.error(CatalogError, path, f"{str(value)[:40]} is implausibly large (a catalog value is at most {MAX_NUMBER:g})",
+                        "check the number of digits")
     if integer and int(value) != value:
         raise doc.error(CatalogError, path, f"expected a whole number, got {value!r}")
     return float(value)
