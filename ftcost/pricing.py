@@ -194,6 +194,13 @@ class Catalog:
     gpus: dict[str, Gpu] = field(default_factory=dict)
     override: str = "merge"
     files: tuple[str, ...] = ()  # every file laid into this catalog, bundled first
+    doc: YamlDoc | None = field(default=None, repr=False, compare=False)  # where its values are, for located errors
+
+    def error(self, path: tuple, message: str, hint: str | None = None) -> CatalogError:
+        """A CatalogError at ``path`` of this catalog's file (with line and column when known)."""
+        if self.doc is not None:
+            return self.doc.error(CatalogError, path, message, hint)
+        return CatalogError(message, file=self.file, path=path, hint=hint)
 
     def find(self, name: str) -> Model | None:
         if name in self.models:
@@ -425,7 +432,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             _money(doc, mem, gp + ("memory_gb",)) if mem is not None else None,
             _text(doc, gblock, "description", gp),
         )
-    return Catalog(provider, currency, doc.file, cat_asof, cat_source, cat_notice, models, gpus, override, (doc.file,))
+    return Catalog(provider, currency, doc.file, cat_asof, cat_source, cat_notice, models, gpus, override, (doc.file,), doc)
 
 
 @lru_cache(maxsize=64)
@@ -479,15 +486,14 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
     ``high`` does not name stay as they are. Merging needs the same currency.
     """
     if high.provider != low.provider:
-        raise CatalogError(f"cannot lay the {high.provider} catalog over the {low.provider} catalog", file=high.file)
+        raise high.error(("provider",), f"cannot lay the {high.provider} catalog over the {low.provider} catalog")
     if high.override == "replace":
         return replace(high, files=low.files + high.files)
     if high.currency != low.currency:
-        raise CatalogError(
+        raise high.error(
+            ("currency",),
             f"cannot merge {high.currency} prices into the {low.currency} catalog of {low.provider} ({low.file})",
-            file=high.file,
-            path=("currency",),
-            hint="convert the prices, or add 'override: replace' to use this catalog alone",
+            "convert the prices, or add 'override: replace' to use this catalog alone",
         )
     models = dict(low.models)
     for mid, hm in high.models.items():
@@ -495,7 +501,7 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
         if target is None:
             clash = [a for a in hm.aliases if low.find(a) is not None]
             if clash:
-                raise CatalogError(f"alias '{clash[0]}' of new model '{mid}' already names '{low.find(clash[0]).id}' in {low.file}", file=high.file, path=("models", mid, "aliases"))
+                raise high.error(("models", mid, "aliases"), f"alias '{clash[0]}' of new model '{mid}' already names '{low.find(clash[0]).id}' in {low.file}")
             models[mid] = hm
         else:
             models[target.id] = _merge_model(models[target.id], hm)
