@@ -446,6 +446,10 @@ class _Counter:
                 st.invalid_examples += 1
                 st._error("not_json", line_no, "JSON nested too deeply")
                 continue
+            except ValueError as exc:  # e.g. an integer longer than Python's 4,300-digit limit
+                st.invalid_examples += 1
+                st._error("not_json", line_no, str(exc).split(";")[0])
+                continue
             ex = len(fixed)
             # Fast path: a chat example whose messages are all {role, content} with text content.
             if type(obj) is dict and len(obj) == 1 and st.format != "prompt_completion":

@@ -328,14 +328,14 @@ def evaluate(x: Inputs) -> Outputs:
     gen = np.asarray(x.data_generation_cost, dtype=float)
     cap = np.asarray(x.replica_capacity, dtype=float)
     rc = np.asarray(x.replica_cost, dtype=float)
+    # Every array input takes part in the shape, so varying any one of them (even only retrain_every) gives variants.
     shape = np.broadcast_shapes(np.shape(c_tok), np.shape(q), np.shape(f), np.shape(t), np.shape(one_time), np.shape(gen),
-                                np.shape(x.requests_per_month), np.shape(x.growth), np.shape(x.price_change),
-                                np.shape(cap), np.shape(rc), np.shape(x.min_replicas))
+                                *(np.shape(getattr(x, f_.name)) for f_ in fields(x) if f_.name not in ("horizon", "baseline", "extra")))
     c_tok, q, f, t, runs, one_time, gen, ep, cap, rc = (np.broadcast_to(a, shape) for a in (c_tok, q, f, t, runs, one_time, gen, ep, cap, rc))
     min_rep = np.broadcast_to(np.asarray(x.min_replicas, dtype=float), shape)
     volumes = monthly_volumes(x.requests_per_month, x.growth, h)
     mult = (1.0 + np.asarray(x.price_change, dtype=float))[..., None] ** m0  # per-token price index by month
-    mask = training_month_mask(h, x.retrain_every) & has_t[..., None]
+    mask = np.broadcast_to(training_month_mask(h, x.retrain_every) & has_t[..., None], shape + (h,))
     month_one = np.zeros(h)
     month_one[0] = 1.0
     reps = replicas(volumes, cap[..., None], min_rep[..., None])

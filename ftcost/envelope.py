@@ -51,6 +51,12 @@ class CostLines:
         return self.slope + np.where(self.capacity > 0, self.replica_cost / cap, 0.0)
 
 
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique without its import of numpy.ma (30-50 ms on the compare path)."""
+    a = np.sort(a)
+    return a[np.concatenate(([True], a[1:] != a[:-1]))] if a.size else a
+
+
 def _breakpoints(lines: CostLines, vmax: float) -> np.ndarray:
     """Volumes where a staircase steps, up to vmax (0 included)."""
     pts = [np.array([0.0])]
@@ -60,7 +66,7 @@ def _breakpoints(lines: CostLines, vmax: float) -> np.ndarray:
             k_max = min(np.floor(vmax / cap), first + MAX_STEPS)
             if k_max >= first:
                 pts.append(np.arange(first, k_max + 1) * cap)
-    return np.unique(np.concatenate(pts))
+    return _sorted_unique(np.concatenate(pts))
 
 
 def _pieces(lines: CostLines, vmax_hint: float) -> np.ndarray:
@@ -91,7 +97,7 @@ def _pieces(lines: CostLines, vmax_hint: float) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(b != 0, a / np.where(b == 0, 1, b), np.nan)
     inside = np.isfinite(x) & (x > lo) & (x < hi)
-    return np.unique(np.concatenate([edges, x[inside]]))
+    return _sorted_unique(np.concatenate([edges, x[inside]]))
 
 
 def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float = 0.0) -> list[dict]:

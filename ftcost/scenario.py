@@ -803,7 +803,8 @@ def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[
     try:
         n = tok.count_messages(msgs, enc)
     except FtcostError as exc:
-        raise chk.fail(p, exc.message, exc.hint) from None
+        # The counter's path names the message (messages[2]): point the error there.
+        raise chk.fail(p + tuple(x for x in exc.path if not (isinstance(x, str) and x == "messages")), exc.message, exc.hint) from None
     return float(n), f"messages ({len(msgs)} messages, {enc}, OpenAI chat counting)"
 
 

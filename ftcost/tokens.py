@@ -474,8 +474,6 @@ def default_epochs(n: int) -> int:
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise TokenError(f"the default number of epochs needs at least one training example, got {n!r}")
-    if n * TARGET_EPOCHS < MIN_TARGET_EXAMPLES:
-        return min(MAX_DEFAULT_EPOCHS, MIN_TARGET_EXAMPLES // n)
-    if n * TARGET_EPOCHS > MAX_TARGET_EXAMPLES:
-        return max(MIN_DEFAULT_EPOCHS, MAX_TARGET_EXAMPLES // n)
-    return TARGET_EPOCHS
+    from .engine import default_epochs as vectorized  # one formula for the CLI and the engine
+
+    return int(vectorized(n))

@@ -423,6 +423,30 @@ def _prices_pages(flow: _Flow, result: Result) -> None:
                    [[a, b, c] for a, b, c in notes], size=7.8, title=title)
 
 
+SIMULATION_SAMPLES = 20_000  # enough for percentiles to two digits; the full run is `ftcost simulate`
+
+
+def _simulation_page(result: Result):
+    """A page with the Monte Carlo histogram and fan chart, for scenarios with uncertain inputs."""
+    from ..errors import format_path
+    from ..uncertainty import simulate
+    from .analysis import simulation_verdict
+    from .charts import simulation_figure
+
+    sim = simulate(result.scenario, n=SIMULATION_SAMPLES)
+    fig = simulation_figure(sim, figsize=PAGE)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0.03, 0.06, 0.94, 0.8))  # leave room above for the page title and caption
+    else:
+        fig.subplots_adjust(top=0.78, bottom=0.16)
+    caption = simulation_verdict(sim) + (f" {SIMULATION_SAMPLES:,} samples; uncertain inputs: "
+                                         + ", ".join(sorted(format_path(p) for p in result.scenario.distributions)) + ".")
+    for k, line in enumerate(wrap(caption, PAGE[0] - 2 * MARGIN, 9, False)):
+        fig.text(MARGIN / PAGE[0], 1 - (0.6 + 0.19 * k) / PAGE[1], line, fontsize=9, color=GREY, va="top", parse_math=False)
+    return fig
+
+
 def availability_rows(result: Result) -> list[list[str]]:
     """Per provider: which fine-tunable models still accept new training jobs when the plan starts."""
     from ..pricing import Catalogs
@@ -491,6 +515,8 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
             "breakeven": plot.breakeven_figure(result, figsize=PAGE, margins=_PLOT_RECT),
             "cumulative": plot.cumulative_figure(result, figsize=PAGE, margins=_PLOT_RECT),
         }
+        if getattr(result.scenario, "distributions", None):
+            figs["simulation"] = _simulation_page(result)
         pages += list(figs.values())
         flow = _Flow()
         _schedule_pages(flow, result)
