@@ -13,12 +13,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["compare", "load_scenario", "FtcostError", "__version__"]
+# sweep and sensitivity are ftcost.api.sweep / ftcost.api.sensitivity (their modules own the short names).
+__all__ = ["compare", "load_scenario", "simulate", "FtcostError", "__version__"]
 
 
 def __getattr__(name):
     # Imported on first use so that `import ftcost` stays cheap.
-    if name in ("compare", "load_scenario"):
+    if name in ("compare", "load_scenario", "simulate"):
         from . import api
 
         return getattr(api, name)

@@ -8,7 +8,30 @@ from typing import Iterable
 from .result import Result, build_result
 from .scenario import Scenario, load_scenario
 
-__all__ = ["compare", "load_scenario", "Result", "Scenario"]
+__all__ = ["compare", "load_scenario", "simulate", "sweep", "sensitivity", "Result", "Scenario"]
+
+
+def simulate(scenario, *, n: int = 100_000, seed: int | None = None, **load):
+    """Monte Carlo over the scenario's distributions (``ftcost simulate``); see :mod:`ftcost.uncertainty`."""
+    from . import uncertainty
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, **load)
+    return uncertainty.simulate(sc, n=n) if seed is None else uncertainty.simulate(sc, n=n, seed=seed)
+
+
+def sweep(scenario, vary, **kwargs):
+    """A grid of results over ``vary`` (``ftcost sweep``); see :mod:`ftcost.sweep`."""
+    import importlib
+
+    # importlib: `from . import sweep` would find this function through ftcost's lazy attributes.
+    return importlib.import_module("ftcost.sweep").sweep(scenario if isinstance(scenario, Scenario) else load_scenario(scenario), vary, **kwargs)
+
+
+def sensitivity(scenario, **kwargs):
+    """Each input moved down and up (``ftcost sensitivity``); see :mod:`ftcost.sensitivity`."""
+    import importlib
+
+    return importlib.import_module("ftcost.sensitivity").sensitivity(scenario if isinstance(scenario, Scenario) else load_scenario(scenario), **kwargs)
 
 
 def compare(

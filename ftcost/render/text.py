@@ -109,6 +109,10 @@ def to_table(result: Result) -> str:
     out.extend(_ranges(result))
     out.extend(_counted(result))
     out.append(verdict(result))
+    n = len(getattr(result.scenario, "distributions", {}) or {})
+    if n:
+        out.append(f"{n} input{'s are' if n > 1 else ' is'} uncertain and shown at the median; "
+                   f"'ftcost simulate {result.scenario.file}' gives the odds and ranges.")
     return "\n".join(out) + "\n"
 
 
