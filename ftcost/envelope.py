@@ -19,7 +19,7 @@ import numpy as np
 
 from .engine import replicas
 
-MAX_STEPS = 200_000  # replica steps examined per strategy before the tail is treated as linear
+MAX_STEPS = 200_000  # replica steps examined in all, shared by the staircases, before the tail is treated as linear
 
 
 @dataclass
@@ -60,10 +60,11 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
 def _breakpoints(lines: CostLines, vmax: float) -> np.ndarray:
     """Volumes where a staircase steps, up to vmax (0 included)."""
     pts = [np.array([0.0])]
+    budget = MAX_STEPS // max(1, int(np.count_nonzero(lines.capacity > 0)))  # bounds time and memory for any number of strategies
     for cap, mn in zip(lines.capacity, lines.min_replicas):
         if cap > 0:
             first = max(mn, 1.0)
-            k_max = min(np.floor(vmax / cap), first + MAX_STEPS)
+            k_max = min(np.floor(vmax / cap), first + budget)
             if k_max >= first:
                 pts.append(np.arange(first, k_max + 1) * cap)
     return _sorted_unique(np.concatenate(pts))
@@ -78,7 +79,7 @@ def _pieces(lines: CostLines, vmax_hint: float) -> np.ndarray:
     for intercept, slopes in ((lines.fixed, lines.asymptotic_slope()), (first_step, lines.slope), (first_step, lines.asymptotic_slope())):
         df = intercept[:, None] - intercept[None, :]
         ds = slopes[None, :] - slopes[:, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):  # overflow and 0/0 give non-finite values, dropped just below
             cross = np.where(ds != 0, df / np.where(ds == 0, 1, ds), np.nan)
         found.append(cross[np.isfinite(cross) & (cross > 0)])
     finite = np.concatenate(found)
@@ -92,12 +93,18 @@ def _pieces(lines: CostLines, vmax_hint: float) -> np.ndarray:
     mid = (lo + hi) / 2
     reps = replicas(mid[None, :], lines.capacity[:, None], lines.min_replicas[:, None])
     intercept = lines.fixed[:, None] + reps * lines.replica_cost[:, None]  # [S, P]
-    a = intercept[:, None, :] - intercept[None, :, :]
-    b = lines.slope[None, :, None] - lines.slope[:, None, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x = np.where(b != 0, a / np.where(b == 0, 1, b), np.nan)
-    inside = np.isfinite(x) & (x > lo) & (x < hi)
-    return _sorted_unique(np.concatenate([edges, x[inside]]))
+    # Crossings pair by pair (an [S, S, P] array would not fit in memory for many strategies and pieces).
+    found = [edges]
+    n = len(lines.slope)
+    with np.errstate(all="ignore"):  # overflow gives inf, dropped by isfinite
+        for i in range(n):
+            for j in range(i + 1, n):
+                b = lines.slope[j] - lines.slope[i]
+                if b == 0:
+                    continue
+                x = (intercept[i] - intercept[j]) / b
+                found.append(x[np.isfinite(x) & (x > lo) & (x < hi)])
+    return _sorted_unique(np.concatenate(found))
 
 
 def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float = 0.0) -> list[dict]:
@@ -116,7 +123,9 @@ def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float =
     winners = np.argmin(lines.cost(mids), axis=0)
     tail_winner = _tail_winner(lines)
     ranges: list[dict] = []
-    for start, w in zip(lo, winners):
+    # only where the winner changes (a Python loop over every piece is slow for 10^5 replica steps)
+    change = np.flatnonzero(np.concatenate([[True], winners[1:] != winners[:-1]])) if len(winners) else np.zeros(0, dtype=int)
+    for start, w in zip(lo[change], winners[change]):
         if ranges and ranges[-1]["strategy"] == names[w]:
             continue
         if ranges:
@@ -148,13 +157,9 @@ def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> li
     tail = _tail_winner(sub) == 0
     states = np.append(cheaper, tail)
     starts = np.append(lo, edges[-1])
-    out = []
-    prev = False  # at volume 0 we count s as "not yet cheaper"
-    for v, st in zip(starts, states):
-        if st != prev:
-            out.append({"requests_per_month": float(v), "cheaper_above": bool(st)})
-            prev = st
-    return out
+    # at volume 0 we count s as "not yet cheaper"; keep the volumes where the state changes
+    change = np.flatnonzero(states != np.concatenate([[False], states[:-1]]))
+    return [{"requests_per_month": float(starts[i]), "cheaper_above": bool(states[i])} for i in change]
 
 
 def break_even_from_crossings(cross: list[dict]) -> tuple[float | None, bool | None]:
