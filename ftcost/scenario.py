@@ -47,6 +47,7 @@ MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
 # No input number may exceed this (1e15 requests, tokens or currency units is far beyond any real plan);
 # it keeps every product the engine forms finite (hardening, issue 5).
 MAX_NUMBER = 1e15
+MAX_STRATEGIES = 50  # bounds the pairwise break-even search (time and memory grow with its square)
 
 
 @dataclass
@@ -401,6 +402,9 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     raw_strategies = top.get("strategies")
     if not isinstance(raw_strategies, list) or not raw_strategies:
         raise chk.fail(("strategies",), "'strategies' must be a non-empty list", "list at least a prompt strategy and a fine-tuned one", key=True)
+    if len(raw_strategies) > MAX_STRATEGIES:
+        raise chk.fail(("strategies",), f"{len(raw_strategies)} strategies; ftcost compares at most {MAX_STRATEGIES} at a time",
+                       "split the comparison into several scenarios", key=True)
     strategies: list[Strategy] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_strategies):
