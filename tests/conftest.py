@@ -5,10 +5,14 @@ Tests never read ../shared: what they need is copied into tests/fixtures/.
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from ftcost.cli import main
+from ftcost.cli.common import run_main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TESTCO = str(FIXTURES / "testco.yaml")
@@ -54,3 +58,22 @@ def sdict():
         return d
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def no_private_catalogs(monkeypatch):
+    """A developer's own FTCOST_PRICING_PATH must not change what the tests see."""
+    monkeypatch.delenv("FTCOST_PRICING_PATH", raising=False)
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """Run ``ftcost ARGS...`` in-process through the real entry point: (exit code, stdout, stderr)."""
+    def run(*args):
+        monkeypatch.setattr(sys, "argv", ["ftcost", *map(str, args)])
+        rc = run_main(main)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return rc, out, err
+
+    return run

@@ -14,20 +14,8 @@ from ftcost.pricing import Price, stale_prices, stale_warning
 DAY = dt.date(2026, 11, 25)
 
 
-@pytest.fixture(autouse=True)
-def no_private_catalogs(monkeypatch):
-    monkeypatch.delenv("FTCOST_PRICING_PATH", raising=False)
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["ftcost", *args])
-        rc = run_main(main)
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
 
 
 def write(tmp_path, name, text):

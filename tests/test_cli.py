@@ -35,17 +35,6 @@ NUMBERS = ("cost_per_request", "fixed_monthly", "training_cost", "one_time_cost"
 ENTRY = [sys.executable, "-c", "from ftcost.cli import run; run()"]
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    """Run ``ftcost ARGS`` in-process through the console script's error mapping: (exit code, stdout, stderr)."""
-
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["ftcost", *map(str, args)])
-        code = run_main(main)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_the_issue_scenarios_are_shipped():

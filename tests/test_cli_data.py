@@ -16,21 +16,8 @@ DATA = Path(__file__).parent / "fixtures" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture(autouse=True)
-def no_private_catalogs(monkeypatch):
-    monkeypatch.delenv("FTCOST_PRICING_PATH", raising=False)
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["ftcost", *map(str, args)])
-        rc = run_main(main)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return rc, out, err
-
-    return run
 
 
 @pytest.fixture

@@ -490,19 +490,7 @@ def test_xlsx_evaluated_equals_engine_for_every_shipped_scenario(path, tmp_path)
 # The command
 
 
-def cli(args):
-    from ftcost.cli import main
-    from ftcost.cli.common import run_main
-
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.argv
-    sys.argv = ["ftcost", *map(str, args)]
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = run_main(main)
-    finally:
-        sys.argv = old
-    return code, out.getvalue(), err.getvalue()
+from cli_run import run_cli as cli  # noqa: E402
 
 
 def test_export_command_writes_both_kinds(hand, tmp_path):

@@ -29,15 +29,6 @@ DAY = dt.date(2026, 11, 25)
 SOURCE = "LiteLLM 1.110.2 litellm-1.110.2-mini.json"
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["ftcost", *args])
-        rc = run_main(main)
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
 
 
 @pytest.fixture

@@ -162,19 +162,7 @@ def test_money_axes_have_no_scientific_notation(high):
 # The command
 
 
-def cli(args):
-    from ftcost.cli import main
-    from ftcost.cli.common import run_main
-
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.argv
-    sys.argv = ["ftcost", *map(str, args)]
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = run_main(main)
-    finally:
-        sys.argv = old
-    return code, out.getvalue(), err.getvalue()
+from cli_run import run_cli as cli  # noqa: E402
 
 
 MAGIC = {".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<?xml"}

@@ -12,20 +12,8 @@ from ftcost.cli.pricing import money
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "ftcost" / "schemas" / "catalog.schema.json"
 
 
-@pytest.fixture(autouse=True)
-def no_private_catalogs(monkeypatch):
-    monkeypatch.delenv("FTCOST_PRICING_PATH", raising=False)
 
 
-@pytest.fixture
-def cli(monkeypatch, capsys):
-    def run(*args):
-        monkeypatch.setattr(sys, "argv", ["ftcost", *args])
-        rc = run_main(main)
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
 
 
 @pytest.mark.parametrize(

@@ -156,19 +156,7 @@ def test_report_warnings_on_page_one_and_long_schedule(write_scenario, tmp_path)
     assert pages[-1].rstrip().endswith(f"page {len(pages)} of {len(pages)}")
 
 
-def cli(args):
-    from ftcost.cli import main
-    from ftcost.cli.common import run_main
-
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.argv
-    sys.argv = ["ftcost", *map(str, args)]
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = run_main(main)
-    finally:
-        sys.argv = old
-    return code, out.getvalue(), err.getvalue()
+from cli_run import run_cli as cli  # noqa: E402
 
 
 @pytest.mark.parametrize("target, message", [

@@ -85,14 +85,9 @@ def recommendation(result: Result) -> str:
 
 
 def _break_even_cell(s: StrategyResult, is_base: bool) -> str:
-    if is_base:
-        return "(baseline)"
-    v = s.break_even_requests_per_month
-    if v is None:
-        return "never"
-    if v == 0:
-        return "always cheaper" if s.cheaper_above_break_even else "never"
-    return f"{'above' if s.cheaper_above_break_even else 'below'} {count(v)}/mo"
+    from .text import break_even_label
+
+    return break_even_label(s, is_base, verb="")
 
 
 def _price_value(key: str, value, currency: str) -> str:

@@ -34,7 +34,8 @@ def to_csv(result: Result) -> str:
     return buf.getvalue()
 
 
-def _break_even_text(s: StrategyResult, is_base: bool) -> str:
+def break_even_label(s: StrategyResult, is_base: bool, *, verb: str = "cheaper ") -> str:
+    """The break-even cell: '(baseline)', 'never', 'always cheaper', or 'cheaper above 8,097,916/mo'."""
     if is_base:
         return "(baseline)"
     v = s.break_even_requests_per_month
@@ -43,7 +44,7 @@ def _break_even_text(s: StrategyResult, is_base: bool) -> str:
     if v == 0:
         return "always cheaper" if s.cheaper_above_break_even else "never"
     side = "above" if s.cheaper_above_break_even else "below"
-    return f"cheaper {side} {count(v)}/mo"
+    return f"{verb}{side} {count(v)}/mo"
 
 
 def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
@@ -89,7 +90,7 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         wq = result.without_quality.strategies
         body.append(line("  without error cost", lambda i, s: money(wq[i].total_cost, cur)))
     body += [
-        line("break-even", lambda i, s: _break_even_text(s, i == b)),
+        line("break-even", lambda i, s: break_even_label(s, i == b)),
         line("payback month", lambda i, s: "-" if i == b else (str(s.payback_month) if s.payback_month else "none")),
     ]
     return header, body
