@@ -19,6 +19,7 @@ import numpy as np
 
 from .engine import replicas
 
+MAX_VOLUME = 1e200  # requests a month: the volume axis ends here, so every cost on it stays finite
 MAX_STEPS = 200_000  # replica steps examined in all, shared by the staircases, before the tail is treated as linear
 
 
@@ -84,6 +85,7 @@ def _pieces(lines: CostLines, vmax_hint: float) -> np.ndarray:
         found.append(cross[np.isfinite(cross) & (cross > 0)])
     finite = np.concatenate(found)
     vmax = max(vmax_hint, 1.0, float(finite.max()) * 4 if finite.size else 0.0, 10 * float(lines.capacity.max(initial=0.0)))
+    vmax = min(vmax, MAX_VOLUME)  # crossings of nearly parallel lines can lie near 1e308; past this they are "never"
     edges = _breakpoints(lines, vmax)
     edges = np.append(edges, vmax)
     lo, hi = edges[:-1], edges[1:]

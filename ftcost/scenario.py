@@ -571,6 +571,10 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
             if seconds <= 0:
                 raise chk.fail(sp, "a request with no tokens has no throughput to size replicas from", "give serving.requests_per_second")
             serving.requests_per_second = 1.0 / seconds
+        if not serving.capacity_per_month >= 1:  # also NaN; a replica that serves nothing would need infinitely many
+            raise chk.fail(path + ("serving",), f"one replica serves {serving.capacity_per_month:.3g} requests a month at this "
+                           "throughput, utilization and hours; ftcost needs at least 1",
+                           "check requests_per_second (or the tokens-per-second pair), target_utilization and hours_per_month", key=True)
 
     q = m.get("quality")
     error_rate = cost_per_error = 0.0
