@@ -62,14 +62,23 @@ def read_text_file(path: str | os.PathLike, *, what: str, max_bytes: int, error_
         raise error_cls(f"{what} is a directory, not a file", file=name)
     if not p.is_file():
         raise error_cls(f"{what} is not a regular file", file=name, hint="pipes, devices and sockets are not read")
-    size = p.stat().st_size
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise error_cls(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
     if size > max_bytes:
         raise error_cls(
             f"{what} is {size:,} bytes, over the {max_bytes:,}-byte limit",
             file=name,
             hint="a scenario or catalog is a few kilobytes; is this the right file?",
         )
-    raw = p.read_bytes()
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read(max_bytes + 1)  # never more than the limit, even if the file grew since stat()
+    except OSError as exc:
+        raise error_cls(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
+    if len(raw) > max_bytes:
+        raise error_cls(f"{what} is over the {max_bytes:,}-byte limit", file=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -39,12 +39,21 @@ def run_main(group) -> int:
         except Exception:
             pass
         return 0
+    except OSError as exc:
+        # The system refused a read or write the user asked for (permissions, a full disk): not a bug.
+        if debug:
+            traceback.print_exc()
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        return 2
     except Exception as exc:  # a bug in ftcost, not in the user's input
         if debug:
             traceback.print_exc()
         else:
+            text = str(exc)
+            text = text if len(text) <= 300 else text[:300] + "..."
             click.echo(
-                f"Internal error: {type(exc).__name__}: {exc}\n"
+                f"Internal error: {type(exc).__name__}: {text}\n"
                 "This is a bug in ftcost. Please report it with the command you ran; "
                 "run again with --debug (ftcost --debug ...) for the traceback.",
                 err=True,
