@@ -825,6 +825,9 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
         raise chk.fail(p, "dataset must be a path to a JSONL file")
     enc = _encoding_for(chk, model, p)
     fpath = Path(rel) if Path(rel).is_absolute() else base_dir / rel
+    if fpath.exists() and not fpath.is_file() and not fpath.is_dir():
+        # a FIFO would block the run forever, a device may never end: a scenario names regular files only
+        raise chk.fail(p, f"{rel}: training file is not a regular file", "pipes, devices and sockets are not read")
     try:
         stats = datasets.analyze_dataset(fpath, encoding=enc, max_tokens_per_example=model.max_tokens_per_example)
     except FtcostError as exc:
