@@ -616,7 +616,10 @@ class Catalogs:
                     c = load_catalog(catalog_path(n, relative_to=relative_to))
                     explicit.setdefault(c.provider, []).append(c)
                     continue
-                providers = [n] if (BUNDLED_DIR / f"{n}.yaml").is_file() else []
+                try:
+                    providers = [n] if (BUNDLED_DIR / f"{n}.yaml").is_file() else []
+                except OSError:  # a name too long to be a file name names no catalog
+                    providers = []
                 providers += [c.provider for c in private if c.provider == n or Path(c.file).stem == n]
                 if not providers:
                     known = sorted(set(bundled_names()) | {c.provider for c in private})

@@ -453,6 +453,10 @@ def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Ca
             # The catalog name itself is wrong: point at the scenario line that names it.
             line, col = chk.doc.where(("pricing",))
             raise ScenarioError(exc.message, file=chk.doc.file, line=line, column=col, path=("pricing",), hint=exc.hint) from None
+        named = [i for i, n in enumerate(names or []) if exc.line is None and str(Path(n) if Path(n).is_absolute() else base_dir / n) == exc.file]
+        if named:
+            # A file the scenario names by path cannot be read at all (missing, a folder, a device): point at that entry.
+            raise chk.fail(("pricing", named[0]), f"{names[named[0]]}: {exc.message}", exc.hint) from None
         raise
 
 
@@ -825,11 +829,13 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
         raise chk.fail(p, "dataset must be a path to a JSONL file")
     enc = _encoding_for(chk, model, p)
     fpath = Path(rel) if Path(rel).is_absolute() else base_dir / rel
-    if fpath.exists() and not fpath.is_file() and not fpath.is_dir():
-        # a FIFO would block the run forever, a device may never end: a scenario names regular files only
-        raise chk.fail(p, f"{rel}: training file is not a regular file", "pipes, devices and sockets are not read")
     try:
+        if fpath.exists() and not fpath.is_file() and not fpath.is_dir():
+            # a FIFO would block the run forever, a device may never end: a scenario names regular files only
+            raise chk.fail(p, f"{rel}: training file is not a regular file", "pipes, devices and sockets are not read")
         stats = datasets.analyze_dataset(fpath, encoding=enc, max_tokens_per_example=model.max_tokens_per_example)
+    except OSError as exc:  # a name too long, a loop of links
+        raise chk.fail(p, f"{rel}: cannot read training file: {exc.strerror or exc}") from None
     except FtcostError as exc:
         raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
     if stats.examples == 0:

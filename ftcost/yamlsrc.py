@@ -56,11 +56,15 @@ def read_text_file(path: str | os.PathLike, *, what: str, max_bytes: int, error_
     """Read a small UTF-8 text input, refusing directories, special files and huge files."""
     p = Path(path)
     name = str(path)
-    if not p.exists():
+    try:
+        exists, is_dir, is_file = p.exists(), p.is_dir(), p.is_file()
+    except OSError as exc:  # a name too long, a loop of links...: pathlib lets these through
+        raise error_cls(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
+    if not exists:
         raise error_cls(f"{what} not found", file=name, hint="check the path; relative paths in a scenario are relative to the scenario file")
-    if p.is_dir():
+    if is_dir:
         raise error_cls(f"{what} is a directory, not a file", file=name)
-    if not p.is_file():
+    if not is_file:
         raise error_cls(f"{what} is not a regular file", file=name, hint="pipes, devices and sockets are not read")
     try:
         size = p.stat().st_size

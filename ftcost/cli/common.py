@@ -43,7 +43,7 @@ def run_main(group) -> int:
         # The system refused a read or write the user asked for (permissions, a full disk): not a bug.
         if debug:
             traceback.print_exc()
-        where = f"{exc.filename}: " if exc.filename else ""
+        where = f"{str(exc.filename)[:300]}: " if exc.filename else ""
         click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
         return 2
     except Exception as exc:  # a bug in ftcost, not in the user's input
