@@ -78,6 +78,32 @@ def fuzz(examples: int | None = None):
     return deco
 
 
+class Hang(Exception):
+    """A case ran far past its time limit (a blocking read, an endless loop)."""
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: float):
+    """Raise Hang in the main thread after ``seconds`` (SIGALRM), so a hang fails the test instead of stalling CI."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise Hang(f"case still running after {seconds:.0f} s")
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 @contextlib.contextmanager
 def strict_numpy():
     """numpy warnings (overflow, invalid, divide by zero) and Python warnings become errors."""
@@ -96,7 +122,7 @@ def run_case(target: str, fn, *, files: dict[str, bool] | None = None):
     """
     COUNTS[target] += 1
     t0 = time.perf_counter()
-    with strict_numpy():
+    with strict_numpy(), hang_guard(3 * CASE_SECONDS):
         try:
             out = fn()
         except FtcostError as exc:

@@ -293,6 +293,38 @@ def test_bombs_bounded_in_subprocess(workdir, name):
 
 
 # --------------------------------------------------------------------------
+# Paths a scenario names: relative to the scenario, regular files only
+
+PATH_VALUES = [".", "..", "/", "fifo", "/dev/zero", "/dev/stdin", "/dev/null", "missing.txt", "catalogs", "sub/../prompt.txt",
+               "prompt.txt", "-", "", "\x00", "é🙂.txt", "a" * 300]
+PATH_KEYS = {
+    "prompt_file": lambda d, v: d["strategies"][0]["request"].update(prompt_file=v),
+    "dataset": lambda d, v: (d["strategies"][3]["training"].pop("tokens", None), d["strategies"][3]["training"].update(dataset=v)),
+    "pricing": lambda d, v: d.update(pricing=["openai", "azure-openai", "catalogs/testco.yaml", "catalogs/eurco.yaml", v]),
+}
+
+
+@pytest.mark.parametrize("key", list(PATH_KEYS))
+@pytest.mark.parametrize("value", PATH_VALUES, ids=lambda v: repr(v)[:20])
+def test_paths_in_a_scenario(workdir, tmp_path, monkeypatch, key, value):
+    """Special files and folders are refused (never read, never waited on); relative paths start at the scenario."""
+    (workdir / "sub").mkdir(exist_ok=True)
+    doc = yaml.safe_load(RICH)
+    PATH_KEYS[key](doc, value)
+    path = workdir / "paths.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # somewhere else: a relative path must not be read from the working directory
+    out = _compare_file("scenario.paths", path)
+    if value in ("prompt.txt", "sub/../prompt.txt") and key == "prompt_file":
+        assert not isinstance(out, Exception), out
+    elif not (key == "pricing" and value in ("openai",)):
+        assert isinstance(out, Exception)
+        if out.line is None or key != "pricing":
+            assert str(out).startswith(f"{path}:"), out  # located in the scenario, at the key
+        # else: the named file is read and its own content is wrong: located in that file
+
+
+# --------------------------------------------------------------------------
 # Through the command line
 
 
