@@ -549,6 +549,14 @@ def private_catalogs(extra_dirs: Iterable[str | os.PathLike] = ()) -> list[Catal
     return out
 
 
+def _is_file(p: Path) -> bool:
+    """Path.is_file that says False, not OSError, for a name too long to be a file (a provider or catalog name of 5,000 characters)."""
+    try:
+        return p.is_file()
+    except OSError:
+        return False
+
+
 def _is_path(name: str) -> bool:
     return name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name
 
@@ -562,10 +570,10 @@ def catalog_path(name: str, *, relative_to: Path | None = None, extra_dirs: Iter
         return p
     for d in user_dirs(extra_dirs):
         for ext in (".yaml", ".yml"):
-            if (d / f"{name}{ext}").is_file():
+            if _is_file(d / f"{name}{ext}"):
                 return d / f"{name}{ext}"
     p = BUNDLED_DIR / f"{name}.yaml"
-    if not p.is_file():
+    if not _is_file(p):
         names = all_catalog_names(extra_dirs)
         raise CatalogError(f"no pricing catalog named '{name}'", hint=(did_you_mean(name, names) or "") + " known: " + ", ".join(names))
     return p
@@ -616,10 +624,7 @@ class Catalogs:
                     c = load_catalog(catalog_path(n, relative_to=relative_to))
                     explicit.setdefault(c.provider, []).append(c)
                     continue
-                try:
-                    providers = [n] if (BUNDLED_DIR / f"{n}.yaml").is_file() else []
-                except OSError:  # a name too long to be a file name names no catalog
-                    providers = []
+                providers = [n] if _is_file(BUNDLED_DIR / f"{n}.yaml") else []
                 providers += [c.provider for c in private if c.provider == n or Path(c.file).stem == n]
                 if not providers:
                     known = sorted(set(bundled_names()) | {c.provider for c in private})
@@ -630,7 +635,7 @@ class Catalogs:
         for provider, on_top in explicit.items():
             layers = [c for c in private if c.provider == provider] + on_top
             bundled = BUNDLED_DIR / f"{provider}.yaml"
-            cat = load_catalog(bundled) if bundled.is_file() else None
+            cat = load_catalog(bundled) if _is_file(bundled) else None
             for layer in layers:
                 cat = layer if cat is None else overlay_catalog(cat, layer)
             out.append(cat)

@@ -30,7 +30,7 @@ CATALOG_FILES = sorted(pricing.BUNDLED_DIR.glob("*.yaml")) + sorted(fz.FIXTURES.
 KNOWN_KEYS = sorted(set(pricing.CATALOG_KEYS + pricing.BASE_PRICE_KEYS + pricing.FT_PRICE_KEYS + pricing.FT_OTHER_KEYS
                         + pricing.MODEL_OTHER_KEYS + pricing.GPU_KEYS))
 KNOWN_VALUES = ["o200k_base", "cl100k_base", "p50k_base", "nosuch_base", "merge", "replace", "USD", "EUR", "2026-11-25",
-                "2027-13-01", "https://example.com/prices", "openai", "azure-openai", "testco", "a/b"]
+                "2027-13-01", "https://example.com/prices", "openai", "azure-openai", "testco", "a/b", "p" * 300]
 
 _names = itertools.count()
 
@@ -156,3 +156,13 @@ def test_fuzz_private_catalog_cli(workdir):
         fz.check_cli(code, out, err, fmt="json" if "json" in args else None)
 
     case()
+
+
+@pytest.mark.parametrize("provider", ["p" * 300, "p" * 5000, "é🙂" * 200])
+def test_provider_name_too_long_for_a_file_name(workdir, provider):
+    """Found by the long fuzz run (seed 1): a provider name longer than a file name may be raised OSError."""
+    doc = yaml.safe_load((fz.FIXTURES / "testco.yaml").read_text(encoding="utf-8"))
+    doc["provider"] = provider
+    path = workdir / f"long-{next(_names)}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _try_catalog("catalog.regressions", path, workdir)
