@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUZZ_FILES = ["tests/test_fuzz_scenario.py", "tests/test_fuzz_catalog.py", "tests/test_fuzz_jsonl.py"]
+FUZZ_FILES = ["tests/test_fuzz_scenario.py", "tests/test_fuzz_catalog.py", "tests/test_fuzz_jsonl.py", "tests/test_edges.py"]
 
 
 def main(argv=None) -> int:
@@ -35,12 +35,12 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT / "tests"))
     import pytest
 
-    import fuzz_support
-
     files = [f for f in FUZZ_FILES if (ROOT / f).exists()]
     t0 = time.perf_counter()
     code = pytest.main(["-q", "-p", "no:cacheprovider", *files, *args.pytest_args])
     elapsed = time.perf_counter() - t0
+    import fuzz_support  # the module the tests imported (imported earlier, hypothesis would escape pytest's rewriting)
+
     print()
     print(f"fuzz run: {args.examples:,} cases per target, seed {args.seed if args.seed is not None else 'fixed'}, {elapsed:,.0f} s")
     print(fuzz_support.summary())

@@ -393,8 +393,10 @@ def cli(args: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def check_cli(code: int, out: str, err: str, *, fmt: str | None = None) -> None:
+def check_cli(code: int, out: str, err: str, *, fmt: str | None = None, target: str | None = None) -> None:
     """Exit 0 with clean output, or exit 2 with one 'Error: <file>...' message; never 1, never a traceback."""
+    if target:
+        OUTCOMES[target, "result" if code == 0 else "error"] += 1
     assert code in (0, 2), f"exit {code}\nstdout: {out[:2000]}\nstderr: {err[:2000]}"
     assert "Traceback" not in out + err
     assert "Internal error" not in err

@@ -153,7 +153,7 @@ def test_fuzz_private_catalog_cli(workdir):
         fz.COUNTS["catalog.cli"] += 1
         with fz.strict_numpy():
             code, out, err = fz.cli(argv)
-        fz.check_cli(code, out, err, fmt="json" if "json" in args else None)
+        fz.check_cli(code, out, err, fmt="json" if "json" in args else None, target="catalog.cli")
 
     case()
 

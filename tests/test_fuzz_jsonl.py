@@ -181,7 +181,7 @@ def test_fuzz_jsonl_cli_and_scenario(workdir):
         fz.COUNTS["jsonl.cli"] += 1
         with fz.strict_numpy():
             code, out, err = fz.cli(argv)
-        fz.check_cli(code, out, err, fmt="json" if "json" in args else None)
+        fz.check_cli(code, out, err, fmt="json" if "json" in args else None, target="jsonl.cli")
         if code == 2 and args[0] == "compare":
             # the dataset's problem is reported at the scenario line naming it
             assert f"Error: {scenario}:" in err, err[:500]

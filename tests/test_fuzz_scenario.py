@@ -342,7 +342,7 @@ def test_fuzz_cli(workdir):
         fz.COUNTS["scenario.cli"] += 1
         with fz.strict_numpy():
             code, out, err = fz.cli([args[0], str(path), *args[1:]])
-        fz.check_cli(code, out, err, fmt="json" if "json" in args else None)
+        fz.check_cli(code, out, err, fmt="json" if "json" in args else None, target="scenario.cli")
         if code == 2:
             assert err.startswith(f"Error: {path}") or err.startswith("Error: --"), err[:500]
 
