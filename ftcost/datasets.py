@@ -623,14 +623,15 @@ def default_workers() -> int:
     idle (tiktoken releases the GIL while it encodes), and 0.6x to 0.95x as
     fast while other processes kept them busy (benchmarks/RESULTS-tokens.md).
     So the count follows the idle cores (cores minus the 1-minute load
-    average), as ``make -l`` does.
+    average), as ``make -l`` does: one idle core on average is enough, since
+    the parsing thread is this process's own.
     """
     n = os.cpu_count() or 1
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):  # not on every platform
         load = 0.0
-    if n < 2 or n - load < 1.5:
+    if n < 2 or n - load < 1.0:
         return 0
     return min(4, n)
 
