@@ -216,3 +216,24 @@ class TestCatalogFieldsInTheEngine:
         # A scenario override has no catalog date and is never "stale".
         r = ftcost.compare(scenario([API, dict(tuned, prices={"training": 5.0})]), today=TODAY)
         assert r.price_warnings == []
+
+
+class TestCurrency:
+    def test_exchange_rate_converts_catalog_prices(self):
+        # 1 USD = 0.90 EUR. gpt-4o-mini input $0.15/1M: 1,000 tokens = $0.00015 = EUR 0.000135 a request;
+        # 1,000,000 requests = EUR 135. The $0.50 override stays as written: the scenario's numbers are in EUR.
+        mini = {"name": "mini", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 1000}}
+        over = dict(mini, name="override", prices={"input": 0.5})
+        s = scenario([mini, over], horizon=1) | {"currency": "EUR", "exchange_rate": {"USD": 0.9, "source": "test rate", "as_of": "2026-11-25"}}
+        r = ftcost.compare(s, today=TODAY)
+        assert r.to_dict()["currency"] == "EUR"
+        assert r.strategies[0].cost_per_request == pytest.approx(0.000135)
+        assert r.strategies[0].total_cost == pytest.approx(135.0)
+        assert "converted at 0.9 EUR/USD" in r.strategies[0].prices["input"]["source"]
+        assert r.strategies[1].cost_per_request == pytest.approx(0.0005)  # 1,000 x 0.50 / 1M, not converted
+        from ftcost.render.text import to_table
+        assert "€135.00" in to_table(r)
+
+    def test_other_currency_without_a_rate_is_an_error(self):
+        with pytest.raises(ScenarioError, match="exchange_rate"):
+            ftcost.compare(scenario([API]) | {"currency": "EUR"}, today=TODAY)
