@@ -336,8 +336,8 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
         if req not in data:
             raise doc.error(CatalogError, (), f"catalog needs '{req}'", "see docs/pricing.md for the catalog format")
     provider = data["provider"]
-    if not isinstance(provider, str) or not provider or "/" in provider:
-        raise doc.error(CatalogError, ("provider",), "provider must be a name without '/'")
+    if not isinstance(provider, str) or not provider or "/" in provider or _has_control(provider):
+        raise doc.error(CatalogError, ("provider",), "provider must be a name without '/', line breaks or control characters")
     currency = data["currency"]
     if not isinstance(currency, str) or len(currency.strip()) != 3 or not currency.strip().isalpha():
         raise doc.error(CatalogError, ("currency",), f"currency must be a 3-letter code like USD, got {currency!r}")
@@ -363,7 +363,9 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
         aliases = block.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
             raise doc.error(CatalogError, p + ("aliases",), "aliases must be a list of names")
-        for name in [mid, *aliases]:
+        for name in [str(mid), *aliases]:
+            if _has_control(name):
+                raise doc.error(CatalogError, p, f"model name {name[:40]!r} contains a line break or control character", key=True)
             if name in seen_names:
                 raise doc.error(CatalogError, p, f"name '{name}' is used by both '{seen_names[name]}' and '{mid}'")
             seen_names[name] = mid
@@ -547,6 +549,13 @@ def private_catalogs(extra_dirs: Iterable[str | os.PathLike] = ()) -> list[Catal
         # Within one folder, files are laid in name order (a later name wins).
         out.extend(load_catalog(f) for f in _catalog_files(d))
     return out
+
+
+def _has_control(text: str) -> bool:
+    """Line breaks, tabs, NUL and other control characters: a name with them breaks tables and CSV rows."""
+    import unicodedata
+
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
 
 
 def _is_file(p: Path) -> bool:

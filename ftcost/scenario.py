@@ -309,6 +309,13 @@ def _finite(v) -> bool:
         return False
 
 
+def _has_control(text: str) -> bool:
+    """Line breaks, tabs, NUL and other control characters (they break tables and CSV rows)."""
+    import unicodedata
+
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
+
+
 def _looks_numeric(s: str) -> bool:
     try:
         float(s.replace("_", "").replace(",", ""))
@@ -504,6 +511,9 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
 def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict, base_dir: Path) -> Strategy:
     m = chk.mapping(raw, path, STRATEGY_KEYS, "a strategy")
     name = chk.string(m, "name", path, required=True)
+    if _has_control(name):
+        raise chk.fail(path + ("name",), f"strategy name {_short(name)} contains a line break or control character",
+                       "names head table columns and CSV cells; keep them to one line")
     stype = chk.string(m, "type", path, required=True)
     if stype not in STRATEGY_TYPES:
         raise chk.fail(path + ("type",), f"unknown strategy type '{stype}'", did_you_mean(stype, STRATEGY_TYPES) or "types: " + ", ".join(STRATEGY_TYPES))

@@ -166,3 +166,19 @@ def test_provider_name_too_long_for_a_file_name(workdir, provider):
     path = workdir / f"long-{next(_names)}.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     _try_catalog("catalog.regressions", path, workdir)
+
+
+@pytest.mark.parametrize("where", ["provider", "model id", "alias"])
+def test_control_characters_in_names_refused(workdir, where):
+    """Found by the long fuzz run (fixed seed, 20,000 cases): a model id with a carriage return split the CSV row."""
+    doc = yaml.safe_load((fz.FIXTURES / "testco.yaml").read_text(encoding="utf-8"))
+    if where == "provider":
+        doc["provider"] = "test\rco"
+    elif where == "model id":
+        doc["models"]["base\r-1"] = doc["models"].pop("base-1")
+    else:
+        doc["models"]["base-1"]["aliases"] = ["ba\u2028se"]
+    path = workdir / f"ctl-{next(_names)}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    err = fz.run_case("catalog.regressions", lambda: pricing.load_catalog(path), files={str(path): True})
+    assert isinstance(err, Exception) and ("control character" in str(err))

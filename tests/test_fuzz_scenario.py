@@ -324,6 +324,17 @@ def test_paths_in_a_scenario(workdir, tmp_path, monkeypatch, key, value):
         # else: the named file is read and its own content is wrong: located in that file
 
 
+@pytest.mark.parametrize("name", ["two\nlines", "cr\rname", "nul\x00", "tab\there", "sep\u2028"])
+def test_strategy_name_with_control_characters_refused(workdir, name):
+    """A strategy name heads a table column and a CSV cell: a line break in it would split the row."""
+    doc = yaml.safe_load(RICH)
+    doc["strategies"][1]["name"] = name
+    path = workdir / "ctl.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    err = _compare_file("scenario.regressions", path)
+    assert "strategies[1].name" in str(err) and "control character" in str(err)
+
+
 # --------------------------------------------------------------------------
 # Through the command line
 
