@@ -294,6 +294,23 @@ class Outputs:
     data_generation_cost: np.ndarray = None
     quality_cost: np.ndarray = None
     replicas_month1: np.ndarray = None
+    # The monthly breakdown, each [strategies, *variants, months]; they add up to ``monthly`` (see MONTHLY_PARTS).
+    monthly_variable: np.ndarray = None  # volume x (token cost at that month's prices + expected error cost)
+    monthly_fixed: np.ndarray = None  # hosting, storage and other fixed monthly costs
+    monthly_gpu: np.ndarray = None  # self-hosted replicas x cost of one replica
+    monthly_training: np.ndarray = None  # training runs, at that month's prices
+    monthly_one_time: np.ndarray = None  # one-time cost, month 1
+    monthly_data_generation: np.ndarray = None  # training-data generation, month 1
+    replicas: np.ndarray = None  # self-hosted replicas in each month (0 when not self-hosted)
+    volumes: np.ndarray = None  # requests in each month
+
+    def breakdown(self) -> dict[str, np.ndarray]:
+        """The parts of ``monthly`` by name (:data:`MONTHLY_PARTS`), each [strategies, *variants, months]."""
+        return {name: getattr(self, "monthly_" + name) for name in MONTHLY_PARTS}
+
+
+# The parts of a month's cost, in the order tables show them; they add up to ``Outputs.monthly``.
+MONTHLY_PARTS = ("variable", "fixed", "gpu", "training", "one_time", "data_generation")
 
 
 def evaluate(x: Inputs) -> Outputs:
@@ -339,12 +356,19 @@ def evaluate(x: Inputs) -> Outputs:
     month_one = np.zeros(h)
     month_one[0] = 1.0
     reps = replicas(volumes, cap[..., None], min_rep[..., None])
-    training_by_month = mask * t[..., None] * mult
-    monthly = (f[..., None] + volumes * (c_tok[..., None] * mult + q[..., None]) + reps * rc[..., None]
-               + training_by_month + (one_time + gen)[..., None] * month_one)
-    monthly = np.broadcast_to(monthly, shape + (h,))
+    full = shape + (h,)
+    parts = {
+        "variable": np.broadcast_to(volumes * (c_tok[..., None] * mult + q[..., None]), full),
+        "fixed": np.broadcast_to(f[..., None], full),
+        "gpu": np.broadcast_to(reps * rc[..., None], full),
+        "training": np.broadcast_to(mask * t[..., None] * mult, full),
+        "one_time": np.broadcast_to(one_time[..., None] * month_one, full),
+        "data_generation": np.broadcast_to(gen[..., None] * month_one, full),
+    }
+    # Summed in this order, so the total is the same float as the sum of the parts a table shows.
+    monthly = parts["variable"] + parts["fixed"] + parts["gpu"] + parts["training"] + parts["one_time"] + parts["data_generation"]
     total = monthly.sum(axis=-1)
-    training_cost = np.broadcast_to(training_by_month, shape + (h,)).sum(axis=-1)
+    training_cost = parts["training"].sum(axis=-1)
     line_fixed = f + (one_time + gen + training_cost) / h
     line_slope = c_tok * np.broadcast_to(mult, shape + (h,)).mean(axis=-1) + q
     v1 = np.broadcast_to(np.asarray(x.requests_per_month, dtype=float), shape)
@@ -379,6 +403,14 @@ def evaluate(x: Inputs) -> Outputs:
         data_generation_cost=gen,
         quality_cost=q,
         replicas_month1=reps1,
+        monthly_variable=parts["variable"],
+        monthly_fixed=parts["fixed"],
+        monthly_gpu=parts["gpu"],
+        monthly_training=parts["training"],
+        monthly_one_time=parts["one_time"],
+        monthly_data_generation=parts["data_generation"],
+        replicas=np.broadcast_to(reps, full),
+        volumes=np.broadcast_to(volumes, full),
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import Outputs, evaluate
+from .engine import MONTHLY_PARTS, Outputs, evaluate
 from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
 from .scenario import Scenario, Strategy
 
@@ -43,6 +43,7 @@ class StrategyResult:
     quality_cost_per_request: float = 0.0
     replicas: float | None = None
     price_change_per_month: float = 0.0
+    average_monthly_cost: float = 0.0  # total_cost / horizon months
 
 
 @dataclass
@@ -107,44 +108,66 @@ class Result:
             "strategies": [_strategy_dict(s) for s in self.strategies],
         } | ({"without_quality": _quality_free(self.without_quality)} if self.without_quality is not None else {})
 
+    def schedule(self) -> dict[str, np.ndarray]:
+        """The engine's monthly breakdown per strategy, arrays shaped [strategies, months].
+
+        ``requests``; the cost parts :data:`SCHEDULE_PARTS` (they add up to
+        ``total_cost``, the JSON ``monthly``): ``variable_cost`` (tokens at
+        that month's prices plus any expected error cost), ``fixed_cost``
+        (hosting, storage, other monthly costs), ``gpu_cost`` (self-hosted
+        replicas), ``training_cost``, ``one_time_cost`` and
+        ``data_generation_cost`` (month 1); then ``total_cost``,
+        ``cumulative_cost`` and ``replicas``. Read from the engine, never
+        recomputed.
+        """
+        o = self.outputs
+        n = len(self.strategies)
+        h = self.scenario.horizon_months
+
+        def grid(a) -> np.ndarray:
+            return np.array(np.broadcast_to(np.asarray(a, dtype=float), (n, h)))
+
+        out = {"requests": grid(o.volumes)}
+        for part, key in zip(MONTHLY_PARTS, SCHEDULE_PARTS):
+            out[key] = grid(getattr(o, "monthly_" + part))
+        total = grid(o.monthly)
+        out["total_cost"] = total
+        out["cumulative_cost"] = np.cumsum(total, axis=1)
+        out["replicas"] = grid(o.replicas)
+        return out
+
     def monthly_frame(self):
-        """One row per strategy and month: month, calendar month, volume, costs, cumulative."""
+        """One row per strategy and month: month, calendar month, requests, the cost parts, total, cumulative.
+
+        The cost columns (:data:`SCHEDULE_PARTS`) add up to ``total_cost``; ``total_cost`` summed over a
+        strategy's months is its ``total_cost`` in the summary.
+        """
         import pandas as pd
 
         sc = self.scenario
-        o = self.outputs
         h = sc.horizon_months
         months = np.arange(1, h + 1)
-        volumes = sc.requests_per_month * (1 + sc.growth_per_month) ** (months - 1)
+        sch = self.schedule()
         rows = []
         for i, s in enumerate(self.strategies):
-            variable = volumes * o.cost_per_request[i]
-            training = o.training_months[i] * o.training_run_cost[i]
-            one_time = np.where(months == 1, o.one_time_cost[i], 0.0)
-            total = o.monthly[i]
-            frame = pd.DataFrame({
-                "strategy": s.name,
-                "month": months,
-                "calendar_month": [sc.month_label(m) for m in months],
-                "requests": volumes,
-                "variable_cost": variable,
-                "fixed_cost": np.full(h, o.fixed_monthly[i]),
-                "training_cost": training,
-                "one_time_cost": one_time,
-                "total_cost": total,
-                "cumulative_cost": np.cumsum(total),
-            })
-            rows.append(frame)
+            cols = {"strategy": s.name, "month": months, "calendar_month": [sc.month_label(m) for m in months],
+                    "requests": sch["requests"][i]}
+            cols.update({k: sch[k][i] for k in (*SCHEDULE_PARTS, "total_cost", "cumulative_cost", "replicas")})
+            rows.append(pd.DataFrame(cols))
         return pd.concat(rows, ignore_index=True)
 
     def summary_frame(self):
-        """One row per strategy with the headline numbers."""
+        """One row per strategy (indexed by name) with the headline numbers, as in the JSON."""
         import pandas as pd
 
-        keys = ["name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
-                "one_time_cost", "average_fixed_monthly", "monthly_cost", "total_cost",
-                "break_even_requests_per_month", "cheaper_above_break_even", "payback_month"]
-        return pd.DataFrame([{k: getattr(s, k) for k in keys} for s in self.strategies]).set_index("name")
+        return pd.DataFrame([{k: getattr(s, k) for k in SUMMARY_KEYS} for s in self.strategies]).set_index("name")
+
+
+# The cost columns of :meth:`Result.schedule` and ``monthly_frame``, one per engine part (engine.MONTHLY_PARTS).
+SCHEDULE_PARTS = ("variable_cost", "fixed_cost", "gpu_cost", "training_cost", "one_time_cost", "data_generation_cost")
+SUMMARY_KEYS = ("name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
+                "one_time_cost", "average_fixed_monthly", "monthly_cost", "average_monthly_cost", "total_cost",
+                "break_even_requests_per_month", "cheaper_above_break_even", "payback_month")
 
 
 def _strategy_dict(s: StrategyResult) -> dict:
@@ -176,6 +199,7 @@ def _strategy_dict(s: StrategyResult) -> dict:
         "quality_cost_per_request": s.quality_cost_per_request,
         "replicas": s.replicas,
         "price_change_per_month": s.price_change_per_month,
+        "average_monthly_cost": s.average_monthly_cost,
     }
 
 
@@ -185,8 +209,8 @@ def _quality_free(r: "Result") -> dict:
         "cheapest": r.cheapest.name,
         "savings": r.savings(),
         "cheapest_by_volume": r.cheapest_by_volume,
-        "strategies": [{k: getattr(s, k) for k in ("name", "cost_per_request", "monthly_cost", "total_cost",
-                                                     "break_even_requests_per_month", "cheaper_above_break_even", "payback_month")}
+        "strategies": [{k: getattr(s, k) for k in ("name", "cost_per_request", "monthly_cost", "average_monthly_cost",
+                                                     "total_cost", "break_even_requests_per_month", "cheaper_above_break_even", "payback_month")}
                        for s in r.strategies],
     }
 
@@ -240,6 +264,7 @@ def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resul
             quality_cost_per_request=float(out.quality_cost[i]),
             replicas=float(out.replicas_month1[i]) if s.serving is not None else None,
             price_change_per_month=s.price_change_per_month,
+            average_monthly_cost=float(out.total_cost[i]) / scenario.horizon_months,
         ))
         if s.training and s.training.data_generation_note:
             results[-1].token_sources["data_generation"] = s.training.data_generation_note

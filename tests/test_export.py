@@ -334,8 +334,9 @@ def test_csv_equals_json_schedule(hand):
     rows = list(csv.DictReader(io.StringIO(to_csv(r))))
     d = r.to_dict()
     assert len(rows) == 2 * 3  # one row per strategy and month
-    assert list(rows[0]) == ["strategy", "month", "calendar_month", "requests", "variable_cost", "fixed_cost",
-                             "training_cost", "one_time_cost", "total_cost", "cumulative_cost", "currency"]
+    assert list(rows[0]) == ["strategy", "month", "calendar_month", "requests", "variable_cost", "fixed_cost", "gpu_cost",
+                             "training_cost", "one_time_cost", "data_generation_cost", "total_cost", "cumulative_cost",
+                             "currency"]
     for s in d["strategies"]:
         mine = [row for row in rows if row["strategy"] == s["name"]]
         assert [int(row["month"]) for row in mine] == [1, 2, 3]
@@ -343,7 +344,8 @@ def test_csv_equals_json_schedule(hand):
         assert [float(row["total_cost"]) for row in mine] == s["monthly"]  # exactly: repr round-trips
         np.testing.assert_allclose([float(row["cumulative_cost"]) for row in mine], np.cumsum(s["monthly"]), rtol=1e-12)
         np.testing.assert_allclose(s["monthly"], HAND_MONTHLY[s["name"]], rtol=1e-12)
-        parts = sum(np.array([float(row[k]) for row in mine]) for k in ("variable_cost", "fixed_cost", "training_cost", "one_time_cost"))
+        parts = sum(np.array([float(row[k]) for row in mine]) for k in ("variable_cost", "fixed_cost", "gpu_cost", "training_cost",
+                                                                     "one_time_cost", "data_generation_cost"))
         np.testing.assert_allclose(parts, s["monthly"], rtol=1e-12)
     tuned = [row for row in rows if row["strategy"] == "tuned"]
     assert [float(row["training_cost"]) for row in tuned] == pytest.approx([20, 0, 20])
@@ -355,8 +357,9 @@ def test_csv_equals_json_schedule(hand):
 def test_schedule_parts_add_up_for_every_shipped_scenario(path):
     r = _result(path)
     s = schedule(r)
-    parts = s["variable_cost"] + s["fixed_cost"] + s["training_cost"] + s["one_time_cost"]
-    np.testing.assert_allclose(parts, s["total_cost"], rtol=1e-9, atol=1e-9)
+    parts = (s["variable_cost"] + s["fixed_cost"] + s["gpu_cost"] + s["training_cost"] + s["one_time_cost"]
+             + s["data_generation_cost"])
+    np.testing.assert_allclose(parts, s["total_cost"], rtol=1e-12, atol=1e-9)
     np.testing.assert_array_equal(s["total_cost"], np.array([x["monthly"] for x in r.to_dict()["strategies"]]))
 
 

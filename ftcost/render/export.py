@@ -36,13 +36,12 @@ from typing import Iterable
 import numpy as np
 
 from .. import engine
-from ..result import Result
+from ..result import SCHEDULE_PARTS, Result
 from .fmt import symbol
 
 EXTENSIONS = (".xlsx", ".csv")
 
-CSV_FIELDS = ["strategy", "month", "calendar_month", "requests", "variable_cost", "fixed_cost", "training_cost",
-              "one_time_cost", "total_cost", "cumulative_cost", "currency"]
+CSV_FIELDS = ["strategy", "month", "calendar_month", "requests", *SCHEDULE_PARTS, "total_cost", "cumulative_cost", "currency"]
 
 
 # --------------------------------------------------------------------------
@@ -55,45 +54,8 @@ def _per_strategy(value, n: int) -> np.ndarray:
 
 
 def schedule(result: Result) -> dict[str, np.ndarray]:
-    """The monthly schedule per strategy, arrays shaped [strategies, months].
-
-    Columns: ``requests``, ``variable_cost`` (tokens at that month's prices
-    plus any expected error cost), ``fixed_cost`` (hosting, storage, other
-    monthly costs, self-hosted replicas), ``training_cost``, ``one_time_cost``
-    (one-time and data generation, month 1), ``total_cost`` (the engine's
-    monthly total, the JSON ``monthly``) and ``cumulative_cost``.
-    """
-    sc = result.scenario
-    o = result.outputs
-    x = sc.inputs()
-    n = len(result.strategies)
-    h = sc.horizon_months
-    m0 = np.arange(h, dtype=float)
-    v = engine.monthly_volumes(float(np.asarray(x.requests_per_month).reshape(-1)[0]),
-                               float(np.asarray(x.growth).reshape(-1)[0]), h)
-    col = {f.name: _per_strategy(getattr(x, f.name), n) for f in fields(x) if f.name not in ("horizon", "baseline", "extra")}
-    mult = (1.0 + col["price_change"])[:, None] ** m0[None, :]
-    c_tok = engine.cost_per_request(col["prompt_tokens"], col["input_tokens"], col["cached_tokens"], col["completion_tokens"],
-                                    col["input_price"], col["cached_price"], col["output_price"], col["batch_share"], col["batch_discount"])
-    variable = v[None, :] * (c_tok[:, None] * mult + col["quality_cost"][:, None])
-    reps = engine.replicas(v[None, :], col["replica_capacity"][:, None], col["min_replicas"][:, None])
-    fixed = engine.fixed_monthly(col["per_hour"], col["hours_per_month"], col["deployments"], col["storage_per_month"],
-                                 col["fixed_monthly_cost"])[:, None] + reps * col["replica_cost"][:, None]
-    tmask = np.asarray(o.training_months, dtype=float).reshape(n, h)
-    training = tmask * np.asarray(o.training_run_cost, dtype=float).reshape(n, 1) * mult
-    one_time = np.zeros((n, h))
-    one_time[:, 0] = col["one_time_cost"] + col["data_generation_cost"]
-    total = np.asarray(o.monthly, dtype=float).reshape(n, h)
-    return {
-        "requests": np.broadcast_to(v, (n, h)).copy(),
-        "variable_cost": variable,
-        "fixed_cost": fixed,
-        "training_cost": training,
-        "one_time_cost": one_time,
-        "total_cost": total,
-        "cumulative_cost": np.cumsum(total, axis=1),
-        "replicas": reps,
-    }
+    """The monthly schedule per strategy, arrays shaped [strategies, months]: :meth:`Result.schedule`."""
+    return result.schedule()
 
 
 def to_csv(result: Result) -> str:

@@ -218,10 +218,10 @@ def cumulative_data(result: Result) -> CumulativeData:
     sc = result.scenario
     o = result.outputs
     h = sc.horizon_months
-    monthly = np.asarray(o.monthly, dtype=float).reshape(len(result.strategies), h)
-    lump = (np.asarray(o.training_months, dtype=float).reshape(monthly.shape) * np.asarray(o.training_run_cost, dtype=float).reshape(-1, 1))
-    lump[:, 0] += np.asarray(o.one_time_cost, dtype=float).reshape(-1)
-    cum = np.cumsum(monthly, axis=1)
+    sch = result.schedule()
+    monthly = sch["total_cost"]
+    lump = sch["training_cost"] + sch["one_time_cost"] + sch["data_generation_cost"]
+    cum = sch["cumulative_cost"]
     xs, ys, tps = [], [], []
     for i in range(monthly.shape[0]):
         prev = np.concatenate([[0.0], cum[i, :-1]])

@@ -365,12 +365,16 @@ def _schedule_pages(flow: _Flow, result: Result) -> None:
     title = "Monthly schedule"
     flow.new_page(title)
     flow.paragraph(f"Where the money goes over {h} months", size=10.5, bold=True)
-    cols = [Column("Strategy", 3.0), Column("Variable (requests)", 1.5, "right"), Column("Fixed (hosting, other)", 1.5, "right"),
-            Column("Training", 1.3, "right"), Column("One-time", 1.3, "right"), Column("Total", 1.5, "right")]
+    parts = [("variable_cost", "Variable (requests)"), ("fixed_cost", "Fixed (hosting, other)"), ("gpu_cost", "GPUs (self-hosted)"),
+             ("training_cost", "Training"), ("one_time_cost", "One-time"), ("data_generation_cost", "Data generation")]
+    # Columns that are zero for every strategy are left out; the rest add up to the total.
+    parts = [(k, t) for k, t in parts if k in ("variable_cost", "fixed_cost") or np.any(sch[k] != 0)]
+    cols = [Column("Strategy", 2.6)] + [Column(t, 1.25, "right") for _, t in parts] + [Column("Total", 1.4, "right"),
+                                                                                        Column("Average per month", 1.25, "right")]
     rows = []
     for i, s in enumerate(result.strategies):
-        rows.append([s.name] + [money(float(sch[k][i].sum()), cur) for k in
-                                ("variable_cost", "fixed_cost", "training_cost", "one_time_cost", "total_cost")])
+        rows.append([s.name] + [money(float(sch[k][i].sum()), cur) for k, _ in parts]
+                    + [money(float(sch["total_cost"][i].sum()), cur), money(s.average_monthly_cost, cur)])
     flow.table(cols, rows, size=8.5, title=title, row_colors=[color(i) for i in range(len(rows))])
 
     n = len(result.strategies)
@@ -386,7 +390,8 @@ def _schedule_pages(flow: _Flow, result: Result) -> None:
         for k in range(h):
             row = [str(k + 1), sc.month_label(k + 1), count(sch["requests"][0, k])]
             for i in g:
-                star = " *" if (sch["training_cost"][i, k] > 0 or sch["one_time_cost"][i, k] > 0) else ""
+                star = " *" if (sch["training_cost"][i, k] > 0 or sch["one_time_cost"][i, k] > 0
+                                or sch["data_generation_cost"][i, k] > 0) else ""
                 row += [money(float(sch["total_cost"][i, k]), cur) + star, money(float(sch["cumulative_cost"][i, k]), cur)]
             rows.append(row)
         flow.table(cols, rows, size=8, title=title, bold_first=False)
