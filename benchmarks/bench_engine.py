@@ -23,7 +23,7 @@ and the ratios compare figures of the same run.
    (b) with --evaluate, ``engine.evaluate``: the straightforward version, every
        month of every variant materialised at once (several GB);
    (c) a plain scalar Python loop, one variant and one month at a time
-       (``engine_blocks.evaluate_scalar``). Its time grows linearly with the
+       (``tests/scalar_reference.py``). Its time grows linearly with the
        number of variants; without --full it runs on the first 50,000 and is
        scaled to 10^6 (the line says so).
 
@@ -57,7 +57,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ftcost import engine  # noqa: E402
-from ftcost.engine_blocks import array_fields, evaluate_scalar, evaluate_summary  # noqa: E402
+from ftcost.engine_blocks import array_fields, evaluate_summary  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))
+from scalar_reference import evaluate_scalar  # noqa: E402  (the reference is not shipped in the package)
 from ftcost.scenario import load_scenario  # noqa: E402
 from ftcost.uncertainty import simulate  # noqa: E402
 

@@ -412,14 +412,3 @@ def evaluate(x: Inputs) -> Outputs:
         replicas=np.broadcast_to(reps, full),
         volumes=np.broadcast_to(volumes, full),
     )
-
-
-def evaluate_summary(x: Inputs, block_size: int | None = None):
-    """Totals, break-even and payback of :func:`evaluate` without the monthly schedule, fast.
-
-    For 10^5-10^6 variants (simulations, large sweeps): cache-sized blocks and
-    closed forms; see :mod:`ftcost.engine_blocks`.
-    """
-    from .engine_blocks import evaluate_summary as _summary
-
-    return _summary(x, block_size)

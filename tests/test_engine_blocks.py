@@ -7,7 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ftcost import engine
-from ftcost.engine_blocks import evaluate_scalar, evaluate_summary, geometric_sum
+from ftcost.engine_blocks import evaluate_summary, geometric_sum
+
+from scalar_reference import evaluate_scalar
 
 RTOL = 1e-11  # closed-form sums against month-by-month sums: rounding only
 
