@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import tokens as tok
+from .datasets import training_cost
 from .errors import TokenError
 from .outputs import atomic_path, check_output_path
 
@@ -470,7 +471,7 @@ class CheckReport:
         """One training run at the default epochs: billable tokens x epochs x price / 1M."""
         if self.training_price is None or not self.epochs:
             return None
-        return self.billable_tokens * self.epochs * self.training_price / 1e6
+        return training_cost(self.billable_tokens, self.epochs, self.training_price)
 
     def to_dict(self) -> dict:
         return {

@@ -239,7 +239,9 @@ def training_cost(tokens_per_epoch: float, epochs: float, price_per_million: flo
     >>> round(training_cost(100_000, 3, 8.00), 2)
     2.4
     """
-    return float(tokens_per_epoch) * float(epochs) * float(price_per_million) / 1e6
+    from .engine import training_run_cost  # the one formula (engine.training_run_cost)
+
+    return float(training_run_cost(tokens_per_epoch, epochs, price_per_million))
 
 
 # --- reading ---------------------------------------------------------------------------------------

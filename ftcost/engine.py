@@ -92,8 +92,18 @@ def default_epochs(examples):
     return np.where(safe_n * 3 < 100, small, np.where(safe_n * 3 > 25000, large, 3)).astype(np.int64)
 
 
-def training_run_cost(tokens, epochs, training_price, min_job_fee=0.0):
-    """Cost of one training run: ``max(tokens * epochs * price / 1e6, min_job_fee)``.
+def training_run_cost(tokens, epochs, training_price, min_job_fee=0.0, fixed=0.0, max_job_fee=np.inf):
+    """Cost of one training run, bounded by the provider's per-job fees.
+
+    ``T = min(max(tokens * epochs * price / 1e6 + fixed, min_job_fee), max_job_fee)``
+
+    ``tokens`` are the billable tokens of one epoch, ``price`` is per 1M
+    training tokens (OpenAI's fine-tuning pricing: price per 1M training
+    tokens x tokens in the file x epochs); ``fixed`` is the part of a run not
+    tied to tokens (GPU hours, hour-billed training); ``max_job_fee`` caps a
+    job (Azure OpenAI reinforcement fine-tuning: 5,000 USD a job); no cap is
+    ``inf``. The engine, the fast summary, ``ftcost tokens`` and ``ftcost data``
+    all use this one function.
 
     Examples
     --------
@@ -101,9 +111,15 @@ def training_run_cost(tokens, epochs, training_price, min_job_fee=0.0):
 
     >>> round(float(training_run_cost(100_000, 3, 8.00)), 10)
     2.4
+
+    Azure's reinforcement fine-tuning, 100 USD an hour for 80 hours, capped at
+    5,000 USD a job (Microsoft Learn, "Cost management for fine-tuning"):
+
+    >>> float(training_run_cost(0, 1, 0.0, fixed=100 * 80, max_job_fee=5000))
+    5000.0
     """
-    raw = np.asarray(tokens, dtype=float) * epochs * training_price / PER_MILLION
-    return np.maximum(raw, min_job_fee)
+    raw = np.asarray(tokens, dtype=float) * epochs * training_price / PER_MILLION + fixed
+    return np.minimum(np.maximum(raw, min_job_fee), max_job_fee)
 
 
 def training_runs(horizon, retrain_every=0):
@@ -338,8 +354,7 @@ def evaluate(x: Inputs) -> Outputs:
     f = fixed_monthly(x.per_hour, x.hours_per_month, x.deployments, x.storage_per_month, x.fixed_monthly_cost)
     ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))
     has_t = np.asarray(x.has_training) > 0
-    t = np.where(has_t, np.minimum(np.maximum(np.asarray(x.training_tokens, dtype=float) * ep * x.training_price / PER_MILLION
-                                              + x.training_fixed, x.min_job_fee), x.max_job_fee), 0.0)
+    t = np.where(has_t, training_run_cost(x.training_tokens, ep, x.training_price, x.min_job_fee, x.training_fixed, x.max_job_fee), 0.0)
     runs = np.where(has_t, training_runs(h, x.retrain_every), 0)
     one_time = np.asarray(x.one_time_cost, dtype=float)
     gen = np.asarray(x.data_generation_cost, dtype=float)

@@ -259,8 +259,8 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
     ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
     has_t = np.asarray(p["has_training"]) > 0
-    t = np.where(has_t, np.minimum(np.maximum(np.asarray(p["training_tokens"], dtype=float) * ep * p["training_price"] / engine.PER_MILLION
-                                              + p["training_fixed"], p["min_job_fee"]), p.get("max_job_fee", np.inf)), 0.0)
+    t = np.where(has_t, engine.training_run_cost(p["training_tokens"], ep, p["training_price"], p["min_job_fee"],
+                                                 p["training_fixed"], p.get("max_job_fee", np.inf)), 0.0)
     retrain = np.asarray(p["retrain_every"])
     runs = np.where(has_t, engine.training_runs(h, retrain), 0)
     one_time = np.asarray(p["one_time_cost"], dtype=float)
