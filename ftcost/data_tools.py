@@ -802,7 +802,7 @@ def convert_dataset(path: str | os.PathLike, output: str | os.PathLike, *, syste
     separators, stops = tuple(separators), tuple(stops)
     if system is not None and not system.strip():
         raise TokenError("--system is empty", hint="leave it out for no system message")
-    check_output_path(output, inputs=[path])
+    check_output_path(output, inputs=[path], stdout_ok=True)
     report = ConvertReport(file=str(path), output=str(output))
 
     def write(tmp: Path) -> None:
@@ -834,7 +834,7 @@ def convert_dataset(path: str | os.PathLike, output: str | os.PathLike, *, syste
         if report.written == 0:
             raise _no_examples(path, report.issues)
 
-    with atomic_path(output, inputs=[path]) as tmp:
+    with atomic_path(output, inputs=[path], stdout_ok=True) as tmp:  # '-': standard output
         write(tmp)
     return report
 
@@ -1175,9 +1175,9 @@ def write_savings_scenario(s: Savings, path: str | os.PathLike, *, volume: float
         raise TokenError(f"--volume must be a number of requests per month >= 0, got {volume}")
     if isinstance(horizon_months, bool) or not isinstance(horizon_months, int) or horizon_months < 1:
         raise TokenError(f"--horizon must be a whole number of months >= 1, got {horizon_months}")
-    check_output_path(path, inputs=[s.prompt_file, s.dataset], extensions=(".yaml", ".yml"))
+    check_output_path(path, inputs=[s.prompt_file, s.dataset], extensions=(".yaml", ".yml"), stdout_ok=True)
     text = savings_scenario_yaml(s, path, volume=volume, horizon_months=horizon_months)
-    return write_atomic(path, text, inputs=[s.prompt_file, s.dataset], extensions=(".yaml", ".yml"))
+    return write_atomic(path, text, inputs=[s.prompt_file, s.dataset], extensions=(".yaml", ".yml"), stdout_ok=True)
 
 
 def format_savings(s: Savings) -> str:

@@ -135,6 +135,9 @@ def read_litellm(path: str | os.PathLike) -> dict:
     name = str(path)
     if not p.is_file():
         raise CatalogError("LiteLLM price file not found" if not p.exists() else "LiteLLM price file is not a regular file", file=name)
+    from .outputs import note_input
+
+    note_input(p)
     opener = gzip.open if p.name.endswith(".gz") else open
     try:
         with opener(p, "rb") as fh:
@@ -432,7 +435,7 @@ def import_litellm(
             raise OutputError(f"cannot create the output folder: {exc.strerror}", file=str(out)) from None
         for target, text in texts.items():
             try:
-                write_atomic(target, text, inputs=[inp])
+                write_atomic(target, text, inputs=[inp], updates=target)
             except OSError as exc:
                 raise OutputError(f"cannot write catalog: {exc.strerror}", file=str(target)) from None
             result.written.append(target)

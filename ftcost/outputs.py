@@ -1,88 +1,272 @@
 """Writing output files so that nothing is ever lost.
 
-Every output goes to a temporary file in the destination folder and is then
-renamed over the destination (``os.replace`` is atomic on one file system),
-so a crash, a full disk or Ctrl-C leaves either the old file or the new one,
-never half of one. An output path that is one of the command's inputs is
-refused before anything is written.
+Every output goes to a temporary file in the destination folder, is flushed
+to disk (fsync) and is then renamed over the destination (``os.replace`` is
+atomic on one file system), so a crash, a full disk, Ctrl-C, SIGTERM or
+SIGHUP leaves either the old file or the new one, never half of one, and no
+temporary file.
+
+One check, :func:`check_output_path`, guards every output of every command.
+It refuses:
+
+* a path that is one of the command's inputs, in any spelling (relative,
+  absolute, ``./x/../x``, a symlink, a hard link): the inputs are those the
+  caller names plus every file the process has read so far through
+  :func:`note_input` (the scenario, every catalog, the prompt files, the
+  datasets) and every catalog in the private pricing folders (``--pricing``
+  and ``$FTCOST_PRICING_PATH``), read or not;
+* a path that exists and is not a regular file: a folder, a device node
+  (``/dev/null``, ``/dev/full``, ``/dev/stdout``), a FIFO, a socket;
+* a missing or unwritable folder, an unknown extension.
+
+``-`` means standard output where the caller allows it (text formats): the
+output is still written to a temporary file first, then copied to stdout.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import OutputError
 
+STDOUT = "-"
 
-def _same_file(a: Path, b: Path) -> bool:
+# Files read by this process (see note_input), as (device, inode) and resolved path.
+_seen_ids: set[tuple[int, int]] = set()
+_seen_paths: set[str] = set()
+_pricing_dirs: list[str] = []
+
+
+def _identity(path: str | os.PathLike) -> tuple[tuple[int, int] | None, str | None]:
     try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
+        st = os.stat(path)
+        ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+    except (OSError, ValueError):
+        ident = None
+    try:
+        resolved: str | None = os.path.realpath(path)
+    except (OSError, ValueError):
+        resolved = None
+    return ident, resolved
 
 
-def check_output_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = (), extensions: Iterable[str] | None = None) -> Path:
-    """Validate an output path before doing any work; return it as a Path."""
+def note_input(path: str | os.PathLike) -> None:
+    """Remember that this process reads ``path``: no output of the process may overwrite it."""
+    if str(path) == STDOUT:
+        return
+    ident, resolved = _identity(path)
+    if ident is not None:
+        _seen_ids.add(ident)
+    if resolved is not None:
+        _seen_paths.add(resolved)
+
+
+def note_pricing_dirs(dirs: Iterable[str | os.PathLike]) -> None:
+    """Folders of private catalogs the command was given (``--pricing``): every catalog in them is an input."""
+    _pricing_dirs.extend(str(d) for d in dirs)
+
+
+@contextlib.contextmanager
+def input_scope() -> Iterator[None]:
+    """A fresh record of inputs for one command (the CLI runs each command in one)."""
+    global _seen_ids, _seen_paths, _pricing_dirs
+    saved = (_seen_ids, _seen_paths, _pricing_dirs)
+    _seen_ids, _seen_paths, _pricing_dirs = set(), set(), []
+    try:
+        yield
+    finally:
+        _seen_ids, _seen_paths, _pricing_dirs = saved
+
+
+def _private_catalog_files() -> list[str]:
+    """Every .yaml/.yml file in the --pricing folders and the $FTCOST_PRICING_PATH folders."""
+    from .pricing import PRICING_PATH_ENV
+
+    dirs = list(_pricing_dirs)
+    env = os.environ.get(PRICING_PATH_ENV)
+    if env:
+        dirs += [d for d in env.split(os.pathsep) if d]
+    files = []
+    for d in dirs:
+        try:
+            with os.scandir(d) as it:
+                files += [e.path for e in it if e.name.endswith((".yaml", ".yml"))]
+        except OSError:
+            continue
+    return files
+
+
+def _is_input(p: Path, inputs: Iterable[str | os.PathLike | None], updates: str | os.PathLike | None = None) -> bool:
+    """Whether ``p`` is one of ``inputs`` or a file the process read (``updates``, a file read to be rewritten, excepted)."""
+    ident, resolved = _identity(p)
+    if ident is None and resolved is None:
+        return False
+    protected = {ident, resolved} & (_seen_ids | _seen_paths | _identities(_private_catalog_files()))
+    if updates is not None:
+        protected -= _identities([updates])
+    return bool(protected or {ident, resolved} & _identities(inputs))
+
+
+def _identities(files: Iterable[str | os.PathLike | None]) -> set:
+    """(device, inode) pairs and resolved paths of ``files``."""
+    out: set = set()
+    for f in files:
+        if f is None or str(f) == STDOUT:
+            continue
+        out.update(x for x in _identity(f) if x is not None)
+    return out
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a pipe (FIFO)"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check_output_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike | None] = (),
+                      extensions: Iterable[str] | None = None, stdout_ok: bool = False,
+                      updates: str | os.PathLike | None = None) -> Path:
+    """Validate an output path before doing any work; return it as a Path.
+
+    ``stdout_ok``: ``-`` names standard output (a text format); otherwise ``-`` is refused.
+    ``updates``: a file the command read in order to rewrite it (``pricing import`` merging
+    into a catalog); it may be the output unless it is also one of ``inputs``.
+    """
+    name = str(path)
+    if name == STDOUT:
+        if not stdout_ok:
+            raise OutputError("this output cannot be written to standard output ('-')", file=name,
+                              hint="give a file name" + (f" ending in {', '.join(extensions)}" if extensions else ""))
+        return Path(STDOUT)
     p = Path(path)
     if extensions is not None:
         exts = tuple(e.lower() for e in extensions)
         if p.suffix.lower() not in exts:
-            raise OutputError(f"unknown output type '{p.suffix or '(none)'}'", file=str(path), hint="use one of: " + ", ".join(exts))
-    for inp in inputs:
-        if inp is not None and _same_file(p, Path(inp)):
-            raise OutputError("output path is one of the inputs; refusing to overwrite it", file=str(path), hint="choose another output file name")
-    if p.exists() and p.is_dir():
-        raise OutputError("output path is a folder", file=str(path), hint="give a file name inside it")
+            raise OutputError(f"unknown output type '{p.suffix or '(none)'}'", file=name, hint="use one of: " + ", ".join(exts))
+    if _is_input(p, inputs, updates):
+        raise OutputError("output path is one of the inputs; refusing to overwrite it", file=name, hint="choose another output file name")
+    try:
+        st: os.stat_result | None = os.stat(p)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"cannot use this output path: {exc.strerror or exc}", file=name, hint="choose another output file name") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError("output path is a folder", file=name, hint="give a file name inside it")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"output path exists and is {_kind(st.st_mode)}, not a regular file; refusing to replace it", file=name,
+                          hint="give the name of a new or regular file" + ("; use '-' for standard output" if stdout_ok else ""))
     parent = p.parent if str(p.parent) else Path(".")
-    if not parent.exists():
-        raise OutputError(f"folder {parent} does not exist", file=str(path), hint=f"create it first: mkdir -p {parent}")
+    if not parent.is_dir():
+        raise OutputError(f"folder {parent} does not exist", file=name, hint=f"create it first: mkdir -p {parent}")
     if not os.access(parent, os.W_OK):
-        raise OutputError(f"folder {parent} is not writable", file=str(path), hint="choose a folder you can write to")
-    if p.exists() and not os.access(p, os.W_OK):
-        raise OutputError("output file exists and is not writable", file=str(path))
+        raise OutputError(f"folder {parent} is not writable", file=name, hint="choose a folder you can write to")
+    if st is not None and not os.access(p, os.W_OK):
+        raise OutputError("output file exists and is not writable", file=name)
     return p
 
 
+def _name_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError):
+        return 255
+
+
+def _temp_prefix(p: Path, folder: Path) -> tuple[str, str]:
+    """(prefix, suffix) of the temporary file: ``.NAME.XXXXXXXX.tmpSUFFIX``, NAME shortened to fit the name limit."""
+    suffix = f".tmp{p.suffix}"
+    room = _name_max(folder) - len(".".encode()) - len(".".encode()) - 8 - len(suffix.encode())
+    head = p.name.encode()
+    if len(head) > room:
+        head = head[:max(room, 1)]
+        suffix = ".tmp" if room < 1 else suffix
+    return "." + head.decode("utf-8", errors="ignore") + ".", suffix
+
+
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike] = (), extensions: Iterable[str] | None = None) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike | None] = (), extensions: Iterable[str] | None = None,
+                stdout_ok: bool = False, updates: str | os.PathLike | None = None) -> Iterator[Path]:
     """Yield a temporary path next to ``path`` (same suffix); rename it over ``path`` on success.
 
     For writers that want a file name (matplotlib's savefig, openpyxl's save).
-    On any failure or interruption the temporary file is removed.
+    On any failure or interruption the temporary file is removed. With
+    ``stdout_ok`` and ``path`` '-', the finished file is copied to standard output.
     """
-    p = check_output_path(path, inputs=inputs, extensions=extensions)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=f".tmp{p.suffix}", dir=p.parent if str(p.parent) else ".")
+    p = check_output_path(path, inputs=inputs, extensions=extensions, stdout_ok=stdout_ok, updates=updates)
+    to_stdout = str(p) == STDOUT
+    folder = Path(tempfile.gettempdir()) if to_stdout else (p.parent if str(p.parent) else Path("."))
+    prefix, suffix = _temp_prefix(Path("stdout") if to_stdout else p, folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot create a file in {folder}: {exc.strerror or exc}", file=str(path),
+                          hint="choose a folder you can write to, with free space") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        if to_stdout:
+            _copy_to_stdout(tmp_path)
+            tmp_path.unlink()
+            return
+        # The finished file is on disk before it takes the destination's name.
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
-        mode = 0o666 & ~_umask()
-        os.chmod(tmp_path, mode)
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, p)
+        _fsync_folder(p.parent if str(p.parent) else Path("."))
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes | Callable[[Path], None], *, inputs: Iterable[str | os.PathLike] = (),
-                 extensions: Iterable[str] | None = None, encoding: str = "utf-8") -> Path:
+def _copy_to_stdout(tmp: Path) -> None:
+    buf = getattr(sys.stdout, "buffer", None)
+    with open(tmp, "rb") as fh:
+        if buf is not None:
+            sys.stdout.flush()
+            shutil.copyfileobj(fh, buf)
+            buf.flush()
+        else:  # a text-only stream (tests capture stdout in a StringIO)
+            sys.stdout.write(fh.read().decode("utf-8"))
+            sys.stdout.flush()
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every file system lets a folder be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes | Callable[[Path], None], *, inputs: Iterable[str | os.PathLike | None] = (),
+                 extensions: Iterable[str] | None = None, encoding: str = "utf-8", stdout_ok: bool = False,
+                 updates: str | os.PathLike | None = None) -> Path:
     """Write ``data`` (text, bytes, or a function that writes a given temp path) to ``path`` atomically."""
-    with atomic_path(path, inputs=inputs, extensions=extensions) as tmp:
+    with atomic_path(path, inputs=inputs, extensions=extensions, stdout_ok=stdout_ok, updates=updates) as tmp:
         if callable(data):
             data(tmp)
         elif isinstance(data, bytes):
-            tmp.write_bytes(data)
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
         else:
             with open(tmp, "w", encoding=encoding, newline="") as fh:
                 fh.write(data)
+                fh.flush()
     return Path(path)
 
 

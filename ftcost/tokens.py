@@ -375,15 +375,9 @@ def open_input(path: str | os.PathLike, *, what: str = "file") -> IO[bytes]:
     name = str(path)
     if name == "-":
         return sys.stdin.buffer
-    p = Path(path)
-    if p.is_dir():
-        raise TokenError(f"{what} is a directory, not a file", file=name, hint="give the path of a file inside it")
-    if not p.exists():
-        raise TokenError(f"{what} not found", file=name, hint="check the path")
-    try:
-        return open(p, "rb")
-    except OSError as exc:
-        raise TokenError(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
+    from .reading import open_regular
+
+    return open_regular(path, what=what, error_cls=TokenError, stdin_ok=True)
 
 
 def iter_text_blocks(stream: IO[bytes], *, name: str, block_bytes: int = TEXT_BLOCK_CHARS) -> Iterator[str]:

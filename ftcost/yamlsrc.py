@@ -76,8 +76,10 @@ def read_text_file(path: str | os.PathLike, *, what: str, max_bytes: int, error_
             file=name,
             hint="a scenario or catalog is a few kilobytes; is this the right file?",
         )
+    from .reading import open_regular
+
     try:
-        with open(p, "rb") as fh:
+        with open_regular(p, what=what, error_cls=error_cls) as fh:
             raw = fh.read(max_bytes + 1)  # never more than the limit, even if the file grew since stat()
     except OSError as exc:
         raise error_cls(f"cannot read {what}: {exc.strerror or exc}", file=name) from None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import subprocess
 import sys
@@ -116,17 +117,15 @@ def test_unusable_files_are_2(tmp_path, what):
 
 def test_unreadable_file_is_2(tmp_path, monkeypatch):
     """Permission denied (simulated: the tests may run as root) is the user's problem, named, exit 2."""
-    import builtins
-
     p = _write(tmp_path, "ftcost: 1\n")
-    real_open = builtins.open
+    real_open = os.open  # every input is opened with os.open (ftcost/reading.py)
 
     def deny(file, *a, **k):
         if str(file) == str(p):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, *a, **k)
 
-    monkeypatch.setattr(builtins, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     code, out, err = cli("compare", str(p))
     assert code == 2, err
     assert err.startswith(f"Error: {p}: cannot read scenario file: Permission denied"), err

@@ -14,8 +14,11 @@ FORMATS = ("table", "json", "csv", "markdown")
 def run_main(group) -> int:
     """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
     debug = "--debug" in sys.argv[1:]
+    from ..outputs import input_scope
+
     try:
-        rv = group.main(standalone_mode=False)
+        with input_scope():
+            rv = group.main(standalone_mode=False)
         # Non-standalone click returns the code of ctx.exit(n) instead of exiting.
         return rv if isinstance(rv, int) else 0
     except FtcostError as exc:
@@ -76,10 +79,19 @@ def scenario_argument(fn):
     return click.argument("scenario", type=click.Path(dir_okay=True, path_type=str))(fn)
 
 
+def _note_pricing_dirs(ctx, param, value):
+    """Every catalog in a --pricing folder is an input of the command, read or not: no output may replace one."""
+    from ..outputs import note_pricing_dirs
+
+    note_pricing_dirs(value or ())
+    return value
+
+
 pricing_option = click.option(
     "--pricing",
     "pricing_dirs",
     multiple=True,
+    callback=_note_pricing_dirs,
     type=click.Path(file_okay=False, path_type=str),
     help="Folder of private catalogs that override the bundled ones (repeatable; also $FTCOST_PRICING_PATH).",
 )

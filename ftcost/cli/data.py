@@ -86,7 +86,8 @@ def check(file, model, limit, strict, fmt, pricing_dirs):
 
 @data.command()
 @click.argument("input", type=click.Path(dir_okay=True, path_type=str))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=str), help="Chat JSONL file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=str),
+              help="Chat JSONL file to write ('-': standard output, and the summary goes to standard error).")
 @click.option("--system", help="System message to put first in every converted example.")
 @click.option("--separator", "separators", multiple=True, help="Extra prompt separator to remove (exact text; \\n is a newline; repeatable).")
 @click.option("--stop", "stops", multiple=True, help="Extra completion stop sequence to remove (exact text; \\n is a newline; repeatable).")
@@ -113,10 +114,11 @@ def convert(input, output, system, separators, stops, keep_markers, fmt):
 
     report = dt.convert_dataset(input, output, system=system, separators=unescape(separators), stops=unescape(stops), strip=not keep_markers)
     _echo_issues(report.issues)
+    to_stderr = output == "-"  # the data went to standard output
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), err=to_stderr)
     else:
-        click.echo(dt.format_convert(report), nl=False)
+        click.echo(dt.format_convert(report), nl=False, err=to_stderr)
 
 
 @data.command()
@@ -155,7 +157,8 @@ def split(input, validation, seed, train_out, validation_out, model, fmt, pricin
 @click.option("--dataset", required=True, type=click.Path(dir_okay=True, path_type=str), help="Training JSONL (chat or prompt/completion).")
 @click.option("--model", required=True, help="Model the few-shot prompt runs on, e.g. openai/gpt-4o-mini.")
 @click.option("--tuned-model", help="Model to fine-tune, if not --model (e.g. azure-openai/gpt-4.1-nano).")
-@click.option("--scenario", "scenario_out", type=click.Path(path_type=str), help="Write a ready-to-run scenario (.yaml) here.")
+@click.option("--scenario", "scenario_out", type=click.Path(path_type=str),
+              help="Write a ready-to-run scenario (.yaml) here ('-': standard output, and the summary goes to standard error).")
 @click.option("--volume", type=float, default=100_000, show_default=True, help="Requests per month written into the scenario.")
 @click.option("--horizon", type=int, default=12, show_default=True, help="Months written into the scenario.")
 @json_option
@@ -178,16 +181,17 @@ def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, hori
     if scenario_out:
         from ..outputs import check_output_path
 
-        check_output_path(scenario_out, inputs=[prompt_file, dataset], extensions=(".yaml", ".yml"))
+        check_output_path(scenario_out, inputs=[prompt_file, dataset], extensions=(".yaml", ".yml"), stdout_ok=True)
     result = dt.measure_savings(prompt_file, dataset, m, tm)
     _echo_issues(result.issues)
     if scenario_out:
         dt.write_savings_scenario(result, scenario_out, volume=volume, horizon_months=horizon)
+    to_stderr = scenario_out == "-"  # the scenario went to standard output
     if fmt == "json":
         out = result.to_dict()
         out["scenario"] = scenario_out
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False), err=to_stderr)
     else:
-        click.echo(dt.format_savings(result), nl=False)
-        if scenario_out:
+        click.echo(dt.format_savings(result), nl=False, err=to_stderr)
+        if scenario_out and not to_stderr:
             click.echo(f"\nWrote {scenario_out}; run: ftcost compare {scenario_out}")

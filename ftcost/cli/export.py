@@ -10,7 +10,7 @@ from .plot import OVERWRITE_NOTE, prepare, scenario_inputs
 @click.command()
 @scenario_argument
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="File to write: .xlsx or .csv. " + OVERWRITE_NOTE)
+              help="File to write: .xlsx or .csv ('-': the CSV to standard output). " + OVERWRITE_NOTE)
 @click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=int, help="Months to total over (overrides the scenario; sets the number of rows).")
 @pricing_option
@@ -31,9 +31,15 @@ def export(scenario, output, volume, horizon, pricing_dirs):
     from ..api import compare as run_compare
     from ..render.export import EXTENSIONS, write_export
 
-    prepare(scenario, [output], [EXTENSIONS])
-    result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
-    write_export(result, output, inputs=scenario_inputs(result.scenario))
-    click.echo(f"wrote {output}", err=True)
+    if output == "-":
+        from ..render.export import to_csv
+
+        result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
+        click.echo(to_csv(result), nl=False)
+    else:
+        prepare(scenario, [output], [EXTENSIONS])
+        result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
+        write_export(result, output, inputs=scenario_inputs(result.scenario))
+        click.echo(f"wrote {output}", err=True)
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)

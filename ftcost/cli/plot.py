@@ -110,9 +110,15 @@ def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
 
 def check_extra_outputs(scenario_path: str, plot_path: str | None, report_path: str | None) -> None:
     """``compare --plot/--report``: refuse bad paths before computing anything."""
+    import os
+
+    from ..errors import OutputError
     from ..render.plot import EXTENSIONS
 
     prepare(scenario_path, [plot_path, report_path], [EXTENSIONS, (".pdf",)])
+    if plot_path and report_path and os.path.realpath(plot_path) == os.path.realpath(report_path):
+        raise OutputError("--plot and --report name the same file; the report would replace the chart", file=report_path,
+                          hint="give two different file names")
 
 
 def write_extra_outputs(result, plot_path: str | None, report_path: str | None) -> None:

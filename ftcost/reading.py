@@ -1,0 +1,62 @@
+"""Opening untrusted input files: regular files only, never blocking, always remembered.
+
+Every file ftcost reads (scenarios, catalogs, prompt files, datasets, the
+text of ``ftcost tokens``, a LiteLLM price file) is opened here:
+
+* only a regular file is read: a folder, a FIFO, a device (``/dev/zero``,
+  ``/dev/stdin``), a socket is refused with exit 2 before a byte is read. The
+  file is opened with ``O_NONBLOCK`` and checked with ``fstat`` on the open
+  descriptor, so a FIFO put in place between a check and the open cannot
+  block the process either;
+* the file is recorded as an input of the command (:func:`ftcost.outputs.note_input`),
+  so no output of the same command can overwrite it.
+
+Standard input (``-``) is read where a command allows it; that is the way to
+read from a pipe.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from typing import BinaryIO
+
+from .errors import FtcostError
+
+PIPE_HINT = "ftcost reads regular files only; to read from a pipe or device, redirect it to standard input: ftcost ... - < SOURCE"
+
+
+def kind_of(mode: int) -> str:
+    """What a non-regular file is, for messages."""
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostError], stdin_ok: bool = False) -> BinaryIO:
+    """Open ``path`` for binary reading if it is a regular file; ``error_cls`` (exit 2) otherwise."""
+    from .outputs import note_input
+
+    name = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise error_cls(f"{what} not found", file=name, hint="check the path") from None
+    except IsADirectoryError:
+        raise error_cls(f"{what} is a directory, not a file", file=name, hint="give the path of a file inside it") from None
+    except (OSError, ValueError) as exc:
+        raise error_cls(f"cannot read {what}: {getattr(exc, 'strerror', None) or exc}", file=name) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                raise error_cls(f"{what} is a directory, not a file", file=name, hint="give the path of a file inside it")
+            hint = PIPE_HINT if stdin_ok else "give a regular file"
+            raise error_cls(f"{what} is {kind_of(st.st_mode)}, not a regular file; not read", file=name, hint=hint)
+        os.set_blocking(fd, True)
+        note_input(path)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
