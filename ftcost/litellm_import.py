@@ -135,7 +135,7 @@ def read_litellm(path: str | os.PathLike) -> dict:
     name = str(path)
     if not p.is_file():
         raise CatalogError("LiteLLM price file not found" if not p.exists() else "LiteLLM price file is not a regular file", file=name)
-    from .outputs import note_input
+    from .reading import note_input
 
     note_input(p)
     opener = gzip.open if p.name.endswith(".gz") else open

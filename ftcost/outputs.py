@@ -30,97 +30,23 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .errors import OutputError
+from .reading import identities, identity, private_catalog_files, seen_inputs
 
 STDOUT = "-"
 
-# Files read by this process (see note_input), as (device, inode) and resolved path.
-_seen_ids: set[tuple[int, int]] = set()
-_seen_paths: set[str] = set()
-_pricing_dirs: list[str] = []
-
-
-def _identity(path: str | os.PathLike) -> tuple[tuple[int, int] | None, str | None]:
-    try:
-        st = os.stat(path)
-        ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
-    except (OSError, ValueError):
-        ident = None
-    try:
-        resolved: str | None = os.path.realpath(path)
-    except (OSError, ValueError):
-        resolved = None
-    return ident, resolved
-
-
-def note_input(path: str | os.PathLike) -> None:
-    """Remember that this process reads ``path``: no output of the process may overwrite it."""
-    if str(path) == STDOUT:
-        return
-    ident, resolved = _identity(path)
-    if ident is not None:
-        _seen_ids.add(ident)
-    if resolved is not None:
-        _seen_paths.add(resolved)
-
-
-def note_pricing_dirs(dirs: Iterable[str | os.PathLike]) -> None:
-    """Folders of private catalogs the command was given (``--pricing``): every catalog in them is an input."""
-    _pricing_dirs.extend(str(d) for d in dirs)
-
-
-@contextlib.contextmanager
-def input_scope() -> Iterator[None]:
-    """A fresh record of inputs for one command (the CLI runs each command in one)."""
-    global _seen_ids, _seen_paths, _pricing_dirs
-    saved = (_seen_ids, _seen_paths, _pricing_dirs)
-    _seen_ids, _seen_paths, _pricing_dirs = set(), set(), []
-    try:
-        yield
-    finally:
-        _seen_ids, _seen_paths, _pricing_dirs = saved
-
-
-def _private_catalog_files() -> list[str]:
-    """Every .yaml/.yml file in the --pricing folders and the $FTCOST_PRICING_PATH folders."""
-    from .pricing import PRICING_PATH_ENV
-
-    dirs = list(_pricing_dirs)
-    env = os.environ.get(PRICING_PATH_ENV)
-    if env:
-        dirs += [d for d in env.split(os.pathsep) if d]
-    files = []
-    for d in dirs:
-        try:
-            with os.scandir(d) as it:
-                files += [e.path for e in it if e.name.endswith((".yaml", ".yml"))]
-        except OSError:
-            continue
-    return files
-
-
 def _is_input(p: Path, inputs: Iterable[str | os.PathLike | None], updates: str | os.PathLike | None = None) -> bool:
     """Whether ``p`` is one of ``inputs`` or a file the process read (``updates``, a file read to be rewritten, excepted)."""
-    ident, resolved = _identity(p)
-    if ident is None and resolved is None:
+    own = {x for x in identity(p) if x is not None}
+    if not own:
         return False
-    protected = {ident, resolved} & (_seen_ids | _seen_paths | _identities(_private_catalog_files()))
+    protected = own & (seen_inputs() | identities(private_catalog_files()))
     if updates is not None:
-        protected -= _identities([updates])
-    return bool(protected or {ident, resolved} & _identities(inputs))
-
-
-def _identities(files: Iterable[str | os.PathLike | None]) -> set:
-    """(device, inode) pairs and resolved paths of ``files``."""
-    out: set = set()
-    for f in files:
-        if f is None or str(f) == STDOUT:
-            continue
-        out.update(x for x in _identity(f) if x is not None)
-    return out
+        protected -= identities([updates])
+    return bool(protected or own & identities(inputs))
 
 
 def _kind(mode: int) -> str:
@@ -184,7 +110,7 @@ def _name_max(folder: Path) -> int:
 def _temp_prefix(p: Path, folder: Path) -> tuple[str, str]:
     """(prefix, suffix) of the temporary file: ``.NAME.XXXXXXXX.tmpSUFFIX``, NAME shortened to fit the name limit."""
     suffix = f".tmp{p.suffix}"
-    room = _name_max(folder) - len(".".encode()) - len(".".encode()) - 8 - len(suffix.encode())
+    room = _name_max(folder) - 2 - 8 - len(suffix.encode())  # the two dots, mkstemp's 8 random characters
     head = p.name.encode()
     if len(head) > room:
         head = head[:max(room, 1)]

@@ -444,7 +444,7 @@ def _load_catalog_cached(path: str, mtime: float, size: int) -> Catalog:
 
 
 def load_catalog(path: str | os.PathLike) -> Catalog:
-    from .outputs import note_input
+    from .reading import note_input
 
     p = Path(path)
     note_input(p)  # even when cached: no output of this command may overwrite a catalog it uses

@@ -16,11 +16,17 @@ read from a pipe.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from .errors import FtcostError
+
+STDIN = "-"
+# The environment variable of private catalog folders (ftcost.pricing.PRICING_PATH_ENV; this layer is below pricing).
+PRICING_PATH_ENV = "FTCOST_PRICING_PATH"
 
 PIPE_HINT = "ftcost reads regular files only; to read from a pipe or device, redirect it to standard input: ftcost ... - < SOURCE"
 
@@ -36,8 +42,6 @@ def kind_of(mode: int) -> str:
 
 def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostError], stdin_ok: bool = False) -> BinaryIO:
     """Open ``path`` for binary reading if it is a regular file; ``error_cls`` (exit 2) otherwise."""
-    from .outputs import note_input
-
     name = str(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -60,3 +64,75 @@ def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostEr
     except BaseException:
         os.close(fd)
         raise
+
+
+# --------------------------------------------------------------------------
+# The record of what the command reads (ftcost.outputs refuses to write over any of it)
+
+_seen: set = set()  # (device, inode) pairs and resolved paths of the files read
+_pricing_dirs: list[str] = []
+
+
+def identity(path: str | os.PathLike) -> tuple[tuple[int, int] | None, str | None]:
+    """((device, inode) or None, resolved path or None) of ``path``: equal for every spelling of one file."""
+    try:
+        st = os.stat(path)
+        ident: tuple[int, int] | None = (st.st_dev, st.st_ino)
+    except (OSError, ValueError):
+        ident = None
+    try:
+        resolved: str | None = os.path.realpath(path)
+    except (OSError, ValueError):
+        resolved = None
+    return ident, resolved
+
+
+def identities(files: Iterable[str | os.PathLike | None]) -> set:
+    """The identities of ``files`` (None and '-' left out), in one set."""
+    out: set = set()
+    for f in files:
+        if f is not None and str(f) != STDIN:
+            out.update(x for x in identity(f) if x is not None)
+    return out
+
+
+def note_input(path: str | os.PathLike) -> None:
+    """Remember that this process reads ``path``: no output of the process may overwrite it."""
+    _seen.update(identities([path]))
+
+
+def seen_inputs() -> set:
+    return set(_seen)
+
+
+def note_pricing_dirs(dirs: Iterable[str | os.PathLike]) -> None:
+    """Folders of private catalogs the command was given (``--pricing``): every catalog in them is an input."""
+    _pricing_dirs.extend(str(d) for d in dirs)
+
+
+def private_catalog_files() -> list[str]:
+    """Every .yaml/.yml file in the --pricing folders and the $FTCOST_PRICING_PATH folders, read or not."""
+    dirs = list(_pricing_dirs)
+    env = os.environ.get(PRICING_PATH_ENV)
+    if env:
+        dirs += [d for d in env.split(os.pathsep) if d]
+    files: list[str] = []
+    for d in dirs:
+        try:
+            with os.scandir(d) as it:
+                files += [e.path for e in it if e.name.endswith((".yaml", ".yml"))]
+        except OSError:
+            continue
+    return files
+
+
+@contextlib.contextmanager
+def input_scope() -> Iterator[None]:
+    """A fresh record of inputs for one command (the CLI runs each command in one)."""
+    global _seen, _pricing_dirs
+    saved = (_seen, _pricing_dirs)
+    _seen, _pricing_dirs = set(), []
+    try:
+        yield
+    finally:
+        _seen, _pricing_dirs = saved

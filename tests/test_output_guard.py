@@ -21,9 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import fuzz_support as fz
+import pytest
 
 TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i}"}, {"role": "assistant", "content": "4"}]}) + "\n"
                 for i in range(20))

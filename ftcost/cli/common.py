@@ -14,7 +14,7 @@ FORMATS = ("table", "json", "csv", "markdown")
 def run_main(group) -> int:
     """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
     debug = "--debug" in sys.argv[1:]
-    from ..outputs import input_scope
+    from ..reading import input_scope
 
     try:
         with input_scope():
@@ -81,7 +81,7 @@ def scenario_argument(fn):
 
 def _note_pricing_dirs(ctx, param, value):
     """Every catalog in a --pricing folder is an input of the command, read or not: no output may replace one."""
-    from ..outputs import note_pricing_dirs
+    from ..reading import note_pricing_dirs
 
     note_pricing_dirs(value or ())
     return value
