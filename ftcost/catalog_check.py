@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -96,7 +97,61 @@ def check_catalog(cat: Catalog, today: _dt.date, max_age_days: int = DEFAULT_MAX
         names = ", ".join(p.field for _, p in items)
         what = f"price {names} read {as_of.isoformat()} is" if len(items) == 1 else f"{len(items)} prices read {as_of.isoformat()} ({names}) are"
         out.append(Problem("warning", f"{what} {age} days old (over {max_age_days})", first.file or cat.file, first.line, first.column, path if len(items) == 1 else block, "read it again from its source and update as_of"))
+    out += _retired_but_open(cat, today) + _secondary_beside_primary(cat)
     return sorted(out, key=lambda pr: (pr.line or 0, pr.column or 0))
+
+
+def _located(cat: Catalog, path: tuple) -> dict:
+    line, column = cat.doc.where(path) if cat.doc is not None else (None, None)
+    return dict(file=cat.file, line=line, column=column, path=path)
+
+
+def _retired_but_open(cat: Catalog, today: _dt.date) -> list[Problem]:
+    """A model past its retires_on whose fine_tuning block still takes new jobs (no last_new_job_day before retirement)."""
+    out = []
+    for m in cat.models.values():
+        if m.fine_tuning is None or m.retires_on is None or m.retires_on >= today:
+            continue
+        if m.last_new_job_day is None or m.last_new_job_day >= m.retires_on:
+            when = "has no last_new_job_day" if m.last_new_job_day is None else f"takes jobs until {m.last_new_job_day.isoformat()}"
+            out.append(Problem(
+                "error", f"'{m.id}' retired on {m.retires_on.isoformat()} but its fine_tuning block {when}: it is still offered for new fine-tuning",
+                hint=f"set last_new_job_day: {(m.retires_on - _dt.timedelta(days=1)).isoformat()} (or earlier), or remove the fine_tuning block",
+                **_located(cat, ("models", m.id, "fine_tuning"))))
+    return out
+
+
+_URL = re.compile(r"https?://[^\s)'\",;]+")
+
+
+def _urls(text: str) -> set[str]:
+    return {u.rstrip(".:").removesuffix(".md").rstrip("/") for u in _URL.findall(text)}
+
+
+def _secondary_beside_primary(cat: Catalog) -> list[Problem]:
+    """A price marked secondary that cites a page the same catalog cites as a primary source elsewhere.
+
+    Either the price can be read on that page (make it primary), or its source
+    should say why it is not there. A primary source that says it was relayed
+    ("URL (via LiteLLM ...)") did not read the page itself and does not count.
+    """
+    primary: dict[str, tuple] = {}
+    for path, p in _priced_paths(cat):
+        if p.confidence == "primary" and "(via " not in p.source:
+            for u in _urls(p.source):
+                primary.setdefault(u, path)
+    out = []
+    for path, p in _priced_paths(cat):
+        if p.confidence != "secondary":
+            continue
+        both = sorted(u for u in _urls(p.source) if u in primary)
+        if both:
+            where = format_path(primary[both[0]])
+            out.append(Problem(
+                "error", f"price {p.field} is marked secondary but cites {both[0]}, a primary source of {where} in the same catalog",
+                p.file or cat.file, p.line, p.column, path,
+                "read the price on that page and drop 'secondary:', or say in the source why it is not there"))
+    return out
 
 
 def catalog_files(target: str | os.PathLike) -> list[Path]:

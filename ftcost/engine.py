@@ -22,7 +22,8 @@ _PAYBACK_RTOL = 1e-12
 
 def cost_per_request(prompt_tokens, input_tokens, cached_tokens, completion_tokens,
                      input_price, cached_price, output_price,
-                     batch_share=0.0, batch_discount=0.0):
+                     batch_share=0.0, batch_discount=0.0,
+                     batch_input_price=np.nan, batch_cached_price=np.nan, batch_output_price=np.nan):
     """Cost of one request.
 
     Parameters
@@ -39,11 +40,17 @@ def cost_per_request(prompt_tokens, input_tokens, cached_tokens, completion_toke
         Share of requests sent through a batch API (0..1).
     batch_discount : array_like
         Fraction off for batch requests.
+    batch_input_price, batch_cached_price, batch_output_price : array_like
+        Published batch prices per 1M tokens; NaN (the default) means "the
+        standard prices less ``batch_discount``". Where given, a batch request
+        costs ``(I - C) * batch_input + C * batch_cached + O * batch_output``.
 
     Returns
     -------
     ndarray
-        ``(1 - batch_share * batch_discount) * ((I - C) * input + C * cached + O * output) / 1e6``
+        ``(1 - batch_share * batch_discount) * ((I - C) * input + C * cached + O * output) / 1e6``,
+        or with published batch prices
+        ``((1 - batch_share) * standard + batch_share * batch) / 1e6``
 
     Examples
     --------
@@ -53,11 +60,26 @@ def cost_per_request(prompt_tokens, input_tokens, cached_tokens, completion_toke
 
     >>> float(cost_per_request(1850, 120, 1024, 4, 0.15, 0.075, 0.60))
     0.0002211
+
+    OpenAI's fine-tuned gpt-4o, all requests through the batch API at the
+    published batch prices 2.225 / 0.90 / 12.50 per 1M (not 50% off): 1,000
+    input tokens and 100 output tokens cost (1000 * 2.225 + 100 * 12.50) / 1e6:
+
+    >>> round(float(cost_per_request(1000, 0, 0, 100, 3.75, 1.875, 15.0, 1.0, 0.0, 2.225, 0.90, 12.50)), 12)
+    0.003475
     """
     i = np.asarray(prompt_tokens, dtype=float) + np.asarray(input_tokens, dtype=float)
     c = np.asarray(cached_tokens, dtype=float)
-    tokens_cost = (i - c) * input_price + c * cached_price + np.asarray(completion_tokens, dtype=float) * output_price
-    return (1.0 - np.asarray(batch_share, dtype=float) * batch_discount) * tokens_cost / PER_MILLION
+    o = np.asarray(completion_tokens, dtype=float)
+    tokens_cost = (i - c) * input_price + c * cached_price + o * output_price
+    share = np.asarray(batch_share, dtype=float)
+    discounted = (1.0 - share * batch_discount) * tokens_cost / PER_MILLION
+    bi = np.asarray(batch_input_price, dtype=float)
+    published = ~np.isnan(bi)
+    if not published.any():
+        return discounted
+    batch_cost = (i - c) * bi + c * np.asarray(batch_cached_price, dtype=float) + o * np.asarray(batch_output_price, dtype=float)
+    return np.where(published, ((1.0 - share) * tokens_cost + share * batch_cost) / PER_MILLION, discounted)
 
 
 def fixed_monthly(per_hour=0.0, hours_per_month=730.0, deployments=1.0, storage_per_month=0.0, fixed_monthly_cost=0.0):
@@ -272,6 +294,10 @@ class Inputs:
     data_generation_cost: np.ndarray = 0.0  # creating the training set, month 1
     quality_cost: np.ndarray = 0.0  # expected error cost per request
     price_change: np.ndarray = 0.0  # monthly change of per-token prices, compounding
+    # Published batch prices (per 1M); NaN = the standard prices less batch_discount.
+    batch_input_price: np.ndarray = np.nan
+    batch_cached_price: np.ndarray = np.nan
+    batch_output_price: np.ndarray = np.nan
     replica_capacity: np.ndarray = 0.0  # requests per replica-month at target utilization; 0 = not self-hosted
     replica_cost: np.ndarray = 0.0  # cost of one replica for a month
     min_replicas: np.ndarray = 0.0
@@ -349,7 +375,8 @@ def evaluate(x: Inputs) -> Outputs:
     h = int(x.horizon)
     m0 = np.arange(h, dtype=float)
     c_tok = cost_per_request(x.prompt_tokens, x.input_tokens, x.cached_tokens, x.completion_tokens,
-                             x.input_price, x.cached_price, x.output_price, x.batch_share, x.batch_discount)
+                             x.input_price, x.cached_price, x.output_price, x.batch_share, x.batch_discount,
+                             x.batch_input_price, x.batch_cached_price, x.batch_output_price)
     q = np.asarray(x.quality_cost, dtype=float)
     f = fixed_monthly(x.per_hour, x.hours_per_month, x.deployments, x.storage_per_month, x.fixed_monthly_cost)
     ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))

@@ -49,6 +49,7 @@ CLOSED_FORM_FIELDS = frozenset({
     "hours_per_month", "deployments", "storage_per_month", "fixed_monthly_cost", "has_training",
     "training_tokens", "examples", "epochs", "training_price", "min_job_fee", "retrain_every", "one_time_cost",
     "training_fixed", "max_job_fee", "data_generation_cost", "quality_cost", "price_change",
+    "batch_input_price", "batch_cached_price", "batch_output_price",
     "replica_capacity", "replica_cost", "min_replicas",  # replicas: blocks with self-hosting use evaluate()
 })
 # Fields that are not arrays over [strategies, *variants].
@@ -254,7 +255,8 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     b = int(x.baseline)
     # Per strategy, exactly as engine.evaluate computes them.
     c_tok = engine.cost_per_request(p["prompt_tokens"], p["input_tokens"], p["cached_tokens"], p["completion_tokens"],
-                                    p["input_price"], p["cached_price"], p["output_price"], p["batch_share"], p["batch_discount"])
+                                    p["input_price"], p["cached_price"], p["output_price"], p["batch_share"], p["batch_discount"],
+                                    p["batch_input_price"], p["batch_cached_price"], p["batch_output_price"])
     q = np.asarray(p["quality_cost"], dtype=float)
     f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
     ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))

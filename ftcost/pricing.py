@@ -45,8 +45,16 @@ FT_PRICE_KEYS = (
     "min_job_fee",  # a training job never costs less than this
     "max_job_fee",  # a training job is never billed more than this
     "model_unit_per_hour",  # provisioned throughput: per model unit and hour
+    # Published batch prices of a fine-tuned model, per 1M tokens (OpenAI lists them; they are not
+    # always the standard price less one discount). Given, they replace batch_discount.
+    "batch_input",
+    "batch_cached_input",
+    "batch_output",
 )
-FT_FACT_KEYS = ("max_tokens_per_example", "new_jobs_until", "notice", "model_units", "commitment_months")
+BATCH_PRICE_KEYS = ("batch_input", "batch_cached_input", "batch_output")
+# last_new_job_day: the last day (inclusive) a new training job is accepted. new_jobs_until is the
+# old name of the same key, still read (a catalog may not give both).
+FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", "notice", "model_units", "commitment_months")
 FT_OTHER_KEYS = FT_FACT_KEYS + ("source", "as_of", "sources")
 MODEL_FACT_KEYS = ("retires_on", "encoding", "context_window", "notice", "tier")
 MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "notice", "source", "as_of", "sources", "fine_tuning", "tier", "description")
@@ -55,7 +63,7 @@ GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description"
 OVERRIDE_MODES = ("merge", "replace")
 
 # Model attributes a private catalog may set over a bundled model (None = not set).
-_MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "new_jobs_until", "retires_on", "notice", "ft_notice", "tier", "description")
+_MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "last_new_job_day", "retires_on", "notice", "ft_notice", "tier", "description")
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,7 @@ class Model:
     base: dict[str, Price] = field(default_factory=dict)
     fine_tuning: dict[str, Price] | None = None
     max_tokens_per_example: int | None = None
-    new_jobs_until: _dt.date | None = None
+    last_new_job_day: _dt.date | None = None  # inclusive: the last day a new training job is accepted
     retires_on: _dt.date | None = None
     notice: str | None = None  # model- or catalog-level notice
     ft_notice: str | None = None  # fine-tuning notice
@@ -107,6 +115,11 @@ class Model:
     @property
     def ref(self) -> str:
         return f"{self.provider}/{self.id}"
+
+    @property
+    def new_jobs_until(self) -> _dt.date | None:
+        """Deprecated name of :attr:`last_new_job_day` (same value, inclusive)."""
+        return self.last_new_job_day
 
     @property
     def model_units(self) -> int | None:
@@ -125,10 +138,10 @@ class Model:
         return self.fine_tuning is not None
 
     def accepts_jobs_on(self, day: _dt.date) -> bool:
-        """New training jobs can be created on ``day``: fine-tunable, not past new_jobs_until or retires_on."""
+        """New training jobs can be created on ``day``: fine-tunable, on or before last_new_job_day, not past retires_on."""
         if not self.can_fine_tune():
             return False
-        if self.new_jobs_until is not None and day > self.new_jobs_until:
+        if self.last_new_job_day is not None and day > self.last_new_job_day:
             return False
         if self.retires_on is not None and day > self.retires_on:
             return False
@@ -161,7 +174,9 @@ class Model:
                 "max_tokens_per_example": self.max_tokens_per_example,
                 "model_units": self.model_units,
                 "commitment_months": self.commitment_months,
-                "new_jobs_until": self.new_jobs_until.isoformat() if self.new_jobs_until else None,
+                "last_new_job_day": self.last_new_job_day.isoformat() if self.last_new_job_day else None,
+                # The old name of last_new_job_day, same value (kept so that existing readers still work).
+                "new_jobs_until": self.last_new_job_day.isoformat() if self.last_new_job_day else None,
                 "notice": self.ft_notice,
             }
         if day is not None:
@@ -314,6 +329,32 @@ def _prices(doc, block, path, keys, inherited: tuple[str, _dt.date | None], fact
     return out
 
 
+def _last_new_job_day(doc: YamlDoc, ft_block: dict, fp: tuple) -> _dt.date | None:
+    """``last_new_job_day`` (inclusive), or its old name ``new_jobs_until``; not both."""
+    if ft_block.get("last_new_job_day") is not None and ft_block.get("new_jobs_until") is not None:
+        raise doc.error(CatalogError, fp + ("new_jobs_until",), "give last_new_job_day or its old name new_jobs_until, not both",
+                        "keep last_new_job_day: the last day (inclusive) new training jobs are accepted", key=True)
+    key = "new_jobs_until" if ft_block.get("new_jobs_until") is not None else "last_new_job_day"
+    return _as_date(ft_block.get(key), doc, fp + (key,))
+
+
+def _check_batch_prices(doc: YamlDoc, ft: Mapping[str, Price], fp: tuple) -> None:
+    """Published batch prices come as a set: batch_input and batch_output (batch_cached_input optional), not with batch_discount."""
+    given = [k for k in BATCH_PRICE_KEYS if k in ft]
+    if not given:
+        return
+    for need in ("batch_input", "batch_output"):
+        if need not in ft:
+            raise doc.error(CatalogError, fp + (given[0],), f"{given[0]} needs {need} as well",
+                            "give the batch prices as published: batch_input, batch_output (and batch_cached_input)")
+    if "batch_discount" in ft:
+        raise doc.error(CatalogError, fp + ("batch_discount",), "give published batch prices or a batch_discount, not both", key=True)
+    bc, bi = ft.get("batch_cached_input"), ft["batch_input"]
+    if bc is not None and bc.value > bi.value:
+        raise doc.error(CatalogError, fp + ("batch_cached_input",), f"batch_cached_input {bc.value:g} is above batch_input {bi.value:g}",
+                        "a cached token never costs more than a fresh one")
+
+
 def _check_cached(prices: Mapping[str, Price], where: str) -> None:
     """cached_input never above input (a cached token never costs more than a fresh one)."""
     c, i = prices.get("cached_input"), prices.get("input")
@@ -384,7 +425,8 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
                 raise doc.error(CatalogError, fp + ("min_job_fee",), "min_job_fee is above max_job_fee")
             if ft_block.get("max_tokens_per_example") is not None:
                 max_ex = int(_money(doc, ft_block["max_tokens_per_example"], fp + ("max_tokens_per_example",), integer=True))
-            new_jobs = _as_date(ft_block.get("new_jobs_until"), doc, fp + ("new_jobs_until",))
+            new_jobs = _last_new_job_day(doc, ft_block, fp)
+            _check_batch_prices(doc, ft, fp)
             ft_notice = _text(doc, ft_block, "notice", fp)
             for k in ("model_units", "commitment_months"):
                 if ft_block.get(k) is not None:
@@ -404,7 +446,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             base=base,
             fine_tuning=ft,
             max_tokens_per_example=max_ex,
-            new_jobs_until=new_jobs,
+            last_new_job_day=new_jobs,
             retires_on=_as_date(block.get("retires_on"), doc, p + ("retires_on",)),
             notice=_text(doc, block, "notice", p) or cat_notice,
             ft_notice=ft_notice,

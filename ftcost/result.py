@@ -256,7 +256,7 @@ def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resul
             # No break-even (never cheaper): no side to name either.
             cheaper_above_break_even=None if is_base or math.isnan(be) else above,
             payback_month=None if is_base or pay == 0 else pay,
-            warnings=availability_warnings(scenario, s, tmonths),
+            warnings=availability_warnings(scenario, s, tmonths) + list(s.notes),
             token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
             prices={k: p.to_dict() for k, p in sorted(s.prices.items())},
             break_even_crossings=cross,
@@ -293,18 +293,18 @@ def _stale(scenario: Scenario) -> list[str]:
 
 
 def availability_warnings(scenario: Scenario, s: Strategy, training_months: list[int]) -> list[str]:
-    """Warnings for training runs after ``new_jobs_until``, months after ``retires_on``, and catalog notices.
+    """Warnings for training runs after ``last_new_job_day``, months after ``retires_on``, and catalog notices.
 
     A month counts as "after" a date when the month starts after that date.
     """
     warnings: list[str] = []
     m = s.model
     notice = m.ft_notice if s.type != "prompt" else None
-    if s.type != "prompt" and m.new_jobs_until is not None:
-        late = [t for t in training_months if scenario.month_first_day(t) > m.new_jobs_until]
+    if s.type != "prompt" and m.last_new_job_day is not None:
+        late = [t for t in training_months if scenario.month_first_day(t) > m.last_new_job_day]
         if late:
             labels = ", ".join(scenario.month_label(t) for t in late)
-            text = (f"{s.name}: training run(s) in {labels} fall after {m.new_jobs_until.isoformat()}, the last day "
+            text = (f"{s.name}: training run(s) in {labels} fall after {m.last_new_job_day.isoformat()}, the last day "
                     f"{m.provider} accepts new fine-tuning jobs for {m.id}; these runs cannot happen as planned")
             if notice:
                 text += f" ({notice})"

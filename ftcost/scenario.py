@@ -40,7 +40,7 @@ REQUEST_KEYS = ("prompt_tokens", "prompt_file", "messages", "input_tokens", "cac
 TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost", "hours", "gpu_hours",
                  "gpu_per_hour", "data_generation")
 HOSTING_KEYS = ("per_hour", "hours_per_month", "deployments")
-PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "training_per_hour", "hosting_per_hour",
+PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "batch_input", "batch_cached_input", "batch_output", "training", "training_per_hour", "hosting_per_hour",
                        "storage_per_month", "min_job_fee", "max_job_fee", "model_unit_per_hour")
 DEFAULT_HOURS_PER_MONTH = 730.0
 MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
@@ -107,6 +107,7 @@ class Strategy:
     error_rate: float = 0.0
     cost_per_error: float = 0.0
     price_change_per_month: float = 0.0
+    notes: list[str] = field(default_factory=list)  # warnings found while reading the scenario ("name: text")
 
     @property
     def quality_cost(self) -> float:
@@ -176,6 +177,9 @@ class Scenario:
             output_price=col(lambda x: x.price("output")),
             batch_share=col(lambda x: x.batch_share),
             batch_discount=col(lambda x: x.price("batch_discount")),
+            batch_input_price=col(lambda x: x.price("batch_input", np.nan)),
+            batch_cached_price=col(lambda x: x.price("batch_cached_input", x.price("batch_input", np.nan))),
+            batch_output_price=col(lambda x: x.price("batch_output", np.nan)),
             per_hour=col(lambda x: x.price("hosting_per_hour")),
             hours_per_month=col(lambda x: x.hours_per_month),
             deployments=col(lambda x: x.deployments),
@@ -562,6 +566,12 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         raise chk.fail(rp + ("cached_prompt_tokens",), f"cached_prompt_tokens ({_fmt(cached)}) is above the request's input tokens ({_fmt(prompt + user)} = prompt + input)",
                        "only tokens that are sent can be cached")
     batch_share = chk.number(m, "batch_share", path, default=0.0, minimum=0, maximum=1, what="a share from 0 to 1")
+    notes: list[str] = []
+    if batch_share > 0 and "batch_input" not in prices and prices.get("batch_discount") is None:
+        what = "the fine-tuned model" if fine_tuned else model.ref
+        notes.append(f"{name}: {_fmt(batch_share * 100)}% of requests go through a batch API, but the catalog has no batch price for "
+                     f"{what}; they are priced at the standard rate (add prices: {{batch_discount: ...}} or batch_input/batch_output "
+                     "if your provider has one)")
 
     # Hosting and other fixed costs.
     host = chk.mapping(m.get("hosting") or {}, path + ("hosting",), HOSTING_KEYS, "hosting")
@@ -612,6 +622,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         deployments=deployments, fixed_monthly_cost=fixed_other, training=training,
         token_sources=token_sources, description=chk.string(m, "description", path) or "",
         serving=serving, error_rate=error_rate, cost_per_error=cost_per_error, price_change_per_month=price_change,
+        notes=notes,
     )
 
 
@@ -683,9 +694,9 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
             # Provisioned Throughput (Bedrock): requests cost nothing per token; the model units bill by the hour.
             for k in ("input", "output"):
                 prices.setdefault(k, Price(0.0, "provisioned throughput: billed per model-unit hour, not per token", None, k))
-        # Batch discount of a fine-tuned model falls back to its base model's.
-        if "batch_discount" not in prices and "batch_discount" in model.base:
-            prices["batch_discount"] = model.base["batch_discount"]
+        # A fine-tuned model's batch price is its own block's (published batch prices or a batch_discount
+        # with a source); the base model's discount is not inherited (price audit 2026-11-30, finding 5:
+        # no source says Azure fine-tuned deployments have batch pricing).
     else:
         prices = dict(model.base)
     overrides = m.get("prices")

@@ -46,9 +46,14 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
         monthly, slope, fixed, stepped = [], [], [], []
         for s in strategies:
             v = {name: col[s][j] for name, col in cols.items()}
-            c = (1.0 - v["batch_share"] * v["batch_discount"]) * (
-                (v["prompt_tokens"] + v["input_tokens"] - v["cached_tokens"]) * v["input_price"]
-                + v["cached_tokens"] * v["cached_price"] + v["completion_tokens"] * v["output_price"]) / 1e6
+            fresh = v["prompt_tokens"] + v["input_tokens"] - v["cached_tokens"]
+            standard = fresh * v["input_price"] + v["cached_tokens"] * v["cached_price"] + v["completion_tokens"] * v["output_price"]
+            if math.isnan(v["batch_input_price"]):
+                c = (1.0 - v["batch_share"] * v["batch_discount"]) * standard / 1e6
+            else:  # published batch prices (issue 12)
+                batch = (fresh * v["batch_input_price"] + v["cached_tokens"] * v["batch_cached_price"]
+                         + v["completion_tokens"] * v["batch_output_price"])
+                c = ((1.0 - v["batch_share"]) * standard + v["batch_share"] * batch) / 1e6
             f = v["per_hour"] * v["hours_per_month"] * v["deployments"] + v["storage_per_month"] + v["fixed_monthly_cost"]
             epochs = v["epochs"]
             if epochs <= 0:

@@ -146,3 +146,79 @@ def test_stale_warning_is_one_line():
     two = stale_warning([old, price("output", dt.date(2026, 1, 1)), price("x", None)], DAY, max_age_days=90)
     assert two == "3 prices are older than 90 days or undated (1 with no as_of date); check them with ftcost pricing show"
     assert "\n" not in two
+
+
+# ---- issue 12, item 9: the data stays honest over time ------------------------------------------
+
+RETIRED = """
+provider: acme
+currency: USD
+as_of: 2026-11-01
+source: https://acme.example/prices
+models:
+  old:
+    input: 0.10
+    output: 0.40
+    retires_on: 2026-10-20
+    fine_tuning:
+      training: 2.00
+      {last}
+"""
+
+
+@pytest.mark.parametrize("last, errors", [
+    ("", 1),  # no last day: still offered for new fine-tuning after retirement
+    ("last_new_job_day: 2026-10-20", 1),  # open on the day it retires
+    ("last_new_job_day: 2026-10-19", 0),  # closed the day before: fine
+])
+def test_a_retired_model_still_open_to_new_jobs_is_an_error(tmp_path, last, errors):
+    f = write(tmp_path, "acme.yaml", RETIRED.format(last=last))
+    (rep,) = check_paths([f], DAY)
+    found = [p for p in rep.problems if p.level == "error"]
+    assert len(found) == errors
+    if errors:
+        assert "retired on 2026-10-20" in found[0].message and found[0].line == 11  # the fine_tuning: line
+        assert found[0].hint.startswith("set last_new_job_day: 2026-10-19")
+
+
+def test_not_an_error_before_the_retirement_date(tmp_path):
+    f = write(tmp_path, "acme.yaml", RETIRED.format(last=""))
+    (rep,) = check_paths([f], dt.date(2026, 10, 1))
+    assert [p for p in rep.problems if p.level == "error"] == []
+
+
+SECONDARY = """
+provider: acme
+currency: USD
+as_of: 2026-11-01
+models:
+  small:
+    input: 0.10
+    output: 0.40
+    source: https://acme.example/prices
+    fine_tuning:
+      training: 2.00
+      source: "{src}"
+"""
+
+
+@pytest.mark.parametrize("src, errors", [
+    # The catalog reads input/output on acme.example/prices itself, yet calls training from that page secondary.
+    ("secondary: a blog post quoting https://acme.example/prices", 1),
+    ("secondary: a blog post quoting https://other.example/prices", 0),
+    ("https://acme.example/prices", 0),
+])
+def test_secondary_price_citing_a_primary_page_of_the_catalog_is_an_error(tmp_path, src, errors):
+    f = write(tmp_path, "acme.yaml", SECONDARY.format(src=src))
+    (rep,) = check_paths([f], DAY)
+    found = [p for p in rep.problems if p.level == "error"]
+    assert len(found) == errors
+    if errors:
+        assert "cites https://acme.example/prices" in found[0].message and found[0].path == ("models", "small", "fine_tuning", "training")
+
+
+def test_a_relayed_primary_source_does_not_count(tmp_path):
+    text = SECONDARY.replace("source: https://acme.example/prices", 'source: "https://acme.example/prices (via LiteLLM)"', 1)
+    f = write(tmp_path, "acme.yaml", text.format(src="secondary: a blog post quoting https://acme.example/prices"))
+    (rep,) = check_paths([f], DAY)
+    assert [p for p in rep.problems if p.level == "error"] == []

@@ -17,7 +17,7 @@ from ftcost.pricing import BUNDLED_DIR, Catalogs, bundled_names, load_catalog
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "ftcost" / "schemas" / "catalog.schema.json").read_text())
 ENCODINGS = {p.name.split(".")[0] for p in (BUNDLED_DIR.parent / "encodings").glob("*.tiktoken.gz")}
 CATALOG_FILES = sorted(BUNDLED_DIR.glob("*.yaml"))
-DAY = dt.date(2026, 11, 25)
+DAY = dt.date(2026, 11, 30)  # the day of the last catalog edit (price audit fixes)
 
 
 @pytest.fixture(autouse=True)
@@ -160,10 +160,14 @@ def test_openai_no_hosting_fee_is_marked_unverified(cats):
             assert m.fine_tuning["hosting_per_hour"].confidence == "unverified"
 
 
-def test_openai_wind_down_closes_new_jobs_after_2027_01_06(cats):
+def test_openai_last_new_job_day_is_2027_01_05(cats):
+    # OpenAI deprecations page, "Update to OpenAI's self-serve fine-tuning": active customers "will no longer be able
+    # to create new fine-tuning jobs on this date", Jan 6, 2027; so the last day (inclusive) is 2027-01-05
+    # (price audit 2026-11-30, finding 13).
     m = cats.resolve("openai/gpt-4o-mini")
-    assert m.new_jobs_until == dt.date(2027, 1, 6)
-    assert m.accepts_jobs_on(dt.date(2027, 1, 6)) and not m.accepts_jobs_on(dt.date(2027, 1, 7))
+    assert m.last_new_job_day == dt.date(2027, 1, 5)
+    assert m.new_jobs_until == m.last_new_job_day  # the deprecated name still reads the same date
+    assert m.accepts_jobs_on(dt.date(2027, 1, 5)) and not m.accepts_jobs_on(dt.date(2027, 1, 6))
 
 
 def test_mistral_minimum_job_fee_and_storage(cats):

@@ -206,15 +206,16 @@ class TestCatalogFieldsInTheEngine:
         assert r.strategies[1].training_cost_per_run == pytest.approx(cost)
 
     def test_stale_price_warning(self):
-        # gpt-4.1-mini's Azure training price was read from a 2025-11-04 export: 386 days before 2026-11-25.
-        tuned = {"name": "tuned", "type": "fine_tuned", "model": "azure-openai/gpt-4.1-mini", "request": {"prompt_tokens": 5},
+        # gpt-4.1-mini's Azure regional training price was read from a 2025-11-04 export: 386 days before 2026-11-25.
+        tuned = {"name": "tuned", "type": "fine_tuned", "model": "azure-openai/gpt-4.1-mini-regional", "request": {"prompt_tokens": 5},
                  "training": {"tokens": 1000, "epochs": 1}}
         r = ftcost.compare(scenario([API, tuned]), today=TODAY)
         assert len(r.price_warnings) == 1
         assert "386 days" in r.price_warnings[0] and "'tuned'" in r.price_warnings[0]
+        r = ftcost.compare(scenario([API, dict(tuned, prices={"training": 5.0, "input": 1.0, "cached_input": 0.1, "output": 2.0})]),
+                           today=TODAY)
         assert r.to_dict()["price_warnings"] == r.price_warnings
         # A scenario override has no catalog date and is never "stale".
-        r = ftcost.compare(scenario([API, dict(tuned, prices={"training": 5.0})]), today=TODAY)
         assert r.price_warnings == []
 
 

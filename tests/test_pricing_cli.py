@@ -34,7 +34,7 @@ def test_list_table_shows_prices_per_1m_and_availability(cli):
     cells = row(out, "openai/gpt-4o-mini-2024-07-18").split()
     # input, cached, output, training, FT input, FT output, hosting (unverified 0), availability
     assert cells[1:8] == ["$0.15", "$0.075", "$0.60", "$3.00", "$0.30", "$1.20", "$0.00/h*"]
-    assert "jobs until 2027-01-06, retires 2027-01-14" in row(out, "openai/gpt-4o-mini-2024-07-18")
+    assert "last new job 2027-01-05, retires 2027-01-14" in row(out, "openai/gpt-4o-mini-2024-07-18")
     assert "azure-openai" not in out
     assert "* = unverified" in out
 
@@ -47,13 +47,13 @@ def test_list_marks_unknown_and_model_unit_prices(cli):
 
 
 def test_fine_tunable_filters_on_the_date(cli):
-    # OpenAI accepts new jobs through 2027-01-06 (new_jobs_until, inclusive).
-    rc, out, err = cli("pricing", "list", "--fine-tunable", "--on", "2027-01-06", "--provider", "openai")
+    # OpenAI accepts new jobs through 2027-01-05 (last_new_job_day, inclusive): none on 2027-01-06 (deprecations page).
+    rc, out, err = cli("pricing", "list", "--fine-tunable", "--on", "2027-01-05", "--provider", "openai")
     assert rc == 0
     assert "openai/gpt-4o-mini-2024-07-18" in out
-    assert "openai/gpt-4.1-nano-2025-04-14" not in out  # retired 2026-10-23 (LiteLLM deprecation date)
-    rc, out, err = cli("pricing", "list", "--fine-tunable", "--on", "2027-01-07", "--provider", "openai")
-    assert rc == 0 and out.strip() == "No model accepts new fine-tuning jobs on 2027-01-07."
+    assert "openai/gpt-4.1-nano-2025-04-14" not in out  # shut down 2026-10-23 (OpenAI deprecations page, via copies)
+    rc, out, err = cli("pricing", "list", "--fine-tunable", "--on", "2027-01-06", "--provider", "openai")
+    assert rc == 0 and out.strip() == "No model accepts new fine-tuning jobs on 2027-01-06."
     rc, out, err = cli("pricing", "list", "--fine-tunable", "--on", "2027-01-07")
     assert "azure-openai/gpt-4.1-nano-2025-04-14-developer" in out and "openai/" not in out.replace("azure-openai/", "")
 
@@ -109,12 +109,14 @@ def test_show_every_price_with_source_and_availability(cli):
     assert rc == 0
     lines = out.splitlines()
     assert lines[0] == "openai/gpt-4o-mini-2024-07-18  (aliases: gpt-4o-mini)"
-    assert "  training           $3.00 / 1M training tokens" in lines
-    assert "  hosting_per_hour   $0.00 / hour per deployment" in lines
+    assert "  training            $3.00 / 1M training tokens" in lines
+    assert "  hosting_per_hour    $0.00 / hour per deployment" in lines
+    # OpenAI pricing page, fine-tuning table, Batch tier: fine-tuned gpt-4o-mini 0.15 / 0.075 / 0.60 per 1M
+    assert "  batch_output        $0.60 / 1M tokens (batch)" in lines
     assert any(l.strip().startswith("source: unverified: OpenAI's pricing page lists only training") for l in lines)
     assert "  batch_discount  50% off" in lines
     assert "  does not accept new training jobs on 2027-02-01" in lines
-    assert "  new jobs until: 2027-01-06" in lines
+    assert "  last day for new jobs: 2027-01-05 (inclusive)" in lines
     assert "  retires on: 2027-01-14" in lines
     assert any("winding down self-serve fine-tuning" in l for l in lines)
 

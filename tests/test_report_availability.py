@@ -17,11 +17,11 @@ def rows_by_provider(start):
     return {row[0]: row for row in availability_rows(r)}
 
 
-def test_openai_accepts_jobs_until_2027_01_06_only():
-    # OpenAI's deprecations page: no new fine-tuning jobs for anyone from 2027-01-06 (catalog new_jobs_until).
+def test_openai_accepts_jobs_until_2027_01_05_only():
+    # OpenAI's deprecations page: no new fine-tuning jobs for anyone on 2027-01-06 (catalog last_new_job_day 2027-01-05).
     before = rows_by_provider("2027-01")["openai"]
     after = rows_by_provider("2027-02")["openai"]
-    assert before[1] == "yes" and "2027-01-06" in before[4]
+    assert before[1] == "yes" and "no new jobs after 2027-01-05" in before[4]
     assert after[1] == "no" and after[2].startswith("0 of ")
 
 

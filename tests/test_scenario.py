@@ -205,8 +205,9 @@ class TestStrategies:
         p, t = load_scenario(write_scenario(text)).strategies
         assert p.batch_share == 0.25
         assert p.price("batch_discount") == 0.5
-        # tune-1's fine_tuning block has no batch_discount: the base model's applies
-        assert t.price("batch_discount") == 0.5
+        # tune-1's fine_tuning block has no batch price: the base model's discount is not inherited
+        # (price audit 2026-11-30, finding 5: no source gives Azure fine-tuned deployments a batch discount)
+        assert t.price("batch_discount") == 0.0 and "batch_discount" not in t.prices
 
     def test_price_overrides(self, write_scenario):
         text = edit(GOOD, "      epochs: auto", "      epochs: auto\n"

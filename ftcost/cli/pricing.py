@@ -16,6 +16,9 @@ UNITS = {
     "input": "/ 1M tokens",
     "cached_input": "/ 1M tokens",
     "output": "/ 1M tokens",
+    "batch_input": "/ 1M tokens (batch)",
+    "batch_cached_input": "/ 1M tokens (batch)",
+    "batch_output": "/ 1M tokens (batch)",
     "training": "/ 1M training tokens",
     "training_per_hour": "/ hour of training",
     "hosting_per_hour": "/ hour per deployment",
@@ -120,11 +123,11 @@ def availability(m: Model, day: _dt.date) -> str:
     if m.retires_on is not None and day > m.retires_on:
         return f"retired {m.retires_on.isoformat()}"
     parts = []
-    if m.fine_tuning is not None and m.new_jobs_until is not None:
-        if day > m.new_jobs_until:
-            parts.append(f"no new jobs since {(m.new_jobs_until + _dt.timedelta(days=1)).isoformat()}")
+    if m.fine_tuning is not None and m.last_new_job_day is not None:
+        if day > m.last_new_job_day:
+            parts.append(f"no new jobs since {(m.last_new_job_day + _dt.timedelta(days=1)).isoformat()}")
         else:
-            parts.append(f"jobs until {m.new_jobs_until.isoformat()}")
+            parts.append(f"last new job {m.last_new_job_day.isoformat()}")
     if m.retires_on is not None:
         parts.append(f"retires {m.retires_on.isoformat()}")
     return ", ".join(parts)
@@ -251,7 +254,7 @@ def show_text(m: Model, day: _dt.date) -> str:
     if m.fine_tuning is not None:
         state = "accepts" if m.accepts_jobs_on(day) else "does not accept"
         out.append(f"  {state} new training jobs on {day.isoformat()}")
-        out.append(f"  new jobs until: {m.new_jobs_until.isoformat() if m.new_jobs_until else 'no end date known'}")
+        out.append(f"  last day for new jobs: {m.last_new_job_day.isoformat() + ' (inclusive)' if m.last_new_job_day else 'no end date known'}")
     out.append(f"  retires on: {m.retires_on.isoformat() if m.retires_on else 'no date known'}")
     if m.ft_notice:
         out.append(f"  notice (fine-tuning): {m.ft_notice}")
@@ -311,7 +314,9 @@ def check(paths, max_age_days, on, pricing_dirs, fmt):
     PATH is a catalog file or a folder of them; without PATH, the bundled
     catalogs and every private folder (--pricing, $FTCOST_PRICING_PATH) are
     checked. Errors: unknown keys, missing provider/currency/models, prices
-    below 0, cached input above input, prices without a source or as_of date.
+    below 0, cached input above input, prices without a source or as_of date,
+    a model past its retires_on still open to new fine-tuning jobs, a price
+    marked secondary that cites a page the catalog cites as primary elsewhere.
     Warnings: prices read more than --max-age-days ago. Exit code 2 when
     there is an error.
 

@@ -465,7 +465,7 @@ def availability_rows(result: Result) -> list[list[str]]:
         if not tunable:
             continue
         open_ = [m for m in tunable if m.accepts_jobs_on(day)]
-        ends = sorted({m.new_jobs_until for m in tunable if m.new_jobs_until})
+        ends = sorted({m.last_new_job_day for m in tunable if m.last_new_job_day})
         note = f"no new jobs after {ends[-1].isoformat()}" if ends else ""
         retired = [m for m in tunable if m.retires_on and m.retires_on < day]
         if retired:
@@ -480,7 +480,7 @@ def _availability(flow: _Flow, result: Result) -> None:
     day = sc.month_first_day(1).isoformat()
     flow.paragraph(f"Who still accepts new fine-tuning jobs on {day} (the plan's first month)", size=10.5, bold=True)
     flow.paragraph("From the bundled price catalogs: a model accepts jobs until its provider's last day for new jobs "
-                   "(new_jobs_until) and while it is not retired. OpenAI stops all new fine-tuning jobs on 2027-01-06; "
+                   "(last_new_job_day, inclusive) and while it is not retired. OpenAI's last day for new fine-tuning jobs is 2027-01-05; "
                    "fine-tuned OpenAI models keep serving until their base model retires.", size=8.5, color_=GREY)
     cols = [Column("Provider", 1.5), Column("New jobs", 0.8), Column("Models", 0.9), Column("Accepting, e.g.", 4.2),
             Column("Note", 3.1)]
