@@ -40,7 +40,7 @@ DAYS_PER_MONTH = 365 / 12
 # The prices Scenario.inputs() reads from a strategy's price table (others are turned into these
 # while loading, e.g. Bedrock model units into hosting_per_hour, so varying them would change nothing).
 PRICE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month",
-              "min_job_fee", "max_job_fee")
+              "min_job_fee", "max_job_fee", "batch_input", "batch_cached_input", "batch_output")
 
 
 class PathError(FtcostError):
@@ -444,6 +444,10 @@ def _in_use(s, key: tuple) -> bool:
     priced = key[0] == "prices"
     if priced and key[1] == "cached_input":
         return s.cached_tokens > 0 and "cached_input" in s.prices
+    if priced and key[1] in ("batch_input", "batch_cached_input", "batch_output"):
+        return s.batch_share > 0 and "batch_input" in s.prices
+    if key == ("batch_share",) and "batch_input" in s.prices:
+        return True
     if priced and key[1] == "batch_discount" or key == ("batch_share",):
         return s.batch_share > 0 and s.price("batch_discount") > 0
     if priced and key[1] in ("training", "min_job_fee", "max_job_fee"):
