@@ -11,6 +11,7 @@ import csv
 import io
 import json
 
+from .cells import safe_row
 from .fmt import count, money, percent
 
 
@@ -40,7 +41,7 @@ def _csv(rows: list[list]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     for r in rows:
-        w.writerow(["" if v is None else v for v in r])
+        w.writerow(safe_row("" if v is None else v for v in r))
     return buf.getvalue()
 
 

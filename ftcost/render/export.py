@@ -37,6 +37,7 @@ import numpy as np
 
 from .. import engine
 from ..result import SCHEDULE_PARTS, Result
+from .cells import guard_workbook, safe_row, user_texts
 from .fmt import symbol
 
 EXTENSIONS = (".xlsx", ".csv")
@@ -67,8 +68,8 @@ def to_csv(result: Result) -> str:
     w.writerow(CSV_FIELDS)
     for i, s in enumerate(result.strategies):
         for k in range(sc.horizon_months):
-            w.writerow([s.name, k + 1, sc.month_label(k + 1)]
-                       + [repr(float(sch[c][i, k])) for c in CSV_FIELDS[3:-1]] + [sc.currency])
+            w.writerow(safe_row([s.name, k + 1, sc.month_label(k + 1)]
+                       + [repr(float(sch[c][i, k])) for c in CSV_FIELDS[3:-1]] + [sc.currency]))
     return buf.getvalue()
 
 
@@ -448,6 +449,8 @@ def write_export(result: Result, path: str | Path, *, inputs: Iterable = ()) -> 
 
     p = check_output_path(path, inputs=inputs, extensions=EXTENSIONS)
     data = to_csv(result) if p.suffix.lower() == ".csv" else workbook(result)
+    if not isinstance(data, str):
+        guard_workbook(data, user_texts(result))  # a name or source like '=HYPERLINK(...)' stays text
     with writing(p):
         if isinstance(data, str):
             return write_atomic(p, data, inputs=inputs, extensions=EXTENSIONS)

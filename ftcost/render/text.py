@@ -7,6 +7,7 @@ import json
 import math
 
 from ..result import Result, StrategyResult
+from .cells import safe_row
 from .fmt import count, money, money_small, percent
 
 SUMMARY_FIELDS = [
@@ -30,7 +31,7 @@ def to_csv(result: Result) -> str:
         for f in SUMMARY_FIELDS:
             v = getattr(s, f)
             row.append("" if v is None else v)
-        w.writerow(row)
+        w.writerow(safe_row(row))
     return buf.getvalue()
 
 
