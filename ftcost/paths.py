@@ -73,7 +73,7 @@ STRATEGY_FIELDS = {f.key: f for f in [
     Field(("batch_share",), 0.0, 1.0, label="batch share"),
     Field(("hosting", "per_hour"), needs="hosting", label="hosting per hour"),
     Field(("hosting", "hours_per_month"), 0.0, 744.0, needs="hosting", label="hosting hours per month"),
-    Field(("hosting", "deployments"), needs="hosting", label="deployments"),
+    Field(("hosting", "deployments"), 0.0, integer=True, needs="hosting", label="deployments"),
     Field(("fixed_monthly_cost",), label="fixed monthly cost"),
     *[Field(("prices", k), 0.0, 1.0 if k == "batch_discount" else None, label=f"{k.replace('_', ' ')} price") for k in PRICE_KEYS],
     Field(("training", "tokens"), needs="training", label="training tokens"),

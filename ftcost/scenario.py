@@ -62,6 +62,9 @@ class Training:
     fixed_per_run: float = 0.0  # GPU hours x price, for self-hosted training
     data_generation_cost: float = 0.0
     data_generation_note: str = ""
+    gpu_hours: float = 0.0  # self-hosted: GPU-hours of one run (fixed_per_run = gpu_hours x gpu_rate)
+    gpu_rate: float = 0.0  # self-hosted: price of a training GPU-hour
+    billed_hours: float = 0.0  # hour-billed training (reinforcement fine-tuning): hours of one run
 
 
 @dataclass
@@ -729,6 +732,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
               serving: Serving | None = None, catalogs: Catalogs | None = None, currency: str = "USD", rates: dict | None = None) -> Training:
     t = chk.mapping(raw, path, TRAINING_KEYS, "training")
     fixed_per_run = 0.0
+    hours = rate = billed = 0.0
     if t.get("gpu_hours") is not None or t.get("gpu_per_hour") is not None:
         if serving is None:
             raise chk.fail(path + ("gpu_hours",), "training.gpu_hours is for self_hosted strategies", "a provider's fine-tuning is priced per token", key=True)
@@ -739,7 +743,8 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         if "training_per_hour" not in prices:
             raise chk.fail(path + ("hours",), f"{model.ref} has no training price per hour in its catalog",
                            "training.hours is for hour-billed training (reinforcement fine-tuning); add prices: {training_per_hour: ...}", key=True)
-        fixed_per_run = chk.number(t, "hours", path, minimum=0) * prices["training_per_hour"].value
+        billed = chk.number(t, "hours", path, minimum=0)
+        fixed_per_run = billed * prices["training_per_hour"].value
     gen_cost, gen_note = 0.0, ""
     if t.get("data_generation") is not None:
         gen_cost, gen_note = _data_generation(chk, t["data_generation"], path + ("data_generation",), catalogs, currency, rates or {})
@@ -776,7 +781,8 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         tokens = 0.0  # hour-billed training: the token count only sized the run
     return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
                     one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
-                    data_generation_cost=gen_cost, data_generation_note=gen_note)
+                    data_generation_cost=gen_cost, data_generation_note=gen_note, gpu_hours=hours, gpu_rate=rate,
+                    billed_hours=billed)
 
 
 def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> tuple[float, str]:

@@ -71,9 +71,14 @@ def test_hand_worked_moves():
 
 def test_sorted_by_effect_on_savings():
     res = run()
+    # Deployments are whole: 1 moves to 0 and 2, hosting 730 h x $1 x 12 months = 8,760 either way; then
     # prompt tokens and the prompt's input price both move c_b by 20%: 4,800; then the volume: 3,360.
-    assert {m.path for m in res.moves[:2]} == {"strategies.0.request.prompt_tokens", "strategies.0.prices.input"}
-    assert res.moves[2].path == "volume.requests_per_month"
+    d = res.moves[0]
+    assert d.path == "strategies.1.hosting.deployments" and (d.low, d.high) == (0.0, 2.0)
+    assert d.savings_change(res.base_savings) == pytest.approx((8760.0, -8760.0), rel=1e-9)
+    assert d.description == "deployments of 'tuned'"
+    assert {m.path for m in res.moves[1:3]} == {"strategies.0.request.prompt_tokens", "strategies.0.prices.input"}
+    assert res.moves[3].path == "volume.requests_per_month"
     effects = [max(abs(d) for d in m.savings_change(res.base_savings)) for m in res.moves]
     assert effects == sorted(effects, reverse=True)
     # No completion tokens: the output prices change nothing.
@@ -111,9 +116,13 @@ def test_sensitivity_command(tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["swing"] == 0.1 and data["strategy"] == "tuned"
-    assert data["inputs"][0]["savings_change_high"] == pytest.approx(2400.0, rel=1e-9)  # 10% of c_b: 12 x 0.0001 x 2e6
+    # Deployments move by a whole one (-8,760 savings), whatever the swing; then 10% of c_b: 12 x 0.0001 x 2e6.
+    assert data["inputs"][0]["path"] == "strategies.1.hosting.deployments"
+    assert data["inputs"][1]["savings_change_high"] == pytest.approx(2400.0, rel=1e-9)
     chart = tmp_path / "tornado.png"
     r = CliRunner().invoke(main, ["sensitivity", str(path), "--chart", str(chart)])
     assert r.exit_code == 0, r.output
     assert chart.read_bytes()[:4] == b"\x89PNG"
     assert "savings change" in r.output
+    assert "deployments of 'tuned'" in r.output and "strategies.1.hosting.deployments" not in r.output  # human labels
+    assert "As written: saves $7,980" in r.output

@@ -13,6 +13,7 @@ import json
 
 from .cells import safe_row
 from .fmt import count, money, percent
+from .layout import fit_table
 
 
 def to_json(obj) -> str:
@@ -20,14 +21,15 @@ def to_json(obj) -> str:
 
 
 def _grid(header: list[str], body: list[tuple[str, list[str]]]) -> list[str]:
-    """A right-aligned table: a label column, then one column per header entry."""
-    label_w = max([len(label) for label, _ in body] + [0])
-    widths = [max([len(h)] + [len(cells[j]) for _, cells in body]) for j, h in enumerate(header)]
-    out = [" " * label_w + "  " + "  ".join(h.rjust(w) for h, w in zip(header, widths)),
-           " " * label_w + "  " + "  ".join("-" * w for w in widths)]
-    for label, cells in body:
-        out.append(label.ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
-    return out
+    """A right-aligned table: a label column, then one column per header entry, within the output's width."""
+    return fit_table(header, body)
+
+
+def _wrapped(text: str) -> list[str]:
+    """Prose lines wrapped to the output's width."""
+    from .layout import output_width, wrap
+
+    return [line for para in text.split("\n") for line in wrap(para, output_width())]
 
 
 def _markdown(header: list[str], body: list[tuple[str, list[str]]], first: str = "") -> list[str]:
@@ -133,7 +135,8 @@ def simulation_verdict(sim) -> str:
 
 def simulation_table(sim) -> str:
     header, body = _sim_rows(sim)
-    out = [_sim_title(sim), ""] + _sim_inputs(sim) + [""] + _grid(header, body) + ["", simulation_verdict(sim)]
+    out = (_wrapped(_sim_title(sim)) + [""] + _sim_inputs(sim) + [""] + _grid(header, body) + [""]
+           + _wrapped(simulation_verdict(sim)))
     return "\n".join(out) + "\n"
 
 
@@ -181,7 +184,7 @@ def _sweep_columns(res) -> tuple[list[str], list[list[str]]]:
     sc = res.scenario
     cur = sc.currency
     names = [s.name for s in sc.strategies]
-    head = [v.path for v in res.varies] + ["cheapest", "savings"] + [f"total: {n}" for n in names]
+    head = [v.target.describe(sc) for v in res.varies] + ["cheapest", "savings"] + [f"total: {n}" for n in names]
     rows = []
     for r in res.rows():
         rows.append([_value(x) for x in r["values"].values()] + [r["cheapest"], money(r["savings"], cur, decimals=0)]
@@ -191,7 +194,8 @@ def _sweep_columns(res) -> tuple[list[str], list[list[str]]]:
 
 def _sweep_title(res) -> str:
     sc = res.scenario
-    axes = " x ".join(f"{len(v.values)} values of {v.path}" + (" (log scale)" if v.log else "") for v in res.varies)
+    axes = " x ".join(f"{len(v.values)} values of {v.target.describe(sc)} ({v.path})" + (" (log scale)" if v.log else "")
+                      for v in res.varies)
     text = (f"{sc.name}: {res.size:,} points ({axes}), {sc.horizon_months} months, {sc.currency}, "
             f"baseline '{sc.baseline_name}'; savings = baseline total - cheapest total")
     others = [".".join(str(p) for p in k) for k in sc.distributions if k not in {v.target.path for v in res.varies}]
@@ -256,7 +260,7 @@ def _sens_rows(res) -> tuple[list[str], list[tuple[str, list[str]]]]:
     for m in res.moves:
         dl, dh = m.savings_change(res.base_savings)
         bl, bh = m.break_even_change(res.base_break_even)
-        body.append((m.path, [_value(m.value), f"{_value(m.low)} / {_value(m.high)}",
+        body.append((m.description, [_value(m.value), f"{_value(m.low)} / {_value(m.high)}",
                               f"{_signed(dl, cur)} / {_signed(dh, cur)}",
                               "-" if res.base_break_even is None else f"{_signed_count(bl)} / {_signed_count(bh)}"]))
     return header, body
@@ -269,15 +273,30 @@ def _sens_title(res) -> str:
     be_text = "no break-even volume" if be is None else f"break-even {count(be)} requests/month"
     return (f"{sc.name}: sensitivity of '{res.strategy_name}' against '{sc.baseline_name}', each input "
             f"-{res.swing * 100:g}% and +{res.swing * 100:g}% ({sc.horizon_months} months, {cur})\n"
-            f"As written: saves {money(res.base_savings, cur, decimals=0)}, {be_text}. Sorted by the change in savings.")
+            f"As written: {saves_words(res.base_savings, cur)}, {be_text}. Sorted by the change in savings.")
+
+
+def saves_words(x: float, cur: str) -> str:
+    """'saves €1,636' or 'costs €561 more' (never 'saves -€561')."""
+    return f"saves {money(x, cur, decimals=0)}" if x >= 0 else f"costs {money(-x, cur, decimals=0)} more"
 
 
 def sensitivity_table(res) -> str:
     header, body = _sens_rows(res)
-    out = [_sens_title(res), ""] + _grid(header, body)
+    out = _wrapped(_sens_title(res)) + [""] + _grid(header, body)
     if res.no_effect:
-        out += ["", "No effect: " + ", ".join(res.no_effect)]
+        out += [""] + _wrapped("No effect: " + ", ".join(_human(res, p) for p in res.no_effect))
     return "\n".join(out) + "\n"
+
+
+def _human(res, dotted: str) -> str:
+    """The human label of an input path ('GPU price per hour of 'self-hosted Llama 8B''), else the path."""
+    from ..paths import variable_targets
+
+    for t in variable_targets(res.scenario):
+        if t.dotted == dotted:
+            return t.describe(res.scenario)
+    return dotted
 
 
 def sensitivity_markdown(res) -> str:

@@ -187,7 +187,7 @@ def sweep_figure(res, *, figsize=None):
             _money(ax.yaxis, cur)
             if v.target.path[0] == "volume":
                 _count(ax.xaxis)
-            ax.set_xlabel(v.path)
+            ax.set_xlabel(_short(v.target.describe(sc), 70))
             ax.set_ylabel(f"total cost, {sc.horizon_months} months")
             ax.legend(loc="upper left")
             ax.set_title(f"{_short(sc.name, 60)}: total cost of each strategy", loc="left")
@@ -213,18 +213,31 @@ def sweep_figure(res, *, figsize=None):
         _money(cb.ax.yaxis, cur)
         ax2.set_title(f"Savings against '{_short(sc.baseline_name, 30)}'", loc="left")
         for ax in (ax1, ax2):
-            ax.set_xlabel(vx.path)
-            ax.set_ylabel(vy.path)
+            ax.set_xlabel(_short(vx.target.describe(sc), 60))
+            ax.set_ylabel(_short(vy.target.describe(sc), 50))
             if vx.log:
                 ax.set_xscale("log")
             if vy.log:
                 ax.set_yscale("log")
-            if vx.target.path[0] == "volume":
-                _count(ax.xaxis)
-            if vy.target.path[0] == "volume":
-                _count(ax.yaxis)
+            # Ticks only at the values the sweep computed (at most ~8 of them, evenly picked).
+            _value_ticks(ax.xaxis, vx.values, vx.target.path[0] == "volume")
+            _value_ticks(ax.yaxis, vy.values, vy.target.path[0] == "volume")
         fig.suptitle(f"{sc.name}: {res.size:,} points, {sc.horizon_months} months", x=0.01, ha="left", fontweight="bold")
     return fig
+
+
+def _value_ticks(axis, values, volume: bool, most: int = 8) -> None:
+    """Major ticks at computed grid values only (every k-th, ends included), no minor ticks."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+    v = np.asarray(values, dtype=float)
+    step = max(1, int(np.ceil(len(v) / most)))
+    picked = list(v[::step])
+    if picked[-1] != v[-1] and len(v) > 1:
+        picked[-1] = v[-1]
+    axis.set_major_locator(FixedLocator(picked))
+    axis.set_major_formatter(FixedFormatter([count_short(x) if volume else f"{x:.4g}" for x in picked]))
+    axis.set_minor_locator(NullLocator())
 
 
 # --------------------------------------------------------------------------
@@ -244,7 +257,7 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
         fig = _figure(figsize or (12.0, 1.4 + 0.34 * n))
         ax1, ax2 = fig.subplots(1, 2, sharey=True)
         y = np.arange(len(moves))[::-1]
-        labels = [_short(m.path, 48) for m in moves]
+        labels = [_short(m.description, 48) for m in moves]
         pct = f"{res.swing * 100:g}%"
         for ax, base, pick, fmt in (
             (ax1, res.base_savings, lambda m: (m.savings_low, m.savings_high), "money"),
@@ -267,7 +280,7 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
             else:
                 _count(ax.xaxis)
         ax1.set_yticks(y, labels)
-        ax1.set_xlabel(f"savings of '{_short(res.strategy_name, 30)}', {sc.horizon_months} months")
+        ax1.set_xlabel(f"savings of '{_short(res.strategy_name, 30)}', {sc.horizon_months} months (below 0: it costs more)")
         ax2.set_xlabel("break-even requests per month")
         from matplotlib.patches import Patch
 

@@ -22,6 +22,7 @@ import numpy as np
 from ..result import Result, StrategyResult
 from .fmt import count, count_short, money, money_small, percent
 from .plot import _RC, color, wrap
+from .text import break_even_label, payback_label
 
 PAGE = (11.69, 8.27)  # A4 landscape, inches
 MARGIN = 0.6
@@ -59,10 +60,11 @@ def recommendation(result: Result) -> str:
     h = sc.horizon_months
     base, best = result.baseline, result.cheapest
     vol = count(sc.requests_per_month)
+    basis = volume_basis(result)
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
         winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
-        text = (f"Keep '{base.name}': at {vol} requests a month it is the cheapest option over {h} months "
+        text = (f"Keep '{base.name}': {basis}, it is the cheapest option over {h} months "
                 f"({money(base.total_cost, cur)})")
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
@@ -78,15 +80,45 @@ def recommendation(result: Result) -> str:
     saving = base.total_cost - best.total_cost
     share = f" ({percent(saving / base.total_cost)})" if base.total_cost > 0 else ""
     verb = "Fine-tune" if best.type != "prompt" else "Switch"
-    text = (f"{verb}: choose '{best.name}', which costs {money(best.total_cost, cur)} over {h} months against "
-            f"{money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}{share}")
-    text += f", and pays back in month {best.payback_month}." if best.payback_month else "."
+    text = (f"{verb}: choose '{best.name}'. {basis[0].upper() + basis[1:]}, it costs {money(best.total_cost, cur)} over "
+            f"{h} months against {money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}{share}")
+    if best.payback_month == 1:
+        text += ", and it is cheaper from month 1."
+    elif best.payback_month:
+        text += f", and pays back in month {best.payback_month}."
+    else:
+        text += "."
     return text
 
 
-def _break_even_cell(s: StrategyResult, is_base: bool) -> str:
-    from .text import break_even_label
+def volume_basis(result: Result) -> str:
+    """The volume the recommendation is computed at, in words.
 
+    'at 300,000 requests a month' or, with growth, 'with volume growing from 300,000 to 1,761,225 requests a month
+    (average 701,000)': the totals follow the growing volume month by month.
+    """
+    sc = result.scenario
+    v1 = sc.requests_per_month
+    if not sc.growth_per_month:
+        return f"at {count(v1)} requests a month"
+    vols = [v1 * (1 + sc.growth_per_month) ** k for k in range(sc.horizon_months)]
+    return (f"with volume going from {count(vols[0])} to {count(vols[-1])} requests a month "
+            f"(average {count(sum(vols) / len(vols))})")
+
+
+def training_words(t, s: StrategyResult, cur: str) -> str:
+    """How one training run is priced, in the unit it is billed in (tokens, GPU-hours or hours)."""
+    every = f", retrained every {t.retrain_every_months} months" if t.retrain_every_months else ", once"
+    if t.gpu_hours:
+        how = f"{t.gpu_hours:g} GPU-hours x {money(t.gpu_rate, cur)}/GPU-hour"
+    elif t.billed_hours:
+        how = f"{t.billed_hours:g} training hours (billed by the hour)"
+    else:
+        how = f"{count(t.tokens)} tokens x {t.epochs} epochs" + (" (auto)" if t.epochs_auto else "")
+    return f"{how}{every}: {money(s.training_cost_per_run, cur)} a run"
+
+
+def _break_even_cell(s: StrategyResult, is_base: bool) -> str:
     return break_even_label(s, is_base, verb="")
 
 
@@ -293,27 +325,27 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
 
     flow.heading("Key numbers", size=11, gap=0.02)
     b = sc.baseline
-    cols = [Column("Strategy", 2.6), Column("Cost per request", 1.1, "right"),
-            Column("Fixed per month", 1.1, "right"), Column("Training (runs) and one-time", 2.2, "right"),
-            Column(f"Total, {h} months", 1.25, "right"), Column("Break-even volume", 1.45, "right"),
-            Column("Payback month", 0.79, "right")]
+    cols = [Column("Strategy", 2.3), Column("Cost per request", 1.0, "right"),
+            Column("Fixed per month", 1.0, "right"), Column("Training (runs) and one-time", 1.9, "right"),
+            Column(f"Total, {h} months", 1.15, "right"), Column("Average per month", 1.0, "right"),
+            Column("Break-even volume", 1.3, "right"), Column("Payback", 0.85, "right")]
     rows = []
     for i, s in enumerate(result.strategies):
         tr = "-" if s.training_runs == 0 else f"{money(s.training_cost, cur)} ({s.training_runs})"
         if s.one_time_cost:
             tr += f" + {money(s.one_time_cost, cur)} once"
-        pay = "-" if i == b else (str(s.payback_month) if s.payback_month else "none")
         name = s.name + (" (cheapest)" if s is result.cheapest else "")
         rows.append([name, money_small(s.cost_per_request, cur), money(s.fixed_monthly, cur), tr,
-                     money(s.total_cost, cur), _break_even_cell(s, i == b), pay])
+                     money(s.total_cost, cur), money(s.average_monthly_cost, cur), _break_even_cell(s, i == b),
+                     payback_label(s, i == b, h)])
     flow.table(cols, rows, size=8.2, row_colors=[color(i) for i in range(len(rows))])
 
     flow.heading("Inputs and assumptions", size=11, gap=0.0)
     growth = f", growing {percent(sc.growth_per_month)} a month (compounding)" if sc.growth_per_month else ", constant"
     flow.paragraph(f"Volume: {count(sc.requests_per_month)} requests in month 1{growth}. Horizon: {h} months from "
                    f"{sc.month_label(1)}. Baseline for break-even and payback: '{sc.baseline_name}'.", size=8.5, gap_after=0.03)
-    cols = [Column("Strategy", 2.0), Column("Model", 2.1), Column("Tokens per request", 1.9),
-            Column("Hosting and other monthly", 1.6), Column("Training", 2.89)]
+    cols = [Column("Strategy", 1.7), Column("Model", 1.8), Column("Tokens per request", 1.7),
+            Column("Hosting, GPUs and other monthly", 2.6), Column("Training", 2.69)]
     rows = []
     for i, (s, st) in enumerate(zip(result.strategies, sc.strategies)):
         tok = f"{count(st.prompt_tokens)} prompt + {count(st.input_tokens)} input"
@@ -330,15 +362,17 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
             host.append(f"storage {money(st.price('storage_per_month'), cur)}")
         if st.fixed_monthly_cost:
             host.append(f"other {money(st.fixed_monthly_cost, cur)}")
-        if s.replicas is not None:
-            host.append(f"{s.replicas:g} replica(s) in month 1")
+        if s.replicas is not None and st.serving is not None:
+            sv = st.serving
+            gpu = float(np.asarray(result.outputs.monthly_gpu)[i].reshape(-1)[0])
+            host.append(f"GPUs: {s.replicas:g} replica{'s' if s.replicas != 1 else ''} x {sv.gpus_per_replica:g} GPU x "
+                        f"{money(sv.gpu_per_hour, cur)}/GPU-hour x {sv.hours_per_month:g} h = {money(gpu, cur)} in month 1 "
+                        f"(at least {sv.min_replicas:g}; one replica serves {count(sv.capacity_per_month)} requests a month)")
         t = st.training
         if t is None:
             trn = "-"
         else:
-            ep = f"{t.epochs} epochs" + (" (auto)" if t.epochs_auto else "")
-            every = f", retrained every {t.retrain_every_months} months" if t.retrain_every_months else ", once"
-            trn = f"{count(t.tokens)} tokens x {ep}{every}: {money(s.training_cost_per_run, cur)} a run"
+            trn = training_words(t, s, cur)
             if t.one_time_cost:
                 trn += f"; one-time {money(t.one_time_cost, cur)}"
             if s.data_generation_cost:

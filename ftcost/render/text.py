@@ -6,9 +6,13 @@ import io
 import json
 import math
 
+import numpy as np
+
 from ..result import Result, StrategyResult
 from .cells import safe_row
 from .fmt import count, money, money_small, percent
+from .layout import fit_table, output_width
+from .layout import wrap as layout_wrap
 
 SUMMARY_FIELDS = [
     "name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
@@ -48,6 +52,30 @@ def break_even_label(s: StrategyResult, is_base: bool, *, verb: str = "cheaper "
     return f"{verb}{side} {count(v)}/mo"
 
 
+def payback_label(s: StrategyResult, is_base: bool, horizon: int) -> str:
+    """The payback cell: '-' (baseline), 'cheaper from month 1', 'month 7', or 'none in 24 months'.
+
+    Payback in month 1 means there is nothing to pay back: the strategy is cheaper from the start.
+    """
+    if is_base:
+        return "-"
+    if s.payback_month == 1:
+        return "cheaper from month 1"
+    if s.payback_month:
+        return f"month {s.payback_month}"
+    return f"none in {horizon} months"
+
+
+def gpu_label(result: Result, i: int) -> str:
+    """A self-hosted strategy's GPU cost in month 1 and its replicas: '$4,365.40 (2 replicas)'."""
+    s = result.strategies[i]
+    if s.replicas is None:
+        return "-"
+    gpu = float(np.asarray(result.outputs.monthly_gpu)[i].reshape(-1)[0])
+    n = s.replicas
+    return f"{money(gpu, result.scenario.currency)} ({n:g} replica{'s' if n != 1 else ''})"
+
+
 def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
     """The compare table as (header, [(label, cells)]): metrics down, strategies across."""
     sc = result.scenario
@@ -76,7 +104,7 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         body.append(line("token prices/month", lambda i, s: f"{s.price_change_per_month * 100:+.1f}%" if s.price_change_per_month else "-"))
     body.append(line("fixed per month", lambda i, s: money(s.fixed_monthly, cur)))
     if any(s.replicas is not None for s in strategies):
-        body.append(line("  GPU replicas (month 1)", lambda i, s: f"{s.replicas:g}" if s.replicas is not None else "-"))
+        body.append(line("  of which GPUs, month 1", lambda i, s: gpu_label(result, i)))
     body += [
         line("training", training),
         line("one-time cost", lambda i, s: money(s.one_time_cost, cur) if s.one_time_cost else "-"),
@@ -84,37 +112,47 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
     if any(s.data_generation_cost for s in strategies):
         body.append(line("data generation", lambda i, s: money(s.data_generation_cost, cur) if s.data_generation_cost else "-"))
     body += [
-        line("monthly cost (avg)", lambda i, s: money(s.monthly_cost, cur)),
         line(f"total, {h} months", lambda i, s: money(s.total_cost, cur)),
+        line("average per month", lambda i, s: money(s.average_monthly_cost, cur)),
     ]
     if result.without_quality is not None:
         wq = result.without_quality.strategies
         body.append(line("  without error cost", lambda i, s: money(wq[i].total_cost, cur)))
     body += [
         line("break-even", lambda i, s: break_even_label(s, i == b)),
-        line("payback month", lambda i, s: "-" if i == b else (str(s.payback_month) if s.payback_month else "none")),
+        line("payback", lambda i, s: payback_label(s, i == b, h)),
     ]
     return header, body
 
 
-def to_table(result: Result) -> str:
-    sc = result.scenario
+def to_table(result: Result, width: int | None = None) -> str:
+    """The comparison for a terminal, within ``width`` columns (default: the terminal's, or 100).
+
+    Strategies across while they fit (names and cells wrapped), else one block per strategy.
+    """
     header, body = rows(result)
-    label_w = max(len(label) for label, _ in body)
-    widths = [max(len(h), *(len(cells[j]) for _, cells in body)) for j, h in enumerate(header)]
-    out = [_title(result), ""]
-    out.append(" " * label_w + "  " + "  ".join(h.rjust(w) for h, w in zip(header, widths)))
-    out.append(" " * label_w + "  " + "  ".join("-" * w for w in widths))
-    for label, cells in body:
-        out.append(label.ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+    width = width or output_width()
+    out = layout_wrap(_title(result), width) + [""]
+    out += fit_table(header, body, width)
+    out += layout_wrap(f"average per month: the total over {result.scenario.horizon_months} months / "
+                       f"{result.scenario.horizon_months}; break-even and payback against the baseline.", width)
     out.append("")
-    out.extend(_ranges(result))
-    out.extend(_counted(result))
-    out.append(verdict(result))
+    for line in _ranges(result) + _counted(result):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip())
+        more = 32 if line.startswith("  ") and "  " in line.strip() else indent + 2
+        wrapped = layout_wrap(line.strip(), width - indent)
+        out.append(" " * indent + wrapped[0])
+        # A long row continues under its text, indented.
+        out.extend(" " * min(more, width // 2) + w for w in layout_wrap(" ".join(wrapped[1:]), width - min(more, width // 2))
+                   if w) if len(wrapped) > 1 else None
+    out.extend(layout_wrap(verdict(result), width))
     n = len(getattr(result.scenario, "distributions", {}) or {})
     if n:
-        out.append(f"{n} input{'s are' if n > 1 else ' is'} uncertain and shown at the median; "
-                   f"'ftcost simulate {result.scenario.file}' gives the odds and ranges.")
+        out.extend(layout_wrap(f"{n} input{'s are' if n > 1 else ' is'} uncertain and shown at the median; "
+                               f"'ftcost simulate {result.scenario.file}' gives the odds and ranges.", width))
     return "\n".join(out) + "\n"
 
 
@@ -129,15 +167,29 @@ def _counted(result: Result) -> list[str]:
 
 
 def _ranges(result: Result) -> list[str]:
-    """Cheapest strategy by volume, when more than one strategy wins somewhere."""
+    """Cheapest strategy by volume, when more than one strategy wins somewhere.
+
+    Up to 10x the largest volume the plan reaches (at most 8 rows); a GPU staircase that alternates beyond
+    that is one line naming the strategies that take turns.
+    """
     ranges = result.cheapest_by_volume
     if len(ranges) < 2:
         return []
+    sc = result.scenario
+    reach = max(sc.requests_per_month, sc.requests_per_month * (1 + sc.growth_per_month) ** (sc.horizon_months - 1), 1.0)
+    shown = [r for r in ranges if r["from_requests_per_month"] <= 10 * reach][:8]
+    if len(ranges) - len(shown) == 1:
+        shown = ranges
+    rest = ranges[len(shown):]
     out = ["Cheapest by monthly volume:"]
-    for r in ranges:
+    for r in shown:
         lo, hi = r["from_requests_per_month"], r["to_requests_per_month"]
         span = f"{count(lo)} to {count(hi)}" if hi is not None else f"{count(lo)} and up"
         out.append(f"  {span:>28}  {r['strategy']}")
+    if rest:
+        names = list(dict.fromkeys(r["strategy"] for r in rest))
+        who = " and ".join(f"'{n}'" for n in names) + (" alternate (GPU replicas make a staircase)" if len(names) > 1 else "")
+        out.append(f"  {count(rest[0]['from_requests_per_month']) + ' and up':>28}  {who}")
     out.append("")
     return out
 
@@ -191,10 +243,15 @@ def verdict(result: Result) -> str:
     if v is not None and v > 0:
         side = "above" if best.cheaper_above_break_even else "below"
         text += f" It is cheaper {side} {count(v)} requests/month (you are at {count(sc.requests_per_month)})"
-        text += f" and pays back in month {best.payback_month}." if best.payback_month else "."
+        text += f" and {_pays_back(best.payback_month)}." if best.payback_month else "."
     elif best.payback_month:
-        text += f" It pays back in month {best.payback_month}."
+        text += f" It {_pays_back(best.payback_month)}."
     return text + _quality_note(result)
+
+
+def _pays_back(month: int) -> str:
+    """'pays back in month 7', or 'is cheaper from month 1' when there is nothing to pay back."""
+    return "is cheaper from month 1" if month == 1 else f"pays back in month {month}"
 
 
 def _quality_note(result: Result) -> str:
