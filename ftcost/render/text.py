@@ -169,18 +169,14 @@ def _counted(result: Result) -> list[str]:
 def _ranges(result: Result) -> list[str]:
     """Cheapest strategy by volume, when more than one strategy wins somewhere.
 
-    Up to 10x the largest volume the plan reaches (at most 8 rows); a GPU staircase that alternates beyond
-    that is one line naming the strategies that take turns.
+    The ranges worth a line (:func:`ftcost.render.story.shown_ranges`); a GPU staircase that alternates
+    beyond them is one line naming the strategies that take turns.
     """
-    ranges = result.cheapest_by_volume
-    if len(ranges) < 2:
+    from .story import shown_ranges
+
+    if len(result.cheapest_by_volume) < 2:
         return []
-    sc = result.scenario
-    reach = max(sc.requests_per_month, sc.requests_per_month * (1 + sc.growth_per_month) ** (sc.horizon_months - 1), 1.0)
-    shown = [r for r in ranges if r["from_requests_per_month"] <= 10 * reach][:8]
-    if len(ranges) - len(shown) == 1:
-        shown = ranges
-    rest = ranges[len(shown):]
+    shown, rest = shown_ranges(result)
     out = ["Cheapest by monthly volume:"]
     for r in shown:
         lo, hi = r["from_requests_per_month"], r["to_requests_per_month"]
