@@ -77,7 +77,10 @@ def load_matplotlib() -> None:
 @click.option("--kind", type=click.Choice(["breakeven", "cumulative"]), default="breakeven", show_default=True,
               help="breakeven: monthly cost against monthly volume, break-even points and cheapest regions; "
                    "cumulative: cumulative cost by month with training steps and payback months.")
-@click.option("--log", "log", is_flag=True, help="Logarithmic axes (volume and cost for breakeven; cost for cumulative).")
+@click.option("--log/--linear", "log", default=None,
+              help="Force logarithmic or linear axes (volume and cost for breakeven; cost for cumulative). "
+                   "Default: chosen from the data (log volume when your volume, its growth and the break-even "
+                   "volumes span more than about 1.3 decades; log cost when strategies differ more than 20-30x).")
 @click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
 @pricing_option
@@ -94,7 +97,7 @@ def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
     Examples:
       ftcost plot scenarios/review-stars.yaml -o breakeven.png
       ftcost plot scenarios/review-stars.yaml -o cumulative.pdf --kind cumulative
-      ftcost plot scenarios/review-stars.yaml -o breakeven.svg --log
+      ftcost plot scenarios/review-stars.yaml -o breakeven.svg --linear
     """
     from ..api import compare as run_compare
     from ..render.plot import EXTENSIONS

@@ -204,7 +204,9 @@ class _Flow:
         pad = 0.04
         scale = min(1.0, self.width / sum(c.width for c in columns))
         cols = [Column(c.title, c.width * scale, c.align) for c in columns]
-        head_lines = [wrap(c.title, c.width - 2 * pad, size, True) for c in cols]
+        # Measured widths are unhinted advances; the drawn text can run a few percent wider: keep 5% spare.
+        fit = 0.95
+        head_lines = [wrap(c.title, (c.width - 2 * pad) * fit, size, True) for c in cols]
         head_h = max(len(x) for x in head_lines) * lh + 2 * pad
 
         def draw_header():
@@ -217,20 +219,20 @@ class _Flow:
             self.y += head_h
 
         # Keep a short table together; a long one starts with at least two rows.
-        row_h = [max(len(wrap(v, c.width - 2 * pad, size, bold_first and j == 0)) for j, (c, v) in enumerate(zip(cols, row))) * lh + 2 * pad
+        row_h = [max(len(wrap(v, (c.width - 2 * pad) * fit, size, bold_first and j == 0)) for j, (c, v) in enumerate(zip(cols, row))) * lh + 2 * pad
                  for row in rows[:8]]
         need = head_h + (sum(row_h) if len(rows) <= 8 else sum(row_h[:2]))
         self.ensure(need, title)
         draw_header()
         last_first = ""
         for r_i, row in enumerate(rows):
-            cells = [wrap(v, c.width - 2 * pad, size, bold_first and j == 0) for j, (c, v) in enumerate(zip(cols, row))]
+            cells = [wrap(v, (c.width - 2 * pad) * fit, size, bold_first and j == 0) for j, (c, v) in enumerate(zip(cols, row))]
             h = max(len(x) for x in cells) * lh + 2 * pad
             if self.y + h > self.bottom:
                 self.new_page(title)
                 draw_header()
                 if not row[0] and last_first:  # a group continues on this page: name it again
-                    cells[0] = wrap(f"{last_first} (continued)", cols[0].width - 2 * pad, size, bold_first)
+                    cells[0] = wrap(f"{last_first} (continued)", (cols[0].width - 2 * pad) * fit, size, bold_first)
                     h = max(len(x) for x in cells) * lh + 2 * pad
             last_first = row[0] or last_first
             if r_i % 2 == 1:
@@ -287,8 +289,9 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
     h = sc.horizon_months
     flow.new_page()
     flow.y = 0.45
-    flow._text(MARGIN, flow.y, sc.name, fontsize=20 * flow.k, fontweight="bold")
-    flow.y += 0.4 * flow.k
+    for line in wrap(sc.name, flow.width, 20 * flow.k, True):
+        flow._text(MARGIN, flow.y, line, fontsize=20 * flow.k, fontweight="bold")
+        flow.y += 0.4 * flow.k
     src = Path(sc.file).name if sc.file else "a scenario"
     flow.paragraph(f"Prompt engineering or fine-tuning? Cost comparison of {len(result.strategies)} strategies over {h} months "
                    f"from {sc.month_label(1)}, in {cur}. From {src}, generated {today.isoformat()} by ftcost {_version()}.",
@@ -326,9 +329,9 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
     flow.heading("Key numbers", size=11, gap=0.02)
     b = sc.baseline
     cols = [Column("Strategy", 2.3), Column("Cost per request", 1.0, "right"),
-            Column("Fixed per month", 1.0, "right"), Column("Training (runs) and one-time", 1.9, "right"),
+            Column("Fixed per month", 1.0, "right"), Column("Training (runs) and one-time", 1.7, "right"),
             Column(f"Total, {h} months", 1.15, "right"), Column("Average per month", 1.0, "right"),
-            Column("Break-even volume", 1.3, "right"), Column("Payback", 0.85, "right")]
+            Column("Break-even volume", 1.3, "right"), Column("Payback", 1.05, "right")]
     rows = []
     for i, s in enumerate(result.strategies):
         tr = "-" if s.training_runs == 0 else f"{money(s.training_cost, cur)} ({s.training_runs})"
@@ -340,7 +343,15 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
                      payback_label(s, i == b, h)])
     flow.table(cols, rows, size=8.2, row_colors=[color(i) for i in range(len(rows))])
 
-    flow.heading("Inputs and assumptions", size=11, gap=0.0)
+
+def _inputs_section(flow: _Flow, result: Result, *, new_page: bool = False) -> None:
+    """Inputs and assumptions: on page 1 when they fit there, else on a page of their own (never a dangling heading)."""
+    sc = result.scenario
+    cur = sc.currency
+    h = sc.horizon_months
+    if new_page:
+        flow.new_page()
+    flow.heading("Inputs and assumptions", size=11 if not new_page else 15, gap=0.0)
     growth = f", growing {percent(sc.growth_per_month)} a month (compounding)" if sc.growth_per_month else ", constant"
     flow.paragraph(f"Volume: {count(sc.requests_per_month)} requests in month 1{growth}. Horizon: {h} months from "
                    f"{sc.month_label(1)}. Baseline for break-even and payback: '{sc.baseline_name}'.", size=8.5, gap_after=0.03)
@@ -538,12 +549,18 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
 
     today = today or _dt.date.today()
     with matplotlib.rc_context(_RC):
-        for k in (1.0, 0.94, 0.88, 0.82):
+        for k in (1.0, 0.94, 0.88):
             flow = _Flow()
             flow.k = k
             _first_page(flow, result, today)
+            _inputs_section(flow, result)
             if len(flow.pages) == 1:
                 break
+        else:
+            # Too much for one page at a readable size: the summary on page 1, the inputs on page 2.
+            flow = _Flow()
+            _first_page(flow, result, today)
+            _inputs_section(flow, result, new_page=True)
         pages = list(flow.pages)
         figs = {
             "breakeven": plot.breakeven_figure(result, figsize=PAGE, margins=_PLOT_RECT),
