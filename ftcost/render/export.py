@@ -1,44 +1,21 @@
-"""The monthly schedule as a tidy CSV, or as a spreadsheet that recomputes.
+"""The monthly schedule as a tidy CSV, or as a spreadsheet that recomputes (:mod:`ftcost.render.workbook`).
 
-CSV: one row per strategy and month (tidy), full precision, the same totals
-as the JSON ``monthly`` lists.
-
-XLSX (openpyxl, imported only here): three sheets a finance user can work
-with, plus the price sources.
-
-* **Inputs**: the scenario (volume in month 1, growth) and one column per
-  strategy with every engine input (tokens, prices, hosting, training...).
-  Yellow cells are inputs; grey cells are formulas derived from them.
-* **Schedule**: one row per strategy and month with formulas: volume,
-  price index, variable, fixed, training, one-time, total, cumulative.
-* **Summary**: per strategy the total over the horizon, the average monthly
-  cost, the break-even volume against the baseline and the payback month, all
-  formulas over Schedule and Inputs; and the cheapest strategy.
-
-The formulas are the engine's (DESIGN.md "The math" plus the documented
-extensions): month m volume ``V1 (1+g)^(m-1)``; per-token prices times
-``(1+p)^(m-1)``; training runs at months 1, 1+R, 1+2R, ...; one-time and
-data-generation costs in month 1; self-hosted replicas
-``max(min, ceil(V/capacity))``. The number of months (rows) is fixed when the
-file is written: to change the horizon, export again with ``--horizon``.
-openpyxl writes formulas without cached values, so the workbook asks to be
-recalculated on load (Excel, LibreOffice and Google Sheets do).
+CSV: one row per strategy and month (tidy), full precision: the engine's
+monthly breakdown (variable, fixed, GPUs, training, one-time, data
+generation), which adds up to the total, the JSON ``monthly`` list.
 """
 from __future__ import annotations
 
 import csv
 import io
-import math
-from dataclasses import fields
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
-from .. import engine
 from ..result import SCHEDULE_PARTS, Result
 from .cells import guard_workbook, safe_row, user_texts
-from .fmt import symbol
+from .workbook import SCHEDULE_COLUMNS, workbook  # noqa: F401  (the spreadsheet's public names, as before)
 
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -47,11 +24,6 @@ CSV_FIELDS = ["strategy", "month", "calendar_month", "requests", *SCHEDULE_PARTS
 
 # --------------------------------------------------------------------------
 # The schedule as numbers
-
-
-def _per_strategy(value, n: int) -> np.ndarray:
-    a = np.asarray(value, dtype=float)
-    return np.broadcast_to(a, (n,)).astype(float) if a.ndim <= 1 else a.reshape(n, -1)[:, 0]
 
 
 def schedule(result: Result) -> dict[str, np.ndarray]:
@@ -73,374 +45,6 @@ def to_csv(result: Result) -> str:
     return buf.getvalue()
 
 
-# --------------------------------------------------------------------------
-# The spreadsheet
-
-# (engine Inputs field, label, unit, number format key)
-INPUT_ROWS = [
-    ("prompt_tokens", "Prompt tokens per request (instructions, examples)", "tokens", "int"),
-    ("input_tokens", "User input tokens per request", "tokens", "int"),
-    ("cached_tokens", "Of the input, tokens billed at the cached price", "tokens", "int"),
-    ("completion_tokens", "Output tokens per request", "tokens", "int"),
-    ("input_price", "Input price", "per 1M tokens", "rate"),
-    ("cached_price", "Cached input price", "per 1M tokens", "rate"),
-    ("output_price", "Output price", "per 1M tokens", "rate"),
-    ("batch_share", "Share of requests sent through a batch API", "0..1", "pct"),
-    ("batch_discount", "Batch discount", "fraction off", "pct"),
-    ("price_change", "Change of per-token prices each month (compounding)", "per month", "pct"),
-    ("quality_cost", "Expected cost of errors per request", "per request", "small"),
-    ("per_hour", "Hosting per deployment-hour", "per hour", "money"),
-    ("hours_per_month", "Hosting hours per month", "hours", "num"),
-    ("deployments", "Deployments", "count", "num"),
-    ("storage_per_month", "Model storage", "per month", "money"),
-    ("fixed_monthly_cost", "Other fixed monthly cost", "per month", "money"),
-    ("replica_capacity", "Self-hosted: requests one replica serves a month (0 = not self-hosted)", "requests", "int"),
-    ("replica_cost", "Self-hosted: cost of one replica", "per month", "money"),
-    ("min_replicas", "Self-hosted: minimum replicas", "count", "num"),
-    ("has_training", "Trains a model (1 = yes, 0 = no)", "0/1", "int"),
-    ("training_tokens", "Training tokens per epoch", "tokens", "int"),
-    ("epochs", "Epochs per run", "count", "int"),
-    ("training_price", "Training price", "per 1M tokens", "rate"),
-    ("training_fixed", "Training cost per run not tied to tokens", "per run", "money"),
-    ("min_job_fee", "Minimum fee per training job", "per run", "money"),
-    ("retrain_every", "Retrain every (0 = train once)", "months", "int"),
-    ("one_time_cost", "One-time cost (month 1)", "once", "money"),
-    ("data_generation_cost", "Training data generation (month 1)", "once", "money"),
-]
-MODELLED = {r[0] for r in INPUT_ROWS} | {"horizon", "baseline", "requests_per_month", "growth", "examples", "extra"}
-
-DERIVED_ROWS = [
-    ("token_cost", "Token cost per request (month-1 prices)", "per request", "small"),
-    ("fixed_monthly", "Fixed monthly cost (excl. replicas)", "per month", "money"),
-    ("training_run", "Cost of one training run (month-1 prices)", "per run", "money"),
-    ("training_runs", "Training runs within the horizon", "count", "int"),
-]
-
-SCHEDULE_COLUMNS = ["Strategy", "Month", "Calendar month", "Requests", "Price index", "Variable cost", "Replicas",
-                    "Fixed cost", "Training", "One-time", "Total", "Cumulative", "Baseline cumulative", "At or below baseline"]
-
-INPUT_FILL = "FFF2CC"
-FORMULA_FILL = "F2F2F2"
-HEADER_FILL = "DDEBF7"
-
-
-def unmodelled_inputs(result: Result) -> list[str]:
-    """Engine inputs the spreadsheet's formulas do not model that this scenario uses (non-zero)."""
-    x = result.scenario.inputs()
-    out = []
-    for f in fields(x):
-        if f.name in MODELLED:
-            continue
-        v = np.asarray(getattr(x, f.name), dtype=float)
-        if np.any(v != 0):
-            out.append(f.name)
-    return out
-
-
-def _formats(currency: str) -> dict[str, str]:
-    sym = symbol(currency)
-
-    def m(body: str) -> str:
-        return f'"{sym}"{body}' if sym else f'{body} "{currency}"'
-
-    return {
-        "money": m("#,##0.00"),
-        "small": m("0.00000000"),
-        "rate": m("#,##0.00##"),
-        "int": "#,##0",
-        "num": "#,##0.##",
-        "pct": "0.0##%",
-        "volume": "#,##0",
-        "index": "0.0000",
-    }
-
-
-def _quote(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def workbook(result: Result):
-    """Build the openpyxl Workbook (Inputs, Schedule, Summary, Sources)."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.workbook.defined_name import DefinedName
-
-    sc = result.scenario
-    o = result.outputs
-    x = sc.inputs()
-    n = len(result.strategies)
-    h = sc.horizon_months
-    b = sc.baseline
-    fmt = _formats(sc.currency)
-    col = {f.name: _per_strategy(getattr(x, f.name), n) for f in fields(x) if f.name not in ("horizon", "baseline", "extra")}
-    epochs = np.asarray(o.epochs, dtype=float).reshape(-1)
-    col["epochs"] = np.where(col["has_training"] > 0, epochs, 0.0)
-
-    bold = Font(bold=True)
-    title_font = Font(bold=True, size=14)
-    note_font = Font(italic=True, color="595959")
-    fill_in = PatternFill("solid", fgColor=INPUT_FILL)
-    fill_f = PatternFill("solid", fgColor=FORMULA_FILL)
-    fill_h = PatternFill("solid", fgColor=HEADER_FILL)
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    wb = Workbook()
-    wb.calculation.fullCalcOnLoad = True
-
-    # ---------------- Inputs
-    ws = wb.active
-    ws.title = "Inputs"
-    ws["A1"] = f"{sc.name}: inputs"
-    ws["A1"].font = title_font
-    ws["A2"] = ("Yellow cells are inputs: change the volume, the growth or any price and every cost in Schedule and "
-                "Summary recomputes. Grey cells are formulas. The number of months is fixed: export again with "
-                "--horizon to change it.")
-    ws["A2"].font = note_font
-    ws["A2"].alignment = wrap
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(n, 2))
-    ws.row_dimensions[2].height = 45
-
-    scen_rows = [
-        ("Volume_month1", "Requests per month in month 1", float(np.asarray(x.requests_per_month).reshape(-1)[0]), fmt["volume"], True),
-        ("Growth_per_month", "Volume growth per month (compounding)", float(np.asarray(x.growth).reshape(-1)[0]), fmt["pct"], True),
-        ("Horizon_months", "Months in the schedule (fixed: re-export to change)", h, "0", False),
-    ]
-    r = 4
-    for name, label, value, nf, editable in scen_rows:
-        ws.cell(r, 1, label)
-        c = ws.cell(r, 2, value)
-        c.number_format = nf
-        if editable:
-            c.fill = fill_in
-        wb.defined_names[name] = DefinedName(name, attr_text=f"Inputs!$B${r}")
-        r += 1
-    ws.cell(r, 1, "First month")
-    ws.cell(r, 2, sc.month_label(1))
-    r += 1
-    ws.cell(r, 1, "Currency")
-    ws.cell(r, 2, sc.currency)
-    r += 1
-    ws.cell(r, 1, "Baseline (break-even and payback are against it)")
-    ws.cell(r, 2, sc.baseline_name)
-    r += 2
-
-    header_row = r
-    ws.cell(r, 1, "Per strategy").font = bold
-    ws.cell(r, 2, "Unit").font = bold
-    for i, s in enumerate(result.strategies):
-        c = ws.cell(r, 3 + i, s.name)
-        c.font = bold
-        c.fill = fill_h
-        c.alignment = Alignment(wrap_text=True, horizontal="center")
-    r += 1
-    ws.cell(r, 1, "Type / model")
-    for i, s in enumerate(result.strategies):
-        ws.cell(r, 3 + i, f"{s.type}: {s.model}").alignment = Alignment(wrap_text=True, horizontal="center")
-    r += 1
-    row_of: dict[str, int] = {}
-    for key, label, unit, nf in INPUT_ROWS:
-        row_of[key] = r
-        ws.cell(r, 1, label)
-        ws.cell(r, 2, unit)
-        for i in range(n):
-            c = ws.cell(r, 3 + i, float(col[key][i]))
-            c.number_format = fmt[nf]
-            c.fill = fill_in
-        r += 1
-    for i, s in enumerate(result.strategies):
-        if s.epochs is not None and sc.strategies[i].training is not None and sc.strategies[i].training.epochs_auto:
-            ws.cell(row_of["epochs"], 3 + i).comment = Comment(
-                f"epochs: auto, from {sc.strategies[i].training.examples} examples (OpenAI's default heuristic)", "ftcost")
-    r += 1
-    ws.cell(r, 1, "Derived (formulas)").font = bold
-    r += 1
-
-    def ref(key: str, i: int, absolute_row: bool = True) -> str:
-        return f"{get_column_letter(3 + i)}${row_of[key]}" if absolute_row else f"{get_column_letter(3 + i)}{row_of[key]}"
-
-    for key, label, unit, nf in DERIVED_ROWS:
-        row_of[key] = r
-        ws.cell(r, 1, label)
-        ws.cell(r, 2, unit)
-        for i in range(n):
-            def R(k, i=i):
-                return ref(k, i)
-            if key == "token_cost":
-                f = (f"=(1-{R('batch_share')}*{R('batch_discount')})*(({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
-                     f"*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}+{R('completion_tokens')}*{R('output_price')})/1000000")
-            elif key == "fixed_monthly":
-                f = f"={R('per_hour')}*{R('hours_per_month')}*{R('deployments')}+{R('storage_per_month')}+{R('fixed_monthly_cost')}"
-            elif key == "training_run":
-                f = (f"=IF({R('has_training')}=1,MAX({R('training_tokens')}*{R('epochs')}*{R('training_price')}/1000000"
-                     f"+{R('training_fixed')},{R('min_job_fee')}),0)")
-            else:  # training_runs
-                f = (f"=IF({R('has_training')}=1,IF({R('retrain_every')}>0,1+INT((Horizon_months-1)/{R('retrain_every')}),1),0)")
-            c = ws.cell(r, 3 + i, f)
-            c.number_format = fmt[nf]
-            c.fill = fill_f
-        r += 1
-    ws.column_dimensions["A"].width = 62
-    ws.column_dimensions["B"].width = 16
-    for i in range(n):
-        ws.column_dimensions[get_column_letter(3 + i)].width = 24
-    ws.row_dimensions[header_row].height = 32
-    ws.freeze_panes = ws.cell(header_row + 1, 3)
-
-    # ---------------- Schedule
-    sh = wb.create_sheet("Schedule")
-    for j, name in enumerate(SCHEDULE_COLUMNS):
-        c = sh.cell(1, j + 1, name)
-        c.font = bold
-        c.fill = fill_h
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    inp = "Inputs!"
-    first_row = {}
-    for i, s in enumerate(result.strategies):
-        first_row[i] = 2 + i * h
-    for i, s in enumerate(result.strategies):
-        def R(k, i=i):
-            return inp + ref(k, i)
-        for k in range(h):
-            row = first_row[i] + k
-            bl = first_row[b] + k
-            cells = [
-                s.name,
-                k + 1,
-                sc.month_label(k + 1),
-                f"=Volume_month1*(1+Growth_per_month)^(B{row}-1)",
-                f"=(1+{R('price_change')})^(B{row}-1)",
-                f"=D{row}*({inp}{ref('token_cost', i)}*E{row}+{R('quality_cost')})",
-                f"=IF({R('replica_capacity')}>0,MAX({R('min_replicas')},ROUNDUP(ROUND(D{row}/{R('replica_capacity')},9),0)),0)",
-                f"={inp}{ref('fixed_monthly', i)}+G{row}*{R('replica_cost')}",
-                f"=IF(AND({R('has_training')}=1,IF({R('retrain_every')}>0,MOD(B{row}-1,{R('retrain_every')})=0,B{row}=1)),"
-                f"{inp}{ref('training_run', i)}*E{row},0)",
-                f"=IF(B{row}=1,{R('one_time_cost')}+{R('data_generation_cost')},0)",
-                f"=F{row}+H{row}+I{row}+J{row}",
-                f"=K{row}" if k == 0 else f"=L{row - 1}+K{row}",
-                f"=L{bl}",
-                f"=IF(L{row}<=M{row}+0.000000000001*MAX(ABS(M{row}),1),1,0)",
-            ]
-            for j, v in enumerate(cells):
-                c = sh.cell(row, j + 1, v)
-                if j == 3:
-                    c.number_format = fmt["volume"]
-                elif j == 4:
-                    c.number_format = fmt["index"]
-                elif j == 6:
-                    c.number_format = "0"
-                elif 5 <= j <= 12:
-                    c.number_format = fmt["money"]
-    widths = [30, 7, 10, 14, 10, 14, 9, 14, 12, 12, 14, 15, 15, 10]
-    for j, w in enumerate(widths):
-        sh.column_dimensions[get_column_letter(j + 1)].width = w
-    sh.row_dimensions[1].height = 30
-    sh.freeze_panes = "D2"
-    sh.auto_filter.ref = f"A1:{get_column_letter(len(SCHEDULE_COLUMNS))}{1 + n * h}"
-
-    # ---------------- Summary
-    sm = wb.create_sheet("Summary", 0)
-    sm["A1"] = f"{sc.name}: summary over {h} months from {sc.month_label(1)}"
-    sm["A1"].font = title_font
-    sm["A2"] = (f"Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
-                f"at which a strategy costs the same as the baseline '{sc.baseline_name}' over the horizon "
-                f"(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
-                f"below the baseline's.")
-    sm["A2"].font = note_font
-    sm["A2"].alignment = wrap
-    sm.merge_cells("A2:J2")
-    sm.row_dimensions[2].height = 48
-    head = ["Strategy", "Type", "Model", f"Total, {h} months", "Average per month", "Fixed per month (average)",
-            "Cost per request (average)", "Break-even volume (requests/month)", "Cheaper", "Payback month"]
-    hr = 4
-    for j, t in enumerate(head):
-        c = sm.cell(hr, j + 1, t)
-        c.font = bold
-        c.fill = fill_h
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    sm.row_dimensions[hr].height = 45
-    srow = {i: hr + 1 + i for i in range(n)}
-    sched = _quote("Schedule") + "!"
-    for i, s in enumerate(result.strategies):
-        row = srow[i]
-        r0, r1 = first_row[i], first_row[i] + h - 1
-        sm.cell(row, 1, s.name)
-        sm.cell(row, 2, s.type)
-        sm.cell(row, 3, s.model)
-        sm.cell(row, 4, f"=SUM({sched}K{r0}:K{r1})").number_format = fmt["money"]
-        sm.cell(row, 5, f"=D{row}/Horizon_months").number_format = fmt["money"]
-        # The constant-volume line of DESIGN.md: fixed part (with training and one-time spread) and slope.
-        sm.cell(row, 6, f"=Inputs!{ref('fixed_monthly', i)}+(SUM({sched}I{r0}:I{r1})+SUM({sched}J{r0}:J{r1}))/Horizon_months"
-                        ).number_format = fmt["money"]
-        sm.cell(row, 7, f"=Inputs!{ref('token_cost', i)}*AVERAGE({sched}E{r0}:E{r1})+Inputs!{ref('quality_cost', i)}"
-                        ).number_format = fmt["small"]
-        stepped = col["replica_capacity"][i] > 0 or col["replica_capacity"][b] > 0
-        if i == b:
-            sm.cell(row, 8, "baseline")
-            sm.cell(row, 9, "-")
-            sm.cell(row, 10, "-")
-        else:
-            fs, cs, fb, cb = f"F{row}", f"G{row}", f"F{srow[b]}", f"G{srow[b]}"
-            if stepped:
-                # Self-hosted replicas make the cost a staircase: ftcost finds the crossing exactly; a value here.
-                v = s.break_even_requests_per_month
-                c = sm.cell(row, 8, "never" if v is None else float(v))
-                c.comment = Comment("Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
-                                    "exact search (a value, not a formula): export again after changing inputs.", "ftcost")
-                sm.cell(row, 9, "-" if v is None else ("above" if s.cheaper_above_break_even else "below"))
-            else:
-                sm.cell(row, 8, f'=IF({cs}<{cb},MAX(0,({fs}-{fb})/({cb}-{cs})),IF(AND({cs}={cb},{fs}<{fb}),0,'
-                                f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"never")))')
-                sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"below",IF(ISNUMBER(H{row}),"above","-"))')
-            sm.cell(row, 10, f'=IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"none")')
-        sm.cell(row, 8).number_format = fmt["volume"]
-    last = srow[n - 1]
-    r = last + 2
-    sm.cell(r, 1, "Cheapest over the horizon").font = bold
-    sm.cell(r, 2, f"=INDEX(A{srow[0]}:A{last},MATCH(MIN(D{srow[0]}:D{last}),D{srow[0]}:D{last},0))").font = bold
-    r += 1
-    sm.cell(r, 1, "Saving against the baseline")
-    sm.cell(r, 2, f"=D{srow[b]}-MIN(D{srow[0]}:D{last})").number_format = fmt["money"]
-    r += 2
-    missing = unmodelled_inputs(result)
-    if missing:
-        sm.cell(r, 1, "Not modelled by these formulas (totals may differ from ftcost): " + ", ".join(missing)).font = Font(bold=True, color="C00000")
-        r += 2
-    if result.warnings:
-        sm.cell(r, 1, "Warnings").font = Font(bold=True, color="C55A11")
-        r += 1
-        for w in result.warnings:
-            c = sm.cell(r, 1, w)
-            c.alignment = wrap
-            sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
-            sm.row_dimensions[r].height = 15 * max(1, math.ceil(len(w) / 150))
-            r += 1
-    for j, w in enumerate([32, 11, 34, 16, 15, 15, 15, 17, 9, 9]):
-        sm.column_dimensions[get_column_letter(j + 1)].width = w
-
-    # ---------------- Sources
-    so = wb.create_sheet("Sources")
-    for j, t in enumerate(["Strategy", "Price", "Value", "Source", "As of"]):
-        c = so.cell(1, j + 1, t)
-        c.font = bold
-        c.fill = fill_h
-    r = 2
-    for s in result.strategies:
-        for key, p in s.prices.items():
-            so.cell(r, 1, s.name)
-            so.cell(r, 2, key)
-            so.cell(r, 3, p.get("value"))
-            so.cell(r, 4, p.get("source") or "").alignment = wrap
-            so.cell(r, 5, p.get("as_of") or "")
-            r += 1
-    so.cell(r + 1, 1, "These are the values ftcost read; the Inputs sheet holds the ones the formulas use.").font = note_font
-    for j, w in enumerate([30, 20, 12, 100, 12]):
-        so.column_dimensions[get_column_letter(j + 1)].width = w
-    so.freeze_panes = "A2"
-    return wb
-
-
 def write_export(result: Result, path: str | Path, *, inputs: Iterable = ()) -> Path:
     """Write the schedule to ``path``: ``.csv`` (tidy) or ``.xlsx`` (with formulas), atomically."""
     from ..outputs import check_output_path, write_atomic
@@ -448,8 +52,10 @@ def write_export(result: Result, path: str | Path, *, inputs: Iterable = ()) -> 
     from .plot import writing
 
     p = check_output_path(path, inputs=inputs, extensions=EXTENSIONS)
-    data = to_csv(result) if p.suffix.lower() == ".csv" else workbook(result)
-    if not isinstance(data, str):
+    if p.suffix.lower() == ".csv":
+        data = to_csv(result)
+    else:
+        data = workbook(result)
         guard_workbook(data, user_texts(result))  # a name or source like '=HYPERLINK(...)' stays text
     with writing(p):
         if isinstance(data, str):

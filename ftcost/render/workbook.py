@@ -1,0 +1,479 @@
+"""The spreadsheet: a workbook that recomputes, for every strategy type.
+
+Four sheets a finance user can work with (openpyxl, imported only here):
+
+* **Inputs**: the scenario (volume in month 1, growth, months) and one
+  column per strategy with every engine input: tokens, prices, hosting,
+  training (with the minimum and maximum fee per job), and for self-hosted
+  strategies the GPU price, GPUs per replica, throughput, utilization,
+  hours and minimum replicas. Yellow cells are inputs; grey cells are
+  formulas derived from them (replica capacity and cost, token cost,
+  training run cost...).
+* **Schedule**: one row per strategy and month with formulas: volume,
+  price index, variable cost, replicas (the staircase), fixed cost with
+  GPUs, training, one-time, total, cumulative. Months after "Months in the
+  schedule" cost 0, so shortening the horizon in that cell recomputes all.
+* **Summary**: per strategy the total, the average per month (total /
+  months), the average fixed cost, the average cost per request, the
+  break-even volume against the baseline and the payback month, formulas
+  over Schedule and Inputs. A self-hosted break-even (a staircase) is
+  ftcost's exact search: a value, marked in the cell "(at export)".
+* **Sources**: where each price came from, wrapped.
+
+Every sheet prints landscape, one page wide, with its header rows repeated.
+The formulas are the engine's (docs/design.md "The math" and the documented
+extensions). openpyxl writes formulas without cached values, so the workbook
+asks to be recalculated on load (Excel, LibreOffice and Google Sheets do).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+
+import numpy as np
+
+from ..result import Result
+from .fmt import symbol
+
+
+def _per_strategy(value, n: int) -> np.ndarray:
+    a = np.asarray(value, dtype=float)
+    return np.broadcast_to(a, (n,)).astype(float) if a.ndim <= 1 else a.reshape(n, -1)[:, 0]
+
+
+# (engine Inputs field, label, unit, number format key)
+INPUT_ROWS = [
+    ("prompt_tokens", "Prompt tokens per request (instructions, examples)", "tokens", "int"),
+    ("input_tokens", "User input tokens per request", "tokens", "int"),
+    ("cached_tokens", "Of the input, tokens billed at the cached price", "tokens", "int"),
+    ("completion_tokens", "Output tokens per request", "tokens", "int"),
+    ("input_price", "Input price", "per 1M tokens", "rate"),
+    ("cached_price", "Cached input price", "per 1M tokens", "rate"),
+    ("output_price", "Output price", "per 1M tokens", "rate"),
+    ("batch_share", "Share of requests sent through a batch API", "0..1", "pct"),
+    ("batch_discount", "Batch discount", "fraction off", "pct"),
+    ("price_change", "Change of per-token prices each month (compounding)", "per month", "pct"),
+    ("quality_cost", "Expected cost of errors per request", "per request", "small"),
+    ("per_hour", "Hosting per deployment-hour", "per hour", "money"),
+    ("hours_per_month", "Hosting hours per month", "hours", "num"),
+    ("deployments", "Deployments", "count", "num"),
+    ("storage_per_month", "Model storage", "per month", "money"),
+    ("fixed_monthly_cost", "Other fixed monthly cost", "per month", "money"),
+    ("gpu_per_hour", "Self-hosted: GPU price", "per GPU-hour", "money"),
+    ("gpus_per_replica", "Self-hosted: GPUs per replica", "count", "num"),
+    ("requests_per_second", "Self-hosted: requests/second of one replica at full load", "per second", "num"),
+    ("target_utilization", "Self-hosted: target utilization", "0..1", "pct"),
+    ("serving_hours", "Self-hosted: GPU hours per month", "hours", "num"),
+    ("min_replicas", "Self-hosted: minimum replicas", "count", "num"),
+    ("has_training", "Trains a model (1 = yes, 0 = no)", "0/1", "int"),
+    ("training_tokens", "Training tokens per epoch", "tokens", "int"),
+    ("epochs", "Epochs per run", "count", "int"),
+    ("training_price", "Training price", "per 1M tokens", "rate"),
+    ("training_fixed", "Training cost per run not tied to tokens", "per run", "money"),
+    ("min_job_fee", "Minimum fee per training job", "per run", "money"),
+    ("max_job_fee", "Maximum fee per training job (empty = no cap)", "per run", "money"),
+    ("retrain_every", "Retrain every (0 = train once)", "months", "int"),
+    ("one_time_cost", "One-time cost (month 1)", "once", "money"),
+    ("data_generation_cost", "Training data generation (month 1)", "once", "money"),
+]
+SERVING_ROWS = ("gpu_per_hour", "gpus_per_replica", "requests_per_second", "target_utilization", "serving_hours")
+# Engine inputs the sheet derives by formula from the rows above.
+DERIVED_FIELDS = {"replica_capacity", "replica_cost"}
+MODELLED = ({r[0] for r in INPUT_ROWS} | DERIVED_FIELDS
+            | {"horizon", "baseline", "requests_per_month", "growth", "examples", "extra"})
+
+DERIVED_ROWS = [
+    ("replica_capacity", "Self-hosted: requests one replica serves a month (at the target utilization)", "requests", "int"),
+    ("replica_cost", "Self-hosted: cost of one replica a month", "per month", "money"),
+    ("token_cost", "Token cost per request (month-1 prices)", "per request", "small"),
+    ("fixed_monthly", "Fixed monthly cost (excl. replicas)", "per month", "money"),
+    ("training_run", "Cost of one training run (month-1 prices)", "per run", "money"),
+    ("training_runs", "Training runs within the horizon", "count", "int"),
+]
+
+SCHEDULE_COLUMNS = ["Strategy", "Month", "Calendar month", "Requests", "Price index", "Variable cost", "Replicas",
+                    "Fixed cost (with GPUs)", "Training", "One-time", "Total", "Cumulative", "Baseline cumulative", "At or below baseline"]
+
+INPUT_FILL = "FFF2CC"
+FORMULA_FILL = "F2F2F2"
+HEADER_FILL = "DDEBF7"
+EXPORT_FILL = "F8CBAD"  # a value computed at export, not a formula
+
+
+def unmodelled_inputs(result: Result) -> list[str]:
+    """Engine inputs the spreadsheet's formulas do not model that this scenario uses (non-zero)."""
+    x = result.scenario.inputs()
+    out = []
+    for f in fields(x):
+        if f.name in MODELLED:
+            continue
+        v = np.asarray(getattr(x, f.name), dtype=float)
+        if np.any(v != 0):
+            out.append(f.name)
+    return out
+
+
+def _formats(currency: str) -> dict[str, str]:
+    sym = symbol(currency)
+
+    def m(body: str) -> str:
+        return f'"{sym}"{body}' if sym else f'{body} "{currency}"'
+
+    return {
+        "money": m("#,##0.00"),
+        "small": m("0.00000000"),
+        "rate": m("#,##0.00##"),
+        "int": "#,##0",
+        "num": "#,##0.##",
+        "pct": "0.0##%",
+        "volume": "#,##0",
+        "index": "0.0000",
+    }
+
+
+def _quote(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def workbook(result: Result):
+    """Build the openpyxl Workbook (Inputs, Schedule, Summary, Sources)."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.workbook.defined_name import DefinedName
+
+    sc = result.scenario
+    o = result.outputs
+    x = sc.inputs()
+    n = len(result.strategies)
+    h = sc.horizon_months
+    b = sc.baseline
+    fmt = _formats(sc.currency)
+    col = {f.name: _per_strategy(getattr(x, f.name), n) for f in fields(x) if f.name not in ("horizon", "baseline", "extra")}
+    epochs = np.asarray(o.epochs, dtype=float).reshape(-1)
+    col["epochs"] = np.where(col["has_training"] > 0, epochs, 0.0)
+    # Self-hosted serving inputs, from which the sheet derives replica capacity and cost (0 when not self-hosted).
+    serving = [st.serving for st in sc.strategies]
+    for key, attr in (("gpu_per_hour", "gpu_per_hour"), ("gpus_per_replica", "gpus_per_replica"),
+                      ("requests_per_second", "requests_per_second"), ("target_utilization", "target_utilization"),
+                      ("serving_hours", "hours_per_month")):
+        col[key] = np.array([float(getattr(sv, attr)) if sv is not None else 0.0 for sv in serving])
+
+    bold = Font(bold=True)
+    title_font = Font(bold=True, size=14)
+    note_font = Font(italic=True, color="595959")
+    fill_in = PatternFill("solid", fgColor=INPUT_FILL)
+    fill_f = PatternFill("solid", fgColor=FORMULA_FILL)
+    fill_h = PatternFill("solid", fgColor=HEADER_FILL)
+    fill_export = PatternFill("solid", fgColor=EXPORT_FILL)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    wb = Workbook()
+    wb.calculation.fullCalcOnLoad = True
+
+    # ---------------- Inputs
+    ws = wb.active
+    ws.title = "Inputs"
+    ws["A1"] = f"{sc.name}: inputs"
+    ws["A1"].font = title_font
+    ws["A2"] = ("Yellow cells are inputs: change the volume, the growth, the months or any price and every cost in "
+                "Schedule and Summary recomputes. Grey cells are formulas. The schedule has rows for "
+                f"{h} months: fewer months zero the rest; for more, export again with --horizon.")
+    ws["A2"].font = note_font
+    ws["A2"].alignment = wrap
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(n, 2))
+    ws.row_dimensions[2].height = 45
+
+    scen_rows = [
+        ("Volume_month1", "Requests per month in month 1", float(np.asarray(x.requests_per_month).reshape(-1)[0]), fmt["volume"], True),
+        ("Growth_per_month", "Volume growth per month (compounding)", float(np.asarray(x.growth).reshape(-1)[0]), fmt["pct"], True),
+        ("Horizon_months", f"Months in the schedule (1 to {h}; months after it cost 0)", h, "0", True),
+    ]
+    r = 4
+    for name, label, value, nf, editable in scen_rows:
+        ws.cell(r, 1, label)
+        c = ws.cell(r, 2, value)
+        c.number_format = nf
+        if editable:
+            c.fill = fill_in
+        wb.defined_names[name] = DefinedName(name, attr_text=f"Inputs!$B${r}")
+        if name == "Horizon_months":
+            from openpyxl.worksheet.datavalidation import DataValidation
+
+            dv = DataValidation(type="whole", operator="between", formula1="1", formula2=str(h), allow_blank=False,
+                                showErrorMessage=True, showInputMessage=True, promptTitle="Months",
+                                prompt=f"1 to {h}: the schedule has {h} rows; export again with --horizon for more.",
+                                errorTitle="Months", error=f"Give a whole number from 1 to {h}.")
+            ws.add_data_validation(dv)
+            dv.add(c)
+            c.comment = Comment(f"1 to {h}: months after it cost 0. For more months, export again with --horizon.", "ftcost")
+        r += 1
+    ws.cell(r, 1, "First month")
+    ws.cell(r, 2, sc.month_label(1))
+    r += 1
+    ws.cell(r, 1, "Currency")
+    ws.cell(r, 2, sc.currency)
+    r += 1
+    ws.cell(r, 1, "Baseline (break-even and payback are against it)")
+    ws.cell(r, 2, sc.baseline_name)
+    r += 2
+
+    header_row = r
+    ws.cell(r, 1, "Per strategy").font = bold
+    ws.cell(r, 2, "Unit").font = bold
+    for i, s in enumerate(result.strategies):
+        c = ws.cell(r, 3 + i, s.name)
+        c.font = bold
+        c.fill = fill_h
+        c.alignment = Alignment(wrap_text=True, horizontal="center")
+    r += 1
+    ws.cell(r, 1, "Type / model")
+    ws.row_dimensions[r].height = 15 * max(1, max(math.ceil((len(s.type) + len(s.model) + 2) / 22) for s in result.strategies))
+    for i, s in enumerate(result.strategies):
+        ws.cell(r, 3 + i, f"{s.type}: {s.model}").alignment = Alignment(wrap_text=True, horizontal="center")
+    r += 1
+    row_of: dict[str, int] = {}
+    for key, label, unit, nf in INPUT_ROWS:
+        row_of[key] = r
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, unit)
+        for i in range(n):
+            v = float(col[key][i])
+            # A job with no maximum fee is an empty cell (no cap), not a number.
+            c = ws.cell(r, 3 + i, v if math.isfinite(v) else None)
+            c.number_format = fmt[nf]
+            c.fill = fill_in
+        r += 1
+    for i, s in enumerate(result.strategies):
+        if s.epochs is not None and sc.strategies[i].training is not None and sc.strategies[i].training.epochs_auto:
+            ws.cell(row_of["epochs"], 3 + i).comment = Comment(
+                f"epochs: auto, from {sc.strategies[i].training.examples} examples (OpenAI's default heuristic)", "ftcost")
+    r += 1
+    ws.cell(r, 1, "Derived (formulas)").font = bold
+    r += 1
+
+    def ref(key: str, i: int, absolute_row: bool = True) -> str:
+        return f"{get_column_letter(3 + i)}${row_of[key]}" if absolute_row else f"{get_column_letter(3 + i)}{row_of[key]}"
+
+    for key, label, unit, nf in DERIVED_ROWS:
+        row_of[key] = r
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, unit)
+        for i in range(n):
+            def R(k, i=i):
+                return ref(k, i)
+            if key == "replica_capacity":
+                f = (f"=IF({R('requests_per_second')}>0,{R('requests_per_second')}*{R('target_utilization')}"
+                     f"*{R('serving_hours')}*3600,0)")
+            elif key == "replica_cost":
+                f = f"={R('gpu_per_hour')}*{R('gpus_per_replica')}*{R('serving_hours')}"
+            elif key == "token_cost":
+                f = (f"=(1-{R('batch_share')}*{R('batch_discount')})*(({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
+                     f"*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}+{R('completion_tokens')}*{R('output_price')})/1000000")
+            elif key == "fixed_monthly":
+                f = f"={R('per_hour')}*{R('hours_per_month')}*{R('deployments')}+{R('storage_per_month')}+{R('fixed_monthly_cost')}"
+            elif key == "training_run":
+                run = (f"MAX({R('training_tokens')}*{R('epochs')}*{R('training_price')}/1000000"
+                       f"+{R('training_fixed')},{R('min_job_fee')})")
+                f = (f"=IF({R('has_training')}=1,IF(ISNUMBER({R('max_job_fee')}),MIN({run},{R('max_job_fee')}),{run}),0)")
+            else:  # training_runs
+                f = (f"=IF({R('has_training')}=1,IF({R('retrain_every')}>0,1+INT((Horizon_months-1)/{R('retrain_every')}),1),0)")
+            c = ws.cell(r, 3 + i, f)
+            c.number_format = fmt[nf]
+            c.fill = fill_f
+        r += 1
+    ws.column_dimensions["A"].width = 62
+    ws.column_dimensions["B"].width = 16
+    for i in range(n):
+        ws.column_dimensions[get_column_letter(3 + i)].width = 24
+    ws.row_dimensions[header_row].height = 15 * max(2, max(math.ceil(len(s.name) / 20) for s in result.strategies))
+    ws.freeze_panes = ws.cell(header_row + 1, 3)
+
+    # ---------------- Schedule
+    sh = wb.create_sheet("Schedule")
+    for j, name in enumerate(SCHEDULE_COLUMNS):
+        c = sh.cell(1, j + 1, name)
+        c.font = bold
+        c.fill = fill_h
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    inp = "Inputs!"
+    first_row = {}
+    for i, s in enumerate(result.strategies):
+        first_row[i] = 2 + i * h
+    for i, s in enumerate(result.strategies):
+        def R(k, i=i):
+            return inp + ref(k, i)
+        for k in range(h):
+            row = first_row[i] + k
+            bl = first_row[b] + k
+            on = f"B{row}<=Horizon_months"  # months after the horizon cost nothing
+            cells = [
+                s.name,
+                k + 1,
+                sc.month_label(k + 1),
+                f"=Volume_month1*(1+Growth_per_month)^(B{row}-1)",
+                f"=(1+{R('price_change')})^(B{row}-1)",
+                f"=IF({on},D{row}*({inp}{ref('token_cost', i)}*E{row}+{R('quality_cost')}),0)",
+                f"=IF({R('replica_capacity')}>0,MAX({R('min_replicas')},ROUNDUP(ROUND(D{row}/{R('replica_capacity')},9),0)),0)",
+                f"=IF({on},{inp}{ref('fixed_monthly', i)}+G{row}*{R('replica_cost')},0)",
+                f"=IF(AND({on},{R('has_training')}=1,IF({R('retrain_every')}>0,MOD(B{row}-1,{R('retrain_every')})=0,B{row}=1)),"
+                f"{inp}{ref('training_run', i)}*E{row},0)",
+                f"=IF(B{row}=1,{R('one_time_cost')}+{R('data_generation_cost')},0)",
+                f"=F{row}+H{row}+I{row}+J{row}",
+                f"=K{row}" if k == 0 else f"=L{row - 1}+K{row}",
+                f"=L{bl}",
+                f"=IF(AND({on},L{row}<=M{row}+0.000000000001*MAX(ABS(M{row}),1)),1,0)",
+            ]
+            for j, v in enumerate(cells):
+                c = sh.cell(row, j + 1, v)
+                if j == 3:
+                    c.number_format = fmt["volume"]
+                elif j == 4:
+                    c.number_format = fmt["index"]
+                elif j == 6:
+                    c.number_format = "0"
+                elif 5 <= j <= 12:
+                    c.number_format = fmt["money"]
+    widths = [30, 7, 10, 14, 10, 14, 9, 14, 12, 12, 14, 15, 15, 10]
+    for j, w in enumerate(widths):
+        sh.column_dimensions[get_column_letter(j + 1)].width = w
+    sh.row_dimensions[1].height = 30
+    sh.freeze_panes = "D2"
+    sh.auto_filter.ref = f"A1:{get_column_letter(len(SCHEDULE_COLUMNS))}{1 + n * h}"
+
+    # ---------------- Summary
+    sm = wb.create_sheet("Summary", 0)
+    sm["A1"] = f"{sc.name}: summary over {h} months from {sc.month_label(1)}"
+    sm["A1"].font = title_font
+    sm["A2"] = (f"Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
+                f"at which a strategy costs the same as the baseline '{sc.baseline_name}' over the horizon "
+                f"(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
+                f"below the baseline's.")
+    sm["A2"].font = note_font
+    sm["A2"].alignment = wrap
+    sm.merge_cells("A2:J2")
+    sm.row_dimensions[2].height = 48
+    head = ["Strategy", "Type", "Model", f"Total, {h} months", "Average per month (total / months)",
+            "Fixed per month (average, with GPUs, training and one-time spread)", "Cost per request (average)", "Break-even volume (requests/month)", "Cheaper", "Payback month"]
+    hr = 4
+    for j, t in enumerate(head):
+        c = sm.cell(hr, j + 1, t)
+        c.font = bold
+        c.fill = fill_h
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    sm.row_dimensions[hr].height = 45
+    srow = {i: hr + 1 + i for i in range(n)}
+    sched = _quote("Schedule") + "!"
+    for i, s in enumerate(result.strategies):
+        row = srow[i]
+        r0, r1 = first_row[i], first_row[i] + h - 1
+        sm.cell(row, 1, s.name).alignment = wrap
+        sm.cell(row, 2, s.type).alignment = wrap
+        sm.cell(row, 3, s.model).alignment = wrap
+        # Rows as tall as their wrapped name or model id, so nothing overprints the next row.
+        sm.row_dimensions[row].height = 15 * max(1, math.ceil(len(s.name) / 28), math.ceil(len(s.model) / 28))
+        sm.cell(row, 4, f"=SUM({sched}K{r0}:K{r1})").number_format = fmt["money"]
+        sm.cell(row, 5, f"=D{row}/Horizon_months").number_format = fmt["money"]
+        # The constant-volume line of the design: fixed part (GPUs, training and one-time spread over the months)
+        # and slope (the token cost at the months' average price index, closed form, plus the error cost).
+        sm.cell(row, 6, f"=(SUM({sched}H{r0}:H{r1})+SUM({sched}I{r0}:I{r1})+SUM({sched}J{r0}:J{r1}))/Horizon_months"
+                        ).number_format = fmt["money"]
+        pc = f"Inputs!{ref('price_change', i)}"
+        sm.cell(row, 7, f"=Inputs!{ref('token_cost', i)}*IF({pc}=0,1,((1+{pc})^Horizon_months-1)/({pc}*Horizon_months))"
+                        f"+Inputs!{ref('quality_cost', i)}").number_format = fmt["small"]
+        stepped = col["replica_capacity"][i] > 0 or col["replica_capacity"][b] > 0
+        if i == b:
+            sm.cell(row, 8, "baseline")
+            sm.cell(row, 9, "-")
+            sm.cell(row, 10, "-")
+        else:
+            fs, cs, fb, cb = f"F{row}", f"G{row}", f"F{srow[b]}", f"G{srow[b]}"
+            if stepped:
+                # Self-hosted replicas make the cost a staircase: ftcost finds the crossing exactly; a value here.
+                # Marked in the cell itself: the number reads "25,449,492 (at export)" on an orange fill.
+                v = s.break_even_requests_per_month
+                c = sm.cell(row, 8, "never (at export)" if v is None else float(v))
+                c.fill = fill_export
+                c.comment = Comment("Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
+                                    "exact search (a value computed at export, not a formula): export again after "
+                                    "changing inputs.", "ftcost")
+                sm.cell(row, 9, "-" if v is None else ("above" if s.cheaper_above_break_even else "below")).fill = fill_export
+            else:
+                sm.cell(row, 8, f'=IF({cs}<{cb},MAX(0,({fs}-{fb})/({cb}-{cs})),IF(AND({cs}={cb},{fs}<{fb}),0,'
+                                f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"never")))')
+                sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"below",IF(ISNUMBER(H{row}),"above","-"))')
+            sm.cell(row, 10, f'=IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"none")')
+        sm.cell(row, 8).number_format = fmt["volume"] + ('" (at export)"' if stepped and i != b else "")
+    last = srow[n - 1]
+    r = last + 2
+    sm.cell(r, 1, "Cheapest over the horizon").font = bold
+    sm.cell(r, 2, f"=INDEX(A{srow[0]}:A{last},MATCH(MIN(D{srow[0]}:D{last}),D{srow[0]}:D{last},0))").font = bold
+    r += 1
+    sm.cell(r, 1, "Saving against the baseline")
+    sm.cell(r, 2, f"=D{srow[b]}-MIN(D{srow[0]}:D{last})").number_format = fmt["money"]
+    r += 2
+    if any(col["replica_capacity"] > 0):
+        sm.cell(r, 1, "Orange: a self-hosted break-even, computed by ftcost at export (a staircase has no single "
+                      "formula); every other number recomputes.").font = note_font
+        r += 2
+    missing = unmodelled_inputs(result)
+    if missing:
+        sm.cell(r, 1, "Not modelled by these formulas (totals may differ from ftcost): " + ", ".join(missing)).font = Font(bold=True, color="C00000")
+        r += 2
+    if result.warnings:
+        sm.cell(r, 1, "Warnings").font = Font(bold=True, color="C55A11")
+        r += 1
+        for w in result.warnings:
+            c = sm.cell(r, 1, w)
+            c.alignment = wrap
+            sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
+            sm.row_dimensions[r].height = 15 * max(1, math.ceil(len(w) / 140))
+            r += 1
+    for j, w in enumerate([30, 11, 30, 16, 15, 18, 15, 22, 9, 9]):
+        sm.column_dimensions[get_column_letter(j + 1)].width = w
+    sm.row_dimensions[hr].height = 60
+
+    # ---------------- Sources
+    so = wb.create_sheet("Sources")
+    for j, t in enumerate(["Strategy", "Price", "Value", "Source", "As of"]):
+        c = so.cell(1, j + 1, t)
+        c.font = bold
+        c.fill = fill_h
+    r = 2
+    for s in result.strategies:
+        for key, p in s.prices.items():
+            so.cell(r, 1, s.name)
+            so.cell(r, 2, key)
+            so.cell(r, 3, p.get("value"))
+            src = p.get("source") or ""
+            so.cell(r, 4, src).alignment = wrap
+            so.cell(r, 5, p.get("as_of") or "")
+            # The row grows with the wrapped source, so nothing overprints the next row.
+            so.row_dimensions[r].height = 15 * max(1, math.ceil(len(src) / 85))
+            for j in (1, 2, 3, 5):
+                so.cell(r, j).alignment = Alignment(vertical="top", wrap_text=j == 1)
+            r += 1
+    so.cell(r + 1, 1, "These are the values ftcost read; the Inputs sheet holds the ones the formulas use.").font = note_font
+    for j, w in enumerate([30, 20, 12, 90, 12]):
+        so.column_dimensions[get_column_letter(j + 1)].width = w
+    so.freeze_panes = "A2"
+
+    _print_setup(sm, "4:4")
+    _print_setup(ws, f"{header_row}:{header_row}")
+    _print_setup(sh, "1:1")
+    _print_setup(so, "1:1")
+    return wb
+
+
+def _print_setup(ws, title_rows: str) -> None:
+    """Landscape, one page wide (as many pages down as needed), the header rows repeated on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.print_options.gridLines = False
+
+
