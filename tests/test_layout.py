@@ -13,6 +13,7 @@ import glob
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ftcost.api import compare
@@ -93,3 +94,24 @@ def test_generated_scenarios_lay_out_cleanly(case, tmp_path):
     p.write_text(yaml.safe_dump(case, sort_keys=False), encoding="utf-8")
     result = compare(p)
     assert _check(result, charts=len(case["strategies"]) in (1, 5, 10)) == []
+
+
+def test_schedule_columns_line_up_with_their_rows():
+    """The monthly schedule draws a column of one-line cells as one text: its lines sit one row apart."""
+    from matplotlib.text import Text
+
+    from ftcost.render import report
+
+    r = compare(REPO / "scenarios" / "review-stars.yaml")
+    pages, _ = report.report_pages(r)
+    blocks = [t for p in pages for t in p.findobj(Text) if t.get_text().count("\n") >= 10]
+    assert blocks, "no column drawn as one text"
+    for t in blocks[:6]:
+        fig = t.get_figure()
+        renderer = fig.canvas.get_renderer()
+        _bbox, lines, _ = t._get_layout(renderer)
+        ys = [xy[1] for _line, _wad, xy in lines]
+        steps = np.diff(ys)
+        # One row: 8 pt x 1.3 line height + 2 x 0.04 in padding, in pixels.
+        row_px = (8 / 72 * 1.3 + 0.08) * fig.dpi
+        np.testing.assert_allclose(-steps, row_px, rtol=1e-6)

@@ -31,8 +31,8 @@ from .fmt import count_short
 from .plot_data import (BreakEvenPoint, BreakevenData, CumulativeData, Region, breakeven_data, choose_log,  # noqa: F401
                         cost_curve, cumulative_data, volume_range)
 from .story import shown_ranges
-from .plot_style import (DPI, PALETTE, RC, align_title, color, count_axis, declutter_ticks, keep_inside, legend,  # noqa: F401
-                         linestyle, log_ticks, money_axis, mpl, new_figure, root, short, titles, width_pt, wrap)
+from .plot_style import (DPI, PALETTE, RC, color, count_axis, declutter_ticks, inner_width, keep_inside,  # noqa: F401
+                         legend, linestyle, log_ticks, money_axis, mpl, new_figure, root, short, titles, width_pt, wrap)
 
 KINDS = ("breakeven", "cumulative")
 EXTENSIONS = (".png", ".pdf", ".svg")
@@ -193,16 +193,16 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
         declutter_ticks(ax)
         keep_inside(ax, you)
         _region_labels(ax, d.regions, [you.get_bbox_patch().get_window_extent(fig.canvas.get_renderer())])
-        align_title(fig, ax)
     return fig
 
 
 def _month_step(ax, labels: list[str]) -> int:
-    """Months between calendar labels so that they never touch: measured against the axes' width."""
+    """Months between calendar labels so that they never touch, against the plot's width (the figure's inner
+    width less room for the cost axis; :func:`declutter_ticks` checks the result after layout)."""
     h = len(labels)
-    width_px = ax.bbox.width
-    label_px = width_pt("2027-01", 10, False) * root(ax).dpi / 72 + 12
-    fit = max(1, int(width_px // label_px))
+    width_pt_ = (inner_width(root(ax)) - 1.3) * 72
+    label_pt = width_pt("2027-01", 10, False) + 9
+    fit = max(1, int(width_pt_ // label_pt))
     step = max(1, -(-h // fit))
     for nice in (1, 2, 3, 4, 6, 12, 24, 60, 120, 240, 600, 1200):
         if nice >= step:
@@ -287,7 +287,6 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
         _legend_gids(legend(fig, handles, texts), gids)
         if d.log:
             log_ticks(ax)
-        fig.draw_without_rendering()
         # Month m spans [m - 1, m]; its calendar label sits in the middle, boundaries are minor ticks.
         step = _month_step(ax, d.labels)
         ticks = list(range(0, h, step))
@@ -296,7 +295,6 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
         ax.set_xticks(range(0, h + 1), minor=True)
         ax.tick_params(axis="x", which="major", length=0, pad=6)
         declutter_ticks(ax)
-        align_title(fig, ax)
     return fig
 
 

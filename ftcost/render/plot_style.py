@@ -118,7 +118,7 @@ def count_axis(axis) -> None:
 
 def log_ticks(ax) -> None:
     """On a logarithmic axis spanning few decades, label 1-2-5 steps too, so there are enough ticks to read."""
-    from matplotlib.ticker import LogLocator, NullFormatter
+    from matplotlib.ticker import LogLocator, NullFormatter, NullLocator
 
     for axis, lims in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
         if axis.get_scale() != "log" or min(lims) <= 0:
@@ -126,6 +126,7 @@ def log_ticks(ax) -> None:
         decades = math.log10(max(lims) / min(lims))
         axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if decades < 3.5 else (1.0,)))
         axis.set_minor_formatter(NullFormatter())
+        axis.set_minor_locator(NullLocator())  # unlabelled minor ticks only cost layout time
 
 
 def legend(fig, handles, texts):
@@ -185,8 +186,7 @@ def declutter_ticks(ax, *, rounds: int = 4) -> None:
 
 
 def align_title(fig, ax) -> None:
-    """Lay the figure out once more after the last change (titles stay at the left margin)."""
-    fig.draw_without_rendering()
+    """Kept for callers: titles now sit at the left margin of the figure, nothing to align after layout."""
 
 
 def keep_inside(ax, text, pad_px: float = 3.0) -> None:

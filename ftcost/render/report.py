@@ -225,10 +225,23 @@ class _Flow:
         self.ensure(need, title)
         draw_header()
         last_first = ""
+        # Runs of one-line rows without row colours (the monthly schedule) are drawn a column at a time, as one
+        # multi-line text per column: the same page, a tenth of the text objects to lay out and write.
+        block: list[list[str]] = []
+        block_top = 0.0
+        single_h = lh + 2 * pad
+
+        def flush():
+            nonlocal block
+            if block:
+                self._column_block(cols, block, block_top + pad, size, single_h, bold_first)
+            block = []
+
         for r_i, row in enumerate(rows):
             cells = [wrap(v, (c.width - 2 * pad) * fit, size, bold_first and j == 0) for j, (c, v) in enumerate(zip(cols, row))]
             h = max(len(x) for x in cells) * lh + 2 * pad
             if self.y + h > self.bottom:
+                flush()
                 self.new_page(title)
                 draw_header()
                 if not row[0] and last_first:  # a group continues on this page: name it again
@@ -237,6 +250,13 @@ class _Flow:
             last_first = row[0] or last_first
             if r_i % 2 == 1:
                 self.fig.add_artist(_rect(self.fig, MARGIN, self.y, sum(c.width for c in cols), h, ZEBRA))
+            if row_colors is None and all(len(x) == 1 for x in cells):
+                if not block:
+                    block_top = self.y
+                block.append([x[0] for x in cells])
+                self.y += h
+                continue
+            flush()
             x = MARGIN
             for j, (c, lines) in enumerate(zip(cols, cells)):
                 col = (row_colors[r_i] if row_colors and j == 0 and row_colors[r_i] else INK)
@@ -244,8 +264,27 @@ class _Flow:
                     self._cell(x, c, self.y + pad + k * lh, line, size, bold_first and j == 0, col)
                 x += c.width
             self.y += h
+        flush()
         self.fig.add_artist(_hline(self.fig, MARGIN, self.y, sum(c.width for c in cols), RULE))
         self.y += 0.12
+
+    def _column_block(self, cols: list[Column], rows: list[list[str]], top: float, size: float, pitch: float,
+                      bold_first: bool) -> None:
+        """Rows of one-line cells as one text per column, its line spacing set so that line k sits ``k x pitch``
+        inches under the first, exactly where a text per cell would."""
+        x = MARGIN
+        for j, c in enumerate(cols):
+            bold = bold_first and j == 0
+            # matplotlib (3.11) puts lines of a text with a fixed line spacing linespacing x (ascender + descender)
+            # of its font apart; DejaVu's are 1,556 + 492 of 2,048 units: the font size.
+            spacing = pitch * 72 / (size * _em_height(bold))
+            text = "\n".join(r[j] for r in rows)
+            kw = dict(fontsize=size, fontweight="bold" if bold else "normal", linespacing=spacing)
+            if c.align == "right":
+                self._text(x + c.width - 0.04, top, text, ha="right", multialignment="right", **kw)
+            else:
+                self._text(x + 0.04, top, text, ha="left", multialignment="left", **kw)
+            x += c.width
 
     def _cell(self, x: float, c: Column, y: float, s: str, size: float, bold: bool, col: str = INK) -> None:
         pad = 0.04
@@ -254,6 +293,18 @@ class _Flow:
             self._text(x + c.width - pad, y, s, ha="right", **kw)
         else:
             self._text(x + pad, y, s, ha="left", **kw)
+
+
+def _em_height(bold: bool) -> float:
+    """(Ascender + descender) / units per em of the body font, from its OS/2 (or hhea) table."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties(family="sans-serif", weight="bold" if bold else "normal")))
+    for table, asc, desc in (("OS/2", "sTypoAscender", "sTypoDescender"), ("hhea", "ascent", "descent")):
+        t = font.get_sfnt_table(table)
+        if t:
+            return (t[asc] - t[desc]) / font.get_sfnt_table("head")["unitsPerEm"]
+    return 1.0
 
 
 def _rect(fig, x_in, y_in, w_in, h_in, fc):
@@ -427,7 +478,7 @@ def _schedule_pages(flow: _Flow, result: Result) -> None:
     for g in groups:
         flow.paragraph("Cost by month (* = a training run or one-time cost falls in that month)", size=10.5, bold=True)
         wcol = min(1.25, (flow.width - 2.1) / (2 * len(g)))
-        cols = [Column("Month", 0.5, "right"), Column("Calendar", 0.75), Column("Requests", 0.95, "right")]
+        cols = [Column("Month", 0.58, "right"), Column("Calendar", 0.72), Column("Requests", 0.9, "right")]
         for i in g:
             nm = result.strategies[i].name
             cols += [Column(f"{nm}: month", wcol, "right"), Column(f"{nm}: cumulative", wcol, "right")]
