@@ -257,7 +257,9 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
         fig = _figure(figsize or (12.0, 1.4 + 0.34 * n))
         ax1, ax2 = fig.subplots(1, 2, sharey=True)
         y = np.arange(len(moves))[::-1]
-        labels = [_short(m.description, 48) for m in moves]
+        # A whole-number input moves by whole numbers, not by the swing: its label says to what.
+        labels = [_short(m.description, 48) + (f" ({m.value:g} to {m.low:g} / {m.high:g})" if m.target.field.integer else "")
+                  for m in moves]
         pct = f"{res.swing * 100:g}%"
         for ax, base, pick, fmt in (
             (ax1, res.base_savings, lambda m: (m.savings_low, m.savings_high), "money"),
