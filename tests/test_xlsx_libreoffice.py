@@ -7,8 +7,9 @@ exported; the same with the volume and the number of months edited
 (checked against ``compare --volume --horizon``); the same with every
 per-strategy input cell edited, in two workbooks (alternate rows, so that a
 wrong formula cannot hide behind another edit), checked against the engine
-run on the same edited inputs; and a job whose maximum fee caps its
-training: 400M tokens x 2 epochs x $10 per 1M = $8,000, capped at $5,000.
+run on the same edited inputs; a job whose maximum fee caps its
+training: 400M tokens x 2 epochs x $10 per 1M = $8,000, capped at $5,000; and
+a fine-tuned model with published batch prices.
 The recalculated values are read back with openpyxl (``data_only``).
 """
 from __future__ import annotations
@@ -50,6 +51,12 @@ strategies:
     request: {prompt_tokens: 100}
     training: {tokens: 400000000, epochs: 2}
     prices: {max_job_fee: 5000}
+  - name: published batch prices
+    type: fine_tuned
+    model: testco/tune-1
+    request: {prompt_tokens: 100, completion_tokens: 10}
+    batch_share: 0.5
+    prices: {batch_input: 1.5, batch_output: 6}
 """
 
 
@@ -212,6 +219,9 @@ def test_libreoffice_recalculates_ftcost_numbers(write_scenario, tmp_path):
     run_row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("Cost of one training run"))
     assert ws.cell(run_row, 4).value == pytest.approx(5000)
     assert capped.strategies[1].training_cost_per_run == pytest.approx(5000)
-    _check(_summary(wb), ["prompt", "capped"], [s.total_cost for s in capped.strategies],
+    # Half the requests at the published batch prices: (100 x 3 + 10 x 12) / 2 + (100 x 1.5 + 10 x 6) / 2 = 315
+    # per 1M requests, not the 50% discount.
+    assert capped.strategies[2].cost_per_request == pytest.approx(315e-6)
+    _check(_summary(wb), ["prompt", "capped", "published batch prices"], [s.total_cost for s in capped.strategies],
            [s.payback_month or 0 for s in capped.strategies], horizon=6)
     assert not any("not modelled" in str(c.value).lower() for row in wb["Summary"].iter_rows() for c in row)

@@ -52,6 +52,9 @@ INPUT_ROWS = [
     ("output_price", "Output price", "per 1M tokens", "rate"),
     ("batch_share", "Share of requests sent through a batch API", "0..1", "pct"),
     ("batch_discount", "Batch discount", "fraction off", "pct"),
+    ("batch_input_price", "Batch input price (empty: not published, the batch discount applies)", "per 1M tokens", "rate"),
+    ("batch_cached_price", "Batch cached input price (empty: not published)", "per 1M tokens", "rate"),
+    ("batch_output_price", "Batch output price (empty: not published)", "per 1M tokens", "rate"),
     ("price_change", "Change of per-token prices each month (compounding)", "per month", "pct"),
     ("quality_cost", "Expected cost of errors per request", "per request", "small"),
     ("per_hour", "Hosting per deployment-hour", "per hour", "money"),
@@ -108,7 +111,7 @@ def unmodelled_inputs(result: Result) -> list[str]:
         if f.name in MODELLED:
             continue
         v = np.asarray(getattr(x, f.name), dtype=float)
-        if np.any(v != 0):
+        if np.any((v != 0) & ~np.isnan(v)):  # NaN: a price not published, not in use
             out.append(f.name)
     return out
 
@@ -269,8 +272,14 @@ def workbook(result: Result):
             elif key == "replica_cost":
                 f = f"={R('gpu_per_hour')}*{R('gpus_per_replica')}*{R('serving_hours')}"
             elif key == "token_cost":
-                f = (f"=(1-{R('batch_share')}*{R('batch_discount')})*(({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
-                     f"*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}+{R('completion_tokens')}*{R('output_price')})/1000000")
+                uncached = f"({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
+                tokens = (f"({uncached}*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}"
+                          f"+{R('completion_tokens')}*{R('output_price')})")
+                batch = (f"({uncached}*{R('batch_input_price')}+{R('cached_tokens')}*{R('batch_cached_price')}"
+                         f"+{R('completion_tokens')}*{R('batch_output_price')})")
+                # Published batch prices (fine-tuned models) when given, else the batch discount on list prices.
+                f = (f"=IF(ISNUMBER({R('batch_input_price')}),((1-{R('batch_share')})*{tokens}+{R('batch_share')}*{batch}),"
+                     f"(1-{R('batch_share')}*{R('batch_discount')})*{tokens})/1000000")
             elif key == "fixed_monthly":
                 f = f"={R('per_hour')}*{R('hours_per_month')}*{R('deployments')}+{R('storage_per_month')}+{R('fixed_monthly_cost')}"
             elif key == "training_run":
