@@ -48,7 +48,6 @@ def to_csv(result: Result) -> str:
 def write_export(result: Result, path: str | Path, *, inputs: Iterable = ()) -> Path:
     """Write the schedule to ``path``: ``.csv`` (tidy) or ``.xlsx`` (with formulas), atomically."""
     from ..outputs import check_output_path, write_atomic
-
     from .plot import writing
 
     p = check_output_path(path, inputs=inputs, extensions=EXTENSIONS)

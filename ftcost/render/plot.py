@@ -28,11 +28,29 @@ import numpy as np
 
 from ..result import Result
 from .fmt import count_short
-from .plot_data import (BreakEvenPoint, BreakevenData, CumulativeData, Region, breakeven_data, choose_log,  # noqa: F401
-                        cost_curve, cumulative_data, volume_range)
+from .plot_data import BreakevenData, BreakEvenPoint, CumulativeData, Region, breakeven_data, choose_log, cost_curve, cumulative_data, volume_range  # noqa: F401
+from .plot_style import (  # noqa: F401
+    DPI,
+    PALETTE,
+    RC,
+    color,
+    count_axis,
+    declutter_ticks,
+    inner_width,
+    keep_inside,
+    legend,
+    linestyle,
+    log_ticks,
+    money_axis,
+    mpl,
+    new_figure,
+    root,
+    short,
+    titles,
+    width_pt,
+    wrap,
+)
 from .story import shown_ranges
-from .plot_style import (DPI, PALETTE, RC, color, count_axis, declutter_ticks, inner_width, keep_inside,  # noqa: F401
-                         legend, linestyle, log_ticks, money_axis, mpl, new_figure, root, short, titles, width_pt, wrap)
 
 KINDS = ("breakeven", "cumulative")
 EXTENSIONS = (".png", ".pdf", ".svg")

@@ -191,7 +191,6 @@ def cumulative_data(result: Result, *, log: bool | None = None) -> CumulativeDat
     """Cumulative cost per strategy as drawn: lump sums (training, one-time) as steps at the start of
     their month, then fixed and variable costs accruing through the month."""
     sc = result.scenario
-    o = result.outputs
     h = sc.horizon_months
     sch = result.schedule()
     monthly = sch["total_cost"]

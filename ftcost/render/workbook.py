@@ -307,9 +307,7 @@ def workbook(result: Result):
         c.fill = fill_h
         c.alignment = Alignment(wrap_text=True, vertical="top")
     inp = "Inputs!"
-    first_row = {}
-    for i, s in enumerate(result.strategies):
-        first_row[i] = 2 + i * h
+    first_row = {i: 2 + i * h for i in range(n)}
     for i, s in enumerate(result.strategies):
         def R(k, i=i):
             return inp + ref(k, i)
