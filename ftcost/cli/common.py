@@ -95,3 +95,21 @@ pricing_option = click.option(
     type=click.Path(file_okay=False, path_type=str),
     help="Folder of private catalogs that override the bundled ones (repeatable; also $FTCOST_PRICING_PATH).",
 )
+
+
+def lang_option(fn):
+    """``--lang en|es``: the language of the text a person reads (default: $LC_ALL, $LC_MESSAGES or $LANG, else English)."""
+    return click.option(
+        "--lang",
+        "lang",
+        type=click.Choice(["en", "es"], case_sensitive=False),
+        default=None,
+        help="Language of the text a person reads: en or es [default: from $LANG, else en]. JSON, CSV and key paths do not change.",
+    )(fn)
+
+
+def use_language(lang: str | None) -> str:
+    """Set the command's language (--lang, else the environment's)."""
+    from ..i18n import set_language
+
+    return set_language(lang.lower() if lang else None)
