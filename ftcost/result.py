@@ -86,6 +86,22 @@ class Result:
                 by_text.setdefault(text, []).append(s.name)
         return [", ".join(f"'{n}'" for n in names) + ": " + text for text, names in by_text.items()] + self.price_warnings
 
+    def to_html(self, path, *, lang: str | None = None):
+        """Write the interactive what-if page (the same file as ``ftcost report -o FILE.html``), atomically.
+
+        ``lang``: 'en' or 'es' (default: the environment's language). Returns the path written.
+        """
+        from .cli.plot import scenario_inputs
+        from .render.html import write_html
+
+        return write_html(self, path, inputs=scenario_inputs(self.scenario), lang=lang)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the summary table and the interactive page (charts and controls) in a frame."""
+        from .render.html import notebook_html
+
+        return notebook_html(self)
+
     def savings(self) -> float:
         """How much the cheapest strategy saves against the baseline over the horizon."""
         return self.baseline.total_cost - self.cheapest.total_cost

@@ -51,9 +51,17 @@ CONTROL_LABELS = {
 @lru_cache(maxsize=1)
 def plotly_bundle() -> str:
     """plotly.min.js of the installed plotly package, gzip-compressed, base64 (cached per process)."""
-    from plotly.offline import get_plotlyjs
+    import importlib.util
 
-    return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), 9, mtime=0)).decode("ascii")
+    spec = importlib.util.find_spec("plotly")
+    bundle = Path(spec.origin).parent / "package_data" / "plotly.min.js" if spec and spec.origin else None
+    if bundle is not None and bundle.is_file():
+        data = bundle.read_bytes()
+    else:  # another layout of the package: ask plotly itself
+        from plotly.offline import get_plotlyjs
+
+        data = get_plotlyjs().encode("utf-8")
+    return base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii")
 
 
 def _b64(a) -> dict | None:

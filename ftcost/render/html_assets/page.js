@@ -176,8 +176,9 @@ window.ftcostPage = function () {
     }));
     const layout = {
       margin: { l: 70, r: 20, t: 30, b: 55 }, hovermode: "x unified", separators: F.plotly_separators,
-      xaxis: { type: logScale ? "log" : "linear", title: { text: T.axis_volume }, hoverformat: ",.0f" },
-      yaxis: { type: logScale ? "log" : "linear", title: { text: T.axis_monthly } },
+      xaxis: { type: logScale ? "log" : "linear", title: { text: T.axis_volume }, hoverformat: ",.0f",
+               dtick: logScale ? 1 : undefined, tickformat: "~s" },
+      yaxis: { type: logScale ? "log" : "linear", title: { text: T.axis_monthly }, dtick: logScale ? 1 : undefined, tickformat: "~s" },
       legend: { orientation: "h", y: -0.25 },
       shapes: [{ type: "line", xref: "x", yref: "paper", x0: volume, x1: volume, y0: 0, y1: 1, line: { color: "#555", dash: "dot", width: 1 } }],
       annotations: [{ x: logScale ? Math.log10(volume) : volume, xref: "x", yref: "paper", y: 1.02, text: T.you_are_here, showarrow: false, font: { size: 11 } }],
