@@ -8,6 +8,8 @@ and are compiled with Babel when a language other than English is first used
 (English needs no catalog: the message ids are the English text), so
 ``ftcost compare`` in English never imports Babel.
 
+Numbers, money and dates in the current language: :mod:`ftcost.render.lfmt`.
+
 The language is chosen once per command: ``--lang es|en``, else the
 ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` environment variable (``es_ES.UTF-8``
 is Spanish), else English. :func:`use` sets it for a block of code.
@@ -15,7 +17,6 @@ is Spanish), else English. :func:`use` sets it for a block of code.
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -122,84 +123,5 @@ def N_(message: str) -> str:
 
 
 def babel_locale(lang: str | None = None) -> str:
+    """The Babel locale of ``lang`` (default: the current language): es_ES, en_US."""
     return BABEL_LOCALE[lang or _current]
-
-
-def money(x: float | None, currency: str = "USD", *, decimals: int = 2) -> str:
-    """Money in the current language: ``$1,453.64`` in English, ``1.453,64 €`` in Spanish."""
-    from .render import fmt
-
-    if _current == DEFAULT or x is None or x != x:
-        return fmt.money(x, currency, decimals=decimals)
-    from babel.numbers import format_currency
-
-    pattern = "#,##0." + "0" * decimals + "\u00a0¤" if decimals else "#,##0\u00a0¤"
-    return format_currency(x, currency.upper(), format=pattern, locale=babel_locale(), currency_digits=False).replace("\u00a0", " ")
-
-
-def money_small(x: float | None, currency: str = "USD") -> str:
-    """A per-request cost with three significant digits, in the current language."""
-    from .render import fmt
-
-    if _current == DEFAULT or x is None or x != x:
-        return fmt.money_small(x, currency)
-    return money(x, currency, decimals=fmt.small_decimals(x))
-
-
-def count(x: float | None) -> str:
-    """A whole number of requests or tokens: 1,234,568 (English), 1.234.568 (Spanish)."""
-    from .render import fmt
-
-    if _current == DEFAULT or x is None or x != x:
-        return fmt.count(x)
-    from babel.numbers import format_decimal
-
-    return format_decimal(round(x), format="#,##0", locale=babel_locale())
-
-
-def number(x: float, decimals: int = 1) -> str:
-    """A number with a fixed count of decimals in the current language's symbols."""
-    if _current == DEFAULT:
-        return f"{x:,.{decimals}f}"
-    from babel.numbers import format_decimal
-
-    return format_decimal(x, format="#,##0." + "0" * decimals if decimals else "#,##0", locale=babel_locale())
-
-
-def percent(x: float) -> str:
-    """12.5% (English), 12,5 % (Spanish)."""
-    if _current == DEFAULT:
-        return f"{x * 100:.1f}%"
-    from babel.numbers import format_percent
-
-    return format_percent(x, format="#,##0.0 %", locale=babel_locale()).replace("\u00a0", " ")
-
-
-def date(d: _dt.date) -> str:
-    """2026-11-30 in English (ISO, as before), 30 nov 2026 in Spanish."""
-    if _current == DEFAULT:
-        return d.isoformat()
-    from babel.dates import format_date
-
-    return format_date(d, "medium", locale=babel_locale())
-
-
-def month(d: _dt.date) -> str:
-    """A calendar month: 2026-11 in English, nov 2026 in Spanish."""
-    if _current == DEFAULT:
-        return f"{d.year:04d}-{d.month:02d}"
-    from babel.dates import format_date
-
-    return format_date(d, "LLL y", locale=babel_locale())
-
-
-def money_format(currency: str) -> dict:
-    """How :func:`money` writes ``currency`` in the current language, for a page's script:
-    ``{"group", "decimal", "before", "after"}`` so that 1234.5 reads ``before + "1,234.50" + after``.
-
-    Taken from :func:`money` itself, so the page and the tables agree to the character.
-    """
-    sample = money(1234.5, currency)
-    g = number(1234.5, 2)
-    before, _sep, after = sample.partition(g)
-    return {"group": g[1], "decimal": g[-3], "before": before, "after": after}

@@ -91,16 +91,18 @@ class Result:
 
         ``lang``: 'en' or 'es' (default: the environment's language). Returns the path written.
         """
-        from .cli.plot import scenario_inputs
-        from .render.html import write_html
+        from .html_page import write
 
-        return write_html(self, path, inputs=scenario_inputs(self.scenario), lang=lang)
+        sc = self.scenario
+        inputs = {str(sc.file)} if getattr(sc, "file", None) else set()
+        inputs |= {str(p.file) for s in sc.strategies for p in s.prices.values() if getattr(p, "file", None)}
+        return write(self, path, inputs=sorted(inputs), lang=lang)
 
     def _repr_html_(self) -> str:
         """Jupyter: the summary table and the interactive page (charts and controls) in a frame."""
-        from .render.html import notebook_html
+        from .html_page import notebook
 
-        return notebook_html(self)
+        return notebook(self)
 
     def savings(self) -> float:
         """How much the cheapest strategy saves against the baseline over the horizon."""

@@ -57,6 +57,7 @@ HOURS_STEPS = (182.5, 365.0, 547.5, 730.0)
 DEPLOYMENT_STEPS = (1.0, 2.0, 3.0, 4.0)
 CHART_POINTS = 160  # volumes at which a self-hosted staircase is drawn
 CHECK_RTOL = 1e-9
+PAYBACK_RTOL = engine._PAYBACK_RTOL  # the page's payback month uses the engine's tie tolerance
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Grid:
     strategies: list[StrategyGrid]
     chart_volumes: np.ndarray
     points: int = 0  # engine evaluations (variants x strategies) it took
+    payback_rtol: float = PAYBACK_RTOL
 
 
 def _steps(own: float, candidates, *, minimum: float | None = None, integer: bool = False) -> tuple[list[float], int]:

@@ -78,10 +78,10 @@ def report(scenario, output, fmt, png_dir, volume, horizon, pricing_dirs, lang):
     for d in make:
         _make_dir(d)
     if kind == "html":
-        from ..render.html import write_html
+        from ..html_page import write
         from ..render.warnings_text import localized_warnings
 
-        click.echo(f"wrote {write_html(result, output, inputs=scenario_inputs(result.scenario))}", err=True)
+        click.echo(f"wrote {write(result, output, inputs=scenario_inputs(result.scenario))}", err=True)
         for w in localized_warnings(result):
             click.echo(f"warning: {w}", err=True)
         return

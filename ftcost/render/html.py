@@ -1,4 +1,6 @@
-"""The interactive what-if page: one self-contained HTML file (``ftcost report -o FILE.html``).
+"""The interactive what-if page as text: one self-contained HTML file (``ftcost report -o FILE.html``).
+
+:mod:`ftcost.html_page` builds the grid and writes the file; this module only lays it out.
 
 The file carries everything it needs: the page's script and style, plotly.js
 from the installed ``plotly`` package (gzip-compressed and base64-encoded,
@@ -14,7 +16,6 @@ import datetime as _dt
 import gzip
 import html
 import json
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -23,6 +24,7 @@ import numpy as np
 
 from .. import i18n
 from ..i18n import N_, _
+from . import lfmt
 
 ASSETS = Path(__file__).parent / "html_assets"
 
@@ -73,10 +75,10 @@ def _b64(a) -> dict | None:
 
 def _value_label(kind: str, v: float) -> str:
     if kind == "growth":
-        return i18n.percent(v)
+        return lfmt.percent(v)
     if kind == "hours_per_month":
-        return _("{hours} h").format(hours=i18n.number(v, 1 if v != round(v) else 0))
-    return i18n.count(v)
+        return _("{hours} h").format(hours=lfmt.number(v, 1 if v != round(v) else 0))
+    return lfmt.count(v)
 
 
 def _texts(result) -> dict:
@@ -109,13 +111,12 @@ def _texts(result) -> dict:
 
 def page_data(result, grid) -> dict:
     """The JSON the page's script reads: lookups, controls, formats, texts."""
-    from ..engine import _PAYBACK_RTOL
     from .plot import PALETTE
 
     sc = result.scenario
     cur = sc.currency
-    mf = i18n.money_format(cur)
-    pct = i18n.percent(0.125)
+    mf = lfmt.money_format(cur)
+    pct = lfmt.percent(0.125)
     controls = []
     for c in grid.controls:
         controls.append({"key": c.key, "kind": c.kind, "strategy": c.strategy, "values": c.values, "start": c.start,
@@ -132,14 +133,14 @@ def page_data(result, grid) -> dict:
         "horizon": sc.horizon_months,
         "baseline": sc.baseline,
         "currency": cur,
-        "payback_rtol": _PAYBACK_RTOL,
+        "payback_rtol": grid.payback_rtol,
         "growth_control": next(k for k, c in enumerate(grid.controls) if c.kind == "growth"),
         "controls": controls,
         "strategies": strategies,
         "chart_volumes": [float(v) for v in grid.chart_volumes],
-        "month_labels": [i18n.month(sc.month_first_day(m)) for m in range(1, sc.horizon_months + 1)],
+        "month_labels": [lfmt.month(sc.month_first_day(m)) for m in range(1, sc.horizon_months + 1)],
         "colors": list(PALETTE),
-        "format": {"money": mf, "percent": pct.replace(i18n.number(12.5, 1), "{}"),
+        "format": {"money": mf, "percent": pct.replace(lfmt.number(12.5, 1), "{}"),
                    "plotly_separators": mf["decimal"] + mf["group"]},
         "text": _texts(result),
     }
@@ -178,8 +179,8 @@ def _summary_html(result) -> str:
 
 def _price_value(key: str, value: float, currency: str) -> str:
     if key == "batch_discount":
-        return i18n.percent(value)
-    return i18n.money(value, currency, decimals=max(2, min(6, _decimals(value))))
+        return lfmt.percent(value)
+    return lfmt.money(value, currency, decimals=max(2, min(6, _decimals(value))))
 
 
 def _decimals(v: float) -> int:
@@ -195,7 +196,7 @@ def _prices_html(result) -> str:
         for key, p in s.prices.items():
             unit = _(PRICE_UNITS[key]) if key in PRICE_UNITS else key.replace("_", " ")
             as_of = p.get("as_of")
-            shown = i18n.date(_dt.date.fromisoformat(as_of)) if as_of else "-"
+            shown = lfmt.date(_dt.date.fromisoformat(as_of)) if as_of else "-"
             rows.append(f"<tr><td>{_e(s.name)}</td><td>{_e(unit)}</td><td>{_e(_price_value(key, p['value'], cur))}</td>"
                         f"<td class=\"src\">{_e(p.get('source') or '-')}</td><td>{_e(shown)}</td></tr>")
     return ('<table class="prices"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
@@ -205,10 +206,10 @@ def _prices_html(result) -> str:
 def _subtitle(result) -> str:
     sc = result.scenario
     text = _("{volume} requests/month, {h} months from {start}, {currency}, baseline '{base}'").format(
-        volume=i18n.count(sc.requests_per_month), h=sc.horizon_months, start=i18n.month(sc.month_first_day(1)),
+        volume=lfmt.count(sc.requests_per_month), h=sc.horizon_months, start=lfmt.month(sc.month_first_day(1)),
         currency=sc.currency, base=sc.baseline_name)
     if sc.growth_per_month:
-        text += "; " + _("growing {growth} a month").format(growth=i18n.percent(sc.growth_per_month))
+        text += "; " + _("growing {growth} a month").format(growth=lfmt.percent(sc.growth_per_month))
     return text
 
 
@@ -220,20 +221,19 @@ def grid_note(grid, seconds: float) -> str:
              "{n} volumes from {lo} to {hi} (log scale) for the slider, with any volume in the box, and {steps} steps "
              "for the other controls ({points} engine evaluations, {seconds} s). Costs of API strategies are exact "
              "at any volume (they are linear in volume); a self-hosted strategy's cost is interpolated between "
-             "grid volumes.").format(n=len(vol), lo=i18n.count(vol[0]), hi=i18n.count(vol[-1]),
+             "grid volumes.").format(n=len(vol), lo=lfmt.count(vol[0]), hi=lfmt.count(vol[-1]),
                                      steps=" x ".join(str(n) for n in counts) or "0",
-                                     points=i18n.count(grid.points), seconds=i18n.number(seconds, 2))
+                                     points=lfmt.count(grid.points), seconds=lfmt.number(seconds, 2))
 
 
-def render_page(result, *, lang: str | None = None) -> str:
-    """The whole page as text (``lang``: 'en' or 'es'; default the current language)."""
-    from .. import __version__, whatif
+def render_page(result, grid, seconds: float, *, version: str = "", lang: str | None = None) -> str:
+    """The whole page as text, from ``result`` and its grid (:func:`ftcost.whatif.build`, which took ``seconds``).
+
+    ``lang``: 'en' or 'es' (default: the current language).
+    """
     from .warnings_text import localized_warnings
 
     with i18n.use(lang):
-        t0 = time.perf_counter()
-        grid = whatif.build(result.scenario)
-        seconds = time.perf_counter() - t0
         data = json.dumps(page_data(result, grid), allow_nan=False, separators=(",", ":"))
         data = data.replace("</", "<\\/")
         warnings = localized_warnings(result)
@@ -245,13 +245,13 @@ def render_page(result, *, lang: str | None = None) -> str:
         css = (ASSETS / "page.css").read_text(encoding="utf-8")
         js = (ASSETS / "page.js").read_text(encoding="utf-8")
         lang_code = i18n.get_language()
-        today = i18n.date(_dt.date.today())
+        today = lfmt.date(_dt.date.today())
         body = f"""<!DOCTYPE html>
 <html lang="{lang_code}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="ftcost {__version__}">
+<meta name="generator" content="ftcost {version}">
 <title>{_e(sc.name)} - ftcost</title>
 <style>{css}</style>
 </head>
@@ -277,7 +277,7 @@ def render_page(result, *, lang: str | None = None) -> str:
 <h2>{_e(_("Prices used, with their source"))}</h2>
 <section class="card">{_prices_html(result)}</section>
 <footer><p>{_e(grid_note(grid, seconds))}</p>
-<p>{_e(_("Written by ftcost {version} on {date}. This page works offline and sends nothing anywhere.").format(version=__version__, date=today))}</p>
+<p>{_e(_("Written by ftcost {version} on {date}. This page works offline and sends nothing anywhere.").format(version=version, date=today))}</p>
 <p id="load-error"></p></footer>
 </main>
 <script id="ftcost-data" type="application/json">{data}</script>
@@ -309,15 +309,6 @@ window.ftcostPage();
     return body
 
 
-def write_html(result, path, *, inputs: Iterable = (), lang: str | None = None) -> Path:
-    """Write the page to ``path`` atomically (refusing to overwrite an input)."""
-    from ..outputs import check_output_path, write_atomic
-
-    check_output_path(path, inputs=inputs, extensions=(".html", ".htm"))
-    text = render_page(result, lang=lang)
-    return write_atomic(path, text, inputs=inputs, extensions=(".html", ".htm"))
-
-
 def summary_html(result, *, lang: str | None = None) -> str:
     """A small HTML table of the headline numbers (for notebooks)."""
     with i18n.use(lang):
@@ -328,15 +319,7 @@ def summary_html(result, *, lang: str | None = None) -> str:
         for i, s in enumerate(result.strategies):
             pay = "-" if i == sc.baseline else (str(s.payback_month) if s.payback_month else _("none"))
             style = ' style="font-weight:bold"' if s is result.cheapest else ""
-            rows.append(f"<tr{style}><td>{_e(s.name)}</td><td>{_e(i18n.money_small(s.cost_per_request, cur))}</td>"
-                        f"<td>{_e(i18n.money(s.total_cost, cur))}</td><td>{_e(pay)}</td></tr>")
+            rows.append(f"<tr{style}><td>{_e(s.name)}</td><td>{_e(lfmt.money_small(s.cost_per_request, cur))}</td>"
+                        f"<td>{_e(lfmt.money(s.total_cost, cur))}</td><td>{_e(pay)}</td></tr>")
         return ("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
                 + "".join(rows) + "</tbody></table>")
-
-
-def notebook_html(result, *, lang: str | None = None) -> str:
-    """``Result._repr_html_``: the summary table and the whole interactive page in a frame."""
-    page = render_page(result, lang=lang)
-    return (summary_html(result, lang=lang)
-            + f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:1500px;border:1px solid #ddd" '
-              'sandbox="allow-scripts"></iframe>')
