@@ -17,6 +17,7 @@ is Spanish), else English. :func:`use` sets it for a block of code.
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -125,3 +126,21 @@ def N_(message: str) -> str:
 def babel_locale(lang: str | None = None) -> str:
     """The Babel locale of ``lang`` (default: the current language): es_ES, en_US."""
     return BABEL_LOCALE[lang or _current]
+
+
+def date(d: _dt.date) -> str:
+    """2026-11-30 in English (ISO, as before), 30 nov 2026 in Spanish."""
+    if _current == DEFAULT:
+        return d.isoformat()
+    from babel.dates import format_date
+
+    return format_date(d, "medium", locale=babel_locale())
+
+
+def month(d: _dt.date) -> str:
+    """A calendar month: 2026-11 in English, nov 2026 in Spanish."""
+    if _current == DEFAULT:
+        return f"{d.year:04d}-{d.month:02d}"
+    from babel.dates import format_date
+
+    return format_date(d, "LLL y", locale=babel_locale())

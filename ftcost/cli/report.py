@@ -79,11 +79,12 @@ def report(scenario, output, fmt, png_dir, volume, horizon, pricing_dirs, lang):
         _make_dir(d)
     if kind == "html":
         from ..html_page import write
+        from ..i18n import _
         from ..render.warnings_text import localized_warnings
 
         click.echo(f"wrote {write(result, output, inputs=scenario_inputs(result.scenario))}", err=True)
         for w in localized_warnings(result):
-            click.echo(f"warning: {w}", err=True)
+            click.echo(_("warning: {text}").format(text=w), err=True)
         return
     load_matplotlib()
     from ..render.report import write_report

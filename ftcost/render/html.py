@@ -153,6 +153,8 @@ def _e(text) -> str:
 def _controls_html(result, grid) -> str:
     names = [s.name for s in result.strategies]
     out = []
+    box_label = _("Requests in month 1")
+    reset = _("Back to the scenario")
     for k, c in enumerate(grid.controls):
         label = _(CONTROL_LABELS[c.kind])
         who = f'<span class="who">{_e(names[c.strategy])}</span>' if c.strategy is not None else ""
@@ -160,8 +162,8 @@ def _controls_html(result, grid) -> str:
                    f'<input type="range" id="control-{k}" data-key="{_e(c.key)}" min="0" max="{len(c.values) - 1}" step="1" value="{c.start}">')
         if k == 0:
             out.append(f'<input type="number" id="volume-box" min="0" step="any" value="{round(c.values[c.start])}" '
-                       f'aria-label="{_e(_("Requests in month 1"))}">')
-    out.append(f'<button type="button" id="reset">{_e(_("Back to the scenario"))}</button>')
+                       f'aria-label="{_e(box_label)}">')
+    out.append(f'<button type="button" id="reset">{_e(reset)}</button>')
     return "\n".join(out)
 
 
@@ -237,9 +239,14 @@ def render_page(result, grid, seconds: float, *, version: str = "", lang: str | 
         data = json.dumps(page_data(result, grid), allow_nan=False, separators=(",", ":"))
         data = data.replace("</", "<\\/")
         warnings = localized_warnings(result)
+        # (outside the f-string below, so that the catalog's extractor sees them)
+        words = {"warnings": _("Warnings"), "what_if": _("What if"), "breakeven": _("Break-even: average monthly cost by volume"),
+                 "linear": _("Linear scale"), "cumulative": _("Cumulative cost by month"), "prices": _("Prices used, with their source"),
+                 "written": _("Written by ftcost {version} on {date}. This page works offline and sends nothing anywhere."),
+                 "load_error": _("The interactive part could not start in this browser:")}
         warn_html = ""
         if warnings:
-            warn_html = (f'<section class="card warnings"><strong>{_e(_("Warnings"))}</strong><ul>'
+            warn_html = (f'<section class="card warnings"><strong>{_e(words["warnings"])}</strong><ul>'
                          + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul></section>")
         sc = result.scenario
         css = (ASSETS / "page.css").read_text(encoding="utf-8")
@@ -262,22 +269,22 @@ def render_page(result, grid, seconds: float, *, version: str = "", lang: str | 
 <section class="card" id="recommendation" aria-live="polite"></section>
 {warn_html}
 <div class="layout">
-<section class="card controls"><h2>{_e(_("What if"))}</h2>
+<section class="card controls"><h2>{_e(words["what_if"])}</h2>
 {_controls_html(result, grid)}
 </section>
 <div>
 <section class="card">{_summary_html(result)}</section>
-<section class="card"><div class="chart-head"><h2>{_e(_("Break-even: average monthly cost by volume"))}</h2>
-<button type="button" id="scale-toggle">{_e(_("Linear scale"))}</button></div>
+<section class="card"><div class="chart-head"><h2>{_e(words["breakeven"])}</h2>
+<button type="button" id="scale-toggle">{_e(words["linear"])}</button></div>
 <div id="chart-breakeven" class="chart"></div></section>
-<section class="card"><h2>{_e(_("Cumulative cost by month"))}</h2>
+<section class="card"><h2>{_e(words["cumulative"])}</h2>
 <div id="chart-cumulative" class="chart"></div></section>
 </div>
 </div>
-<h2>{_e(_("Prices used, with their source"))}</h2>
+<h2>{_e(words["prices"])}</h2>
 <section class="card">{_prices_html(result)}</section>
 <footer><p>{_e(grid_note(grid, seconds))}</p>
-<p>{_e(_("Written by ftcost {version} on {date}. This page works offline and sends nothing anywhere.").format(version=version, date=today))}</p>
+<p>{_e(words["written"].format(version=version, date=today))}</p>
 <p id="load-error"></p></footer>
 </main>
 <script id="ftcost-data" type="application/json">{data}</script>
@@ -298,7 +305,7 @@ window.ftcostPage();
     document.head.appendChild(s);
     window.ftcostDrawCharts();
   }} catch (e) {{
-    document.getElementById("load-error").textContent = {json.dumps(_("The interactive part could not start in this browser:"))} + " " + e;
+    document.getElementById("load-error").textContent = {json.dumps(words["load_error"])} + " " + e;
     throw e;
   }}
 }})();

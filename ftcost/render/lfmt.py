@@ -5,10 +5,10 @@ Babel); Spanish uses Babel's formats for Spain: "1.453,64 €", "30 nov 2026".
 """
 from __future__ import annotations
 
-import datetime as _dt
+from decimal import Decimal
 
 from .. import i18n
-from ..i18n import babel_locale
+from ..i18n import babel_locale, date, month  # noqa: F401  (dates: the same in every renderer)
 from . import fmt
 
 
@@ -19,7 +19,8 @@ def money(x: float | None, currency: str = "USD", *, decimals: int = 2) -> str:
     from babel.numbers import format_currency
 
     pattern = "#,##0." + "0" * decimals + "\u00a0¤" if decimals else "#,##0\u00a0¤"
-    return format_currency(x, currency.upper(), format=pattern, locale=babel_locale(), currency_digits=False).replace("\u00a0", " ")
+    # Decimal(x) is the float's exact value, so ties round as Python's own formatting (and the English table) does.
+    return format_currency(Decimal(x), currency.upper(), format=pattern, locale=babel_locale(), currency_digits=False).replace("\u00a0", " ")
 
 
 def money_small(x: float | None, currency: str = "USD") -> str:
@@ -44,7 +45,7 @@ def number(x: float, decimals: int = 1) -> str:
         return f"{x:,.{decimals}f}"
     from babel.numbers import format_decimal
 
-    return format_decimal(x, format="#,##0." + "0" * decimals if decimals else "#,##0", locale=babel_locale())
+    return format_decimal(Decimal(x), format="#,##0." + "0" * decimals if decimals else "#,##0", locale=babel_locale())
 
 
 def percent(x: float) -> str:
@@ -53,25 +54,7 @@ def percent(x: float) -> str:
         return f"{x * 100:.1f}%"
     from babel.numbers import format_percent
 
-    return format_percent(x, format="#,##0.0 %", locale=babel_locale()).replace("\u00a0", " ")
-
-
-def date(d: _dt.date) -> str:
-    """2026-11-30 in English (ISO, as before), 30 nov 2026 in Spanish."""
-    if i18n.get_language() == i18n.DEFAULT:
-        return d.isoformat()
-    from babel.dates import format_date
-
-    return format_date(d, "medium", locale=babel_locale())
-
-
-def month(d: _dt.date) -> str:
-    """A calendar month: 2026-11 in English, nov 2026 in Spanish."""
-    if i18n.get_language() == i18n.DEFAULT:
-        return f"{d.year:04d}-{d.month:02d}"
-    from babel.dates import format_date
-
-    return format_date(d, "LLL y", locale=babel_locale())
+    return format_percent(Decimal(x), format="#,##0.0 %", locale=babel_locale()).replace("\u00a0", " ")
 
 
 def money_format(currency: str) -> dict:

@@ -6,9 +6,14 @@ import io
 import json
 import math
 
+from ..i18n import N_, _, ngettext
 from ..result import Result, StrategyResult
 from .cells import safe_row
-from .fmt import count, money, money_small, percent
+from .lfmt import count, money, money_small, month, percent
+
+# Words shown from the data (strategy types, token-source keys), translated where shown.
+WORDS = (N_("prompt"), N_("fine_tuned"), N_("self_hosted"), N_("prompt tokens"), N_("training tokens"),
+         N_("input tokens"), N_("completion tokens"), N_("data generation"))
 
 SUMMARY_FIELDS = [
     "name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
@@ -38,14 +43,17 @@ def to_csv(result: Result) -> str:
 def break_even_label(s: StrategyResult, is_base: bool, *, verb: str = "cheaper ") -> str:
     """The break-even cell: '(baseline)', 'never', 'always cheaper', or 'cheaper above 8,097,916/mo'."""
     if is_base:
-        return "(baseline)"
+        return _("(baseline)")
     v = s.break_even_requests_per_month
     if v is None:
-        return "never"
+        return _("never")
     if v == 0:
-        return "always cheaper" if s.cheaper_above_break_even else "never"
-    side = "above" if s.cheaper_above_break_even else "below"
-    return f"{verb}{side} {count(v)}/mo"
+        return _("always cheaper") if s.cheaper_above_break_even else _("never")
+    if verb == "cheaper ":
+        text = _("cheaper above {v}/mo") if s.cheaper_above_break_even else _("cheaper below {v}/mo")
+    else:
+        text = verb + (_("above {v}/mo") if s.cheaper_above_break_even else _("below {v}/mo"))
+    return text.format(v=count(v))
 
 
 def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
@@ -62,37 +70,37 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
     def training(i, s):
         if s.training_runs == 0:
             return "-"
-        return f"{money(s.training_cost, cur)} ({s.training_runs} run{'s' if s.training_runs != 1 else ''})"
+        return money(s.training_cost, cur) + " " + ngettext("({n} run)", "({n} runs)", s.training_runs).format(n=s.training_runs)
 
     h = sc.horizon_months
     body = [
-        line("type", lambda i, s: s.type),
-        line("model", lambda i, s: s.model),
-        line("cost per request", lambda i, s: money_small(s.cost_per_request, cur)),
+        line(_("type"), lambda i, s: _(s.type)),
+        line(_("model"), lambda i, s: s.model),
+        line(_("cost per request"), lambda i, s: money_small(s.cost_per_request, cur)),
     ]
     if any(s.quality_cost_per_request for s in strategies):
-        body.append(line("  of which errors", lambda i, s: money_small(s.quality_cost_per_request, cur) if s.quality_cost_per_request else "-"))
+        body.append(line("  " + _("of which errors"), lambda i, s: money_small(s.quality_cost_per_request, cur) if s.quality_cost_per_request else "-"))
     if any(s.price_change_per_month for s in strategies):
-        body.append(line("token prices/month", lambda i, s: f"{s.price_change_per_month * 100:+.1f}%" if s.price_change_per_month else "-"))
-    body.append(line("fixed per month", lambda i, s: money(s.fixed_monthly, cur)))
+        body.append(line(_("token prices/month"), lambda i, s: f"{s.price_change_per_month * 100:+.1f}%" if s.price_change_per_month else "-"))
+    body.append(line(_("fixed per month"), lambda i, s: money(s.fixed_monthly, cur)))
     if any(s.replicas is not None for s in strategies):
-        body.append(line("  GPU replicas (month 1)", lambda i, s: f"{s.replicas:g}" if s.replicas is not None else "-"))
+        body.append(line("  " + _("GPU replicas (month 1)"), lambda i, s: f"{s.replicas:g}" if s.replicas is not None else "-"))
     body += [
-        line("training", training),
-        line("one-time cost", lambda i, s: money(s.one_time_cost, cur) if s.one_time_cost else "-"),
+        line(_("training"), training),
+        line(_("one-time cost"), lambda i, s: money(s.one_time_cost, cur) if s.one_time_cost else "-"),
     ]
     if any(s.data_generation_cost for s in strategies):
-        body.append(line("data generation", lambda i, s: money(s.data_generation_cost, cur) if s.data_generation_cost else "-"))
+        body.append(line(_("data generation"), lambda i, s: money(s.data_generation_cost, cur) if s.data_generation_cost else "-"))
     body += [
-        line("monthly cost (avg)", lambda i, s: money(s.monthly_cost, cur)),
-        line(f"total, {h} months", lambda i, s: money(s.total_cost, cur)),
+        line(_("monthly cost (avg)"), lambda i, s: money(s.monthly_cost, cur)),
+        line(_("total, {h} months").format(h=h), lambda i, s: money(s.total_cost, cur)),
     ]
     if result.without_quality is not None:
         wq = result.without_quality.strategies
-        body.append(line("  without error cost", lambda i, s: money(wq[i].total_cost, cur)))
+        body.append(line("  " + _("without error cost"), lambda i, s: money(wq[i].total_cost, cur)))
     body += [
-        line("break-even", lambda i, s: break_even_label(s, i == b)),
-        line("payback month", lambda i, s: "-" if i == b else (str(s.payback_month) if s.payback_month else "none")),
+        line(_("break-even"), lambda i, s: break_even_label(s, i == b)),
+        line(_("payback month"), lambda i, s: "-" if i == b else (str(s.payback_month) if s.payback_month else _("none"))),
     ]
     return header, body
 
@@ -113,8 +121,9 @@ def to_table(result: Result) -> str:
     out.append(verdict(result))
     n = len(getattr(result.scenario, "distributions", {}) or {})
     if n:
-        out.append(f"{n} input{'s are' if n > 1 else ' is'} uncertain and shown at the median; "
-                   f"'ftcost simulate {result.scenario.file}' gives the odds and ranges.")
+        out.append(ngettext("{n} input is uncertain and shown at the median; '{command}' gives the odds and ranges.",
+                            "{n} inputs are uncertain and shown at the median; '{command}' gives the odds and ranges.", n)
+                   .format(n=n, command=f"ftcost simulate {result.scenario.file}"))
     return "\n".join(out) + "\n"
 
 
@@ -124,8 +133,8 @@ def _counted(result: Result) -> list[str]:
     for s in result.strategies:
         for key, src in s.token_sources.items():
             if src.startswith(("prompt_file", "messages", "dataset")) or key == "data_generation":
-                lines.append(f"  {s.name}: {key.replace('_', ' ')} from {src}")
-    return (["Counted from files and estimates:"] + lines + [""]) if lines else []
+                lines.append("  " + _("{name}: {what} from {source}").format(name=s.name, what=_(key.replace("_", " ")), source=src))
+    return ([_("Counted from files and estimates:")] + lines + [""]) if lines else []
 
 
 def _ranges(result: Result) -> list[str]:
@@ -133,10 +142,10 @@ def _ranges(result: Result) -> list[str]:
     ranges = result.cheapest_by_volume
     if len(ranges) < 2:
         return []
-    out = ["Cheapest by monthly volume:"]
+    out = [_("Cheapest by monthly volume:")]
     for r in ranges:
         lo, hi = r["from_requests_per_month"], r["to_requests_per_month"]
-        span = f"{count(lo)} to {count(hi)}" if hi is not None else f"{count(lo)} and up"
+        span = _("{lo} to {hi}").format(lo=count(lo), hi=count(hi)) if hi is not None else _("{lo} and up").format(lo=count(lo))
         out.append(f"  {span:>28}  {r['strategy']}")
     out.append("")
     return out
@@ -160,9 +169,10 @@ def _md(s: str) -> str:
 
 def _title(result: Result) -> str:
     sc = result.scenario
-    growth = f", growing {percent(sc.growth_per_month)} a month" if sc.growth_per_month else ""
-    return (f"{sc.name}: {count(sc.requests_per_month)} requests/month{growth}, "
-            f"{sc.horizon_months} months from {sc.month_label(1)}, {sc.currency}, baseline '{sc.baseline_name}'")
+    growth = _(", growing {growth} a month").format(growth=percent(sc.growth_per_month)) if sc.growth_per_month else ""
+    return _("{name}: {volume} requests/month{growth}, {h} months from {start}, {currency}, baseline '{base}'").format(
+        name=sc.name, volume=count(sc.requests_per_month), growth=growth, h=sc.horizon_months,
+        start=month(sc.month_first_day(1)), currency=sc.currency, base=sc.baseline_name)
 
 
 def verdict(result: Result) -> str:
@@ -174,26 +184,36 @@ def verdict(result: Result) -> str:
     h = sc.horizon_months
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
-        text = f"Keep '{base.name}': it is the cheapest over {h} months at {money(base.total_cost, cur)}."
+        text = _("Keep '{base}': it is the cheapest over {h} months at {total}.").format(base=base.name, h=h, total=money(base.total_cost, cur))
         # Say from where the best challenger would win.
         winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
-            text += (f" '{w.name}' would pay off above {count(w.break_even_requests_per_month)} requests/month "
-                     f"(you are at {count(sc.requests_per_month)}).")
+            text += " " + _("'{name}' would pay off above {v} requests/month (you are at {vol}).").format(
+                name=w.name, v=count(w.break_even_requests_per_month), vol=count(sc.requests_per_month))
         return text + _quality_note(result)
     saving = base.total_cost - best.total_cost
     share = saving / base.total_cost if base.total_cost > 0 else float("nan")
-    text = (f"'{best.name}' is the cheapest over {h} months: {money(best.total_cost, cur)} against "
-            f"{money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}"
-            + (f" ({percent(share)})." if math.isfinite(share) else "."))
+    fields = dict(best=best.name, h=h, total=money(best.total_cost, cur), base_total=money(base.total_cost, cur),
+                  base=base.name, saving=money(saving, cur))
+    if math.isfinite(share):
+        text = _("'{best}' is the cheapest over {h} months: {total} against {base_total} for '{base}', saving {saving} ({share}).").format(
+            share=percent(share), **fields)
+    else:
+        text = _("'{best}' is the cheapest over {h} months: {total} against {base_total} for '{base}', saving {saving}.").format(**fields)
     v = best.break_even_requests_per_month
     if v is not None and v > 0:
-        side = "above" if best.cheaper_above_break_even else "below"
-        text += f" It is cheaper {side} {count(v)} requests/month (you are at {count(sc.requests_per_month)})"
-        text += f" and pays back in month {best.payback_month}." if best.payback_month else "."
+        side = dict(v=count(v), vol=count(sc.requests_per_month), pay=best.payback_month)
+        if best.payback_month:
+            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and pays back in month {pay}.")
+                        if best.cheaper_above_break_even else
+                        _("It is cheaper below {v} requests/month (you are at {vol}) and pays back in month {pay}."))
+        else:
+            template = (_("It is cheaper above {v} requests/month (you are at {vol}).") if best.cheaper_above_break_even
+                        else _("It is cheaper below {v} requests/month (you are at {vol})."))
+        text += " " + template.format(**side)
     elif best.payback_month:
-        text += f" It pays back in month {best.payback_month}."
+        text += " " + _("It pays back in month {pay}.").format(pay=best.payback_month)
     return text + _quality_note(result)
 
 
@@ -202,5 +222,5 @@ def _quality_note(result: Result) -> str:
     if wq is None:
         return ""
     if wq.cheapest.name == result.cheapest.name:
-        return f" Without the expected cost of errors the answer is the same ('{wq.cheapest.name}')."
-    return f" Without the expected cost of errors, '{wq.cheapest.name}' would be cheapest instead."
+        return " " + _("Without the expected cost of errors the answer is the same ('{name}').").format(name=wq.cheapest.name)
+    return " " + _("Without the expected cost of errors, '{name}' would be cheapest instead.").format(name=wq.cheapest.name)

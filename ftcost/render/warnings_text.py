@@ -1,11 +1,7 @@
-"""Warnings in the language of the output they appear in (JSON keeps them in English)."""
+"""Warnings in the language of the output they appear in (the JSON keeps them in English)."""
 from __future__ import annotations
-
-from .. import i18n
 
 
 def localized_warnings(result) -> list[str]:
-    """``result.warnings`` in the current language."""
-    if i18n.get_language() == i18n.DEFAULT:
-        return list(result.warnings)
-    return list(result.warnings)
+    """``result.warnings`` in the current language of :mod:`ftcost.i18n`."""
+    return result.warnings_in_language()
