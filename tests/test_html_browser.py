@@ -243,3 +243,29 @@ def test_self_hosted_grid_points_exact_between_within_tolerance(browser, tmp_pat
         assert np.isfinite(got)
     finally:
         page.page.close()
+
+
+def test_spanish_page_equals_spanish_compare(browser, tmp_path):
+    """--lang es: the page's totals read as Babel writes them and its sentence is compare's Spanish verdict."""
+    from ftcost import i18n
+    from ftcost.render import lfmt
+
+    scenario = ROOT / "scenarios" / "support-azure.yaml"
+    page = Page(browser, write_page(scenario, tmp_path / "es.html", "--lang", "es"))
+    try:
+        assert page.errors == []
+        assert page.page.evaluate("document.documentElement.lang") == "es"
+        page.key(0, "End")
+        v = page.controls()[0]["values"][-1]
+        code, out, err = run_cli(["compare", str(scenario), "--format", "json", "--volume", repr(v)])
+        d = json.loads(out)
+        code, table, err = run_cli(["compare", str(scenario), "--volume", repr(v), "--lang", "es"])
+        with i18n.use("es"):
+            want = [lfmt.money(s["total_cost"], "USD") for s in d["strategies"]]
+        got = page.shown(4)
+        assert got["totals"] == want and all("US$" in t and "," in t for t in got["totals"])
+        assert got["recommendation"] in table.splitlines()
+        assert "peticiones/mes" in got["recommendation"]
+    finally:
+        page.page.close()
+        i18n.set_language("en")
