@@ -65,6 +65,25 @@ def english_fragments(template, es) -> list[str]:
     return sorted(out)
 
 
+def workbook_text(result, path: Path) -> str:
+    """Every cell's text and every comment of the XLSX the export writes."""
+    from openpyxl import load_workbook
+
+    from ftcost.render.export import write_export
+
+    write_export(result, path)
+    wb = load_workbook(path)
+    parts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    parts.append(str(c.value))
+                if c.comment is not None:
+                    parts.append(c.comment.text)
+    return "\n".join(parts)
+
+
 def spanish_outputs(tmp_path) -> dict[str, str]:
     """Every human-facing output of every shipped scenario, in Spanish (text of the files)."""
     from ftcost.html_page import render
@@ -78,6 +97,8 @@ def spanish_outputs(tmp_path) -> dict[str, str]:
             out[f"{name} table"] = text.to_table(r)
             out[f"{name} markdown"] = text.to_markdown(r)
             out[f"{name} warnings"] = "\n".join(localized_warnings(r))
+            if name in ("review-stars", "self-hosted-llama", "support-azure"):
+                out[f"{name} xlsx"] = workbook_text(r, tmp_path / f"{name}.xlsx")
             if name in ("review-stars", "self-hosted-llama"):
                 page = render(r)
                 visible = page.split('<script id="ftcost-data"')[0]
@@ -94,6 +115,14 @@ def test_spanish_outputs_carry_no_english_message(catalogs, tmp_path):
     for what, text in spanish_outputs(tmp_path).items():
         left = [f for f in fragments if f in text]
         assert left == [], f"{what}: English left in the Spanish output: {left}"
+
+
+def test_spanish_workbook_labels(tmp_path):
+    with i18n.use("es"):
+        r = ftcost.compare(ROOT / "scenarios" / "review-stars.yaml", today=dt.date(2026, 11, 30))
+        text = workbook_text(r, tmp_path / "es.xlsx")
+    assert "La más barata en el horizonte" in text and "Peticiones al mes en el mes 1" in text and "ene 2027" in text
+    assert '"nunca"' in text or "nunca" in text
 
 
 def test_english_outputs_carry_the_english_messages(tmp_path):
