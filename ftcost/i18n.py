@@ -19,9 +19,10 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 LANGUAGES = ("en", "es")
 DEFAULT = "en"
@@ -39,9 +40,9 @@ def from_environment(env: dict[str, str] | None = None) -> str:
     >>> from_environment({"LANG": "es_ES.UTF-8"}), from_environment({"LANG": "C.UTF-8"}), from_environment({})
     ('es', 'en', 'en')
     """
-    env = os.environ if env is None else env
+    source: Mapping[str, str] = os.environ if env is None else env
     for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(key, "")
+        value = source.get(key, "")
         if value:
             code = value.split(".")[0].split("@")[0].split("_")[0].lower()
             return code if code in LANGUAGES else DEFAULT
@@ -88,7 +89,7 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> Any:
     """The compiled catalog of ``lang`` (babel.support.Translations), read from its .po file once."""
     import io

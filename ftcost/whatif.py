@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import product
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ class StrategyGrid:
 
 @dataclass
 class Grid:
-    scenario: object
+    scenario: Any
     controls: list[Control]
     strategies: list[StrategyGrid]
     chart_volumes: np.ndarray
@@ -241,12 +242,14 @@ def lookup(grid: Grid, setting: dict[int, int], volume: float) -> np.ndarray:
     vols = np.asarray(grid.controls[0].values)
     for sg in grid.strategies:
         if sg.stepped:
+            assert sg.K is not None
             k = sg.K[setting[_growth(grid)]]
             j = int(np.clip(np.searchsorted(vols, volume), 1, len(vols) - 1))
             lo, hi = vols[j - 1], vols[j]
             w = 0.0 if hi == lo else (volume - lo) / (hi - lo)
             rows.append(k[j - 1] + (k[j] - k[j - 1]) * w)
         else:
+            assert sg.P is not None and sg.Q is not None
             p = sg.P[tuple(setting[c] for c in sg.fixed_controls)]
             q = sg.Q[tuple(setting[c] for c in sg.var_controls)]
             rows.append(p + volume * q)

@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-
 from cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,6 @@ import html
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
