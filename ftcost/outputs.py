@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputError
+from .i18n import _
 from .reading import identities, identity, private_catalog_files, seen_inputs
 
 STDOUT = "-"
@@ -76,9 +77,10 @@ def check_output_path(path: str | os.PathLike, *, inputs: Iterable[str | os.Path
     if extensions is not None:
         exts = tuple(e.lower() for e in extensions)
         if p.suffix.lower() not in exts:
-            raise OutputError(f"unknown output type '{p.suffix or '(none)'}'", file=name, hint="use one of: " + ", ".join(exts))
+            raise OutputError(_("unknown output type '{suffix}'").format(suffix=p.suffix or _("(none)")), file=name,
+                              hint=_("use one of: {choices}").format(choices=", ".join(exts)))
     if _is_input(p, inputs, updates):
-        raise OutputError("output path is one of the inputs; refusing to overwrite it", file=name, hint="choose another output file name")
+        raise OutputError(_("output path is one of the inputs; refusing to overwrite it"), file=name, hint=_("choose another output file name"))
     try:
         st: os.stat_result | None = os.stat(p)
     except FileNotFoundError:
@@ -86,17 +88,18 @@ def check_output_path(path: str | os.PathLike, *, inputs: Iterable[str | os.Path
     except OSError as exc:
         raise OutputError(f"cannot use this output path: {exc.strerror or exc}", file=name, hint="choose another output file name") from None
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise OutputError("output path is a folder", file=name, hint="give a file name inside it")
+        raise OutputError(_("output path is a folder"), file=name, hint=_("give a file name inside it"))
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise OutputError(f"output path exists and is {_kind(st.st_mode)}, not a regular file; refusing to replace it", file=name,
                           hint="give the name of a new or regular file" + ("; use '-' for standard output" if stdout_ok else ""))
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
-        raise OutputError(f"folder {parent} does not exist", file=name, hint=f"create it first: mkdir -p {parent}")
+        raise OutputError(_("folder {folder} does not exist").format(folder=parent), file=name,
+                          hint=_("create it first: {command}").format(command=f"mkdir -p {parent}"))
     if not os.access(parent, os.W_OK):
-        raise OutputError(f"folder {parent} is not writable", file=name, hint="choose a folder you can write to")
+        raise OutputError(_("folder {folder} is not writable").format(folder=parent), file=name, hint=_("choose a folder you can write to"))
     if st is not None and not os.access(p, os.W_OK):
-        raise OutputError("output file exists and is not writable", file=name)
+        raise OutputError(_("output file exists and is not writable"), file=name)
     return p
 
 

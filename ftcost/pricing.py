@@ -776,13 +776,21 @@ def stale_warning(prices: Iterable[Price] | Mapping[str, Price], today: _dt.date
     stale = stale_prices(prices, today, max_age_days)
     if not stale:
         return None
+    from .i18n import _, date, ngettext
+
     day = _day(today)
     n = len(stale)
     undated = sum(p.as_of is None for p in stale)
-    head = f"{n} price{'s are' if n > 1 else ' is'} older than {max_age_days} days" + (" or undated" if undated else "")
+    if undated:
+        head = ngettext("{n} price is older than {days} days or undated", "{n} prices are older than {days} days or undated", n)
+    else:
+        head = ngettext("{n} price is older than {days} days", "{n} prices are older than {days} days", n)
+    head = head.format(n=n, days=max_age_days)
     oldest = stale[0]
     if oldest.as_of is None:
-        what = f"{undated} with no as_of date"
+        what = _("{n} with no as_of date").format(n=undated)
     else:
-        what = f"{oldest.field or 'oldest'} read {oldest.as_of.isoformat()}, {(day - oldest.as_of).days} days ago"
-    return f"{head} ({what}); check {'them' if n > 1 else 'it'} with ftcost pricing show"
+        what = _("{field} read {date}, {days} days ago").format(field=oldest.field or _("oldest"), date=date(oldest.as_of),
+                                                                days=(day - oldest.as_of).days)
+    check = ngettext("check it with ftcost pricing show", "check them with ftcost pricing show", n)
+    return f"{head} ({what}); {check}"

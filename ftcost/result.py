@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import i18n
 from .engine import MONTHLY_PARTS, Outputs, evaluate
 from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
+from .i18n import _, ngettext
 from .scenario import Scenario, Strategy
 
 
@@ -78,13 +80,34 @@ class Result:
         Per-strategy warnings start with the strategy's name ("name: text"); the
         same text for several strategies (one model retiring) becomes one line.
         """
-        by_text: dict[str, list[str]] = {}
-        for s in self.strategies:
-            prefix = f"{s.name}: "
-            for w in s.warnings:
-                text = w[len(prefix):] if w.startswith(prefix) else w
-                by_text.setdefault(text, []).append(s.name)
-        return [", ".join(f"'{n}'" for n in names) + ": " + text for text, names in by_text.items()] + self.price_warnings
+        return group_warnings([(s.name, s.warnings) for s in self.strategies]) + self.price_warnings
+
+    def warnings_in_language(self) -> list[str]:
+        """:attr:`warnings` in the current language of :mod:`ftcost.i18n` (the JSON keeps them in English)."""
+        if i18n.get_language() == i18n.DEFAULT:
+            return self.warnings
+        sc = self.scenario
+        return (group_warnings([(s.name, availability_warnings(sc, st, s.training_months))
+                                for s, st in zip(self.strategies, sc.strategies)])
+                + _stale(sc))
+
+    def to_html(self, path, *, lang: str | None = None):
+        """Write the interactive what-if page (the same file as ``ftcost report -o FILE.html``), atomically.
+
+        ``lang``: 'en' or 'es' (default: the environment's language). Returns the path written.
+        """
+        from .html_page import write
+
+        sc = self.scenario
+        inputs = {str(sc.file)} if getattr(sc, "file", None) else set()
+        inputs |= {str(p.file) for s in sc.strategies for p in s.prices.values() if getattr(p, "file", None)}
+        return write(self, path, inputs=sorted(inputs), lang=lang)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the summary table and the interactive page (charts and controls) in a frame."""
+        from .html_page import notebook
+
+        return notebook(self)
 
     def savings(self) -> float:
         """How much the cheapest strategy saves against the baseline over the horizon."""
@@ -216,6 +239,12 @@ def _quality_free(r: "Result") -> dict:
 
 
 def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Result:
+    """Run the engine on ``scenario`` and collect the Result (warnings in English: they go into the JSON)."""
+    with i18n.use(i18n.DEFAULT):
+        return _build_result(scenario, with_quality_free=with_quality_free)
+
+
+def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Result:
     inputs = scenario.inputs()
     out = evaluate(inputs)
     lines = CostLines.from_outputs(out, inputs)
@@ -277,6 +306,17 @@ def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resul
                   price_warnings=_stale(scenario))
 
 
+def group_warnings(per_strategy: list[tuple[str, list[str]]]) -> list[str]:
+    """Every warning once; the same text for several strategies names them all ("'a', 'b': text")."""
+    by_text: dict[str, list[str]] = {}
+    for name, warnings in per_strategy:
+        prefix = f"{name}: "
+        for w in warnings:
+            text = w[len(prefix):] if w.startswith(prefix) else w
+            by_text.setdefault(text, []).append(name)
+    return [", ".join(f"'{n}'" for n in names) + ": " + text for text, names in by_text.items()]
+
+
 def _stale(scenario: Scenario) -> list[str]:
     """One line when a catalog price the scenario uses was read more than 180 days ago."""
     from .pricing import stale_warning
@@ -289,7 +329,7 @@ def _stale(scenario: Scenario) -> list[str]:
         return []
     stale = {id(p) for p in stale_prices(list(used.values()), scenario.today)}
     names = [s.name for s in scenario.strategies if any(id(p) in stale for p in s.prices.values())]
-    return [line + "; used by " + ", ".join(f"'{n}'" for n in names)]
+    return [line + _("; used by {names}").format(names=", ".join(f"'{n}'" for n in names))]
 
 
 def availability_warnings(scenario: Scenario, s: Strategy, training_months: list[int]) -> list[str]:
@@ -298,14 +338,16 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
     A month counts as "after" a date when the month starts after that date.
     """
     warnings: list[str] = []
+    label = lambda k: i18n.month(scenario.month_first_day(k))  # noqa: E731
     m = s.model
     notice = m.ft_notice if s.type != "prompt" else None
     if s.type != "prompt" and m.last_new_job_day is not None:
         late = [t for t in training_months if scenario.month_first_day(t) > m.last_new_job_day]
         if late:
-            labels = ", ".join(scenario.month_label(t) for t in late)
-            text = (f"{s.name}: training run(s) in {labels} fall after {m.last_new_job_day.isoformat()}, the last day "
-                    f"{m.provider} accepts new fine-tuning jobs for {m.id}; these runs cannot happen as planned")
+            labels = ", ".join(label(t) for t in late)
+            text = _("{name}: training run(s) in {months} fall after {date}, the last day {provider} accepts new "
+                     "fine-tuning jobs for {model}; these runs cannot happen as planned").format(
+                name=s.name, months=labels, date=i18n.date(m.last_new_job_day), provider=m.provider, model=m.id)
             if notice:
                 text += f" ({notice})"
                 notice = None
@@ -313,12 +355,16 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
     if m.retires_on is not None:
         gone = [k for k in range(1, scenario.horizon_months + 1) if scenario.month_first_day(k) > m.retires_on]
         if gone:
-            first, last = scenario.month_label(gone[0]), scenario.month_label(gone[-1])
-            span = first if first == last else f"{first} to {last}"
-            what = "its fine-tuned models stop" if s.type != "prompt" else "it stops"
-            warnings.append(f"{s.name}: {m.ref} retires on {m.retires_on.isoformat()} and {what} serving requests; "
-                            f"{span} ({len(gone)} month{'s' if len(gone) != 1 else ''}) are costed at its prices, "
-                            f"as if a successor model cost the same")
+            first, last = label(gone[0]), label(gone[-1])
+            span = first if first == last else _("{first} to {last}").format(first=first, last=last)
+            months = ngettext("{n} month", "{n} months", len(gone)).format(n=len(gone))
+            if s.type != "prompt":
+                text = _("{name}: {model} retires on {date} and its fine-tuned models stop serving requests; "
+                         "{span} ({months}) are costed at its prices, as if a successor model cost the same")
+            else:
+                text = _("{name}: {model} retires on {date} and it stops serving requests; "
+                         "{span} ({months}) are costed at its prices, as if a successor model cost the same")
+            warnings.append(text.format(name=s.name, model=m.ref, date=i18n.date(m.retires_on), span=span, months=months))
     if notice:
         warnings.append(f"{s.name}: {m.ref}: {notice}")
     if m.notice and m.notice != notice:

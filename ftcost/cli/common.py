@@ -14,15 +14,17 @@ FORMATS = ("table", "json", "csv", "markdown")
 def run_main(group) -> int:
     """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
     debug = "--debug" in sys.argv[1:]
+    from ..i18n import set_language
     from ..reading import input_scope
 
+    set_language(None)  # each run starts in the environment's language; --lang changes it for its command
     try:
         with input_scope():
             rv = group.main(standalone_mode=False)
         # Non-standalone click returns the code of ctx.exit(n) instead of exiting.
         return rv if isinstance(rv, int) else 0
     except FtcostError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(_error_text(exc), err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
@@ -64,6 +66,19 @@ def run_main(group) -> int:
         return 1
 
 
+def _error_text(exc: FtcostError) -> str:
+    """'Error: where: message (hint: ...)' in the command's language (the message as raised, translated when it was)."""
+    from ..i18n import DEFAULT, _, get_language
+
+    if get_language() == DEFAULT:
+        return f"Error: {exc}"
+    text = str(exc)
+    if exc.hint:
+        head = text[: text.rfind(" (hint: ")] if " (hint: " in text else text
+        text = head + " (" + _("hint: {text}").format(text=text[len(head) + len(" (hint: "):-1]) + ")"
+    return _("Error: {text}").format(text=text)
+
+
 def format_option(default="table", choices=FORMATS):
     return click.option(
         "--format",
@@ -95,3 +110,21 @@ pricing_option = click.option(
     type=click.Path(file_okay=False, path_type=str),
     help="Folder of private catalogs that override the bundled ones (repeatable; also $FTCOST_PRICING_PATH).",
 )
+
+
+def lang_option(fn):
+    """``--lang en|es``: the language of the text a person reads (default: $LC_ALL, $LC_MESSAGES or $LANG, else English)."""
+    return click.option(
+        "--lang",
+        "lang",
+        type=click.Choice(["en", "es"], case_sensitive=False),
+        default=None,
+        help="Language of the text a person reads: en or es [default: from $LANG, else en]. JSON, CSV and key paths do not change.",
+    )(fn)
+
+
+def use_language(lang: str | None) -> str:
+    """Set the command's language (--lang, else the environment's)."""
+    from ..i18n import set_language
+
+    return set_language(lang.lower() if lang else None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import pricing_option, scenario_argument
+from .common import lang_option, pricing_option, scenario_argument, use_language
 from .plot import OVERWRITE_NOTE, prepare, scenario_inputs
 
 
@@ -14,7 +14,8 @@ from .plot import OVERWRITE_NOTE, prepare, scenario_inputs
 @click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=int, help="Months to total over (overrides the scenario; sets the number of rows).")
 @pricing_option
-def export(scenario, output, volume, horizon, pricing_dirs):
+@lang_option
+def export(scenario, output, volume, horizon, pricing_dirs, lang):
     """Export the monthly schedule of SCENARIO, per strategy and month: volume, variable,
     fixed, training and one-time cost, total and cumulative.
 
@@ -27,10 +28,15 @@ def export(scenario, output, volume, horizon, pricing_dirs):
     Examples:
       ftcost export scenarios/review-stars.yaml -o review.xlsx
       ftcost export scenarios/review-stars.yaml -o review.csv --horizon 36
+      ftcost export scenarios/review-stars.yaml -o revision.xlsx --lang es
+
+    The workbook's labels and notes follow --lang (en or es); the CSV is the same in every language.
     """
     from ..api import compare as run_compare
+    from ..i18n import _
     from ..render.export import EXTENSIONS, write_export
 
+    use_language(lang)
     if output == "-":
         from ..render.export import to_csv
 
@@ -41,5 +47,5 @@ def export(scenario, output, volume, horizon, pricing_dirs):
         result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
         write_export(result, output, inputs=scenario_inputs(result.scenario))
         click.echo(f"wrote {output}", err=True)
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+    for w in result.warnings_in_language():
+        click.echo(_("warning: {text}").format(text=w), err=True)

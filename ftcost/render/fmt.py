@@ -26,13 +26,15 @@ def money_small(x: float | None, currency: str = "USD") -> str:
         return "-"
     if x == 0:
         return money(0.0, currency)
+    return money(x, currency, decimals=small_decimals(x))
+
+
+def small_decimals(x: float) -> int:
+    """Decimals that show three significant digits of a per-request cost (2 from 1 up)."""
     a = abs(x)
-    if a >= 1:
-        decimals = 2
-    else:
-        # three significant digits
-        decimals = min(12, max(2, -int(math.floor(math.log10(a))) + 2))
-    return money(x, currency, decimals=decimals)
+    if a >= 1 or a == 0:
+        return 2
+    return min(12, max(2, -int(math.floor(math.log10(a))) + 2))
 
 
 def money_short(x: float, currency: str = "USD") -> str:

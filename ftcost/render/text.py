@@ -8,11 +8,16 @@ import math
 
 import numpy as np
 
+from ..i18n import N_, _, ngettext
 from ..result import Result, StrategyResult
 from .cells import safe_row
-from .fmt import count, money, money_small, percent
 from .layout import fit_table, output_width
 from .layout import wrap as layout_wrap
+from .lfmt import count, money, money_small, month, percent
+
+# Words shown from the data (strategy types, token-source keys), translated where shown.
+WORDS = (N_("prompt"), N_("fine_tuned"), N_("self_hosted"), N_("prompt tokens"), N_("training tokens"),
+         N_("input tokens"), N_("completion tokens"), N_("data generation"))
 
 SUMMARY_FIELDS = [
     "name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
@@ -42,14 +47,17 @@ def to_csv(result: Result) -> str:
 def break_even_label(s: StrategyResult, is_base: bool, *, verb: str = "cheaper ") -> str:
     """The break-even cell: '(baseline)', 'never', 'always cheaper', or 'cheaper above 8,097,916/mo'."""
     if is_base:
-        return "(baseline)"
+        return _("(baseline)")
     v = s.break_even_requests_per_month
     if v is None:
-        return "never"
+        return _("never")
     if v == 0:
-        return "always cheaper" if s.cheaper_above_break_even else "never"
-    side = "above" if s.cheaper_above_break_even else "below"
-    return f"{verb}{side} {count(v)}/mo"
+        return _("always cheaper") if s.cheaper_above_break_even else _("never")
+    if verb == "cheaper ":
+        text = _("cheaper above {v}/mo") if s.cheaper_above_break_even else _("cheaper below {v}/mo")
+    else:
+        text = verb + (_("above {v}/mo") if s.cheaper_above_break_even else _("below {v}/mo"))
+    return text.format(v=count(v))
 
 
 def payback_label(s: StrategyResult, is_base: bool, horizon: int) -> str:
@@ -60,10 +68,10 @@ def payback_label(s: StrategyResult, is_base: bool, horizon: int) -> str:
     if is_base:
         return "-"
     if s.payback_month == 1:
-        return "cheaper from month 1"
+        return _("cheaper from month 1")
     if s.payback_month:
-        return f"month {s.payback_month}"
-    return f"none in {horizon} months"
+        return _("month {m}").format(m=s.payback_month)
+    return _("none in {h} months").format(h=horizon)
 
 
 def gpu_label(result: Result, i: int) -> str:
@@ -73,7 +81,7 @@ def gpu_label(result: Result, i: int) -> str:
         return "-"
     gpu = float(np.asarray(result.outputs.monthly_gpu)[i].reshape(-1)[0])
     n = s.replicas
-    return f"{money(gpu, result.scenario.currency)} ({n:g} replica{'s' if n != 1 else ''})"
+    return money(gpu, result.scenario.currency) + " " + ngettext("({n} replica)", "({n} replicas)", int(n)).format(n=f"{n:g}")
 
 
 def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
@@ -90,37 +98,37 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
     def training(i, s):
         if s.training_runs == 0:
             return "-"
-        return f"{money(s.training_cost, cur)} ({s.training_runs} run{'s' if s.training_runs != 1 else ''})"
+        return money(s.training_cost, cur) + " " + ngettext("({n} run)", "({n} runs)", s.training_runs).format(n=s.training_runs)
 
     h = sc.horizon_months
     body = [
-        line("type", lambda i, s: s.type),
-        line("model", lambda i, s: s.model),
-        line("cost per request", lambda i, s: money_small(s.cost_per_request, cur)),
+        line(_("type"), lambda i, s: _(s.type)),
+        line(_("model"), lambda i, s: s.model),
+        line(_("cost per request"), lambda i, s: money_small(s.cost_per_request, cur)),
     ]
     if any(s.quality_cost_per_request for s in strategies):
-        body.append(line("  of which errors", lambda i, s: money_small(s.quality_cost_per_request, cur) if s.quality_cost_per_request else "-"))
+        body.append(line("  " + _("of which errors"), lambda i, s: money_small(s.quality_cost_per_request, cur) if s.quality_cost_per_request else "-"))
     if any(s.price_change_per_month for s in strategies):
-        body.append(line("token prices/month", lambda i, s: f"{s.price_change_per_month * 100:+.1f}%" if s.price_change_per_month else "-"))
-    body.append(line("fixed per month", lambda i, s: money(s.fixed_monthly, cur)))
+        body.append(line(_("token prices/month"), lambda i, s: f"{s.price_change_per_month * 100:+.1f}%" if s.price_change_per_month else "-"))
+    body.append(line(_("fixed per month"), lambda i, s: money(s.fixed_monthly, cur)))
     if any(s.replicas is not None for s in strategies):
-        body.append(line("  of which GPUs, month 1", lambda i, s: gpu_label(result, i)))
+        body.append(line("  " + _("of which GPUs, month 1"), lambda i, s: gpu_label(result, i)))
     body += [
-        line("training", training),
-        line("one-time cost", lambda i, s: money(s.one_time_cost, cur) if s.one_time_cost else "-"),
+        line(_("training"), training),
+        line(_("one-time cost"), lambda i, s: money(s.one_time_cost, cur) if s.one_time_cost else "-"),
     ]
     if any(s.data_generation_cost for s in strategies):
-        body.append(line("data generation", lambda i, s: money(s.data_generation_cost, cur) if s.data_generation_cost else "-"))
+        body.append(line(_("data generation"), lambda i, s: money(s.data_generation_cost, cur) if s.data_generation_cost else "-"))
     body += [
-        line(f"total, {h} months", lambda i, s: money(s.total_cost, cur)),
-        line("average per month", lambda i, s: money(s.average_monthly_cost, cur)),
+        line(_("total, {h} months").format(h=h), lambda i, s: money(s.total_cost, cur)),
+        line(_("average per month"), lambda i, s: money(s.average_monthly_cost, cur)),
     ]
     if result.without_quality is not None:
         wq = result.without_quality.strategies
-        body.append(line("  without error cost", lambda i, s: money(wq[i].total_cost, cur)))
+        body.append(line("  " + _("without error cost"), lambda i, s: money(wq[i].total_cost, cur)))
     body += [
-        line("break-even", lambda i, s: break_even_label(s, i == b)),
-        line("payback", lambda i, s: payback_label(s, i == b, h)),
+        line(_("break-even"), lambda i, s: break_even_label(s, i == b)),
+        line(_("payback"), lambda i, s: payback_label(s, i == b, h)),
     ]
     return header, body
 
@@ -132,10 +140,11 @@ def to_table(result: Result, width: int | None = None) -> str:
     """
     header, body = rows(result)
     width = width or output_width()
+    h = result.scenario.horizon_months
     out = layout_wrap(_title(result), width) + [""]
     out += fit_table(header, body, width)
-    out += layout_wrap(f"average per month: the total over {result.scenario.horizon_months} months / "
-                       f"{result.scenario.horizon_months}; break-even and payback against the baseline.", width)
+    out += layout_wrap(_("average per month: the total over {h} months / {h}; break-even and payback against the "
+                         "baseline.").format(h=h), width)
     out.append("")
     for line in _ranges(result) + _counted(result):
         if len(line) <= width:
@@ -145,14 +154,16 @@ def to_table(result: Result, width: int | None = None) -> str:
         more = 32 if line.startswith("  ") and "  " in line.strip() else indent + 2
         wrapped = layout_wrap(line.strip(), width - indent)
         out.append(" " * indent + wrapped[0])
-        # A long row continues under its text, indented.
-        out.extend(" " * min(more, width // 2) + w for w in layout_wrap(" ".join(wrapped[1:]), width - min(more, width // 2))
-                   if w) if len(wrapped) > 1 else None
+        if len(wrapped) > 1:  # a long row continues under its text, indented
+            lead = min(more, width // 2)
+            out.extend(" " * lead + w for w in layout_wrap(" ".join(wrapped[1:]), width - lead) if w)
     out.extend(layout_wrap(verdict(result), width))
     n = len(getattr(result.scenario, "distributions", {}) or {})
     if n:
-        out.extend(layout_wrap(f"{n} input{'s are' if n > 1 else ' is'} uncertain and shown at the median; "
-                               f"'ftcost simulate {result.scenario.file}' gives the odds and ranges.", width))
+        out.extend(layout_wrap(
+            ngettext("{n} input is uncertain and shown at the median; '{command}' gives the odds and ranges.",
+                     "{n} inputs are uncertain and shown at the median; '{command}' gives the odds and ranges.", n)
+            .format(n=n, command=f"ftcost simulate {result.scenario.file}"), width))
     return "\n".join(out) + "\n"
 
 
@@ -162,8 +173,8 @@ def _counted(result: Result) -> list[str]:
     for s in result.strategies:
         for key, src in s.token_sources.items():
             if src.startswith(("prompt_file", "messages", "dataset")) or key == "data_generation":
-                lines.append(f"  {s.name}: {key.replace('_', ' ')} from {src}")
-    return (["Counted from files and estimates:"] + lines + [""]) if lines else []
+                lines.append("  " + _("{name}: {what} from {source}").format(name=s.name, what=_(key.replace("_", " ")), source=src))
+    return ([_("Counted from files and estimates:")] + lines + [""]) if lines else []
 
 
 def _ranges(result: Result) -> list[str]:
@@ -177,15 +188,17 @@ def _ranges(result: Result) -> list[str]:
     if len(result.cheapest_by_volume) < 2:
         return []
     shown, rest = shown_ranges(result)
-    out = ["Cheapest by monthly volume:"]
+    out = [_("Cheapest by monthly volume:")]
     for r in shown:
         lo, hi = r["from_requests_per_month"], r["to_requests_per_month"]
-        span = f"{count(lo)} to {count(hi)}" if hi is not None else f"{count(lo)} and up"
+        span = _("{lo} to {hi}").format(lo=count(lo), hi=count(hi)) if hi is not None else _("{lo} and up").format(lo=count(lo))
         out.append(f"  {span:>28}  {r['strategy']}")
     if rest:
-        names = list(dict.fromkeys(r["strategy"] for r in rest))
-        who = " and ".join(f"'{n}'" for n in names) + (" alternate (GPU replicas make a staircase)" if len(names) > 1 else "")
-        out.append(f"  {count(rest[0]['from_requests_per_month']) + ' and up':>28}  {who}")
+        names = [f"'{n}'" for n in dict.fromkeys(r["strategy"] for r in rest)]
+        who = (_("{names} alternate (GPU replicas make a staircase)").format(names=", ".join(names)) if len(names) > 1
+               else names[0])
+        start = _("{lo} and up").format(lo=count(rest[0]["from_requests_per_month"]))
+        out.append(f"  {start:>28}  {who}")
     out.append("")
     return out
 
@@ -208,9 +221,10 @@ def _md(s: str) -> str:
 
 def _title(result: Result) -> str:
     sc = result.scenario
-    growth = f", growing {percent(sc.growth_per_month)} a month" if sc.growth_per_month else ""
-    return (f"{sc.name}: {count(sc.requests_per_month)} requests/month{growth}, "
-            f"{sc.horizon_months} months from {sc.month_label(1)}, {sc.currency}, baseline '{sc.baseline_name}'")
+    growth = _(", growing {growth} a month").format(growth=percent(sc.growth_per_month)) if sc.growth_per_month else ""
+    return _("{name}: {volume} requests/month{growth}, {h} months from {start}, {currency}, baseline '{base}'").format(
+        name=sc.name, volume=count(sc.requests_per_month), growth=growth, h=sc.horizon_months,
+        start=month(sc.month_first_day(1)), currency=sc.currency, base=sc.baseline_name)
 
 
 def verdict(result: Result) -> str:
@@ -222,32 +236,43 @@ def verdict(result: Result) -> str:
     h = sc.horizon_months
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
-        text = f"Keep '{base.name}': it is the cheapest over {h} months at {money(base.total_cost, cur)}."
+        text = _("Keep '{base}': it is the cheapest over {h} months at {total}.").format(base=base.name, h=h, total=money(base.total_cost, cur))
         # Say from where the best challenger would win.
         winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
-            text += (f" '{w.name}' would pay off above {count(w.break_even_requests_per_month)} requests/month "
-                     f"(you are at {count(sc.requests_per_month)}).")
+            text += " " + _("'{name}' would pay off above {v} requests/month (you are at {vol}).").format(
+                name=w.name, v=count(w.break_even_requests_per_month), vol=count(sc.requests_per_month))
         return text + _quality_note(result)
     saving = base.total_cost - best.total_cost
     share = saving / base.total_cost if base.total_cost > 0 else float("nan")
-    text = (f"'{best.name}' is the cheapest over {h} months: {money(best.total_cost, cur)} against "
-            f"{money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}"
-            + (f" ({percent(share)})." if math.isfinite(share) else "."))
+    fields = dict(best=best.name, h=h, total=money(best.total_cost, cur), base_total=money(base.total_cost, cur),
+                  base=base.name, saving=money(saving, cur))
+    if math.isfinite(share):
+        text = _("'{best}' is the cheapest over {h} months: {total} against {base_total} for '{base}', saving {saving} ({share}).").format(
+            share=percent(share), **fields)
+    else:
+        text = _("'{best}' is the cheapest over {h} months: {total} against {base_total} for '{base}', saving {saving}.").format(**fields)
     v = best.break_even_requests_per_month
     if v is not None and v > 0:
-        side = "above" if best.cheaper_above_break_even else "below"
-        text += f" It is cheaper {side} {count(v)} requests/month (you are at {count(sc.requests_per_month)})"
-        text += f" and {_pays_back(best.payback_month)}." if best.payback_month else "."
+        side = dict(v=count(v), vol=count(sc.requests_per_month), pay=best.payback_month)
+        if best.payback_month == 1:
+            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and cheaper from month 1.")
+                        if best.cheaper_above_break_even else
+                        _("It is cheaper below {v} requests/month (you are at {vol}) and cheaper from month 1."))
+        elif best.payback_month:
+            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and pays back in month {pay}.")
+                        if best.cheaper_above_break_even else
+                        _("It is cheaper below {v} requests/month (you are at {vol}) and pays back in month {pay}."))
+        else:
+            template = (_("It is cheaper above {v} requests/month (you are at {vol}).") if best.cheaper_above_break_even
+                        else _("It is cheaper below {v} requests/month (you are at {vol})."))
+        text += " " + template.format(**side)
+    elif best.payback_month == 1:
+        text += " " + _("It is cheaper from month 1.")
     elif best.payback_month:
-        text += f" It {_pays_back(best.payback_month)}."
+        text += " " + _("It pays back in month {pay}.").format(pay=best.payback_month)
     return text + _quality_note(result)
-
-
-def _pays_back(month: int) -> str:
-    """'pays back in month 7', or 'is cheaper from month 1' when there is nothing to pay back."""
-    return "is cheaper from month 1" if month == 1 else f"pays back in month {month}"
 
 
 def _quality_note(result: Result) -> str:
@@ -255,5 +280,5 @@ def _quality_note(result: Result) -> str:
     if wq is None:
         return ""
     if wq.cheapest.name == result.cheapest.name:
-        return f" Without the expected cost of errors the answer is the same ('{wq.cheapest.name}')."
-    return f" Without the expected cost of errors, '{wq.cheapest.name}' would be cheapest instead."
+        return " " + _("Without the expected cost of errors the answer is the same ('{name}').").format(name=wq.cheapest.name)
+    return " " + _("Without the expected cost of errors, '{name}' would be cheapest instead.").format(name=wq.cheapest.name)

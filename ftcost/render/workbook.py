@@ -32,6 +32,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from ..i18n import N_, _, month
 from ..result import Result
 from .fmt import symbol
 
@@ -43,41 +44,41 @@ def _per_strategy(value, n: int) -> np.ndarray:
 
 # (engine Inputs field, label, unit, number format key)
 INPUT_ROWS = [
-    ("prompt_tokens", "Prompt tokens per request (instructions, examples)", "tokens", "int"),
-    ("input_tokens", "User input tokens per request", "tokens", "int"),
-    ("cached_tokens", "Of the input, tokens billed at the cached price", "tokens", "int"),
-    ("completion_tokens", "Output tokens per request", "tokens", "int"),
-    ("input_price", "Input price", "per 1M tokens", "rate"),
-    ("cached_price", "Cached input price", "per 1M tokens", "rate"),
-    ("output_price", "Output price", "per 1M tokens", "rate"),
-    ("batch_share", "Share of requests sent through a batch API", "0..1", "pct"),
-    ("batch_discount", "Batch discount", "fraction off", "pct"),
+    ("prompt_tokens", N_("Prompt tokens per request (instructions, examples)"), N_("tokens"), "int"),
+    ("input_tokens", N_("User input tokens per request"), N_("tokens"), "int"),
+    ("cached_tokens", N_("Of the input, tokens billed at the cached price"), N_("tokens"), "int"),
+    ("completion_tokens", N_("Output tokens per request"), N_("tokens"), "int"),
+    ("input_price", N_("Input price"), N_("per 1M tokens"), "rate"),
+    ("cached_price", N_("Cached input price"), N_("per 1M tokens"), "rate"),
+    ("output_price", N_("Output price"), N_("per 1M tokens"), "rate"),
+    ("batch_share", N_("Share of requests sent through a batch API"), N_("0..1"), "pct"),
+    ("batch_discount", N_("Batch discount"), N_("fraction off"), "pct"),
     ("batch_input_price", "Batch input price (empty: not published, the batch discount applies)", "per 1M tokens", "rate"),
     ("batch_cached_price", "Batch cached input price (empty: not published)", "per 1M tokens", "rate"),
     ("batch_output_price", "Batch output price (empty: not published)", "per 1M tokens", "rate"),
-    ("price_change", "Change of per-token prices each month (compounding)", "per month", "pct"),
-    ("quality_cost", "Expected cost of errors per request", "per request", "small"),
-    ("per_hour", "Hosting per deployment-hour", "per hour", "money"),
-    ("hours_per_month", "Hosting hours per month", "hours", "num"),
-    ("deployments", "Deployments", "count", "num"),
-    ("storage_per_month", "Model storage", "per month", "money"),
-    ("fixed_monthly_cost", "Other fixed monthly cost", "per month", "money"),
+    ("price_change", N_("Change of per-token prices each month (compounding)"), N_("per month"), "pct"),
+    ("quality_cost", N_("Expected cost of errors per request"), N_("per request"), "small"),
+    ("per_hour", N_("Hosting per deployment-hour"), N_("per hour"), "money"),
+    ("hours_per_month", N_("Hosting hours per month"), N_("hours"), "num"),
+    ("deployments", N_("Deployments"), N_("count"), "num"),
+    ("storage_per_month", N_("Model storage"), N_("per month"), "money"),
+    ("fixed_monthly_cost", N_("Other fixed monthly cost"), N_("per month"), "money"),
     ("gpu_per_hour", "Self-hosted: GPU price", "per GPU-hour", "money"),
     ("gpus_per_replica", "Self-hosted: GPUs per replica", "count", "num"),
     ("requests_per_second", "Self-hosted: requests/second of one replica at full load", "per second", "num"),
     ("target_utilization", "Self-hosted: target utilization", "0..1", "pct"),
     ("serving_hours", "Self-hosted: GPU hours per month", "hours", "num"),
-    ("min_replicas", "Self-hosted: minimum replicas", "count", "num"),
-    ("has_training", "Trains a model (1 = yes, 0 = no)", "0/1", "int"),
-    ("training_tokens", "Training tokens per epoch", "tokens", "int"),
-    ("epochs", "Epochs per run", "count", "int"),
-    ("training_price", "Training price", "per 1M tokens", "rate"),
-    ("training_fixed", "Training cost per run not tied to tokens", "per run", "money"),
-    ("min_job_fee", "Minimum fee per training job", "per run", "money"),
+    ("min_replicas", N_("Self-hosted: minimum replicas"), N_("count"), "num"),
+    ("has_training", N_("Trains a model (1 = yes, 0 = no)"), N_("0/1"), "int"),
+    ("training_tokens", N_("Training tokens per epoch"), N_("tokens"), "int"),
+    ("epochs", N_("Epochs per run"), N_("count"), "int"),
+    ("training_price", N_("Training price"), N_("per 1M tokens"), "rate"),
+    ("training_fixed", N_("Training cost per run not tied to tokens"), N_("per run"), "money"),
+    ("min_job_fee", N_("Minimum fee per training job"), N_("per run"), "money"),
     ("max_job_fee", "Maximum fee per training job (empty = no cap)", "per run", "money"),
-    ("retrain_every", "Retrain every (0 = train once)", "months", "int"),
-    ("one_time_cost", "One-time cost (month 1)", "once", "money"),
-    ("data_generation_cost", "Training data generation (month 1)", "once", "money"),
+    ("retrain_every", N_("Retrain every (0 = train once)"), N_("months"), "int"),
+    ("one_time_cost", N_("One-time cost (month 1)"), N_("once"), "money"),
+    ("data_generation_cost", N_("Training data generation (month 1)"), N_("once"), "money"),
 ]
 SERVING_ROWS = ("gpu_per_hour", "gpus_per_replica", "requests_per_second", "target_utilization", "serving_hours")
 # Engine inputs the sheet derives by formula from the rows above.
@@ -88,14 +89,15 @@ MODELLED = ({r[0] for r in INPUT_ROWS} | DERIVED_FIELDS
 DERIVED_ROWS = [
     ("replica_capacity", "Self-hosted: requests one replica serves a month (at the target utilization)", "requests", "int"),
     ("replica_cost", "Self-hosted: cost of one replica a month", "per month", "money"),
-    ("token_cost", "Token cost per request (month-1 prices)", "per request", "small"),
-    ("fixed_monthly", "Fixed monthly cost (excl. replicas)", "per month", "money"),
-    ("training_run", "Cost of one training run (month-1 prices)", "per run", "money"),
-    ("training_runs", "Training runs within the horizon", "count", "int"),
+    ("token_cost", N_("Token cost per request (month-1 prices)"), N_("per request"), "small"),
+    ("fixed_monthly", N_("Fixed monthly cost (excl. replicas)"), N_("per month"), "money"),
+    ("training_run", N_("Cost of one training run (month-1 prices)"), N_("per run"), "money"),
+    ("training_runs", N_("Training runs within the horizon"), N_("count"), "int"),
 ]
 
-SCHEDULE_COLUMNS = ["Strategy", "Month", "Calendar month", "Requests", "Price index", "Variable cost", "Replicas",
-                    "Fixed cost (with GPUs)", "Training", "One-time", "Total", "Cumulative", "Baseline cumulative", "At or below baseline"]
+SCHEDULE_COLUMNS = [N_("Strategy"), N_("Month"), N_("Calendar month"), N_("Requests"), N_("Price index"), N_("Variable cost"),
+                    N_("Replicas"), "Fixed cost (with GPUs)", N_("Training"), N_("One-time"), N_("Total"), N_("Cumulative"),
+                    N_("Baseline cumulative"), N_("At or below baseline")]
 
 INPUT_FILL = "FFF2CC"
 FORMULA_FILL = "F2F2F2"
@@ -178,7 +180,7 @@ def workbook(result: Result):
     # ---------------- Inputs
     ws = wb.active
     ws.title = "Inputs"
-    ws["A1"] = f"{sc.name}: inputs"
+    ws["A1"] = _("{name}: inputs").format(name=sc.name)
     ws["A1"].font = title_font
     ws["A2"] = ("Yellow cells are inputs: change the volume, the growth, the months or any price and every cost in "
                 "Schedule and Summary recomputes. Grey cells are formulas. The schedule has rows for "
@@ -189,8 +191,8 @@ def workbook(result: Result):
     ws.row_dimensions[2].height = 45
 
     scen_rows = [
-        ("Volume_month1", "Requests per month in month 1", float(np.asarray(x.requests_per_month).reshape(-1)[0]), fmt["volume"], True),
-        ("Growth_per_month", "Volume growth per month (compounding)", float(np.asarray(x.growth).reshape(-1)[0]), fmt["pct"], True),
+        ("Volume_month1", _("Requests per month in month 1"), float(np.asarray(x.requests_per_month).reshape(-1)[0]), fmt["volume"], True),
+        ("Growth_per_month", _("Volume growth per month (compounding)"), float(np.asarray(x.growth).reshape(-1)[0]), fmt["pct"], True),
         ("Horizon_months", f"Months in the schedule (1 to {h}; months after it cost 0)", h, "0", True),
     ]
     r = 4
@@ -212,35 +214,35 @@ def workbook(result: Result):
             dv.add(c)
             c.comment = Comment(f"1 to {h}: months after it cost 0. For more months, export again with --horizon.", "ftcost")
         r += 1
-    ws.cell(r, 1, "First month")
+    ws.cell(r, 1, _("First month"))
     ws.cell(r, 2, sc.month_label(1))
     r += 1
-    ws.cell(r, 1, "Currency")
+    ws.cell(r, 1, _("Currency"))
     ws.cell(r, 2, sc.currency)
     r += 1
-    ws.cell(r, 1, "Baseline (break-even and payback are against it)")
+    ws.cell(r, 1, _("Baseline (break-even and payback are against it)"))
     ws.cell(r, 2, sc.baseline_name)
     r += 2
 
     header_row = r
-    ws.cell(r, 1, "Per strategy").font = bold
-    ws.cell(r, 2, "Unit").font = bold
+    ws.cell(r, 1, _("Per strategy")).font = bold
+    ws.cell(r, 2, _("Unit")).font = bold
     for i, s in enumerate(result.strategies):
         c = ws.cell(r, 3 + i, s.name)
         c.font = bold
         c.fill = fill_h
         c.alignment = Alignment(wrap_text=True, horizontal="center")
     r += 1
-    ws.cell(r, 1, "Type / model")
+    ws.cell(r, 1, _("Type / model"))
     ws.row_dimensions[r].height = 15 * max(1, max(math.ceil((len(s.type) + len(s.model) + 2) / 22) for s in result.strategies))
     for i, s in enumerate(result.strategies):
-        ws.cell(r, 3 + i, f"{s.type}: {s.model}").alignment = Alignment(wrap_text=True, horizontal="center")
+        ws.cell(r, 3 + i, f"{_(s.type)}: {s.model}").alignment = Alignment(wrap_text=True, horizontal="center")
     r += 1
     row_of: dict[str, int] = {}
     for key, label, unit, nf in INPUT_ROWS:
         row_of[key] = r
-        ws.cell(r, 1, label)
-        ws.cell(r, 2, unit)
+        ws.cell(r, 1, _(label))
+        ws.cell(r, 2, _(unit))
         for i in range(n):
             v = float(col[key][i])
             # A job with no maximum fee is an empty cell (no cap), not a number.
@@ -251,9 +253,9 @@ def workbook(result: Result):
     for i, s in enumerate(result.strategies):
         if s.epochs is not None and sc.strategies[i].training is not None and sc.strategies[i].training.epochs_auto:
             ws.cell(row_of["epochs"], 3 + i).comment = Comment(
-                f"epochs: auto, from {sc.strategies[i].training.examples} examples (OpenAI's default heuristic)", "ftcost")
+                _("epochs: auto, from {n} examples (OpenAI's default heuristic)").format(n=sc.strategies[i].training.examples), "ftcost")
     r += 1
-    ws.cell(r, 1, "Derived (formulas)").font = bold
+    ws.cell(r, 1, _("Derived (formulas)")).font = bold
     r += 1
 
     def ref(key: str, i: int, absolute_row: bool = True) -> str:
@@ -261,8 +263,8 @@ def workbook(result: Result):
 
     for key, label, unit, nf in DERIVED_ROWS:
         row_of[key] = r
-        ws.cell(r, 1, label)
-        ws.cell(r, 2, unit)
+        ws.cell(r, 1, _(label))
+        ws.cell(r, 2, _(unit))
         for i in range(n):
             def R(k, i=i):
                 return ref(k, i)
@@ -302,7 +304,7 @@ def workbook(result: Result):
     # ---------------- Schedule
     sh = wb.create_sheet("Schedule")
     for j, name in enumerate(SCHEDULE_COLUMNS):
-        c = sh.cell(1, j + 1, name)
+        c = sh.cell(1, j + 1, _(name))
         c.font = bold
         c.fill = fill_h
         c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -318,7 +320,7 @@ def workbook(result: Result):
             cells = [
                 s.name,
                 k + 1,
-                sc.month_label(k + 1),
+                month(sc.month_first_day(k + 1)),
                 f"=Volume_month1*(1+Growth_per_month)^(B{row}-1)",
                 f"=(1+{R('price_change')})^(B{row}-1)",
                 f"=IF({on},D{row}*({inp}{ref('token_cost', i)}*E{row}+{R('quality_cost')}),0)",
@@ -351,18 +353,20 @@ def workbook(result: Result):
 
     # ---------------- Summary
     sm = wb.create_sheet("Summary", 0)
-    sm["A1"] = f"{sc.name}: summary over {h} months from {sc.month_label(1)}"
+    sm["A1"] = _("{name}: summary over {h} months from {start}").format(name=sc.name, h=h, start=month(sc.month_first_day(1)))
     sm["A1"].font = title_font
-    sm["A2"] = (f"Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
-                f"at which a strategy costs the same as the baseline '{sc.baseline_name}' over the horizon "
-                f"(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
-                f"below the baseline's.")
+    sm["A2"] = _("Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
+                 "at which a strategy costs the same as the baseline '{base}' over the horizon "
+                 "(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
+                 "below the baseline's.").format(base=sc.baseline_name, h=h)
     sm["A2"].font = note_font
     sm["A2"].alignment = wrap
     sm.merge_cells("A2:J2")
     sm.row_dimensions[2].height = 48
-    head = ["Strategy", "Type", "Model", f"Total, {h} months", "Average per month (total / months)",
-            "Fixed per month (average, with GPUs, training and one-time spread)", "Cost per request (average)", "Break-even volume (requests/month)", "Cheaper", "Payback month"]
+    head = [_("Strategy"), _("Type"), _("Model"), _("Total, {h} months").format(h=h), "Average per month (total / months)",
+            "Fixed per month (average, with GPUs, training and one-time spread)", _("Cost per request (average)"),
+            _("Break-even volume (requests/month)"), _("Cheaper"), _("Payback month")]
+    never, above, below, none = _("never"), _("above"), _("below"), _("none")
     hr = 4
     for j, t in enumerate(head):
         c = sm.cell(hr, j + 1, t)
@@ -376,7 +380,7 @@ def workbook(result: Result):
         row = srow[i]
         r0, r1 = first_row[i], first_row[i] + h - 1
         sm.cell(row, 1, s.name).alignment = wrap
-        sm.cell(row, 2, s.type).alignment = wrap
+        sm.cell(row, 2, _(s.type)).alignment = wrap
         sm.cell(row, 3, s.model).alignment = wrap
         # Rows as tall as their wrapped name or model id, so nothing overprints the next row.
         sm.row_dimensions[row].height = 15 * max(1, math.ceil(len(s.name) / 28), math.ceil(len(s.model) / 28))
@@ -391,7 +395,7 @@ def workbook(result: Result):
                         f"+Inputs!{ref('quality_cost', i)}").number_format = fmt["small"]
         stepped = col["replica_capacity"][i] > 0 or col["replica_capacity"][b] > 0
         if i == b:
-            sm.cell(row, 8, "baseline")
+            sm.cell(row, 8, _("baseline"))
             sm.cell(row, 9, "-")
             sm.cell(row, 10, "-")
         else:
@@ -400,24 +404,24 @@ def workbook(result: Result):
                 # Self-hosted replicas make the cost a staircase: ftcost finds the crossing exactly; a value here.
                 # Marked in the cell itself: the number reads "25,449,492 (at export)" on an orange fill.
                 v = s.break_even_requests_per_month
-                c = sm.cell(row, 8, "never (at export)" if v is None else float(v))
+                c = sm.cell(row, 8, f"{never} (at export)" if v is None else float(v))
                 c.fill = fill_export
                 c.comment = Comment("Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
                                     "exact search (a value computed at export, not a formula): export again after "
                                     "changing inputs.", "ftcost")
-                sm.cell(row, 9, "-" if v is None else ("above" if s.cheaper_above_break_even else "below")).fill = fill_export
+                sm.cell(row, 9, "-" if v is None else (above if s.cheaper_above_break_even else below)).fill = fill_export
             else:
                 sm.cell(row, 8, f'=IF({cs}<{cb},MAX(0,({fs}-{fb})/({cb}-{cs})),IF(AND({cs}={cb},{fs}<{fb}),0,'
-                                f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"never")))')
-                sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"below",IF(ISNUMBER(H{row}),"above","-"))')
-            sm.cell(row, 10, f'=IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"none")')
+                                f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"{never}")))')
+                sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"{below}",IF(ISNUMBER(H{row}),"{above}","-"))')
+            sm.cell(row, 10, f'=IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"{none}")')
         sm.cell(row, 8).number_format = fmt["volume"] + ('" (at export)"' if stepped and i != b else "")
     last = srow[n - 1]
     r = last + 2
-    sm.cell(r, 1, "Cheapest over the horizon").font = bold
+    sm.cell(r, 1, _("Cheapest over the horizon")).font = bold
     sm.cell(r, 2, f"=INDEX(A{srow[0]}:A{last},MATCH(MIN(D{srow[0]}:D{last}),D{srow[0]}:D{last},0))").font = bold
     r += 1
-    sm.cell(r, 1, "Saving against the baseline")
+    sm.cell(r, 1, _("Saving against the baseline"))
     sm.cell(r, 2, f"=D{srow[b]}-MIN(D{srow[0]}:D{last})").number_format = fmt["money"]
     r += 2
     if any(col["replica_capacity"] > 0):
@@ -426,12 +430,13 @@ def workbook(result: Result):
         r += 2
     missing = unmodelled_inputs(result)
     if missing:
-        sm.cell(r, 1, "Not modelled by these formulas (totals may differ from ftcost): " + ", ".join(missing)).font = Font(bold=True, color="C00000")
+        sm.cell(r, 1, _("Not modelled by these formulas (totals may differ from ftcost): {fields}").format(fields=", ".join(missing))).font = Font(bold=True, color="C00000")
         r += 2
-    if result.warnings:
-        sm.cell(r, 1, "Warnings").font = Font(bold=True, color="C55A11")
+    warnings = result.warnings_in_language()
+    if warnings:
+        sm.cell(r, 1, _("Warnings")).font = Font(bold=True, color="C55A11")
         r += 1
-        for w in result.warnings:
+        for w in warnings:
             c = sm.cell(r, 1, w)
             c.alignment = wrap
             sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
@@ -443,7 +448,7 @@ def workbook(result: Result):
 
     # ---------------- Sources
     so = wb.create_sheet("Sources")
-    for j, t in enumerate(["Strategy", "Price", "Value", "Source", "As of"]):
+    for j, t in enumerate([_("Strategy"), _("Price"), _("Value"), _("Source"), _("As of")]):
         c = so.cell(1, j + 1, t)
         c.font = bold
         c.fill = fill_h
@@ -461,7 +466,7 @@ def workbook(result: Result):
             for j in (1, 2, 3, 5):
                 so.cell(r, j).alignment = Alignment(vertical="top", wrap_text=j == 1)
             r += 1
-    so.cell(r + 1, 1, "These are the values ftcost read; the Inputs sheet holds the ones the formulas use.").font = note_font
+    so.cell(r + 1, 1, _("These are the values ftcost read; the Inputs sheet holds the ones the formulas use.")).font = note_font
     for j, w in enumerate([30, 20, 12, 90, 12]):
         so.column_dimensions[get_column_letter(j + 1)].width = w
     so.freeze_panes = "A2"
