@@ -204,7 +204,11 @@ def verdict(result: Result) -> str:
     v = best.break_even_requests_per_month
     if v is not None and v > 0:
         side = dict(v=count(v), vol=count(sc.requests_per_month), pay=best.payback_month)
-        if best.payback_month:
+        if best.payback_month == 1:  # nothing to pay back
+            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and is cheaper from month 1.")
+                        if best.cheaper_above_break_even else
+                        _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1."))
+        elif best.payback_month:
             template = (_("It is cheaper above {v} requests/month (you are at {vol}) and pays back in month {pay}.")
                         if best.cheaper_above_break_even else
                         _("It is cheaper below {v} requests/month (you are at {vol}) and pays back in month {pay}."))
@@ -212,6 +216,8 @@ def verdict(result: Result) -> str:
             template = (_("It is cheaper above {v} requests/month (you are at {vol}).") if best.cheaper_above_break_even
                         else _("It is cheaper below {v} requests/month (you are at {vol})."))
         text += " " + template.format(**side)
+    elif best.payback_month == 1:
+        text += " " + _("It is cheaper from month 1.")
     elif best.payback_month:
         text += " " + _("It pays back in month {pay}.").format(pay=best.payback_month)
     return text + _quality_note(result)
