@@ -50,6 +50,13 @@ def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostEr
     except IsADirectoryError:
         raise error_cls(f"{what} is a directory, not a file", file=name, hint="give the path of a file inside it") from None
     except (OSError, ValueError) as exc:
+        try:  # a socket cannot be opened at all (ENXIO): say what it is
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode):
+            raise error_cls(f"{what} is {kind_of(mode)}, not a regular file; not read", file=name,
+                            hint=PIPE_HINT if stdin_ok else "give a regular file") from None
         raise error_cls(f"cannot read {what}: {getattr(exc, 'strerror', None) or exc}", file=name) from None
     try:
         st = os.fstat(fd)
