@@ -579,6 +579,8 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if host.get("per_hour") is not None:
         prices["hosting_per_hour"] = _override_price(chk, host, "per_hour", hp)
     hours = chk.number(host, "hours_per_month", hp, default=DEFAULT_HOURS_PER_MONTH, minimum=0, maximum=744)
+    if fine_tuned and not self_hosted:
+        _serving_price(chk, prices, path, model)
     deployments = chk.number(host, "deployments", hp, default=1.0, minimum=0)
     fixed_other = chk.number(m, "fixed_monthly_cost", path, default=0.0, minimum=0)
 
@@ -668,6 +670,24 @@ def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: 
     )
 
 
+def _serving_price(chk: _Checker, prices: dict[str, Price], path: tuple, model: Model) -> None:
+    """What serving the fine-tuned model costs by the hour: the catalog's, the scenario's, or 0 when it is serverless.
+
+    Never a silent 0: a model whose serving is not known to be serverless and has
+    no hourly price is a located error naming the missing key.
+    """
+    if "hosting_per_hour" in prices:
+        return
+    if model.serving == "serverless":
+        prices["hosting_per_hour"] = Price(0.0, f"serverless: no hourly fee ({model.serving_source})", None, "hosting_per_hour")
+        return
+    how = {"dedicated": "served on a dedicated endpoint billed per GPU-hour",
+           "deployment": "served on a deployment billed by the hour"}.get(model.serving or "", "served in a way its catalog does not state")
+    gpus = " ('ftcost pricing show " + model.provider + "' lists its GPUs)" if model.serving == "dedicated" else ""
+    raise chk.fail(path + ("model",), f"{model.ref}: the fine-tuned model is {how}, and its catalog has no fine_tuning.hosting_per_hour",
+                   f"set hosting: {{per_hour: ...}} in this strategy to your endpoint's hourly price (GPU price x GPUs){gpus}")
+
+
 def _where(chk: _Checker, path: tuple) -> str:
     line, _ = chk.doc.where(path)
     name = os.path.basename(chk.doc.file)
@@ -694,6 +714,10 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
             # Provisioned Throughput (Bedrock): requests cost nothing per token; the model units bill by the hour.
             for k in ("input", "output"):
                 prices.setdefault(k, Price(0.0, "provisioned throughput: billed per model-unit hour, not per token", None, k))
+        if model.serving == "dedicated":
+            # A dedicated endpoint (Together, Fireworks): the GPU-hours are the price, not the tokens.
+            for k in ("input", "output"):
+                prices.setdefault(k, Price(0.0, f"dedicated endpoint: billed per GPU-hour, not per token ({model.serving_source})", None, k))
         # A fine-tuned model's batch price is its own block's (published batch prices or a batch_discount
         # with a source); the base model's discount is not inherited (price audit 2026-11-30, finding 5:
         # no source says Azure fine-tuned deployments have batch pricing).
