@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .epochs import ASSUMED, DEFAULT_EPOCHS_KEYS, RULES, EpochRule
 from .errors import CatalogError, did_you_mean
 from .yamlsrc import YamlDoc, load_yaml_file
 
@@ -66,7 +67,7 @@ SERVING_MODES = ("serverless", "deployment", "dedicated", "provisioned")
 FT_OTHER_KEYS = FT_FACT_KEYS + ("source", "as_of", "sources")
 MODEL_FACT_KEYS = ("retires_on", "encoding", "context_window", "notice", "tier")
 MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "notice", "source", "as_of", "sources", "fine_tuning", "tier", "description")
-CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override")
+CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override", "default_epochs")
 GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description")
 OVERRIDE_MODES = ("merge", "replace")
 
@@ -123,6 +124,7 @@ class Model:
     serving: str | None = None  # one of SERVING_MODES, or None when the catalog does not say
     serving_source: str | None = None
     hosting_gpu: str | None = None  # dedicated serving: the catalog GPU whose hourly price is hosting_per_hour
+    epoch_rule: EpochRule = ASSUMED  # the provider's epochs: auto rule (its catalog's default_epochs)
 
     @property
     def ref(self) -> str:
@@ -225,6 +227,7 @@ class Catalog:
     override: str = "merge"
     files: tuple[str, ...] = ()  # every file laid into this catalog, bundled first
     doc: YamlDoc | None = field(default=None, repr=False, compare=False)  # where its values are, for located errors
+    epoch_rule: EpochRule = ASSUMED  # default_epochs: the provider's epochs: auto rule
 
     def error(self, path: tuple, message: str, hint: str | None = None) -> CatalogError:
         """A CatalogError at ``path`` of this catalog's file (with line and column when known)."""
@@ -353,6 +356,31 @@ def _last_new_job_day(doc: YamlDoc, ft_block: dict, fp: tuple) -> _dt.date | Non
     return _as_date(ft_block.get(key), doc, fp + (key,))
 
 
+def _epoch_rule(doc: YamlDoc, raw: Any, cat_source: str, cat_asof: _dt.date | None) -> EpochRule:
+    """The catalog's ``default_epochs`` block, or ASSUMED (OpenAI's heuristic, with a warning where it is used)."""
+    if raw is None:
+        return ASSUMED
+    p = ("default_epochs",)
+    _check_keys(doc, raw, p, DEFAULT_EPOCHS_KEYS, "default_epochs")
+    rule = raw.get("rule")
+    if rule not in RULES:
+        raise doc.error(CatalogError, p + ("rule",), f"rule must be one of {', '.join(RULES)}, got {rule!r}", did_you_mean(str(rule), RULES))
+    epochs = None
+    if rule == "fixed":
+        if raw.get("epochs") is None:
+            raise doc.error(CatalogError, p, "rule: fixed needs epochs: N", key=True)
+        epochs = int(_money(doc, raw["epochs"], p + ("epochs",), integer=True))
+        if epochs < 1:
+            raise doc.error(CatalogError, p + ("epochs",), "epochs must be at least 1")
+    elif raw.get("epochs") is not None:
+        raise doc.error(CatalogError, p + ("epochs",), "epochs is for rule: fixed", key=True)
+    source = _text(doc, raw, "source", p) or cat_source
+    if not source:
+        raise doc.error(CatalogError, p, "default_epochs has no source", "add source: the page that publishes the rule", key=True)
+    asof = _as_date(raw.get("as_of"), doc, p + ("as_of",)) if "as_of" in raw else cat_asof
+    return EpochRule(str(rule), epochs, source, asof)
+
+
 def _serving(doc: YamlDoc, ft_block: dict, fp: tuple, ft: Mapping[str, Price], inherited_src: str) -> tuple[str | None, str | None, str | None]:
     """``serving`` (one of SERVING_MODES), its source, and ``hosting_gpu``; checked against the block's prices."""
     mode = ft_block.get("serving")
@@ -446,6 +474,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
     cat_asof = _as_date(data.get("as_of"), doc, ("as_of",))
     cat_source = _text(doc, data, "source", ()) or ""
     cat_notice = _text(doc, data, "notice", ())
+    epoch_rule = _epoch_rule(doc, data.get("default_epochs"), cat_source, cat_asof)
     models_raw = data["models"]
     if not isinstance(models_raw, dict):
         raise doc.error(CatalogError, ("models",), "models must be a mapping of model id to prices")
@@ -514,6 +543,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             serving=serving,
             serving_source=serving_src,
             hosting_gpu=hosting_gpu,
+            epoch_rule=epoch_rule,
         )
     gpus: dict[str, Gpu] = {}
     gpus_raw = data.get("gpus") or {}
@@ -539,7 +569,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
         )
     for m in models.values():
         _price_hosting_gpu(doc, m, gpus)
-    return Catalog(provider, currency, doc.file, cat_asof, cat_source, cat_notice, models, gpus, override, (doc.file,), doc)
+    return Catalog(provider, currency, doc.file, cat_asof, cat_source, cat_notice, models, gpus, override, (doc.file,), doc, epoch_rule)
 
 
 @lru_cache(maxsize=64)
@@ -606,6 +636,8 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
             "convert the prices, or add 'override: replace' to use this catalog alone",
         )
     models = dict(low.models)
+    if not high.epoch_rule.assumed:  # the private catalog names its provider's rule: it holds for every model
+        models = {k: replace(m, epoch_rule=high.epoch_rule) for k, m in models.items()}
     for mid, hm in high.models.items():
         target = low.find(mid)
         if target is None:
@@ -626,6 +658,7 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
         gpus={**low.gpus, **high.gpus},
         override="merge",
         files=low.files + high.files,
+        epoch_rule=high.epoch_rule if not high.epoch_rule.assumed else low.epoch_rule,
     )
 
 

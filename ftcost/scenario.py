@@ -19,6 +19,7 @@ import numpy as np
 
 from . import engine
 from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
+from .epochs import ASSUMED, EpochRule
 from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
@@ -62,6 +63,8 @@ class Training:
     fixed_per_run: float = 0.0  # GPU hours x price, for self-hosted training
     data_generation_cost: float = 0.0
     data_generation_note: str = ""
+    epoch_rule: EpochRule = ASSUMED  # the provider's rule behind epochs: auto
+    hour_billed: bool = False  # billed per hour of training (reinforcement fine-tuning): no epochs
 
 
 @dataclass
@@ -617,6 +620,11 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         if not (fine_tuned or self_hosted):
             raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
         training = _training(chk, m["training"], path + ("training",), model, prices, base_dir, serving, catalogs, currency, rates)
+        if training.epochs_auto and not training.hour_billed and training.tokens > 0 and not self_hosted:
+            rule = training.epoch_rule
+            if rule.assumed:
+                notes.append(f"{name}: epochs: auto: {model.provider} publishes no default-epochs rule in its catalog; "
+                             f"assumed {rule.describe()}: {training.epochs} epochs for {training.examples:,} examples")
 
     return Strategy(
         name=name, type=stype, model=model, prompt_tokens=prompt, input_tokens=user, cached_tokens=cached,
@@ -772,6 +780,9 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     examples = chk.number(t, "examples", path, minimum=1, integer=True, what="a whole number of examples")
     if t.get("dataset") is not None:
         tokens, ds_examples, source = _count_dataset(chk, t, path, model, base_dir)
+        if examples is not None and examples != ds_examples:
+            raise chk.fail(path + ("examples",), f"training.examples is {examples:,} but training.dataset ({t['dataset']}) has {ds_examples:,} examples",
+                           "remove examples: (the dataset's count is used), or name the dataset you mean")
         examples = examples or ds_examples
     else:
         tokens = chk.number(t, "tokens", path, default=0.0, minimum=0)
@@ -783,7 +794,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
                 raise chk.fail(path, "epochs: auto needs training.examples (or a dataset) to pick the number of epochs",
                                "add examples: N, or set epochs: 3", key=True)
             examples = 1
-        epochs = int(engine.default_epochs(examples))
+        epochs = int(engine.default_epochs(examples, fixed=model.epoch_rule.fixed))
         auto = True
     else:
         if (isinstance(ep_raw, bool) or not isinstance(ep_raw, (int, float)) or not _finite(ep_raw) or ep_raw != int(ep_raw)
@@ -796,11 +807,13 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     if tokens > 0 and "training" not in prices and not fixed_per_run:
         raise chk.fail(path, f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
                        "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote", key=True)
+    hour_billed = t.get("hours") is not None and "training" not in prices
     if fixed_per_run and "training" not in prices:
         tokens = 0.0  # hour-billed training: the token count only sized the run
     return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
                     one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
-                    data_generation_cost=gen_cost, data_generation_note=gen_note)
+                    data_generation_cost=gen_cost, data_generation_note=gen_note,
+                    epoch_rule=model.epoch_rule, hour_billed=hour_billed)
 
 
 def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> tuple[float, str]:
