@@ -108,36 +108,43 @@ def iter_lines(path: str | os.PathLike) -> Iterator[tuple[int, str | None, Issue
     the others are still read. A byte-order mark at the start is dropped, and
     ``\\r\\n`` endings are read like ``\\n``. A file with NUL bytes near its
     start is refused as binary. A line over ``datasets.MAX_LINE_BYTES`` is not
-    usable, as in ``ftcost tokens``.
+    usable, as in ``ftcost tokens``: it is skipped without being held whole.
     """
-    from .datasets import MAX_LINE_BYTES
+    from .datasets import BLOCK_BYTES, MAX_LINE_BYTES
+    from .reading import LongLine, line_blocks, too_long_message
 
     name = str(path)
     stream = tok.open_input(path, what="dataset")
     try:
         head = stream.peek(BINARY_SNIFF_BYTES)[:BINARY_SNIFF_BYTES] if hasattr(stream, "peek") else b""
         _sniff(head, name)
-        for number, raw in enumerate(stream, 1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if raw.endswith(b"\n"):
-                raw = raw[:-1]
-            if raw.endswith(b"\r"):
-                raw = raw[:-1]
-            if len(raw) > MAX_LINE_BYTES:
-                yield number, None, Issue(number, "line_too_long", f"line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB; not read")
-                continue
-            try:
-                yield number, raw.decode("utf-8"), None
-            except UnicodeDecodeError as exc:
-                col = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-                byte = raw[exc.start] if exc.start < len(raw) else 0
-                yield number, None, Issue(number, "invalid_utf8", f"not valid UTF-8 (byte 0x{byte:02x} at column {col}); save the file as UTF-8")
+        number = 0
+        for raws in line_blocks(stream, BLOCK_BYTES, MAX_LINE_BYTES):
+            for raw in raws:
+                number += 1
+                if isinstance(raw, LongLine):
+                    yield number, None, Issue(number, "line_too_long", too_long_message(raw.size, MAX_LINE_BYTES))
+                    continue
+                yield number, *_decode_line(raw, number)
     except OSError as exc:
         raise TokenError(f"cannot read dataset: {exc.strerror or exc}", file=name) from None
     finally:
         if stream is not getattr(sys.stdin, "buffer", None):
             stream.close()
+
+
+def _decode_line(raw: bytes, number: int) -> tuple[str | None, Issue | None]:
+    """(text, None), or (None, the issue) for a line that is not UTF-8; a BOM on line 1 and a final CR are dropped."""
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        col = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
+        byte = raw[exc.start] if exc.start < len(raw) else 0
+        return None, Issue(number, "invalid_utf8", f"not valid UTF-8 (byte 0x{byte:02x} at column {col}); save the file as UTF-8")
 
 
 def _sniff(head: bytes, name: str) -> None:

@@ -38,6 +38,8 @@ from typing import IO, Any, Iterator
 import numpy as np
 
 from .errors import TokenError
+from .reading import LongLine, line_blocks, too_long_message
+from .token_cuts import count, may_hold_giant_piece
 from .tokens import (
     REPLY_PRIMING,
     ROLES,
@@ -246,42 +248,6 @@ def training_cost(tokens_per_epoch: float, epochs: float, price_per_million: flo
 
 # --- reading ---------------------------------------------------------------------------------------
 
-_TOO_LONG = object()
-
-
-def _line_blocks(stream: IO[bytes], block_bytes: int, max_line: int) -> Iterator[list]:
-    """Lists of raw lines (bytes, or _TOO_LONG for a line over ``max_line`` bytes), block by block.
-
-    A line over the limit is never held whole: its bytes are skipped up to the
-    next newline.
-    """
-    carry = b""
-    skipping = False
-    while True:
-        block = stream.read(block_bytes)
-        if not block:
-            break
-        if skipping:
-            nl = block.find(b"\n")
-            if nl < 0:
-                continue
-            block = block[nl + 1 :]
-            skipping = False
-        buf = carry + block if carry else block
-        parts = buf.split(b"\n")
-        carry = parts.pop()
-        if len(buf) > max_line:
-            parts = [_TOO_LONG if len(p) > max_line else p for p in parts]
-        if len(carry) > max_line:
-            parts.append(_TOO_LONG)
-            carry = b""
-            skipping = True
-        if parts:
-            yield parts
-    if carry:
-        yield [carry]
-
-
 def _sniff(stream: IO[bytes], name: str) -> bytes:
     """Read the first block and refuse whole-file problems: empty, binary, compressed, a JSON array."""
     head = stream.read(BLOCK_BYTES)
@@ -344,6 +310,14 @@ def count_many(enc, texts: list[str]) -> np.ndarray:
     """
     if not texts:
         return np.zeros(0, dtype=np.int64)
+    giant = [i for i, t in enumerate(texts) if may_hold_giant_piece(t)]
+    if giant:  # a "word" of thousands of characters: counted apart, in linear time (ftcost/token_cuts.py)
+        out = np.zeros(len(texts), dtype=np.int64)
+        skip = set(giant)
+        rest = [i for i in range(len(texts)) if i not in skip]
+        out[rest] = count_many(enc, [texts[i] for i in rest])
+        out[giant] = [count(enc, texts[i]) for i in giant]
+        return out
     joined = EOT.join(texts)
     ids = None
     if joined.count(EOT) == len(texts) - 1:
@@ -422,10 +396,10 @@ class _Counter:
         line_no = first_line - 1
         for raw in raws:
             line_no += 1
-            if raw is _TOO_LONG:
+            if isinstance(raw, LongLine):
                 st.lines += 1
                 st.invalid_examples += 1
-                st._error("line_too_long", line_no, f"line is longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB; not read")
+                st._error("line_too_long", line_no, too_long_message(raw.size, MAX_LINE_BYTES))
                 continue
             try:
                 text = raw.decode("utf-8")
@@ -687,7 +661,7 @@ def analyze_dataset(
         head = _sniff(stream, name)
         line = 1
         pending = None
-        for raws in _line_blocks(_Chain(head, stream), block_bytes, MAX_LINE_BYTES):
+        for raws in line_blocks(_Chain(head, stream), block_bytes, MAX_LINE_BYTES):
             parsed = counter.parse_block(raws, line)
             line += len(raws)
             if pending is not None:

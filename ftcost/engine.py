@@ -96,17 +96,24 @@ def fixed_monthly(per_hour=0.0, hours_per_month=730.0, deployments=1.0, storage_
             + np.asarray(storage_per_month, dtype=float) + fixed_monthly_cost)
 
 
-def default_epochs(examples):
-    """OpenAI's default number of epochs for ``n`` training examples (``epochs: auto``).
+def default_epochs(examples, fixed=0):
+    """Default number of epochs for ``n`` training examples (``epochs: auto``).
 
-    From the OpenAI cookbook's fine-tuning data preparation notebook: 3 epochs;
-    if ``3n < 100``, ``min(25, 100 // n)``; if ``3n > 25000``, ``max(1, 25000 // n)``.
+    OpenAI's rule, from the OpenAI cookbook's fine-tuning data preparation
+    notebook: 3 epochs; if ``3n < 100``, ``min(25, 100 // n)``; if
+    ``3n > 25000``, ``max(1, 25000 // n)``. ``fixed > 0`` is a provider whose
+    rule is a fixed count (Azure OpenAI's cost page: 2 epochs): that many for
+    every n.
 
     Examples
     --------
     >>> default_epochs([1, 5, 33, 34, 8333, 8334, 100000]).tolist()
     [25, 20, 3, 3, 3, 2, 1]
+    >>> default_epochs([5, 500], fixed=2).tolist()
+    [2, 2]
     """
+    if fixed:
+        return np.full(np.shape(examples), int(fixed), dtype=np.int64)
     n = np.asarray(examples)
     safe_n = np.maximum(n, 1).astype(np.int64)
     small = np.minimum(25, 100 // safe_n)

@@ -133,14 +133,11 @@ def read_litellm(path: str | os.PathLike) -> dict:
     """The parsed JSON of a LiteLLM price file (.json or .json.gz)."""
     p = Path(path)
     name = str(path)
-    if not p.is_file():
-        raise CatalogError("LiteLLM price file not found" if not p.exists() else "LiteLLM price file is not a regular file", file=name)
-    from .reading import note_input
+    from .reading import open_regular
 
-    note_input(p)
-    opener = gzip.open if p.name.endswith(".gz") else open
     try:
-        with opener(p, "rb") as fh:
+        with open_regular(p, what="LiteLLM price file", error_cls=CatalogError) as raw_fh:
+            fh = gzip.GzipFile(fileobj=raw_fh) if p.name.endswith(".gz") else raw_fh
             raw = fh.read(MAX_INPUT_BYTES + 1)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CatalogError(f"cannot read LiteLLM price file: {exc}", file=name) from None

@@ -396,7 +396,7 @@ def apply(scenario, values: dict[Target, Any]):
             holder = s if not obj else getattr(s, obj)
             setattr(holder, attr, v)
             if key == ("training", "examples") and s.training.epochs_auto:
-                s.training.epochs = default_epochs(np.round(v)).astype(float)
+                s.training.epochs = default_epochs(np.round(v), fixed=s.training.epoch_rule.fixed).astype(float)
             if key == ("training", "epochs"):
                 s.training.epochs_auto = False
             if key[0] == "request":

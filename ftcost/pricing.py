@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .epochs import ASSUMED, DEFAULT_EPOCHS_KEYS, RULES, EpochRule
 from .errors import CatalogError, did_you_mean
 from .yamlsrc import YamlDoc, load_yaml_file
 
@@ -54,16 +55,25 @@ FT_PRICE_KEYS = (
 BATCH_PRICE_KEYS = ("batch_input", "batch_cached_input", "batch_output")
 # last_new_job_day: the last day (inclusive) a new training job is accepted. new_jobs_until is the
 # old name of the same key, still read (a catalog may not give both).
-FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", "notice", "model_units", "commitment_months")
+FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", "notice", "model_units", "commitment_months",
+                "serving", "hosting_gpu")
+# How a provider serves a fine-tuned model (fine_tuning.serving), and so what it costs by the hour:
+# serverless - per token only, no hourly fee (OpenAI, Vertex AI, Mistral);
+# deployment - per token plus an hourly fee per deployment, used or not (Azure OpenAI: hosting_per_hour);
+# dedicated  - a dedicated endpoint billed per GPU-hour while it runs, no per-token price
+#              (Together, Fireworks): hosting_per_hour, or hosting_gpu naming one of the catalog's GPUs;
+# provisioned - model units billed per hour (Bedrock: model_units x model_unit_per_hour).
+SERVING_MODES = ("serverless", "deployment", "dedicated", "provisioned")
 FT_OTHER_KEYS = FT_FACT_KEYS + ("source", "as_of", "sources")
 MODEL_FACT_KEYS = ("retires_on", "encoding", "context_window", "notice", "tier")
 MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "notice", "source", "as_of", "sources", "fine_tuning", "tier", "description")
-CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override")
+CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override", "default_epochs")
 GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description")
 OVERRIDE_MODES = ("merge", "replace")
 
 # Model attributes a private catalog may set over a bundled model (None = not set).
-_MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "last_new_job_day", "retires_on", "notice", "ft_notice", "tier", "description")
+_MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "last_new_job_day", "retires_on", "notice", "ft_notice", "tier", "description",
+                  "serving", "serving_source", "hosting_gpu")
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,10 @@ class Model:
     tier: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # model_units, commitment_months (ints)
     description: str | None = None
+    serving: str | None = None  # one of SERVING_MODES, or None when the catalog does not say
+    serving_source: str | None = None
+    hosting_gpu: str | None = None  # dedicated serving: the catalog GPU whose hourly price is hosting_per_hour
+    epoch_rule: EpochRule = ASSUMED  # the provider's epochs: auto rule (its catalog's default_epochs)
 
     @property
     def ref(self) -> str:
@@ -171,6 +185,9 @@ class Model:
         if self.fine_tuning is not None:
             out["fine_tuning"] = {
                 "prices": {k: p.to_dict() for k, p in self.fine_tuning.items()},
+                "serving": self.serving,
+                "serving_source": self.serving_source,
+                "hosting_gpu": self.hosting_gpu,
                 "max_tokens_per_example": self.max_tokens_per_example,
                 "model_units": self.model_units,
                 "commitment_months": self.commitment_months,
@@ -210,6 +227,7 @@ class Catalog:
     override: str = "merge"
     files: tuple[str, ...] = ()  # every file laid into this catalog, bundled first
     doc: YamlDoc | None = field(default=None, repr=False, compare=False)  # where its values are, for located errors
+    epoch_rule: EpochRule = ASSUMED  # default_epochs: the provider's epochs: auto rule
 
     def error(self, path: tuple, message: str, hint: str | None = None) -> CatalogError:
         """A CatalogError at ``path`` of this catalog's file (with line and column when known)."""
@@ -338,6 +356,73 @@ def _last_new_job_day(doc: YamlDoc, ft_block: dict, fp: tuple) -> _dt.date | Non
     return _as_date(ft_block.get(key), doc, fp + (key,))
 
 
+def _epoch_rule(doc: YamlDoc, raw: Any, cat_source: str, cat_asof: _dt.date | None) -> EpochRule:
+    """The catalog's ``default_epochs`` block, or ASSUMED (OpenAI's heuristic, with a warning where it is used)."""
+    if raw is None:
+        return ASSUMED
+    p = ("default_epochs",)
+    _check_keys(doc, raw, p, DEFAULT_EPOCHS_KEYS, "default_epochs")
+    rule = raw.get("rule")
+    if rule not in RULES:
+        raise doc.error(CatalogError, p + ("rule",), f"rule must be one of {', '.join(RULES)}, got {rule!r}", did_you_mean(str(rule), RULES))
+    epochs = None
+    if rule == "fixed":
+        if raw.get("epochs") is None:
+            raise doc.error(CatalogError, p, "rule: fixed needs epochs: N", key=True)
+        epochs = int(_money(doc, raw["epochs"], p + ("epochs",), integer=True))
+        if epochs < 1:
+            raise doc.error(CatalogError, p + ("epochs",), "epochs must be at least 1")
+    elif raw.get("epochs") is not None:
+        raise doc.error(CatalogError, p + ("epochs",), "epochs is for rule: fixed", key=True)
+    source = _text(doc, raw, "source", p) or cat_source
+    if not source:
+        raise doc.error(CatalogError, p, "default_epochs has no source", "add source: the page that publishes the rule", key=True)
+    asof = _as_date(raw.get("as_of"), doc, p + ("as_of",)) if "as_of" in raw else cat_asof
+    return EpochRule(str(rule), epochs, source, asof)
+
+
+def _serving(doc: YamlDoc, ft_block: dict, fp: tuple, ft: Mapping[str, Price], inherited_src: str) -> tuple[str | None, str | None, str | None]:
+    """``serving`` (one of SERVING_MODES), its source, and ``hosting_gpu``; checked against the block's prices."""
+    mode = ft_block.get("serving")
+    gpu = _text(doc, ft_block, "hosting_gpu", fp)
+    if mode is None:
+        if gpu is not None:
+            raise doc.error(CatalogError, fp + ("hosting_gpu",), "hosting_gpu needs serving: dedicated", key=True)
+        return None, None, None
+    if mode not in SERVING_MODES:
+        raise doc.error(CatalogError, fp + ("serving",), f"serving must be one of {', '.join(SERVING_MODES)}, got {mode!r}",
+                        did_you_mean(str(mode), SERVING_MODES))
+    host = ft.get("hosting_per_hour")
+    if mode == "serverless" and host is not None and host.value > 0:
+        raise doc.error(CatalogError, fp + ("hosting_per_hour",), "a serverless fine-tuned model has no hourly fee",
+                        "use serving: deployment (per token plus an hourly fee) or dedicated (per GPU-hour)")
+    if gpu is not None and mode != "dedicated":
+        raise doc.error(CatalogError, fp + ("hosting_gpu",), "hosting_gpu is for serving: dedicated", key=True)
+    if gpu is not None and host is not None:
+        raise doc.error(CatalogError, fp + ("hosting_gpu",), "give hosting_gpu or hosting_per_hour, not both", key=True)
+    if mode == "provisioned" and ft_block.get("model_units") is None:
+        raise doc.error(CatalogError, fp + ("serving",), "serving: provisioned needs model_units")
+    per_field = _sources(doc, ft_block, fp)
+    src = per_field.get("serving", (None, None))[0] or _text(doc, ft_block, "source", fp) or inherited_src or None
+    if not src:
+        raise doc.error(CatalogError, fp + ("serving",), "serving has no source", "add sources: {serving: ...} or a source to the block")
+    return str(mode), src, gpu
+
+
+def _price_hosting_gpu(doc: YamlDoc, m: Model, gpus: Mapping[str, Gpu]) -> None:
+    """A dedicated endpoint on ``hosting_gpu``: its hourly price becomes the fine-tuned model's hosting_per_hour."""
+    if m.hosting_gpu is None or m.fine_tuning is None:
+        return
+    path = ("models", m.id, "fine_tuning", "hosting_gpu")
+    g = gpus.get(m.hosting_gpu) or next((x for x in gpus.values() if m.hosting_gpu in x.aliases), None)
+    if g is None:
+        raise doc.error(CatalogError, path, f"hosting_gpu '{m.hosting_gpu}' is not a GPU of this catalog",
+                        did_you_mean(m.hosting_gpu, list(gpus)) or "add it under gpus: with its per_hour price")
+    line, col = doc.where(path)
+    m.fine_tuning["hosting_per_hour"] = Price(g.per_hour.value, f"dedicated endpoint on 1 x {g.name}: {g.per_hour.source}",
+                                              g.per_hour.as_of, "hosting_per_hour", doc.file, line, col)
+
+
 def _check_batch_prices(doc: YamlDoc, ft: Mapping[str, Price], fp: tuple) -> None:
     """Published batch prices come as a set: batch_input and batch_output (batch_cached_input optional), not with batch_discount."""
     given = [k for k in BATCH_PRICE_KEYS if k in ft]
@@ -389,6 +474,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
     cat_asof = _as_date(data.get("as_of"), doc, ("as_of",))
     cat_source = _text(doc, data, "source", ()) or ""
     cat_notice = _text(doc, data, "notice", ())
+    epoch_rule = _epoch_rule(doc, data.get("default_epochs"), cat_source, cat_asof)
     models_raw = data["models"]
     if not isinstance(models_raw, dict):
         raise doc.error(CatalogError, ("models",), "models must be a mapping of model id to prices")
@@ -413,7 +499,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
         ft = None
         ft_block = block.get("fine_tuning")
         max_ex = new_jobs = None
-        ft_notice = None
+        ft_notice = serving = serving_src = hosting_gpu = None
         extra: dict[str, Any] = {}
         if ft_block is not None:
             fp = p + ("fine_tuning",)
@@ -427,6 +513,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
                 max_ex = int(_money(doc, ft_block["max_tokens_per_example"], fp + ("max_tokens_per_example",), integer=True))
             new_jobs = _last_new_job_day(doc, ft_block, fp)
             _check_batch_prices(doc, ft, fp)
+            serving, serving_src, hosting_gpu = _serving(doc, ft_block, fp, ft, m_src)
             ft_notice = _text(doc, ft_block, "notice", fp)
             for k in ("model_units", "commitment_months"):
                 if ft_block.get(k) is not None:
@@ -453,6 +540,10 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             tier=_text(doc, block, "tier", p),
             extra=extra,
             description=_text(doc, block, "description", p),
+            serving=serving,
+            serving_source=serving_src,
+            hosting_gpu=hosting_gpu,
+            epoch_rule=epoch_rule,
         )
     gpus: dict[str, Gpu] = {}
     gpus_raw = data.get("gpus") or {}
@@ -476,7 +567,9 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             _money(doc, mem, gp + ("memory_gb",)) if mem is not None else None,
             _text(doc, gblock, "description", gp),
         )
-    return Catalog(provider, currency, doc.file, cat_asof, cat_source, cat_notice, models, gpus, override, (doc.file,), doc)
+    for m in models.values():
+        _price_hosting_gpu(doc, m, gpus)
+    return Catalog(provider, currency, doc.file, cat_asof, cat_source, cat_notice, models, gpus, override, (doc.file,), doc, epoch_rule)
 
 
 @lru_cache(maxsize=64)
@@ -543,6 +636,8 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
             "convert the prices, or add 'override: replace' to use this catalog alone",
         )
     models = dict(low.models)
+    if not high.epoch_rule.assumed:  # the private catalog names its provider's rule: it holds for every model
+        models = {k: replace(m, epoch_rule=high.epoch_rule) for k, m in models.items()}
     for mid, hm in high.models.items():
         target = low.find(mid)
         if target is None:
@@ -563,6 +658,7 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
         gpus={**low.gpus, **high.gpus},
         override="merge",
         files=low.files + high.files,
+        epoch_rule=high.epoch_rule if not high.epoch_rule.assumed else low.epoch_rule,
     )
 
 

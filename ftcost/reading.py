@@ -50,6 +50,13 @@ def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostEr
     except IsADirectoryError:
         raise error_cls(f"{what} is a directory, not a file", file=name, hint="give the path of a file inside it") from None
     except (OSError, ValueError) as exc:
+        try:  # a socket cannot be opened at all (ENXIO): say what it is
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode):
+            raise error_cls(f"{what} is {kind_of(mode)}, not a regular file; not read", file=name,
+                            hint=PIPE_HINT if stdin_ok else "give a regular file") from None
         raise error_cls(f"cannot read {what}: {getattr(exc, 'strerror', None) or exc}", file=name) from None
     try:
         st = os.fstat(fd)
@@ -136,3 +143,69 @@ def input_scope() -> Iterator[None]:
         yield
     finally:
         _seen, _pricing_dirs = saved
+
+
+# --------------------------------------------------------------------------
+# Lines of an untrusted file, streamed with a limit per line
+
+MIB = 1024 * 1024
+
+
+class LongLine:
+    """A line over the limit, in place of its bytes: never held whole, only measured."""
+
+    __slots__ = ("size",)
+
+    def __init__(self, size: int):
+        self.size = size
+
+
+def human_bytes(n: float) -> str:
+    """1,536 -> '1.5 KB', 2_147_483_648 -> '2.1 GB' (decimal units, one decimal)."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{int(n)} bytes"
+
+
+def too_long_message(size: int, limit: int) -> str:
+    """'line is 2.1 GB; the limit is 16 MiB; not read' (the caller names the line number)."""
+    return f"line is {human_bytes(size)}; the limit is {limit // MIB} MiB; not read"
+
+
+def line_blocks(stream, block_bytes: int, max_line: int) -> Iterator[list]:
+    """Lists of the lines of ``stream`` (bytes without the newline, or a LongLine), one list per block read.
+
+    Memory stays under ``max_line + block_bytes`` whatever the file: a line
+    over ``max_line`` bytes is skipped up to its newline and only counted.
+    """
+    carry = b""  # the start of the current line
+    skipped = -1  # >= 0: bytes of the current over-long line seen so far
+    while True:
+        block = stream.read(block_bytes)
+        if not block:
+            break
+        out: list = []
+        if skipped >= 0:
+            nl = block.find(b"\n")
+            if nl < 0:
+                skipped += len(block)
+                continue
+            out.append(LongLine(skipped + nl))
+            skipped = -1
+            block = block[nl + 1:]
+        parts = block.split(b"\n")
+        if carry:
+            parts[0] = carry + parts[0]
+        carry = parts.pop()
+        if len(block) + len(parts[0] if parts else b"") > max_line:
+            parts = [LongLine(len(p)) if len(p) > max_line else p for p in parts]
+        if len(carry) > max_line:
+            skipped, carry = len(carry), b""
+        out += parts
+        if out:
+            yield out
+    if skipped >= 0:
+        yield [LongLine(skipped)]
+    elif carry:
+        yield [carry]

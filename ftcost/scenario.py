@@ -19,6 +19,7 @@ import numpy as np
 
 from . import engine
 from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
+from .epochs import ASSUMED, EpochRule
 from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
@@ -62,6 +63,8 @@ class Training:
     fixed_per_run: float = 0.0  # GPU hours x price, for self-hosted training
     data_generation_cost: float = 0.0
     data_generation_note: str = ""
+    epoch_rule: EpochRule = ASSUMED  # the provider's rule behind epochs: auto
+    hour_billed: bool = False  # billed per hour of training (reinforcement fine-tuning): no epochs
     gpu_hours: float = 0.0  # self-hosted: GPU-hours of one run (fixed_per_run = gpu_hours x gpu_rate)
     gpu_rate: float = 0.0  # self-hosted: price of a training GPU-hour
     billed_hours: float = 0.0  # hour-billed training (reinforcement fine-tuning): hours of one run
@@ -582,6 +585,8 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if host.get("per_hour") is not None:
         prices["hosting_per_hour"] = _override_price(chk, host, "per_hour", hp)
     hours = chk.number(host, "hours_per_month", hp, default=DEFAULT_HOURS_PER_MONTH, minimum=0, maximum=744)
+    if fine_tuned and not self_hosted:
+        _serving_price(chk, prices, path, model)
     deployments = chk.number(host, "deployments", hp, default=1.0, minimum=0)
     fixed_other = chk.number(m, "fixed_monthly_cost", path, default=0.0, minimum=0)
 
@@ -618,6 +623,11 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         if not (fine_tuned or self_hosted):
             raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
         training = _training(chk, m["training"], path + ("training",), model, prices, base_dir, serving, catalogs, currency, rates)
+        if training.epochs_auto and not training.hour_billed and training.tokens > 0 and not self_hosted:
+            rule = training.epoch_rule
+            if rule.assumed:
+                notes.append(f"{name}: epochs: auto: {model.provider} publishes no default-epochs rule in its catalog; "
+                             f"assumed {rule.describe()}: {training.epochs} epochs for {training.examples:,} examples")
 
     return Strategy(
         name=name, type=stype, model=model, prompt_tokens=prompt, input_tokens=user, cached_tokens=cached,
@@ -671,6 +681,24 @@ def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: 
     )
 
 
+def _serving_price(chk: _Checker, prices: dict[str, Price], path: tuple, model: Model) -> None:
+    """What serving the fine-tuned model costs by the hour: the catalog's, the scenario's, or 0 when it is serverless.
+
+    Never a silent 0: a model whose serving is not known to be serverless and has
+    no hourly price is a located error naming the missing key.
+    """
+    if "hosting_per_hour" in prices:
+        return
+    if model.serving == "serverless":
+        prices["hosting_per_hour"] = Price(0.0, f"serverless: no hourly fee ({model.serving_source})", None, "hosting_per_hour")
+        return
+    how = {"dedicated": "served on a dedicated endpoint billed per GPU-hour",
+           "deployment": "served on a deployment billed by the hour"}.get(model.serving or "", "served in a way its catalog does not state")
+    gpus = " ('ftcost pricing show " + model.provider + "' lists its GPUs)" if model.serving == "dedicated" else ""
+    raise chk.fail(path + ("model",), f"{model.ref}: the fine-tuned model is {how}, and its catalog has no fine_tuning.hosting_per_hour",
+                   f"set hosting: {{per_hour: ...}} in this strategy to your endpoint's hourly price (GPU price x GPUs){gpus}")
+
+
 def _where(chk: _Checker, path: tuple) -> str:
     line, _ = chk.doc.where(path)
     name = os.path.basename(chk.doc.file)
@@ -697,6 +725,10 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
             # Provisioned Throughput (Bedrock): requests cost nothing per token; the model units bill by the hour.
             for k in ("input", "output"):
                 prices.setdefault(k, Price(0.0, "provisioned throughput: billed per model-unit hour, not per token", None, k))
+        if model.serving == "dedicated":
+            # A dedicated endpoint (Together, Fireworks): the GPU-hours are the price, not the tokens.
+            for k in ("input", "output"):
+                prices.setdefault(k, Price(0.0, f"dedicated endpoint: billed per GPU-hour, not per token ({model.serving_source})", None, k))
         # A fine-tuned model's batch price is its own block's (published batch prices or a batch_discount
         # with a source); the base model's discount is not inherited (price audit 2026-11-30, finding 5:
         # no source says Azure fine-tuned deployments have batch pricing).
@@ -753,6 +785,9 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     examples = chk.number(t, "examples", path, minimum=1, integer=True, what="a whole number of examples")
     if t.get("dataset") is not None:
         tokens, ds_examples, source = _count_dataset(chk, t, path, model, base_dir)
+        if examples is not None and examples != ds_examples:
+            raise chk.fail(path + ("examples",), f"training.examples is {examples:,} but training.dataset ({t['dataset']}) has {ds_examples:,} examples",
+                           "remove examples: (the dataset's count is used), or name the dataset you mean")
         examples = examples or ds_examples
     else:
         tokens = chk.number(t, "tokens", path, default=0.0, minimum=0)
@@ -764,7 +799,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
                 raise chk.fail(path, "epochs: auto needs training.examples (or a dataset) to pick the number of epochs",
                                "add examples: N, or set epochs: 3", key=True)
             examples = 1
-        epochs = int(engine.default_epochs(examples))
+        epochs = int(engine.default_epochs(examples, fixed=model.epoch_rule.fixed))
         auto = True
     else:
         if (isinstance(ep_raw, bool) or not isinstance(ep_raw, (int, float)) or not _finite(ep_raw) or ep_raw != int(ep_raw)
@@ -777,11 +812,13 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     if tokens > 0 and "training" not in prices and not fixed_per_run:
         raise chk.fail(path, f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
                        "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote", key=True)
+    hour_billed = t.get("hours") is not None and "training" not in prices
     if fixed_per_run and "training" not in prices:
         tokens = 0.0  # hour-billed training: the token count only sized the run
     return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
                     one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
-                    data_generation_cost=gen_cost, data_generation_note=gen_note, gpu_hours=hours, gpu_rate=rate,
+                    data_generation_cost=gen_cost, data_generation_note=gen_note,
+                    epoch_rule=model.epoch_rule, hour_billed=hour_billed, gpu_hours=hours, gpu_rate=rate,
                     billed_hours=billed)
 
 

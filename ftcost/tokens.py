@@ -26,10 +26,8 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import sys
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
@@ -229,7 +227,9 @@ def count_text(text: str, encoding: str) -> int:
     """
     if not isinstance(text, str):
         raise TokenError(f"expected text to count, got {type(text).__name__}")
-    return len(get_encoding(encoding).encode_ordinary(text))
+    from .token_cuts import count
+
+    return count(get_encoding(encoding), text)
 
 
 def value_text(key: str, value: Any) -> str | None:
@@ -300,6 +300,8 @@ def count_messages(messages: list[dict], encoding: str) -> int:
     """
     if not isinstance(messages, list) or not messages:
         raise TokenError("messages must be a non-empty list of {role, content} objects", hint='e.g. [{"role": "user", "content": "Hello"}]')
+    from .token_cuts import count
+
     enc = get_encoding(encoding)
     total = REPLY_PRIMING
     for i, message in enumerate(messages):
@@ -311,7 +313,7 @@ def count_messages(messages: list[dict], encoding: str) -> int:
         for key, value in message.items():
             text = value_text(key, value)
             if text is not None:
-                total += len(enc.encode_ordinary(text))
+                total += count(enc, text)
             if key == "name":
                 total += TOKENS_PER_NAME
     return total
@@ -319,55 +321,23 @@ def count_messages(messages: list[dict], encoding: str) -> int:
 
 # --- text files, streamed ----------------------------------------------------------------------
 
-# Where a long text may be cut without changing its tokens: every encoding's
-# split pattern starts a new piece there and ends the previous one.
-#  (a) before a space that follows a non-space and precedes a letter:
-#      "...word| next" -> the next piece is " next" in all three patterns;
-#  (b) after a newline that follows a non-space, before a letter:
-#      "...word\n|Next" -> the newline is its own piece (or ends a punctuation
-#      piece) either way.
-# Python's \S is a little stricter than the patterns' \S, which only makes us
-# skip some safe points; the letter is checked with unicodedata (\p{L}).
-_SAFE_CUT = re.compile(r"(?<=\S)(?= [^\W\d_])|(?<=\S\n)(?=[^\W\d_])")
 TEXT_BLOCK_CHARS = 1 << 20
 
 
-def _last_safe_cut(text: str, start: int) -> int:
-    """Index of the last safe cut in ``text[start:]`` (see _SAFE_CUT), or -1."""
-    best = -1
-    for m in _SAFE_CUT.finditer(text, start):
-        p = m.start()
-        letter = text[p + 1] if text[p] == " " else text[p]
-        if unicodedata.category(letter).startswith("L"):
-            best = p
-    return best
-
-
 def count_text_stream(blocks: Iterable[str], encoding: str, *, block_chars: int = TEXT_BLOCK_CHARS) -> int:
-    """Tokens of the concatenation of ``blocks``, without holding it all.
+    """Tokens of the concatenation of ``blocks``, without holding it all, in linear time.
 
     The text is cut only at points where no encoding's pre-tokenizer joins the
-    two sides, so the sum of the parts' counts equals the count of the whole.
-    A text with no such point (no spaces or newlines before letters) is held
-    whole.
+    two sides, so the sum of the parts' counts equals the count of the whole;
+    a "word" of more than 4,096 characters with no such point is counted in
+    chunks (see ftcost/token_cuts.py).
 
     >>> count_text_stream(["hello", " world"], "o200k_base") == count_text("hello world", "o200k_base")
     True
     """
-    enc = get_encoding(encoding)
-    total = 0
-    buf = ""
-    for block in blocks:
-        buf += block
-        if len(buf) >= block_chars:
-            cut = _last_safe_cut(buf, max(0, len(buf) - block_chars // 2))
-            if cut <= 0:
-                cut = _last_safe_cut(buf, 0)
-            if cut > 0:
-                total += len(enc.encode_ordinary(buf[:cut]))
-                buf = buf[cut:]
-    total += len(enc.encode_ordinary(buf))
-    return total
+    from .token_cuts import count_stream
+
+    return count_stream(get_encoding(encoding), blocks, block_chars)
 
 
 def open_input(path: str | os.PathLike, *, what: str = "file") -> IO[bytes]:

@@ -204,15 +204,19 @@ def test_lora_training_by_model_size(cats):
     }
     for ref, price in expected.items():
         assert cats.resolve(ref).fine_tuning["training"].value == price, ref
-    # Together serves LoRA adapters at the base model's serverless price.
+    # Together bills a fine-tuned model's dedicated endpoint by the minute (docs.together.ai, fine-tuning
+    # pricing; price audit 2026-11-30, finding 1): no per-token price, hosting = one H100 80GB at $3.99/h
+    # (docs.together.ai dedicated endpoints overview).
     m = cats.resolve("together/llama-3.1-8b-instruct")
-    assert (m.fine_tuning["input"].value, m.fine_tuning["output"].value) == (m.base["input"].value, m.base["output"].value) == (0.18, 0.18)
+    assert m.serving == "dedicated" and "input" not in m.fine_tuning
+    assert m.fine_tuning["hosting_per_hour"].value == 3.99
 
 
 def test_gpu_sections_for_self_hosting(cats):
     assert cats.gpu("fireworks/h100-80gb").per_hour.value == 5.80
     assert cats.gpu("fireworks/a100-80gb").per_hour.value == 2.90
-    assert cats.gpu("together/h100-80gb").per_hour.value == 6.49
+    # docs.together.ai "Dedicated endpoints" overview (primary, read 2026-11-30): 1x H100 80GB $3.99 an hour.
+    assert cats.gpu("together/h100-80gb").per_hour.value == 3.99
     assert cats.gpu("A100 80GB").provider == "fireworks"
 
 

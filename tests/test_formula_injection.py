@@ -35,6 +35,7 @@ models:
     input: 1.0
     output: 4.0
     fine_tuning:
+      serving: serverless  # per token only (issue 12: a fine-tuned model's serving is stated, never a silent $0/h)
       training: 10.0
       input: 3.0
       output: 12.0

@@ -132,6 +132,7 @@ def _bases(workdir) -> list[dict]:
         # the tuned strategy counts its training set from a JSONL file
         t = rich["strategies"][3]["training"]
         t.pop("tokens")
+        t.pop("examples", None)  # the dataset's own count (a different training.examples is refused, issue 12)
         t["dataset"] = "train.jsonl"
     bases.append(rich)
     return bases

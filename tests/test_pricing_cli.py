@@ -136,7 +136,7 @@ def test_show_json_and_gpu(cli):
     assert data["fine_tuning"]["prices"]["training"]["value"] == 0.75
     assert data["fine_tuning"]["prices"]["training"]["source"].startswith("secondary:")
     rc, out, err = cli("pricing", "show", "together/h100-80gb")
-    assert rc == 0 and "$6.49 / GPU-hour" in out
+    assert rc == 0 and "$3.99 / GPU-hour" in out  # docs.together.ai dedicated endpoints: 1x H100 80GB
 
 
 def test_schema_command_prints_the_shipped_schema(cli):

@@ -239,7 +239,17 @@ def show_text(m: Model, day: _dt.date) -> str:
     else:
         out.append("Fine-tuning" + ("" if m.fine_tuning else ": offered, no prices known"))
         out += _price_lines(m.fine_tuning, m.currency)
-        needed = ("training", "model_unit_per_hour") if m.model_units is not None else ("training", "input", "output")
+        if m.serving:
+            out.append(f"  serving: {m.serving}{' on 1 x ' + m.hosting_gpu if m.hosting_gpu else ''}")
+            out.append(f"      source: {m.serving_source}")
+        else:
+            out.append("  serving: not stated (a fine-tuned strategy needs hosting_per_hour from the catalog or the scenario)")
+        if m.model_units is not None:
+            needed: tuple[str, ...] = ("training", "model_unit_per_hour")
+        elif m.serving == "dedicated":
+            needed = ("training", "hosting_per_hour")
+        else:
+            needed = ("training", "input", "output")
         missing = [k for k in needed if k not in m.fine_tuning]
         if "training" in missing and "training_per_hour" in m.fine_tuning:
             missing.remove("training")

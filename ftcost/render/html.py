@@ -98,10 +98,9 @@ def _texts(result) -> dict:
         "side_above_pay": _("It is cheaper above {v} requests/month (you are at {vol}) and pays back in month {pay}."),
         "side_below_pay": _("It is cheaper below {v} requests/month (you are at {vol}) and pays back in month {pay}."),
         "pays_back": _("It pays back in month {pay}."),
-        # Payback in month 1 is nothing to pay back (as in the compare table and verdict).
-        "side_above_first": _("It is cheaper above {v} requests/month (you are at {vol}) and cheaper from month 1."),
-        "side_below_first": _("It is cheaper below {v} requests/month (you are at {vol}) and cheaper from month 1."),
-        "cheaper_first": _("It is cheaper from month 1."),
+        "side_above_pay1": _("It is cheaper above {v} requests/month (you are at {vol}) and is cheaper from month 1."),
+        "side_below_pay1": _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1."),
+        "from_month_1": _("It is cheaper from month 1."),
         "axis_volume": _("requests per month (constant)"),
         "axis_monthly": _("average cost per month") + f" ({result.scenario.currency})",
         "axis_month": _("month"),

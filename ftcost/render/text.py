@@ -256,10 +256,10 @@ def verdict(result: Result) -> str:
     v = best.break_even_requests_per_month
     if v is not None and v > 0:
         side = dict(v=count(v), vol=count(sc.requests_per_month), pay=best.payback_month)
-        if best.payback_month == 1:
-            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and cheaper from month 1.")
+        if best.payback_month == 1:  # nothing to pay back
+            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and is cheaper from month 1.")
                         if best.cheaper_above_break_even else
-                        _("It is cheaper below {v} requests/month (you are at {vol}) and cheaper from month 1."))
+                        _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1."))
         elif best.payback_month:
             template = (_("It is cheaper above {v} requests/month (you are at {vol}) and pays back in month {pay}.")
                         if best.cheaper_above_break_even else

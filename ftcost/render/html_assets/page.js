@@ -143,11 +143,11 @@ window.ftcostPage = function () {
       saving: money(saving), share: share,
     });
     if (r.be !== null && r.be > 0) {
-      const t = r.pay === 1 ? (r.above ? T.side_above_first : T.side_below_first)
+      const t = r.pay === 1 ? (r.above ? T.side_above_pay1 : T.side_below_pay1)
         : r.pay ? (r.above ? T.side_above_pay : T.side_below_pay) : (r.above ? T.side_above : T.side_below);
       text += " " + fill(t, { v: count(r.be), vol: count(volume), pay: r.pay });
     } else if (r.pay === 1) {
-      text += " " + T.cheaper_first;
+      text += " " + T.from_month_1;
     } else if (r.pay) {
       text += " " + fill(T.pays_back, { pay: r.pay });
     }
