@@ -74,7 +74,7 @@ def _openai_expected():
 
 
 def test_openai_usage_export_matches_an_independent_computation(cli, tmp_path):
-    keys, v, growth, proj, total = _openai_expected()
+    _keys, v, growth, proj, total = _openai_expected()
     out = tmp_path / "s.yaml"
     rc, stdout, err = cli("calibrate", LOGS / "openai_usage.jsonl", "-o", out, "--format", "json")
     assert rc == 0, err
@@ -161,7 +161,7 @@ BAD = [
 @pytest.mark.parametrize("name, words", BAD, ids=[b[0] for b in BAD])
 def test_bad_logs_exit_2_and_write_nothing(cli, tmp_path, name, words):
     out = tmp_path / "s.yaml"
-    rc, stdout, err = cli("calibrate", LOGS / name, "-o", out)
+    rc, _stdout, err = cli("calibrate", LOGS / name, "-o", out)
     assert rc == 2
     assert str(LOGS / name) in err  # the file is named
     for w in words:

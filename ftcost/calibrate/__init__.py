@@ -12,7 +12,7 @@ from typing import Any
 from .fit import Calibration
 from .formats import FORMATS, LogError, Resolved
 
-__all__ = ["calibrate_logs", "calibrate_aggregate", "resolve_log_model", "Calibration", "LogError", "FORMATS"]
+__all__ = ["FORMATS", "Calibration", "LogError", "calibrate_aggregate", "calibrate_logs", "resolve_log_model"]
 
 # LiteLLM's provider prefixes -> ftcost catalog names (https://docs.litellm.ai/docs/providers)
 PROVIDER_PREFIXES = {"azure": "azure-openai", "vertex_ai": "vertex-ai", "openai": "openai", "bedrock": "bedrock",

@@ -33,8 +33,7 @@ def kind_of(path: str) -> str:
     """csv, json or parquet, from the file name (compression suffixes skipped)."""
     name = path.lower()
     for c in COMPRESSIONS:
-        if name.endswith(c):
-            name = name[: -len(c)]
+        name = name.removesuffix(c)
     kind = KINDS.get(Path(name).suffix)
     if kind is None:
         raise LogError("cannot tell the log's type from its name", file=path,
@@ -145,12 +144,14 @@ def _run(con, query: str, progress: bool | None):
         progress = sys.stderr.isatty()
     if not progress:
         return con.execute(query).fetchall()
+    import duckdb
+
     result: dict[str, Any] = {}
 
     def work():
         try:
             result["rows"] = con.execute(query).fetchall()
-        except BaseException as exc:  # handed to the caller's thread below
+        except duckdb.Error as exc:  # handed to the caller's thread below
             result["error"] = exc
 
     t = threading.Thread(target=work, daemon=True)
@@ -162,7 +163,7 @@ def _run(con, query: str, progress: bool | None):
         if t.is_alive() and time.monotonic() - start > PROGRESS_AFTER_S:
             try:
                 pct = max(0.0, float(con.query_progress()))
-            except Exception:  # the query finished between the check and the call
+            except (duckdb.Error, RuntimeError):  # the query finished between the check and the call
                 pct = 0.0
             bar = "#" * int(pct / 5)
             sys.stderr.write(f"\rreading logs [{bar:<20}] {pct:5.1f}%  {time.monotonic() - start:5.1f} s")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import Any
 
 from .fit import Calibration, distributions
 from .formats import LogError
@@ -12,8 +13,10 @@ CHAT_OVERHEAD_TOKENS = 15  # chat formatting per training example, as in scenari
 SHORT_PROMPT_TOKENS = 40  # a one-line instruction left to a fine-tuned model
 
 
-def _fmt(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "-"
+    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,.1f}"
 
 
 @dataclass
@@ -26,7 +29,8 @@ class Answers:
     prompt_file: str | None = None  # instead of prompt_tokens: counted with the model's encoding
     input_tokens: float = 200.0
     completion_tokens: float = 20.0
-    requests_per_month: float = 100_000.0
+    requests_per_month: float = 100_000.0  # per day when per_day
+    per_day: bool = False
     growth_per_month: float = 0.0
     candidate: str = "azure-openai/gpt-4.1-nano"
     dataset: str | None = None
@@ -46,14 +50,15 @@ def providers(*models: str) -> list[str]:
 def candidate_strategy(model: str, input_tokens: float, completion_tokens: float, *, dataset: str | None,
                        examples: int) -> StrategySpec:
     per_example = SHORT_PROMPT_TOKENS + input_tokens + completion_tokens + CHAT_OVERHEAD_TOKENS
+    training: dict[str, Any]
     if dataset:
         training = {"dataset": dataset, "epochs": "auto"}
         tcomments = ["Training tokens and examples are counted from the dataset (OpenAI's method, DESIGN.md)."]
     else:
         training = {"tokens": round(examples * per_example), "examples": examples, "epochs": "auto"}
         tcomments = [f"A guess until there is a dataset: {examples:,} examples of about {_fmt(per_example)} tokens",
-                     f"({SHORT_PROMPT_TOKENS} instruction + {_fmt(input_tokens)} input + {_fmt(completion_tokens)} answer"
-                     f" + {CHAT_OVERHEAD_TOKENS} chat formatting). Replace with dataset: FILE.jsonl when you have one."]
+                     (f"({SHORT_PROMPT_TOKENS} instruction + {_fmt(input_tokens)} input + {_fmt(completion_tokens)} answer"
+                      f" + {CHAT_OVERHEAD_TOKENS} chat formatting). Replace with dataset: FILE.jsonl when you have one.")]
     return StrategySpec(
         name="fine-tuned", type="fine_tuned", model=model,
         request={"prompt_tokens": SHORT_PROMPT_TOKENS, "input_tokens": round(input_tokens, 1),
@@ -83,8 +88,10 @@ def from_answers(a: Answers) -> Spec:
         header=["Written by ftcost init. Every number is an answer to one of its questions; edit freely.",
                 "Run: ftcost compare THIS_FILE   (ftcost validate THIS_FILE checks it)"],
         horizon_months=a.horizon_months, start=a.start,
-        requests_per_month=round(a.requests_per_month), growth_per_month=a.growth_per_month,
-        volume_comments=["Requests per month in the first month, growing by growth_per_month each month (compound)."],
+        requests_per_month=round(a.requests_per_month, 1), growth_per_month=a.growth_per_month,
+        volume_key="requests_per_day" if a.per_day else "requests_per_month",
+        volume_comments=[(f"Requests per {'day (x 365/12 a month)' if a.per_day else 'month'} in the first month, "
+                          "growing by growth_per_month each month (compound).")],
         strategies=[current, cand], pricing=providers(a.model, a.candidate))
 
 

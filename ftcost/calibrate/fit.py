@@ -281,9 +281,9 @@ def calibrate(rows: list[dict[str, Any]], res: Resolved, files: list[str], *, ch
     return cal
 
 
-def distributions(cal: Calibration) -> dict[str, dict[str, float]]:
+def distributions(cal: Calibration) -> dict[str, dict[str, Any]]:
     """The uncertain inputs the data supports, as scenario distributions (``{dist: ...}``)."""
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, dict[str, Any]] = {}
     f = cal.fit
     if f.prediction_sd is not None and f.prediction_sd > SPREAD_MIN:
         median = round(f.requests_per_month)

@@ -32,9 +32,9 @@ def to_table(cal: Calibration) -> str:
         mout = mo.output_tokens / mo.requests if mo.requests else None
         lines.append(f"{mo.month:<8} {_n(mo.requests):>13} {_n(mi, 1):>8} {_n(mout, 1):>7}  {note}")
     f = cal.fit
-    lines += ["", f"Volume for {cal.start}: {_n(f.requests_per_month)} requests/month; "
-                  f"growth {f.growth_per_month * 100:+.2f}%/month over {len(f.months_used)} month(s)"]
-    if f.residual_sd is not None:
+    lines += ["", (f"Volume for {cal.start}: {_n(f.requests_per_month)} requests/month; "
+                  f"growth {f.growth_per_month * 100:+.2f}%/month over {len(f.months_used)} month(s)")]
+    if f.residual_sd is not None and f.growth_se is not None and f.prediction_sd is not None:
         lines.append(f"Spread: residual sd {f.residual_sd:.3f} (log), growth standard error "
                      f"{f.growth_se * 100:.2f} points, at {cal.start} {f.prediction_sd:.3f} (log)")
     t = cal.tokens

@@ -10,8 +10,9 @@ a scenario that would not load is never written.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import ScenarioError
 
@@ -42,6 +43,7 @@ class Spec:
     volume_comments: list[str]
     strategies: list[StrategySpec]
     pricing: list[str] | None = None
+    volume_key: str = "requests_per_month"  # or requests_per_day
 
 
 def scalar(v: Any) -> str:
@@ -76,7 +78,7 @@ def _comments(lines: Iterable[str], indent: str) -> list[str]:
 def volume_lines(spec: Spec, indent: str = "") -> list[str]:
     out = [f"{indent}volume:"]
     out += _comments(spec.volume_comments, indent + "  ")
-    out.append(f"{indent}  requests_per_month: {scalar(spec.requests_per_month)}")
+    out.append(f"{indent}  {spec.volume_key}: {scalar(spec.requests_per_month)}")
     out.append(f"{indent}  growth_per_month: {scalar(spec.growth_per_month)}")
     return out
 
@@ -149,7 +151,7 @@ def replace_block(text: str, doc, path: tuple, new_lines: list[str]) -> str:
 def update_existing(text: str, doc, spec: Spec, strategy_index: int, strategy: StrategySpec) -> str:
     """``text`` with its volume, the request of strategies[strategy_index] and its start replaced."""
     # Bottom-up, so that earlier line numbers stay valid.
-    edits = [(("volume",), volume_lines(spec))]
+    edits: list[tuple[tuple, list[str]]] = [(("volume",), volume_lines(spec))]
     edits.append((("strategies", strategy_index, "request"), request_lines(strategy, "")))
     if spec.start and ("start",) in doc.key_locations:
         edits.append((("start",), [f"start: {spec.start}"]))
