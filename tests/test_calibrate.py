@@ -217,7 +217,7 @@ def test_duckdb_is_not_loaded_by_compare():
     import sys
 
     code = "import sys; from ftcost.cli import main; import ftcost.cli.compare, ftcost.cli.calibrate; print('duckdb' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    assert subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip() == "False"
 
 
 def test_months_are_whole_calendar_months():
