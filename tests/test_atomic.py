@@ -208,6 +208,7 @@ OVERWRITES = [
     (["sweep", "scenario.yaml", "--vary", "volume.requests_per_month=1000:2000:2", "--chart", "scenario.yaml"], "scenario.yaml"),
     (["sensitivity", "scenario.yaml", "--chart", "scenario.yaml"], "scenario.yaml"),
     (["simulate", "scenario.yaml", "-n", "100", "--chart", "scenario.yaml"], "scenario.yaml"),
+    (["calibrate", "notes.csv", "-o", "notes.csv"], "notes.csv"),  # the log it reads
     # a prompt file that happens to be .yaml, and the scenario this command would write
     (["data", "savings", "--prompt", "prompt.yaml", "--dataset", "train.jsonl", "--model", "testco/base",
       "--tuned-model", "testco/tune", "--pricing", "catalogs", "--scenario", "prompt.yaml"], "prompt.yaml"),
