@@ -82,7 +82,8 @@ def test_bad_option_and_existing_file_exit_2(tmp_path, cli):
     rc, _, err = cli("init", out, "--yes")
     assert rc == 2 and "exists" in err and out.read_text() == "keep me\n"
     rc, _, err = cli("init", out, "--yes", "--force")
-    assert rc == 0, err and load_scenario(out)
+    assert rc == 0, err
+    load_scenario(out)
 
 
 def test_never_writes_over_an_input(tmp_path, cli):

@@ -81,6 +81,9 @@ def calibrate(logs, output, model, log_model, since, log_format, mapping, aggreg
     if aggregated:
         if len(logs) != 1:
             raise LogError("--aggregated reads one file, the query's result", file=", ".join(logs))
+        if since is not None or cols:
+            raise LogError("--since and --map go into the query, not its result",
+                           hint="ftcost calibrate --print-sql --since ... --map ... prints the query with them")
         cal = lib.calibrate_aggregate(logs[0], fmt=fmt_in, log_model=log_model)
     else:
         cal = lib.calibrate_logs(list(logs), fmt=fmt_in, mapping=cols, since=since, log_model=log_model, progress=progress)
