@@ -226,3 +226,19 @@ def test_months_are_whole_calendar_months():
     days = {ln.split(",")[7][:10] for ln in lines}
     for m in (1, 2, 3, 4):
         assert f"2026-{m:02d}-01" in days and f"2026-{m:02d}-{calendar.monthrange(2026, m)[1]:02d}" in days
+
+
+def test_a_bad_time_past_the_readers_sample_names_its_line(cli, tmp_path):
+    # 45,000 good rows (the reader types the column as a timestamp from its first 20,480), then one bad:
+    # line 1 is the header, so the bad row, 5th from the end of 45,001 lines, is line 44,997.
+    lines = (LOGS / "litellm_spend_logs.csv").read_text().splitlines()
+    out = [lines[0]] + lines[1:] * 300
+    bad = out[-5].split(",")
+    bad[7] = "not a time"
+    out[-5] = ",".join(bad)
+    f = tmp_path / "late.csv"
+    f.write_text("\n".join(out) + "\n")
+    rc, _, err = cli("calibrate", f, "-o", tmp_path / "s.yaml")
+    assert rc == 2
+    assert f"{f}:{len(out) - 4}: startTime: value 'not a time' is not a timestamp" in err
+    assert not (tmp_path / "s.yaml").exists()

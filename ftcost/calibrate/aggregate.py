@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -69,7 +70,9 @@ def connect():
     con.execute(f"SET temp_directory = {sqlmod.literal(tempfile.gettempdir())}")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")
+    # Progress is tracked (for query_progress, read by _run) but DuckDB does not print it.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     return con
 
 
@@ -107,12 +110,9 @@ def aggregate_files(paths: list[str], *, fmt: str | None, mapping: dict[str, str
         res = detect(columns, fmt=fmt, mapping=mapping, files=", ".join(paths))
         types = dict(columns)
         overrides = None
-        tcol = res.columns["time"]
-        if kind == "csv" and tcol in columns and not sqlmod._is_numeric(columns[tcol]):
-            # Read the time as text and parse it ourselves: a value that does not parse is then
-            # counted and reported instead of failing deep inside the CSV reader.
-            overrides = {tcol: "VARCHAR"}
-            types[tcol] = "VARCHAR"
+        # A time column the reader types as text is parsed by the query (a value that does not parse is
+        # counted and reported); one it types as a timestamp is parsed by the reader, which names the
+        # line of a value that does not parse past its sample (see _read_error).
         query = sqlmod.build_query(res, source_sql(paths, kind, overrides), types=types, since=since)
         try:
             rows = _run(con, query, progress)
@@ -190,6 +190,14 @@ def _read_error(con, paths: list[str], kind: str, exc: Exception, res: Resolved 
                 culprit = p
                 break
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    conv = _conversion(str(exc))
+    if conv is not None:
+        line, column, value, to = conv
+        where = re.search(r"^\s*file = (.+)$", str(exc), re.M)
+        what = "a timestamp" if "TIME" in to or "DATE" in to else "a number"
+        return LogError(f"value {value!r} is not {what}", file=where.group(1).strip() if where else culprit,
+                        line=line, path=(column,),
+                        hint="fix or drop that row, or map another column with --map")
     low = str(exc).lower()
     hint = None
     if "gzip" in low or "zstd" in low or "compress" in low or "inflate" in low or "truncat" in low:
@@ -201,6 +209,15 @@ def _read_error(con, paths: list[str], kind: str, exc: Exception, res: Resolved 
     elif "no files found" in low or "no such file" in low:
         hint = "check the path"
     return LogError(f"cannot read the log: {text}", file=culprit, hint=hint)
+
+
+def _conversion(message: str) -> tuple[int | None, str, str, str] | None:
+    """(line, column, value, type) of DuckDB's CSV conversion error, or None."""
+    m = re.search(r'Error when converting column "(.+?)"\. Could not convert string "(.*?)" to \'(.+?)\'', message)
+    if not m:
+        return None
+    line = re.search(r"Line: (\d+)", message)
+    return (int(line.group(1)) if line else None), m.group(1), m.group(2), m.group(3).upper()
 
 
 def _column_in(low_message: str, res: Resolved | None) -> str | None:

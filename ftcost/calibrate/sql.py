@@ -54,14 +54,23 @@ def _column(name: str, types: dict[str, str] | None) -> str:
 
 
 def time_expr(name: str, types: dict[str, str] | None) -> str:
-    """The row's time as a timestamp: numbers are Unix seconds, text is parsed (null when it does not parse)."""
+    """The row's time as a UTC timestamp without zone: numbers are Unix seconds, text is parsed (null when it
+    does not parse; an offset such as +02:00 is honoured), a zoned timestamp is converted (session zone UTC).
+
+    Plain timestamps are used as they are: converting every row through a zoned type costs about
+    a third of the scan (measured on 3 million CSV rows).
+    """
     col = _column(name, types)
-    t = None if types is None else types.get(name)
+    t = None if types is None else str(types.get(name)).upper()
+    if t is None:
+        return f"CAST({col} AS TIMESTAMP)"
     if _is_numeric(t):
-        return f"to_timestamp({col})"
-    if t is not None and str(t).upper().startswith("VARCHAR"):
-        return f"TRY_CAST({col} AS TIMESTAMPTZ)"
-    return f"CAST({col} AS TIMESTAMPTZ)"
+        return f"CAST(to_timestamp({col}) AS TIMESTAMP)"
+    if t.startswith(("VARCHAR", "JSON")) or "." in name and name not in (types or {}):
+        return f"CAST(TRY_CAST({col} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    if t == "TIMESTAMP":
+        return col
+    return f"CAST({col} AS TIMESTAMP)"
 
 
 def number_expr(name: str | None, types: dict[str, str] | None, default: str = "0") -> str:
@@ -80,7 +89,7 @@ def build_query(res: Resolved, source: str, *, types: dict[str, str] | None = No
     """
     c = res.columns
     if types is None and (epoch_time or (epoch_time is None and res.format == "openai")):
-        ts = f"to_timestamp({_column(c['time'], None)})"
+        ts = f"CAST(to_timestamp({_column(c['time'], None)}) AS TIMESTAMP)"
     else:
         ts = time_expr(c["time"], types)
     model = f"CAST({_column(c['model'], types)} AS VARCHAR)" if "model" in c else "CAST(NULL AS VARCHAR)"
@@ -91,33 +100,33 @@ def build_query(res: Resolved, source: str, *, types: dict[str, str] | None = No
         inp = f"{inp} + {cached}"
     out = number_expr(c.get("output"), types)
     cost = f"CAST({_column(c['cost'], types)} AS DOUBLE)" if "cost" in c else "CAST(NULL AS DOUBLE)"
-    where = f"\n  WHERE ts IS NULL OR ts >= CAST({literal(since.isoformat())} AS TIMESTAMPTZ)" if since else ""
-    q = "quantile_cont" if dialect == "postgres" else "approx_quantile"
-
-    def pct(expr: str, p: float) -> str:
-        return f"{q}({expr}, {p})"
-
-    per = "CASE WHEN n > 0 THEN {x} / n END"
+    where = f"\n  WHERE ts IS NULL OR ts >= CAST({literal(since.isoformat())} AS TIMESTAMP)" if since else ""
+    per = {x: f"CASE WHEN n > 0 THEN {x} / n END" for x in ("input", "cached", "output")}
     unit = "CASE WHEN cost > 0 AND input + output > 0 THEN cost / (input + output) END"
-    sql = f"""WITH r AS (
+    head = f"""WITH r AS (
   SELECT {ts} AS ts, {model} AS model, {n} AS n, {inp} AS input, {cached} AS cached, {out} AS output, {cost} AS cost
   FROM {source}
 ), m AS (
   SELECT DATE_TRUNC('month', ts) AS month, model, n, input, cached, output, cost, ts
   FROM r{where}
-)
-SELECT month, model, GROUPING(month) AS is_total,
+)"""
+    sums = """month, model, GROUPING(month) AS is_total,
   SUM(n) AS requests, SUM(input) AS input_tokens, SUM(cached) AS cached_tokens, SUM(output) AS output_tokens,
-  SUM(cost) AS cost, COUNT(*) AS log_rows, MIN(ts) AS first_seen, MAX(ts) AS last_seen,
-  {pct(per.format(x='input'), 0.5)} AS input_p50, {pct(per.format(x='input'), 0.95)} AS input_p95,
-  {pct(per.format(x='cached'), 0.5)} AS cached_p50, {pct(per.format(x='cached'), 0.95)} AS cached_p95,
-  {pct(per.format(x='output'), 0.5)} AS output_p50, {pct(per.format(x='output'), 0.95)} AS output_p95,
-  {pct(unit, 0.05)} AS cost_per_token_p05, {pct(unit, 0.95)} AS cost_per_token_p95
-FROM m
-GROUP BY GROUPING SETS ((month, model), (model))
-ORDER BY is_total, model, month"""
+  SUM(cost) AS cost, COUNT(*) AS log_rows, MIN(ts) AS first_seen, MAX(ts) AS last_seen"""
+    group = "FROM m\nGROUP BY GROUPING SETS ((month, model), (model))"
     if dialect == "duckdb":
-        return sql
+        # One t-digest per column for both percentiles (a list of quantiles) costs half of two.
+        levels = {**{k: "[0.5, 0.95]" for k in per}, "unit": "[0.05, 0.95]"}
+        qs = ",\n  ".join(f"approx_quantile({e}, {levels[k]}) AS q_{k}" for k, e in (*per.items(), ("unit", unit)))
+        pick = ", ".join(f"q_{k}[1] AS {k}_p50, q_{k}[2] AS {k}_p95" for k in per)
+        return (f"{head}, a AS (\nSELECT {sums},\n  {qs}\n{group}\n)\n"
+                "SELECT month, model, is_total, requests, input_tokens, cached_tokens, output_tokens, cost, log_rows,\n"
+                f"  first_seen, last_seen, {pick},\n  q_unit[1] AS cost_per_token_p05, q_unit[2] AS cost_per_token_p95\n"
+                "FROM a\nORDER BY is_total, model, month")
+    q = "quantile_cont" if dialect == "postgres" else "approx_quantile"
+    pcts = ",\n  ".join(f"{q}({e}, 0.5) AS {k}_p50, {q}({e}, 0.95) AS {k}_p95" for k, e in per.items())
+    sql = (f"{head}\nSELECT {sums},\n  {pcts},\n  {q}({unit}, 0.05) AS cost_per_token_p05, {q}({unit}, 0.95) AS "
+           f"cost_per_token_p95\n{group}\nORDER BY is_total, model, month")
     return transpile(sql, dialect)
 
 

@@ -161,12 +161,15 @@ def update_existing(text: str, doc, spec: Spec, strategy_index: int, strategy: S
     return text
 
 
-def write_scenario(path: str | os.PathLike, text: str, *, inputs: Iterable[str] = ()) -> None:
-    """Write ``text`` to ``path`` atomically, after checking that it loads as a scenario."""
+def write_scenario(path: str | os.PathLike, text: str, *, inputs: Iterable[str] = (), updates: str | None = None) -> None:
+    """Write ``text`` to ``path`` atomically, after checking that it loads as a scenario.
+
+    ``updates``: the scenario read in order to rewrite it (``calibrate -o existing.yaml``).
+    """
     from ..outputs import atomic_path
     from ..scenario import load_scenario
 
-    with atomic_path(path, inputs=inputs, extensions=(".yaml", ".yml")) as tmp:
+    with atomic_path(path, inputs=inputs, extensions=(".yaml", ".yml"), updates=updates) as tmp:
         tmp.write_text(text, encoding="utf-8")
         try:
             load_scenario(tmp)

@@ -147,12 +147,14 @@ def _write(cal, output, catalog_model, candidate, prompt_tokens, horizon, logs) 
         candidate = Catalogs.load(None).resolve(candidate).ref
     spec = from_calibration(cal, catalog_model, candidate=candidate, prompt_tokens=prompt_tokens, horizon=horizon)
     p = Path(output)
+    updates = None
     if p.exists() and p.stat().st_size > 0:
         text, idx, strat = _update_text(output, spec)
         text = update_existing(text, _doc(output), spec, idx, strat)
+        updates = output
     else:
         text = render(spec)
-    write_scenario(output, text, inputs=logs)
+    write_scenario(output, text, inputs=logs, updates=updates)
     return output
 
 
@@ -177,8 +179,9 @@ def _update_text(path, spec):
                             path=("strategies",), hint="add one, or write a new scenario with -o new.yaml")
     same = [i for i in prompts if sc.strategies[i].model.ref == target.model]
     idx = same[0] if same else (sc.baseline if sc.baseline in prompts else prompts[0])
-    with open(path, encoding="utf-8") as fh:
-        return fh.read(), idx, target
+    from ..yamlsrc import MAX_YAML_BYTES, read_text_file
+
+    return read_text_file(path, what="scenario file", max_bytes=MAX_YAML_BYTES, error_cls=ScenarioError), idx, target
 
 
 def _print_sql(logs, fmt, cols, since, dialect, table) -> str:
