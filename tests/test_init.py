@@ -19,7 +19,7 @@ def test_answers_on_stdin(tmp_path):
     out = tmp_path / "review.yaml"
     # task, model (Enter: default), prompt tokens, input, output, volume per day, growth in %, candidate,
     # dataset (Enter: none), horizon.
-    answers = "Rate reviews\n\n1850\n120\n4\n300000/day\n2%\nazure-openai/gpt-4.1-nano\n\n24\n"
+    answers = "Rate reviews\n\n1850\n120\n4\n300000/day\n2%\ntogether/llama-3.1-8b-instruct\n\n24\n"
     r = run([out], input=answers)
     assert r.exit_code == 0, r.output
     sc = yaml.safe_load(out.read_text())
@@ -47,7 +47,9 @@ def test_a_wrong_answer_is_asked_again(tmp_path):
     assert "no fine-tuning price" in r.output
     sc = yaml.safe_load(out.read_text())
     assert sc["volume"]["requests_per_day"] == 1000
-    assert sc["strategies"][1]["model"] == "azure-openai/gpt-4.1-nano-2025-04-14"  # the default after the refusal
+    from ftcost.cli.init import default_candidate
+
+    assert sc["strategies"][1]["model"] == default_candidate()  # the default after the refusal
 
 
 def test_yes_takes_every_default(tmp_path):
@@ -65,7 +67,7 @@ def test_options_answer_the_questions(tmp_path, monkeypatch):
     (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
     r = run(["out/s.yaml", "--yes", "--prompt-file", "prompts/rubric.txt", "--volume", "1.5M", "--growth", "0.01",
-             "--candidate", "azure-openai/gpt-4.1-mini", "--horizon", "18"])
+             "--candidate", "together/llama-3.1-8b-instruct", "--horizon", "18"])
     assert r.exit_code == 0, r.output
     sc = yaml.safe_load((tmp_path / "out" / "s.yaml").read_text())
     # The prompt file is written relative to the scenario, which resolves paths from its own folder.

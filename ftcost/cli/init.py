@@ -68,6 +68,19 @@ def check_model(text: str, *, fine_tune: bool = False) -> str:
     return m.ref
 
 
+CANDIDATES = ("azure-openai/gpt-4.1-nano", "together/llama-3.1-8b-instruct", "openai/gpt-4.1-nano", "vertex-ai/gemini-2.5-flash-lite")
+
+
+def default_candidate() -> str:
+    """The first model of CANDIDATES that can be fine-tuned today with known prices (catalog dates move)."""
+    for ref in CANDIDATES:
+        try:
+            return check_model(ref, fine_tune=True)
+        except click.BadParameter:
+            continue
+    return CANDIDATES[0]
+
+
 def _existing_file(what: str):
     def check(text: str) -> str | None:
         if str(text).strip().lower() in ("", "none", "no", "-"):
@@ -133,7 +146,7 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
     Examples:
       ftcost init
       ftcost init review.yaml --model openai/gpt-4o-mini --prompt-file prompt.txt --volume 20000/day --yes
-      ftcost init --yes --volume 2M --candidate azure-openai/gpt-4.1-mini
+      ftcost init --yes --volume 2M --candidate together/llama-3.1-8b-instruct
     """
     from ..calibrate.build import Answers, from_answers, this_month
     from ..calibrate.write import render, write_scenario
@@ -166,7 +179,7 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
     a.requests_per_month, a.per_day = _ask(volume, "Requests per month (or N/day)", f"{d.requests_per_month:g}",
                                            parse_volume, yes)
     a.growth_per_month = _ask(growth, "Growth per month (0.03 or 3%)", f"{d.growth_per_month:g}", parse_growth, yes)
-    a.candidate = _ask(candidate, "Model to fine-tune (ftcost pricing list shows them)", d.candidate,
+    a.candidate = _ask(candidate, "Model to fine-tune (ftcost pricing list shows them)", default_candidate(),
                        lambda t: check_model(t, fine_tune=True), yes)
     a.dataset = _ask(dataset, "Training dataset (.jsonl), if you have one", "none", _existing_file("dataset"), yes)
     a.horizon_months = _ask(horizon, "Months to compare over", str(d.horizon_months), _months, yes)
