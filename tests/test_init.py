@@ -17,9 +17,9 @@ def run(args, input=None):
 
 def test_answers_on_stdin(tmp_path):
     out = tmp_path / "review.yaml"
-    # task, model (Enter: default), prompt tokens, input, output, volume per day, growth in %, candidate,
+    # task, model (Enter: default), prompt tokens, input, output, volume per day, growth in %, candidate (Enter),
     # dataset (Enter: none), horizon.
-    answers = "Rate reviews\n\n1850\n120\n4\n300000/day\n2%\ntogether/llama-3.1-8b-instruct\n\n24\n"
+    answers = "Rate reviews\n\n1850\n120\n4\n300000/day\n2%\n\n\n24\n"
     r = run([out], input=answers)
     assert r.exit_code == 0, r.output
     sc = yaml.safe_load(out.read_text())
@@ -44,7 +44,7 @@ def test_a_wrong_answer_is_asked_again(tmp_path):
     r = run([out], input=answers)
     assert r.exit_code == 0, r.output
     assert "did you mean" in r.output  # the typo is answered with a hint, then asked again
-    assert "no fine-tuning price" in r.output
+    assert "mistral/mistral-small-latest cannot be" in r.output
     sc = yaml.safe_load(out.read_text())
     assert sc["volume"]["requests_per_day"] == 1000
     from ftcost.cli.init import default_candidate
@@ -67,7 +67,7 @@ def test_options_answer_the_questions(tmp_path, monkeypatch):
     (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
     r = run(["out/s.yaml", "--yes", "--prompt-file", "prompts/rubric.txt", "--volume", "1.5M", "--growth", "0.01",
-             "--candidate", "together/llama-3.1-8b-instruct", "--horizon", "18"])
+             "--horizon", "18"])
     assert r.exit_code == 0, r.output
     sc = yaml.safe_load((tmp_path / "out" / "s.yaml").read_text())
     # The prompt file is written relative to the scenario, which resolves paths from its own folder.

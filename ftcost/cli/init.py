@@ -58,13 +58,9 @@ def check_model(text: str, *, fine_tune: bool = False) -> str:
 
         if not m.can_fine_tune():
             raise click.BadParameter(f"{m.ref} cannot be fine-tuned (ftcost pricing list shows the models that can)")
-        ft = m.fine_tuning or {}
-        missing = [k for k in ("input", "output") if k not in ft] + ([] if any(k.startswith("training") for k in ft) else ["training"])
-        if missing:
-            raise click.BadParameter(f"the {m.provider} catalog has no fine-tuning price for {m.ref} "
-                                     f"({', '.join(missing)} unknown); pick another candidate")
         if not m.accepts_jobs_on(_dt.date.today()):
             raise click.BadParameter(f"{m.ref} accepts no new fine-tuning jobs any more; pick another candidate")
+        _check_prices(m.ref)
     return m.ref
 
 
@@ -79,6 +75,21 @@ def default_candidate() -> str:
         except click.BadParameter:
             continue
     return CANDIDATES[0]
+
+
+def _check_prices(ref: str) -> None:
+    """A fine-tuned strategy on ``ref`` loads (its catalog knows every price it needs), checked by the scenario loader."""
+    from ..errors import FtcostError
+    from ..scenario import load_scenario
+
+    probe = {"ftcost": 1, "name": "probe", "pricing": [ref.split("/", 1)[0]], "volume": {"requests_per_month": 1000},
+             "strategies": [{"name": "tuned", "type": "fine_tuned", "model": ref, "request": {"prompt_tokens": 40},
+                             "training": {"tokens": 100000, "examples": 100, "epochs": 1}}]}
+    try:
+        load_scenario(probe)
+    except FtcostError as exc:
+        raise click.BadParameter(f"{ref} cannot be costed as a fine-tuned model: {exc.message}"
+                                 + (f" ({exc.hint})" if exc.hint else "") + "; pick another candidate") from None
 
 
 def _existing_file(what: str):
@@ -146,7 +157,7 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
     Examples:
       ftcost init
       ftcost init review.yaml --model openai/gpt-4o-mini --prompt-file prompt.txt --volume 20000/day --yes
-      ftcost init --yes --volume 2M --candidate together/llama-3.1-8b-instruct
+      ftcost init --yes --volume 2M --candidate azure-openai/gpt-4.1-mini-regional
     """
     from ..calibrate.build import Answers, from_answers, this_month
     from ..calibrate.write import render, write_scenario
