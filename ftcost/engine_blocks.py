@@ -51,9 +51,10 @@ CLOSED_FORM_FIELDS = frozenset({
     "training_fixed", "max_job_fee", "data_generation_cost", "quality_cost", "price_change",
     "batch_input_price", "batch_cached_price", "batch_output_price",
     "replica_capacity", "replica_cost", "min_replicas",  # replicas: blocks with self-hosting use evaluate()
+    "first_month", "last_month", "jobs_until", "feasible_last", "owner",  # plans: see _plan_rows
 })
 # Fields that are not arrays over [strategies, *variants].
-NON_ARRAY_FIELDS = frozenset({"horizon", "baseline", "extra"})
+NON_ARRAY_FIELDS = frozenset({"horizon", "baseline", "extra", "owner"})
 # Same tolerance as engine.payback_month: a tie counts as paid back.
 _RTOL = engine._PAYBACK_RTOL
 # Variants per block: a block's working set (a dozen float64 vectors of
@@ -85,7 +86,8 @@ class Summary:
     break_even: np.ndarray | None = None
     cheaper_above: np.ndarray | None = None
     payback_month: np.ndarray | None = None  # 0 = never (the baseline pays back in month 1, as in evaluate)
-    cheapest: np.ndarray | None = None
+    cheapest: np.ndarray | None = None  # among the strategies feasible over the horizon; -1 where none is
+    feasible_until: np.ndarray | None = None  # last month each strategy can be carried out (0..horizon)
 
     @classmethod
     def from_outputs(cls, o: engine.Outputs) -> "Summary":
@@ -95,7 +97,7 @@ class Summary:
 SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))
 _FLOAT_OUT = ("cost_per_request", "fixed_monthly", "training_run_cost", "training_cost", "one_time_cost",
               "average_fixed_monthly", "monthly_cost", "total_cost", "break_even")
-_INT_OUT = ("epochs", "training_runs", "payback_month")
+_INT_OUT = ("epochs", "training_runs", "payback_month", "feasible_until")
 
 
 def array_fields(x: Inputs) -> list[str]:
@@ -190,7 +192,6 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     ([5555.555556, 5555.555556], [0, 1])
     """
     shape = full_shape(x)
-    s_count = shape[0]
     vshape = shape[1:]
     n = int(np.prod(vshape)) if vshape else 1
     block = int(block_size or DEFAULT_BLOCK)
@@ -198,6 +199,7 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
         raise ValueError("block_size must be >= 1")
     names = array_fields(x)
     compact = {name: _compact(getattr(x, name), shape, n) for name in names}
+    s_count = shape[0] if x.owner is None else int(max(x.owner)) + 1
     unknown = [f.name for f in fields(x) if f.name not in CLOSED_FORM_FIELDS]
     # No closed form for the replica staircase (self-hosted) or for volumes that differ by strategy.
     stepped = bool(np.any(compact.get("replica_capacity", np.zeros((1, 1))) > 0))
@@ -205,8 +207,10 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     wanted = set(SUMMARY_FIELDS if outputs is None else outputs)
     if wanted - set(SUMMARY_FIELDS):
         raise ValueError(f"unknown outputs: {sorted(wanted - set(SUMMARY_FIELDS))}")
-    if unknown or stepped or per_strategy_volume:
-        full = _summary_by_evaluate(x, compact, shape, n, block)
+    h = int(x.horizon)
+    phased = x.owner is not None or bool(np.any(compact["first_month"] != 1) or np.any(compact["last_month"] < h))
+    if unknown or stepped or per_strategy_volume or phased:
+        full = _summary_by_evaluate(x, compact, (s_count,) + tuple(vshape), n, block)
         return Summary(**{k: getattr(full, k) for k in wanted})
     # Closed forms on chunks of CHUNK_BLOCKS cache blocks (elementwise work in
     # few calls, temporaries small enough to be reused); an output that does
@@ -225,7 +229,7 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
                 out[k] = np.empty(v.shape[:-1] + (n,), dtype=v.dtype) if wide else v
             if out[k].shape[-1] == n:
                 out[k][..., start:stop] = v
-    return Summary(**{k: np.broadcast_to(v, (n,) if k == "cheapest" else (s_count, n)).reshape(vshape if k == "cheapest" else shape)
+    return Summary(**{k: np.broadcast_to(v, (n,) if k == "cheapest" else (s_count, n)).reshape(vshape if k == "cheapest" else (s_count,) + tuple(vshape))
                       for k, v in out.items()})
 
 
@@ -310,10 +314,13 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
             pay[s] = _payback_row(h, width, cache_block, None if priced else _row(gs_h, 0),
                                   *_payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc))
     full = (s_count, width)
+    limit = engine.row_feasible_until(h, 1.0, h, retrain, has_t, p["jobs_until"], p["feasible_last"])
+    feasible = engine.strategy_feasible_until(np.broadcast_to(limit, full), None, s_count, h)
     res = {"cost_per_request": c, "fixed_monthly": f, "epochs": ep, "training_run_cost": t, "training_runs": runs,
             "training_cost": training_cost, "one_time_cost": one_time, "average_fixed_monthly": line_fixed,
             "monthly_cost": line_fixed + v1 * c, "total_cost": total, "break_even": be, "cheaper_above": above,
-            "payback_month": pay, "cheapest": np.argmin(np.broadcast_to(total, full), axis=0) if "cheapest" in wanted else None}
+            "payback_month": pay, "feasible_until": feasible,
+            "cheapest": engine.cheapest_feasible(np.broadcast_to(total, full), feasible, h) if "cheapest" in wanted else None}
     return {k: v for k, v in res.items() if k in wanted}
 
 

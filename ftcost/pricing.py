@@ -65,15 +65,16 @@ FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", 
 # provisioned - model units billed per hour (Bedrock: model_units x model_unit_per_hour).
 SERVING_MODES = ("serverless", "deployment", "dedicated", "provisioned")
 FT_OTHER_KEYS = FT_FACT_KEYS + ("source", "as_of", "sources")
-MODEL_FACT_KEYS = ("retires_on", "encoding", "context_window", "notice", "tier")
-MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "notice", "source", "as_of", "sources", "fine_tuning", "tier", "description")
+MODEL_FACT_KEYS = ("retires_on", "successor", "encoding", "context_window", "notice", "tier")
+MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "successor", "notice", "source", "as_of", "sources", "fine_tuning", "tier",
+                    "description")
 CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override", "default_epochs")
 GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description")
 OVERRIDE_MODES = ("merge", "replace")
 
 # Model attributes a private catalog may set over a bundled model (None = not set).
 _MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "last_new_job_day", "retires_on", "notice", "ft_notice", "tier", "description",
-                  "serving", "serving_source", "hosting_gpu")
+                  "serving", "serving_source", "hosting_gpu", "successor", "successor_source", "successor_at")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class Model:
     serving_source: str | None = None
     hosting_gpu: str | None = None  # dedicated serving: the catalog GPU whose hourly price is hosting_per_hour
     epoch_rule: EpochRule = ASSUMED  # the provider's epochs: auto rule (its catalog's default_epochs)
+    # The model the provider recommends in its place ("provider/id", any catalog; issue 13), where that
+    # was read, and where the key is written (file, line, column) for located errors.
+    successor: str | None = None
+    successor_source: str | None = None
+    successor_at: tuple | None = None
 
     @property
     def ref(self) -> str:
@@ -179,6 +185,8 @@ class Model:
             "prices": {k: p.to_dict() for k, p in self.base.items()},
             "fine_tuning": None,
             "retires_on": self.retires_on.isoformat() if self.retires_on else None,
+            "successor": self.successor,
+            "successor_source": self.successor_source,
             "notice": self.notice,
             "catalog_file": self.catalog_file,
         }
@@ -453,6 +461,20 @@ def _check_cached(prices: Mapping[str, Price], where: str) -> None:
         )
 
 
+def _successor(doc: YamlDoc, block: dict, path: tuple, provider: str, model_source: str) -> dict[str, Any]:
+    """``successor: provider/id`` (a bare id means this catalog's provider), its source and location."""
+    name = _text(doc, block, "successor", path)
+    if name is None:
+        return {}
+    name = name.strip()
+    if _has_control(name):
+        raise doc.error(CatalogError, path + ("successor",), "successor contains a line break or control character")
+    ref = name if "/" in name else f"{provider}/{name}"
+    src = _sources(doc, block, path).get("successor", (None, None))[0] or model_source
+    line, col = doc.where(path + ("successor",))
+    return {"successor": ref, "successor_source": src, "successor_at": (doc.file, line, col, path + ("successor",))}
+
+
 def parse_catalog(doc: YamlDoc) -> Catalog:
     data = doc.data
     if data is None:
@@ -544,6 +566,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             serving_source=serving_src,
             hosting_gpu=hosting_gpu,
             epoch_rule=epoch_rule,
+            **_successor(doc, block, p, provider, m_src),
         )
     gpus: dict[str, Gpu] = {}
     gpus_raw = data.get("gpus") or {}

@@ -31,7 +31,7 @@ SCENARIO_KEYS = ("ftcost", "name", "description", "currency", "exchange_rate", "
 VOLUME_KEYS = ("requests_per_month", "requests_per_day", "growth_per_month")
 STRATEGY_TYPES = ("prompt", "fine_tuned", "self_hosted")
 STRATEGY_KEYS = ("name", "type", "model", "description", "request", "batch_share", "training", "hosting", "serving",
-                 "fixed_monthly_cost", "prices", "quality", "price_change_per_month")
+                 "fixed_monthly_cost", "prices", "quality", "price_change_per_month", "on_retirement", "migration_cost")
 SERVING_KEYS = ("gpu", "gpu_per_hour", "gpus_per_replica", "requests_per_second", "input_tokens_per_second",
                 "output_tokens_per_second", "target_utilization", "min_replicas", "hours_per_month")
 QUALITY_KEYS = ("error_rate", "cost_per_error")
@@ -111,6 +111,10 @@ class Strategy:
     cost_per_error: float = 0.0
     price_change_per_month: float = 0.0
     notes: list[str] = field(default_factory=list)  # warnings found while reading the scenario ("name: text")
+    on_retirement: str = "stop"
+    migration_cost: float = 0.0
+    plan: Any = None  # ftcost.migration.Plan: the models it runs on over the horizon
+    recount: Any = None  # re-counts a prompt that came from text with another model's encoding
 
     @property
     def quality_cost(self) -> float:
@@ -156,8 +160,10 @@ class Scenario:
         return _dt.date(idx // 12, idx % 12 + 1, 1)
 
     def inputs(self) -> engine.Inputs:
-        """Engine inputs, one row per strategy (shape [S])."""
-        s = self.strategies
+        """Engine inputs, one row per strategy and phase of its plan (shape [rows]; rows 0..S-1 are the strategies)."""
+        from .migration import plan_rows
+
+        s, owner = plan_rows(self.strategies)
 
         def col(fn):
             # Values may be arrays (samples, sweep points: issue 7): rows broadcast to [S, *variants].
@@ -196,7 +202,7 @@ class Scenario:
             min_job_fee=col(lambda x: x.price("min_job_fee")),
             max_job_fee=col(lambda x: x.price("max_job_fee", np.inf)),
             retrain_every=tr(lambda t: t.retrain_every_months),
-            one_time_cost=tr(lambda t: t.one_time_cost),
+            one_time_cost=col(lambda x: (x.training.one_time_cost if x.training else 0.0) + x.one_time_extra),
             training_fixed=tr(lambda t: t.fixed_per_run),
             data_generation_cost=tr(lambda t: t.data_generation_cost),
             quality_cost=col(lambda x: x.quality_cost),
@@ -204,6 +210,11 @@ class Scenario:
             replica_capacity=col(lambda x: x.serving.capacity_per_month if x.serving else 0.0),
             replica_cost=col(lambda x: x.serving.replica_cost if x.serving else 0.0),
             min_replicas=col(lambda x: x.serving.min_replicas if x.serving else 0.0),
+            first_month=col(lambda x: x.phase.first_month if x.phase else 1.0),
+            last_month=col(lambda x: x.phase.last_month if x.phase else np.inf),
+            jobs_until=col(lambda x: x.phase.jobs_until if x.phase else np.inf),
+            feasible_last=col(lambda x: x.plan.feasible_last if x.plan else np.inf),
+            owner=owner,
         )
 
     def without_quality(self) -> "Scenario":
@@ -429,6 +440,8 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         strategies.append(s)
         _check_compounding(chk, s.price_change_per_month, h, ("strategies", i, "price_change_per_month"), "token prices")
 
+    _plans(chk, raw_strategies, strategies, start, h, catalogs, currency, rates, pricing_dirs)
+
     baseline = 0
     if top.get("baseline") is not None:
         bname = chk.string(top, "baseline", ())
@@ -441,6 +454,43 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         requests_per_month=rpm, growth_per_month=growth, baseline=baseline, strategies=strategies,
         file=doc.file, catalogs=catalogs, doc=doc, distributions=chk.distributions, today=today,
     )
+
+
+def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, catalogs: Catalogs, currency: str, rates: dict,
+           pricing_dirs) -> None:
+    """Each strategy's plan over the horizon: the models it runs on and when it can no longer run (ftcost.migration)."""
+    from . import migration
+
+    cal = migration.Calendar(start, h)
+
+    def load_more(ref: str) -> Model | None:
+        # A successor in a catalog the scenario did not name: load that provider's catalog too.
+        provider = ref.split("/", 1)[0] if "/" in ref else None
+        if provider is None or provider in catalogs.by_provider:
+            return None
+        try:
+            more = Catalogs.load([provider], extra_dirs=pricing_dirs)
+            found = more.resolve(ref)
+        except CatalogError:
+            return None
+        catalogs.by_provider.update(more.by_provider)
+        return found
+
+    for i, s in enumerate(strategies):
+        path = ("strategies", i)
+        m = raw[i]
+
+        def prices_for(model: Model, s=s, m=m, path=path) -> dict[str, Price]:
+            prices = _effective_prices(chk, {}, path, model, s.type == "fine_tuned")
+            t = s.training
+            if t is not None and t.tokens > 0 and "training" not in prices and not t.fixed_per_run:
+                raise chk.fail(path, f"{model.ref} has no published training price")
+            return prices
+
+        def convert(model: Model, path=path) -> Model:
+            return _convert(model, currency, rates, chk, path + ("model",))
+
+        s.plan = migration.build_plan(s, s.on_retirement, s.migration_cost, cal, catalogs, convert, prices_for, s.recount, load_more)
 
 
 MAX_COMPOUND_FACTOR = 1e100  # with MAX_NUMBER, keeps every month's cost a finite float
@@ -546,6 +596,9 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
                         "fine-tunable models: " + ", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else ""))
 
     prices = _effective_prices(chk, m, path, model, fine_tuned, self_hosted)
+    from .migration import read_options
+
+    on_retirement, migration_cost = read_options(chk, m, path, model)
 
     # Request tokens.
     req = chk.mapping(m.get("request") or {}, path + ("request",), REQUEST_KEYS, "request")
@@ -558,10 +611,13 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if req.get("prompt_tokens") is not None:
         token_sources["prompt_tokens"] = _where(chk, rp + ("prompt_tokens",))
     # TOKENS-HOOK: prompt_file and messages are counted with the model's encoding.
+    recount = None
     if req.get("prompt_file") is not None:
         prompt, token_sources["prompt_tokens"] = _count_prompt_file(chk, req, rp, model, base_dir)
+        recount = _recounter(lambda other: _count_prompt_file(chk, req, rp, other, base_dir), prompt, token_sources["prompt_tokens"])
     if req.get("messages") is not None:
         prompt, token_sources["prompt_tokens"] = _count_messages(chk, req, rp, model)
+        recount = _recounter(lambda other: _count_messages(chk, req, rp, other), prompt, token_sources["prompt_tokens"])
     user = chk.number(req, "input_tokens", rp, default=0.0, minimum=0)
     cached = chk.number(req, "cached_prompt_tokens", rp, default=0.0, minimum=0)
     out = chk.number(req, "completion_tokens", rp, default=0.0, minimum=0)
@@ -633,7 +689,19 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         token_sources=token_sources, description=chk.string(m, "description", path) or "",
         serving=serving, error_rate=error_rate, cost_per_error=cost_per_error, price_change_per_month=price_change,
         notes=notes,
+        on_retirement=on_retirement, migration_cost=migration_cost, recount=recount,
     )
+
+
+def _recounter(count, tokens: float, source: str):
+    """Re-count a prompt that came from text with another model's encoding (the same count when it has none)."""
+
+    def recount(other: Model) -> tuple[float, str]:
+        if not other.encoding:
+            return tokens, f"{source}; not re-counted: {other.ref} has no tokenizer in its catalog"
+        return count(other)
+
+    return recount
 
 
 def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> Serving:

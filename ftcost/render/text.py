@@ -124,7 +124,16 @@ def to_table(result: Result) -> str:
         out.append(ngettext("{n} input is uncertain and shown at the median; '{command}' gives the odds and ranges.",
                             "{n} inputs are uncertain and shown at the median; '{command}' gives the odds and ranges.", n)
                    .format(n=n, command=f"ftcost simulate {result.scenario.file}"))
+    out.extend(_plans(result))
     return "\n".join(out) + "\n"
+
+
+def _plans(result: Result) -> list[str]:
+    """The last line: which plans cannot be carried out, and why, in plain words (issue 13)."""
+    from ..feasibility import plan_sentence
+
+    line = plan_sentence(result)
+    return [line] if line else []
 
 
 def _counted(result: Result) -> list[str]:
@@ -160,6 +169,7 @@ def to_markdown(result: Result) -> str:
         out.append(f"| {label} | " + " | ".join(_md(c) for c in cells) + " |")
     out.append("")
     out.append(verdict(result))
+    out.extend(_plans(result))
     return "\n".join(out) + "\n"
 
 
@@ -182,6 +192,10 @@ def verdict(result: Result) -> str:
     best = result.cheapest
     base = result.baseline
     h = sc.horizon_months
+    if not best.feasible:
+        from ..feasibility import partial_verdict
+
+        return partial_verdict(result)
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
         text = _("Keep '{base}': it is the cheapest over {h} months at {total}.").format(base=base.name, h=h, total=money(base.total_cost, cur))
