@@ -80,8 +80,7 @@ def constraint_lines(result: Any) -> list[str]:
     out = []
     for s in result.strategies:
         if not s.feasible:
-            until = "at all" if not s.feasible_until else f"after month {s.feasible_until} ({result.scenario.month_label(s.feasible_until)})"
-            out.append(f"'{s.name}' cannot be carried out {until}: {s.feasibility}")
+            out.append(f"'{s.name}': {s.feasibility}")
     return out
 
 

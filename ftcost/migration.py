@@ -104,8 +104,9 @@ def _retire_month(model: Model, cal: Calendar) -> float:
     return max(1, cal.containing(model.retires_on) + 1)
 
 
-def read_options(chk: Any, m: dict, path: tuple, model: Model) -> tuple[str, float]:
-    """``on_retirement`` (default: successor where one is known, else stop) and ``migration_cost`` (>= 0)."""
+def read_options(chk: Any, m: dict, path: tuple, model: Model) -> tuple[str, float, bool]:
+    """``on_retirement`` (default: successor where one is known, else stop), ``migration_cost`` (>= 0), and whether
+    on_retirement was given."""
     raw = m.get("on_retirement")
     if raw is None:
         mode = "successor" if model.successor else "stop"
@@ -115,7 +116,7 @@ def read_options(chk: Any, m: dict, path: tuple, model: Model) -> tuple[str, flo
     else:
         mode = raw
     cost = chk.number(m, "migration_cost", path, default=0.0, minimum=0)
-    return mode, float(cost)
+    return mode, float(cost), raw is not None
 
 
 def _where(model: Model, message: str, hint: str | None) -> CatalogError:
@@ -190,10 +191,11 @@ def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, c
         day = cur.retires_on.isoformat() if cur.retires_on else "?"
         stopped = None
         nxt = successor_of(cur, catalogs, load_more) if mode == "successor" else None
-        if mode == "stop":
-            stopped = f"{cur.ref} retires on {day} and this strategy has on_retirement: stop"
+        if mode == "stop" and getattr(strategy, "on_retirement_given", True):
+            stopped = f"{cur.ref} retires on {day} and this strategy stops then (on_retirement: stop)"
         elif nxt is None:
-            stopped = f"{cur.ref} retires on {day} and its provider names no successor"
+            stopped = (f"{cur.ref} retires on {day} and its provider names no successor; pick another model, or cost it "
+                       f"as if one existed at the same prices with on_retirement: same_price")
         else:
             nxt = convert(nxt)
             if fine_tuned and nxt.fine_tuning is None:
@@ -210,7 +212,7 @@ def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, c
             else:
                 phases.append(Phase(cur, 1, h, prices, tokens, source, cost, jobs(cur)))
             plan.feasible_last = gone - 1
-            plan.reason = stopped + f": the plan cannot run from {cal.label(gone)} (month {gone})"
+            plan.reason = f"from {cal.label(gone)} (month {gone}): " + stopped
             return plan
         plan.migrations.append({"month": int(gone), "calendar_month": cal.label(gone), "from": cur.ref, "to": nxt.ref})
         if recount is not None:

@@ -484,7 +484,7 @@ def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]
     from .engine_blocks import array_fields
 
     x = apply(scenario, values).inputs()
-    s_count = len(scenario.strategies)
+    s_count = len(x.owner) if x.owner is not None else len(scenario.strategies)  # engine rows: one per phase of a plan
     nv = len(variants)
     changes = {}
     for name in array_fields(x):

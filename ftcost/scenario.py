@@ -112,6 +112,7 @@ class Strategy:
     price_change_per_month: float = 0.0
     notes: list[str] = field(default_factory=list)  # warnings found while reading the scenario ("name: text")
     on_retirement: str = "stop"
+    on_retirement_given: bool = False  # False: the default (successor where the catalog names one, else stop)
     migration_cost: float = 0.0
     plan: Any = None  # ftcost.migration.Plan: the models it runs on over the horizon
     recount: Any = None  # re-counts a prompt that came from text with another model's encoding
@@ -598,7 +599,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     prices = _effective_prices(chk, m, path, model, fine_tuned, self_hosted)
     from .migration import read_options
 
-    on_retirement, migration_cost = read_options(chk, m, path, model)
+    on_retirement, migration_cost, on_retirement_given = read_options(chk, m, path, model)
 
     # Request tokens.
     req = chk.mapping(m.get("request") or {}, path + ("request",), REQUEST_KEYS, "request")
@@ -689,7 +690,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         token_sources=token_sources, description=chk.string(m, "description", path) or "",
         serving=serving, error_rate=error_rate, cost_per_error=cost_per_error, price_change_per_month=price_change,
         notes=notes,
-        on_retirement=on_retirement, migration_cost=migration_cost, recount=recount,
+        on_retirement=on_retirement, migration_cost=migration_cost, recount=recount, on_retirement_given=on_retirement_given,
     )
 
 

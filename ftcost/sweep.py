@@ -131,9 +131,12 @@ class SweepResult:
         return int(np.prod(self.shape))
 
     def savings(self) -> np.ndarray:
-        """Baseline total minus the cheapest total at every point [N1, N2, ...] (0 where the baseline is cheapest)."""
+        """Baseline total minus the cheapest feasible total at every point [N1, N2, ...] (0 where the baseline is
+        cheapest, NaN where no plan is feasible over the whole horizon)."""
         t = np.asarray(self.summary.total_cost)
-        return t[self.scenario.baseline] - t.min(axis=0)
+        pick = np.asarray(self.summary.cheapest)
+        best = np.take_along_axis(t, np.maximum(pick, 0)[None], axis=0)[0]
+        return np.where(pick >= 0, t[self.scenario.baseline] - best, np.nan)
 
     def savings_of(self, s: int) -> np.ndarray:
         t = np.asarray(self.summary.total_cost)
@@ -151,20 +154,25 @@ class SweepResult:
         total, be, pay = flat(sm.total_cost), flat(sm.break_even), flat(sm.payback_month)
         cpr = flat(sm.cost_per_request)
         cheapest = np.reshape(np.broadcast_to(sm.cheapest, self.shape), -1)
+        h = sc.horizon_months
+        feasible = flat(sm.feasible_until) if sm.feasible_until is not None else np.full((len(names), self.size), h)
         grid = [g.ravel() for g in self.grid()]
         b = sc.baseline
         out = []
         for j in range(self.size):
             out.append({
                 "values": {v.path: float(g[j]) for v, g in zip(self.varies, grid)},
-                "cheapest": names[int(cheapest[j])],
-                "savings": float(total[b, j] - total[int(cheapest[j]), j]),
+                # The cheapest plan feasible over the whole horizon; None where no plan is (issue 13).
+                "cheapest": names[int(cheapest[j])] if cheapest[j] >= 0 else None,
+                "savings": float(total[b, j] - total[int(cheapest[j]), j]) if cheapest[j] >= 0 else None,
                 "strategies": [{
                     "name": names[i],
                     "total_cost": float(total[i, j]),
                     "cost_per_request": float(cpr[i, j]),
                     "break_even_requests_per_month": None if i == b or math.isnan(be[i, j]) else float(be[i, j]),
                     "payback_month": None if i == b or pay[i, j] == 0 else int(pay[i, j]),
+                    "feasible_until": int(feasible[i, j]) or None,
+                    "feasible": bool(feasible[i, j] >= h),
                 } for i in range(len(names))],
             })
         return out

@@ -47,7 +47,7 @@ Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 DEFAULT_SAMPLES = 100_000
 DEFAULT_SEED = 20270101
 MAX_SAMPLES = 2_000_000  # memory: a few arrays of [strategies, samples]
-SIM_OUTPUTS = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest")
+SIM_OUTPUTS = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest", "feasible_until")
 PERCENTILES = (5, 50, 95)
 
 
@@ -312,6 +312,7 @@ class StrategyStats:
     savings: dict | None = None  # baseline total - this total: p5, p50, p95, mean, p_positive
     break_even: dict | None = None  # p5, p50, p95 (None = never), never_share; None when not linear (self-hosted)
     payback: dict | None = None  # p5, p50, p95 (None = never), never_share
+    p_feasible: float = 1.0  # share of samples in which the plan can be carried out over the whole horizon
 
 
 @dataclass
@@ -380,6 +381,7 @@ class Simulation:
                 "name": st.name, "type": st.type, "p_cheapest": st.p_cheapest, "total_cost": st.total,
                 "deterministic_total_cost": st.deterministic_total, "savings": st.savings,
                 "break_even_requests_per_month": st.break_even, "payback_month": st.payback,
+                "p_feasible": st.p_feasible,
             } for st in self.strategies],
         }
 
@@ -450,8 +452,11 @@ def _stats(sim: Simulation, det) -> list[StrategyStats]:
     sm = sim.summary
     s_count = len(sc.strategies)
     b = sc.baseline
-    counts = np.bincount(np.asarray(sm.cheapest).ravel(), minlength=s_count)
-    cap = np.broadcast_to(np.asarray(sim.inputs.replica_capacity, dtype=float), (s_count, sim.n)) \
+    # P(cheapest) counts feasible plans only: a sample where no plan runs the whole horizon (-1) counts for none.
+    picks = np.asarray(sm.cheapest).ravel()
+    counts = np.bincount(picks[picks >= 0], minlength=s_count)
+    feasible = np.broadcast_to(np.asarray(sm.feasible_until), (s_count, sim.n)) >= sc.horizon_months
+    cap = np.broadcast_to(np.asarray(sim.inputs.replica_capacity, dtype=float)[:s_count], (s_count, sim.n)) \
         if hasattr(sim.inputs, "replica_capacity") else np.zeros((s_count, sim.n))
     out = []
     for i, s in enumerate(sc.strategies):
@@ -460,6 +465,7 @@ def _stats(sim: Simulation, det) -> list[StrategyStats]:
             name=s.name, type=s.type, p_cheapest=float(counts[i] / sim.n),
             total={**_pct(total), "mean": float(total.mean())},
             deterministic_total=float(np.ravel(det.total_cost[i])[0]),
+            p_feasible=float(feasible[i].mean()),
         )
         if i != b:
             sav = sim.savings(i)

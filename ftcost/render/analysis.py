@@ -184,7 +184,8 @@ def _sweep_columns(res) -> tuple[list[str], list[list[str]]]:
     head = [v.path for v in res.varies] + ["cheapest", "savings"] + [f"total: {n}" for n in names]
     rows = []
     for r in res.rows():
-        rows.append([_value(x) for x in r["values"].values()] + [r["cheapest"], money(r["savings"], cur, decimals=0)]
+        rows.append([_value(x) for x in r["values"].values()]
+                    + [r["cheapest"] or "(no plan feasible)", money(r["savings"], cur, decimals=0) if r["savings"] is not None else "-"]
                     + [money(s["total_cost"], cur, decimals=0) for s in r["strategies"]])
     return head, rows
 

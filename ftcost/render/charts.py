@@ -196,14 +196,14 @@ def sweep_figure(res, *, figsize=None):
         fig = _figure(figsize or (12.0, 5.0))
         ax1, ax2 = fig.subplots(1, 2)
         ex, ey = _edges(vx.values, vx.log), _edges(vy.values, vy.log)
-        cheapest = np.asarray(res.summary.cheapest).reshape(res.shape)
+        cheapest = np.ma.masked_less(np.asarray(res.summary.cheapest).reshape(res.shape), 0)  # -1: no feasible plan (blank)
         from matplotlib.colors import BoundaryNorm, ListedColormap
         from matplotlib.patches import Patch
 
         cmap = ListedColormap([color(i) for i in range(len(names))])
         norm = BoundaryNorm(np.arange(-0.5, len(names) + 0.5), cmap.N)
         ax1.pcolormesh(ex, ey, cheapest.T, cmap=cmap, norm=norm, gid="heatmap:cheapest")
-        present = sorted(set(cheapest.ravel().tolist()))
+        present = sorted(set(cheapest.compressed().tolist()))
         ax1.legend([Patch(color=color(i)) for i in present], [_short(names[i]) for i in present],
                    loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(present)))
         ax1.set_title("Cheapest strategy", loc="left")
