@@ -389,3 +389,19 @@ def test_bad_on_retirement_and_migration_cost(scenario, cli, key, value, message
     assert message in e.value.message and e.value.path == ("strategies", 0, key) and e.value.line == 12  # the line of the key
     rc, _, err = cli("compare", p)
     assert rc == 2 and f"strategies[0].{key}" in err
+
+
+def test_pricing_where_lists_the_providers_that_take_jobs_for_a_model_or_its_successor(tmp_path, cli):
+    d = tmp_path / "private"
+    d.mkdir()
+    (d / "acme.yaml").write_text(ACME)
+    # On 2027-03-01 acme/old has retired (2027-02-10); its successor acme/new takes jobs at $20.00 per 1M training tokens.
+    rc, out, _ = cli("pricing", "where", "acme/old", "--on", "2027-03-01", "--pricing", d)
+    assert rc == 0
+    taking, _, not_taking = out.partition("Not on that date:")
+    assert "acme/new" in taking and "$20.00" in taking and "successor of acme/old" in taking
+    assert "acme/old" in not_taking and "retired 2027-02-10" in not_taking
+    rc, out, _ = cli("pricing", "where", "old", "--on", "2027-01-15", "--pricing", d, "--format", "json")
+    rows = {r["model"]: r for r in json.loads(out)["where"]}
+    assert rows["acme/old"]["accepts_new_jobs"] is True and rows["acme/new"]["why"] == "successor of acme/old"
+    assert rows["acme/new"]["prices"]["training"]["value"] == 20.0

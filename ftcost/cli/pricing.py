@@ -405,3 +405,10 @@ def import_litellm_cmd(file, out_dir, providers, version, as_of, dry_run):
         click.echo(f"{verb} {Path(out_dir) / (prov + '.yaml')}: {n['models']} models ({n['added']} added, {n['changed']} values changed)")
     if not result.counts:
         click.echo("No chat or completion rows to import.")
+
+
+# ---------------------------------------------------------------- where (issue 13)
+
+from .pricing_where import where  # noqa: E402  (its own module; registered on this group)
+
+pricing.add_command(where)
