@@ -93,25 +93,10 @@ def plan_sentence(result: Any) -> str:
     return head + "; ".join(lines) + "."
 
 
-def partial_verdict(result: Any) -> str:
-    """The verdict when no plan runs the whole horizon: the best plan up to the month it stops."""
-    from .render.fmt import money
-
-    sc = result.scenario
-    best = result.cheapest
-    until = best.feasible_until or 0
-    if until <= 0:
-        return f"No strategy can be carried out, not even in month 1 ({sc.month_label(1)})."
-    i = result.strategies.index(best)
-    spent = float(np.sum(np.asarray(result.outputs.monthly)[i, :until]))
-    return (f"No strategy can be carried out over all {sc.horizon_months} months. The best plan up to month {until} "
-            f"({sc.month_label(until)}), when it stops, is '{best.name}': {money(spent, sc.currency)} to then.")
-
-
 def plan_warnings(scenario: Any, s: Any) -> list[str]:
     """The retirement warnings of a plan: where it migrates, or that it keeps a retired model's prices (same_price)."""
     plan = s.plan
-    out = []
+    out: list[str] = []
     if plan is None:
         return out
     for mg in plan.migrations:

@@ -182,10 +182,11 @@ def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, c
     plan = Plan(mode, phases)
     cur, first, prices, tokens, source, cost = model, 1, None, None, "", 0.0
     while True:
-        gone = _retire_month(cur, cal)
-        if same or gone > h:
+        after = _retire_month(cur, cal)
+        if same or after > h:
             phases.append(Phase(cur, first, h, prices, tokens, source, cost, jobs(cur)))
             return plan
+        gone = int(after)
         if gone - 1 >= first:
             phases.append(Phase(cur, first, gone - 1, prices, tokens, source, cost, jobs(cur)))
         day = cur.retires_on.isoformat() if cur.retires_on else "?"
@@ -214,7 +215,8 @@ def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, c
             plan.feasible_last = gone - 1
             plan.reason = f"from {cal.label(gone)} (month {gone}): " + stopped
             return plan
-        plan.migrations.append({"month": int(gone), "calendar_month": cal.label(gone), "from": cur.ref, "to": nxt.ref})
+        assert nxt is not None
+        plan.migrations.append({"month": gone, "calendar_month": cal.label(gone), "from": cur.ref, "to": nxt.ref})
         if recount is not None:
             tokens, source = recount(nxt)
         cur, first, prices, cost = nxt, gone, new_prices, migration_cost

@@ -94,7 +94,9 @@ class Result:
         best = self.cheapest
         h = self.scenario.horizon_months
         until = best.feasible_until or 0
+        i = self.strategies.index(best)
         return {"strategy": best.name, "feasible": best.feasible, "until_month": until,
+                "cost_until": float(np.sum(np.asarray(self.outputs.monthly)[i, :until])),
                 "until": self.scenario.month_label(until) if until else None,
                 "reason": "" if best.feasible else best.feasibility,
                 "feasible_strategies": [s.name for s in self.strategies if s.feasible],
@@ -135,6 +137,10 @@ class Result:
         from .html_page import notebook
 
         return notebook(self)
+
+    def plan_sentence(self) -> str:
+        """Which plans cannot be carried out and why, in plain words ("" when every plan runs the horizon)."""
+        return feasibility.plan_sentence(self)
 
     def savings(self) -> float:
         """How much the cheapest strategy saves against the baseline over the horizon."""

@@ -63,9 +63,10 @@ def _row(m: Model, why: str, day: _dt.date) -> dict:
         p = ft.get(key)
         return None if p is None else money(p.value, m.currency)
 
+    per_hour = cell("training_per_hour")
     return {"model": m.ref, "provider": m.provider, "why": why or None, "accepts_new_jobs": m.accepts_jobs_on(day),
             "status": _status(m, day), "currency": m.currency,
-            "training": cell("training") or (cell("training_per_hour") and cell("training_per_hour") + "/h"),
+            "training": cell("training") or (per_hour + "/h" if per_hour else None),
             "input": cell("input"), "output": cell("output"), "hosting_per_hour": cell("hosting_per_hour"),
             "new_jobs_until": m.new_jobs_until.isoformat() if m.new_jobs_until else None,
             "retires_on": m.retires_on.isoformat() if m.retires_on else None,

@@ -130,9 +130,7 @@ def to_table(result: Result) -> str:
 
 def _plans(result: Result) -> list[str]:
     """The last line: which plans cannot be carried out, and why, in plain words (issue 13)."""
-    from ..feasibility import plan_sentence
-
-    line = plan_sentence(result)
+    line = result.plan_sentence()
     return [line] if line else []
 
 
@@ -193,9 +191,7 @@ def verdict(result: Result) -> str:
     base = result.baseline
     h = sc.horizon_months
     if not best.feasible:
-        from ..feasibility import partial_verdict
-
-        return partial_verdict(result)
+        return _partial_verdict(result)
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
         text = _("Keep '{base}': it is the cheapest over {h} months at {total}.").format(base=base.name, h=h, total=money(base.total_cost, cur))
@@ -235,6 +231,16 @@ def verdict(result: Result) -> str:
     elif best.payback_month:
         text += " " + _("It pays back in month {pay}.").format(pay=best.payback_month)
     return text + _quality_note(result)
+
+
+def _partial_verdict(result: Result) -> str:
+    """The verdict when no plan runs the whole horizon: the best plan up to the month it stops (issue 13)."""
+    sc = result.scenario
+    rec = result.recommendation
+    if rec["until_month"] <= 0:
+        return f"No strategy can be carried out, not even in month 1 ({sc.month_label(1)})."
+    return (f"No strategy can be carried out over all {sc.horizon_months} months. The best plan up to month {rec['until_month']} "
+            f"({rec['until']}), when it stops, is '{rec['strategy']}': {money(rec['cost_until'], sc.currency)} to then.")
 
 
 def _quality_note(result: Result) -> str:
