@@ -209,7 +209,9 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
         raise ValueError(f"unknown outputs: {sorted(wanted - set(SUMMARY_FIELDS))}")
     h = int(x.horizon)
     phased = x.owner is not None or bool(np.any(compact["first_month"] != 1) or np.any(compact["last_month"] < h))
-    if unknown or stepped or per_strategy_volume or phased:
+    # Plans whose phases start and end in the same months for every variant have closed forms too (engine_plans).
+    moving = compact["first_month"].shape[1] > 1 or compact["last_month"].shape[1] > 1
+    if unknown or stepped or per_strategy_volume or (phased and moving):
         full = _summary_by_evaluate(x, compact, (s_count,) + tuple(vshape), n, block)
         return Summary(**{k: getattr(full, k) for k in wanted})
     # Closed forms on chunks of CHUNK_BLOCKS cache blocks (elementwise work in
@@ -221,7 +223,12 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
         stop = min(n, start + chunk)
         width = stop - start
         part = {name: (a[:, start:stop] if a.shape[1] > 1 else a) for name, a in compact.items()}
-        res = _closed_form(x, part, s_count, width, block, wanted)
+        if phased:
+            from .engine_plans import closed_form as plans_closed_form
+
+            res = plans_closed_form(x, part, s_count, width, block, wanted, _payback_row, break_even)
+        else:
+            res = _closed_form(x, part, s_count, width, block, wanted)
         for k, v in res.items():
             v = np.asarray(v)
             if k not in out:
