@@ -53,9 +53,8 @@ class Rows:
         self.f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
         self.ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
         self.has_t = np.asarray(p["has_training"]) > 0
-        self.t = np.where(self.has_t, np.minimum(np.maximum(np.asarray(p["training_tokens"], dtype=float) * self.ep * p["training_price"]
-                                                            / engine.PER_MILLION + p["training_fixed"], p["min_job_fee"]),
-                                                 p["max_job_fee"]), 0.0)
+        self.t = np.where(self.has_t, engine.training_run_cost(p["training_tokens"], self.ep, p["training_price"], p["min_job_fee"],
+                                                              p["training_fixed"], p["max_job_fee"]), 0.0)
         self.retrain = np.asarray(p["retrain_every"], dtype=float)
         self.one_time = np.asarray(p["one_time_cost"], dtype=float)
         self.once = self.one_time + np.asarray(p["data_generation_cost"], dtype=float)
