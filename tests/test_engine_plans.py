@@ -80,3 +80,16 @@ def test_a_plan_with_one_full_phase_per_strategy_equals_no_plan():
     np.testing.assert_allclose(a.total_cost, b.total_cost, rtol=1e-12)
     np.testing.assert_array_equal(a.payback_month, b.payback_month)
     np.testing.assert_array_equal(a.cheapest, b.cheapest)
+
+
+def test_scalar_reference_follows_plans_too():
+    from scalar_reference import evaluate_scalar
+
+    x = plan_inputs(3, n=60, priced=True, quality=True)
+    ref = engine.evaluate(x)
+    r = evaluate_scalar(x)
+    np.testing.assert_allclose(r["total_cost"], ref.total_cost, rtol=1e-10)
+    np.testing.assert_allclose(r["break_even"], ref.break_even, rtol=1e-9, equal_nan=True)
+    np.testing.assert_array_equal(r["payback_month"], ref.payback_month)
+    np.testing.assert_array_equal(r["feasible_until"], ref.feasible_until)
+    np.testing.assert_array_equal(r["cheapest"], ref.cheapest)
