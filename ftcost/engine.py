@@ -535,7 +535,10 @@ def evaluate(x: Inputs) -> Outputs:
     line_fixed = by_strategy(line_fixed, own, n_s)
     line_slope = by_strategy(line_slope, own, n_s)
     runs = by_strategy(runs, own, n_s)
+    # A plan over several models: cost per request and fixed monthly cost averaged over the horizon, so that
+    # DESIGN.md's Fbar = F + (one-time + training) / H and monthly cost = Fbar + V_1 c hold for the whole plan.
     c_plan = by_strategy(c_tok * frac, own, n_s) + by_strategy(q * frac, own, n_s)
+    f_plan = by_strategy(f * frac, own, n_s)
     c_tok, q, f, t, ep, gen, cap, rc, reps1 = (a[:n_s] for a in (c_tok, q, f, t, ep, gen, cap, rc, reps1))
     v1 = v1[:n_s]
     total = monthly.sum(axis=-1)
@@ -544,8 +547,8 @@ def evaluate(x: Inputs) -> Outputs:
     stepped = (cap > 0) | (cap[b] > 0)
     be = np.where(stepped, np.nan, be)
     pay = payback_month(monthly, monthly[b])
-    c = c_tok + q
-    fixed_out = f + reps1 * rc
+    c = c_tok + q if own is None else c_plan
+    fixed_out = (f if own is None else f_plan) + reps1 * rc
     fbar = line_fixed + reps1 * rc
     feasible = strategy_feasible_until(row_limit, own, n_s, h)
     return Outputs(
@@ -557,7 +560,7 @@ def evaluate(x: Inputs) -> Outputs:
         training_cost=training_cost,
         one_time_cost=one_time[:n_s],
         average_fixed_monthly=fbar,
-        monthly_cost=fbar + v1 * (c if own is None else c_plan),
+        monthly_cost=fbar + v1 * c,
         monthly=monthly,
         total_cost=total,
         break_even=be,

@@ -142,7 +142,7 @@ def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block
     c_plan = agg(rows.c * frac + rows.q * frac)
     first_rows = slice(0, s_count)
     res.update({
-        "cost_per_request": wide(rows.c + rows.q)[first_rows], "fixed_monthly": wide(rows.f)[first_rows],
+        "cost_per_request": c_plan, "fixed_monthly": agg(rows.f * frac),
         "epochs": wide(rows.ep)[first_rows], "training_run_cost": wide(rows.t)[first_rows], "training_runs": agg(runs),
         "training_cost": training_cost, "one_time_cost": wide(rows.one_time)[first_rows], "average_fixed_monthly": line_fixed,
         "monthly_cost": line_fixed + rows.v1 * c_plan, "total_cost": total, "feasible_until": feasible,

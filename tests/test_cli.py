@@ -94,8 +94,14 @@ def test_compare_json(cli, path):
             assert be is None or (isinstance(be, float) and be >= 0)
             assert s["cheaper_above_break_even"] in (True, False, None)
             assert s["payback_month"] is None or 1 <= s["payback_month"] <= h
-    cheapest = min(data["strategies"], key=lambda s: s["total_cost"])
-    assert data["cheapest"] == cheapest["name"]
+    # issue 13: the cheapest of the plans that can be carried out over the whole horizon
+    feasible = [s for s in data["strategies"] if s["feasible"]]
+    assert data["recommendation"]["feasible"] == bool(feasible)
+    if feasible:
+        assert data["cheapest"] == min(feasible, key=lambda s: s["total_cost"])["name"]
+    else:
+        longest = max(s["feasible_until"] or 0 for s in data["strategies"])
+        assert data["recommendation"]["until_month"] == longest
     # JSON output sends no warnings to stderr: they are in the strategies' lists
     assert err == ""
 

@@ -59,6 +59,10 @@ def recommendation(result: Result) -> str:
     h = sc.horizon_months
     base, best = result.baseline, result.cheapest
     vol = count(sc.requests_per_month)
+    if not best.feasible:  # no plan runs the whole horizon (issue 13)
+        from .text import verdict
+
+        return verdict(result)
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
         winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
@@ -275,6 +279,8 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
         flow._text(MARGIN + 0.25, yy, line, fontsize=rec, fontweight="bold", color=ACCENT)
         yy += rec / 72 * 1.38
     flow.y += box_h + 0.08
+    if result.plan_sentence():  # plans that cannot be carried out, in plain words (issue 13)
+        flow.paragraph(result.plan_sentence(), size=9, color_=WARN, bold=True, gap_after=0.06)
     wq = getattr(result, "without_quality", None)
     if wq is not None:
         cur_q = sc.currency

@@ -102,6 +102,9 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         line(_("break-even"), lambda i, s: break_even_label(s, i == b)),
         line(_("payback month"), lambda i, s: "-" if i == b else (str(s.payback_month) if s.payback_month else _("none"))),
     ]
+    if any(not s.feasible for s in strategies):  # issue 13: a plan that cannot be carried out is marked, never recommended
+        body.append(line("can be carried out", lambda i, s: "all months" if s.feasible
+                         else (f"to month {s.feasible_until} only" if s.feasible_until else "not at all")))
     return header, body
 
 
