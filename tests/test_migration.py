@@ -405,3 +405,33 @@ def test_pricing_where_lists_the_providers_that_take_jobs_for_a_model_or_its_suc
     rows = {r["model"]: r for r in json.loads(out)["where"]}
     assert rows["acme/old"]["accepts_new_jobs"] is True and rows["acme/new"]["why"] == "successor of acme/old"
     assert rows["acme/new"]["prices"]["training"]["value"] == 20.0
+
+
+def test_sweep_and_simulate_count_feasible_plans_only(scenario):
+    from ftcost.scenario import load_scenario
+    from ftcost.sweep import sweep
+    from ftcost.uncertainty import simulate
+
+    # 'cheap' (acme/lonely, 0.50/1M) stops after month 2; 'steady' (3.00/1M) runs all 4 months.
+    # cheap is cheaper at every volume, yet every sweep point and every sample picks steady.
+    p = scenario("""
+        - name: steady
+          type: prompt
+          model: acme/steady
+          request: {prompt_tokens: 1000}
+        - name: cheap
+          type: prompt
+          model: acme/lonely
+          request: {prompt_tokens: {dist: uniform, low: 500, high: 1500}}
+        """)
+    sc = load_scenario(p)
+    res = sweep(sc, ["volume.requests_per_month=1e3:1e6:log:5"])
+    for point in res.rows():
+        totals = {s["name"]: s for s in point["strategies"]}
+        assert totals["cheap"]["total_cost"] < totals["steady"]["total_cost"]
+        assert point["cheapest"] == "steady" and point["savings"] == 0.0
+        assert totals["cheap"]["feasible"] is False and totals["cheap"]["feasible_until"] == 2
+    sim = simulate(sc, n=500, seed=3)
+    stats = {s.name: s for s in sim.strategies}
+    assert stats["cheap"].p_cheapest == 0.0 and stats["cheap"].p_feasible == 0.0
+    assert stats["steady"].p_cheapest == 1.0 and stats["steady"].p_feasible == 1.0
