@@ -322,7 +322,8 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
                                   *_payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc))
     full = (s_count, width)
     limit = engine.row_feasible_until(h, 1.0, h, retrain, has_t, p["jobs_until"], p["feasible_last"])
-    feasible = engine.strategy_feasible_until(np.broadcast_to(limit, full), None, s_count, h)
+    # [strategies, 1] when the schedules do not vary by variant: kept narrow, broadcast at the end
+    feasible = engine.strategy_feasible_until(np.broadcast_to(limit, (s_count, np.shape(limit)[-1] if np.ndim(limit) else 1)), None, s_count, h)
     res = {"cost_per_request": c, "fixed_monthly": f, "epochs": ep, "training_run_cost": t, "training_runs": runs,
             "training_cost": training_cost, "one_time_cost": one_time, "average_fixed_monthly": line_fixed,
             "monthly_cost": line_fixed + v1 * c, "total_cost": total, "break_even": be, "cheaper_above": above,

@@ -146,7 +146,7 @@ def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block
         "epochs": wide(rows.ep)[first_rows], "training_run_cost": wide(rows.t)[first_rows], "training_runs": agg(runs),
         "training_cost": training_cost, "one_time_cost": wide(rows.one_time)[first_rows], "average_fixed_monthly": line_fixed,
         "monthly_cost": line_fixed + rows.v1 * c_plan, "total_cost": total, "feasible_until": feasible,
-        "cheapest": engine.cheapest_feasible(np.broadcast_to(total, (s_count, width)), np.broadcast_to(feasible, (s_count, width)), h),
+        "cheapest": engine.cheapest_feasible(np.broadcast_to(total, (s_count, width)), feasible, h),
     })
     return {k: v for k, v in res.items() if k in wanted}
 
