@@ -195,13 +195,13 @@ def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, c
         if mode == "stop" and getattr(strategy, "on_retirement_given", True):
             stopped = f"{cur.ref} retires on {day} and this strategy stops then (on_retirement: stop)"
         elif nxt is None:
-            stopped = (f"{cur.ref} retires on {day} and its provider names no successor; pick another model, or cost it "
-                       f"as if one existed at the same prices with on_retirement: same_price")
+            stopped = (f"{cur.ref} retires on {day} and no successor is known (none in the catalogs); pick another model, "
+                       f"or cost it as if one existed at the same prices with on_retirement: same_price")
         else:
             nxt = convert(nxt)
             if fine_tuned and nxt.fine_tuning is None:
-                stopped = (f"{cur.ref} retires on {day}; its successor {nxt.ref} cannot be fine-tuned on "
-                           f"{provider_name(nxt.provider)}")
+                stopped = (f"{cur.ref} retires on {day} and its fine-tuned models with it; its successor {nxt.ref} has no "
+                           f"fine-tuning offer in the catalogs, so there is nothing to retrain on; switch provider or model")
             else:
                 try:
                     new_prices = prices_for(nxt)

@@ -235,7 +235,7 @@ def test_cheapest_plan_infeasible_so_the_recommendation_goes_to_the_second(scena
     cheap = by_name(r, "cheap but retiring")
     assert cheap.total_cost == pytest.approx(2000, rel=1e-12) and by_name(r, "steady").total_cost == pytest.approx(12000, rel=1e-12)
     assert cheap.on_retirement == "stop" and cheap.feasible_until == 2 and not cheap.feasible
-    assert "retires on 2027-02-10" in cheap.feasibility and "no successor" in cheap.feasibility
+    assert "retires on 2027-02-10" in cheap.feasibility and "no successor is known" in cheap.feasibility
     assert r.cheapest.name == "steady"
     d = r.to_dict()
     assert d["cheapest"] == "steady" and d["recommendation"]["feasible_strategies"] == ["steady"]
