@@ -435,3 +435,21 @@ def test_sweep_and_simulate_count_feasible_plans_only(scenario):
     stats = {s.name: s for s in sim.strategies}
     assert stats["cheap"].p_cheapest == 0.0 and stats["cheap"].p_feasible == 0.0
     assert stats["steady"].p_cheapest == 1.0 and stats["steady"].p_feasible == 1.0
+
+
+def test_fine_tuned_migration_to_a_provider_that_takes_no_new_jobs_is_infeasible(scenario, tmp_path):
+    # acme/old retires 2027-02-10; point its successor at openai/tune-me, whose provider takes no jobs after 2027-01-05.
+    # The migration run would fall in month 3 (2027-03): it cannot happen, so the plan holds to month 2.
+    (tmp_path / "acme.yaml").write_text(ACME.replace("successor: acme/new", "successor: openai/tune-me"))
+    r = run(scenario("""
+        - name: ft
+          type: fine_tuned
+          model: acme/old
+          request: {prompt_tokens: 100}
+          training: {tokens: 100000, epochs: 1}
+        """, pricing="[acme.yaml, openai-like.yaml]"))
+    s = r.strategies[0]
+    assert s.migrations[0]["to"] == "openai/tune-me" and s.migrations[0]["month"] == 3
+    assert s.feasible_until == 2
+    assert s.feasibility == ("Fine-tuning on OpenAI: no new jobs after 2027-01-05; the month-3 training run on openai/tune-me "
+                             "(the migration) cannot run; switch provider")
