@@ -48,7 +48,8 @@ class Rows:
         h = int(x.horizon)
         self.h = h
         self.c = engine.cost_per_request(p["prompt_tokens"], p["input_tokens"], p["cached_tokens"], p["completion_tokens"],
-                                         p["input_price"], p["cached_price"], p["output_price"], p["batch_share"], p["batch_discount"])
+                                         p["input_price"], p["cached_price"], p["output_price"], p["batch_share"], p["batch_discount"],
+                                         p["batch_input_price"], p["batch_cached_price"], p["batch_output_price"])
         self.q = np.asarray(p["quality_cost"], dtype=float)
         self.f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
         self.ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))

@@ -35,13 +35,17 @@ def plan_inputs(seed: int, n: int = 400, h: int = 24, priced: bool = False, qual
         prompt_tokens=np.vstack([rng.uniform(500, 4000, (1, n)), np.repeat(per_row(20, 100)[1:], n, axis=1)]),
         input_tokens=per_row(50, 200), cached_tokens=z, completion_tokens=per_row(1, 20),
         input_price=per_row(0.05, 3.0), cached_price=per_row(0.01, 0.05), output_price=per_row(0.1, 5.0),
-        batch_share=z, batch_discount=z, per_hour=per_row(0, 2.0) * trains, hours_per_month=z + 730, deployments=z + 1,
+        batch_share=z + 0.3, batch_discount=z + 0.5, per_hour=per_row(0, 2.0) * trains, hours_per_month=z + 730, deployments=z + 1,
         storage_per_month=z, fixed_monthly_cost=per_row(0, 50),
         has_training=trains, training_tokens=rng.uniform(3e5, 1.5e6, (r, n)) * trains, examples=z + 1000, epochs=z + 3,
         training_price=per_row(1, 20), min_job_fee=z, retrain_every=np.array([0, 6, 4, 6, 0, 5], dtype=float)[:, None],
         one_time_cost=per_row(0, 3000),
         quality_cost=per_row(0, 1e-4) if quality else 0.0,
         price_change=per_row(-0.02, 0.02) if priced else 0.0,
+        # one phase with published batch prices instead of a discount (issue 12)
+        batch_input_price=np.array([np.nan, np.nan, np.nan, 0.05, np.nan, np.nan])[:, None],
+        batch_cached_price=np.array([np.nan, np.nan, np.nan, 0.01, np.nan, np.nan])[:, None],
+        batch_output_price=np.array([np.nan, np.nan, np.nan, 0.9, np.nan, np.nan])[:, None],
         first_month=first, last_month=last,
         jobs_until=np.array([np.inf, 30, k2 + 3, np.inf, np.inf, 14], dtype=float)[:, None],
         feasible_last=np.inf, owner=owner,
@@ -68,13 +72,10 @@ def test_plan_summary_equals_evaluate(seed, priced, quality):
 def test_a_plan_with_one_full_phase_per_strategy_equals_no_plan():
     x = plan_inputs(5)
     keep = [0, 1, 2]
-    one = x.replace(owner=None, first_month=1.0, last_month=np.inf, jobs_until=np.inf,
-                    **{f: np.asarray(getattr(x, f))[keep] for f in ("prompt_tokens", "input_tokens", "completion_tokens", "input_price",
-                                                                   "cached_price", "output_price", "per_hour", "fixed_monthly_cost",
-                                                                   "has_training", "training_tokens", "training_price", "retrain_every",
-                                                                   "one_time_cost", "batch_share", "batch_discount", "cached_tokens",
-                                                                   "hours_per_month", "deployments", "storage_per_month", "examples",
-                                                                   "epochs", "min_job_fee")})
+    from ftcost.engine_blocks import array_fields
+
+    rows6 = {f: np.asarray(getattr(x, f))[keep] for f in array_fields(x) if np.ndim(getattr(x, f)) and np.shape(getattr(x, f))[0] == 6}
+    one = x.replace(owner=None, **dict(rows6, first_month=1.0, last_month=np.inf, jobs_until=np.inf))
     as_plan = one.replace(owner=(0, 1, 2), first_month=np.ones((3, 1)))
     a, b = evaluate_summary(one), evaluate_summary(as_plan)
     np.testing.assert_allclose(a.total_cost, b.total_cost, rtol=1e-12)

@@ -85,7 +85,7 @@ models:
   tune-me:
     input: 1.00
     output: 1.00
-    fine_tuning: {training: 10.0, input: 1.00, output: 1.00, hosting_per_hour: 0, new_jobs_until: 2027-01-05}
+    fine_tuning: {training: 10.0, input: 1.00, output: 1.00, hosting_per_hour: 0, last_new_job_day: 2027-01-05}
 """
 
 

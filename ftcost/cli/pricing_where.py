@@ -49,8 +49,8 @@ def _status(m: Model, day: _dt.date) -> str:
         return "no fine-tuning"
     if m.retires_on is not None and day > m.retires_on:
         return f"retired {m.retires_on.isoformat()}"
-    if m.new_jobs_until is not None and day > m.new_jobs_until:
-        return f"no new jobs after {m.new_jobs_until.isoformat()}"
+    if m.last_new_job_day is not None and day > m.last_new_job_day:
+        return f"no new jobs after {m.last_new_job_day.isoformat()}"
     return "accepts jobs"
 
 
@@ -68,7 +68,7 @@ def _row(m: Model, why: str, day: _dt.date) -> dict:
             "status": _status(m, day), "currency": m.currency,
             "training": cell("training") or (per_hour + "/h" if per_hour else None),
             "input": cell("input"), "output": cell("output"), "hosting_per_hour": cell("hosting_per_hour"),
-            "new_jobs_until": m.new_jobs_until.isoformat() if m.new_jobs_until else None,
+            "last_new_job_day": m.last_new_job_day.isoformat() if m.last_new_job_day else None,
             "retires_on": m.retires_on.isoformat() if m.retires_on else None,
             "prices": {k: p.to_dict() for k, p in ft.items()}}
 
