@@ -186,7 +186,7 @@ def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, c
         if same or after > h:
             phases.append(Phase(cur, first, h, prices, tokens, source, cost, jobs(cur)))
             return plan
-        gone = int(after)
+        gone = max(int(after), first)  # a successor already retired when the plan reaches it ends there, not earlier
         if gone - 1 >= first:
             phases.append(Phase(cur, first, gone - 1, prices, tokens, source, cost, jobs(cur)))
         day = cur.retires_on.isoformat() if cur.retires_on else "?"

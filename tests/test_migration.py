@@ -453,3 +453,32 @@ def test_fine_tuned_migration_to_a_provider_that_takes_no_new_jobs_is_infeasible
     assert s.feasible_until == 2
     assert s.feasibility == ("Fine-tuning on OpenAI: no new jobs after 2027-01-05; the month-3 training run on openai/tune-me "
                              "(the migration) cannot run; switch provider")
+
+
+def test_a_successor_already_retired_when_the_plan_reaches_it_stops_the_plan_at_the_move(scenario, tmp_path):
+    # old retires 2027-02-10 -> new from month 3; make new retire 2027-01-20 (before the move) with no successor:
+    # the plan cannot move in month 3, so it holds to month 2 (not to month 1, new's own retirement).
+    (tmp_path / "acme.yaml").write_text(ACME.replace("  new:\n    encoding: cl100k_base\n", "  new:\n    encoding: cl100k_base\n    retires_on: 2027-01-20\n"))
+    r = run(scenario("""
+        - name: p
+          type: prompt
+          model: acme/old
+          request: {prompt_tokens: 1000}
+        """))
+    s = r.strategies[0]
+    assert s.feasible_until == 2 and s.feasibility.startswith("from 2027-03 (month 3): acme/new retires on 2027-01-20")
+
+
+def test_bundled_successors_resolve_have_sources_and_no_cycles():
+    from ftcost.migration import check_chain
+    from ftcost.pricing import Catalogs
+
+    cats = Catalogs.load(None)
+    named = [m for m in cats.all_models() if m.successor]
+    assert len(named) >= 10  # OpenAI, Azure OpenAI and Vertex models that retire name their replacement
+    for m in named:
+        chain = check_chain(m, cats)  # raises on an unknown successor or a cycle
+        assert chain[1].ref == cats.resolve(m.successor).ref
+        assert m.successor_source and m.successor_source != "", m.ref
+    # the review-stars story: gpt-4o-mini moves to gpt-6-luna when it retires
+    assert cats.resolve("openai/gpt-4o-mini").successor == "openai/gpt-6-luna"

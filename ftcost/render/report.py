@@ -65,7 +65,7 @@ def recommendation(result: Result) -> str:
         return verdict(result)
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
-        winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
+        winners = [s for s in others if s.feasible and s.break_even_requests_per_month and s.cheaper_above_break_even]
         text = (f"Keep '{base.name}': at {vol} requests a month it is the cheapest option over {h} months "
                 f"({money(base.total_cost, cur)})")
         if winners:

@@ -199,7 +199,7 @@ def verdict(result: Result) -> str:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
         text = _("Keep '{base}': it is the cheapest over {h} months at {total}.").format(base=base.name, h=h, total=money(base.total_cost, cur))
         # Say from where the best challenger would win.
-        winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
+        winners = [s for s in others if s.feasible and s.break_even_requests_per_month and s.cheaper_above_break_even]
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
             text += " " + _("'{name}' would pay off above {v} requests/month (you are at {vol}).").format(
