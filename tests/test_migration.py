@@ -329,7 +329,7 @@ def test_same_price_keeps_the_old_behaviour_and_a_model_that_never_retires_is_un
         """))
     same, steady = r.strategies
     assert same.total_cost == pytest.approx(4800, rel=1e-12) and same.feasible and same.migrations == []
-    assert any("same_price" in w for w in same.warnings)
+    assert any("as if a successor model cost the same" in w for w in same.warnings)
     assert steady.total_cost == 12000 and steady.feasible_until == 4
     x = r.scenario.inputs()
     assert x.owner is None  # no plan with several models: one engine row per strategy, as before

@@ -437,7 +437,7 @@ def workbook(result: Result):
     else:  # issue 13: only a plan that can be carried out over the whole horizon is recommended (a value, not a formula)
         rec = result.recommendation
         best = result.strategies.index(result.cheapest)
-        sm.cell(r, 1, "Recommended (cheapest plan that can be carried out)" if rec["feasible"]
+        sm.cell(r, 1, _("Cheapest over the horizon") if rec["feasible"]  # among the plans that can be carried out
                 else f"No plan runs all {h} months; best up to month {rec['until_month']}").font = bold
         sm.cell(r, 2, rec["strategy"]).font = bold
         r += 1
