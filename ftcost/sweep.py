@@ -17,6 +17,7 @@ import numpy as np
 
 from . import paths
 from .errors import FtcostError
+from .limits import grid_size
 
 MAX_POINTS = 1_000_000
 
@@ -56,6 +57,8 @@ def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
         raise SweepError(f"--vary '{spec}': the key path before '=' is missing", hint="for example volume.requests_per_month=1e3:1e7:log:50")
 
     def num(text: str, what: str) -> float:
+        if not text.isascii():
+            raise SweepError(f"--vary '{spec}': {what} '{text}' is not a number written with ASCII digits 0-9")
         try:
             v = float(text.replace("_", ""))
         except ValueError:
@@ -81,6 +84,8 @@ def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
                          hint="for example 1e3:1e7:log:50 or 500:4000:8")
     start, stop = num(parts[0], "START"), num(parts[1], "STOP")
     try:
+        if not parts[2].isascii():
+            raise ValueError(parts[2])
         n = int(parts[2])
     except ValueError:
         raise SweepError(f"--vary '{spec}': N (the number of points) must be a whole number, got '{parts[2]}'") from None
@@ -103,7 +108,7 @@ def parse_vary(scenario, spec: str) -> Vary:
     path, values, log = parse_values(spec)
     target = paths.resolve(scenario, path)
     try:
-        target.check_values(values, f"--vary {spec}")
+        target.check_values(values, f"--vary {spec}", horizon=scenario.horizon_months)
     except paths.PathError as exc:
         raise SweepError(exc.message, hint=exc.hint or _range_hint(target)) from None
     return Vary(spec=spec, target=target, values=values, log=log)
@@ -209,8 +214,10 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     if {("volume", "requests_per_month"), ("volume", "requests_per_day")} <= set(seen):
         raise SweepError("vary volume.requests_per_month or volume.requests_per_day, not both (they are the same number)")
     shape = tuple(len(v.values) for v in varies)
-    if int(np.prod(shape)) > MAX_POINTS:
-        raise SweepError(f"the grid has {int(np.prod(shape)):,} points, more than {MAX_POINTS:,}", hint="use fewer points per --vary")
+    points = grid_size(shape)  # Python ints: 65,536^4 must not wrap around to 0
+    if points > MAX_POINTS:
+        raise SweepError(f"the grid has {points:,} points, more than {MAX_POINTS:,}",
+                         hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")")
     grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
     x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
     return SweepResult(scenario, varies, evaluate_summary(x, block_size), shape)

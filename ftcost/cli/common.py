@@ -11,6 +11,34 @@ from ..errors import FtcostError
 FORMATS = ("table", "json", "csv", "markdown")
 
 
+def _ascii_text(ptype, value, param, ctx) -> None:
+    """Numbers on the command line are written in ASCII digits: float() and int() also take '١٢' or '１２'."""
+    if isinstance(value, str) and not value.isascii():
+        ptype.fail(f"{value!r} is not a number written with ASCII digits 0-9", param, ctx)
+
+
+class AsciiFloat(click.types.FloatParamType):
+    def convert(self, value, param, ctx):
+        _ascii_text(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class AsciiInt(click.types.IntParamType):
+    def convert(self, value, param, ctx):
+        _ascii_text(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class AsciiIntRange(click.IntRange):
+    def convert(self, value, param, ctx):
+        _ascii_text(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+ASCII_FLOAT = AsciiFloat()
+ASCII_INT = AsciiInt()
+
+
 def run_main(group) -> int:
     """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
     debug = "--debug" in sys.argv[1:]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import pricing_option, scenario_argument
+from .common import ASCII_FLOAT, ASCII_INT, pricing_option, scenario_argument
 
 OVERWRITE_NOTE = ("An existing FILE is replaced (atomically: a failure leaves the old file as it was); "
                   "a file the scenario reads (the scenario, a catalog, a prompt file, a dataset) is never overwritten.")
@@ -78,8 +78,8 @@ def load_matplotlib() -> None:
               help="breakeven: monthly cost against monthly volume, break-even points and cheapest regions; "
                    "cumulative: cumulative cost by month with training steps and payback months.")
 @click.option("--log", "log", is_flag=True, help="Logarithmic axes (volume and cost for breakeven; cost for cumulative).")
-@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
-@click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
+@click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option
 def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
     """Draw a chart of SCENARIO to a PNG, PDF or SVG file.

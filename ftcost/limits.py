@@ -1,0 +1,74 @@
+"""Numeric limits and work budgets shared by the loader, sweeps, simulations and renderers.
+
+* Every input number is at most :data:`MAX_NUMBER` in size, wherever it comes
+  from: the scenario file, ``--volume``, ``--vary`` or a distribution's
+  samples (distributions are cut there, like at any other bound of their field).
+* A monthly rate compounded over the horizon stays below
+  :data:`MAX_COMPOUND_FACTOR`; :func:`max_compound_rate` is the largest rate
+  that does, for a horizon.
+* Work is bounded by :data:`MAX_CELLS`, the number of strategy-months the
+  engine may evaluate in one command (variants x strategies x months); see
+  :func:`check_work`. Python integers, so a grid of 65,536^4 points is
+  counted exactly instead of wrapping around in int64.
+"""
+from __future__ import annotations
+
+import math
+
+from .errors import FtcostError
+
+# No input number may exceed this (1e15 requests, tokens or currency units is far beyond any real plan);
+# it keeps every product the engine forms finite (hardening, issue 5).
+MAX_NUMBER = 1e15
+MAX_COMPOUND_FACTOR = 1e100  # with MAX_NUMBER, keeps every month's cost a finite float
+# Strategy-months one command may run through the month-by-month engine (variants x strategies x months;
+# self-hosted strategies need it: their replica staircase has no closed form). It works in blocks, so memory
+# stays bounded at any size; this bounds the time (about 40 ns a strategy-month on the 2-core reference
+# machine: 3e9 is about two minutes; docs/guarantees.md).
+MAX_CELLS = 3_000_000_000
+# The month-by-month fallback keeps one block's [strategies, variants, months] arrays below this many elements.
+BLOCK_CELLS = 2_000_000
+
+
+def max_compound_rate(horizon: int) -> float:
+    """The largest monthly rate whose compounding over ``horizon`` months stays <= MAX_COMPOUND_FACTOR.
+
+    >>> round(max_compound_rate(1201), 6)   # (1 + r)^1200 = 1e100
+    0.211528
+    >>> max_compound_rate(1)
+    inf
+    """
+    if horizon <= 1:
+        return math.inf
+    return math.expm1(math.log(MAX_COMPOUND_FACTOR) / (horizon - 1))
+
+
+def compounds_too_far(rate: float, horizon: int) -> bool:
+    """Whether ``(1 + rate)^(horizon - 1)`` exceeds MAX_COMPOUND_FACTOR."""
+    return rate > 0 and (horizon - 1) * math.log1p(rate) > math.log(MAX_COMPOUND_FACTOR)
+
+
+def grid_size(counts) -> int:
+    """The number of points of a grid with these axis lengths, exactly (Python ints: no int64 wrap-around).
+
+    >>> grid_size([65536] * 4)
+    18446744073709551616
+    """
+    n = 1
+    for c in counts:
+        n *= int(c)
+    return n
+
+
+def check_work(variants: int, strategies: int, months: int, *, what: str, reduce: str) -> None:
+    """Refuse a command whose work (variants x strategies x months) is above MAX_CELLS, with the figure and a way out."""
+    cells = int(variants) * int(strategies) * int(months)
+    if cells > MAX_CELLS:
+        raise FtcostError(
+            f"{what}: {int(variants):,} samples or grid points x {int(strategies)} strategies x {int(months)} months = {cells:,} "
+            f"strategy-months, more than the {MAX_CELLS:,} one run may compute",
+            hint=reduce)
+
+
+def too_large(what: str, hint: str = "lower the volume, the growth, the prices or the horizon") -> FtcostError:
+    return FtcostError(f"{what} is too large to compute (beyond 1e308)", hint=hint)
