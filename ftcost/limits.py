@@ -70,5 +70,14 @@ def check_work(variants: int, strategies: int, months: int, *, what: str, reduce
             hint=reduce)
 
 
-def too_large(what: str, hint: str = "lower the volume, the growth, the prices or the horizon") -> FtcostError:
-    return FtcostError(f"{what} is too large to compute (beyond 1e308)", hint=hint)
+def check_finite(values, what: str, *, file: str | None = None) -> None:
+    """Refuse a result that is not a finite number (a cost past 1e308): no inf or NaN may reach an output.
+
+    The inputs' limits keep every cost finite in practice; this is the last check before rendering.
+    """
+    import numpy as np
+
+    v = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(v)):
+        raise FtcostError(f"{what} is too large to compute (past 1e308, the largest number ftcost can hold)", file=file,
+                          hint="lower the volume, its growth, the prices or the horizon")

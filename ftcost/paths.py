@@ -518,6 +518,7 @@ def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]
 
     x = apply(scenario, values).inputs()
     s_count = len(scenario.strategies)
+    _check_capacity(scenario, x)
     nv = len(variants)
     changes = {}
     for name in array_fields(x):
@@ -530,3 +531,18 @@ def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]
         elif a.ndim >= 1 and a.shape[0] == s_count and a.ndim < 1 + nv:
             changes[name] = a.reshape(a.shape + (1,) * (1 + nv - a.ndim))
     return x.replace(**changes)
+
+
+def _check_capacity(scenario, x) -> None:
+    """A self-hosted replica must serve at least 1 request a month at every varied value, as the file's own must."""
+    cap = np.asarray(x.replica_capacity, dtype=float)
+    for i, s in enumerate(scenario.strategies):
+        if s.serving is None:
+            continue
+        c = cap[i] if cap.ndim and cap.shape[0] == len(scenario.strategies) else cap
+        if np.any(c < 1):
+            raise PathError(f"strategies[{i}].serving: at some of the values varied, one replica serves "
+                            f"{float(np.min(c)):.3g} requests a month; ftcost needs at least 1",
+                            file=getattr(scenario, "file", None),
+                            hint="raise the lowest requests_per_second, target_utilization or hours_per_month "
+                                 "(a distribution's low end or a --vary START)")

@@ -162,6 +162,9 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
         lows_highs.append((v, lo, hi))
     x = paths.engine_inputs(scenario, values, (n,))
     sm = evaluate_summary(x, block_size)
+    from .limits import check_finite
+
+    check_finite(sm.total_cost, "the total cost of a move", file=scenario.file)
     total = np.asarray(sm.total_cost)
     sav = total[b] - total[k]
     be = np.asarray(sm.break_even)[k]

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import paths
 from .errors import FtcostError
-from .limits import grid_size
+from .limits import check_finite, grid_size
 
 MAX_POINTS = 1_000_000
 
@@ -220,4 +220,6 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
                          hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")")
     grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
     x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
-    return SweepResult(scenario, varies, evaluate_summary(x, block_size), shape)
+    summary = evaluate_summary(x, block_size)
+    check_finite(summary.total_cost, "the total cost at a grid point", file=scenario.file)
+    return SweepResult(scenario, varies, summary, shape)

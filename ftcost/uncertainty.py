@@ -435,6 +435,9 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
     n = int(n)
     samples, x = sample_inputs(scenario, n, seed)
     summary = evaluate_summary(x, block_size, outputs=SIM_OUTPUTS)
+    from .limits import check_finite
+
+    check_finite(summary.total_cost, "the total cost of a sample", file=scenario.file)
     deterministic = evaluate_summary(scenario.inputs())
     sim = Simulation(scenario, n, int(seed), dict(scenario.distributions), samples, x, summary)
     sim.strategies = _stats(sim, deterministic)
