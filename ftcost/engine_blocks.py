@@ -205,14 +205,13 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     wanted = set(SUMMARY_FIELDS if outputs is None else outputs)
     if wanted - set(SUMMARY_FIELDS):
         raise ValueError(f"unknown outputs: {sorted(wanted - set(SUMMARY_FIELDS))}")
-    if unknown or stepped or per_strategy_volume:
-        from .limits import check_work
+    from .limits import MAX_CLOSED_FORM_CELLS, check_work
 
-        check_work(n, s_count, int(x.horizon), what="the month-by-month engine (self-hosted strategies)",
-                   reduce="use fewer samples (-n) or grid points (--vary ...:N), fewer strategies, or a shorter horizon "
-                          "(--horizon)")
+    if unknown or stepped or per_strategy_volume:
+        check_work(n, s_count, int(x.horizon), what="the month-by-month engine (self-hosted strategies)")
         full = _summary_by_evaluate(x, compact, shape, n, block)
         return Summary(**{k: getattr(full, k) for k in wanted})
+    check_work(n, s_count, int(x.horizon), what="the engine", limit=MAX_CLOSED_FORM_CELLS)
     # Closed forms on chunks of CHUNK_BLOCKS cache blocks (elementwise work in
     # few calls, temporaries small enough to be reused); an output that does
     # not vary across variants is kept as one column and broadcast at the end.

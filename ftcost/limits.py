@@ -26,6 +26,11 @@ MAX_COMPOUND_FACTOR = 1e100  # with MAX_NUMBER, keeps every month's cost a finit
 # stays bounded at any size; this bounds the time (about 40 ns a strategy-month on the 2-core reference
 # machine: 3e9 is about two minutes; docs/guarantees.md).
 MAX_CELLS = 3_000_000_000
+# The same for the closed forms (API strategies): only the payback month needs the months, about 4 ns a strategy-month
+# (10^6 points x 50 strategies x 1,200 months took 227 s under load): 2.5e10 is about 1.5 minutes.
+MAX_CLOSED_FORM_CELLS = 25_000_000_000
+# Summary numbers kept in memory (variants x strategies): a few float64 arrays of this size, about 1 GB at the limit.
+MAX_SUMMARY_CELLS = 50_000_000
 # The month-by-month fallback keeps one block's [strategies, variants, months] arrays below this many elements.
 BLOCK_CELLS = 2_000_000
 
@@ -60,13 +65,24 @@ def grid_size(counts) -> int:
     return n
 
 
-def check_work(variants: int, strategies: int, months: int, *, what: str, reduce: str) -> None:
-    """Refuse a command whose work (variants x strategies x months) is above MAX_CELLS, with the figure and a way out."""
-    cells = int(variants) * int(strategies) * int(months)
-    if cells > MAX_CELLS:
+REDUCE = "use fewer samples (-n) or grid points (--vary ...:N), fewer strategies, or a shorter horizon_months"
+
+
+def check_work(variants: int, strategies: int, months: int, *, what: str, limit: int | None = None,
+               reduce: str = REDUCE) -> None:
+    """Refuse a command whose work (variants x strategies x months) is above ``limit`` (MAX_CELLS), and whose
+    summary (variants x strategies) would not fit MAX_SUMMARY_CELLS, with the figure and a way out."""
+    limit = MAX_CELLS if limit is None else limit
+    kept = int(variants) * int(strategies)
+    if kept > MAX_SUMMARY_CELLS:
+        raise FtcostError(
+            f"{int(variants):,} samples or grid points x {int(strategies)} strategies = {kept:,} results, more than "
+            f"the {MAX_SUMMARY_CELLS:,} one run keeps in memory", hint=reduce)
+    cells = kept * int(months)
+    if cells > limit:
         raise FtcostError(
             f"{what}: {int(variants):,} samples or grid points x {int(strategies)} strategies x {int(months)} months = {cells:,} "
-            f"strategy-months, more than the {MAX_CELLS:,} one run may compute",
+            f"strategy-months, more than the {limit:,} one run may compute",
             hint=reduce)
 
 

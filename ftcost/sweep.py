@@ -20,6 +20,9 @@ from .errors import FtcostError
 from .limits import check_finite, grid_size
 
 MAX_POINTS = 1_000_000
+ROW_BLOCK = 4096  # grid points turned into output rows at a time
+FULL_SUMMARY_CELLS = 5_000_000  # points x strategies up to which SweepResult.summary has every field
+SWEEP_OUTPUTS = ("total_cost", "break_even", "payback_month", "cost_per_request", "cheapest")
 
 
 class SweepError(FtcostError):
@@ -149,6 +152,10 @@ class SweepResult:
 
     def rows(self) -> list[dict]:
         """One dict per grid point, in grid order (the last --vary changes fastest)."""
+        return list(self.iter_rows())
+
+    def iter_rows(self, block: int = ROW_BLOCK):
+        """The rows of :meth:`rows` one at a time, built ``block`` points at a time: memory does not grow with the grid."""
         sc = self.scenario
         sm = self.summary
         names = [s.name for s in sc.strategies]
@@ -156,25 +163,31 @@ class SweepResult:
         total, be, pay = flat(sm.total_cost), flat(sm.break_even), flat(sm.payback_month)
         cpr = flat(sm.cost_per_request)
         cheapest = np.reshape(np.broadcast_to(sm.cheapest, self.shape), -1)
-        grid = [g.ravel() for g in self.grid()]
         b = sc.baseline
-        out = []
-        for j in range(self.size):
-            out.append({
-                "values": {v.path: float(g[j]) for v, g in zip(self.varies, grid)},
-                "cheapest": names[int(cheapest[j])],
-                "savings": float(total[b, j] - total[int(cheapest[j]), j]),
-                "strategies": [{
-                    "name": names[i],
-                    "total_cost": float(total[i, j]),
-                    "cost_per_request": float(cpr[i, j]),
-                    "break_even_requests_per_month": None if i == b or math.isnan(be[i, j]) else float(be[i, j]),
-                    "payback_month": None if i == b or pay[i, j] == 0 else int(pay[i, j]),
-                } for i in range(len(names))],
-            })
-        return out
+        s_range = range(len(names))
+        for lo in range(0, self.size, block):
+            hi = min(self.size, lo + block)
+            idx = np.unravel_index(np.arange(lo, hi), self.shape)
+            values = [v.values[i].tolist() for v, i in zip(self.varies, idx)]
+            t, e, p, c = (a[:, lo:hi].tolist() for a in (total, be, pay, cpr))
+            ch = cheapest[lo:hi].tolist()
+            for j in range(hi - lo):
+                w = ch[j]
+                yield {
+                    "values": {v.path: float(vals[j]) for v, vals in zip(self.varies, values)},
+                    "cheapest": names[w],
+                    "savings": float(t[b][j] - t[w][j]),
+                    "strategies": [{
+                        "name": names[i],
+                        "total_cost": float(t[i][j]),
+                        "cost_per_request": float(c[i][j]),
+                        "break_even_requests_per_month": None if i == b or math.isnan(e[i][j]) else float(e[i][j]),
+                        "payback_month": None if i == b or p[i][j] == 0 else int(p[i][j]),
+                    } for i in s_range],
+                }
 
-    def to_dict(self) -> dict:
+    def head_dict(self) -> dict:
+        """:meth:`to_dict` without its points (the JSON renderer streams those after it)."""
         sc = self.scenario
         return {
             "scenario": sc.name,
@@ -184,8 +197,10 @@ class SweepResult:
             "vary": [{"path": v.path, "values": v.values.tolist(), "scale": "log" if v.log else "linear"} for v in self.varies],
             "medians_for": [".".join(str(p) for p in k) for k in sc.distributions
                             if k not in {v.target.path for v in self.varies}],
-            "points": self.rows(),
         }
+
+    def to_dict(self) -> dict:
+        return {**self.head_dict(), "points": self.rows()}
 
 
 def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepResult:
@@ -220,6 +235,9 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
                          hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")")
     grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
     x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
-    summary = evaluate_summary(x, block_size)
+    # Every summary number while it fits easily in memory; past that, only the ones the outputs show (14 arrays of
+    # [strategies, points] would be 5.6 GB for 10^6 points x 50 strategies; these 5 are 1.6 GB).
+    wanted = None if points * len(scenario.strategies) <= FULL_SUMMARY_CELLS else SWEEP_OUTPUTS
+    summary = evaluate_summary(x, block_size, outputs=wanted)
     check_finite(summary.total_cost, "the total cost at a grid point", file=scenario.file)
     return SweepResult(scenario, varies, summary, shape)

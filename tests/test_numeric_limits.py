@@ -321,3 +321,32 @@ def test_plot_and_report_time_does_not_grow_with_name_length(tmp_path):
         short_t = timed("short", kind, out)
         long_t = timed("N" * 10_000, kind, out)
         assert long_t < 5 * short_t + 5, (kind, short_t, long_t)
+
+
+def test_closed_form_work_and_memory_budgets_are_refused_up_front(tmp_path):
+    # 50 API strategies: 10^6 grid points x 50 x 1,200 months = 6e10 strategy-months > 2.5e10
+    strategies = [prompt(f"p{i}", 1000 + i) for i in range(50)]
+    sc = write(tmp_path, *strategies, horizon=1200)
+    t0 = time.perf_counter()
+    _, err = clean_exit(["sweep", sc, "--vary", "volume.requests_per_month=1:1e6:1000",
+                         "--vary", "volume.growth_per_month=0:0.01:1000", "--format", "json"], code=2)
+    assert "60,000,000,000 strategy-months" in err
+    # 2 x 10^6 samples x 50 strategies = 10^8 results kept > 5e7
+    _, err = clean_exit(["simulate", sc, "-n", "2000000"], code=2)
+    assert "100,000,000 results" in err and "fewer samples (-n)" in err
+    assert time.perf_counter() - t0 < 60
+
+
+def test_sweep_json_is_streamed_and_equal_to_the_whole(tmp_path):
+    from ftcost.render.analysis import sweep_csv, sweep_json, to_json
+    from ftcost.sweep import sweep
+
+    sc = load_scenario(write(tmp_path, prompt(), prompt("b", 100, fixed_monthly_cost=1000)), today=fz.TODAY)
+    for specs in (["volume.requests_per_month=1e3:1e7:log:5"],
+                  ["volume.requests_per_month=1e3:1e7:log:3", "strategies.0.request.prompt_tokens=1,2"]):
+        res = sweep(sc, specs)
+        chunks = list(sweep_json(res))
+        assert "".join(chunks) == to_json(res)
+        assert len(list(csv.reader(io.StringIO(sweep_csv(res))))) == res.size + 1
+    res = sweep(sc, ["volume.requests_per_month=1:1e7:5000"])
+    assert len(list(sweep_json(res))) > 3  # several chunks, not one string
