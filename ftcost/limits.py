@@ -23,9 +23,9 @@ MAX_NUMBER = 1e15
 MAX_COMPOUND_FACTOR = 1e100  # with MAX_NUMBER, keeps every month's cost a finite float
 # Strategy-months one command may run through the month-by-month engine (variants x strategies x months;
 # self-hosted strategies need it: their replica staircase has no closed form). It works in blocks, so memory
-# stays bounded at any size; this bounds the time (about 40 ns a strategy-month on the 2-core reference
-# machine: 3e9 is about two minutes; docs/guarantees.md).
-MAX_CELLS = 3_000_000_000
+# stays bounded at any size; this bounds the time (about 70 ns a strategy-month on the 2-core reference machine
+# under load: 10,000 samples x 50 strategies x 1,200 months took 42 s; 1.5e9 is about 100 s; docs/guarantees.md).
+MAX_CELLS = 1_500_000_000
 # The same for the closed forms (API strategies): only the payback month needs the months, about 4 ns a strategy-month
 # (10^6 points x 50 strategies x 1,200 months took 227 s under load): 2.5e10 is about 1.5 minutes.
 MAX_CLOSED_FORM_CELLS = 25_000_000_000

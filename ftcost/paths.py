@@ -541,8 +541,11 @@ def _check_capacity(scenario, x) -> None:
             continue
         c = cap[i] if cap.ndim and cap.shape[0] == len(scenario.strategies) else cap
         if np.any(c < 1):
-            raise PathError(f"strategies[{i}].serving: at some of the values varied, one replica serves "
-                            f"{float(np.min(c)):.3g} requests a month; ftcost needs at least 1",
-                            file=getattr(scenario, "file", None),
-                            hint="raise the lowest requests_per_second, target_utilization or hours_per_month "
-                                 "(a distribution's low end or a --vary START)")
+            message = (f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests "
+                       "a month; ftcost needs at least 1")
+            hint = ("raise the lowest requests_per_second, target_utilization or hours_per_month "
+                    "(a distribution's low end or a --vary START)")
+            doc = getattr(scenario, "doc", None)
+            if doc is not None:  # located at the serving block, like the same check on the file's own numbers
+                raise doc.error(PathError, ("strategies", i, "serving"), message, hint)
+            raise PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)

@@ -158,7 +158,7 @@ class Distribution:
             return self._truncated_normal(u, mu, sd, self.lower, self.upper)
         # lognormal: a normal in log space
         med, p90 = self.p("median"), self.p("p90")
-        sigma = math.log(p90 / med) / Z90
+        sigma = (math.log(p90) - math.log(med)) / Z90  # not log(p90 / med): 1e15 / 1e-300 overflows to inf
         lo = math.log(self.lower) if self.lower > 0 else -math.inf
         hi = math.log(self.upper) if self.upper < math.inf else math.inf
         z = self._truncated_normal(u, math.log(med), sigma, lo, hi)

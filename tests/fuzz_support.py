@@ -55,6 +55,7 @@ WHOLE_FILE_MESSAGES = (
     "is a directory",
     "not a regular file",
     "not found",
+    "too large to compute",  # a cost past 1e308: the scenario as a whole, no one value to point at
 )
 
 

@@ -187,7 +187,7 @@ def test_break_even_past_the_floats_is_never(tmp_path, fmt):
 
 
 def test_month_by_month_work_over_the_budget_is_refused(tmp_path):
-    # 50 self-hosted strategies over 1,200 months, 100,000 samples: 6e9 strategy-months > 3e9
+    # 50 self-hosted strategies over 1,200 months, 100,000 samples: 6e9 strategy-months > 1.5e9
     strategies = [prompt()] + [gpu(f"gpu {i}", 10 + i) for i in range(49)]
     sc = write(tmp_path, *strategies, horizon=1200)
     d = yaml.safe_load(open(sc))
@@ -350,3 +350,15 @@ def test_sweep_json_is_streamed_and_equal_to_the_whole(tmp_path):
         assert len(list(csv.reader(io.StringIO(sweep_csv(res))))) == res.size + 1
     res = sweep(sc, ["volume.requests_per_month=1:1e7:5000"])
     assert len(list(sweep_json(res))) > 3  # several chunks, not one string
+
+
+def test_lognormal_spanning_the_whole_range_does_not_simulate_to_nan():
+    # median 1e-300, p90 1e15: p90 / median = 1e315 overflows, so sigma must come from log(p90) - log(median)
+    # = (34.54 + 690.78) / 1.2816 = 566.0
+    from ftcost.uncertainty import Distribution
+
+    d = Distribution("lognormal", (("median", 1e-300), ("p90", 1e15)), 0.0, MAX_NUMBER, ("volume", "requests_per_month"))
+    with fz.strict_numpy():
+        x = d.quantile(np.linspace(0.01, 0.99, 99))
+    assert np.all(np.isfinite(x)) and x.max() <= MAX_NUMBER and x.min() >= 0
+    assert math.isfinite(d.median) and 0 <= d.median <= MAX_NUMBER
