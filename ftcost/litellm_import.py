@@ -172,7 +172,8 @@ def read_litellm(path: str | os.PathLike) -> dict:
 def _json_limit_error(text: str, name: str, exc: Exception) -> CatalogError:
     """The located error for JSON that json.loads gives up on: too deep, or an integer too long (found by a scan)."""
     depth = 0
-    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?[0-9]{%d,}' % (MAX_INT_DIGITS + 1), text):
+    long_int = "-?[0-9]{" + str(MAX_INT_DIGITS + 1) + ",}"
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|' + long_int, text):
         tok = m.group()
         if tok in "[{":
             depth += 1
@@ -491,8 +492,8 @@ def import_litellm(
         else:
             counts = {"added": len(cat["models"]), "changed": 0}
         counts["models"] = len(cat["models"])
-        text = _checked_size(prov, cat, target, lambda c=cat: _header(existing_text, input_name=inp.name, source=source,
-                                                                        as_of=as_of) + _dump(c))
+        header = _header(existing_text, input_name=inp.name, source=source, as_of=as_of)
+        text = _checked_size(prov, cat, target, lambda c=cat, h=header: h + _dump(c))
         parse_catalog(load_yaml_text(text, file=str(target), error_cls=CatalogError))  # what we write must load
         texts[target] = text
         result.catalogs[prov] = cat

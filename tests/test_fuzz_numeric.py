@@ -20,12 +20,12 @@ import io
 import json
 import math
 
+import fuzz_support as fz
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-import fuzz_support as fz
 from ftcost.limits import MAX_NUMBER, max_compound_rate
 
 TESTCO = str(fz.FIXTURES / "testco.yaml")

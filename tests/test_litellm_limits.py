@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
+import fuzz_support as fz
 import pytest
 
-import fuzz_support as fz
 from ftcost.litellm_import import MAX_INPUT_BYTES, MAX_JSON_DEPTH
 from ftcost.yamlsrc import MAX_YAML_BYTES
 

@@ -13,11 +13,11 @@ import json
 import math
 import time
 
+import fuzz_support as fz
 import numpy as np
 import pytest
 import yaml
 
-import fuzz_support as fz
 from ftcost.limits import MAX_NUMBER, grid_size, max_compound_rate
 from ftcost.scenario import load_scenario
 
