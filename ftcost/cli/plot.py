@@ -123,15 +123,20 @@ def check_extra_outputs(scenario_path: str, plot_path: str | None, report_path: 
 
 def write_extra_outputs(result, plot_path: str | None, report_path: str | None) -> None:
     """``compare --plot/--report``: the break-even chart and the PDF report, each written atomically."""
+    from ..i18n import _, english_only
+
     load_matplotlib()
     inputs = scenario_inputs(result.scenario)
-    if plot_path:
-        from ..render.plot import write_plot
+    with english_only(_("the chart and the PDF report")) as note:
+        if note:
+            click.echo(note, err=True)
+        if plot_path:
+            from ..render.plot import write_plot
 
-        write_plot(result, plot_path, "breakeven", inputs=inputs)
-        click.echo(f"wrote {plot_path}", err=True)
-    if report_path:
-        from ..render.report import write_report
+            write_plot(result, plot_path, "breakeven", inputs=inputs)
+            click.echo(f"wrote {plot_path}", err=True)
+        if report_path:
+            from ..render.report import write_report
 
-        write_report(result, report_path, inputs=inputs)
-        click.echo(f"wrote {report_path}", err=True)
+            write_report(result, report_path, inputs=inputs)
+            click.echo(f"wrote {report_path}", err=True)
