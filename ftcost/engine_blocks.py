@@ -207,13 +207,17 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     wanted = set(SUMMARY_FIELDS if outputs is None else outputs)
     if wanted - set(SUMMARY_FIELDS):
         raise ValueError(f"unknown outputs: {sorted(wanted - set(SUMMARY_FIELDS))}")
+    from .limits import MAX_CLOSED_FORM_CELLS, check_work
+
     h = int(x.horizon)
     phased = x.owner is not None or bool(np.any(compact["first_month"] != 1) or np.any(compact["last_month"] < h))
     # Plans whose phases start and end in the same months for every variant have closed forms too (engine_plans).
     moving = compact["first_month"].shape[1] > 1 or compact["last_month"].shape[1] > 1
     if unknown or stepped or per_strategy_volume or (phased and moving):
+        check_work(n, s_count, int(x.horizon), what="the month-by-month engine (self-hosted strategies)")
         full = _summary_by_evaluate(x, compact, (s_count,) + tuple(vshape), n, block)
         return Summary(**{k: getattr(full, k) for k in wanted})
+    check_work(n, s_count, int(x.horizon), what="the engine", limit=MAX_CLOSED_FORM_CELLS)
     # Closed forms on chunks of CHUNK_BLOCKS cache blocks (elementwise work in
     # few calls, temporaries small enough to be reused); an output that does
     # not vary across variants is kept as one column and broadcast at the end.
@@ -243,6 +247,10 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
 def _summary_by_evaluate(x: Inputs, compact: dict, shape: tuple, n: int, block: int) -> Summary:
     """Fallback: the engine itself, one block of variants at a time (exact, slower)."""
     s_count = shape[0]
+    # Memory: one block's [strategies, variants, months] arrays stay below BLOCK_CELLS elements each.
+    from .limits import BLOCK_CELLS
+
+    block = max(1, min(block, BLOCK_CELLS // max(1, s_count * int(x.horizon))))
     out = {k: np.empty((s_count, n)) for k in _FLOAT_OUT}
     out.update({k: np.empty((s_count, n), dtype=np.int64) for k in _INT_OUT})
     out["cheaper_above"] = np.empty((s_count, n), dtype=bool)
@@ -345,7 +353,7 @@ def break_even(cost_s, fbar_s, cost_b, fbar_b):
     """
     dc = np.subtract(cost_b, cost_s, dtype=float)
     df = np.subtract(fbar_s, fbar_b, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         v = df / dc
     neg = df < 0
     below = (dc < 0) & neg  # dearer per request but cheaper fixed: wins below V*
@@ -353,6 +361,8 @@ def break_even(cost_s, fbar_s, cost_b, fbar_b):
     tie = (dc == 0) & neg  # same cost per request, cheaper fixed: always cheaper
     if tie.any():
         vol[tie] = 0.0
+    # A per-request difference of ~1e-308 puts V* past the largest float: no break-even in practice (as in engine).
+    vol[~np.isfinite(vol)] = np.nan
     return vol, ~below
 
 

@@ -533,6 +533,10 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
                 raise doc.error(CatalogError, fp + ("min_job_fee",), "min_job_fee is above max_job_fee")
             if ft_block.get("max_tokens_per_example") is not None:
                 max_ex = int(_money(doc, ft_block["max_tokens_per_example"], fp + ("max_tokens_per_example",), integer=True))
+                if max_ex < 1:  # a cap of 0 tokens per example would bill no training at all
+                    raise doc.error(CatalogError, fp + ("max_tokens_per_example",),
+                                    f"max_tokens_per_example must be a whole number >= 1, got {max_ex}",
+                                    "the provider's limit of tokens in one training example, e.g. 65536; leave it out when unknown")
             new_jobs = _last_new_job_day(doc, ft_block, fp)
             _check_batch_prices(doc, ft, fp)
             serving, serving_src, hosting_gpu = _serving(doc, ft_block, fp, ft, m_src)

@@ -285,8 +285,11 @@ def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resul
 
 
 def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Result:
+    from .limits import check_finite
+
     inputs = scenario.inputs()
     out = evaluate(inputs)
+    check_finite(out.monthly, "a monthly cost", file=scenario.file)
     lines = CostLines.from_outputs(out, inputs)
     names = [s.name for s in scenario.strategies]
     hint = 10 * max(scenario.requests_per_month, 1.0)

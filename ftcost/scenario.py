@@ -20,6 +20,7 @@ import numpy as np
 from . import engine
 from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
 from .epochs import ASSUMED, EpochRule
+from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
 from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
@@ -45,9 +46,6 @@ PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "bat
                        "storage_per_month", "min_job_fee", "max_job_fee", "model_unit_per_hour")
 DEFAULT_HOURS_PER_MONTH = 730.0
 MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
-# No input number may exceed this (1e15 requests, tokens or currency units is far beyond any real plan);
-# it keeps every product the engine forms finite (hardening, issue 5).
-MAX_NUMBER = 1e15
 MAX_STRATEGIES = 50  # bounds the pairwise break-even search (time and memory grow with its square)
 
 
@@ -244,6 +242,7 @@ class _Checker:
     def __init__(self, doc: YamlDoc):
         self.doc = doc
         self.distributions: dict = {}  # key path -> Distribution (see number())
+        self.horizon: int | None = None  # set once read: distributions of monthly rates are cut where they compound too far
 
     def fail(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> ScenarioError:
         return self.doc.error(ScenarioError, path, message, hint, key=key)
@@ -273,6 +272,8 @@ class _Checker:
                                      integer=integer, what=what)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             if isinstance(v, str) and _looks_numeric(v):
+                if not v.isascii():
+                    raise self.fail(p, f"expected {what}, got the text {_short(v)}", "write the number with ASCII digits 0-9")
                 raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
             raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}",
                             "write the number in digits, without quotes or units, e.g. 12 or 0.5")
@@ -350,10 +351,13 @@ def _parse_start(v: Any, chk: _Checker, path: tuple, today: _dt.date) -> tuple[i
         return (v.year, v.month)
     if isinstance(v, str):
         parts = v.strip().split("-")
-        if len(parts) in (2, 3) and all(p.isdigit() for p in parts):
+        # ASCII digits only: str.isdigit() also takes superscripts ('²', which int() refuses) and other scripts.
+        if len(parts) in (2, 3) and all(p.isascii() and p.isdigit() for p in parts):
             y, mo = int(parts[0]), int(parts[1])
             if 1 <= mo <= 12 and 1900 <= y <= 9999:
                 return (y, mo)
+        if not v.isascii():
+            raise chk.fail(path, f"expected a month YYYY-MM in ASCII digits 0-9, got {_short(v)}", "for example start: 2027-01")
     raise chk.fail(path, f"expected a month YYYY-MM, got {_short(v)}", "for example start: 2027-01")
 
 
@@ -402,6 +406,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         if int(horizon) != horizon or not 1 <= horizon <= MAX_HORIZON:
             raise ScenarioError(f"--horizon must be a whole number of months from 1 to {MAX_HORIZON}, got {horizon}")
         h = int(horizon)
+    chk.horizon = h
     start = _parse_start(top.get("start"), chk, ("start",), today)
     if start[0] * 12 + start[1] - 1 + h - 1 >= 10000 * 12:
         raise chk.fail(("start",), f"a {h}-month horizon from {start[0]:04d}-{start[1]:02d} runs past the year 9999", "start earlier or shorten the horizon")
@@ -418,6 +423,9 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     if volume is not None:
         if not (isinstance(volume, (int, float)) and math.isfinite(volume) and volume >= 0):
             raise ScenarioError(f"--volume must be a number of requests per month >= 0, got {volume}")
+        if volume > MAX_NUMBER:
+            raise ScenarioError(f"--volume {volume:g} is implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})",
+                                hint="check the number of digits")
         rpm = float(volume)
     growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=10)
     _check_compounding(chk, growth, h, ("volume", "growth_per_month"), "volume")
@@ -494,12 +502,10 @@ def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, 
         s.plan = migration.build_plan(s, s.on_retirement, s.migration_cost, cal, catalogs, convert, prices_for, s.recount, load_more)
 
 
-MAX_COMPOUND_FACTOR = 1e100  # with MAX_NUMBER, keeps every month's cost a finite float
-
 
 def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: str) -> None:
     """A monthly rate compounded over the horizon must stay a computable factor: (1 + rate)^(h - 1) <= 1e100."""
-    if rate > 0 and (h - 1) * math.log1p(rate) > math.log(MAX_COMPOUND_FACTOR):
+    if compounds_too_far(rate, h):
         raise chk.fail(path, f"{rate:g} a month compounds over {h} months to a factor of about "
                              f"1e{(h - 1) * math.log10(1 + rate):.0f} on {what}, too large to compute",
                        "lower the monthly rate or the horizon")

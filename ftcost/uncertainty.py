@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from .errors import FtcostError, did_you_mean
+from .limits import MAX_NUMBER as _MAX_NUMBER
 
 DISTRIBUTIONS = {
     "uniform": ("low", "high"),
@@ -157,13 +158,13 @@ class Distribution:
             return self._truncated_normal(u, mu, sd, self.lower, self.upper)
         # lognormal: a normal in log space
         med, p90 = self.p("median"), self.p("p90")
-        sigma = math.log(p90 / med) / Z90
+        sigma = (math.log(p90) - math.log(med)) / Z90  # not log(p90 / med): 1e15 / 1e-300 overflows to inf
         lo = math.log(self.lower) if self.lower > 0 else -math.inf
         hi = math.log(self.upper) if self.upper < math.inf else math.inf
         z = self._truncated_normal(u, math.log(med), sigma, lo, hi)
         x = np.exp(z)
-        if math.isinf(lo) and math.isinf(hi):
-            x = np.where(u == 0.5, med, x)  # the median as written, not exp(log(median))
+        if norm_cdf((lo - math.log(med)) / sigma) == 0.0 and norm_cdf((hi - math.log(med)) / sigma) == 1.0:
+            x = np.where(u == 0.5, med, x)  # the median as written, not exp(log(median)) (no cut reaches it)
         return np.clip(x, self.lower, self.upper)
 
     @staticmethod
@@ -196,7 +197,7 @@ class Distribution:
             text = f"lognormal median {f(self.p('median'))}, p90 {f(self.p('p90'))}"
         if k in ("normal", "lognormal"):
             cuts = [f"{f(v)}" for v, bound in ((self.lower, -math.inf), (self.upper, math.inf))
-                    if v != bound and not (k == "lognormal" and v == 0 and bound < 0)]
+                    if v != bound and abs(v) != _MAX_NUMBER and not (k == "lognormal" and v == 0 and bound < 0)]
             if cuts:
                 text += " (cut at " + " and ".join(cuts) + ")"
         return text
@@ -252,6 +253,14 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
             maximum = f.maximum
     lower = -math.inf if minimum is None else float(minimum)
     upper = math.inf if maximum is None else float(maximum)
+    # Every sample must be a number the file could hold: at most 1e15 in size, and a monthly rate that
+    # compounds over the horizon to a computable factor (the same checks as a plain number, over the whole tail).
+    from .limits import max_compound_rate
+
+    lower, upper = max(lower, -_MAX_NUMBER), min(upper, _MAX_NUMBER)
+    horizon = getattr(chk, "horizon", None)
+    if horizon and tuple(path)[-1:] in (("growth_per_month",), ("price_change_per_month",)):
+        upper = min(upper, max_compound_rate(horizon))
 
     def below(x):
         return x <= lower if exclusive_min else x < lower
@@ -428,6 +437,9 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
     n = int(n)
     samples, x = sample_inputs(scenario, n, seed)
     summary = evaluate_summary(x, block_size, outputs=SIM_OUTPUTS)
+    from .limits import check_finite
+
+    check_finite(summary.total_cost, "the total cost of a sample", file=scenario.file)
     deterministic = evaluate_summary(scenario.inputs())
     sim = Simulation(scenario, n, int(seed), dict(scenario.distributions), samples, x, summary)
     sim.strategies = _stats(sim, deterministic)

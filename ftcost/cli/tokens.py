@@ -22,6 +22,8 @@ class EpochsType(click.ParamType):
         if text == "auto":
             return "auto"
         try:
+            if not text.isascii():  # int() also takes '١٢'
+                raise ValueError(text)
             n = int(text)
         except ValueError:
             self.fail(f"expected a whole number >= 1 or 'auto', got {value!r}", param, ctx)

@@ -135,7 +135,7 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
             ax2.set_title("Cumulative savings by month", loc="left")
         else:
             ax2.axis("off")
-        fig.suptitle(f"{sc.name}: simulation of {len(sim.distributions)} uncertain input"
+        fig.suptitle(f"{_short(sc.name, 80)}: simulation of {len(sim.distributions)} uncertain input"
                      f"{'s' if len(sim.distributions) != 1 else ''}", x=0.01, ha="left", fontweight="bold")
     return fig
 
@@ -223,7 +223,7 @@ def sweep_figure(res, *, figsize=None):
                 _count(ax.xaxis)
             if vy.target.path[0] == "volume":
                 _count(ax.yaxis)
-        fig.suptitle(f"{sc.name}: {res.size:,} points, {sc.horizon_months} months", x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(f"{_short(sc.name, 80)}: {res.size:,} points, {sc.horizon_months} months", x=0.01, ha="left", fontweight="bold")
     return fig
 
 
@@ -275,7 +275,7 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
         ax1.set_title("Savings against the baseline", loc="left")
         ax2.set_title("Break-even volume", loc="left")
         more = len(res.moves) - len(moves)
-        fig.suptitle(f"{sc.name}: each input -{pct} / +{pct}" + (f" (top {len(moves)} of {len(res.moves)})" if more > 0 else ""),
+        fig.suptitle(f"{_short(sc.name, 80)}: each input -{pct} / +{pct}" + (f" (top {len(moves)} of {len(res.moves)})" if more > 0 else ""),
                      x=0.01, ha="left", fontweight="bold")
     return fig
 

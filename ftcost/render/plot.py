@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable
 
@@ -142,13 +144,15 @@ def volume_range(result: Result, *, log: bool = False) -> tuple[float, float]:
     if log:
         if end > 0:
             marks.append(end)
+        # a log axis needs bounds well inside the floats: a 5e-324 volume or a 1e308 break-even must not reach log10
+        marks = [min(max(v, 1e-3), 1e300) for v in marks]
         if not marks:
             return 1e3, 1e7
         lo = 10 ** math.floor(math.log10(min(marks) / 3))
         hi = 10 ** math.ceil(math.log10(max(marks) * 3))
         return float(lo), float(max(hi, lo * 100))
     hi = max([2.0 * current, 1.1 * end] + [1.25 * v for v in bes]) if (current > 0 or bes) else 1e6
-    return 0.0, _nice_ceil(hi)
+    return 0.0, _nice_ceil(min(hi, 1e300))  # 1.25 x a 1e308 break-even would be inf
 
 
 def breakeven_data(result: Result, *, log: bool = False, points: int = 600) -> BreakevenData:
@@ -435,7 +439,7 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
                        gid=f"region:{r.strategy}")
         for i, name in enumerate(d.names):
             s = result.strategies[i]
-            label = name + (" (baseline)" if i == d.baseline else "")
+            label = _short(name, MAX_LABEL_CHARS) + (" (baseline)" if i == d.baseline else "")
             if i != d.baseline:
                 v = s.break_even_requests_per_month
                 if v is None:
@@ -520,7 +524,7 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
 def _titles(fig, ax, title: str, subtitle: str) -> None:
     """A bold title and a grey subtitle, left-aligned over the plot, wrapped to the plot's width."""
     width = fig.get_figwidth() - 1.1
-    lines = wrap(title, width, 13, True)
+    lines = wrap(_short(title, 2 * MAX_LABEL_CHARS), width, 13, True)
     m = getattr(fig, "_ftcost_margins", None)
     if m is None:
         fig.suptitle("\n".join(lines), x=0.01, ha="left", va="top", fontsize=13, fontweight="bold")
@@ -567,7 +571,8 @@ def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[st
     """
     limit = width_in * 72
     out: list[str] = []
-    for para in str(text).split("\n"):
+    text = _short(str(text), MAX_DRAWN_CHARS)  # drawing time must not grow with a name's length
+    for para in text.split("\n"):
         line = ""
         for word in para.split(" "):
             cand = word if not line else line + " " + word
@@ -578,9 +583,9 @@ def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[st
                 out.append(line)
             line = word
             while _width_pt(line, size, bold) > limit and len(line) > 1:
-                k = len(line) - 1
-                while k > 1 and _width_pt(line[:k], size, bold) > limit:
-                    k -= 1
+                # the longest prefix that fits (at least 1 character), from prefix sums: linear, not quadratic
+                widths = [size * w for w in accumulate(_advance(ch, bold) for ch in line[:-1])]
+                k = max(1, bisect_right(widths, limit))
                 cut = max(line.rfind(ch, 0, k) for ch in "/-_.?&")  # prefer a break after a separator
                 if cut > k // 3:
                     k = cut + 1
@@ -588,6 +593,11 @@ def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[st
                 line = line[k:]
         out.append(line)
     return out
+
+
+# Text drawn on a chart or a report page is cut here (names can be 10,000 characters long).
+MAX_DRAWN_CHARS = 1000
+MAX_LABEL_CHARS = 80
 
 
 def _short(name: str, n: int = 40) -> str:
@@ -614,7 +624,7 @@ def cumulative_figure(result: Result, *, log: bool = False, data: CumulativeData
         ax = fig.add_subplot()
         any_training = False
         for i, name in enumerate(d.names):
-            label = name + (" (baseline)" if i == d.baseline else "")
+            label = _short(name, MAX_LABEL_CHARS) + (" (baseline)" if i == d.baseline else "")
             if i != d.baseline:
                 p = d.payback[i]
                 label += f": pays back in month {p}" if p else f": no payback in {h} months"
@@ -722,5 +732,7 @@ def write_plot(result: Result, path: str | Path, kind: str = "breakeven", *, log
     """Draw the chart ``kind`` and save it to ``path``."""
     from ..outputs import check_output_path
 
+    from .labels import for_drawing
+
     check_output_path(path, inputs=inputs, extensions=EXTENSIONS)
-    return save_figure(figure(result, kind, log=log), path, inputs=inputs)
+    return save_figure(figure(for_drawing(result), kind, log=log), path, inputs=inputs)

@@ -546,6 +546,9 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
     from ..outputs import atomic_path, check_output_path
     from . import plot
 
+    from .labels import for_drawing
+
+    result = for_drawing(result)  # names cut to a drawable length: drawing time does not grow with them
     p = check_output_path(path, inputs=inputs, extensions=(".pdf",))
     pngs: dict[str, Path] = {}
     if png_dir is not None:
