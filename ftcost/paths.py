@@ -539,7 +539,7 @@ def _check_capacity(scenario, x) -> None:
     for i, s in enumerate(scenario.strategies):
         if s.serving is None:
             continue
-        c = cap[i] if cap.ndim and cap.shape[0] == len(scenario.strategies) else cap
+        c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
         if np.any(c < 1):
             message = (f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests "
                        "a month; ftcost needs at least 1")
