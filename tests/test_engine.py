@@ -440,7 +440,8 @@ def test_azure_published_monthly_example():
 
     10,000 requests x 2,000 prompt tokens = 20M input; x 4,000 completion tokens = 40M output.
     """
-    d = {"ftcost": 1, "name": "Azure example", "start": "2027-01", "horizon_months": 1,
+    # o4-mini on Azure retired on 2026-11-19 (LiteLLM deprecation date): the example month is 2026-11.
+    d = {"ftcost": 1, "name": "Azure example", "start": "2026-11", "horizon_months": 1,
          "pricing": ["azure-openai"], "volume": {"requests_per_month": 10_000},
          "strategies": [{"name": "o4-mini fine-tuned", "type": "fine_tuned", "model": "azure-openai/o4-mini",
                          "request": {"prompt_tokens": 2000, "completion_tokens": 4000},
