@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import FtcostError, OutputError
 from .i18n import _
 from .reading import identities, identity, private_catalog_files, seen_inputs
 
@@ -172,8 +172,8 @@ def _write_problem(exc: BaseException, folder: Path) -> str | None:
     the folder has no free space left. Objects the writer left half-open
     (openpyxl's zip file) are closed now, without their own complaints.
     """
-    if not isinstance(exc, Exception) or isinstance(exc, OutputError):
-        return None
+    if not isinstance(exc, Exception) or isinstance(exc, FtcostError):
+        return None  # an interruption, or the user's error with its own message
     _collect_quietly()
     seen: BaseException | None = exc
     for _depth in range(10):
@@ -181,7 +181,7 @@ def _write_problem(exc: BaseException, folder: Path) -> str | None:
             break
         if isinstance(seen, OSError):
             return seen.strerror or str(seen)
-        seen = seen.__cause__ or seen.__context__
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
     try:
         st = os.statvfs(folder)
         if st.f_bavail == 0 or (st.f_favail == 0 and st.f_files > 0):
