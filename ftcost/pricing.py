@@ -71,6 +71,8 @@ MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "succ
 CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override", "default_epochs")
 GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description")
 OVERRIDE_MODES = ("merge", "replace")
+# A bare model name several loaded catalogs list means this provider's model (Catalogs.lookup).
+PREFERRED_PROVIDER = "openai"
 
 # Model attributes a private catalog may set over a bundled model (None = not set).
 _MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "last_new_job_day", "retires_on", "notice", "ft_notice", "tier", "description",
@@ -822,6 +824,35 @@ class Catalogs:
         return [m for c in self.by_provider.values() for m in c.models.values()]
 
     def resolve(self, ref: str) -> Model:
+        """The model ``ref`` names, by the one rule every command uses (:meth:`lookup`)."""
+        return self.lookup(ref)[0]
+
+    def lookup(self, ref: str) -> tuple[Model, str | None]:
+        """The model ``ref`` names, and a note when a bare name had to be settled.
+
+        The rule (docs/pricing.md, "Model names"), the same in every command:
+        ``provider/model`` names that provider's model (id or alias); a bare
+        name names the one model of that name in the loaded catalogs; a bare
+        name that several catalogs list means OpenAI's own model when OpenAI
+        lists it (the encoding and the per-example limit are the same; the
+        note names the others); any other bare name in several catalogs is an
+        error that lists them.
+        """
+        try:
+            return self._exact(ref), None
+        except CatalogError:
+            if not isinstance(ref, str) or "/" in ref:
+                raise
+            hits = [m for c in self.by_provider.values() if (m := c.find(ref.strip())) is not None]
+            preferred = [m for m in hits if m.provider == PREFERRED_PROVIDER]
+            if len(hits) > 1 and preferred:
+                m = preferred[0]
+                others = ", ".join(h.ref for h in hits if h is not m)
+                other = next(h for h in hits if h is not m)
+                return m, f"'{ref.strip()}' is in several catalogs; used {m.ref} (also: {others}); name one to choose, e.g. {other.ref}"
+            raise
+
+    def _exact(self, ref: str) -> Model:
         """Find ``provider/model`` (id or alias), or a bare model name if it is unambiguous."""
         if not isinstance(ref, str) or not ref.strip():
             raise CatalogError("model must be a name like 'openai/gpt-4o-mini'")

@@ -63,6 +63,7 @@ class Training:
     data_generation_note: str = ""
     epoch_rule: EpochRule = ASSUMED  # the provider's rule behind epochs: auto
     hour_billed: bool = False  # billed per hour of training (reinforcement fine-tuning): no epochs
+    notes: list[str] = field(default_factory=list)  # warnings about the training data (tools not counted, long examples)
 
 
 @dataclass
@@ -427,7 +428,11 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
             raise ScenarioError(f"--volume {volume:g} is implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})",
                                 hint="check the number of digits")
         rpm = float(volume)
-    growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=10)
+    g_raw = vol.get("growth_per_month")
+    if isinstance(g_raw, (int, float)) and not isinstance(g_raw, bool) and _finite(g_raw) and g_raw > 1:
+        raise chk.fail(("volume", "growth_per_month"), f"growth_per_month {_fmt(g_raw)} is more than +100% a month",
+                       f"{_fmt(g_raw)} means +{_fmt(g_raw * 100)}% a month; did you mean {_fmt(g_raw / 100)}? (a fraction: 5% is 0.05)")
+    growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=1)
     _check_compounding(chk, growth, h, ("volume", "growth_per_month"), "volume")
 
     catalogs = _load_catalogs(chk, top, base_dir, pricing_dirs)
@@ -443,6 +448,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_strategies):
         s = _strategy(chk, raw, ("strategies", i), catalogs, currency, rates, base_dir)
+        _check_not_retired(chk, s, ("strategies", i, "model"), start)
         if s.name in seen:
             raise chk.fail(("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name")
         seen[s.name] = i
@@ -572,6 +578,19 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
     return dataclasses.replace(model, currency=currency, base=conv(model.base), fine_tuning=conv(model.fine_tuning))
 
 
+def _check_not_retired(chk: _Checker, s: Strategy, path: tuple, start: tuple[int, int]) -> None:
+    """A model that retired before the plan's first month cannot be planned with: a located error naming the date."""
+    m = s.model
+    first = _dt.date(start[0], start[1], 1)
+    if m.retires_on is None or m.retires_on >= first:
+        return
+    # Hook for successors (issue 13): a catalog may name the model that replaces this one.
+    successor = getattr(m, "successor", None)
+    then = f"; its successor is {successor}" if successor else ""
+    raise chk.fail(path, f"{m.ref} retired on {m.retires_on.isoformat()}, before the plan starts ({first.isoformat()[:7]}){then}",
+                   (f"use {successor}, " if successor else "choose a model that is still served, ") + f"or start the plan before {m.retires_on.isoformat()[:7]}")
+
+
 def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict, base_dir: Path) -> Strategy:
     m = chk.mapping(raw, path, STRATEGY_KEYS, "a strategy")
     name = chk.string(m, "name", path, required=True)
@@ -582,12 +601,13 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if stype not in STRATEGY_TYPES:
         raise chk.fail(path + ("type",), f"unknown strategy type '{stype}'", did_you_mean(stype, STRATEGY_TYPES) or "types: " + ", ".join(STRATEGY_TYPES))
     self_hosted = stype == "self_hosted"
+    lookup_note = None
     if self_hosted and m.get("model") is None:
         model = Model(provider="self-hosted", id=name, aliases=(), currency=currency, catalog_file="", fine_tuning={})
     else:
         model_ref = chk.string(m, "model", path, required=True)
         try:
-            model = catalogs.resolve(model_ref)
+            model, lookup_note = catalogs.lookup(model_ref)
         except CatalogError as exc:
             raise chk.fail(path + ("model",), exc.message, exc.hint) from None
         model = _convert(model, currency, rates, chk, path + ("model",))
@@ -633,6 +653,13 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
                        "only tokens that are sent can be cached")
     batch_share = chk.number(m, "batch_share", path, default=0.0, minimum=0, maximum=1, what="a share from 0 to 1")
     notes: list[str] = []
+    if lookup_note:
+        notes.append(f"{name}: {lookup_note}")
+    cw = model.context_window
+    if cw and not self_hosted and np.any(np.asarray(prompt + user + out) > cw):
+        raise chk.fail(rp, f"a request of {_fmt(float(np.max(np.asarray(prompt + user + out))))} tokens (prompt + input + completion) "
+                           f"is longer than {model.ref}'s context window of {cw:,} tokens",
+                       "check the token counts: tokens per request, not per month or per dataset")
     if batch_share > 0 and "batch_input" not in prices and prices.get("batch_discount") is None:
         what = "the fine-tuned model" if fine_tuned else model.ref
         notes.append(f"{name}: {_fmt(batch_share * 100)}% of requests go through a batch API, but the catalog has no batch price for "
@@ -683,6 +710,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         if not (fine_tuned or self_hosted):
             raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
         training = _training(chk, m["training"], path + ("training",), model, prices, base_dir, serving, catalogs, currency, rates)
+        notes += [f"{name}: {w}" for w in training.notes]
         if training.epochs_auto and not training.hour_billed and training.tokens > 0 and not self_hosted:
             rule = training.epoch_rule
             if rule.assumed:
@@ -782,6 +810,20 @@ def _override_price(chk: _Checker, block: dict, key: str, path: tuple) -> Price:
     return Price(v, f"scenario override ({_where(chk, path + (key,))})", None, key)
 
 
+PER_TOKEN_PRICE_KEYS = ("input", "cached_input", "output", "training", "batch_input", "batch_cached_input", "batch_output")
+
+
+def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | None) -> None:
+    """A per-1M price about 1,000 times below the catalog's is a per-1K price typed into a per-1M field."""
+    if path[-1] not in PER_TOKEN_PRICE_KEYS or catalog is None or catalog.value <= 0 or value <= 0:
+        return
+    ratio = catalog.value / value
+    if 300 <= ratio <= 3000:
+        raise chk.fail(path, f"{_fmt(value)} looks like a price per 1K tokens: prices here are per 1M tokens "
+                             f"(the catalog's {path[-1]} is {catalog.value:g} per 1M)",
+                       f"multiply by 1,000: {_fmt(value * 1000)} per 1M tokens")
+
+
 def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tuned: bool, self_hosted: bool = False) -> dict[str, Price]:
     """The rates a strategy pays: the catalog's, then the scenario's ``prices`` overrides."""
     if self_hosted:
@@ -812,7 +854,9 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
         chk.mapping(overrides, pp, PRICE_OVERRIDE_KEYS, "prices")
         for key in overrides:
             if overrides[key] is not None:
+                catalog_price = prices.get(key)
                 prices[key] = _override_price(chk, overrides, key, pp)
+                _check_per_1k(chk, pp + (key,), prices[key].value, catalog_price)
         if "batch_discount" in prices and prices["batch_discount"].value > 1:
             raise chk.fail(pp + ("batch_discount",), "batch_discount is a fraction off, from 0 to 1")
     if fine_tuned and model.extra.get("model_units") is not None and "hosting_per_hour" not in prices:
@@ -854,7 +898,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         raise chk.fail(path + ("dataset",), "give training.tokens or training.dataset, not both", key=True)
     examples = chk.number(t, "examples", path, minimum=1, integer=True, what="a whole number of examples")
     if t.get("dataset") is not None:
-        tokens, ds_examples, source = _count_dataset(chk, t, path, model, base_dir)
+        tokens, ds_examples, source, ds_warnings = _count_dataset(chk, t, path, model, base_dir)
         if examples is not None and examples != ds_examples:
             raise chk.fail(path + ("examples",), f"training.examples is {examples:,} but training.dataset ({t['dataset']}) has {ds_examples:,} examples",
                            "remove examples: (the dataset's count is used), or name the dataset you mean")
@@ -862,6 +906,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     else:
         tokens = chk.number(t, "tokens", path, default=0.0, minimum=0)
         source = _where(chk, path + ("tokens",)) if t.get("tokens") is not None else "no training tokens given"
+        ds_warnings = []
     ep_raw = t.get("epochs", "auto")
     if ep_raw is None or ep_raw == "auto":
         if examples is None:
@@ -888,7 +933,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
                     one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
                     data_generation_cost=gen_cost, data_generation_note=gen_note,
-                    epoch_rule=model.epoch_rule, hour_billed=hour_billed)
+                    epoch_rule=model.epoch_rule, hour_billed=hour_billed, notes=ds_warnings)
 
 
 def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> tuple[float, str]:
@@ -953,7 +998,7 @@ def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[
     return float(n), f"messages ({len(msgs)} messages, {enc}, OpenAI chat counting)"
 
 
-def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str]:
+def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str, list[str]]:
     from . import datasets
 
     p = path + ("dataset",)
@@ -971,9 +1016,22 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
         raise chk.fail(p, f"{rel}: cannot read training file: {exc.strerror or exc}") from None
     except FtcostError as exc:
         raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
+    bad_tools = stats.errors.get("invalid_tools")
+    if bad_tools is not None:
+        raise chk.fail(p, f"{rel}: {bad_tools.count:,} example(s) have tool definitions that cannot be read ({bad_tools.first_detail})",
+                       "tools must be [{\"type\": \"function\", \"function\": {\"name\": ..., \"description\": ..., \"parameters\": {...}}}]; "
+                       "their tokens are billed, so ftcost does not skip them")
     if stats.examples == 0:
         raise chk.fail(p, f"{rel} has no valid training examples", "run 'ftcost tokens " + str(rel) + "' to see what is wrong")
     note = f"dataset {rel} ({stats.examples:,} examples, {int(stats.billable_tokens):,} billable tokens per epoch, {enc})"
     if stats.invalid_examples:
         note += f"; {stats.invalid_examples:,} invalid lines skipped"
-    return float(stats.billable_tokens), int(stats.examples), note
+    if stats.examples_with_tools:
+        note += f"; {stats.tool_tokens:,} of them tool definitions (OpenAI cookbook's function-token count)"
+    warnings = [w for w in stats.warnings() if "tool definitions" in w or "above" in w]
+    if model.max_tokens_per_example is None and model.context_window and stats.histogram:
+        over = sum(n for v, n in stats.histogram.items() if v > model.context_window)
+        if over:
+            warnings.append(f"{rel}: {over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); "
+                            "no per-example limit is published for it, so they are counted in full")
+    return float(stats.billable_tokens), int(stats.examples), note, warnings

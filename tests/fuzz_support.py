@@ -298,7 +298,12 @@ def mutated(draw, bases: list, known_keys: list, known_values: list | None = Non
     tree = copy.deepcopy(draw(st.sampled_from(bases)))
     for _ in range(draw(st.integers(1, max_mutations))):
         before = copy.deepcopy(tree)
-        tree = _mutate_once(draw, tree, known_keys, known_values)
+        try:
+            tree = _mutate_once(draw, tree, known_keys, known_values)
+        except (KeyError, IndexError, TypeError):
+            # a swap between two paths to one shared subtree (a YAML alias, copied as one object) leaves the
+            # second path dangling: the generator's own failure, so the mutation is undone
+            tree = before
         if depth_of(tree) > MAX_TREE_DEPTH:
             tree = before
     return tree

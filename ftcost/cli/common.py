@@ -40,7 +40,18 @@ ASCII_INT = AsciiInt()
 
 
 def run_main(group) -> int:
-    """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
+    """Run the click group; turn library errors into exit 2, bugs into exit 1, SIGTERM/SIGHUP into 143/129."""
+    from .process import Terminated, best_effort_stderr, termination_signals
+
+    with best_effort_stderr(), termination_signals():
+        try:
+            return _run(group)
+        except Terminated as t:
+            click.echo(f"Stopped by {t.name}; no partial output was left behind.", err=True)
+            return 128 + t.signum
+
+
+def _run(group) -> int:
     debug = "--debug" in sys.argv[1:]
     import warnings
 

@@ -10,11 +10,15 @@ from .common import ASCII_FLOAT, ASCII_INT, AsciiIntRange, pricing_option
 
 
 def _resolve(ref: str | None, pricing_dirs):
+    """The model ``ref`` names, by the rule every command uses (pricing.Catalogs.lookup); its note goes to stderr."""
     if ref is None:
         return None
     from ..pricing import Catalogs
 
-    return Catalogs.load(None, extra_dirs=pricing_dirs).resolve(ref)
+    model, note = Catalogs.load(None, extra_dirs=pricing_dirs).lookup(ref)
+    if note:
+        click.echo(f"Note: {note}", err=True)
+    return model
 
 
 def _echo_issues(issues, limit: int = 20) -> None:
