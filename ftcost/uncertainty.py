@@ -158,12 +158,13 @@ class Distribution:
             return self._truncated_normal(u, mu, sd, self.lower, self.upper)
         # lognormal: a normal in log space
         med, p90 = self.p("median"), self.p("p90")
-        sigma = (math.log(p90) - math.log(med)) / Z90  # not log(p90 / med): 1e15 / 1e-300 overflows to inf
+        ratio = p90 / med  # 1e15 / 1e-300 overflows: then the difference of the logs
+        sigma = (math.log(ratio) if math.isfinite(ratio) else math.log(p90) - math.log(med)) / Z90
         lo = math.log(self.lower) if self.lower > 0 else -math.inf
         hi = math.log(self.upper) if self.upper < math.inf else math.inf
         z = self._truncated_normal(u, math.log(med), sigma, lo, hi)
         x = np.exp(z)
-        if norm_cdf((lo - math.log(med)) / sigma) == 0.0 and norm_cdf((hi - math.log(med)) / sigma) == 1.0:
+        if sigma == 0 or (norm_cdf((lo - math.log(med)) / sigma) == 0.0 and norm_cdf((hi - math.log(med)) / sigma) == 1.0):
             x = np.where(u == 0.5, med, x)  # the median as written, not exp(log(median)) (no cut reaches it)
         return np.clip(x, self.lower, self.upper)
 

@@ -362,3 +362,15 @@ def test_lognormal_spanning_the_whole_range_does_not_simulate_to_nan():
         x = d.quantile(np.linspace(0.01, 0.99, 99))
     assert np.all(np.isfinite(x)) and x.max() <= MAX_NUMBER and x.min() >= 0
     assert math.isfinite(d.median) and 0 <= d.median <= MAX_NUMBER
+
+
+@pytest.mark.parametrize("median,p90", [(999999999999996.0, 1e15), (1.0, 1.0000000000000002), (1e-300, 1e15)])
+def test_lognormal_at_the_edges_of_the_floats(median, p90):
+    # p90 a few ulps above the median: log(p90) - log(median) rounds to 0 (a division by zero in the long fuzz run);
+    # log(p90 / median) keeps the spread. And 1e15 / 1e-300 overflows, so there the difference of the logs is used.
+    from ftcost.uncertainty import Distribution
+
+    d = Distribution("lognormal", (("median", median), ("p90", p90)), 0.0, MAX_NUMBER, ("volume", "requests_per_month"))
+    with fz.strict_numpy():
+        x = d.quantile(np.linspace(0.0, 1.0, 101))
+    assert np.all(np.isfinite(x)) and x.min() >= 0 and x.max() <= MAX_NUMBER
