@@ -71,24 +71,32 @@ TARGETS = {"engine_s": 0.4, "engine_vs_loop": 60.0, "simulate_s": 1.0, "startup_
 
 
 def variants(n: int, seed: int = 0) -> engine.Inputs:
-    """n variants of review-stars over 36 months: [3 strategies, n]."""
+    """n variants of review-stars over 36 months: [plan rows, n].
+
+    The scenario's models retire within the 36 months, so its plans have
+    several phases (issue 13): OpenAI's gpt-4o-mini moves to its successor,
+    Azure's fine-tuned gpt-4.1-nano stops when its base model retires. Each
+    phase is one engine row (``x.owner`` maps rows to the 3 strategies); a
+    varied input varies in every row of its strategy.
+    """
     sc = load_scenario(ROOT / "scenarios" / "review-stars.yaml", horizon=MONTHS)
     x = sc.inputs()
     rng = np.random.default_rng(seed)
-    s = len(sc.strategies)
+    owner = np.asarray(x.owner if x.owner is not None else range(len(sc.strategies)))
+    r = len(owner)
 
-    def col(a):  # per-strategy [S] -> [S, 1]
-        return np.asarray(a, dtype=float).reshape(s, 1)
+    def col(a):  # per-row [R] -> [R, 1]
+        return np.broadcast_to(np.asarray(a, dtype=float), (r,)).reshape(r, 1)
 
-    # every per-strategy input [S] as [S, 1] (whatever fields the engine has)
+    # every per-row input [R] as [R, 1] (whatever fields the engine has)
     fields = {f: col(getattr(x, f)) for f in array_fields(x) if f not in ("requests_per_month", "growth")}
     prompt = np.repeat(fields["prompt_tokens"], n, axis=1)
-    prompt[0] = rng.uniform(500, 4000, n)
-    prompt[2] = prompt[0]  # the batch strategy sends the same prompt
+    draw = rng.uniform(500, 4000, n)
+    prompt[(owner == 0) | (owner == 2)] = draw  # the batch strategy sends the same prompt, on every model of its plan
     cached = np.repeat(fields["cached_tokens"], n, axis=1)
-    cached[0] = np.minimum(cached[0], prompt[0])
+    cached = np.minimum(cached, prompt)
     tokens = np.repeat(fields["training_tokens"], n, axis=1)
-    tokens[1] = rng.uniform(3e5, 1.5e6, n)
+    tokens[owner == 1] = rng.uniform(3e5, 1.5e6, n)
     fields.update(prompt_tokens=prompt, cached_tokens=cached, training_tokens=tokens)
     return x.replace(requests_per_month=np.exp(rng.uniform(np.log(1e3), np.log(1e7), n)),
                      growth=rng.uniform(0.0, 0.05, n), **fields)
@@ -109,7 +117,7 @@ def subset(x: engine.Inputs, k: int) -> engine.Inputs:
                         for f in ("requests_per_month", "growth", "prompt_tokens", "cached_tokens", "training_tokens")})
 
 
-CORE = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest")
+CORE = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest", "feasible_until")
 
 
 def load() -> float:
@@ -133,13 +141,20 @@ def bench_engine(full: bool, with_evaluate: bool, rounds: int) -> dict:
     ok_total = np.allclose(np.asarray(s.total_cost)[:, :cut], ref.total_cost, rtol=1e-12)
     ok_be = np.allclose(np.asarray(s.break_even)[:, :cut], ref.break_even, rtol=1e-12, equal_nan=True)
     pay_diff = int(np.count_nonzero(np.asarray(s.payback_month)[:, :cut] != np.asarray(ref.payback_month)))
+    ok_plan = (np.array_equal(np.asarray(s.feasible_until)[:, :cut], ref.feasible_until)
+               and np.array_equal(np.asarray(s.cheapest)[:cut], ref.cheapest))
     del ref
     k = VARIANTS if full else LOOP_SUBSET
     t_loop, r = best(lambda: evaluate_scalar(x, limit=k), 1)
-    ok_loop = np.allclose(r["total_cost"], np.asarray(s.total_cost)[:, :k], rtol=1e-10)
+    ok_loop = (np.allclose(r["total_cost"], np.asarray(s.total_cost)[:, :k], rtol=1e-10)
+               and np.array_equal(r["cheapest"], np.asarray(s.cheapest)[:k]))
+    sc = load_scenario(ROOT / "scenarios" / "review-stars.yaml", horizon=MONTHS)
+    moves = [f"{st.name}: {' -> '.join([st.model.ref] + [m['to'] for m in st.plan.migrations])}"
+             + ("" if st.plan.feasible_last >= MONTHS else f", stops after month {int(st.plan.feasible_last)}")
+             for st in sc.strategies if st.plan is not None and (st.plan.migrations or st.plan.feasible_last < MONTHS)]
     return {"summary_s": t_summary, "evaluate_s": t_eval, "loop_s": t_loop * VARIANTS / k, "loop_measured_on": k,
-            "agree": bool(ok_total and ok_be and ok_loop), "payback_differences": pay_diff, "checked_on": cut,
-            "load": (start_load,)}
+            "agree": bool(ok_total and ok_be and ok_loop and ok_plan), "payback_differences": pay_diff, "checked_on": cut,
+            "load": (start_load,), "rows": len(x.owner) if x.owner is not None else 3, "migrations": "; ".join(moves) or "no retirements"}
 
 
 def bench_simulate(rounds: int) -> dict:
@@ -199,7 +214,8 @@ def report(e: dict, s: dict, u: dict) -> str:
         f"load average (1 min) at the start and end of the run: {e['load'][0]:.1f}, {u['load']:.1f} "
         "(the machine may be shared; each figure is the best of its rounds)",
         "",
-        f"engine, {VARIANTS:,} variants x {MONTHS} months, 3 strategies (totals, break-even, payback):",
+        f"engine, {VARIANTS:,} variants x {MONTHS} months, 3 strategies in {e['rows']} plan rows"
+        f" ({e['migrations']}) (totals, break-even, payback, feasibility):",
         f"  evaluate_summary (blocks, closed forms)  {e['summary_s']:8.3f} s   target < {TARGETS['engine_s']} s: {mark(e['summary_s'] < TARGETS['engine_s'])}",
         *([f"  engine.evaluate (all months at once)     {e['evaluate_s']:8.3f} s   {e['evaluate_s'] / e['summary_s']:6.1f}x slower"]
           if e["evaluate_s"] is not None else []),

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUZZ_FILES = ["tests/test_fuzz_scenario.py", "tests/test_fuzz_catalog.py", "tests/test_fuzz_jsonl.py", "tests/test_edges.py"]
+FUZZ_FILES = ["tests/test_fuzz_scenario.py", "tests/test_fuzz_catalog.py", "tests/test_fuzz_jsonl.py", "tests/test_edges.py",
+              "tests/test_fuzz_numeric.py"]
 
 
 def main(argv=None) -> int:

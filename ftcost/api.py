@@ -72,8 +72,12 @@ def compare(
     ...                {"name": "tuned", "type": "fine_tuned", "model": "openai/gpt-4o-mini",
     ...                 "request": {"prompt_tokens": 50, "completion_tokens": 5},
     ...                 "training": {"tokens": 500_000, "epochs": 3}}]})
-    >>> r.cheapest.name
-    'tuned'
+    >>> r.strategies[1].total_cost < r.strategies[0].total_cost  # the fine-tune costs less...
+    True
+    >>> r.strategies[1].feasible_until  # ...but dies with gpt-4o-mini (2027-01-14); OpenAI takes no new jobs to move it
+    2
+    >>> r.cheapest.name  # so the plan that can be carried out is recommended (docs/migration.md)
+    'prompt'
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs, today=today)

@@ -457,9 +457,12 @@ class CheckReport:
     advice: list[Advice] = field(default_factory=list)
     stats: Any = None  # the datasets.DatasetStats of `ftcost tokens`
     epochs: int | None = None
+    epochs_fixed: bool = False  # the provider's rule is a fixed count (Azure), not OpenAI's heuristic
     training_price: float | None = None
     training_price_source: str = ""
     currency: str = "USD"
+    tool_tokens: int = 0  # tokens of tool/function definitions (included in tokens), OpenAI cookbook method
+    examples_with_tools: int = 0
 
     @property
     def errors(self) -> list[Issue]:
@@ -485,6 +488,7 @@ class CheckReport:
             "file": self.file, "model": self.model, "encoding": self.encoding, "format": self.format,
             "lines": self.lines, "examples": self.examples, "unusable_lines": len(self.errors),
             "tokens": self.tokens, "billable_tokens": self.billable_tokens,
+            "tool_tokens": self.tool_tokens, "examples_with_tools": self.examples_with_tools,
             "max_tokens_per_example": self.max_tokens_per_example,
             "tokens_per_example": self.stats.distribution() if self.stats is not None else None,
             "completion_tokens": self.completion_tokens,
@@ -530,6 +534,10 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
     report.examples = stats.examples
     report.tokens, report.billable_tokens = stats.total_tokens, stats.billable_tokens
     report.min_tokens, report.max_tokens = stats.minimum or 0, stats.maximum or 0
+    report.tool_tokens, report.examples_with_tools = stats.tool_tokens, stats.examples_with_tools
+    for w in stats.warnings():
+        if "tool definitions" in w:
+            report.advice.append(Advice("warning", w))
 
     # Then one pass of ours for the line-by-line findings, keeping small facts per example.
     usable: list[_Fact] = []
@@ -556,7 +564,8 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
     if enc_note:
         report.advice.append(Advice("note", enc_note))
     if model is not None and report.examples:
-        report.epochs = tok.default_epochs(report.examples)
+        report.epochs = tok.default_epochs(report.examples, fixed=model.epoch_rule.fixed)
+        report.epochs_fixed = bool(model.epoch_rule.fixed)
         price = (getattr(model, "fine_tuning", None) or {}).get("training")
         if price is not None:
             report.training_price = price.value
@@ -726,8 +735,12 @@ def format_check(report: CheckReport, *, limit: int = 20) -> str:
         out.append(f"Tokens ({model}{report.encoding}): {report.tokens:,} in all, {report.billable_tokens:,} billable per epoch{cap}; "
                    f"per example min {report.min_tokens:,}, mean {report.mean_tokens:,.1f}, max {report.max_tokens:,}; "
                    f"completions {report.completion_tokens:,}")
+        if report.examples_with_tools:
+            out.append(f"Tool definitions: {report.tool_tokens:,} tokens in {_plural(report.examples_with_tools, 'example')}, "
+                       "included above (OpenAI cookbook's function-token count)")
     if report.training_cost is not None:
-        out.append(f"Training: {_plural(report.epochs, 'epoch')} (OpenAI's default for {report.examples:,} examples) x "
+        rule = "the provider's default" if report.epochs_fixed else f"OpenAI's default for {report.examples:,} examples"
+        out.append(f"Training: {_plural(report.epochs, 'epoch')} ({rule}) x "
                    f"{report.billable_tokens:,} tokens x {money(report.training_price, report.currency)}/1M = "
                    f"{money_small(report.training_cost, report.currency)} per run")
     for title, items in (("Not usable", report.errors), ("Check", report.warnings)):

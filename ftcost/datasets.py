@@ -40,6 +40,7 @@ import numpy as np
 from .errors import TokenError
 from .reading import LongLine, line_blocks, too_long_message
 from .token_cuts import count, may_hold_giant_piece
+from .tool_tokens import ToolCount, ToolsError, count_tools
 from .tokens import (
     REPLY_PRIMING,
     ROLES,
@@ -66,6 +67,7 @@ ERROR_KINDS = {
     "no_assistant_message": "no assistant message",
     "empty_prompt_or_completion": "empty prompt or completion",
     "mixed_format": "format differs from the first valid example",
+    "invalid_tools": "tool definitions that cannot be read",
 }
 
 CHAT_KEYS = ("messages", "tools", "functions", "parallel_tool_calls")
@@ -119,6 +121,12 @@ class DatasetStats:
     over_limit_lines: list[int] = field(default_factory=list)
     histogram: dict[int, int] = field(default_factory=dict)
     token_counts: np.ndarray | None = None  # per valid example, in file order, when asked for
+    # Tool (function) definitions of chat examples, counted with OpenAI's cookbook method (ftcost.tool_tokens);
+    # included in total_tokens and billable_tokens, reported on their own here.
+    tool_tokens: int = 0
+    examples_with_tools: int = 0
+    tools_not_counted: int = 0  # examples whose tools have parts the published method does not count
+    tools_not_counted_first: str = ""
 
     # -- distribution ------------------------------------------------------------------------
 
@@ -193,6 +201,9 @@ class DatasetStats:
             )
         if 0 < self.examples < MIN_EXAMPLES:
             out.append(f"{self.path}: {self.examples} valid example(s); OpenAI requires at least {MIN_EXAMPLES}")
+        if self.tools_not_counted:
+            out.append(f"{self.path}: {self.tools_not_counted:,} example(s) have tool definitions that OpenAI's published counting "
+                       f"method leaves out ({self.tools_not_counted_first}); they are billed, so the tool tokens are a lower bound")
         return out
 
     def to_dict(self) -> dict:
@@ -211,6 +222,9 @@ class DatasetStats:
             "examples_over_limit": self.over_limit,
             "examples_over_limit_first_lines": list(self.over_limit_lines),
             "billable_tokens": self.billable_tokens,
+            "tool_tokens": self.tool_tokens,
+            "examples_with_tools": self.examples_with_tools,
+            "examples_with_tools_not_counted": self.tools_not_counted,
         }
 
     def _error(self, kind: str, line: int, detail: str) -> None:
@@ -346,6 +360,20 @@ class _Counter:
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="ftcost-tokens") if workers > 0 else None
         self.keep = [] if keep_counts else None
         self.cap = stats.max_tokens_per_example
+        self.tool_cache: dict[str, ToolCount] = {}
+
+    def count_tools(self, obj: dict) -> ToolCount:
+        """Tokens of an example's tools/functions (OpenAI's cookbook method); the same definitions are counted once."""
+        tools, functions = obj.get("tools"), obj.get("functions")
+        key = json.dumps([tools, functions], sort_keys=True, ensure_ascii=False)
+        hit = self.tool_cache.get(key)
+        if hit is None:
+            encode = self.encode
+            hit = count_tools(tools, functions, self.stats.encoding, lambda t: len(encode(t)))
+            if len(self.tool_cache) > 4096:
+                self.tool_cache.clear()
+            self.tool_cache[key] = hit
+        return hit
 
     def close(self):
         if self.pool is not None:
@@ -480,6 +508,20 @@ class _Counter:
             fmt = problems
             if fmt == "chat":
                 total = REPLY_PRIMING
+                if obj.get("tools") is not None or obj.get("functions") is not None:
+                    try:
+                        tc = self.count_tools(obj)
+                    except ToolsError as exc:
+                        st.invalid_examples += 1
+                        st._error("invalid_tools", line_no, str(exc))
+                        continue
+                    total += tc.tokens
+                    st.tool_tokens += tc.tokens
+                    st.examples_with_tools += 1
+                    if tc.uncounted:
+                        st.tools_not_counted += 1
+                        if not st.tools_not_counted_first:
+                            st.tools_not_counted_first = f"first at line {line_no}: {tc.uncounted[0]}"
                 for m in obj["messages"]:
                     total += TOKENS_PER_MESSAGE + role_tokens[m["role"]]
                     for key, value in m.items():

@@ -308,6 +308,17 @@ class Inputs:
     replica_capacity: np.ndarray = 0.0  # requests per replica-month at target utilization; 0 = not self-hosted
     replica_cost: np.ndarray = 0.0  # cost of one replica for a month
     min_replicas: np.ndarray = 0.0
+    # Plans over several models (issue 13, docs/migration.md). A row is one phase of a strategy: it is
+    # active from first_month to last_month (inclusive, 1-based; inf = the horizon), trains in its first
+    # month and every retrain_every after it, and pays one_time_cost and data_generation_cost in its
+    # first month. A training run after month jobs_until cannot happen (the provider takes no new jobs),
+    # nor can any month after feasible_last: the strategy is infeasible from there. ``owner`` maps
+    # each row to its strategy (None: row i is strategy i); rows 0..S-1 are the strategies' first phases.
+    first_month: np.ndarray = 1.0
+    last_month: np.ndarray = np.inf
+    jobs_until: np.ndarray = np.inf
+    feasible_last: np.ndarray = np.inf
+    owner: tuple | None = None
     extra: dict = field(default_factory=dict)
 
     def replace(self, **changes) -> "Inputs":
@@ -343,6 +354,11 @@ class Outputs:
     data_generation_cost: np.ndarray = None
     quality_cost: np.ndarray = None
     replicas_month1: np.ndarray = None
+    # Last month each strategy can be carried out (0: not even month 1; the horizon: all of it), [strategies, *variants].
+    feasible_until: np.ndarray = None
+    # Per plan row (one phase of a strategy): cost per request and cost of one training run, [rows, *variants].
+    row_cost_per_request: np.ndarray = None
+    row_training_run_cost: np.ndarray = None
     # The monthly breakdown, each [strategies, *variants, months]; they add up to ``monthly`` (see MONTHLY_PARTS).
     monthly_variable: np.ndarray = None  # volume x (token cost at that month's prices + expected error cost)
     monthly_fixed: np.ndarray = None  # hosting, storage and other fixed monthly costs
@@ -362,6 +378,74 @@ class Outputs:
 MONTHLY_PARTS = ("variable", "fixed", "gpu", "training", "one_time", "data_generation")
 
 
+def row_feasible_until(horizon, first_month, last_month, retrain_every, has_training, jobs_until, feasible_last):
+    """Last month each plan row can be carried out, in closed form (no month axis); inf = no limit.
+
+    A row (one phase of a strategy) trains in its first month and every
+    ``retrain_every`` months after it, up to its last month. A run after
+    month ``jobs_until`` cannot happen: the row stops in the month before the
+    first such run. ``feasible_last`` is a limit known in advance (a model
+    that retires with nowhere to go).
+
+    Runs in months 1, 7, 13, 19; new jobs only up to month 9: the month-13
+    retrain cannot run, so the plan holds up to month 12.
+
+    >>> float(row_feasible_until(24, 1, 24, 6, 1, 9, np.inf))
+    12.0
+    >>> float(row_feasible_until(24, 1, 24, 0, 1, 9, np.inf))  # trains once, in month 1: no limit
+    inf
+    >>> float(row_feasible_until(24, 5, 24, 0, 1, 4, np.inf))  # a migration run in month 5, jobs ended in month 4
+    4.0
+    """
+    first = np.asarray(first_month, dtype=float)
+    last = np.minimum(np.asarray(last_month, dtype=float), float(horizon))
+    r = np.asarray(retrain_every, dtype=float)
+    ju = np.asarray(jobs_until, dtype=float)
+    trains = (np.asarray(has_training) > 0) & (last >= first)
+    after = np.maximum(first, np.floor(ju) + 1.0)  # first month the provider takes no new jobs (inf: never)
+    safe_r = np.maximum(r, 1.0)
+    bad = np.where(r > 0, first + np.ceil((after - first) / safe_r) * safe_r, np.where(after == first, first, np.inf))
+    bad = np.where(trains & (bad <= last), bad, np.inf)
+    return np.minimum(np.asarray(feasible_last, dtype=float), bad - 1.0)
+
+
+def by_strategy(a, owner, count: int):
+    """Sum the plan rows of each strategy: [rows, ...] -> [strategies, ...] (``owner`` None: unchanged)."""
+    if owner is None:
+        return a
+    a = np.asarray(a)
+    out = np.array(a[:count], dtype=np.result_type(a.dtype, float) if a.dtype == bool else a.dtype)
+    for r in range(count, len(owner)):
+        out[owner[r]] += a[r]
+    return out
+
+
+def strategy_feasible_until(row_limit, owner, count: int, horizon: int):
+    """Each strategy's last feasible month (0..horizon, int) from its rows' limits (the earliest wins)."""
+    lim = np.asarray(row_limit, dtype=float)
+    if owner is not None:
+        lim = lim.copy()
+        out = lim[:count].copy()
+        for r in range(count, len(owner)):
+            out[owner[r]] = np.minimum(out[owner[r]], lim[r])
+        lim = out
+    return np.clip(lim, 0, horizon).astype(np.int64)
+
+
+def cheapest_feasible(total, feasible_until, horizon: int):
+    """Index of the cheapest strategy among those feasible over the whole horizon; -1 where none is.
+
+    >>> cheapest_feasible(np.array([10.0, 5.0, 7.0]), np.array([12, 6, 12]), 12).tolist()
+    2
+    """
+    ok = np.asarray(feasible_until) >= horizon
+    if ok.all():  # the common case: every plan runs the whole horizon
+        return np.argmin(total, axis=0)
+    masked = np.where(ok, total, np.inf)
+    idx = np.argmin(masked, axis=0)
+    return np.where(ok.any(axis=0), idx, -1)
+
+
 def evaluate(x: Inputs) -> Outputs:
     """Run the whole cost model of DESIGN.md on broadcast arrays.
 
@@ -378,6 +462,11 @@ def evaluate(x: Inputs) -> Outputs:
     in month 1 like the one-time cost. Break-even for a strategy that is not
     linear in volume (self-hosted) is left NaN here and found by
     :mod:`ftcost.envelope`.
+
+    Plans (docs/migration.md): each row of ``x`` is one phase of a strategy,
+    active from ``first_month`` to ``last_month``; the rows of a strategy are
+    summed month by month (``owner``), and the cheapest strategy is the
+    cheapest of those feasible over the whole horizon (-1 where none is).
     """
     h = int(x.horizon)
     m0 = np.arange(h, dtype=float)
@@ -389,47 +478,81 @@ def evaluate(x: Inputs) -> Outputs:
     ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))
     has_t = np.asarray(x.has_training) > 0
     t = np.where(has_t, training_run_cost(x.training_tokens, ep, x.training_price, x.min_job_fee, x.training_fixed, x.max_job_fee), 0.0)
-    runs = np.where(has_t, training_runs(h, x.retrain_every), 0)
     one_time = np.asarray(x.one_time_cost, dtype=float)
     gen = np.asarray(x.data_generation_cost, dtype=float)
     cap = np.asarray(x.replica_capacity, dtype=float)
     rc = np.asarray(x.replica_cost, dtype=float)
     # Every array input takes part in the shape, so varying any one of them (even only retrain_every) gives variants.
     shape = np.broadcast_shapes(np.shape(c_tok), np.shape(q), np.shape(f), np.shape(t), np.shape(one_time), np.shape(gen),
-                                *(np.shape(getattr(x, f_.name)) for f_ in fields(x) if f_.name not in ("horizon", "baseline", "extra")))
+                                *(np.shape(getattr(x, f_.name)) for f_ in fields(x) if f_.name not in ("horizon", "baseline", "extra", "owner")))
+    first = np.broadcast_to(np.asarray(x.first_month, dtype=float), shape)
+    last = np.broadcast_to(np.minimum(np.asarray(x.last_month, dtype=float), float(h)), shape)
+    retrain = np.asarray(x.retrain_every)
+    runs = np.where(has_t, np.where(last >= first, training_runs(last - first + 1, retrain), 0), 0)
     c_tok, q, f, t, runs, one_time, gen, ep, cap, rc = (np.broadcast_to(a, shape) for a in (c_tok, q, f, t, runs, one_time, gen, ep, cap, rc))
     min_rep = np.broadcast_to(np.asarray(x.min_replicas, dtype=float), shape)
     volumes = monthly_volumes(x.requests_per_month, x.growth, h)
     mult = (1.0 + np.asarray(x.price_change, dtype=float))[..., None] ** m0  # per-token price index by month
-    mask = np.broadcast_to(training_month_mask(h, x.retrain_every) & has_t[..., None], shape + (h,))
-    month_one = np.zeros(h)
-    month_one[0] = 1.0
+    whole = bool(np.all(first == 1.0) and np.all(last == h))
+    if whole:  # every row runs the whole horizon (no plan over several models)
+        active = 1.0
+        n_active = float(h)
+        mask = np.broadcast_to(training_month_mask(h, x.retrain_every) & has_t[..., None], shape + (h,))
+        month_one = np.zeros(h)
+        month_one[0] = 1.0
+    else:
+        m1 = m0 + 1.0
+        on = (m1 >= first[..., None]) & (m1 <= last[..., None])
+        active = on.astype(float)
+        n_active = np.maximum(last - first + 1.0, 0.0)
+        since = m1 - first[..., None]
+        r = np.asarray(retrain, dtype=float)[..., None]
+        mask = on & np.where(r > 0, since % np.maximum(r, 1.0) == 0, since == 0) & has_t[..., None]
+        month_one = (m1 == first[..., None]) & on
     reps = replicas(volumes, cap[..., None], min_rep[..., None])
     full = shape + (h,)
     parts = {
-        "variable": np.broadcast_to(volumes * (c_tok[..., None] * mult + q[..., None]), full),
-        "fixed": np.broadcast_to(f[..., None], full),
-        "gpu": np.broadcast_to(reps * rc[..., None], full),
+        "variable": np.broadcast_to(active * (volumes * (c_tok[..., None] * mult + q[..., None])), full),
+        "fixed": np.broadcast_to(active * f[..., None], full),
+        "gpu": np.broadcast_to(active * (reps * rc[..., None]), full),
         "training": np.broadcast_to(mask * t[..., None] * mult, full),
         "one_time": np.broadcast_to(one_time[..., None] * month_one, full),
         "data_generation": np.broadcast_to(gen[..., None] * month_one, full),
     }
-    # Summed in this order, so the total is the same float as the sum of the parts a table shows.
-    monthly = parts["variable"] + parts["fixed"] + parts["gpu"] + parts["training"] + parts["one_time"] + parts["data_generation"]
-    total = monthly.sum(axis=-1)
     training_cost = parts["training"].sum(axis=-1)
-    line_fixed = f + (one_time + gen + training_cost) / h
-    line_slope = c_tok * np.broadcast_to(mult, shape + (h,)).mean(axis=-1) + q
+    frac = n_active / h  # share of the horizon a row is active (1.0 for a whole-horizon row)
+    line_fixed = f * frac + (one_time + gen + training_cost) / h
+    line_slope = c_tok * (np.broadcast_to(mult * active, full).sum(axis=-1) / h) + q * frac
     v1 = np.broadcast_to(np.asarray(x.requests_per_month, dtype=float), shape)
     reps1 = replicas(v1, cap, min_rep)
+    row_limit = row_feasible_until(h, first, last, retrain, has_t, x.jobs_until, x.feasible_last)
+    # Rows to strategies: sums for money and counts, the first phase for per-request and per-run figures.
+    own = x.owner
+    n_s = shape[0] if own is None else int(max(own)) + 1
+    row_c, row_t = c_tok + q, t
+    parts = {k: by_strategy(v, own, n_s) for k, v in parts.items()}
+    # Summed in this order, so the total is the same float as the sum of the parts a table shows.
+    monthly = parts["variable"] + parts["fixed"] + parts["gpu"] + parts["training"] + parts["one_time"] + parts["data_generation"]
+    training_cost = by_strategy(training_cost, own, n_s)
+    line_fixed = by_strategy(line_fixed, own, n_s)
+    line_slope = by_strategy(line_slope, own, n_s)
+    runs = by_strategy(runs, own, n_s)
+    # A plan over several models: cost per request and fixed monthly cost averaged over the horizon, so that
+    # DESIGN.md's Fbar = F + (one-time + training) / H and monthly cost = Fbar + V_1 c hold for the whole plan.
+    c_plan = by_strategy(c_tok * frac, own, n_s) + by_strategy(q * frac, own, n_s)
+    f_plan = by_strategy(f * frac, own, n_s)
+    c_tok, q, f, t, ep, gen, cap, rc, reps1 = (a[:n_s] for a in (c_tok, q, f, t, ep, gen, cap, rc, reps1))
+    v1 = v1[:n_s]
+    total = monthly.sum(axis=-1)
     b = int(x.baseline)
     be, above = break_even_volume(line_slope, line_fixed, line_slope[b], line_fixed[b])
     stepped = (cap > 0) | (cap[b] > 0)
     be = np.where(stepped, np.nan, be)
     pay = payback_month(monthly, monthly[b])
-    c = c_tok + q
-    fixed_out = f + reps1 * rc
+    c = c_tok + q if own is None else c_plan
+    fixed_out = (f if own is None else f_plan) + reps1 * rc
     fbar = line_fixed + reps1 * rc
+    feasible = strategy_feasible_until(row_limit, own, n_s, h)
     return Outputs(
         cost_per_request=c,
         fixed_monthly=fixed_out,
@@ -437,7 +560,7 @@ def evaluate(x: Inputs) -> Outputs:
         training_run_cost=t,
         training_runs=runs,
         training_cost=training_cost,
-        one_time_cost=one_time,
+        one_time_cost=one_time[:n_s],
         average_fixed_monthly=fbar,
         monthly_cost=fbar + v1 * c,
         monthly=monthly,
@@ -445,8 +568,8 @@ def evaluate(x: Inputs) -> Outputs:
         break_even=be,
         cheaper_above=above,
         payback_month=pay,
-        cheapest=np.argmin(total, axis=0),
-        training_months=np.broadcast_to(mask, shape + (h,)),
+        cheapest=cheapest_feasible(total, feasible, h),
+        training_months=by_strategy(np.broadcast_to(mask, shape + (h,)), own, n_s) > 0 if own is not None else np.broadcast_to(mask, shape + (h,)),
         line_fixed=line_fixed,
         line_slope=line_slope,
         data_generation_cost=gen,
@@ -458,6 +581,9 @@ def evaluate(x: Inputs) -> Outputs:
         monthly_training=parts["training"],
         monthly_one_time=parts["one_time"],
         monthly_data_generation=parts["data_generation"],
-        replicas=np.broadcast_to(reps, full),
-        volumes=np.broadcast_to(volumes, full),
+        replicas=np.broadcast_to(reps, full)[:n_s],
+        volumes=np.broadcast_to(volumes, full)[:n_s],
+        feasible_until=feasible,
+        row_cost_per_request=row_c,
+        row_training_run_cost=row_t,
     )

@@ -51,9 +51,10 @@ CLOSED_FORM_FIELDS = frozenset({
     "training_fixed", "max_job_fee", "data_generation_cost", "quality_cost", "price_change",
     "batch_input_price", "batch_cached_price", "batch_output_price",
     "replica_capacity", "replica_cost", "min_replicas",  # replicas: blocks with self-hosting use evaluate()
+    "first_month", "last_month", "jobs_until", "feasible_last", "owner",  # plans: see _plan_rows
 })
 # Fields that are not arrays over [strategies, *variants].
-NON_ARRAY_FIELDS = frozenset({"horizon", "baseline", "extra"})
+NON_ARRAY_FIELDS = frozenset({"horizon", "baseline", "extra", "owner"})
 # Same tolerance as engine.payback_month: a tie counts as paid back.
 _RTOL = engine._PAYBACK_RTOL
 # Variants per block: a block's working set (a dozen float64 vectors of
@@ -85,7 +86,8 @@ class Summary:
     break_even: np.ndarray | None = None
     cheaper_above: np.ndarray | None = None
     payback_month: np.ndarray | None = None  # 0 = never (the baseline pays back in month 1, as in evaluate)
-    cheapest: np.ndarray | None = None
+    cheapest: np.ndarray | None = None  # among the strategies feasible over the horizon; -1 where none is
+    feasible_until: np.ndarray | None = None  # last month each strategy can be carried out (0..horizon)
 
     @classmethod
     def from_outputs(cls, o: engine.Outputs) -> "Summary":
@@ -95,7 +97,7 @@ class Summary:
 SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))
 _FLOAT_OUT = ("cost_per_request", "fixed_monthly", "training_run_cost", "training_cost", "one_time_cost",
               "average_fixed_monthly", "monthly_cost", "total_cost", "break_even")
-_INT_OUT = ("epochs", "training_runs", "payback_month")
+_INT_OUT = ("epochs", "training_runs", "payback_month", "feasible_until")
 
 
 def array_fields(x: Inputs) -> list[str]:
@@ -190,7 +192,6 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     ([5555.555556, 5555.555556], [0, 1])
     """
     shape = full_shape(x)
-    s_count = shape[0]
     vshape = shape[1:]
     n = int(np.prod(vshape)) if vshape else 1
     block = int(block_size or DEFAULT_BLOCK)
@@ -198,6 +199,7 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
         raise ValueError("block_size must be >= 1")
     names = array_fields(x)
     compact = {name: _compact(getattr(x, name), shape, n) for name in names}
+    s_count = shape[0] if x.owner is None else int(max(x.owner)) + 1
     unknown = [f.name for f in fields(x) if f.name not in CLOSED_FORM_FIELDS]
     # No closed form for the replica staircase (self-hosted) or for volumes that differ by strategy.
     stepped = bool(np.any(compact.get("replica_capacity", np.zeros((1, 1))) > 0))
@@ -205,9 +207,17 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     wanted = set(SUMMARY_FIELDS if outputs is None else outputs)
     if wanted - set(SUMMARY_FIELDS):
         raise ValueError(f"unknown outputs: {sorted(wanted - set(SUMMARY_FIELDS))}")
-    if unknown or stepped or per_strategy_volume:
-        full = _summary_by_evaluate(x, compact, shape, n, block)
+    from .limits import MAX_CLOSED_FORM_CELLS, check_work
+
+    h = int(x.horizon)
+    phased = x.owner is not None or bool(np.any(compact["first_month"] != 1) or np.any(compact["last_month"] < h))
+    # Plans whose phases start and end in the same months for every variant have closed forms too (engine_plans).
+    moving = compact["first_month"].shape[1] > 1 or compact["last_month"].shape[1] > 1
+    if unknown or stepped or per_strategy_volume or (phased and moving):
+        check_work(n, s_count, int(x.horizon), what="the month-by-month engine (self-hosted strategies)")
+        full = _summary_by_evaluate(x, compact, (s_count,) + tuple(vshape), n, block)
         return Summary(**{k: getattr(full, k) for k in wanted})
+    check_work(n, s_count, int(x.horizon), what="the engine", limit=MAX_CLOSED_FORM_CELLS)
     # Closed forms on chunks of CHUNK_BLOCKS cache blocks (elementwise work in
     # few calls, temporaries small enough to be reused); an output that does
     # not vary across variants is kept as one column and broadcast at the end.
@@ -217,7 +227,12 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
         stop = min(n, start + chunk)
         width = stop - start
         part = {name: (a[:, start:stop] if a.shape[1] > 1 else a) for name, a in compact.items()}
-        res = _closed_form(x, part, s_count, width, block, wanted)
+        if phased:
+            from .engine_plans import closed_form as plans_closed_form
+
+            res = plans_closed_form(x, part, s_count, width, block, wanted, _payback_row, break_even)
+        else:
+            res = _closed_form(x, part, s_count, width, block, wanted)
         for k, v in res.items():
             v = np.asarray(v)
             if k not in out:
@@ -225,13 +240,17 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
                 out[k] = np.empty(v.shape[:-1] + (n,), dtype=v.dtype) if wide else v
             if out[k].shape[-1] == n:
                 out[k][..., start:stop] = v
-    return Summary(**{k: np.broadcast_to(v, (n,) if k == "cheapest" else (s_count, n)).reshape(vshape if k == "cheapest" else shape)
+    return Summary(**{k: np.broadcast_to(v, (n,) if k == "cheapest" else (s_count, n)).reshape(vshape if k == "cheapest" else (s_count,) + tuple(vshape))
                       for k, v in out.items()})
 
 
 def _summary_by_evaluate(x: Inputs, compact: dict, shape: tuple, n: int, block: int) -> Summary:
     """Fallback: the engine itself, one block of variants at a time (exact, slower)."""
     s_count = shape[0]
+    # Memory: one block's [strategies, variants, months] arrays stay below BLOCK_CELLS elements each.
+    from .limits import BLOCK_CELLS
+
+    block = max(1, min(block, BLOCK_CELLS // max(1, s_count * int(x.horizon))))
     out = {k: np.empty((s_count, n)) for k in _FLOAT_OUT}
     out.update({k: np.empty((s_count, n), dtype=np.int64) for k in _INT_OUT})
     out["cheaper_above"] = np.empty((s_count, n), dtype=bool)
@@ -310,10 +329,14 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
             pay[s] = _payback_row(h, width, cache_block, None if priced else _row(gs_h, 0),
                                   *_payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc))
     full = (s_count, width)
+    limit = engine.row_feasible_until(h, 1.0, h, retrain, has_t, p["jobs_until"], p["feasible_last"])
+    # [strategies, 1] when the schedules do not vary by variant: kept narrow, broadcast at the end
+    feasible = engine.strategy_feasible_until(np.broadcast_to(limit, (s_count, np.shape(limit)[-1] if np.ndim(limit) else 1)), None, s_count, h)
     res = {"cost_per_request": c, "fixed_monthly": f, "epochs": ep, "training_run_cost": t, "training_runs": runs,
             "training_cost": training_cost, "one_time_cost": one_time, "average_fixed_monthly": line_fixed,
             "monthly_cost": line_fixed + v1 * c, "total_cost": total, "break_even": be, "cheaper_above": above,
-            "payback_month": pay, "cheapest": np.argmin(np.broadcast_to(total, full), axis=0) if "cheapest" in wanted else None}
+            "payback_month": pay, "feasible_until": feasible,
+            "cheapest": engine.cheapest_feasible(np.broadcast_to(total, full), feasible, h) if "cheapest" in wanted else None}
     return {k: v for k, v in res.items() if k in wanted}
 
 
@@ -330,7 +353,7 @@ def break_even(cost_s, fbar_s, cost_b, fbar_b):
     """
     dc = np.subtract(cost_b, cost_s, dtype=float)
     df = np.subtract(fbar_s, fbar_b, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         v = df / dc
     neg = df < 0
     below = (dc < 0) & neg  # dearer per request but cheaper fixed: wins below V*
@@ -338,6 +361,8 @@ def break_even(cost_s, fbar_s, cost_b, fbar_b):
     tie = (dc == 0) & neg  # same cost per request, cheaper fixed: always cheaper
     if tie.any():
         vol[tie] = 0.0
+    # A per-request difference of ~1e-308 puts V* past the largest float: no break-even in practice (as in engine).
+    vol[~np.isfinite(vol)] = np.nan
     return vol, ~below
 
 

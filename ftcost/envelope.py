@@ -36,10 +36,15 @@ class CostLines:
         s = out.line_fixed.shape[0]
 
         def row(a):
-            return np.broadcast_to(np.asarray(a, dtype=float), (s,)).copy()
+            a = np.asarray(a, dtype=float)
+            return np.broadcast_to(a[:s] if a.ndim else a, (s,)).copy()  # a plan's later phases: rows after S
 
         return cls(row(out.line_fixed), row(out.line_slope), row(inputs.replica_cost),
                    row(inputs.replica_capacity), row(inputs.min_replicas))
+
+    def subset(self, keep: list[int]) -> "CostLines":
+        """The lines of the strategies ``keep`` only (the feasible ones, for cheapest-by-volume)."""
+        return CostLines(*(np.asarray(a)[keep] for a in (self.fixed, self.slope, self.replica_cost, self.capacity, self.min_replicas)))
 
     def cost(self, volumes) -> np.ndarray:
         """Average monthly cost of each strategy at each constant volume: [S, N]."""

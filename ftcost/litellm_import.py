@@ -82,7 +82,11 @@ PROVIDERS = {
 KEY_PREFIXES = ("azure/", "azure_ai/", "vertex_ai/", "bedrock/", "bedrock_converse/", "together_ai/", "fireworks_ai/", "mistral/", "gemini/", "openai/", "text-completion-openai/")
 SUB_PREFIXES = ("accounts/fireworks/models/",)
 MODES = ("chat", "completion", "responses")
-MAX_INPUT_BYTES = 200 * 1024 * 1024  # the 2026 file is ~2 MB; refuse absurd inputs and gzip bombs
+# The 2026 file is ~2 MB. Refusing absurd inputs (and gzip bombs) bounds the memory of the import: parsed JSON takes
+# about 6x its size in Python objects (docs/guarantees.md has the figures measured).
+MAX_INPUT_BYTES = 32 * 1024 * 1024
+MAX_JSON_DEPTH = 200  # LiteLLM's rows are 2-3 levels deep; Python's json recursion ends near 1,000
+MAX_INT_DIGITS = 4300  # Python's limit for int('...') (sys.get_int_max_str_digits); json.loads raises past it
 IMPORTED_FIELDS = ("input", "cached_input", "output", "batch_discount")
 FACT_FIELDS = ("context_window", "retires_on")
 
@@ -112,7 +116,13 @@ def per_million(value: Any) -> float:
 
 
 def _is_price(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    """A number >= 0 a float can hold (an integer of 400 digits is not: math.isfinite would raise)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value) and value >= 0
+    except OverflowError:
+        return False
 
 
 def version_from_name(name: str) -> str | None:
@@ -147,13 +157,42 @@ def read_litellm(path: str | os.PathLike) -> dict:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CatalogError("LiteLLM price file is not UTF-8 JSON", file=name) from None
+    del raw
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CatalogError(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno) from None
+    except (RecursionError, ValueError) as exc:  # nesting past the recursion limit; an integer of 4,300+ digits
+        raise _json_limit_error(text, name, exc) from None
     if not isinstance(data, dict):
         raise CatalogError("expected a JSON object mapping model names to prices", file=name)
     return data
+
+
+def _json_limit_error(text: str, name: str, exc: Exception) -> CatalogError:
+    """The located error for JSON that json.loads gives up on: too deep, or an integer too long (found by a scan)."""
+    depth = 0
+    long_int = "-?[0-9]{" + str(MAX_INT_DIGITS + 1) + ",}"
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|' + long_int, text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line, col = _line_col(text, m.start())
+                return CatalogError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep", file=name, line=line, column=col,
+                                    hint="a LiteLLM price file is a mapping of model names to flat rows of prices")
+        elif tok in "]}":
+            depth -= 1
+        elif not tok.startswith('"'):
+            line, col = _line_col(text, m.start())
+            return CatalogError(f"a number of {len(tok.lstrip('-')):,} digits; ftcost reads at most {MAX_INT_DIGITS:,}",
+                                file=name, line=line, column=col, hint="a price or a token count has a few digits")
+    return CatalogError(f"cannot read the JSON: {str(exc)[:200]}", file=name)
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
 def convert(data: dict, *, source: str, as_of: _dt.date, providers: list[str] | None = None) -> tuple[dict[str, dict], list[str]]:
@@ -237,10 +276,10 @@ def _prices(key: str, row: dict, warnings: list[str]) -> dict:
     out: dict[str, Any] = {}
     for name, lkey in (("input", "input_cost_per_token"), ("cached_input", "cache_read_input_token_cost"), ("output", "output_cost_per_token")):
         if lkey in row:
-            if _is_price(row[lkey]):
+            if _is_price(row[lkey]) and per_million(row[lkey]) <= 1e15:  # pricing.MAX_NUMBER: what a catalog holds
                 out[name] = per_million(row[lkey])
             else:
-                warnings.append(f"{key}: {lkey} is {row[lkey]!r}, not a price >= 0; left out")
+                warnings.append(f"{key}: {lkey} is {_short_repr(row[lkey])}, not a price >= 0 up to 1e9 per token; left out")
     if "cached_input" in out and "input" in out and out["cached_input"] > out["input"]:
         warnings.append(f"{key}: cached input price {out['cached_input']:g} is above the input price {out['input']:g}; left out")
         del out["cached_input"]
@@ -262,6 +301,11 @@ def _prices(key: str, row: dict, warnings: list[str]) -> dict:
     return out
 
 
+def _short_repr(value: Any) -> str:
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10 ** 30 else f"a {len(str(abs(value)))}-digit number"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _model_block(key: str, row: dict, source: str, as_of: _dt.date, warnings: list[str]) -> dict | None:
     prices = _prices(key, row, warnings)
     if not any(k in prices for k in ("input", "output")):
@@ -269,7 +313,10 @@ def _model_block(key: str, row: dict, source: str, as_of: _dt.date, warnings: li
     block: dict[str, Any] = {}
     mti = row.get("max_input_tokens")
     if isinstance(mti, int) and not isinstance(mti, bool) and mti > 0:
-        block["context_window"] = mti
+        if mti <= 10 ** 15:  # the largest number a catalog holds (pricing.MAX_NUMBER)
+            block["context_window"] = mti
+        else:
+            warnings.append(f"{key}: max_input_tokens {str(mti)[:20]}... is implausibly large; left out")
     block.update(prices)
     sources: dict[str, Any] = {}
     dep = row.get("deprecation_date")
@@ -378,6 +425,31 @@ def _header(existing_text: str | None, *, input_name: str, source: str, as_of: _
     return "\n".join(lines) + "\n"
 
 
+def _checked_size(prov: str, cat: dict, target: Path, make_text) -> str:
+    """The catalog's text, refused before writing when it is over the size ftcost reads (yamlsrc.MAX_YAML_BYTES).
+
+    JSON of the same data is a cheap first estimate (the YAML is about as long): a catalog far over the limit is
+    refused without dumping it.
+    """
+    from .yamlsrc import MAX_YAML_BYTES
+
+    def refuse(size: int, estimate: bool) -> CatalogError:
+        return CatalogError(
+            f"the {prov} catalog would be {'about ' if estimate else ''}{size:,} bytes ({len(cat['models']):,} models), "
+            f"over the {MAX_YAML_BYTES:,}-byte limit of a catalog ftcost reads; nothing was written",
+            file=str(target), hint=f"import fewer providers at a time with --provider (this one: --provider {prov}), "
+                                   "or keep only the models you use")
+
+    estimate = len(json.dumps(cat, default=str, separators=(",", ":")))
+    if estimate > 2 * MAX_YAML_BYTES:
+        raise refuse(estimate, True)
+    text = make_text()
+    size = len(text.encode("utf-8"))
+    if size > MAX_YAML_BYTES:
+        raise refuse(size, False)
+    return text
+
+
 def _dump(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=200)
 
@@ -420,7 +492,8 @@ def import_litellm(
         else:
             counts = {"added": len(cat["models"]), "changed": 0}
         counts["models"] = len(cat["models"])
-        text = _header(existing_text, input_name=inp.name, source=source, as_of=as_of) + _dump(cat)
+        header = _header(existing_text, input_name=inp.name, source=source, as_of=as_of)
+        text = _checked_size(prov, cat, target, lambda c=cat, h=header: h + _dump(c))
         parse_catalog(load_yaml_text(text, file=str(target), error_cls=CatalogError))  # what we write must load
         texts[target] = text
         result.catalogs[prov] = cat

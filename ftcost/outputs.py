@@ -33,7 +33,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import FtcostError, OutputError
 from .i18n import _
 from .reading import identities, identity, private_catalog_files, seen_inputs
 
@@ -153,10 +153,53 @@ def atomic_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike |
         os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, p)
         _fsync_folder(p.parent if str(p.parent) else Path("."))
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        problem = _write_problem(exc, folder)
+        if problem is not None:
+            raise OutputError(f"cannot write the file: {problem}", file=str(path),
+                              hint="choose a folder you can write to, with free space") from None
         raise
+
+
+def _write_problem(exc: BaseException, folder: Path) -> str | None:
+    """What the system refused, when a writer failed because of it (a full disk, an I/O error), else None.
+
+    A library may fail with its own error after the system refused a write
+    (matplotlib's PDF: zlib "Error -2 while flushing", "'Stream' object has
+    no attribute 'pos'"): the OSError is then in the exception's context, or
+    the folder has no free space left. Objects the writer left half-open
+    (openpyxl's zip file) are closed now, without their own complaints.
+    """
+    if not isinstance(exc, Exception) or isinstance(exc, FtcostError):
+        return None  # an interruption, or the user's error with its own message
+    _collect_quietly()
+    seen: BaseException | None = exc
+    for _depth in range(10):
+        if seen is None:
+            break
+        if isinstance(seen, OSError):
+            return seen.strerror or str(seen)
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    try:
+        st = os.statvfs(folder)
+        if st.f_bavail == 0 or (st.f_favail == 0 and st.f_files > 0):
+            return os.strerror(28)  # No space left on device
+    except OSError:
+        pass
+    return None
+
+
+def _collect_quietly() -> None:
+    import gc
+
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = old
 
 
 def _copy_to_stdout(tmp: Path) -> None:

@@ -126,10 +126,15 @@ def split_path(text: str) -> tuple:
         if not m:
             raise PathError(f"cannot read the key path '{text}'", hint="write it like strategies.1.training.tokens")
         if m.group(1):
-            parts.append(int(m.group(1)) if m.group(1).isdigit() else m.group(1))
+            parts.append(int(m.group(1)) if _ascii_digits(m.group(1)) else m.group(1))
         for idx in re.findall(r"\[([^\[\]]*)\]", m.group(2)):
-            parts.append(int(idx) if idx.strip().isdigit() else idx.strip())
+            parts.append(int(idx) if _ascii_digits(idx.strip()) else idx.strip())
     return tuple(parts)
+
+
+def _ascii_digits(text: str) -> bool:
+    """'12', not '²' or '١٢' (str.isdigit takes those, and int() refuses the first)."""
+    return text.isascii() and text.isdigit()
 
 
 def field_for(path: tuple) -> tuple[Field | None, str | None]:
@@ -184,13 +189,40 @@ class Target:
         who = f" of '{scenario.strategies[self.strategy].name}'" if self.strategy is not None else ""
         return f"{self.field.label}{who}"
 
-    def check_values(self, values, what: str) -> None:
-        """Raise PathError when a value is outside the field's valid range or not whole."""
+    @property
+    def compounds(self) -> bool:
+        """A monthly rate that compounds over the horizon (growth, price change)."""
+        return self.path[-1] in ("growth_per_month", "price_change_per_month")
+
+    def upper(self, horizon: int | None = None) -> float:
+        """The largest valid value: the field's maximum, 1e15, and for a monthly rate the compounding limit."""
+        from .limits import MAX_NUMBER, max_compound_rate
+
+        hi = min(self.field.maximum if self.field.maximum is not None else np.inf, MAX_NUMBER)
+        if horizon and self.compounds:
+            hi = min(hi, max_compound_rate(horizon))
+        return hi
+
+    def check_values(self, values, what: str, horizon: int | None = None) -> None:
+        """Raise PathError when a value is outside the field's valid range or not whole.
+
+        The range includes the limits every number of a scenario file has: at
+        most 1e15 in size, and (given the horizon) a monthly rate must not
+        compound past a factor of 1e100.
+        """
+        from .limits import MAX_NUMBER
+
         v = np.asarray(values, dtype=float)
         f = self.field
         bad = None
         if not np.all(np.isfinite(v)):
             bad = "values must be finite numbers"
+        elif np.any(np.abs(v) > MAX_NUMBER):
+            bad = (f"{self.label}: {what} gives {np.abs(v).max():g}, implausibly large "
+                   f"(ftcost accepts numbers up to {MAX_NUMBER:g})")
+        elif self.compounds and horizon and np.any(v > self.upper(horizon)):
+            bad = (f"{self.label}: {what} gives {v.max():g} a month, which compounds over {horizon} months "
+                   f"past a factor of 1e100, too large to compute; at most {self.upper(horizon):.6g} with this horizon")
         elif f.integer and np.any(v != np.round(v)):
             first = v[v != np.round(v)].flat[0]
             bad = f"{self.label} takes whole numbers; {what} gives {first:g}"
@@ -202,17 +234,18 @@ class Target:
         if bad:
             raise PathError(bad)
 
-    def clip(self, values) -> np.ndarray:
-        """Values moved into the valid range (whole numbers rounded)."""
+    def clip(self, values, horizon: int | None = None) -> np.ndarray:
+        """Values moved into the valid range (whole numbers rounded); see :meth:`check_values` for the range."""
+        from .limits import MAX_NUMBER
+
         v = np.asarray(values, dtype=float)
         f = self.field
         if f.integer:
             v = np.round(v)
-        lo = f.minimum if f.minimum is not None else -np.inf
+        lo = f.minimum if f.minimum is not None else -MAX_NUMBER
         if f.exclusive_min:
             lo = np.nextafter(lo, np.inf)
-        hi = f.maximum if f.maximum is not None else np.inf
-        return np.clip(v, lo, hi)
+        return np.clip(v, lo, self.upper(horizon))
 
     def value(self, scenario) -> float:
         """The field's current (deterministic) value in ``scenario``."""
@@ -484,7 +517,8 @@ def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]
     from .engine_blocks import array_fields
 
     x = apply(scenario, values).inputs()
-    s_count = len(scenario.strategies)
+    s_count = len(x.owner) if x.owner is not None else len(scenario.strategies)  # engine rows: one per phase of a plan
+    _check_capacity(scenario, x)
     nv = len(variants)
     changes = {}
     for name in array_fields(x):
@@ -497,3 +531,21 @@ def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]
         elif a.ndim >= 1 and a.shape[0] == s_count and a.ndim < 1 + nv:
             changes[name] = a.reshape(a.shape + (1,) * (1 + nv - a.ndim))
     return x.replace(**changes)
+
+
+def _check_capacity(scenario, x) -> None:
+    """A self-hosted replica must serve at least 1 request a month at every varied value, as the file's own must."""
+    cap = np.asarray(x.replica_capacity, dtype=float)
+    for i, s in enumerate(scenario.strategies):
+        if s.serving is None:
+            continue
+        c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
+        if np.any(c < 1):
+            message = (f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests "
+                       "a month; ftcost needs at least 1")
+            hint = ("raise the lowest requests_per_second, target_utilization or hours_per_month "
+                    "(a distribution's low end or a --vary START)")
+            doc = getattr(scenario, "doc", None)
+            if doc is not None:  # located at the serving block, like the same check on the file's own numbers
+                raise doc.error(PathError, ("strategies", i, "serving"), message, hint)
+            raise PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)

@@ -65,15 +65,18 @@ FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", 
 # provisioned - model units billed per hour (Bedrock: model_units x model_unit_per_hour).
 SERVING_MODES = ("serverless", "deployment", "dedicated", "provisioned")
 FT_OTHER_KEYS = FT_FACT_KEYS + ("source", "as_of", "sources")
-MODEL_FACT_KEYS = ("retires_on", "encoding", "context_window", "notice", "tier")
-MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "notice", "source", "as_of", "sources", "fine_tuning", "tier", "description")
+MODEL_FACT_KEYS = ("retires_on", "successor", "encoding", "context_window", "notice", "tier")
+MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "successor", "notice", "source", "as_of", "sources", "fine_tuning", "tier",
+                    "description")
 CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override", "default_epochs")
 GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description")
 OVERRIDE_MODES = ("merge", "replace")
+# A bare model name several loaded catalogs list means this provider's model (Catalogs.lookup).
+PREFERRED_PROVIDER = "openai"
 
 # Model attributes a private catalog may set over a bundled model (None = not set).
 _MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "last_new_job_day", "retires_on", "notice", "ft_notice", "tier", "description",
-                  "serving", "serving_source", "hosting_gpu")
+                  "serving", "serving_source", "hosting_gpu", "successor", "successor_source", "successor_at")
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,11 @@ class Model:
     serving_source: str | None = None
     hosting_gpu: str | None = None  # dedicated serving: the catalog GPU whose hourly price is hosting_per_hour
     epoch_rule: EpochRule = ASSUMED  # the provider's epochs: auto rule (its catalog's default_epochs)
+    # The model the provider recommends in its place ("provider/id", any catalog; issue 13), where that
+    # was read, and where the key is written (file, line, column) for located errors.
+    successor: str | None = None
+    successor_source: str | None = None
+    successor_at: tuple | None = None
 
     @property
     def ref(self) -> str:
@@ -179,6 +187,8 @@ class Model:
             "prices": {k: p.to_dict() for k, p in self.base.items()},
             "fine_tuning": None,
             "retires_on": self.retires_on.isoformat() if self.retires_on else None,
+            "successor": self.successor,
+            "successor_source": self.successor_source,
             "notice": self.notice,
             "catalog_file": self.catalog_file,
         }
@@ -453,6 +463,20 @@ def _check_cached(prices: Mapping[str, Price], where: str) -> None:
         )
 
 
+def _successor(doc: YamlDoc, block: dict, path: tuple, provider: str, model_source: str) -> dict[str, Any]:
+    """``successor: provider/id`` (a bare id means this catalog's provider), its source and location."""
+    name = _text(doc, block, "successor", path)
+    if name is None:
+        return {}
+    name = name.strip()
+    if _has_control(name):
+        raise doc.error(CatalogError, path + ("successor",), "successor contains a line break or control character")
+    ref = name if "/" in name else f"{provider}/{name}"
+    src = _sources(doc, block, path).get("successor", (None, None))[0] or model_source
+    line, col = doc.where(path + ("successor",))
+    return {"successor": ref, "successor_source": src, "successor_at": (doc.file, line, col, path + ("successor",))}
+
+
 def parse_catalog(doc: YamlDoc) -> Catalog:
     data = doc.data
     if data is None:
@@ -511,6 +535,10 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
                 raise doc.error(CatalogError, fp + ("min_job_fee",), "min_job_fee is above max_job_fee")
             if ft_block.get("max_tokens_per_example") is not None:
                 max_ex = int(_money(doc, ft_block["max_tokens_per_example"], fp + ("max_tokens_per_example",), integer=True))
+                if max_ex < 1:  # a cap of 0 tokens per example would bill no training at all
+                    raise doc.error(CatalogError, fp + ("max_tokens_per_example",),
+                                    f"max_tokens_per_example must be a whole number >= 1, got {max_ex}",
+                                    "the provider's limit of tokens in one training example, e.g. 65536; leave it out when unknown")
             new_jobs = _last_new_job_day(doc, ft_block, fp)
             _check_batch_prices(doc, ft, fp)
             serving, serving_src, hosting_gpu = _serving(doc, ft_block, fp, ft, m_src)
@@ -544,6 +572,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             serving_source=serving_src,
             hosting_gpu=hosting_gpu,
             epoch_rule=epoch_rule,
+            **_successor(doc, block, p, provider, m_src),
         )
     gpus: dict[str, Gpu] = {}
     gpus_raw = data.get("gpus") or {}
@@ -795,6 +824,35 @@ class Catalogs:
         return [m for c in self.by_provider.values() for m in c.models.values()]
 
     def resolve(self, ref: str) -> Model:
+        """The model ``ref`` names, by the one rule every command uses (:meth:`lookup`)."""
+        return self.lookup(ref)[0]
+
+    def lookup(self, ref: str) -> tuple[Model, str | None]:
+        """The model ``ref`` names, and a note when a bare name had to be settled.
+
+        The rule (docs/pricing.md, "Model names"), the same in every command:
+        ``provider/model`` names that provider's model (id or alias); a bare
+        name names the one model of that name in the loaded catalogs; a bare
+        name that several catalogs list means OpenAI's own model when OpenAI
+        lists it (the encoding and the per-example limit are the same; the
+        note names the others); any other bare name in several catalogs is an
+        error that lists them.
+        """
+        try:
+            return self._exact(ref), None
+        except CatalogError:
+            if not isinstance(ref, str) or "/" in ref:
+                raise
+            hits = [m for c in self.by_provider.values() if (m := c.find(ref.strip())) is not None]
+            preferred = [m for m in hits if m.provider == PREFERRED_PROVIDER]
+            if len(hits) > 1 and preferred:
+                m = preferred[0]
+                others = ", ".join(h.ref for h in hits if h is not m)
+                other = next(h for h in hits if h is not m)
+                return m, f"'{ref.strip()}' is in several catalogs; used {m.ref} (also: {others}); name one to choose, e.g. {other.ref}"
+            raise
+
+    def _exact(self, ref: str) -> Model:
         """Find ``provider/model`` (id or alias), or a bare model name if it is unambiguous."""
         if not isinstance(ref, str) or not ref.strip():
             raise CatalogError("model must be a name like 'openai/gpt-4o-mini'")

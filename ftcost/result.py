@@ -14,6 +14,7 @@ from . import i18n
 from .engine import MONTHLY_PARTS, Outputs, evaluate
 from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import _, ngettext
+from . import feasibility
 from .scenario import Scenario, Strategy
 
 
@@ -46,6 +47,14 @@ class StrategyResult:
     replicas: float | None = None
     price_change_per_month: float = 0.0
     average_monthly_cost: float = 0.0  # total_cost / horizon months
+    # Plans (issue 13): the last month the strategy can be carried out (None: not even month 1), why not
+    # beyond, what it does when its model retires, and the migrations and phases of its plan.
+    feasible_until: int | None = None
+    feasible: bool = True
+    feasibility: str = ""
+    on_retirement: str = "stop"
+    migrations: list[dict] = field(default_factory=list)
+    phases: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -71,7 +80,27 @@ class Result:
 
     @property
     def cheapest(self) -> StrategyResult:
-        return self.strategies[int(self.outputs.cheapest)]
+        """The cheapest strategy feasible over the whole horizon; when none is, the best plan up to the month it stops."""
+        i = int(self.outputs.cheapest)
+        if i < 0:
+            from .feasibility import best_partial
+
+            i = best_partial(np.asarray(self.outputs.monthly), [s.feasible_until or 0 for s in self.strategies])
+        return self.strategies[i]
+
+    @property
+    def recommendation(self) -> dict:
+        """What ftcost recommends and whether it can be carried out over the whole horizon."""
+        best = self.cheapest
+        h = self.scenario.horizon_months
+        until = best.feasible_until or 0
+        i = self.strategies.index(best)
+        return {"strategy": best.name, "feasible": best.feasible, "until_month": until,
+                "cost_until": float(np.sum(np.asarray(self.outputs.monthly)[i, :until])),
+                "until": self.scenario.month_label(until) if until else None,
+                "reason": "" if best.feasible else best.feasibility,
+                "feasible_strategies": [s.name for s in self.strategies if s.feasible],
+                "horizon_months": h}
 
     @property
     def warnings(self) -> list[str]:
@@ -109,6 +138,10 @@ class Result:
 
         return notebook(self)
 
+    def plan_sentence(self) -> str:
+        """Which plans cannot be carried out and why, in plain words ("" when every plan runs the horizon)."""
+        return feasibility.plan_sentence(self)
+
     def savings(self) -> float:
         """How much the cheapest strategy saves against the baseline over the horizon."""
         return self.baseline.total_cost - self.cheapest.total_cost
@@ -125,6 +158,7 @@ class Result:
             "growth_per_month": sc.growth_per_month,
             "baseline": sc.baseline_name,
             "cheapest": self.cheapest.name,
+            "recommendation": self.recommendation,
             "savings": self.savings(),
             "cheapest_by_volume": self.cheapest_by_volume,
             "price_warnings": self.price_warnings,
@@ -223,6 +257,12 @@ def _strategy_dict(s: StrategyResult) -> dict:
         "replicas": s.replicas,
         "price_change_per_month": s.price_change_per_month,
         "average_monthly_cost": s.average_monthly_cost,
+        "feasible_until": s.feasible_until,
+        "feasible": s.feasible,
+        "feasibility": s.feasibility,
+        "on_retirement": s.on_retirement,
+        "migrations": s.migrations,
+        "phases": s.phases,
     }
 
 
@@ -245,8 +285,11 @@ def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resul
 
 
 def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Result:
+    from .limits import check_finite
+
     inputs = scenario.inputs()
     out = evaluate(inputs)
+    check_finite(out.monthly, "a monthly cost", file=scenario.file)
     lines = CostLines.from_outputs(out, inputs)
     names = [s.name for s in scenario.strategies]
     hint = 10 * max(scenario.requests_per_month, 1.0)
@@ -265,6 +308,7 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
                 be = float("nan") if v is None else v
         pay = int(out.payback_month[i])
         tmonths = [int(m) + 1 for m in np.flatnonzero(out.training_months[i])]
+        feasible_until = int(out.feasible_until[i])
         results.append(StrategyResult(
             name=s.name,
             type=s.type,
@@ -286,6 +330,11 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
             cheaper_above_break_even=None if is_base or math.isnan(be) else above,
             payback_month=None if is_base or pay == 0 else pay,
             warnings=availability_warnings(scenario, s, tmonths) + list(s.notes),
+            feasible_until=feasible_until or None,
+            feasible=feasible_until >= scenario.horizon_months,
+            feasibility=feasibility.reason(scenario, s, feasible_until),
+            on_retirement=s.on_retirement,
+            **_plan_fields(s, i, inputs, out),
             token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
             prices={k: p.to_dict() for k, p in sorted(s.prices.items())},
             break_even_crossings=cross,
@@ -302,8 +351,27 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
     quality_free = None
     if with_quality_free and scenario.has_quality:
         quality_free = build_result(scenario.without_quality(), with_quality_free=False)
-    return Result(scenario, out, results, lines, cheapest_by_volume(lines, names, vmax_hint=hint), quality_free,
-                  price_warnings=_stale(scenario))
+    ok = [i for i, r in enumerate(results) if r.feasible]
+    by_volume = cheapest_by_volume(lines.subset(ok), [names[i] for i in ok], vmax_hint=hint) if ok else []
+    return Result(scenario, out, results, lines, by_volume, quality_free, price_warnings=_stale(scenario))
+
+
+def _plan_fields(s: Strategy, i: int, inputs, out) -> dict:
+    """The migrations (with the cost of their training runs) and phases of strategy i's plan."""
+    if s.plan is None:
+        return {}
+    rows = [i] + [r for r, o in enumerate(inputs.owner or ()) if o == i and r != i]
+    phases, migrations = [], []
+    for k, (r, ph) in enumerate(zip(rows, s.plan.phases)):
+        phases.append({"model": ph.model.ref, "from_month": ph.first_month, "to_month": ph.last_month,
+                       "cost_per_request": float(out.row_cost_per_request[r]),
+                       "prompt_tokens": ph.prompt_tokens, "prompt_source": ph.prompt_source or None})
+        if k > 0:
+            mg = dict(s.plan.migrations[k - 1])
+            mg["training_cost"] = float(out.row_training_run_cost[r]) * (1 + s.price_change_per_month) ** (ph.first_month - 1) if s.training else 0.0
+            mg["migration_cost"] = ph.migration_cost
+            migrations.append(mg)
+    return {"phases": phases, "migrations": migrations}
 
 
 def group_warnings(per_strategy: list[tuple[str, list[str]]]) -> list[str]:
@@ -342,7 +410,8 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
     m = s.model
     notice = m.ft_notice if s.type != "prompt" else None
     if s.type != "prompt" and m.last_new_job_day is not None:
-        late = [t for t in training_months if scenario.month_first_day(t) > m.last_new_job_day]
+        own = s.plan.phases[0].last_month if s.plan is not None and s.plan.phases[0].model is m else scenario.horizon_months
+        late = [t for t in training_months if t <= own and scenario.month_first_day(t) > m.last_new_job_day]
         if late:
             labels = ", ".join(label(t) for t in late)
             text = _("{name}: training run(s) in {months} fall after {date}, the last day {provider} accepts new "
@@ -352,7 +421,7 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
                 text += f" ({notice})"
                 notice = None
             warnings.append(text)
-    if m.retires_on is not None:
+    if m.retires_on is not None and (s.plan is None or s.plan.on_retirement == "same_price"):
         gone = [k for k in range(1, scenario.horizon_months + 1) if scenario.month_first_day(k) > m.retires_on]
         if gone:
             first, last = label(gone[0]), label(gone[-1])
@@ -365,6 +434,7 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
                 text = _("{name}: {model} retires on {date} and it stops serving requests; "
                          "{span} ({months}) are costed at its prices, as if a successor model cost the same")
             warnings.append(text.format(name=s.name, model=m.ref, date=i18n.date(m.retires_on), span=span, months=months))
+    warnings += feasibility.plan_warnings(scenario, s)
     if notice:
         warnings.append(f"{s.name}: {m.ref}: {notice}")
     if m.notice and m.notice != notice:

@@ -20,6 +20,7 @@ import numpy as np
 from . import engine
 from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
 from .epochs import ASSUMED, EpochRule
+from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
 from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
@@ -31,7 +32,7 @@ SCENARIO_KEYS = ("ftcost", "name", "description", "currency", "exchange_rate", "
 VOLUME_KEYS = ("requests_per_month", "requests_per_day", "growth_per_month")
 STRATEGY_TYPES = ("prompt", "fine_tuned", "self_hosted")
 STRATEGY_KEYS = ("name", "type", "model", "description", "request", "batch_share", "training", "hosting", "serving",
-                 "fixed_monthly_cost", "prices", "quality", "price_change_per_month")
+                 "fixed_monthly_cost", "prices", "quality", "price_change_per_month", "on_retirement", "migration_cost")
 SERVING_KEYS = ("gpu", "gpu_per_hour", "gpus_per_replica", "requests_per_second", "input_tokens_per_second",
                 "output_tokens_per_second", "target_utilization", "min_replicas", "hours_per_month")
 QUALITY_KEYS = ("error_rate", "cost_per_error")
@@ -45,9 +46,6 @@ PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "bat
                        "storage_per_month", "min_job_fee", "max_job_fee", "model_unit_per_hour")
 DEFAULT_HOURS_PER_MONTH = 730.0
 MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
-# No input number may exceed this (1e15 requests, tokens or currency units is far beyond any real plan);
-# it keeps every product the engine forms finite (hardening, issue 5).
-MAX_NUMBER = 1e15
 MAX_STRATEGIES = 50  # bounds the pairwise break-even search (time and memory grow with its square)
 
 
@@ -68,6 +66,7 @@ class Training:
     gpu_hours: float = 0.0  # self-hosted: GPU-hours of one run (fixed_per_run = gpu_hours x gpu_rate)
     gpu_rate: float = 0.0  # self-hosted: price of a training GPU-hour
     billed_hours: float = 0.0  # hour-billed training (reinforcement fine-tuning): hours of one run
+    notes: list[str] = field(default_factory=list)  # warnings about the training data (tools not counted, long examples)
 
 
 @dataclass
@@ -114,6 +113,11 @@ class Strategy:
     cost_per_error: float = 0.0
     price_change_per_month: float = 0.0
     notes: list[str] = field(default_factory=list)  # warnings found while reading the scenario ("name: text")
+    on_retirement: str = "stop"
+    on_retirement_given: bool = False  # False: the default (successor where the catalog names one, else stop)
+    migration_cost: float = 0.0
+    plan: Any = None  # ftcost.migration.Plan: the models it runs on over the horizon
+    recount: Any = None  # re-counts a prompt that came from text with another model's encoding
 
     @property
     def quality_cost(self) -> float:
@@ -159,8 +163,10 @@ class Scenario:
         return _dt.date(idx // 12, idx % 12 + 1, 1)
 
     def inputs(self) -> engine.Inputs:
-        """Engine inputs, one row per strategy (shape [S])."""
-        s = self.strategies
+        """Engine inputs, one row per strategy and phase of its plan (shape [rows]; rows 0..S-1 are the strategies)."""
+        from .migration import plan_rows
+
+        s, owner = plan_rows(self.strategies)
 
         def col(fn):
             # Values may be arrays (samples, sweep points: issue 7): rows broadcast to [S, *variants].
@@ -199,7 +205,7 @@ class Scenario:
             min_job_fee=col(lambda x: x.price("min_job_fee")),
             max_job_fee=col(lambda x: x.price("max_job_fee", np.inf)),
             retrain_every=tr(lambda t: t.retrain_every_months),
-            one_time_cost=tr(lambda t: t.one_time_cost),
+            one_time_cost=col(lambda x: (x.training.one_time_cost if x.training else 0.0) + x.one_time_extra),
             training_fixed=tr(lambda t: t.fixed_per_run),
             data_generation_cost=tr(lambda t: t.data_generation_cost),
             quality_cost=col(lambda x: x.quality_cost),
@@ -207,6 +213,11 @@ class Scenario:
             replica_capacity=col(lambda x: x.serving.capacity_per_month if x.serving else 0.0),
             replica_cost=col(lambda x: x.serving.replica_cost if x.serving else 0.0),
             min_replicas=col(lambda x: x.serving.min_replicas if x.serving else 0.0),
+            first_month=col(lambda x: x.phase.first_month if x.phase else 1.0),
+            last_month=col(lambda x: x.phase.last_month if x.phase else np.inf),
+            jobs_until=col(lambda x: x.phase.jobs_until if x.phase else np.inf),
+            feasible_last=col(lambda x: x.plan.feasible_last if x.plan else np.inf),
+            owner=owner,
         )
 
     def without_quality(self) -> "Scenario":
@@ -235,6 +246,7 @@ class _Checker:
     def __init__(self, doc: YamlDoc):
         self.doc = doc
         self.distributions: dict = {}  # key path -> Distribution (see number())
+        self.horizon: int | None = None  # set once read: distributions of monthly rates are cut where they compound too far
 
     def fail(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> ScenarioError:
         return self.doc.error(ScenarioError, path, message, hint, key=key)
@@ -264,6 +276,8 @@ class _Checker:
                                      integer=integer, what=what)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             if isinstance(v, str) and _looks_numeric(v):
+                if not v.isascii():
+                    raise self.fail(p, f"expected {what}, got the text {_short(v)}", "write the number with ASCII digits 0-9")
                 raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
             raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}",
                             "write the number in digits, without quotes or units, e.g. 12 or 0.5")
@@ -341,10 +355,13 @@ def _parse_start(v: Any, chk: _Checker, path: tuple, today: _dt.date) -> tuple[i
         return (v.year, v.month)
     if isinstance(v, str):
         parts = v.strip().split("-")
-        if len(parts) in (2, 3) and all(p.isdigit() for p in parts):
+        # ASCII digits only: str.isdigit() also takes superscripts ('²', which int() refuses) and other scripts.
+        if len(parts) in (2, 3) and all(p.isascii() and p.isdigit() for p in parts):
             y, mo = int(parts[0]), int(parts[1])
             if 1 <= mo <= 12 and 1900 <= y <= 9999:
                 return (y, mo)
+        if not v.isascii():
+            raise chk.fail(path, f"expected a month YYYY-MM in ASCII digits 0-9, got {_short(v)}", "for example start: 2027-01")
     raise chk.fail(path, f"expected a month YYYY-MM, got {_short(v)}", "for example start: 2027-01")
 
 
@@ -393,6 +410,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         if int(horizon) != horizon or not 1 <= horizon <= MAX_HORIZON:
             raise ScenarioError(f"--horizon must be a whole number of months from 1 to {MAX_HORIZON}, got {horizon}")
         h = int(horizon)
+    chk.horizon = h
     start = _parse_start(top.get("start"), chk, ("start",), today)
     if start[0] * 12 + start[1] - 1 + h - 1 >= 10000 * 12:
         raise chk.fail(("start",), f"a {h}-month horizon from {start[0]:04d}-{start[1]:02d} runs past the year 9999", "start earlier or shorten the horizon")
@@ -409,8 +427,15 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     if volume is not None:
         if not (isinstance(volume, (int, float)) and math.isfinite(volume) and volume >= 0):
             raise ScenarioError(f"--volume must be a number of requests per month >= 0, got {volume}")
+        if volume > MAX_NUMBER:
+            raise ScenarioError(f"--volume {volume:g} is implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})",
+                                hint="check the number of digits")
         rpm = float(volume)
-    growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=10)
+    g_raw = vol.get("growth_per_month")
+    if isinstance(g_raw, (int, float)) and not isinstance(g_raw, bool) and _finite(g_raw) and g_raw > 1:
+        raise chk.fail(("volume", "growth_per_month"), f"growth_per_month {_fmt(g_raw)} is more than +100% a month",
+                       f"{_fmt(g_raw)} means +{_fmt(g_raw * 100)}% a month; did you mean {_fmt(g_raw / 100)}? (a fraction: 5% is 0.05)")
+    growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=1)
     _check_compounding(chk, growth, h, ("volume", "growth_per_month"), "volume")
 
     catalogs = _load_catalogs(chk, top, base_dir, pricing_dirs)
@@ -426,11 +451,14 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_strategies):
         s = _strategy(chk, raw, ("strategies", i), catalogs, currency, rates, base_dir)
+        _check_not_retired(chk, s, ("strategies", i, "model"), start)
         if s.name in seen:
             raise chk.fail(("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name")
         seen[s.name] = i
         strategies.append(s)
         _check_compounding(chk, s.price_change_per_month, h, ("strategies", i, "price_change_per_month"), "token prices")
+
+    _plans(chk, raw_strategies, strategies, start, h, catalogs, currency, rates, pricing_dirs)
 
     baseline = 0
     if top.get("baseline") is not None:
@@ -446,12 +474,47 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     )
 
 
-MAX_COMPOUND_FACTOR = 1e100  # with MAX_NUMBER, keeps every month's cost a finite float
+def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, catalogs: Catalogs, currency: str, rates: dict,
+           pricing_dirs) -> None:
+    """Each strategy's plan over the horizon: the models it runs on and when it can no longer run (ftcost.migration)."""
+    from . import migration
+
+    cal = migration.Calendar(start, h)
+
+    def load_more(ref: str) -> Model | None:
+        # A successor in a catalog the scenario did not name: load that provider's catalog too.
+        provider = ref.split("/", 1)[0] if "/" in ref else None
+        if provider is None or provider in catalogs.by_provider:
+            return None
+        try:
+            more = Catalogs.load([provider], extra_dirs=pricing_dirs)
+            found = more.resolve(ref)
+        except CatalogError:
+            return None
+        catalogs.by_provider.update(more.by_provider)
+        return found
+
+    for i, s in enumerate(strategies):
+        path = ("strategies", i)
+        m = raw[i]
+
+        def prices_for(model: Model, s=s, m=m, path=path) -> dict[str, Price]:
+            prices = _effective_prices(chk, {}, path, model, s.type == "fine_tuned")
+            t = s.training
+            if t is not None and t.tokens > 0 and "training" not in prices and not t.fixed_per_run:
+                raise chk.fail(path, f"{model.ref} has no published training price")
+            return prices
+
+        def convert(model: Model, path=path) -> Model:
+            return _convert(model, currency, rates, chk, path + ("model",))
+
+        s.plan = migration.build_plan(s, s.on_retirement, s.migration_cost, cal, catalogs, convert, prices_for, s.recount, load_more)
+
 
 
 def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: str) -> None:
     """A monthly rate compounded over the horizon must stay a computable factor: (1 + rate)^(h - 1) <= 1e100."""
-    if rate > 0 and (h - 1) * math.log1p(rate) > math.log(MAX_COMPOUND_FACTOR):
+    if compounds_too_far(rate, h):
         raise chk.fail(path, f"{rate:g} a month compounds over {h} months to a factor of about "
                              f"1e{(h - 1) * math.log10(1 + rate):.0f} on {what}, too large to compute",
                        "lower the monthly rate or the horizon")
@@ -518,6 +581,19 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
     return dataclasses.replace(model, currency=currency, base=conv(model.base), fine_tuning=conv(model.fine_tuning))
 
 
+def _check_not_retired(chk: _Checker, s: Strategy, path: tuple, start: tuple[int, int]) -> None:
+    """A model that retired before the plan's first month cannot be planned with: a located error naming the date."""
+    m = s.model
+    first = _dt.date(start[0], start[1], 1)
+    if m.retires_on is None or m.retires_on >= first:
+        return
+    # Hook for successors (issue 13): a catalog may name the model that replaces this one.
+    successor = getattr(m, "successor", None)
+    then = f"; its successor is {successor}" if successor else ""
+    raise chk.fail(path, f"{m.ref} retired on {m.retires_on.isoformat()}, before the plan starts ({first.isoformat()[:7]}){then}",
+                   (f"use {successor}, " if successor else "choose a model that is still served, ") + f"or start the plan before {m.retires_on.isoformat()[:7]}")
+
+
 def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict, base_dir: Path) -> Strategy:
     m = chk.mapping(raw, path, STRATEGY_KEYS, "a strategy")
     name = chk.string(m, "name", path, required=True)
@@ -528,12 +604,13 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if stype not in STRATEGY_TYPES:
         raise chk.fail(path + ("type",), f"unknown strategy type '{stype}'", did_you_mean(stype, STRATEGY_TYPES) or "types: " + ", ".join(STRATEGY_TYPES))
     self_hosted = stype == "self_hosted"
+    lookup_note = None
     if self_hosted and m.get("model") is None:
         model = Model(provider="self-hosted", id=name, aliases=(), currency=currency, catalog_file="", fine_tuning={})
     else:
         model_ref = chk.string(m, "model", path, required=True)
         try:
-            model = catalogs.resolve(model_ref)
+            model, lookup_note = catalogs.lookup(model_ref)
         except CatalogError as exc:
             raise chk.fail(path + ("model",), exc.message, exc.hint) from None
         model = _convert(model, currency, rates, chk, path + ("model",))
@@ -549,6 +626,9 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
                         "fine-tunable models: " + ", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else ""))
 
     prices = _effective_prices(chk, m, path, model, fine_tuned, self_hosted)
+    from .migration import read_options
+
+    on_retirement, migration_cost, on_retirement_given = read_options(chk, m, path, model)
 
     # Request tokens.
     req = chk.mapping(m.get("request") or {}, path + ("request",), REQUEST_KEYS, "request")
@@ -561,10 +641,13 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if req.get("prompt_tokens") is not None:
         token_sources["prompt_tokens"] = _where(chk, rp + ("prompt_tokens",))
     # TOKENS-HOOK: prompt_file and messages are counted with the model's encoding.
+    recount = None
     if req.get("prompt_file") is not None:
         prompt, token_sources["prompt_tokens"] = _count_prompt_file(chk, req, rp, model, base_dir)
+        recount = _recounter(lambda other: _count_prompt_file(chk, req, rp, other, base_dir), prompt, token_sources["prompt_tokens"])
     if req.get("messages") is not None:
         prompt, token_sources["prompt_tokens"] = _count_messages(chk, req, rp, model)
+        recount = _recounter(lambda other: _count_messages(chk, req, rp, other), prompt, token_sources["prompt_tokens"])
     user = chk.number(req, "input_tokens", rp, default=0.0, minimum=0)
     cached = chk.number(req, "cached_prompt_tokens", rp, default=0.0, minimum=0)
     out = chk.number(req, "completion_tokens", rp, default=0.0, minimum=0)
@@ -573,6 +656,13 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
                        "only tokens that are sent can be cached")
     batch_share = chk.number(m, "batch_share", path, default=0.0, minimum=0, maximum=1, what="a share from 0 to 1")
     notes: list[str] = []
+    if lookup_note:
+        notes.append(f"{name}: {lookup_note}")
+    cw = model.context_window
+    if cw and not self_hosted and np.any(np.asarray(prompt + user + out) > cw):
+        raise chk.fail(rp, f"a request of {_fmt(float(np.max(np.asarray(prompt + user + out))))} tokens (prompt + input + completion) "
+                           f"is longer than {model.ref}'s context window of {cw:,} tokens",
+                       "check the token counts: tokens per request, not per month or per dataset")
     if batch_share > 0 and "batch_input" not in prices and prices.get("batch_discount") is None:
         what = "the fine-tuned model" if fine_tuned else model.ref
         notes.append(f"{name}: {_fmt(batch_share * 100)}% of requests go through a batch API, but the catalog has no batch price for "
@@ -623,6 +713,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         if not (fine_tuned or self_hosted):
             raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
         training = _training(chk, m["training"], path + ("training",), model, prices, base_dir, serving, catalogs, currency, rates)
+        notes += [f"{name}: {w}" for w in training.notes]
         if training.epochs_auto and not training.hour_billed and training.tokens > 0 and not self_hosted:
             rule = training.epoch_rule
             if rule.assumed:
@@ -636,7 +727,19 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         token_sources=token_sources, description=chk.string(m, "description", path) or "",
         serving=serving, error_rate=error_rate, cost_per_error=cost_per_error, price_change_per_month=price_change,
         notes=notes,
+        on_retirement=on_retirement, migration_cost=migration_cost, recount=recount, on_retirement_given=on_retirement_given,
     )
+
+
+def _recounter(count, tokens: float, source: str):
+    """Re-count a prompt that came from text with another model's encoding (the same count when it has none)."""
+
+    def recount(other: Model) -> tuple[float, str]:
+        if not other.encoding:
+            return tokens, f"{source}; not re-counted: {other.ref} has no tokenizer in its catalog"
+        return count(other)
+
+    return recount
 
 
 def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> Serving:
@@ -710,6 +813,20 @@ def _override_price(chk: _Checker, block: dict, key: str, path: tuple) -> Price:
     return Price(v, f"scenario override ({_where(chk, path + (key,))})", None, key)
 
 
+PER_TOKEN_PRICE_KEYS = ("input", "cached_input", "output", "training", "batch_input", "batch_cached_input", "batch_output")
+
+
+def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | None) -> None:
+    """A per-1M price about 1,000 times below the catalog's is a per-1K price typed into a per-1M field."""
+    if path[-1] not in PER_TOKEN_PRICE_KEYS or catalog is None or catalog.value <= 0 or value <= 0:
+        return
+    ratio = catalog.value / value
+    if 300 <= ratio <= 3000:
+        raise chk.fail(path, f"{_fmt(value)} looks like a price per 1K tokens: prices here are per 1M tokens "
+                             f"(the catalog's {path[-1]} is {catalog.value:g} per 1M)",
+                       f"multiply by 1,000: {_fmt(value * 1000)} per 1M tokens")
+
+
 def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tuned: bool, self_hosted: bool = False) -> dict[str, Price]:
     """The rates a strategy pays: the catalog's, then the scenario's ``prices`` overrides."""
     if self_hosted:
@@ -740,7 +857,9 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
         chk.mapping(overrides, pp, PRICE_OVERRIDE_KEYS, "prices")
         for key in overrides:
             if overrides[key] is not None:
+                catalog_price = prices.get(key)
                 prices[key] = _override_price(chk, overrides, key, pp)
+                _check_per_1k(chk, pp + (key,), prices[key].value, catalog_price)
         if "batch_discount" in prices and prices["batch_discount"].value > 1:
             raise chk.fail(pp + ("batch_discount",), "batch_discount is a fraction off, from 0 to 1")
     if fine_tuned and model.extra.get("model_units") is not None and "hosting_per_hour" not in prices:
@@ -784,7 +903,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
         raise chk.fail(path + ("dataset",), "give training.tokens or training.dataset, not both", key=True)
     examples = chk.number(t, "examples", path, minimum=1, integer=True, what="a whole number of examples")
     if t.get("dataset") is not None:
-        tokens, ds_examples, source = _count_dataset(chk, t, path, model, base_dir)
+        tokens, ds_examples, source, ds_warnings = _count_dataset(chk, t, path, model, base_dir)
         if examples is not None and examples != ds_examples:
             raise chk.fail(path + ("examples",), f"training.examples is {examples:,} but training.dataset ({t['dataset']}) has {ds_examples:,} examples",
                            "remove examples: (the dataset's count is used), or name the dataset you mean")
@@ -792,6 +911,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     else:
         tokens = chk.number(t, "tokens", path, default=0.0, minimum=0)
         source = _where(chk, path + ("tokens",)) if t.get("tokens") is not None else "no training tokens given"
+        ds_warnings = []
     ep_raw = t.get("epochs", "auto")
     if ep_raw is None or ep_raw == "auto":
         if examples is None:
@@ -819,7 +939,7 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
                     one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
                     data_generation_cost=gen_cost, data_generation_note=gen_note,
                     epoch_rule=model.epoch_rule, hour_billed=hour_billed, gpu_hours=hours, gpu_rate=rate,
-                    billed_hours=billed)
+                    billed_hours=billed, notes=ds_warnings)
 
 
 def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> tuple[float, str]:
@@ -884,7 +1004,7 @@ def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[
     return float(n), f"messages ({len(msgs)} messages, {enc}, OpenAI chat counting)"
 
 
-def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str]:
+def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str, list[str]]:
     from . import datasets
 
     p = path + ("dataset",)
@@ -902,9 +1022,22 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
         raise chk.fail(p, f"{rel}: cannot read training file: {exc.strerror or exc}") from None
     except FtcostError as exc:
         raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
+    bad_tools = stats.errors.get("invalid_tools")
+    if bad_tools is not None:
+        raise chk.fail(p, f"{rel}: {bad_tools.count:,} example(s) have tool definitions that cannot be read ({bad_tools.first_detail})",
+                       "tools must be [{\"type\": \"function\", \"function\": {\"name\": ..., \"description\": ..., \"parameters\": {...}}}]; "
+                       "their tokens are billed, so ftcost does not skip them")
     if stats.examples == 0:
         raise chk.fail(p, f"{rel} has no valid training examples", "run 'ftcost tokens " + str(rel) + "' to see what is wrong")
     note = f"dataset {rel} ({stats.examples:,} examples, {int(stats.billable_tokens):,} billable tokens per epoch, {enc})"
     if stats.invalid_examples:
         note += f"; {stats.invalid_examples:,} invalid lines skipped"
-    return float(stats.billable_tokens), int(stats.examples), note
+    if stats.examples_with_tools:
+        note += f"; {stats.tool_tokens:,} of them tool definitions (OpenAI cookbook's function-token count)"
+    warnings = [w for w in stats.warnings() if "tool definitions" in w or "above" in w]
+    if model.max_tokens_per_example is None and model.context_window and stats.histogram:
+        over = sum(n for v, n in stats.histogram.items() if v > model.context_window)
+        if over:
+            warnings.append(f"{rel}: {over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); "
+                            "no per-example limit is published for it, so they are counted in full")
+    return float(stats.billable_tokens), int(stats.examples), note, warnings

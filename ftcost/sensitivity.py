@@ -107,7 +107,7 @@ def pick_strategy(scenario, totals, name: str | None) -> int:
     return min(others, key=lambda i: totals[i])
 
 
-def moves_for(target: paths.Target, value: float, swing: float) -> tuple[float, float]:
+def moves_for(target: paths.Target, value: float, swing: float, horizon: int | None = None) -> tuple[float, float]:
     """The down and up values of an input: value x (1 -/+ swing), cut to the field's range.
 
     >>> from ftcost.paths import Target, STRATEGY_FIELDS
@@ -118,13 +118,13 @@ def moves_for(target: paths.Target, value: float, swing: float) -> tuple[float, 
     low, high = value * (1 - swing), value * (1 + swing)
     if value < 0:
         low, high = high, low
-    low, high = (float(v) for v in target.clip([low, high]))
+    low, high = (float(v) for v in target.clip([low, high], horizon))
     if target.field.integer:
         # move to the nearest different whole number when rounding lands back on the value
         if low == value:
-            low = float(target.clip([value - 1])[0])
+            low = float(target.clip([value - 1], horizon)[0])
         if high == value:
-            high = float(target.clip([value + 1])[0])
+            high = float(target.clip([value + 1], horizon)[0])
     return low, high
 
 
@@ -155,13 +155,16 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
     lows_highs = []
     for j, t in enumerate(targets):
         v = float(t.value(scenario))
-        lo, hi = moves_for(t, v, swing)
+        lo, hi = moves_for(t, v, swing, scenario.horizon_months)
         arr = np.full(n, v)
         arr[1 + 2 * j], arr[2 + 2 * j] = lo, hi
         values[t] = arr
         lows_highs.append((v, lo, hi))
     x = paths.engine_inputs(scenario, values, (n,))
     sm = evaluate_summary(x, block_size)
+    from .limits import check_finite
+
+    check_finite(sm.total_cost, "the total cost of a move", file=scenario.file)
     total = np.asarray(sm.total_cost)
     sav = total[b] - total[k]
     be = np.asarray(sm.break_even)[k]

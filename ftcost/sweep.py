@@ -17,8 +17,12 @@ import numpy as np
 
 from . import paths
 from .errors import FtcostError
+from .limits import check_finite, grid_size
 
 MAX_POINTS = 1_000_000
+ROW_BLOCK = 4096  # grid points turned into output rows at a time
+FULL_SUMMARY_CELLS = 5_000_000  # points x strategies up to which SweepResult.summary has every field
+SWEEP_OUTPUTS = ("total_cost", "break_even", "payback_month", "cost_per_request", "cheapest")
 
 
 class SweepError(FtcostError):
@@ -56,6 +60,8 @@ def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
         raise SweepError(f"--vary '{spec}': the key path before '=' is missing", hint="for example volume.requests_per_month=1e3:1e7:log:50")
 
     def num(text: str, what: str) -> float:
+        if not text.isascii():
+            raise SweepError(f"--vary '{spec}': {what} '{text}' is not a number written with ASCII digits 0-9")
         try:
             v = float(text.replace("_", ""))
         except ValueError:
@@ -81,6 +87,8 @@ def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
                          hint="for example 1e3:1e7:log:50 or 500:4000:8")
     start, stop = num(parts[0], "START"), num(parts[1], "STOP")
     try:
+        if not parts[2].isascii():
+            raise ValueError(parts[2])
         n = int(parts[2])
     except ValueError:
         raise SweepError(f"--vary '{spec}': N (the number of points) must be a whole number, got '{parts[2]}'") from None
@@ -103,7 +111,7 @@ def parse_vary(scenario, spec: str) -> Vary:
     path, values, log = parse_values(spec)
     target = paths.resolve(scenario, path)
     try:
-        target.check_values(values, f"--vary {spec}")
+        target.check_values(values, f"--vary {spec}", horizon=scenario.horizon_months)
     except paths.PathError as exc:
         raise SweepError(exc.message, hint=exc.hint or _range_hint(target)) from None
     return Vary(spec=spec, target=target, values=values, log=log)
@@ -131,9 +139,12 @@ class SweepResult:
         return int(np.prod(self.shape))
 
     def savings(self) -> np.ndarray:
-        """Baseline total minus the cheapest total at every point [N1, N2, ...] (0 where the baseline is cheapest)."""
+        """Baseline total minus the cheapest feasible total at every point [N1, N2, ...] (0 where the baseline is
+        cheapest, NaN where no plan is feasible over the whole horizon)."""
         t = np.asarray(self.summary.total_cost)
-        return t[self.scenario.baseline] - t.min(axis=0)
+        pick = np.asarray(self.summary.cheapest)
+        best = np.take_along_axis(t, np.maximum(pick, 0)[None], axis=0)[0]
+        return np.where(pick >= 0, t[self.scenario.baseline] - best, np.nan)
 
     def savings_of(self, s: int) -> np.ndarray:
         t = np.asarray(self.summary.total_cost)
@@ -144,6 +155,10 @@ class SweepResult:
 
     def rows(self) -> list[dict]:
         """One dict per grid point, in grid order (the last --vary changes fastest)."""
+        return list(self.iter_rows())
+
+    def iter_rows(self, block: int = ROW_BLOCK):
+        """The rows of :meth:`rows` one at a time, built ``block`` points at a time: memory does not grow with the grid."""
         sc = self.scenario
         sm = self.summary
         names = [s.name for s in sc.strategies]
@@ -151,25 +166,37 @@ class SweepResult:
         total, be, pay = flat(sm.total_cost), flat(sm.break_even), flat(sm.payback_month)
         cpr = flat(sm.cost_per_request)
         cheapest = np.reshape(np.broadcast_to(sm.cheapest, self.shape), -1)
-        grid = [g.ravel() for g in self.grid()]
         b = sc.baseline
-        out = []
-        for j in range(self.size):
-            out.append({
-                "values": {v.path: float(g[j]) for v, g in zip(self.varies, grid)},
-                "cheapest": names[int(cheapest[j])],
-                "savings": float(total[b, j] - total[int(cheapest[j]), j]),
-                "strategies": [{
-                    "name": names[i],
-                    "total_cost": float(total[i, j]),
-                    "cost_per_request": float(cpr[i, j]),
-                    "break_even_requests_per_month": None if i == b or math.isnan(be[i, j]) else float(be[i, j]),
-                    "payback_month": None if i == b or pay[i, j] == 0 else int(pay[i, j]),
-                } for i in range(len(names))],
-            })
-        return out
+        h = sc.horizon_months
+        feasible = flat(sm.feasible_until) if sm.feasible_until is not None else np.full((len(names), self.size), h)
+        s_range = range(len(names))
+        for lo in range(0, self.size, block):
+            hi = min(self.size, lo + block)
+            idx = np.unravel_index(np.arange(lo, hi), self.shape)
+            values = [v.values[i].tolist() for v, i in zip(self.varies, idx)]
+            t, e, p, c = (a[:, lo:hi].tolist() for a in (total, be, pay, cpr))
+            ch = cheapest[lo:hi].tolist()
+            fu = feasible[:, lo:hi].tolist()
+            for j in range(hi - lo):
+                w = ch[j]
+                yield {
+                    "values": {v.path: float(vals[j]) for v, vals in zip(self.varies, values)},
+                    # The cheapest plan feasible over the whole horizon; None where no plan is (issue 13).
+                    "cheapest": names[w] if w >= 0 else None,
+                    "savings": float(t[b][j] - t[w][j]) if w >= 0 else None,
+                    "strategies": [{
+                        "name": names[i],
+                        "total_cost": float(t[i][j]),
+                        "cost_per_request": float(c[i][j]),
+                        "break_even_requests_per_month": None if i == b or math.isnan(e[i][j]) else float(e[i][j]),
+                        "payback_month": None if i == b or p[i][j] == 0 else int(p[i][j]),
+                        "feasible_until": int(fu[i][j]) or None,
+                        "feasible": bool(fu[i][j] >= h),
+                    } for i in s_range],
+                }
 
-    def to_dict(self) -> dict:
+    def head_dict(self) -> dict:
+        """:meth:`to_dict` without its points (the JSON renderer streams those after it)."""
         sc = self.scenario
         return {
             "scenario": sc.name,
@@ -179,8 +206,10 @@ class SweepResult:
             "vary": [{"path": v.path, "values": v.values.tolist(), "scale": "log" if v.log else "linear"} for v in self.varies],
             "medians_for": [".".join(str(p) for p in k) for k in sc.distributions
                             if k not in {v.target.path for v in self.varies}],
-            "points": self.rows(),
         }
+
+    def to_dict(self) -> dict:
+        return {**self.head_dict(), "points": self.rows()}
 
 
 def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepResult:
@@ -209,8 +238,15 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     if {("volume", "requests_per_month"), ("volume", "requests_per_day")} <= set(seen):
         raise SweepError("vary volume.requests_per_month or volume.requests_per_day, not both (they are the same number)")
     shape = tuple(len(v.values) for v in varies)
-    if int(np.prod(shape)) > MAX_POINTS:
-        raise SweepError(f"the grid has {int(np.prod(shape)):,} points, more than {MAX_POINTS:,}", hint="use fewer points per --vary")
+    points = grid_size(shape)  # Python ints: 65,536^4 must not wrap around to 0
+    if points > MAX_POINTS:
+        raise SweepError(f"the grid has {points:,} points, more than {MAX_POINTS:,}",
+                         hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")")
     grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
     x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
-    return SweepResult(scenario, varies, evaluate_summary(x, block_size), shape)
+    # Every summary number while it fits easily in memory; past that, only the ones the outputs show (14 arrays of
+    # [strategies, points] would be 5.6 GB for 10^6 points x 50 strategies; these 5 are 1.6 GB).
+    wanted = None if points * len(scenario.strategies) <= FULL_SUMMARY_CELLS else SWEEP_OUTPUTS
+    summary = evaluate_summary(x, block_size, outputs=wanted)
+    check_finite(summary.total_cost, "the total cost at a grid point", file=scenario.file)
+    return SweepResult(scenario, varies, summary, shape)

@@ -423,13 +423,14 @@ MIN_DEFAULT_EPOCHS = 1
 MAX_DEFAULT_EPOCHS = 25
 
 
-def default_epochs(n: int) -> int:
-    """Epochs OpenAI picks by default for ``n`` training examples.
+def default_epochs(n: int, fixed: int = 0) -> int:
+    """Epochs OpenAI picks by default for ``n`` training examples (``fixed``: a provider's fixed count instead).
 
     Notes
     -----
     3 epochs; if ``3 n < 100``: ``min(25, 100 // n)``; if ``3 n > 25000``:
     ``max(1, 25000 // n)`` (OpenAI cookbook, Chat_finetuning_data_prep.ipynb).
+    ``fixed`` is ``EpochRule.fixed`` of the provider's catalog (Azure: 2).
 
     Examples
     --------
@@ -440,4 +441,4 @@ def default_epochs(n: int) -> int:
         raise TokenError(f"the default number of epochs needs at least one training example, got {n!r}")
     from .engine import default_epochs as vectorized  # one formula for the CLI and the engine
 
-    return int(vectorized(n))
+    return int(vectorized(n, fixed=fixed))

@@ -28,8 +28,9 @@ is not a function) are billed all the same, so they are reported
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 # OpenAI cookbook, How_to_count_tokens_with_tiktoken.ipynb, num_tokens_for_tools().
 FUNC_INIT = {"o200k_base": 7, "cl100k_base": 10}

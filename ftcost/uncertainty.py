@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from .errors import FtcostError, did_you_mean
+from .limits import MAX_NUMBER as _MAX_NUMBER
 
 DISTRIBUTIONS = {
     "uniform": ("low", "high"),
@@ -47,7 +48,7 @@ Z90 = 1.2815515655446004  # the standard normal's 90th percentile
 DEFAULT_SAMPLES = 100_000
 DEFAULT_SEED = 20270101
 MAX_SAMPLES = 2_000_000  # memory: a few arrays of [strategies, samples]
-SIM_OUTPUTS = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest")
+SIM_OUTPUTS = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest", "feasible_until")
 PERCENTILES = (5, 50, 95)
 
 
@@ -157,13 +158,14 @@ class Distribution:
             return self._truncated_normal(u, mu, sd, self.lower, self.upper)
         # lognormal: a normal in log space
         med, p90 = self.p("median"), self.p("p90")
-        sigma = math.log(p90 / med) / Z90
+        ratio = p90 / med  # 1e15 / 1e-300 overflows: then the difference of the logs
+        sigma = (math.log(ratio) if math.isfinite(ratio) else math.log(p90) - math.log(med)) / Z90
         lo = math.log(self.lower) if self.lower > 0 else -math.inf
         hi = math.log(self.upper) if self.upper < math.inf else math.inf
         z = self._truncated_normal(u, math.log(med), sigma, lo, hi)
         x = np.exp(z)
-        if math.isinf(lo) and math.isinf(hi):
-            x = np.where(u == 0.5, med, x)  # the median as written, not exp(log(median))
+        if sigma == 0 or (norm_cdf((lo - math.log(med)) / sigma) == 0.0 and norm_cdf((hi - math.log(med)) / sigma) == 1.0):
+            x = np.where(u == 0.5, med, x)  # the median as written, not exp(log(median)) (no cut reaches it)
         return np.clip(x, self.lower, self.upper)
 
     @staticmethod
@@ -196,7 +198,7 @@ class Distribution:
             text = f"lognormal median {f(self.p('median'))}, p90 {f(self.p('p90'))}"
         if k in ("normal", "lognormal"):
             cuts = [f"{f(v)}" for v, bound in ((self.lower, -math.inf), (self.upper, math.inf))
-                    if v != bound and not (k == "lognormal" and v == 0 and bound < 0)]
+                    if v != bound and abs(v) != _MAX_NUMBER and not (k == "lognormal" and v == 0 and bound < 0)]
             if cuts:
                 text += " (cut at " + " and ".join(cuts) + ")"
         return text
@@ -252,6 +254,14 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
             maximum = f.maximum
     lower = -math.inf if minimum is None else float(minimum)
     upper = math.inf if maximum is None else float(maximum)
+    # Every sample must be a number the file could hold: at most 1e15 in size, and a monthly rate that
+    # compounds over the horizon to a computable factor (the same checks as a plain number, over the whole tail).
+    from .limits import max_compound_rate
+
+    lower, upper = max(lower, -_MAX_NUMBER), min(upper, _MAX_NUMBER)
+    horizon = getattr(chk, "horizon", None)
+    if horizon and tuple(path)[-1:] in (("growth_per_month",), ("price_change_per_month",)):
+        upper = min(upper, max_compound_rate(horizon))
 
     def below(x):
         return x <= lower if exclusive_min else x < lower
@@ -312,6 +322,7 @@ class StrategyStats:
     savings: dict | None = None  # baseline total - this total: p5, p50, p95, mean, p_positive
     break_even: dict | None = None  # p5, p50, p95 (None = never), never_share; None when not linear (self-hosted)
     payback: dict | None = None  # p5, p50, p95 (None = never), never_share
+    p_feasible: float = 1.0  # share of samples in which the plan can be carried out over the whole horizon
 
 
 @dataclass
@@ -380,6 +391,7 @@ class Simulation:
                 "name": st.name, "type": st.type, "p_cheapest": st.p_cheapest, "total_cost": st.total,
                 "deterministic_total_cost": st.deterministic_total, "savings": st.savings,
                 "break_even_requests_per_month": st.break_even, "payback_month": st.payback,
+                "p_feasible": st.p_feasible,
             } for st in self.strategies],
         }
 
@@ -426,6 +438,9 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
     n = int(n)
     samples, x = sample_inputs(scenario, n, seed)
     summary = evaluate_summary(x, block_size, outputs=SIM_OUTPUTS)
+    from .limits import check_finite
+
+    check_finite(summary.total_cost, "the total cost of a sample", file=scenario.file)
     deterministic = evaluate_summary(scenario.inputs())
     sim = Simulation(scenario, n, int(seed), dict(scenario.distributions), samples, x, summary)
     sim.strategies = _stats(sim, deterministic)
@@ -450,8 +465,11 @@ def _stats(sim: Simulation, det) -> list[StrategyStats]:
     sm = sim.summary
     s_count = len(sc.strategies)
     b = sc.baseline
-    counts = np.bincount(np.asarray(sm.cheapest).ravel(), minlength=s_count)
-    cap = np.broadcast_to(np.asarray(sim.inputs.replica_capacity, dtype=float), (s_count, sim.n)) \
+    # P(cheapest) counts feasible plans only: a sample where no plan runs the whole horizon (-1) counts for none.
+    picks = np.asarray(sm.cheapest).ravel()
+    counts = np.bincount(picks[picks >= 0], minlength=s_count)
+    feasible = np.broadcast_to(np.asarray(sm.feasible_until), (s_count, sim.n)) >= sc.horizon_months
+    cap = np.broadcast_to(np.asarray(sim.inputs.replica_capacity, dtype=float)[:s_count], (s_count, sim.n)) \
         if hasattr(sim.inputs, "replica_capacity") else np.zeros((s_count, sim.n))
     out = []
     for i, s in enumerate(sc.strategies):
@@ -460,6 +478,7 @@ def _stats(sim: Simulation, det) -> list[StrategyStats]:
             name=s.name, type=s.type, p_cheapest=float(counts[i] / sim.n),
             total={**_pct(total), "mean": float(total.mean())},
             deterministic_total=float(np.ravel(det.total_cost[i])[0]),
+            p_feasible=float(feasible[i].mean()),
         )
         if i != b:
             sav = sim.savings(i)

@@ -225,7 +225,9 @@ def _break_even(scenario, controls, axes, i: int, b: int, v_ref: float):
     if scenario.strategies[i].serving is not None or scenario.strategies[b].serving is not None:
         # A staircase: the exact piecewise search of build_result, one combination at a time.
         n = len(scenario.strategies)
-        parts = [o.line_fixed, o.line_slope, x.replica_cost, x.replica_capacity, x.min_replicas]
+        # (a plan's later phases are engine rows after the strategies: keep the strategies' own rows, issue 13)
+        parts = [o.line_fixed, o.line_slope] + [np.asarray(a, dtype=float)[:n] if np.ndim(a) else a
+                                                for a in (x.replica_cost, x.replica_capacity, x.min_replicas)]
         flat = [np.broadcast_to(np.asarray(a, dtype=float).reshape(np.shape(a) + (1,) * (1 + len(shape) - np.ndim(a))) if np.ndim(a) else a,
                                 (n,) + shape).reshape(n, -1) for a in parts]
         for j in range(be.size):

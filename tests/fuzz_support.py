@@ -55,6 +55,7 @@ WHOLE_FILE_MESSAGES = (
     "is a directory",
     "not a regular file",
     "not found",
+    "too large to compute",  # a cost past 1e308: the scenario as a whole, no one value to point at
 )
 
 
@@ -264,11 +265,22 @@ def put(tree, path, value):
 
 
 def depth_of(tree) -> int:
-    if isinstance(tree, dict):
-        return 1 + max((depth_of(v) for v in tree.values()), default=0)
-    if isinstance(tree, list):
-        return 1 + max((depth_of(v) for v in tree), default=0)
-    return 0
+    """Nesting depth of a tree of dicts and lists, without recursion (a tree may be deeper than the stack)."""
+    deepest = 0
+    todo = [(tree, 0)]
+    while todo:
+        node, d = todo.pop()
+        if isinstance(node, (dict, list)):
+            d += 1
+            todo.extend((v, d) for v in (node.values() if isinstance(node, dict) else node))
+        deepest = max(deepest, d)
+    return deepest
+
+
+# yaml.safe_dump (about 3 frames a level) and copy.deepcopy run out of stack near 280 levels under pytest and
+# hypothesis; a swap can move a 200-level subtree under another deep branch. Deeper than this, a mutation is undone
+# (the long fuzz run drew such trees and failed in the test's own yaml.safe_dump, not in ftcost).
+MAX_TREE_DEPTH = 200
 
 
 def nest(value, depth: int, kind: str):
@@ -285,45 +297,59 @@ def mutated(draw, bases: list, known_keys: list, known_values: list | None = Non
     """A deep copy of one of ``bases`` with 1..max_mutations random mutations (a plain data tree)."""
     tree = copy.deepcopy(draw(st.sampled_from(bases)))
     for _ in range(draw(st.integers(1, max_mutations))):
-        ps = paths(tree)
-        path = ps[draw(st.integers(0, len(ps) - 1))]
-        op = draw(st.sampled_from(MUTATIONS))
-        node = get(tree, path)
-        if op == "set":
-            tree = put(tree, path, draw(values(known_values)))
-        elif op == "retype":
-            # the same value as another type: text, list, mapping, number
-            kind = draw(st.sampled_from(["str", "list", "dict", "num", "bool"]))
-            new = {"str": str(node), "list": [node], "dict": {"value": node}, "num": draw(st.sampled_from(EDGE_NUMBERS)),
-                   "bool": bool(node) if not isinstance(node, float) or not math.isnan(node) else True}[kind]
-            tree = put(tree, path, new)
-        elif op == "delete" and path:
-            parent = get(tree, path[:-1])
-            del parent[path[-1]]
-        elif op == "rename" and path and isinstance(get(tree, path[:-1]), dict):
-            parent = get(tree, path[:-1])
-            new_key = draw(st.one_of(st.sampled_from(known_keys), st.text(max_size=12),
-                                     st.sampled_from([str(path[-1]).upper(), str(path[-1]) + "s", str(path[-1])[:-1] or "x"])))
-            parent[new_key] = parent.pop(path[-1])
-        elif op == "insert":
-            target = node if isinstance(node, (dict, list)) else (get(tree, path[:-1]) if path else tree)
-            if isinstance(target, dict):
-                target[draw(st.one_of(st.sampled_from(known_keys), st.text(max_size=12)))] = draw(values(known_values))
-            elif isinstance(target, list):
-                target.insert(draw(st.integers(0, len(target))), draw(values(known_values)))
-        elif op == "nest":
-            depth = draw(st.sampled_from([1, 2, 5, 30, 63, 64, 65, 100, 200]))
-            if depth_of(tree) + depth < 250:  # deeper still and yaml.safe_dump itself runs out of stack
-                tree = put(tree, path, nest(node, depth, draw(st.sampled_from(["list", "dict"]))))
-        elif op == "repeat" and isinstance(node, list) and node:
-            k = draw(st.sampled_from([2, 3, 10, 60]))
-            tree = put(tree, path, [copy.deepcopy(x) for x in node for _ in range(k)][:200])
-        elif op == "swap" and len(ps) > 2:
-            other = ps[draw(st.integers(0, len(ps) - 1))]
-            if other and path and other[: len(path)] != path and path[: len(other)] != other:
-                a, b = copy.deepcopy(get(tree, path)), copy.deepcopy(get(tree, other))
-                tree = put(tree, path, b)
-                tree = put(tree, other, a)
+        before = copy.deepcopy(tree)
+        try:
+            tree = _mutate_once(draw, tree, known_keys, known_values)
+        except (KeyError, IndexError, TypeError):
+            # a swap between two paths to one shared subtree (a YAML alias, copied as one object) leaves the
+            # second path dangling: the generator's own failure, so the mutation is undone
+            tree = before
+        if depth_of(tree) > MAX_TREE_DEPTH:
+            tree = before
+    return tree
+
+
+def _mutate_once(draw, tree, known_keys: list, known_values: list | None):
+    """One random mutation of ``tree`` (in place where it can be); returns the tree."""
+    ps = paths(tree)
+    path = ps[draw(st.integers(0, len(ps) - 1))]
+    op = draw(st.sampled_from(MUTATIONS))
+    node = get(tree, path)
+    if op == "set":
+        tree = put(tree, path, draw(values(known_values)))
+    elif op == "retype":
+        # the same value as another type: text, list, mapping, number
+        kind = draw(st.sampled_from(["str", "list", "dict", "num", "bool"]))
+        new = {"str": str(node), "list": [node], "dict": {"value": node}, "num": draw(st.sampled_from(EDGE_NUMBERS)),
+               "bool": bool(node) if not isinstance(node, float) or not math.isnan(node) else True}[kind]
+        tree = put(tree, path, new)
+    elif op == "delete" and path:
+        parent = get(tree, path[:-1])
+        del parent[path[-1]]
+    elif op == "rename" and path and isinstance(get(tree, path[:-1]), dict):
+        parent = get(tree, path[:-1])
+        new_key = draw(st.one_of(st.sampled_from(known_keys), st.text(max_size=12),
+                                 st.sampled_from([str(path[-1]).upper(), str(path[-1]) + "s", str(path[-1])[:-1] or "x"])))
+        parent[new_key] = parent.pop(path[-1])
+    elif op == "insert":
+        target = node if isinstance(node, (dict, list)) else (get(tree, path[:-1]) if path else tree)
+        if isinstance(target, dict):
+            target[draw(st.one_of(st.sampled_from(known_keys), st.text(max_size=12)))] = draw(values(known_values))
+        elif isinstance(target, list):
+            target.insert(draw(st.integers(0, len(target))), draw(values(known_values)))
+    elif op == "nest":
+        depth = draw(st.sampled_from([1, 2, 5, 30, 63, 64, 65, 100, 190]))
+        if depth_of(tree) + depth <= MAX_TREE_DEPTH:
+            tree = put(tree, path, nest(node, depth, draw(st.sampled_from(["list", "dict"]))))
+    elif op == "repeat" and isinstance(node, list) and node:
+        k = draw(st.sampled_from([2, 3, 10, 60]))
+        tree = put(tree, path, [copy.deepcopy(x) for x in node for _ in range(k)][:200])
+    elif op == "swap" and len(ps) > 2:
+        other = ps[draw(st.integers(0, len(ps) - 1))]
+        if other and path and other[: len(path)] != path and path[: len(other)] != other:
+            a, b = copy.deepcopy(get(tree, path)), copy.deepcopy(get(tree, other))
+            tree = put(tree, path, b)
+            tree = put(tree, other, a)
     return tree
 
 

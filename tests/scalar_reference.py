@@ -29,10 +29,12 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
     default) of the flattened variant axes.
     """
     shape = full_shape(x)
-    s_count = shape[0]
+    r_count = shape[0]  # engine rows: one per phase of a strategy's plan (owner: row -> strategy)
+    owner = list(x.owner) if x.owner is not None else list(range(r_count))
+    s_count = max(owner) + 1
     n = int(np.prod(shape[1:])) if shape[1:] else 1
     n = n if limit is None else min(n, limit)
-    cols = {name: np.broadcast_to(np.asarray(getattr(x, name), dtype=float), shape).reshape(s_count, -1)[:, :n].tolist()
+    cols = {name: np.broadcast_to(np.asarray(getattr(x, name), dtype=float), shape).reshape(r_count, -1)[:, :n].tolist()
             for name in array_fields(x) if name in CLOSED_FORM_FIELDS}
     h = int(x.horizon)
     b = int(x.baseline)
@@ -41,11 +43,14 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
     above = [[True] * n for _ in range(s_count)]
     pay = [[0] * n for _ in range(s_count)]
     cheapest = [0] * n
+    feasible = [[h] * n for _ in range(s_count)]
     strategies = range(s_count)
     for j in range(n):
-        monthly, slope, fixed, stepped = [], [], [], []
-        for s in strategies:
-            v = {name: col[s][j] for name, col in cols.items()}
+        monthly = [[0.0] * h for _ in strategies]
+        slope, fixed, stepped = [0.0] * s_count, [0.0] * s_count, [False] * s_count
+        for row in range(r_count):
+            s = owner[row]
+            v = {name: col[row][j] for name, col in cols.items()}
             fresh = v["prompt_tokens"] + v["input_tokens"] - v["cached_tokens"]
             standard = fresh * v["input_price"] + v["cached_tokens"] * v["cached_price"] + v["completion_tokens"] * v["output_price"]
             if math.isnan(v["batch_input_price"]):
@@ -66,24 +71,32 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
             q, cap, rc, min_rep = v["quality_cost"], v["replica_capacity"], v["replica_cost"], v["min_replicas"]
             volume, grow = v["requests_per_month"], 1.0 + v["growth"]
             index, trend = 1.0, 1.0 + v["price_change"]
-            months, training, index_sum = [], 0.0, 0.0
+            first, last = int(v["first_month"]), int(min(v["last_month"], h))
+            training, index_sum, active = 0.0, 0.0, 0
+            stop = v["feasible_last"]
             for m in range(1, h + 1):
-                cost = f + volume * (c * index + q)
-                if cap > 0:
-                    cost += max(min_rep, math.ceil(round(volume / cap, 9))) * rc
-                if trains and (m == 1 or (r > 0 and (m - 1) % r == 0)):
-                    cost += t * index
-                    training += t * index
-                months.append(cost)
-                index_sum += index
+                if first <= m <= last:
+                    cost = f + volume * (c * index + q)
+                    if cap > 0:
+                        cost += max(min_rep, math.ceil(round(volume / cap, 9))) * rc
+                    if trains and (m == first or (r > 0 and (m - first) % r == 0)):
+                        cost += t * index
+                        training += t * index
+                        if m > v["jobs_until"]:  # the provider takes no new jobs: the plan stops before this run
+                            stop = min(stop, m - 1)
+                    if m == first:
+                        cost += v["one_time_cost"] + v["data_generation_cost"]
+                    monthly[s][m - 1] += cost
+                    index_sum += index
+                    active += 1
                 volume *= grow
                 index *= trend
-            months[0] += v["one_time_cost"] + v["data_generation_cost"]
-            monthly.append(months)
-            slope.append(c * index_sum / h + q)
-            fixed.append(f + (v["one_time_cost"] + v["data_generation_cost"] + training) / h)
-            stepped.append(cap > 0)
-            total[s][j] = sum(months)
+            slope[s] += c * index_sum / h + q * active / h
+            fixed[s] += f * active / h + (v["one_time_cost"] + v["data_generation_cost"] + training) / h
+            stepped[s] = stepped[s] or cap > 0
+            feasible[s][j] = int(max(0, min(feasible[s][j], stop)))
+        for s in strategies:
+            total[s][j] = sum(monthly[s])
         for s in strategies:
             if s != b and not (stepped[s] or stepped[b]):
                 dc, df = slope[b] - slope[s], fixed[s] - fixed[b]
@@ -104,6 +117,7 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
                     break
             else:
                 pay[s][j] = 0
-        cheapest[j] = min(strategies, key=lambda s: total[s][j])
+        ok = [s for s in strategies if feasible[s][j] >= h]  # only plans that run the whole horizon can be the cheapest
+        cheapest[j] = min(ok, key=lambda s: total[s][j]) if ok else -1
     return {"total_cost": np.array(total), "break_even": np.array(be), "cheaper_above": np.array(above),
-            "payback_month": np.array(pay), "cheapest": np.array(cheapest)}
+            "payback_month": np.array(pay), "cheapest": np.array(cheapest), "feasible_until": np.array(feasible)}

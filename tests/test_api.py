@@ -30,11 +30,9 @@ def test_sweep_and_sensitivity_from_the_api():
     w = api.sweep(ROOT / "scenarios" / "review-stars.yaml", ["volume.requests_per_month=1e5:1e7:log:5"])
     assert w.shape == (5,)
     s = api.sensitivity(ROOT / "scenarios" / "review-stars.yaml", swing=0.1)
-    # The base savings equal compare's: $50,988.09 - $37,158.20 = $13,829.89 (README's pasted run; Azure trains 2 epochs).
-    assert s.base_savings == __import__("pytest").approx(13_829.89, abs=0.01)
-    # The biggest mover is the Azure deployment count, a whole number: 1 moves to 0 and 2 (one deployment is
-    # $1.70 x 730 h x 24 months = $29,784); then the few-shot prompt's length: 1,850 tokens +-10% = 1,665 .. 2,035.
-    top, second = s.moves[:2]
-    assert top.description == "deployments of 'fine-tuned nano (Azure)'" and (top.low, top.high) == (0, 2)
-    assert second.description == "prompt tokens of 'few-shot prompt'"
-    assert (second.low, second.high) == __import__("pytest").approx((1665, 2035))
+    # The base savings are the baseline's total minus the cheapest other strategy's, from README's pasted run:
+    # $18,302.66 - $28,072.38 (the nightly batch) = -$9,769.72 (issue 13: both prompts move to gpt-6-luna from month 2).
+    assert s.base_savings == __import__("pytest").approx(18_302.66 - 28_072.38, abs=0.01)
+    # The biggest mover is the few-shot prompt's length: 1,850 tokens +-10% = 1,665 .. 2,035.
+    top = s.moves[0]
+    assert top.description == "prompt tokens of 'few-shot prompt'" and (top.low, top.high) == __import__("pytest").approx((1665, 2035))

@@ -96,8 +96,14 @@ def test_compare_json(cli, path):
             assert be is None or (isinstance(be, float) and be >= 0)
             assert s["cheaper_above_break_even"] in (True, False, None)
             assert s["payback_month"] is None or 1 <= s["payback_month"] <= h
-    cheapest = min(data["strategies"], key=lambda s: s["total_cost"])
-    assert data["cheapest"] == cheapest["name"]
+    # issue 13: the cheapest of the plans that can be carried out over the whole horizon
+    feasible = [s for s in data["strategies"] if s["feasible"]]
+    assert data["recommendation"]["feasible"] == bool(feasible)
+    if feasible:
+        assert data["cheapest"] == min(feasible, key=lambda s: s["total_cost"])["name"]
+    else:
+        longest = max(s["feasible_until"] or 0 for s in data["strategies"])
+        assert data["recommendation"]["until_month"] == longest
     # JSON output sends no warnings to stderr: they are in the strategies' lists
     assert err == ""
 
@@ -149,11 +155,13 @@ def test_review_stars_story(cli):
     assert base["type"] == "prompt" and "gpt-4o-mini" in base["model"]
     tuned = [x for x in s.values() if x["type"] == "fine_tuned"]
     assert tuned and all(x["model"].startswith("azure-openai/") for x in tuned if x["training_runs"] > 1)
-    # at the scenario's volume a fine-tuned model is the cheapest, above its break-even
-    best = s[data["cheapest"]]
-    assert best["type"] == "fine_tuned" and best["cheaper_above_break_even"] is True
-    assert best["break_even_requests_per_month"] < data["volume_requests_per_month"]
-    # at a third of the volume the prompt stays cheaper
+    # issue 13: gpt-4o-mini retires 2027-01-14 and the prompts move to its successor, gpt-6-luna, from month 2 (2027-02)
+    assert [(m["month"], m["to"]) for m in base["migrations"]] == [(2, "openai/gpt-6-luna")] and base["feasible"]
+    # the Azure fine-tune dies with gpt-4.1-nano (2027-04-14); its successor has no fine-tuning offer: it stops after month 4
+    nano = tuned[0]
+    assert nano["feasible_until"] == 4 and not nano["feasible"] and "gpt-5.4-nano" in nano["feasibility"]
+    # so a prompt is recommended, however the fine-tune's costs compare
+    assert data["recommendation"]["feasible"] and s[data["cheapest"]]["type"] == "prompt"
     low, _ = _json(cli, "review-stars.yaml", "--volume", "3000000")
     assert s[low["cheapest"]]["type"] == "prompt"
 
@@ -170,7 +178,11 @@ def test_support_azure_story(cli):
     # the second deployment moves the break-even up and turns the mini from a saving into a loss
     assert two["break_even_requests_per_month"] > one["break_even_requests_per_month"]
     assert one["total_cost"] < base["total_cost"] < two["total_cost"]
-    assert s[data["cheapest"]]["type"] == "fine_tuned"
+    # issue 13: the regional gpt-4.1 entries retire 2027-04-14 with no known successor: no plan runs all 24 months
+    # (start 2027-02: months 1-3), and the answer is the best plan up to then, said to be partial
+    assert all(x["feasible_until"] == 3 for x in s.values())
+    rec = data["recommendation"]
+    assert rec["feasible"] is False and rec["until_month"] == 3 and s[data["cheapest"]]["type"] == "fine_tuned"
 
 
 def test_internal_tool_story(cli):

@@ -20,8 +20,9 @@ def scenario(strategies, volume=1_000_000, horizon=12, growth=0.0, **extra):
 
 
 # An API line priced by override so the slope is round: 1,000 input tokens x $0.60/1M = $0.0006 per request.
+# gpt-4o-mini retires within these horizons; same_price keeps the round price (issue 13: the retirement is not under test here).
 API = {"name": "api", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 1000},
-       "prices": {"input": 0.6, "output": 0}, "fixed_monthly_cost": 90}
+       "prices": {"input": 0.6, "output": 0}, "fixed_monthly_cost": 90, "on_retirement": "same_price"}
 
 # A self-hosted replica: 1 GPU at $1.20/h for 500 h = $600 a month; it serves
 # 1 request/s x 50% utilization x 500 h x 3,600 s = 900,000 requests a month.
@@ -202,7 +203,8 @@ class TestCatalogFieldsInTheEngine:
     def test_hour_billed_training_with_cap(self, hours, cost):
         tuned = {"name": "rft", "type": "fine_tuned", "model": "azure-openai/o4-mini", "request": {"prompt_tokens": 5},
                  "training": {"hours": hours}}
-        r = ftcost.compare(scenario([API, tuned]), today=TODAY)
+        # Azure o4-mini retired on 2026-11-19 (LiteLLM): the plan starts before, in 2026-11.
+        r = ftcost.compare(scenario([API, tuned], start="2026-11"), today=TODAY)
         assert r.strategies[1].training_cost_per_run == pytest.approx(cost)
 
     def test_stale_price_warning(self):

@@ -142,7 +142,8 @@ class TestTraining:
         ("openai/gpt-3.5-turbo", 2.40),  # 100,000 x 3 x 8.00 / 1e6 (OpenAI's example)
     ])
     def test_openai_examples_through_the_bundled_catalog(self, model, expected):
-        d = {"ftcost": 1, "name": "openai training example", "start": "2026-12", "horizon_months": 1,
+        # gpt-3.5-turbo-0125 shut down on 2026-10-23: the example month is before it.
+        d = {"ftcost": 1, "name": "openai training example", "start": "2026-10", "horizon_months": 1,
              "pricing": ["openai"], "volume": {"requests_per_month": 0},
              "strategies": [{"name": "tuned", "type": "fine_tuned", "model": model,
                              "training": {"tokens": 100_000, "epochs": 3}}]}
@@ -440,7 +441,8 @@ def test_azure_published_monthly_example():
 
     10,000 requests x 2,000 prompt tokens = 20M input; x 4,000 completion tokens = 40M output.
     """
-    d = {"ftcost": 1, "name": "Azure example", "start": "2027-01", "horizon_months": 1,
+    # o4-mini on Azure retired on 2026-11-19 (LiteLLM deprecation date): the example month is 2026-11.
+    d = {"ftcost": 1, "name": "Azure example", "start": "2026-11", "horizon_months": 1,
          "pricing": ["azure-openai"], "volume": {"requests_per_month": 10_000},
          "strategies": [{"name": "o4-mini fine-tuned", "type": "fine_tuned", "model": "azure-openai/o4-mini",
                          "request": {"prompt_tokens": 2000, "completion_tokens": 4000},

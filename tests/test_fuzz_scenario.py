@@ -44,7 +44,7 @@ RICH = textwrap.dedent("""\
     currency: USD
     exchange_rate: {EUR: 1.1, source: test, as_of: 2026-11-25}
     horizon_months: 18
-    start: 2027-02
+    start: 2027-01                # before gpt-4o-mini retires (2027-01-14): a retired model is refused (issue 12)
     volume: {requests_per_month: 2000000, growth_per_month: 0.05}
     pricing: [openai, azure-openai, catalogs/testco.yaml, catalogs/eurco.yaml]
     baseline: prompt file

@@ -24,6 +24,8 @@ COMMANDS = {
     "sweep": "ftcost.cli.sweep:sweep",
     "sensitivity": "ftcost.cli.sensitivity:sensitivity",
     "schema": "ftcost.cli.schema:schema",
+    "init": "ftcost.cli.init:init",
+    "calibrate": "ftcost.cli.calibrate:calibrate",
 }
 
 

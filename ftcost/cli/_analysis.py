@@ -33,4 +33,6 @@ def write_chart(kind: str, result, chart_path: str | None) -> None:
 def render(kind: str, fmt: str, result) -> None:
     from ..render.analysis import RENDERERS
 
-    click.echo(RENDERERS[kind][fmt](result), nl=False)
+    out = RENDERERS[kind][fmt](result)
+    for chunk in ([out] if isinstance(out, str) else out):  # a renderer may stream its text in chunks
+        click.echo(chunk, nl=False)

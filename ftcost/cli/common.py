@@ -11,15 +11,60 @@ from ..errors import FtcostError
 FORMATS = ("table", "json", "csv", "markdown")
 
 
+def _ascii_text(ptype, value, param, ctx) -> None:
+    """Numbers on the command line are written in ASCII digits: float() and int() also take '١٢' or '１２'."""
+    if isinstance(value, str) and not value.isascii():
+        ptype.fail(f"{value!r} is not a number written with ASCII digits 0-9", param, ctx)
+
+
+class AsciiFloat(click.types.FloatParamType):
+    def convert(self, value, param, ctx):
+        _ascii_text(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class AsciiInt(click.types.IntParamType):
+    def convert(self, value, param, ctx):
+        _ascii_text(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class AsciiIntRange(click.IntRange):
+    def convert(self, value, param, ctx):
+        _ascii_text(self, value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+ASCII_FLOAT = AsciiFloat()
+ASCII_INT = AsciiInt()
+
+
 def run_main(group) -> int:
-    """Run the click group; turn library errors into exit 2 and bugs into exit 1."""
+    """Run the click group; turn library errors into exit 2, bugs into exit 1, SIGTERM/SIGHUP into 143/129."""
+    from .process import Terminated, best_effort_stderr, termination_signals
+
+    with best_effort_stderr(), termination_signals():
+        try:
+            return _run(group)
+        except Terminated as t:
+            click.echo(f"Stopped by {t.name}; no partial output was left behind.", err=True)
+            return 128 + t.signum
+
+
+def _run(group) -> int:
     debug = "--debug" in sys.argv[1:]
+    import warnings
+
     from ..i18n import set_language
     from ..reading import input_scope
 
     set_language(None)  # each run starts in the environment's language; --lang changes it for its command
     try:
-        with input_scope():
+        with input_scope(), warnings.catch_warnings():
+            # numpy's overflow and invalid-value warnings are not for the user: every result is checked to be finite
+            # before it is shown (ftcost.limits.check_finite), and the fuzz tests turn these warnings into errors.
+            if not debug:
+                warnings.simplefilter("ignore", RuntimeWarning)
             rv = group.main(standalone_mode=False)
         # Non-standalone click returns the code of ctx.exit(n) instead of exiting.
         return rv if isinstance(rv, int) else 0

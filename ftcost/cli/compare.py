@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import click
 
-from .common import format_option, lang_option, pricing_option, scenario_argument, use_language
+from .common import ASCII_FLOAT, ASCII_INT, format_option, lang_option, pricing_option, scenario_argument, use_language
 
 
 @click.command()
 @scenario_argument
 @format_option()
-@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
-@click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
+@click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=str),
               help="Also draw the break-even chart to this .png, .pdf or .svg file (see ftcost plot).")

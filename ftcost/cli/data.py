@@ -6,15 +6,19 @@ import re
 
 import click
 
-from .common import pricing_option
+from .common import ASCII_FLOAT, ASCII_INT, AsciiIntRange, pricing_option
 
 
 def _resolve(ref: str | None, pricing_dirs):
+    """The model ``ref`` names, by the rule every command uses (pricing.Catalogs.lookup); its note goes to stderr."""
     if ref is None:
         return None
     from ..pricing import Catalogs
 
-    return Catalogs.load(None, extra_dirs=pricing_dirs).resolve(ref)
+    model, note = Catalogs.load(None, extra_dirs=pricing_dirs).lookup(ref)
+    if note:
+        click.echo(f"Note: {note}", err=True)
+    return model
 
 
 def _echo_issues(issues, limit: int = 20) -> None:
@@ -50,7 +54,7 @@ def data():
 @data.command()
 @click.argument("file", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--model", help="Model to check against (its tokenizer, per-example limit, training price), e.g. openai/gpt-4o-mini.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Lines listed per kind of finding.")
+@click.option("--limit", type=AsciiIntRange(min=1), default=20, show_default=True, help="Lines listed per kind of finding.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any line is unusable or the advice has an error (for CI).")
 @json_option
 @pricing_option
@@ -123,8 +127,8 @@ def convert(input, output, system, separators, stops, keep_markers, fmt):
 
 @data.command()
 @click.argument("input", type=click.Path(dir_okay=True, path_type=str))
-@click.option("--validation", type=float, default=0.1, show_default=True, help="Share of the examples for validation (0 < v < 1).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the deterministic shuffle.")
+@click.option("--validation", type=ASCII_FLOAT, default=0.1, show_default=True, help="Share of the examples for validation (0 < v < 1).")
+@click.option("--seed", type=ASCII_INT, default=0, show_default=True, help="Seed of the deterministic shuffle.")
 @click.option("--train-out", type=click.Path(path_type=str), help="Training file to write [default: INPUT stem + .train.jsonl].")
 @click.option("--validation-out", type=click.Path(path_type=str), help="Validation file to write [default: INPUT stem + .validation.jsonl].")
 @click.option("--model", help="Count tokens with this model's tokenizer and per-example limit (default: o200k_base, no limit).")
@@ -159,8 +163,8 @@ def split(input, validation, seed, train_out, validation_out, model, fmt, pricin
 @click.option("--tuned-model", help="Model to fine-tune, if not --model (e.g. azure-openai/gpt-4.1-nano).")
 @click.option("--scenario", "scenario_out", type=click.Path(path_type=str),
               help="Write a ready-to-run scenario (.yaml) here ('-': standard output, and the summary goes to standard error).")
-@click.option("--volume", type=float, default=100_000, show_default=True, help="Requests per month written into the scenario.")
-@click.option("--horizon", type=int, default=12, show_default=True, help="Months written into the scenario.")
+@click.option("--volume", type=ASCII_FLOAT, default=100_000, show_default=True, help="Requests per month written into the scenario.")
+@click.option("--horizon", type=ASCII_INT, default=12, show_default=True, help="Months written into the scenario.")
 @json_option
 @pricing_option
 def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, horizon, fmt, pricing_dirs):

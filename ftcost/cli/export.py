@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import lang_option, pricing_option, scenario_argument, use_language
+from .common import ASCII_FLOAT, ASCII_INT, lang_option, pricing_option, scenario_argument, use_language
 from .plot import OVERWRITE_NOTE, prepare, scenario_inputs
 
 
@@ -11,8 +11,8 @@ from .plot import OVERWRITE_NOTE, prepare, scenario_inputs
 @scenario_argument
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
               help="File to write: .xlsx or .csv ('-': the CSV to standard output). " + OVERWRITE_NOTE)
-@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
-@click.option("--horizon", type=int, help="Months to total over (overrides the scenario; sets the number of rows).")
+@click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario; sets the number of rows).")
 @pricing_option
 @lang_option
 def export(scenario, output, volume, horizon, pricing_dirs, lang):

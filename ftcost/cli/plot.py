@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import pricing_option, scenario_argument
+from .common import ASCII_FLOAT, ASCII_INT, pricing_option, scenario_argument
 
 OVERWRITE_NOTE = ("An existing FILE is replaced (atomically: a failure leaves the old file as it was); "
                   "a file the scenario reads (the scenario, a catalog, a prompt file, a dataset) is never overwritten.")
@@ -81,8 +81,8 @@ def load_matplotlib() -> None:
               help="Force logarithmic or linear axes (volume and cost for breakeven; cost for cumulative). "
                    "Default: chosen from the data (log volume when your volume, its growth and the break-even "
                    "volumes span more than about 1.3 decades; log cost when strategies differ more than 20-30x).")
-@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
-@click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
+@click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option
 def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
     """Draw a chart of SCENARIO to a PNG, PDF or SVG file.
@@ -126,15 +126,20 @@ def check_extra_outputs(scenario_path: str, plot_path: str | None, report_path: 
 
 def write_extra_outputs(result, plot_path: str | None, report_path: str | None) -> None:
     """``compare --plot/--report``: the break-even chart and the PDF report, each written atomically."""
+    from ..i18n import _, english_only
+
     load_matplotlib()
     inputs = scenario_inputs(result.scenario)
-    if plot_path:
-        from ..render.plot import write_plot
+    with english_only(_("the chart and the PDF report")) as note:
+        if note:
+            click.echo(note, err=True)
+        if plot_path:
+            from ..render.plot import write_plot
 
-        write_plot(result, plot_path, "breakeven", inputs=inputs)
-        click.echo(f"wrote {plot_path}", err=True)
-    if report_path:
-        from ..render.report import write_report
+            write_plot(result, plot_path, "breakeven", inputs=inputs)
+            click.echo(f"wrote {plot_path}", err=True)
+        if report_path:
+            from ..render.report import write_report
 
-        write_report(result, report_path, inputs=inputs)
-        click.echo(f"wrote {report_path}", err=True)
+            write_report(result, report_path, inputs=inputs)
+            click.echo(f"wrote {report_path}", err=True)

@@ -281,17 +281,26 @@ def show_text(m: Model, day: _dt.date) -> str:
 def show(model, on, pricing_dirs, fmt):
     """Every price of MODEL with its source and as_of date, and its availability.
 
-    MODEL is provider/id or an alias (a bare name works when only one catalog has it);
-    a GPU name (e.g. fireworks/h100-80gb) shows that GPU's hourly price.
+    MODEL is provider/id or an alias (a bare name follows the model-name rule of
+    docs/pricing.md); a GPU name (e.g. fireworks/h100-80gb) shows that GPU's
+    hourly price; a provider name (e.g. together) lists that provider's models,
+    as 'ftcost pricing list --provider' does.
 
     \b
     Example:
       ftcost pricing show openai/gpt-4o-mini
+      ftcost pricing show together
     """
     day = on.date() if on is not None else _today()
     cats = Catalogs.load(None, extra_dirs=pricing_dirs)
+    if model in cats.by_provider and cats.by_provider[model].find(model) is None:
+        ctx = click.get_current_context()
+        ctx.invoke(list_, providers=(model,), fine_tunable=False, on=on, pricing_dirs=pricing_dirs, fmt=fmt)
+        return
     try:
-        m = cats.resolve(model)
+        m, note = cats.lookup(model)
+        if note:
+            click.echo(f"Note: {note}", err=True)
     except CatalogError as exc:
         try:
             g = cats.gpu(model)
@@ -405,3 +414,10 @@ def import_litellm_cmd(file, out_dir, providers, version, as_of, dry_run):
         click.echo(f"{verb} {Path(out_dir) / (prov + '.yaml')}: {n['models']} models ({n['added']} added, {n['changed']} values changed)")
     if not result.counts:
         click.echo("No chat or completion rows to import.")
+
+
+# ---------------------------------------------------------------- where (issue 13)
+
+from .pricing_where import where  # noqa: E402  (its own module; registered on this group)
+
+pricing.add_command(where)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import lang_option, pricing_option, scenario_argument, use_language
+from .common import ASCII_FLOAT, ASCII_INT, lang_option, pricing_option, scenario_argument, use_language
 from .plot import OVERWRITE_NOTE, load_matplotlib, prepare, scenario_inputs
 
 DEFAULT_DIR = "reports"
@@ -37,8 +37,8 @@ def report_format(output: str | None, fmt: str | None) -> str:
                    "[default: from the output's extension, else pdf].")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=str),
               help="Also write each chart as PNG into this folder (created if needed): NAME-breakeven.png, NAME-cumulative.png.")
-@click.option("--volume", type=float, help="Requests per month in month 1 (overrides the scenario).")
-@click.option("--horizon", type=int, help="Months to total over (overrides the scenario).")
+@click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
+@click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option
 @lang_option
 def report(scenario, output, fmt, png_dir, volume, horizon, pricing_dirs, lang):
@@ -87,12 +87,17 @@ def report(scenario, output, fmt, png_dir, volume, horizon, pricing_dirs, lang):
             click.echo(_("warning: {text}").format(text=w), err=True)
         return
     load_matplotlib()
+    from ..i18n import _, english_only
     from ..render.report import write_report
+    from ..render.warnings_text import localized_warnings
 
-    for p in write_report(result, output, png_dir=png_dir, inputs=scenario_inputs(result.scenario)):
-        click.echo(f"wrote {p}", err=True)
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+    with english_only(_("the PDF report")) as note:
+        if note:
+            click.echo(note, err=True)
+        for p in write_report(result, output, png_dir=png_dir, inputs=scenario_inputs(result.scenario)):
+            click.echo(f"wrote {p}", err=True)
+    for w in localized_warnings(result):
+        click.echo(_("warning: {text}").format(text=w), err=True)
 
 
 def _make_dir(d: Path) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import click
 
 from ._analysis import chart_option, check_chart, render, write_chart
-from .common import format_option, pricing_option, scenario_argument
+from .common import ASCII_FLOAT, format_option, pricing_option, scenario_argument
 
 
 @click.command()
 @scenario_argument
-@click.option("--swing", type=float, default=0.2, show_default=True,
+@click.option("--swing", type=ASCII_FLOAT, default=0.2, show_default=True,
               help="How far each input moves down and up, as a fraction (0.2 = -20% and +20%).")
 @click.option("--strategy", help="The strategy whose savings against the baseline are measured "
                                  "(default: the cheapest strategy that is not the baseline).")

@@ -4,14 +4,14 @@ from __future__ import annotations
 import click
 
 from ._analysis import chart_option, check_chart, render, write_chart
-from .common import format_option, pricing_option, scenario_argument
+from .common import AsciiIntRange, format_option, pricing_option, scenario_argument
 
 
 @click.command()
 @scenario_argument
-@click.option("-n", "--samples", "n", type=click.IntRange(1, 2_000_000), default=100_000, show_default=True,
+@click.option("-n", "--samples", "n", type=AsciiIntRange(1, 2_000_000), default=100_000, show_default=True,
               help="Number of samples.")
-@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=20270101, show_default=True,
+@click.option("--seed", type=AsciiIntRange(0, 2**63 - 1), default=20270101, show_default=True,
               help="Seed of the random streams: the same seed gives the same numbers.")
 @format_option()
 @chart_option("the savings histogram and the fan chart of cumulative savings")

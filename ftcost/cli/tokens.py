@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import TokenError
-from .common import format_option
+from .common import format_option, pricing_option
 
 DATASET_SUFFIXES = (".jsonl", ".jsonlines", ".ndjson", ".json")
 
@@ -22,6 +22,8 @@ class EpochsType(click.ParamType):
         if text == "auto":
             return "auto"
         try:
+            if not text.isascii():  # int() also takes '١٢'
+                raise ValueError(text)
             n = int(text)
         except ValueError:
             self.fail(f"expected a whole number >= 1 or 'auto', got {value!r}", param, ctx)
@@ -37,8 +39,9 @@ class EpochsType(click.ParamType):
 @click.option("--epochs", type=EpochsType(), default="auto", show_default=True, help="Training epochs: a number, or auto for OpenAI's default for the number of examples.")
 @click.option("--as", "kind", type=click.Choice(["auto", "dataset", "text"]), default="auto", show_default=True, help="Read FILE as JSONL training data or as plain text; auto: .jsonl/.ndjson/.json are data, anything else (and -) is text.")
 @click.option("--threads", type=click.IntRange(0, 64), default=None, help="Encoding threads for training data (0: all on one thread). Default: 2 to 4 when cores are idle, else 0.")
+@pricing_option
 @format_option(choices=("table", "json"))
-def tokens(file, model, encoding, epochs, kind, fmt, threads):
+def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=()):
     """Count tokens in a prompt (text) or check and price training data (JSONL).
 
     For training data (chat {"messages": [...]} or {"prompt": ..., "completion": ...}
@@ -58,7 +61,7 @@ def tokens(file, model, encoding, epochs, kind, fmt, threads):
     """
     from ..tokens import encoding_for_model
 
-    m, model_note = _resolve_model(model) if model else (None, None)
+    m, model_note = _resolve_model(model, pricing_dirs) if model else (None, None)
     enc_name = encoding or (encoding_for_model(m) if m is not None else "o200k_base")
     if encoding:
         from ..tokens import _spec
@@ -73,32 +76,11 @@ def tokens(file, model, encoding, epochs, kind, fmt, threads):
         _text(file, m, enc_name, fmt)
 
 
-PREFERRED_PROVIDER = "openai"
-
-
-def _resolve_model(name: str):
-    """The catalog model named ``name``; a bare name in several catalogs means the OpenAI one.
-
-    The encoding and the per-example limit are the same wherever a model is
-    served; only the training price differs, and the output names the model used
-    (with a note when the name was ambiguous).
-    """
-    from ..errors import CatalogError
+def _resolve_model(name: str, pricing_dirs=()):
+    """The catalog model named ``name`` by the rule every command uses (Catalogs.lookup), with its note."""
     from ..pricing import Catalogs
 
-    cats = Catalogs.load()
-    try:
-        return cats.resolve(name), None
-    except CatalogError:
-        if "/" in name:
-            raise
-        hits = [m for c in cats.by_provider.values() if (m := c.find(name.strip())) is not None]
-        preferred = [m for m in hits if m.provider == PREFERRED_PROVIDER]
-        if len(hits) > 1 and preferred:
-            m = preferred[0]
-            others = ", ".join(h.ref for h in hits if h is not m)
-            return m, f"'{name}' is in several catalogs; used {m.ref} (others: {others}); name one, e.g. --model {hits[-1].ref}"
-        raise
+    return Catalogs.load(None, extra_dirs=pricing_dirs).lookup(name)
 
 
 def _text(file, model, enc_name, fmt):
@@ -122,13 +104,17 @@ def _dataset(file, model, enc_name, epochs, fmt, model_note=None, threads=None):
     price = None
     if model is not None and model.fine_tuning and "training" in model.fine_tuning:
         price = model.fine_tuning["training"]
+    rule = model.epoch_rule if model is not None else None
     if stats.examples:
-        n_epochs = default_epochs(stats.examples) if epochs == "auto" else int(epochs)
+        n_epochs = default_epochs(stats.examples, fixed=rule.fixed if rule is not None else 0) if epochs == "auto" else int(epochs)
     else:
         n_epochs = None if epochs == "auto" else int(epochs)
     training_tokens = stats.billable_tokens * n_epochs if n_epochs is not None else None
     cost = training_cost(stats.billable_tokens, n_epochs, price.value) if (price is not None and n_epochs is not None) else None
     notes = stats.warnings() + ([model_note] if model_note else [])
+    if epochs == "auto" and rule is not None and rule.assumed and stats.examples:
+        notes.append(f"{model.provider} publishes no default-epochs rule in its catalog; assumed {rule.describe()}")
+    notes += context_warnings(stats, model)
     if model is None:
         notes.append(f"no --model: counted with {enc_name}, no per-example limit and no price; give --model for the training cost")
     elif price is None:
@@ -140,7 +126,7 @@ def _dataset(file, model, enc_name, epochs, fmt, model_note=None, threads=None):
         {
             "model": model.ref if model else None,
             "epochs": n_epochs,
-            "epochs_source": "auto (OpenAI's default for the number of examples)" if epochs == "auto" else "given",
+            "epochs_source": (f"auto: {_rule_words(rule)}" if epochs == "auto" else "given"),
             "training_tokens": training_tokens,
             "training_price_per_1m": price.value if price else None,
             "training_price_source": price.source if price else None,
@@ -158,6 +144,25 @@ def _dataset(file, model, enc_name, epochs, fmt, model_note=None, threads=None):
     if stats.examples == 0:
         where = "the JSON above" if fmt == "json" else "the report above"
         raise TokenError(no_valid_message(stats), file=stats.path, hint=f"{where} lists the invalid lines by kind")
+
+
+def _rule_words(rule) -> str:
+    if rule is None:
+        return "OpenAI's default for the number of examples"
+    if rule.fixed:
+        return f"the provider's default: {rule.fixed} epochs"
+    return "OpenAI's default for the number of examples" + (" (assumed: no published rule)" if rule.assumed else "")
+
+
+def context_warnings(stats, model) -> list[str]:
+    """Examples longer than the model's context window, when no per-example cap is known (they are billed in full)."""
+    if model is None or model.max_tokens_per_example is not None or not model.context_window or not stats.histogram:
+        return []
+    over = sum(n for v, n in stats.histogram.items() if v > model.context_window)
+    if not over:
+        return []
+    return [f"{over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); no per-example "
+            "limit is published for it, so they are counted in full (the provider may truncate or refuse them)"]
 
 
 def _fmt(x, digits=0):
@@ -180,8 +185,11 @@ def _print_table(stats, out):
         rows.append(("tokens per example", f"min {_fmt(d['min'])}, mean {_fmt(d['mean'], 1)}, p50 {_fmt(d['p50'], 1)}, p90 {_fmt(d['p90'], 1)}, p99 {_fmt(d['p99'], 1)}, max {_fmt(d['max'])}"))
         if stats.max_tokens_per_example is not None:
             rows.append((f"above {stats.max_tokens_per_example:,} tokens", f"{stats.over_limit:,}" + (" (billed at the cap)" if stats.over_limit else "")))
+        if stats.examples_with_tools:
+            rows.append(("tool definitions", f"{_fmt(stats.tool_tokens)} tokens in {stats.examples_with_tools:,} example(s), included above "
+                                             "(OpenAI cookbook's function-token count)"))
         rows.append(("billable tokens / epoch", _fmt(stats.billable_tokens)))
-        rows.append(("epochs", f"{out['epochs']} ({'auto: OpenAI default for ' + format(stats.examples, ',') + ' examples' if out['epochs_source'] != 'given' else 'given'})"))
+        rows.append(("epochs", f"{out['epochs']} ({out['epochs_source']})"))
         rows.append(("training tokens", _fmt(out["training_tokens"])))
         if out["training_cost"] is not None:
             cost = out["training_cost"]

@@ -20,6 +20,24 @@ def to_json(obj) -> str:
     return json.dumps(obj.to_dict(), indent=2, allow_nan=False) + "\n"
 
 
+def sweep_json(res):
+    """The sweep's JSON (``to_json`` of it, byte for byte) as chunks: the points are written as they are made,
+    so a 10^6-point sweep does not hold its whole JSON text or every row in memory."""
+    head = json.dumps(res.head_dict(), indent=2, allow_nan=False)
+    yield head[:-2] + ',\n  "points": ['
+    first = True
+    buf: list[str] = []
+    for row in res.iter_rows():
+        text = json.dumps(row, indent=2, allow_nan=False).replace("\n", "\n    ")
+        buf.append(("\n    " if first else ",\n    ") + text)
+        first = False
+        if len(buf) >= 1000:
+            yield "".join(buf)
+            buf = []
+    buf.append("\n  ]\n}\n" if not first else "]\n}\n")
+    yield "".join(buf)
+
+
 def _grid(header: list[str], body: list[tuple[str, list[str]]]) -> list[str]:
     """A right-aligned table: a label column, then one column per header entry, within the output's width."""
     return fit_table(header, body)
@@ -186,8 +204,9 @@ def _sweep_columns(res) -> tuple[list[str], list[list[str]]]:
     names = [s.name for s in sc.strategies]
     head = [v.target.describe(sc) for v in res.varies] + ["cheapest", "savings"] + [f"total: {n}" for n in names]
     rows = []
-    for r in res.rows():
-        rows.append([_value(x) for x in r["values"].values()] + [r["cheapest"], money(r["savings"], cur, decimals=0)]
+    for r in res.iter_rows():
+        rows.append([_value(x) for x in r["values"].values()]
+                    + [r["cheapest"] or "(no plan feasible)", money(r["savings"], cur, decimals=0) if r["savings"] is not None else "-"]
                     + [money(s["total_cost"], cur, decimals=0) for s in r["strategies"]])
     return head, rows
 
@@ -222,18 +241,27 @@ def sweep_markdown(res) -> str:
 
 
 def sweep_csv(res) -> str:
+    return "".join(sweep_csv_chunks(res))
+
+
+def sweep_csv_chunks(res):
+    """The sweep's CSV in chunks of a few thousand rows (memory does not grow with the grid)."""
     sc = res.scenario
     names = [s.name for s in sc.strategies]
     head = ["currency"] + [v.path for v in res.varies] + ["cheapest", "savings"]
     for n in names:
         head += [f"total_cost[{n}]", f"break_even_requests_per_month[{n}]", f"payback_month[{n}]"]
     rows = [head]
-    for r in res.rows():
+    for r in res.iter_rows():
         row = [sc.currency] + list(r["values"].values()) + [r["cheapest"], r["savings"]]
         for s in r["strategies"]:
             row += [s["total_cost"], s["break_even_requests_per_month"], s["payback_month"]]
         rows.append(row)
-    return _csv(rows)
+        if len(rows) >= 2000:
+            yield _csv(rows)
+            rows = []
+    if rows:
+        yield _csv(rows)
 
 
 # --------------------------------------------------------------------------
@@ -320,6 +348,6 @@ def sensitivity_csv(res) -> str:
 
 RENDERERS = {
     "simulate": {"table": simulation_table, "markdown": simulation_markdown, "csv": simulation_csv, "json": to_json},
-    "sweep": {"table": sweep_table, "markdown": sweep_markdown, "csv": sweep_csv, "json": to_json},
+    "sweep": {"table": sweep_table, "markdown": sweep_markdown, "csv": sweep_csv_chunks, "json": sweep_json},
     "sensitivity": {"table": sensitivity_table, "markdown": sensitivity_markdown, "csv": sensitivity_csv, "json": to_json},
 }

@@ -135,7 +135,7 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
             ax2.set_title("Cumulative savings by month", loc="left")
         else:
             ax2.axis("off")
-        fig.suptitle(f"{sc.name}: simulation of {len(sim.distributions)} uncertain input"
+        fig.suptitle(f"{_short(sc.name, 80)}: simulation of {len(sim.distributions)} uncertain input"
                      f"{'s' if len(sim.distributions) != 1 else ''}", x=0.01, ha="left", fontweight="bold")
     return fig
 
@@ -196,14 +196,14 @@ def sweep_figure(res, *, figsize=None):
         fig = _figure(figsize or (12.0, 5.0))
         ax1, ax2 = fig.subplots(1, 2)
         ex, ey = _edges(vx.values, vx.log), _edges(vy.values, vy.log)
-        cheapest = np.asarray(res.summary.cheapest).reshape(res.shape)
+        cheapest = np.ma.masked_less(np.asarray(res.summary.cheapest).reshape(res.shape), 0)  # -1: no feasible plan (blank)
         from matplotlib.colors import BoundaryNorm, ListedColormap
         from matplotlib.patches import Patch
 
         cmap = ListedColormap([color(i) for i in range(len(names))])
         norm = BoundaryNorm(np.arange(-0.5, len(names) + 0.5), cmap.N)
         ax1.pcolormesh(ex, ey, cheapest.T, cmap=cmap, norm=norm, gid="heatmap:cheapest")
-        present = sorted(set(cheapest.ravel().tolist()))
+        present = sorted(set(cheapest.compressed().tolist()))
         ax1.legend([Patch(color=color(i)) for i in present], [_short(names[i]) for i in present],
                    loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(present)))
         ax1.set_title("Cheapest strategy", loc="left")
@@ -222,7 +222,7 @@ def sweep_figure(res, *, figsize=None):
             # Ticks only at the values the sweep computed (at most ~8 of them, evenly picked).
             _value_ticks(ax.xaxis, vx.values, vx.target.path[0] == "volume")
             _value_ticks(ax.yaxis, vy.values, vy.target.path[0] == "volume")
-        fig.suptitle(f"{sc.name}: {res.size:,} points, {sc.horizon_months} months", x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(f"{_short(sc.name, 80)}: {res.size:,} points, {sc.horizon_months} months", x=0.01, ha="left", fontweight="bold")
     return fig
 
 
@@ -290,7 +290,7 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
         ax1.set_title("Savings against the baseline", loc="left")
         ax2.set_title("Break-even volume", loc="left")
         more = len(res.moves) - len(moves)
-        fig.suptitle(f"{sc.name}: each input -{pct} / +{pct}" + (f" (top {len(moves)} of {len(res.moves)})" if more > 0 else ""),
+        fig.suptitle(f"{_short(sc.name, 80)}: each input -{pct} / +{pct}" + (f" (top {len(moves)} of {len(res.moves)})" if more > 0 else ""),
                      x=0.01, ha="left", fontweight="bold")
     return fig
 

@@ -101,6 +101,11 @@ def _texts(result) -> dict:
         "side_above_pay1": _("It is cheaper above {v} requests/month (you are at {vol}) and is cheaper from month 1."),
         "side_below_pay1": _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1."),
         "from_month_1": _("It is cheaper from month 1."),
+        # issue 13 (as render/text.py writes them)
+        "partial": ("No strategy can be carried out over all {h} months. The best plan up to month {until} "
+                    "({label}), when it stops, is '{best}': {cost} to then."),
+        "none_at_all": "No strategy can be carried out, not even in month 1 ({label}).",
+        "first_label": result.scenario.month_label(1),
         "axis_volume": _("requests per month (constant)"),
         "axis_monthly": _("average cost per month") + f" ({result.scenario.currency})",
         "axis_month": _("month"),
@@ -128,6 +133,9 @@ def page_data(result, grid) -> dict:
         strategies.append({
             "name": s.name, "stepped": g.stepped, "fixed_controls": g.fixed_controls, "var_controls": g.var_controls,
             "break_even_controls": g.break_even_controls,
+            # issue 13: the last month the plan can be carried out (the page's controls do not change it)
+            "feasible_until": s.feasible_until or 0,
+            "feasible_label": sc.month_label(s.feasible_until) if s.feasible_until else "",
             **{k: _b64(getattr(g, k)) for k in ("P", "Q", "K", "line_fixed", "line_slope", "cost_per_request", "chart_cost",
                                                  "break_even", "cheaper_above")},
         })

@@ -355,5 +355,7 @@ def write_plot(result: Result, path: str | Path, kind: str = "breakeven", *, log
     """Draw the chart ``kind`` and save it to ``path``."""
     from ..outputs import check_output_path
 
+    from .labels import for_drawing
+
     check_output_path(path, inputs=inputs, extensions=EXTENSIONS)
-    return save_figure(figure(result, kind, log=log), path, inputs=inputs)
+    return save_figure(figure(for_drawing(result), kind, log=log), path, inputs=inputs)

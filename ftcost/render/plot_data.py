@@ -102,6 +102,8 @@ def volume_range(result: Result, *, log: bool = False) -> tuple[float, float]:
     """
     marks = key_volumes(result)
     if log:
+        # a log axis needs bounds well inside the floats: a 5e-324 volume or a 1e308 break-even must not reach log10
+        marks = [min(max(v, 1e-3), 1e300) for v in marks]
         if not marks:
             return 1e3, 1e7
         lo = 10 ** math.floor(math.log10(min(marks) / 3))
@@ -109,7 +111,7 @@ def volume_range(result: Result, *, log: bool = False) -> tuple[float, float]:
         return float(lo), float(max(hi, lo * 100))
     if not marks:
         return 0.0, 1e6
-    return 0.0, _nice_ceil(1.25 * max(marks))
+    return 0.0, _nice_ceil(min(1.25 * max(marks), 1e300))  # 1.25 x a 1e308 break-even would be inf
 
 
 def choose_log(result: Result) -> bool:

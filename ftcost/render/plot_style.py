@@ -8,7 +8,9 @@ thins them until none overlap. matplotlib is imported inside the functions.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 from .fmt import count_short, money_short
 
@@ -91,7 +93,7 @@ def titles(fig, ax, title: str, subtitle: str) -> None:
     """A bold title and a grey subtitle at the top left of the figure's margins, wrapped to its width; the
     layout box starts under them, so nothing else can run into them."""
     width = inner_width(fig) - 0.1
-    lines = wrap(title, width, 13, True)
+    lines = wrap(short(title, 2 * MAX_LABEL_CHARS), width, 13, True)
     sub = wrap(subtitle, width, 9)
     w, h = fig.get_size_inches()
     left, _bottom, _right, top = fig._ftcost_margins or (0.08, 0.08, 0.1, 0.08)
@@ -245,7 +247,8 @@ def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[st
     """
     limit = width_in * 72
     out: list[str] = []
-    for para in str(text).split("\n"):
+    text = short(str(text), MAX_DRAWN_CHARS)  # drawing time must not grow with a name's length
+    for para in text.split("\n"):
         line = ""
         for word in para.split(" "):
             cand = word if not line else line + " " + word
@@ -256,9 +259,9 @@ def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[st
                 out.append(line)
             line = word
             while width_pt(line, size, bold) > limit and len(line) > 1:
-                k = len(line) - 1
-                while k > 1 and width_pt(line[:k], size, bold) > limit:
-                    k -= 1
+                # the longest prefix that fits (at least 1 character), from prefix sums: linear, not quadratic
+                widths = [size * w for w in accumulate(_advance(ch, bold) for ch in line[:-1])]
+                k = max(1, bisect_right(widths, limit))
                 cut = max(line.rfind(ch, 0, k) for ch in "/-_.?&")  # prefer a break after a separator
                 if cut > k // 3:
                     k = cut + 1
@@ -266,6 +269,11 @@ def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[st
                 line = line[k:]
         out.append(line)
     return out
+
+
+# Text drawn on a chart or a report page is cut here (names can be 10,000 characters long).
+MAX_DRAWN_CHARS = 1000
+MAX_LABEL_CHARS = 80
 
 
 def short(name: str, n: int = 40) -> str:

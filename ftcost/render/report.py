@@ -52,9 +52,13 @@ def recommendation(result: Result) -> str:
     h = sc.horizon_months
     base, best = result.baseline, result.cheapest
     basis = volume_basis(result)
+    if not best.feasible:  # no plan runs the whole horizon (issue 13)
+        from .text import verdict
+
+        return verdict(result)
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
-        winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
+        winners = [s for s in others if s.feasible and s.break_even_requests_per_month and s.cheaper_above_break_even]
         text = (f"Keep '{base.name}': {basis}, it is the cheapest option over {h} months "
                 f"({money(base.total_cost, cur)})")
         if winners:
@@ -167,6 +171,8 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
         flow._text(MARGIN + 0.25, yy, line, fontsize=rec, fontweight="bold", color=ACCENT)
         yy += rec / 72 * 1.38
     flow.y += box_h + 0.08
+    if result.plan_sentence():  # plans that cannot be carried out, in plain words (issue 13)
+        flow.paragraph(result.plan_sentence(), size=9, color_=WARN, bold=True, gap_after=0.06)
     wq = getattr(result, "without_quality", None)
     if wq is not None:
         cur_q = sc.currency
@@ -448,6 +454,9 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
     from ..outputs import atomic_path, check_output_path
     from . import plot
 
+    from .labels import for_drawing
+
+    result = for_drawing(result)  # names cut to a drawable length: drawing time does not grow with them
     p = check_output_path(path, inputs=inputs, extensions=(".pdf",))
     pngs: dict[str, Path] = {}
     if png_dir is not None:

@@ -130,6 +130,9 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         line(_("break-even"), lambda i, s: break_even_label(s, i == b)),
         line(_("payback"), lambda i, s: payback_label(s, i == b, h)),
     ]
+    if any(not s.feasible for s in strategies):  # issue 13: a plan that cannot be carried out is marked, never recommended
+        body.append(line("can be carried out", lambda i, s: "all months" if s.feasible
+                         else (f"to month {s.feasible_until} only" if s.feasible_until else "not at all")))
     return header, body
 
 
@@ -164,7 +167,15 @@ def to_table(result: Result, width: int | None = None) -> str:
             ngettext("{n} input is uncertain and shown at the median; '{command}' gives the odds and ranges.",
                      "{n} inputs are uncertain and shown at the median; '{command}' gives the odds and ranges.", n)
             .format(n=n, command=f"ftcost simulate {result.scenario.file}"), width))
+    for line in _plans(result):
+        out.extend(layout_wrap(line, width))
     return "\n".join(out) + "\n"
+
+
+def _plans(result: Result) -> list[str]:
+    """The last line: which plans cannot be carried out, and why, in plain words (issue 13)."""
+    line = result.plan_sentence()
+    return [line] if line else []
 
 
 def _counted(result: Result) -> list[str]:
@@ -212,6 +223,7 @@ def to_markdown(result: Result) -> str:
         out.append(f"| {label} | " + " | ".join(_md(c) for c in cells) + " |")
     out.append("")
     out.append(verdict(result))
+    out.extend(_plans(result))
     return "\n".join(out) + "\n"
 
 
@@ -234,11 +246,13 @@ def verdict(result: Result) -> str:
     best = result.cheapest
     base = result.baseline
     h = sc.horizon_months
+    if not best.feasible:
+        return _partial_verdict(result)
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
         text = _("Keep '{base}': it is the cheapest over {h} months at {total}.").format(base=base.name, h=h, total=money(base.total_cost, cur))
         # Say from where the best challenger would win.
-        winners = [s for s in others if s.break_even_requests_per_month and s.cheaper_above_break_even]
+        winners = [s for s in others if s.feasible and s.break_even_requests_per_month and s.cheaper_above_break_even]
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
             text += " " + _("'{name}' would pay off above {v} requests/month (you are at {vol}).").format(
@@ -273,6 +287,16 @@ def verdict(result: Result) -> str:
     elif best.payback_month:
         text += " " + _("It pays back in month {pay}.").format(pay=best.payback_month)
     return text + _quality_note(result)
+
+
+def _partial_verdict(result: Result) -> str:
+    """The verdict when no plan runs the whole horizon: the best plan up to the month it stops (issue 13)."""
+    sc = result.scenario
+    rec = result.recommendation
+    if rec["until_month"] <= 0:
+        return f"No strategy can be carried out, not even in month 1 ({sc.month_label(1)})."
+    return (f"No strategy can be carried out over all {sc.horizon_months} months. The best plan up to month {rec['until_month']} "
+            f"({rec['until']}), when it stops, is '{rec['strategy']}': {money(rec['cost_until'], sc.currency)} to then.")
 
 
 def _quality_note(result: Result) -> str:

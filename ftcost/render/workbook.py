@@ -84,7 +84,10 @@ SERVING_ROWS = ("gpu_per_hour", "gpus_per_replica", "requests_per_second", "targ
 # Engine inputs the sheet derives by formula from the rows above.
 DERIVED_FIELDS = {"replica_capacity", "replica_cost"}
 MODELLED = ({r[0] for r in INPUT_ROWS} | DERIVED_FIELDS
-            | {"horizon", "baseline", "requests_per_month", "growth", "examples", "extra"})
+            | {"horizon", "baseline", "requests_per_month", "growth", "examples", "extra",
+               # plans (issue 13): one Inputs column per phase, the Schedule uses the active one;
+               # feasibility is not a cost (the Summary shows it as a value)
+               "first_month", "last_month", "owner", "jobs_until", "feasible_last"})
 
 DERIVED_ROWS = [
     ("replica_capacity", "Self-hosted: requests one replica serves a month (at the target utilization)", "requests", "int"),
@@ -153,13 +156,26 @@ def workbook(result: Result):
     x = sc.inputs()
     n = len(result.strategies)
     h = sc.horizon_months
+    # A plan over several models (issue 13) has one engine row per phase: one Inputs column each, strategies first.
+    owner = list(x.owner) if x.owner is not None else list(range(n))
+    n_rows = len(owner)
+    first_m = _per_strategy(x.first_month, n_rows)
+    last_m = np.minimum(_per_strategy(x.last_month, n_rows), h)
+
+    def active_row(i: int, month: int) -> int:
+        """The phase of strategy i that runs in ``month`` (its first phase when none is listed)."""
+        return next((r for r in range(n_rows) if owner[r] == i and first_m[r] <= month <= last_m[r]), i)
+
     b = sc.baseline
     fmt = _formats(sc.currency)
-    col = {f.name: _per_strategy(getattr(x, f.name), n) for f in fields(x) if f.name not in ("horizon", "baseline", "extra")}
-    epochs = np.asarray(o.epochs, dtype=float).reshape(-1)
+    col = {f.name: _per_strategy(getattr(x, f.name), n_rows) for f in fields(x)
+           if f.name not in ("horizon", "baseline", "extra", "owner")}
+    epochs = np.asarray(o.epochs, dtype=float).reshape(-1)[owner]  # a later phase trains on the same data
     col["epochs"] = np.where(col["has_training"] > 0, epochs, 0.0)
+    phase_models = {r: ph.model.ref for i, st in enumerate(sc.strategies) if st.plan is not None
+                    for r, ph in zip([i] + [q for q in range(n, n_rows) if owner[q] == i], st.plan.phases)}
     # Self-hosted serving inputs, from which the sheet derives replica capacity and cost (0 when not self-hosted).
-    serving = [st.serving for st in sc.strategies]
+    serving = [sc.strategies[owner[q]].serving for q in range(n_rows)]
     for key, attr in (("gpu_per_hour", "gpu_per_hour"), ("gpus_per_replica", "gpus_per_replica"),
                       ("requests_per_second", "requests_per_second"), ("target_utilization", "target_utilization"),
                       ("serving_hours", "hours_per_month")):
@@ -227,23 +243,27 @@ def workbook(result: Result):
     header_row = r
     ws.cell(r, 1, _("Per strategy")).font = bold
     ws.cell(r, 2, _("Unit")).font = bold
-    for i, s in enumerate(result.strategies):
-        c = ws.cell(r, 3 + i, s.name)
+    for q in range(n_rows):
+        st = result.strategies[owner[q]]
+        name = st.name if q < n and last_m[q] >= h else f"{st.name}, months {int(first_m[q])}-{int(last_m[q])}"
+        c = ws.cell(r, 3 + q, name)
         c.font = bold
         c.fill = fill_h
         c.alignment = Alignment(wrap_text=True, horizontal="center")
     r += 1
     ws.cell(r, 1, _("Type / model"))
-    ws.row_dimensions[r].height = 15 * max(1, max(math.ceil((len(s.type) + len(s.model) + 2) / 22) for s in result.strategies))
-    for i, s in enumerate(result.strategies):
-        ws.cell(r, 3 + i, f"{_(s.type)}: {s.model}").alignment = Alignment(wrap_text=True, horizontal="center")
+    type_model = [f"{_(result.strategies[owner[q]].type)}: {phase_models.get(q, result.strategies[owner[q]].model)}"
+                  for q in range(n_rows)]
+    ws.row_dimensions[r].height = 15 * max(1, max(math.ceil(len(t) / 22) for t in type_model))
+    for q, t in enumerate(type_model):
+        ws.cell(r, 3 + q, t).alignment = Alignment(wrap_text=True, horizontal="center")
     r += 1
     row_of: dict[str, int] = {}
     for key, label, unit, nf in INPUT_ROWS:
         row_of[key] = r
         ws.cell(r, 1, _(label))
         ws.cell(r, 2, _(unit))
-        for i in range(n):
+        for i in range(n_rows):
             v = float(col[key][i])
             # A job with no maximum fee is an empty cell (no cap), not a number.
             c = ws.cell(r, 3 + i, v if math.isfinite(v) else None)
@@ -265,7 +285,7 @@ def workbook(result: Result):
         row_of[key] = r
         ws.cell(r, 1, _(label))
         ws.cell(r, 2, _(unit))
-        for i in range(n):
+        for i in range(n_rows):
             def R(k, i=i):
                 return ref(k, i)
             if key == "replica_capacity":
@@ -296,7 +316,7 @@ def workbook(result: Result):
         r += 1
     ws.column_dimensions["A"].width = 62
     ws.column_dimensions["B"].width = 16
-    for i in range(n):
+    for i in range(n_rows):
         ws.column_dimensions[get_column_letter(3 + i)].width = 24
     ws.row_dimensions[header_row].height = 15 * max(2, max(math.ceil(len(s.name) / 20) for s in result.strategies))
     ws.freeze_panes = ws.cell(header_row + 1, 3)
@@ -311,9 +331,12 @@ def workbook(result: Result):
     inp = "Inputs!"
     first_row = {i: 2 + i * h for i in range(n)}
     for i, s in enumerate(result.strategies):
-        def R(k, i=i):
-            return inp + ref(k, i)
         for k in range(h):
+            q = active_row(i, k + 1)  # the phase (Inputs column) that runs this month
+            a = int(first_m[q])
+
+            def R(key, q=q):
+                return inp + ref(key, q)
             row = first_row[i] + k
             bl = first_row[b] + k
             on = f"B{row}<=Horizon_months"  # months after the horizon cost nothing
@@ -323,12 +346,12 @@ def workbook(result: Result):
                 month(sc.month_first_day(k + 1)),
                 f"=Volume_month1*(1+Growth_per_month)^(B{row}-1)",
                 f"=(1+{R('price_change')})^(B{row}-1)",
-                f"=IF({on},D{row}*({inp}{ref('token_cost', i)}*E{row}+{R('quality_cost')}),0)",
+                f"=IF({on},D{row}*({inp}{ref('token_cost', q)}*E{row}+{R('quality_cost')}),0)",
                 f"=IF({R('replica_capacity')}>0,MAX({R('min_replicas')},ROUNDUP(ROUND(D{row}/{R('replica_capacity')},9),0)),0)",
-                f"=IF({on},{inp}{ref('fixed_monthly', i)}+G{row}*{R('replica_cost')},0)",
-                f"=IF(AND({on},{R('has_training')}=1,IF({R('retrain_every')}>0,MOD(B{row}-1,{R('retrain_every')})=0,B{row}=1)),"
-                f"{inp}{ref('training_run', i)}*E{row},0)",
-                f"=IF(B{row}=1,{R('one_time_cost')}+{R('data_generation_cost')},0)",
+                f"=IF({on},{inp}{ref('fixed_monthly', q)}+G{row}*{R('replica_cost')},0)",
+                f"=IF(AND({on},{R('has_training')}=1,IF({R('retrain_every')}>0,MOD(B{row}-{a},{R('retrain_every')})=0,B{row}={a})),"
+                f"{inp}{ref('training_run', q)}*E{row},0)",
+                f"=IF(AND({on},B{row}={a}),{R('one_time_cost')}+{R('data_generation_cost')},0)",
                 f"=F{row}+H{row}+I{row}+J{row}",
                 f"=K{row}" if k == 0 else f"=L{row - 1}+K{row}",
                 f"=L{bl}",
@@ -390,9 +413,17 @@ def workbook(result: Result):
         # and slope (the token cost at the months' average price index, closed form, plus the error cost).
         sm.cell(row, 6, f"=(SUM({sched}H{r0}:H{r1})+SUM({sched}I{r0}:I{r1})+SUM({sched}J{r0}:J{r1}))/Horizon_months"
                         ).number_format = fmt["money"]
-        pc = f"Inputs!{ref('price_change', i)}"
-        sm.cell(row, 7, f"=Inputs!{ref('token_cost', i)}*IF({pc}=0,1,((1+{pc})^Horizon_months-1)/({pc}*Horizon_months))"
-                        f"+Inputs!{ref('quality_cost', i)}").number_format = fmt["small"]
+        phases = [q for q in range(n_rows) if owner[q] == i]
+        if len(phases) == 1 and first_m[i] == 1 and last_m[i] >= h:
+            pc = f"Inputs!{ref('price_change', i)}"
+            slope = (f"=Inputs!{ref('token_cost', i)}*IF({pc}=0,1,((1+{pc})^Horizon_months-1)/({pc}*Horizon_months))"
+                     f"+Inputs!{ref('quality_cost', i)}")
+        else:  # a plan over several models: each phase weighted by its months (docs/migration.md)
+            span = {q: (int(first_m[q]), int(last_m[q])) for q in phases}
+            slope = ("=(" + "+".join(f"Inputs!{ref('token_cost', q)}*SUM({sched}E{r0 + a - 1}:E{r0 + z - 1})"
+                                     f"+Inputs!{ref('quality_cost', q)}*{z - a + 1}" for q, (a, z) in span.items())
+                     + ")/Horizon_months")
+        sm.cell(row, 7, slope).number_format = fmt["small"]
         stepped = col["replica_capacity"][i] > 0 or col["replica_capacity"][b] > 0
         if i == b:
             sm.cell(row, 8, _("baseline"))
@@ -418,12 +449,33 @@ def workbook(result: Result):
         sm.cell(row, 8).number_format = fmt["volume"] + ('" (at export)"' if stepped and i != b else "")
     last = srow[n - 1]
     r = last + 2
-    sm.cell(r, 1, _("Cheapest over the horizon")).font = bold
-    sm.cell(r, 2, f"=INDEX(A{srow[0]}:A{last},MATCH(MIN(D{srow[0]}:D{last}),D{srow[0]}:D{last},0))").font = bold
-    r += 1
-    sm.cell(r, 1, _("Saving against the baseline"))
-    sm.cell(r, 2, f"=D{srow[b]}-MIN(D{srow[0]}:D{last})").number_format = fmt["money"]
-    r += 2
+    if all(st.feasible for st in result.strategies):
+        sm.cell(r, 1, _("Cheapest over the horizon")).font = bold
+        sm.cell(r, 2, f"=INDEX(A{srow[0]}:A{last},MATCH(MIN(D{srow[0]}:D{last}),D{srow[0]}:D{last},0))").font = bold
+        r += 1
+        sm.cell(r, 1, _("Saving against the baseline"))
+        sm.cell(r, 2, f"=D{srow[b]}-MIN(D{srow[0]}:D{last})").number_format = fmt["money"]
+        r += 2
+    else:  # issue 13: only a plan that can be carried out over the whole horizon is recommended (a value, not a formula)
+        rec = result.recommendation
+        best = result.strategies.index(result.cheapest)
+        sm.cell(r, 1, _("Cheapest over the horizon") if rec["feasible"]  # among the plans that can be carried out
+                else f"No plan runs all {h} months; best up to month {rec['until_month']}").font = bold
+        sm.cell(r, 2, rec["strategy"]).font = bold
+        r += 1
+        sm.cell(r, 1, _("Saving against the baseline"))
+        sm.cell(r, 2, f"=D{srow[b]}-D{srow[best]}").number_format = fmt["money"]
+        r += 1
+        for st in result.strategies:
+            if not st.feasible:
+                c = sm.cell(r, 1, f"'{st.name}' can be carried out "
+                                  f"{'to month ' + str(st.feasible_until) if st.feasible_until else 'not at all'}: {st.feasibility}")
+                c.font = Font(bold=True, color="C00000")
+                c.alignment = wrap
+                sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
+                sm.row_dimensions[r].height = 15 * max(1, math.ceil(len(c.value) / 140))
+                r += 1
+        r += 1
     if any(col["replica_capacity"] > 0):
         sm.cell(r, 1, "Orange: a self-hosted break-even, computed by ftcost at export (a staircase has no single "
                       "formula); every other number recomputes.").font = note_font

@@ -54,7 +54,9 @@ window.ftcostPage = function () {
     return (x < 0 ? "-" : "") + group(Math.round(Math.abs(x)).toString());
   }
   function percent(x) {
-    return F.percent.replace("{}", fixed(x * 100, 1));
+    // a negative share keeps its sign, as Python writes it (a plan dearer than the baseline, issue 13)
+    const neg = x < 0 && fixed(x * 100, 1).replace(/[^1-9]/g, "") !== "";
+    return (neg ? "-" : "") + F.percent.replace("{}", fixed(x * 100, 1));
   }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
@@ -96,8 +98,20 @@ window.ftcostPage = function () {
   function evaluate() {
     const cum = cumulative();
     const totals = cum.map((r) => r[H - 1]);
-    let best = 0;
-    for (let i = 1; i < S; i++) if (totals[i] < totals[best]) best = i;
+    // Only a plan that can be carried out over the whole horizon is recommended (issue 13); when none can,
+    // the best plan up to the month it stops: the one that runs longest, then the cheapest up to then.
+    const until = D.strategies.map((s) => s.feasible_until);
+    let best = -1;
+    for (let i = 0; i < S; i++) if (until[i] >= H && (best < 0 || totals[i] < totals[best])) best = i;
+    let partial = false;
+    if (best < 0) {
+      partial = true;
+      const longest = Math.max.apply(null, until);
+      for (let i = 0; i < S; i++) {
+        if (longest <= 0) { if (best < 0 || totals[i] < totals[best]) best = i; continue; }
+        if (until[i] === longest && (best < 0 || cum[i][longest - 1] < cum[best][longest - 1])) best = i;
+      }
+    }
     const rows = D.strategies.map((s, i) => {
       const cpr = s.stepped ? s.cost_per_request.v[0] : s.cost_per_request.v[at(s.cost_per_request, idxOf(s.var_controls))];
       let be = null, above = null, pay = null;
@@ -113,7 +127,7 @@ window.ftcostPage = function () {
       }
       return { cpr: cpr, total: totals[i], be: be, above: above, pay: pay };
     });
-    return { cum: cum, totals: totals, best: best, rows: rows };
+    return { cum: cum, totals: totals, best: best, rows: rows, partial: partial };
   }
 
   function breakEvenLabel(r, i) {
@@ -127,11 +141,16 @@ window.ftcostPage = function () {
     const base = D.strategies[B], best = D.strategies[ev.best];
     const rb = ev.rows[B], r = ev.rows[ev.best];
     const h = H;
+    if (ev.partial) {
+      const u = best.feasible_until;
+      if (u <= 0) return fill(T.none_at_all, { label: T.first_label });
+      return fill(T.partial, { h: h, until: u, label: best.feasible_label, best: best.name, cost: money(ev.cum[ev.best][u - 1]) });
+    }
     if (ev.best === B) {
       let text = fill(T.keep, { base: base.name, h: h, total: money(rb.total) });
       let w = null;
       ev.rows.forEach((x, i) => {
-        if (i !== B && x.be && x.above && (w === null || x.be < ev.rows[w].be)) w = i;
+        if (i !== B && D.strategies[i].feasible_until >= H && x.be && x.above && (w === null || x.be < ev.rows[w].be)) w = i;
       });
       if (w !== null) text += " " + fill(T.would_pay_off, { name: D.strategies[w].name, v: count(ev.rows[w].be), vol: count(volume) });
       return text;

@@ -1,0 +1,105 @@
+"""Whether a strategy's plan can be carried out, in plain words (issue 13, docs/migration.md).
+
+The engine finds each strategy's last feasible month (``feasible_until``);
+this module says why a plan stops, which plan to recommend, and writes the
+lines the table, the JSON and the report show.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .migration import Phase, provider_name
+
+
+def _phase_at(plan: Any, month: int) -> Phase | None:
+    for ph in plan.phases:
+        if ph.first_month <= month <= ph.last_month:
+            return ph
+    return None
+
+
+def reason(scenario: Any, s: Any, feasible_until: int) -> str:
+    """Why strategy ``s`` cannot run after month ``feasible_until`` ("" when it runs the whole horizon)."""
+    h = scenario.horizon_months
+    if feasible_until >= h or s.plan is None:
+        return ""
+    if s.plan.reason and feasible_until >= s.plan.feasible_last:
+        return s.plan.reason
+    month = feasible_until + 1
+    ph = _phase_at(s.plan, month)
+    if ph is None:
+        return s.plan.reason
+    m = ph.model
+    who = f"Fine-tuning on {provider_name(m.provider)}"
+    if m.last_new_job_day is not None and scenario_month(scenario, m.last_new_job_day) == ph.jobs_until:
+        limit = f"no new jobs after {m.last_new_job_day.isoformat()}"
+    elif m.retires_on is not None:
+        limit = f"{m.id} retires on {m.retires_on.isoformat()}"
+    else:
+        limit = "no new jobs"
+    if month == 1:
+        what, fix = "your month-1 training run cannot run", "switch provider or model"
+    elif month == ph.first_month and ph is not s.plan.phases[0]:
+        what, fix = f"the month-{month} training run on {m.ref} (the migration) cannot run", "switch provider"
+    else:
+        what, fix = f"your month-{month} retrain cannot run", "switch provider or stop retraining"
+    return f"{who}: {limit}; {what}; {fix}"
+
+
+def scenario_month(scenario: Any, day) -> int:
+    y, mo = scenario.start
+    return (day.year * 12 + day.month - 1) - (y * 12 + mo - 1) + 1
+
+
+def best_partial(total_by_month: np.ndarray, feasible_until: list[int]) -> int:
+    """When no plan runs the whole horizon: the one that runs longest, cheapest up to the month it stops.
+
+    ``total_by_month`` is [strategies, months] (each month's cost).
+
+    >>> best_partial(np.array([[5.0, 5.0, 5.0], [1.0, 1.0, 1.0], [4.0, 4.0, 4.0]]), [2, 1, 2])
+    2
+    """
+    longest = max(feasible_until)
+    if longest <= 0:
+        totals = np.asarray(total_by_month).sum(axis=-1)
+        return int(np.argmin(totals))
+    cum = np.asarray(total_by_month)[:, :longest].sum(axis=-1)
+    candidates = [i for i, f in enumerate(feasible_until) if f == longest]
+    return min(candidates, key=lambda i: cum[i])
+
+
+def migration_words(s: Any) -> str:
+    """'moves to openai/gpt-5-mini in 2027-02 (month 2)' for each migration, joined."""
+    return ", then ".join(f"moves to {mg['to']} in {mg['calendar_month']} (month {mg['month']})" for mg in (s.migrations or []))
+
+
+def constraint_lines(result: Any) -> list[str]:
+    """One plain line per strategy that cannot be carried out over the whole horizon."""
+    out = []
+    for s in result.strategies:
+        if not s.feasible:
+            out.append(f"'{s.name}': {s.feasibility}")
+    return out
+
+
+def plan_sentence(result: Any) -> str:
+    """The last line of ``compare``: what stops which plan, and what the recommendation rests on ("" when every plan runs)."""
+    lines = constraint_lines(result)
+    if not lines:
+        return ""
+    head = "Not recommended, whatever the cost: " if result.recommendation["feasible"] else "Why: "
+    return head + "; ".join(lines) + "."
+
+
+def plan_warnings(scenario: Any, s: Any) -> list[str]:
+    """The retirement warnings of a plan: where it migrates, or that it keeps a retired model's prices (same_price)."""
+    plan = s.plan
+    out: list[str] = []
+    if plan is None:
+        return out
+    for mg in plan.migrations:
+        out.append(f"{s.name}: {mg['from']} retires; from {mg['calendar_month']} (month {mg['month']}) this plan runs on "
+                   f"its successor {mg['to']} at its prices" + (", with a new training run" if s.training is not None else ""))
+    return out
