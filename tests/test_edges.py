@@ -266,9 +266,9 @@ def test_fuzz_valid_edge_numbers():
     @given(valid_scenarios())
     def case(d):
         out = fz.run_case("edges.valid_numbers", lambda: compare(d, today=fz.TODAY))
-        if isinstance(out, ScenarioError):
-            # the only refusal allowed for these inputs: price changes compounding past 1e100 are not drawn,
-            # so any error here is a bug
+        # Price changes compounding past 1e100 are not drawn. The one refusal allowed: a drawn price 300 to 3,000
+        # times below the catalog's, which is refused on purpose as a price per 1K tokens (issue 12, item 6).
+        if isinstance(out, ScenarioError) and "looks like a price per 1K tokens" not in str(out):
             raise AssertionError(f"valid scenario refused: {out}")
 
     before = fz.COUNTS["edges.valid_numbers"]

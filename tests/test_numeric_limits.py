@@ -281,13 +281,13 @@ def test_volume_range_survives_a_break_even_near_the_largest_float():
 
 
 def test_wrap_is_linear_in_the_length_of_a_word():
-    from ftcost.render.plot import MAX_DRAWN_CHARS, wrap
+    from ftcost.render.plot_style import MAX_DRAWN_CHARS, wrap
 
     lines = wrap("N" * 10_000, 6.0, 9)
     assert sum(len(x) for x in lines) <= MAX_DRAWN_CHARS
     assert lines[-1].endswith("…")
     # the same lines as measuring every prefix (the old search), on a word that needs a few lines
-    from ftcost.render.plot import _width_pt
+    from ftcost.render.plot_style import width_pt as _width_pt
 
     word = "abc/def-" * 40
     for line in wrap(word, 2.0, 9)[:-1]:

@@ -111,7 +111,9 @@ def _engine_after(result, edits: dict[tuple[str, int], float]):
     """The engine on the scenario's inputs with the same edits the workbook got."""
     sc = result.scenario
     x = sc.inputs()
-    n = len(sc.strategies)
+    # One Inputs column per engine row: a plan over several models (issue 13) has a row per phase after the strategies.
+    owner = list(x.owner) if x.owner is not None else list(range(len(sc.strategies)))
+    n = len(owner)
     arrays = {}
     for (key, i), v in edits.items():
         if key in SERVING_ROWS:
@@ -120,7 +122,8 @@ def _engine_after(result, edits: dict[tuple[str, int], float]):
         a[i] = np.inf if v is None else v
     cap = np.array(np.broadcast_to(np.asarray(x.replica_capacity, dtype=float), (n,)))
     cost = np.array(np.broadcast_to(np.asarray(x.replica_cost, dtype=float), (n,)))
-    for i, st in enumerate(sc.strategies):
+    for i, q in enumerate(owner):
+        st = sc.strategies[q]
         if st.serving is None:
             continue
         g = {k: edits.get((k, i)) for k in SERVING_ROWS}
@@ -170,7 +173,9 @@ def test_libreoffice_recalculates_ftcost_numbers(write_scenario, tmp_path):
     wb.save(books["volume"])
 
     # Every per-strategy input cell, alternate rows in two workbooks.
-    run_cost = [s.training_cost_per_run for s in base.strategies]
+    x = base.scenario.inputs()
+    owner = list(x.owner) if x.owner is not None else list(range(len(base.strategies)))
+    run_cost = [base.strategies[q].training_cost_per_run for q in owner]  # per Inputs column (engine row)
     edits = {}
     for stem, parity in (("even", 0), ("odd", 1)):
         wb = openpyxl.load_workbook(books[stem])

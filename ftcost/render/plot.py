@@ -252,7 +252,9 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
             if i != d.baseline:
                 p = d.payback[i]
                 gid = f"payback:{name}:label"
-                if p == 1:
+                if p and d.cumulative[i, -1] > d.cumulative[d.baseline, -1] * (1 + 1e-9):
+                    label += f": dearer over {h} months"  # ahead for a while, never pays back
+                elif p == 1:
                     label += f": cheaper from month 1 ({d.labels[0]})"
                 elif p:
                     label += f": pays back in month {p} ({d.labels[p - 1]})"

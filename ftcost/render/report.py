@@ -203,7 +203,7 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
         name = s.name + (" (cheapest)" if s is result.cheapest else "")
         rows.append([name, money_small(s.cost_per_request, cur), money(s.fixed_monthly, cur), tr,
                      money(s.total_cost, cur), money(s.average_monthly_cost, cur), _break_even_cell(s, i == b),
-                     payback_label(s, i == b, h)])
+                     payback_label(s, i == b, h, result.strategies[b].total_cost)])
     flow.table(cols, rows, size=8.2, row_colors=[color(i) for i in range(len(rows))])
 
 

@@ -60,13 +60,17 @@ def break_even_label(s: StrategyResult, is_base: bool, *, verb: str = "cheaper "
     return text.format(v=count(v))
 
 
-def payback_label(s: StrategyResult, is_base: bool, horizon: int) -> str:
+def payback_label(s: StrategyResult, is_base: bool, horizon: int, base_total: float | None = None) -> str:
     """The payback cell: '-' (baseline), 'cheaper from month 1', 'month 7', or 'none in 24 months'.
 
-    Payback in month 1 means there is nothing to pay back: the strategy is cheaper from the start.
+    Payback in month 1 means there is nothing to pay back: the strategy is cheaper from the start. A strategy
+    that is ahead of the baseline for a while but dearer over the horizon (``base_total``: the baseline's
+    total) never pays back: 'none: dearer over 24 months'.
     """
     if is_base:
         return "-"
+    if s.payback_month and base_total is not None and s.total_cost > base_total + 1e-9 * max(abs(base_total), 1.0):
+        return _("none: dearer over {h} months").format(h=horizon)
     if s.payback_month == 1:
         return _("cheaper from month 1")
     if s.payback_month:
@@ -128,7 +132,7 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         body.append(line("  " + _("without error cost"), lambda i, s: money(wq[i].total_cost, cur)))
     body += [
         line(_("break-even"), lambda i, s: break_even_label(s, i == b)),
-        line(_("payback"), lambda i, s: payback_label(s, i == b, h)),
+        line(_("payback"), lambda i, s: payback_label(s, i == b, h, result.strategies[b].total_cost)),
     ]
     if any(not s.feasible for s in strategies):  # issue 13: a plan that cannot be carried out is marked, never recommended
         body.append(line("can be carried out", lambda i, s: "all months" if s.feasible

@@ -420,9 +420,12 @@ def workbook(result: Result):
                      f"+Inputs!{ref('quality_cost', i)}")
         else:  # a plan over several models: each phase weighted by its months (docs/migration.md)
             span = {q: (int(first_m[q]), int(last_m[q])) for q in phases}
-            slope = ("=(" + "+".join(f"Inputs!{ref('token_cost', q)}*SUM({sched}E{r0 + a - 1}:E{r0 + z - 1})"
-                                     f"+Inputs!{ref('quality_cost', q)}*{z - a + 1}" for q, (a, z) in span.items())
-                     + ")/Horizon_months")
+            # only the months up to "Months in the schedule" count, so that editing it keeps the break-even right
+            slope = ("=(" + "+".join(
+                f"Inputs!{ref('token_cost', q)}*SUMPRODUCT({sched}E{r0 + a - 1}:E{r0 + z - 1},"
+                f"({sched}B{r0 + a - 1}:B{r0 + z - 1}<=Horizon_months)*1)"
+                f"+Inputs!{ref('quality_cost', q)}*MAX(0,MIN({z},Horizon_months)-{a}+1)" for q, (a, z) in span.items())
+                + ")/Horizon_months")
         sm.cell(row, 7, slope).number_format = fmt["small"]
         stepped = col["replica_capacity"][i] > 0 or col["replica_capacity"][b] > 0
         if i == b:
