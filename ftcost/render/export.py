@@ -15,7 +15,7 @@ with, plus the price sources.
   cost, the break-even volume against the baseline and the payback month, all
   formulas over Schedule and Inputs; and the cheapest strategy.
 
-The formulas are the engine's (DESIGN.md "The math" plus the documented
+The formulas are the engine's (docs/design.md "The math" plus the documented
 extensions): month m volume ``V1 (1+g)^(m-1)``; per-token prices times
 ``(1+p)^(m-1)``; training runs at months 1, 1+R, 1+2R, ...; one-time and
 data-generation costs in month 1; self-hosted replicas
@@ -24,18 +24,18 @@ file is written: to change the horizon, export again with ``--horizon``.
 openpyxl writes formulas without cached values, so the workbook asks to be
 recalculated on load (Excel, LibreOffice and Google Sheets do).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import math
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
-from .. import engine
 from ..i18n import N_, _, month
 from ..result import SCHEDULE_PARTS, Result
 from .cells import guard_workbook, safe_row, user_texts
@@ -69,8 +69,7 @@ def to_csv(result: Result) -> str:
     w.writerow(CSV_FIELDS)
     for i, s in enumerate(result.strategies):
         for k in range(sc.horizon_months):
-            w.writerow(safe_row([s.name, k + 1, sc.month_label(k + 1)]
-                       + [repr(float(sch[c][i, k])) for c in CSV_FIELDS[3:-1]] + [sc.currency]))
+            w.writerow(safe_row([s.name, k + 1, sc.month_label(k + 1)] + [repr(float(sch[c][i, k])) for c in CSV_FIELDS[3:-1]] + [sc.currency]))
     return buf.getvalue()
 
 
@@ -108,10 +107,21 @@ INPUT_ROWS = [
     ("one_time_cost", N_("One-time cost (month 1)"), N_("once"), "money"),
     ("data_generation_cost", N_("Training data generation (month 1)"), N_("once"), "money"),
 ]
-MODELLED = {r[0] for r in INPUT_ROWS} | {"horizon", "baseline", "requests_per_month", "growth", "examples", "extra",
-                                        # plans (issue 13): one Inputs column per phase, the Schedule uses the active one;
-                                        # feasibility is not a cost (the Summary shows it as a value)
-                                        "first_month", "last_month", "owner", "jobs_until", "feasible_last"}
+MODELLED = {r[0] for r in INPUT_ROWS} | {
+    "horizon",
+    "baseline",
+    "requests_per_month",
+    "growth",
+    "examples",
+    "extra",
+    # plans (issue 13): one Inputs column per phase, the Schedule uses the active one;
+    # feasibility is not a cost (the Summary shows it as a value)
+    "first_month",
+    "last_month",
+    "owner",
+    "jobs_until",
+    "feasible_last",
+}
 
 DERIVED_ROWS = [
     ("token_cost", N_("Token cost per request (month-1 prices)"), N_("per request"), "small"),
@@ -120,9 +130,22 @@ DERIVED_ROWS = [
     ("training_runs", N_("Training runs within the horizon"), N_("count"), "int"),
 ]
 
-SCHEDULE_COLUMNS = [N_("Strategy"), N_("Month"), N_("Calendar month"), N_("Requests"), N_("Price index"), N_("Variable cost"),
-                    N_("Replicas"), N_("Fixed cost"), N_("Training"), N_("One-time"), N_("Total"), N_("Cumulative"),
-                    N_("Baseline cumulative"), N_("At or below baseline")]
+SCHEDULE_COLUMNS = [
+    N_("Strategy"),
+    N_("Month"),
+    N_("Calendar month"),
+    N_("Requests"),
+    N_("Price index"),
+    N_("Variable cost"),
+    N_("Replicas"),
+    N_("Fixed cost"),
+    N_("Training"),
+    N_("One-time"),
+    N_("Total"),
+    N_("Cumulative"),
+    N_("Baseline cumulative"),
+    N_("At or below baseline"),
+]
 
 INPUT_FILL = "FFF2CC"
 FORMULA_FILL = "F2F2F2"
@@ -186,13 +209,18 @@ def workbook(result: Result):
     def active_row(i: int, month: int) -> int:
         """The phase of strategy i that runs in ``month`` (its first phase when none is listed)."""
         return next((r for r in range(n_rows) if owner[r] == i and first_m[r] <= month <= last_m[r]), i)
+
     b = sc.baseline
     fmt = _formats(sc.currency)
     col = {f.name: _per_strategy(getattr(x, f.name), n_rows) for f in fields(x) if f.name not in ("horizon", "baseline", "extra", "owner")}
     epochs = np.asarray(o.epochs, dtype=float).reshape(-1)[owner]  # a later phase trains on the same data
     col["epochs"] = np.where(col["has_training"] > 0, epochs, 0.0)
-    phase_models = {r: ph.model.ref for i, st in enumerate(sc.strategies) if st.plan is not None
-                    for r, ph in zip([i] + [q for q in range(n, n_rows) if owner[q] == i], st.plan.phases)}
+    phase_models = {
+        r: ph.model.ref
+        for i, st in enumerate(sc.strategies)
+        if st.plan is not None
+        for r, ph in zip([i] + [q for q in range(n, n_rows) if owner[q] == i], st.plan.phases)
+    }
 
     bold = Font(bold=True)
     title_font = Font(bold=True, size=14)
@@ -210,9 +238,11 @@ def workbook(result: Result):
     ws.title = "Inputs"
     ws["A1"] = _("{name}: inputs").format(name=sc.name)
     ws["A1"].font = title_font
-    ws["A2"] = _("Yellow cells are inputs: change the volume, the growth or any price and every cost in Schedule and "
-                 "Summary recomputes. Grey cells are formulas. The number of months is fixed: export again with "
-                 "--horizon to change it.")
+    ws["A2"] = _(
+        "Yellow cells are inputs: change the volume, the growth or any price and every cost in Schedule and "
+        "Summary recomputes. Grey cells are formulas. The number of months is fixed: export again with "
+        "--horizon to change it."
+    )
     ws["A2"].font = note_font
     ws["A2"].alignment = wrap
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(n, 2))
@@ -271,7 +301,8 @@ def workbook(result: Result):
     for i, s in enumerate(result.strategies):
         if s.epochs is not None and sc.strategies[i].training is not None and sc.strategies[i].training.epochs_auto:
             ws.cell(row_of["epochs"], 3 + i).comment = Comment(
-                _("epochs: auto, from {n} examples (OpenAI's default heuristic)").format(n=sc.strategies[i].training.examples), "ftcost")
+                _("epochs: auto, from {n} examples (OpenAI's default heuristic)").format(n=sc.strategies[i].training.examples), "ftcost"
+            )
     r += 1
     ws.cell(r, 1, _("Derived (formulas)")).font = bold
     r += 1
@@ -284,18 +315,24 @@ def workbook(result: Result):
         ws.cell(r, 1, _(label))
         ws.cell(r, 2, _(unit))
         for i in range(n_rows):
+
             def R(k, i=i):
                 return ref(k, i)
+
             if key == "token_cost":
-                f = (f"=(1-{R('batch_share')}*{R('batch_discount')})*(({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
-                     f"*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}+{R('completion_tokens')}*{R('output_price')})/1000000")
+                f = (
+                    f"=(1-{R('batch_share')}*{R('batch_discount')})*(({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
+                    f"*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}+{R('completion_tokens')}*{R('output_price')})/1000000"
+                )
             elif key == "fixed_monthly":
                 f = f"={R('per_hour')}*{R('hours_per_month')}*{R('deployments')}+{R('storage_per_month')}+{R('fixed_monthly_cost')}"
             elif key == "training_run":
-                f = (f"=IF({R('has_training')}=1,MAX({R('training_tokens')}*{R('epochs')}*{R('training_price')}/1000000"
-                     f"+{R('training_fixed')},{R('min_job_fee')}),0)")
+                f = (
+                    f"=IF({R('has_training')}=1,MAX({R('training_tokens')}*{R('epochs')}*{R('training_price')}/1000000"
+                    f"+{R('training_fixed')},{R('min_job_fee')}),0)"
+                )
             else:  # training_runs
-                f = (f"=IF({R('has_training')}=1,IF({R('retrain_every')}>0,1+INT((Horizon_months-1)/{R('retrain_every')}),1),0)")
+                f = f"=IF({R('has_training')}=1,IF({R('retrain_every')}>0,1+INT((Horizon_months-1)/{R('retrain_every')}),1),0)"
             c = ws.cell(r, 3 + i, f)
             c.number_format = fmt[nf]
             c.fill = fill_f
@@ -316,7 +353,7 @@ def workbook(result: Result):
         c.alignment = Alignment(wrap_text=True, vertical="top")
     inp = "Inputs!"
     first_row = {}
-    for i, s in enumerate(result.strategies):
+    for i in range(len(result.strategies)):
         first_row[i] = 2 + i * h
     for i, s in enumerate(result.strategies):
         for k in range(h):
@@ -325,6 +362,7 @@ def workbook(result: Result):
 
             def R(key, q=q):
                 return inp + ref(key, q)
+
             row = first_row[i] + k
             bl = first_row[b] + k
             cells = [
@@ -365,16 +403,28 @@ def workbook(result: Result):
     sm = wb.create_sheet("Summary", 0)
     sm["A1"] = _("{name}: summary over {h} months from {start}").format(name=sc.name, h=h, start=month(sc.month_first_day(1)))
     sm["A1"].font = title_font
-    sm["A2"] = _("Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
-                 "at which a strategy costs the same as the baseline '{base}' over the horizon "
-                 "(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
-                 "below the baseline's.").format(base=sc.baseline_name, h=h)
+    sm["A2"] = _(
+        "Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
+        "at which a strategy costs the same as the baseline '{base}' over the horizon "
+        "(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
+        "below the baseline's."
+    ).format(base=sc.baseline_name, h=h)
     sm["A2"].font = note_font
     sm["A2"].alignment = wrap
     sm.merge_cells("A2:J2")
     sm.row_dimensions[2].height = 48
-    head = [_("Strategy"), _("Type"), _("Model"), _("Total, {h} months").format(h=h), _("Average per month"), _("Fixed per month (average)"),
-            _("Cost per request (average)"), _("Break-even volume (requests/month)"), _("Cheaper"), _("Payback month")]
+    head = [
+        _("Strategy"),
+        _("Type"),
+        _("Model"),
+        _("Total, {h} months").format(h=h),
+        _("Average per month"),
+        _("Fixed per month (average)"),
+        _("Cost per request (average)"),
+        _("Break-even volume (requests/month)"),
+        _("Cheaper"),
+        _("Payback month"),
+    ]
     never, above, below, none = _("never"), _("above"), _("below"), _("none")
     hr = 4
     for j, t in enumerate(head):
@@ -393,7 +443,7 @@ def workbook(result: Result):
         sm.cell(row, 3, s.model)
         sm.cell(row, 4, f"=SUM({sched}K{r0}:K{r1})").number_format = fmt["money"]
         sm.cell(row, 5, f"=D{row}/Horizon_months").number_format = fmt["money"]
-        # The constant-volume line of DESIGN.md: fixed part (with training and one-time spread) and slope.
+        # The constant-volume line of docs/design.md: fixed part (with training and one-time spread) and slope.
         phases = [q for q in range(n_rows) if owner[q] == i]
         if len(phases) == 1 and first_m[i] == 1 and last_m[i] >= h:
             fixed_avg = f"=Inputs!{ref('fixed_monthly', i)}"
@@ -401,8 +451,14 @@ def workbook(result: Result):
         else:  # a plan over several models: each phase weighted by its months (docs/migration.md)
             span = {q: (int(first_m[q]), int(last_m[q])) for q in phases}
             fixed_avg = "=(" + "+".join(f"Inputs!{ref('fixed_monthly', q)}*{z - a + 1}" for q, (a, z) in span.items()) + ")/Horizon_months"
-            slope = ("=(" + "+".join(f"Inputs!{ref('token_cost', q)}*SUM({sched}E{r0 + a - 1}:E{r0 + z - 1})"
-                                     f"+Inputs!{ref('quality_cost', q)}*{z - a + 1}" for q, (a, z) in span.items()) + ")/Horizon_months")
+            slope = (
+                "=("
+                + "+".join(
+                    f"Inputs!{ref('token_cost', q)}*SUM({sched}E{r0 + a - 1}:E{r0 + z - 1})+Inputs!{ref('quality_cost', q)}*{z - a + 1}"
+                    for q, (a, z) in span.items()
+                )
+                + ")/Horizon_months"
+            )
         sm.cell(row, 6, fixed_avg + f"+(SUM({sched}I{r0}:I{r1})+SUM({sched}J{r0}:J{r1}))/Horizon_months").number_format = fmt["money"]
         sm.cell(row, 7, slope).number_format = fmt["small"]
         stepped = col["replica_capacity"][i] > 0 or col["replica_capacity"][b] > 0
@@ -416,12 +472,21 @@ def workbook(result: Result):
                 # Self-hosted replicas make the cost a staircase: ftcost finds the crossing exactly; a value here.
                 v = s.break_even_requests_per_month
                 c = sm.cell(row, 8, never if v is None else float(v))
-                c.comment = Comment(_("Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
-                                      "exact search (a value, not a formula): export again after changing inputs."), "ftcost")
+                c.comment = Comment(
+                    _(
+                        "Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
+                        "exact search (a value, not a formula): export again after changing inputs."
+                    ),
+                    "ftcost",
+                )
                 sm.cell(row, 9, "-" if v is None else (above if s.cheaper_above_break_even else below))
             else:
-                sm.cell(row, 8, f'=IF({cs}<{cb},MAX(0,({fs}-{fb})/({cb}-{cs})),IF(AND({cs}={cb},{fs}<{fb}),0,'
-                                f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"{never}")))')
+                sm.cell(
+                    row,
+                    8,
+                    f"=IF({cs}<{cb},MAX(0,({fs}-{fb})/({cb}-{cs})),IF(AND({cs}={cb},{fs}<{fb}),0,"
+                    f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"{never}")))',
+                )
                 sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"{below}",IF(ISNUMBER(H{row}),"{above}","-"))')
             sm.cell(row, 10, f'=IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"{none}")')
         sm.cell(row, 8).number_format = fmt["volume"]
@@ -437,8 +502,13 @@ def workbook(result: Result):
     else:  # issue 13: only a plan that can be carried out over the whole horizon is recommended (a value, not a formula)
         rec = result.recommendation
         best = result.strategies.index(result.cheapest)
-        sm.cell(r, 1, _("Cheapest over the horizon") if rec["feasible"]  # among the plans that can be carried out
-                else f"No plan runs all {h} months; best up to month {rec['until_month']}").font = bold
+        sm.cell(
+            r,
+            1,
+            _("Cheapest over the horizon")
+            if rec["feasible"]  # among the plans that can be carried out
+            else f"No plan runs all {h} months; best up to month {rec['until_month']}",
+        ).font = bold
         sm.cell(r, 2, rec["strategy"]).font = bold
         r += 1
         sm.cell(r, 1, _("Saving against the baseline"))
@@ -446,8 +516,9 @@ def workbook(result: Result):
         r += 1
         for st in result.strategies:
             if not st.feasible:
-                c = sm.cell(r, 1, f"'{st.name}' can be carried out {'to month ' + str(st.feasible_until) if st.feasible_until else 'not at all'}: "
-                                  f"{st.feasibility}")
+                c = sm.cell(
+                    r, 1, f"'{st.name}' can be carried out {'to month ' + str(st.feasible_until) if st.feasible_until else 'not at all'}: {st.feasibility}"
+                )
                 c.font = Font(bold=True, color="C00000")
                 c.alignment = wrap
                 sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
@@ -456,7 +527,9 @@ def workbook(result: Result):
         r += 1
     missing = unmodelled_inputs(result)
     if missing:
-        sm.cell(r, 1, _("Not modelled by these formulas (totals may differ from ftcost): {fields}").format(fields=", ".join(missing))).font = Font(bold=True, color="C00000")
+        sm.cell(r, 1, _("Not modelled by these formulas (totals may differ from ftcost): {fields}").format(fields=", ".join(missing))).font = Font(
+            bold=True, color="C00000"
+        )
         r += 2
     warnings = result.warnings_in_language()
     if warnings:
@@ -496,7 +569,6 @@ def workbook(result: Result):
 def write_export(result: Result, path: str | Path, *, inputs: Iterable = ()) -> Path:
     """Write the schedule to ``path``: ``.csv`` (tidy) or ``.xlsx`` (with formulas), atomically."""
     from ..outputs import check_output_path, write_atomic
-
     from .plot import writing
 
     p = check_output_path(path, inputs=inputs, extensions=EXTENSIONS)

@@ -13,16 +13,17 @@ the plotted values back.
 matplotlib is imported here and only here (and by the report), so
 ``ftcost compare`` never loads it.
 """
+
 from __future__ import annotations
 
 import contextlib
 import math
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -66,7 +67,7 @@ def color(i: int) -> str:
 def cost_curve(result: Result, volumes) -> np.ndarray:
     """Monthly cost of every strategy at a constant monthly volume, shape [strategies, volumes].
 
-    The engine's linear model (DESIGN.md): ``Fbar_s + V * c_s``, with training
+    The engine's linear model (docs/design.md): ``Fbar_s + V * c_s``, with training
     and one-time costs spread over the horizon; the break-even volume is where
     two of these lines cross. A result that knows better (non-linear,
     staircase strategies) provides ``cost_at_volumes(volumes)`` and is used
@@ -135,8 +136,7 @@ def volume_range(result: Result, *, log: bool = False) -> tuple[float, float]:
     current = float(result.scenario.requests_per_month)
     bes = [s.break_even_requests_per_month for s in result.strategies if s.break_even_requests_per_month]
     # Where the cheapest strategy changes (the result's own ranges, staircases included).
-    bes += [float(r["from_requests_per_month"]) for r in (getattr(result, "cheapest_by_volume", None) or [])
-            if r.get("from_requests_per_month")]
+    bes += [float(r["from_requests_per_month"]) for r in (getattr(result, "cheapest_by_volume", None) or []) if r.get("from_requests_per_month")]
     marks = [v for v in [current, *bes] if v and v > 0 and math.isfinite(v)]
     # The volume the scenario reaches in its last month, unless growth takes it off any sensible scale.
     end = current * (1 + result.scenario.growth_per_month) ** (result.scenario.horizon_months - 1)
@@ -196,9 +196,18 @@ def breakeven_data(result: Result, *, log: bool = False, points: int = 600) -> B
         pts.append(BreakEvenPoint(s.name, i, float(v), float(cost_curve(result, [v])[i, 0]), bool(s.cheaper_above_break_even)))
     current = float(sc.requests_per_month)
     return BreakevenData(
-        names=names, currency=sc.currency, baseline=sc.baseline, volumes=volumes, curves=curves,
-        cheapest=cheapest, regions=regions, points=pts, current_volume=current,
-        current_costs=cost_curve(result, [current])[:, 0], log=log, x_range=(float(lo), float(hi)),
+        names=names,
+        currency=sc.currency,
+        baseline=sc.baseline,
+        volumes=volumes,
+        curves=curves,
+        cheapest=cheapest,
+        regions=regions,
+        points=pts,
+        current_volume=current,
+        current_costs=cost_curve(result, [current])[:, 0],
+        log=log,
+        x_range=(float(lo), float(hi)),
     )
 
 
@@ -220,7 +229,6 @@ def cumulative_data(result: Result) -> CumulativeData:
     """Cumulative cost per strategy as drawn: lump sums (training, one-time) as steps at the start of
     their month, then fixed and variable costs accruing through the month."""
     sc = result.scenario
-    o = result.outputs
     h = sc.horizon_months
     sch = result.schedule()
     monthly = sch["total_cost"]
@@ -237,9 +245,15 @@ def cumulative_data(result: Result) -> CumulativeData:
         steps = np.flatnonzero(lump[i] > 0)
         tps.append((steps.astype(float), prev[steps] + lump[i, steps]))
     return CumulativeData(
-        names=[s.name for s in result.strategies], currency=sc.currency, baseline=sc.baseline,
-        labels=[sc.month_label(m) for m in range(1, h + 1)], cumulative=cum, x=xs, y=ys,
-        training_months=[list(s.training_months) for s in result.strategies], training_points=tps,
+        names=[s.name for s in result.strategies],
+        currency=sc.currency,
+        baseline=sc.baseline,
+        labels=[sc.month_label(m) for m in range(1, h + 1)],
+        cumulative=cum,
+        x=xs,
+        y=ys,
+        training_months=[list(s.training_months) for s in result.strategies],
+        training_points=tps,
         payback=[s.payback_month for s in result.strategies],
     )
 
@@ -283,13 +297,12 @@ def _legend_below(ax, handles, texts):
     ncol = 1
     for n in (3, 2):
         per = math.ceil(len(texts) / n)
-        cols = [texts[k * per:(k + 1) * per] for k in range(n)]
+        cols = [texts[k * per : (k + 1) * per] for k in range(n)]
         width = sum(max((_width_pt(t, size, False) for t in c), default=0) + 3.3 * size for c in cols if c)
         if len([c for c in cols if c]) == n and width <= room:
             ncol = n
             break
-    return ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=ax.transAxes,
-                     borderaxespad=3.6, ncol=ncol, fontsize=size)
+    return ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=ax.transAxes, borderaxespad=3.6, ncol=ncol, fontsize=size)
 
 
 def _log_ticks(ax) -> None:
@@ -362,9 +375,19 @@ def _top_labels(ax, items: list[tuple[float, str, str, str]], *, log: bool) -> f
     pad_px = 0.25 * 9 * fig.dpi / 72  # the label box's pad (0.25 of the 9-point font)
     placed = []
     for x, text, col, gid in sorted(items, key=lambda t: t[0]):
-        t = ax.text(x, 0.985, text, transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=9,
-                    color=col, gid=gid + ":label", zorder=6,
-                    bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=col, lw=0.8, alpha=0.95))
+        t = ax.text(
+            x,
+            0.985,
+            text,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="top",
+            fontsize=9,
+            color=col,
+            gid=gid + ":label",
+            zorder=6,
+            bbox=dict(boxstyle="round,pad=0.25", fc="white", ec=col, lw=0.8, alpha=0.95),
+        )
         bb = t.get_window_extent(renderer)
         # keep the label (and its box) inside the axes horizontally
         shift = 0.0
@@ -410,9 +433,20 @@ def _region_labels(ax, regions: list[Region]) -> None:
     for r in regions:
         x0, x1 = (ax.transData.transform((v, 0))[0] for v in (r.from_volume, r.to_volume))
         xmid = ax.transData.inverted().transform(((x0 + x1) / 2, 0))[0]
-        t = ax.text(xmid, 0.015, f"cheapest: {_short(r.strategy)}", transform=ax.get_xaxis_transform(), ha="center",
-                    va="bottom", fontsize=8.5, style="italic", color=color(r.index), zorder=6, gid=f"region-label:{r.strategy}",
-                    bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.7))
+        t = ax.text(
+            xmid,
+            0.015,
+            f"cheapest: {_short(r.strategy)}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            style="italic",
+            color=color(r.index),
+            zorder=6,
+            gid=f"region-label:{r.strategy}",
+            bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.7),
+        )
         bb = t.get_window_extent(renderer)
         if bb.width > (x1 - x0) - 8:
             t.remove()
@@ -426,7 +460,6 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
     the baseline, labelled. Dashed line: the scenario's volume.
     """
     from matplotlib.patches import Patch
-    from matplotlib.lines import Line2D
 
     d = data or breakeven_data(result, log=log)
     sc = result.scenario
@@ -435,8 +468,7 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
         fig = _new_figure(figsize, margins)
         ax = fig.add_subplot()
         for r in d.regions:
-            ax.axvspan(r.from_volume, r.to_volume, color=color(r.index), alpha=SHADE_ALPHA, lw=0, zorder=0,
-                       gid=f"region:{r.strategy}")
+            ax.axvspan(r.from_volume, r.to_volume, color=color(r.index), alpha=SHADE_ALPHA, lw=0, zorder=0, gid=f"region:{r.strategy}")
         for i, name in enumerate(d.names):
             s = result.strategies[i]
             label = _short(name, MAX_LABEL_CHARS) + (" (baseline)" if i == d.baseline else "")
@@ -446,8 +478,16 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
                     label += ": never cheaper than the baseline"
                 elif v == 0:
                     label += ": cheaper than the baseline at any volume" if s.cheaper_above_break_even else ": never cheaper"
-            ax.plot(d.volumes, d.curves[i], color=color(i), lw=2.4 if i == d.baseline else 2.0,
-                    ls=LINESTYLES[i % len(LINESTYLES)], label=label, gid=f"curve:{name}", zorder=3)
+            ax.plot(
+                d.volumes,
+                d.curves[i],
+                color=color(i),
+                lw=2.4 if i == d.baseline else 2.0,
+                ls=LINESTYLES[i % len(LINESTYLES)],
+                label=label,
+                gid=f"curve:{name}",
+                zorder=3,
+            )
         if d.log:
             ax.set_xscale("log")
             ax.set_yscale("log")
@@ -472,34 +512,45 @@ def breakeven_figure(result: Result, *, log: bool = False, data: BreakevenData |
         for p in d.points:
             if p.volume <= 0:
                 continue  # "cheaper at any volume": said in the legend
-            ax.plot([p.volume], [p.cost], marker="o", ms=8, mfc="white", mec=color(p.index), mew=2.2, ls="none",
-                    zorder=5, gid=f"breakeven:{p.strategy}")
+            ax.plot([p.volume], [p.cost], marker="o", ms=8, mfc="white", mec=color(p.index), mew=2.2, ls="none", zorder=5, gid=f"breakeven:{p.strategy}")
             ax.axvline(p.volume, color=color(p.index), lw=0.9, ls=":", zorder=2)
             side = "above" if p.cheaper_above else "below"
-            labels.append((p.volume, f"{_short(p.strategy)}\nbreak-even {count_short(p.volume)}/mo, cheaper {side}",
-                           color(p.index), f"breakeven:{p.strategy}"))
+            labels.append((p.volume, f"{_short(p.strategy)}\nbreak-even {count_short(p.volume)}/mo, cheaper {side}", color(p.index), f"breakeven:{p.strategy}"))
         for r_prev, r in zip(d.regions, d.regions[1:]):
             x = r.from_volume
             if any(math.isclose(x, p.volume, rel_tol=1e-6, abs_tol=1e-9) for p in d.points):
                 continue  # already marked as a break-even against the baseline
             y = float(cost_curve(result, [x])[r.index, 0])
-            ax.plot([x], [y], marker="D", ms=7, mfc="white", mec=color(r.index), mew=2.0, ls="none", zorder=5,
-                    gid=f"switch:{r_prev.strategy}->{r.strategy}")
+            ax.plot([x], [y], marker="D", ms=7, mfc="white", mec=color(r.index), mew=2.0, ls="none", zorder=5, gid=f"switch:{r_prev.strategy}->{r.strategy}")
             ax.axvline(x, color=color(r.index), lw=0.9, ls=":", zorder=2)
-            labels.append((x, f"{_short(r.strategy)}\ncheapest above {count_short(x)}/mo",
-                           color(r.index), f"switch:{r_prev.strategy}->{r.strategy}"))
+            labels.append((x, f"{_short(r.strategy)}\ncheapest above {count_short(x)}/mo", color(r.index), f"switch:{r_prev.strategy}->{r.strategy}"))
         cv = d.current_volume
         v_end = cv * (1 + sc.growth_per_month) ** (sc.horizon_months - 1)
         lo_x, hi_x = d.x_range
         span = (abs(math.log(v_end / cv)) / math.log(hi_x / lo_x) if d.log else abs(v_end - cv) / (hi_x - lo_x)) if cv > 0 else 0.0
         if sc.growth_per_month and span > 0.04 and lo_x <= min(cv, v_end) and max(cv, v_end) <= hi_x:
-            ax.annotate("", xy=(v_end, 0.1), xytext=(cv, 0.1), xycoords=ax.get_xaxis_transform(),
-                        arrowprops=dict(arrowstyle="-|>", color="#222222", lw=1.3, shrinkA=0, shrinkB=0), zorder=5,
-                        gid="volume-range")
-            ax.text(math.sqrt(cv * v_end) if d.log else (cv + v_end) / 2, 0.115,
-                    f"your volume, month 1 to {sc.horizon_months}", transform=ax.get_xaxis_transform(), ha="center",
-                    va="bottom", fontsize=8.5, color="#222222", zorder=6, gid="volume-range:label",
-                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7))
+            ax.annotate(
+                "",
+                xy=(v_end, 0.1),
+                xytext=(cv, 0.1),
+                xycoords=ax.get_xaxis_transform(),
+                arrowprops=dict(arrowstyle="-|>", color="#222222", lw=1.3, shrinkA=0, shrinkB=0),
+                zorder=5,
+                gid="volume-range",
+            )
+            ax.text(
+                math.sqrt(cv * v_end) if d.log else (cv + v_end) / 2,
+                0.115,
+                f"your volume, month 1 to {sc.horizon_months}",
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+                color="#222222",
+                zorder=6,
+                gid="volume-range:label",
+                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.7),
+            )
         if d.x_range[0] <= cv <= d.x_range[1] and not (d.log and cv <= 0):
             ax.axvline(cv, color="#222222", lw=1.3, ls="--", zorder=4, gid="current-volume")
             best = d.names[int(np.argmin(d.current_costs))]
@@ -534,14 +585,13 @@ def _titles(fig, ax, title: str, subtitle: str) -> None:
         w, h = fig.get_size_inches()
         left, bottom, right, top = m
         title_h = len(lines) * 13 / 72 * 1.3 + 0.08
-        fig._ftcost_title = fig.text(left / w, 1 - top / h, "\n".join(lines), ha="left", va="top", fontsize=13,
-                                     fontweight="bold")
+        fig._ftcost_title = fig.text(left / w, 1 - top / h, "\n".join(lines), ha="left", va="top", fontsize=13, fontweight="bold")
         fig._ftcost_title.set_in_layout(False)
         fig.get_layout_engine().set(rect=(left / w, bottom / h, 1 - (left + right) / w, 1 - (bottom + top + title_h) / h))
     ax.set_title("\n".join(wrap(subtitle, width, 9)), loc="left", fontsize=9, fontweight="normal", color="#555555", pad=8)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _advance(ch: str, bold: bool) -> float:
     """Advance width of one character of DejaVu Sans at 1 point, in points (unhinted)."""
     from matplotlib.font_manager import FontProperties, findfont, get_font
@@ -607,8 +657,10 @@ def _short(name: str, n: int = 40) -> str:
 def _breakeven_subtitle(result: Result) -> str:
     sc = result.scenario
     growth = f", growing {sc.growth_per_month * 100:.1f}%/month" if sc.growth_per_month else ""
-    return (f"{sc.horizon_months} months from {sc.month_label(1)}; you are at {count_short(sc.requests_per_month)} "
-            f"requests/month{growth}; break-even against '{sc.baseline_name}'")
+    return (
+        f"{sc.horizon_months} months from {sc.month_label(1)}; you are at {count_short(sc.requests_per_month)} "
+        f"requests/month{growth}; break-even against '{sc.baseline_name}'"
+    )
 
 
 def cumulative_figure(result: Result, *, log: bool = False, data: CumulativeData | None = None, figsize=None, margins=None):
@@ -629,8 +681,9 @@ def cumulative_figure(result: Result, *, log: bool = False, data: CumulativeData
                 p = d.payback[i]
                 label += f": pays back in month {p}" if p else f": no payback in {h} months"
             ys = np.where(d.y[i] > 0, d.y[i], np.nan) if log else d.y[i]  # a log axis has no 0
-            ax.plot(d.x[i], ys, color=color(i), lw=2.4 if i == d.baseline else 2.0,
-                    ls=LINESTYLES[i % len(LINESTYLES)], label=label, gid=f"curve:{name}", zorder=3)
+            ax.plot(
+                d.x[i], ys, color=color(i), lw=2.4 if i == d.baseline else 2.0, ls=LINESTYLES[i % len(LINESTYLES)], label=label, gid=f"curve:{name}", zorder=3
+            )
             tx, ty = d.training_points[i]
             if tx.size:
                 any_training = True
@@ -668,15 +721,18 @@ def cumulative_figure(result: Result, *, log: bool = False, data: CumulativeData
             if not p:
                 continue
             yv = float(d.cumulative[i, p - 1])
-            ax.plot([p], [yv], marker="*", ms=15, color=color(i), mec="white", mew=0.8, ls="none", zorder=6,
-                    gid=f"payback:{d.names[i]}")
+            ax.plot([p], [yv], marker="*", ms=15, color=color(i), mec="white", mew=0.8, ls="none", zorder=6, gid=f"payback:{d.names[i]}")
             ax.axvline(p, color=color(i), lw=0.9, ls=":", zorder=2)
             labels.append((float(p), f"{_short(d.names[i])}\npays back: month {p} ({d.labels[p - 1]})", color(i), f"payback:{d.names[i]}"))
 
         growth = f", growing {sc.growth_per_month * 100:.1f}%/month" if sc.growth_per_month else ""
-        _titles(fig, ax, f"{sc.name}: cumulative cost over {h} months",
-                f"From {sc.month_label(1)}, {count_short(sc.requests_per_month)} requests in month 1{growth}. "
-                f"Payback: the first month the running total is at or below that of '{sc.baseline_name}'.")
+        _titles(
+            fig,
+            ax,
+            f"{sc.name}: cumulative cost over {h} months",
+            f"From {sc.month_label(1)}, {count_short(sc.requests_per_month)} requests in month 1{growth}. "
+            f"Payback: the first month the running total is at or below that of '{sc.baseline_name}'.",
+        )
         ax.set_xlabel("Calendar month")
         ax.set_ylabel(f"Cumulative cost ({cur})")
         handles, texts = ax.get_legend_handles_labels()
@@ -711,8 +767,7 @@ def writing(path: str | Path):
     try:
         yield
     except OSError as exc:
-        raise OutputError(f"cannot write the file: {exc.strerror or exc}", file=str(path),
-                          hint="choose a folder you can write to, with free space") from None
+        raise OutputError(f"cannot write the file: {exc.strerror or exc}", file=str(path), hint="choose a folder you can write to, with free space") from None
 
 
 def save_figure(fig, path: str | Path, *, inputs: Iterable = ()) -> Path:
@@ -731,7 +786,6 @@ def save_figure(fig, path: str | Path, *, inputs: Iterable = ()) -> Path:
 def write_plot(result: Result, path: str | Path, kind: str = "breakeven", *, log: bool = False, inputs: Iterable = ()) -> Path:
     """Draw the chart ``kind`` and save it to ``path``."""
     from ..outputs import check_output_path
-
     from .labels import for_drawing
 
     check_output_path(path, inputs=inputs, extensions=EXTENSIONS)
