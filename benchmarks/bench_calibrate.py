@@ -22,6 +22,7 @@ peak resident memory read by ``os.wait4``:
 The machine may be shared: the load average is printed at the start and end;
 the ratio compares figures of the same run. No test asserts a timing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -110,22 +111,25 @@ def main(argv=None) -> int:
 
     try:
         load0 = os.getloadavg()[0]
-        say(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"duckdb {duckdb.__version__}, pandas {__import__('pandas').__version__}")
+        say(
+            f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+            f"duckdb {duckdb.__version__}, pandas {__import__('pandas').__version__}"
+        )
         con = duckdb.connect()
         csv, pq = work / "log.csv", work / "log.parquet"
         t = time.perf_counter()
         generate(con, n, csv, "csv")
         generate(con, n, pq, "parquet")
-        say(f"generated {n:,} rows in {time.perf_counter() - t:.0f} s: CSV {csv.stat().st_size / 1e9:.2f} GB, "
-            f"Parquet {pq.stat().st_size / 1e9:.2f} GB")
+        say(f"generated {n:,} rows in {time.perf_counter() - t:.0f} s: CSV {csv.stat().st_size / 1e9:.2f} GB, Parquet {pq.stat().st_size / 1e9:.2f} GB")
         say(f"load average (1 min) at the start: {load0:.2f}")
         say("")
         say(f"{'what':<44} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}")
         res = {}
-        for label, cmd in ((f"ftcost calibrate, CSV ({n:,} rows)", ftcost_cmd(csv)),
-                           (f"ftcost calibrate, Parquet ({n:,} rows)", ftcost_cmd(pq)),
-                           (f"pandas read_csv + groupby ({n:,} rows)", [sys.executable, "-c", PANDAS_BASELINE, str(csv)])):
+        for label, cmd in (
+            (f"ftcost calibrate, CSV ({n:,} rows)", ftcost_cmd(csv)),
+            (f"ftcost calibrate, Parquet ({n:,} rows)", ftcost_cmd(pq)),
+            (f"pandas read_csv + groupby ({n:,} rows)", [sys.executable, "-c", PANDAS_BASELINE, str(csv)]),
+        ):
             w, r, rc, err = in_fresh_process(cmd)
             if rc != 0:
                 say(f"{label}: FAILED (exit {rc}): {err[-500:]}")
@@ -134,8 +138,7 @@ def main(argv=None) -> int:
             say(f"{label:<44} {w:8.2f} {n / w:12,.0f} {r:8.0f}")
         (wc, _), (wp, _), (wpd, _) = res.values()
         say("")
-        say(f"ratio, pandas / ftcost: CSV {wpd / wc:.1f}x, Parquet {wpd / wp:.1f}x   target >= 5x: "
-            f"{'ok' if wpd / wc >= 5 else 'MISSED'}")
+        say(f"ratio, pandas / ftcost: CSV {wpd / wc:.1f}x, Parquet {wpd / wp:.1f}x   target >= 5x: {'ok' if wpd / wc >= 5 else 'MISSED'}")
         csv.unlink()
         pq.unlink()
         if big:
@@ -148,15 +151,19 @@ def main(argv=None) -> int:
             if rc != 0:
                 say(f"big: FAILED (exit {rc}): {err[-500:]}")
                 return 1
-            say(f"{f'ftcost calibrate, CSV ({big:,} rows)':<44} {w:8.2f} {big / w:12,.0f} {r:8.0f}   "
-                f"peak memory < 1 GB with a {size:.1f} GB log: {'ok' if r < 1024 else 'MISSED'}")
+            say(
+                f"{f'ftcost calibrate, CSV ({big:,} rows)':<44} {w:8.2f} {big / w:12,.0f} {r:8.0f}   "
+                f"peak memory < 1 GB with a {size:.1f} GB log: {'ok' if r < 1024 else 'MISSED'}"
+            )
         say(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if a.write:
-        Path(a.write).write_text("# calibrate benchmark results\n\n"
-                                 f"Measured with `python benchmarks/bench_calibrate.py {' '.join(argv or sys.argv[1:])}` "
-                                 "(see its docstring for what each line measures).\n\n```\n" + "\n".join(lines) + "\n```\n")
+        Path(a.write).write_text(
+            "# calibrate benchmark results\n\n"
+            f"Measured with `python benchmarks/bench_calibrate.py {' '.join(argv or sys.argv[1:])}` "
+            "(see its docstring for what each line measures).\n\n```\n" + "\n".join(lines) + "\n```\n"
+        )
     return 0
 
 

@@ -40,6 +40,7 @@ and the ratios compare figures of the same run.
    floor any numpy + YAML + click tool pays; and whether matplotlib or pandas
    got imported on the way (they must not).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,10 @@ sys.path.insert(0, str(ROOT))
 
 from ftcost import engine  # noqa: E402
 from ftcost.engine_blocks import array_fields, evaluate_summary  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests"))
 from scalar_reference import evaluate_scalar  # noqa: E402  (the reference is not shipped in the package)
+
 from ftcost.scenario import load_scenario  # noqa: E402
 from ftcost.uncertainty import simulate  # noqa: E402
 
@@ -98,8 +101,7 @@ def variants(n: int, seed: int = 0) -> engine.Inputs:
     tokens = np.repeat(fields["training_tokens"], n, axis=1)
     tokens[owner == 1] = rng.uniform(3e5, 1.5e6, n)
     fields.update(prompt_tokens=prompt, cached_tokens=cached, training_tokens=tokens)
-    return x.replace(requests_per_month=np.exp(rng.uniform(np.log(1e3), np.log(1e7), n)),
-                     growth=rng.uniform(0.0, 0.05, n), **fields)
+    return x.replace(requests_per_month=np.exp(rng.uniform(np.log(1e3), np.log(1e7), n)), growth=rng.uniform(0.0, 0.05, n), **fields)
 
 
 def best(fn, rounds: int) -> tuple[float, object]:
@@ -113,8 +115,12 @@ def best(fn, rounds: int) -> tuple[float, object]:
 
 def subset(x: engine.Inputs, k: int) -> engine.Inputs:
     n = np.shape(x.requests_per_month)[-1]
-    return x.replace(**{f: (np.asarray(getattr(x, f))[..., :k] if np.shape(getattr(x, f))[-1:] == (n,) else getattr(x, f))
-                        for f in ("requests_per_month", "growth", "prompt_tokens", "cached_tokens", "training_tokens")})
+    return x.replace(
+        **{
+            f: (np.asarray(getattr(x, f))[..., :k] if np.shape(getattr(x, f))[-1:] == (n,) else getattr(x, f))
+            for f in ("requests_per_month", "growth", "prompt_tokens", "cached_tokens", "training_tokens")
+        }
+    )
 
 
 CORE = ("total_cost", "break_even", "cheaper_above", "payback_month", "cheapest", "feasible_until")
@@ -141,20 +147,30 @@ def bench_engine(full: bool, with_evaluate: bool, rounds: int) -> dict:
     ok_total = np.allclose(np.asarray(s.total_cost)[:, :cut], ref.total_cost, rtol=1e-12)
     ok_be = np.allclose(np.asarray(s.break_even)[:, :cut], ref.break_even, rtol=1e-12, equal_nan=True)
     pay_diff = int(np.count_nonzero(np.asarray(s.payback_month)[:, :cut] != np.asarray(ref.payback_month)))
-    ok_plan = (np.array_equal(np.asarray(s.feasible_until)[:, :cut], ref.feasible_until)
-               and np.array_equal(np.asarray(s.cheapest)[:cut], ref.cheapest))
+    ok_plan = np.array_equal(np.asarray(s.feasible_until)[:, :cut], ref.feasible_until) and np.array_equal(np.asarray(s.cheapest)[:cut], ref.cheapest)
     del ref
     k = VARIANTS if full else LOOP_SUBSET
     t_loop, r = best(lambda: evaluate_scalar(x, limit=k), 1)
-    ok_loop = (np.allclose(r["total_cost"], np.asarray(s.total_cost)[:, :k], rtol=1e-10)
-               and np.array_equal(r["cheapest"], np.asarray(s.cheapest)[:k]))
+    ok_loop = np.allclose(r["total_cost"], np.asarray(s.total_cost)[:, :k], rtol=1e-10) and np.array_equal(r["cheapest"], np.asarray(s.cheapest)[:k])
     sc = load_scenario(ROOT / "scenarios" / "review-stars.yaml", horizon=MONTHS)
-    moves = [f"{st.name}: {' -> '.join([st.model.ref] + [m['to'] for m in st.plan.migrations])}"
-             + ("" if st.plan.feasible_last >= MONTHS else f", stops after month {int(st.plan.feasible_last)}")
-             for st in sc.strategies if st.plan is not None and (st.plan.migrations or st.plan.feasible_last < MONTHS)]
-    return {"summary_s": t_summary, "evaluate_s": t_eval, "loop_s": t_loop * VARIANTS / k, "loop_measured_on": k,
-            "agree": bool(ok_total and ok_be and ok_loop and ok_plan), "payback_differences": pay_diff, "checked_on": cut,
-            "load": (start_load,), "rows": len(x.owner) if x.owner is not None else 3, "migrations": "; ".join(moves) or "no retirements"}
+    moves = [
+        f"{st.name}: {' -> '.join([st.model.ref] + [m['to'] for m in st.plan.migrations])}"
+        + ("" if st.plan.feasible_last >= MONTHS else f", stops after month {int(st.plan.feasible_last)}")
+        for st in sc.strategies
+        if st.plan is not None and (st.plan.migrations or st.plan.feasible_last < MONTHS)
+    ]
+    return {
+        "summary_s": t_summary,
+        "evaluate_s": t_eval,
+        "loop_s": t_loop * VARIANTS / k,
+        "loop_measured_on": k,
+        "agree": bool(ok_total and ok_be and ok_loop and ok_plan),
+        "payback_differences": pay_diff,
+        "checked_on": cut,
+        "load": (start_load,),
+        "rows": len(x.owner) if x.owner is not None else 3,
+        "migrations": "; ".join(moves) or "no retirements",
+    }
 
 
 def bench_simulate(rounds: int) -> dict:
@@ -175,12 +191,17 @@ def bench_startup(rounds: int) -> dict:
             t = time.perf_counter()
             subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
             times[k].append(time.perf_counter() - t)
-    probe = subprocess.run([sys.executable, "-X", "importtime", "-m", "ftcost", "compare", scenario],
-                           capture_output=True, text=True, env=env)
-    heavy = sorted({m for m in ("matplotlib", "pandas", "scipy", "openpyxl")
-                    if any(line.split("|")[-1].strip().split(".")[0] == m for line in probe.stderr.splitlines())})
-    return {"compare_s": min(times["compare"]), "floor_s": min(times["floor"]), "heavy_imports": heavy, "load": load(),
-            "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(runs["compare"][:2])) + " scenarios/review-stars.yaml"}
+    probe = subprocess.run([sys.executable, "-X", "importtime", "-m", "ftcost", "compare", scenario], capture_output=True, text=True, env=env)
+    heavy = sorted(
+        {m for m in ("matplotlib", "pandas", "scipy", "openpyxl") if any(line.split("|")[-1].strip().split(".")[0] == m for line in probe.stderr.splitlines())}
+    )
+    return {
+        "compare_s": min(times["compare"]),
+        "floor_s": min(times["floor"]),
+        "heavy_imports": heavy,
+        "load": load(),
+        "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(runs["compare"][:2])) + " scenarios/review-stars.yaml",
+    }
 
 
 def machine() -> str:
@@ -198,8 +219,7 @@ def machine() -> str:
         mem = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, StopIteration, ValueError):
         pass
-    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, numpy {np.__version__}")
+    return f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; Python {platform.python_version()}, numpy {np.__version__}"
 
 
 def report(e: dict, s: dict, u: dict) -> str:
@@ -217,8 +237,11 @@ def report(e: dict, s: dict, u: dict) -> str:
         f"engine, {VARIANTS:,} variants x {MONTHS} months, 3 strategies in {e['rows']} plan rows"
         f" ({e['migrations']}) (totals, break-even, payback, feasibility):",
         f"  evaluate_summary (blocks, closed forms)  {e['summary_s']:8.3f} s   target < {TARGETS['engine_s']} s: {mark(e['summary_s'] < TARGETS['engine_s'])}",
-        *([f"  engine.evaluate (all months at once)     {e['evaluate_s']:8.3f} s   {e['evaluate_s'] / e['summary_s']:6.1f}x slower"]
-          if e["evaluate_s"] is not None else []),
+        *(
+            [f"  engine.evaluate (all months at once)     {e['evaluate_s']:8.3f} s   {e['evaluate_s'] / e['summary_s']:6.1f}x slower"]
+            if e["evaluate_s"] is not None
+            else []
+        ),
         f"  scalar Python loop                       {e['loop_s']:8.3f} s   {ratio_loop:6.1f}x slower{loop_note}"
         f"   target >= {TARGETS['engine_vs_loop']:g}x: {mark(ratio_loop >= TARGETS['engine_vs_loop'])}",
         f"  results agree: {'yes' if e['agree'] else 'NO'} (against engine.evaluate on {e['checked_on']:,} variants; "
@@ -230,7 +253,7 @@ def report(e: dict, s: dict, u: dict) -> str:
         "start-up (fresh process, best of rounds):",
         f"  {u['command']:<40} {u['compare_s']:8.3f} s   {ratio_start:6.2f}x the floor"
         f"   target <= {TARGETS['startup_vs_floor']}x: {mark(ratio_start <= TARGETS['startup_vs_floor'])}",
-        f"  python -c \"import numpy, yaml, click\"   {u['floor_s']:8.3f} s   (the floor)",
+        f'  python -c "import numpy, yaml, click"   {u["floor_s"]:8.3f} s   (the floor)',
         f"  heavy imports on the compare path: {', '.join(u['heavy_imports']) or 'none (no matplotlib, pandas, scipy, openpyxl)'}",
     ]
     return "\n".join(lines)
@@ -254,8 +277,10 @@ def main(argv=None) -> int:
 
         stamp = time.strftime("%Y-%m-%d")
         flags = "".join(f" --{k}" for k in ("full", "evaluate") if getattr(a, k))
-        md = (f"# Engine benchmark results\n\nMeasured {stamp} with `python benchmarks/bench_engine.py{flags}` "
-              f"(see its docstring for what each line measures).\n\n```\n{text}\n```\n")
+        md = (
+            f"# Engine benchmark results\n\nMeasured {stamp} with `python benchmarks/bench_engine.py{flags}` "
+            f"(see its docstring for what each line measures).\n\n```\n{text}\n```\n"
+        )
         write_atomic(a.write, md)
         print(f"\nwritten to {a.write}")
     return 0

@@ -14,6 +14,7 @@ unpacked and compiled (``body[data-charts]``). Target: under 1 s. The
 load average is printed: on a shared 2-core machine the browser figures
 grow with it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,9 +67,11 @@ def main(argv=None) -> int:
         size = out.stat().st_size
         print("what-if page, 5 strategies (scenarios/support-azure.yaml + 1):")
         print(f"  ftcost.compare                               {t_compare:7.3f} s   (the baseline)")
-        print(f"  compare + grid + write the page              {t_html:7.3f} s   {t_html / t_compare:5.1f}x compare; "
-              f"+ {t_bundle:.3f} s once per process to compress plotly.js   target < 2 s: "
-              f"{'ok' if t_html + t_bundle < 2 else 'MISSED'}")
+        print(
+            f"  compare + grid + write the page              {t_html:7.3f} s   {t_html / t_compare:5.1f}x compare; "
+            f"+ {t_bundle:.3f} s once per process to compress plotly.js   target < 2 s: "
+            f"{'ok' if t_html + t_bundle < 2 else 'MISSED'}"
+        )
         print(f"  file size                                    {size / 1e6:7.2f} MB  target < 5 MB: {'ok' if size < 5e6 else 'MISSED'}")
         browser(out, a.rounds)
     print(f"load average (1 min) at the start and end: {load0:.1f}, {os.getloadavg()[0]:.1f}")
@@ -85,8 +88,7 @@ def browser(page_path: Path, rounds: int) -> None:
     if not os.path.exists(exe):
         print("  browser: skipped (/usr/bin/chromium is not installed)")
         return
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
     ready, charts = [], []
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=args)
@@ -98,8 +100,7 @@ def browser(page_path: Path, rounds: int) -> None:
             charts.append(float(page.evaluate("document.body.dataset.charts")))
             page.close()
         b.close()
-    print(f"  headless chromium: numbers and controls work {min(ready):6.0f} ms after navigation   target < 1000 ms: "
-          f"{'ok' if min(ready) < 1000 else 'MISSED'}")
+    print(f"  headless chromium: numbers and controls work {min(ready):6.0f} ms after navigation   target < 1000 ms: {'ok' if min(ready) < 1000 else 'MISSED'}")
     print(f"  headless chromium: charts drawn (plotly.js unpacked and compiled) {min(charts):6.0f} ms")
 
 

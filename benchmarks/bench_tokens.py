@@ -24,6 +24,7 @@ ftcost tokens (CLI): the command end to end in a fresh process: start-up,
 The data has the shape of real chat fine-tuning data: one shared system prompt
 (~80 tokens), then 1 to 3 user/assistant turns of varied length.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -185,7 +186,9 @@ def speed(size_mb: float, rounds: int, workdir: Path) -> dict:
         "(a) naive loop (json.loads + encode every value)": lambda: naive(path, enc),
         "(b) floor: one encode_ordinary per string, serial, pre-parsed": lambda: floor(strings, enc),
         "ftcost analyze_dataset, workers=0 (one thread)": lambda: analyze_dataset(path, encoding=ENCODING, max_tokens_per_example=None, workers=0).total_tokens,
-        "ftcost analyze_dataset, workers=2 (parse thread + 2 encoding threads)": lambda: analyze_dataset(path, encoding=ENCODING, max_tokens_per_example=None, workers=2).total_tokens,
+        "ftcost analyze_dataset, workers=2 (parse thread + 2 encoding threads)": lambda: (
+            analyze_dataset(path, encoding=ENCODING, max_tokens_per_example=None, workers=2).total_tokens
+        ),
     }
     times: dict[str, list[float]] = {k: [] for k in methods}
     cpu: dict[str, list[float]] = {k: [] for k in methods}
@@ -280,9 +283,7 @@ def report(sp: dict, mem: list[dict] | None, rounds: int) -> str:
         "",
         f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python {platform.python_version()}, "
         f"tiktoken {__import__('tiktoken').__version__}, numpy {__import__('numpy').__version__}; "
-        f"{time.strftime('%Y-%m-%d')}. Produced by `python benchmarks/bench_tokens.py"
-        + (" --memory" if mem else "")
-        + "`.",
+        f"{time.strftime('%Y-%m-%d')}. Produced by `python benchmarks/bench_tokens.py" + (" --memory" if mem else "") + "`.",
         "",
         f"Speed: a {sp['file_mb']:.1f} MB chat file, {sp['examples']:,} examples, {sp['strings']:,} message values, "
         f"{sp['total_tokens']:,} tokens ({ENCODING}); best of {rounds} interleaved rounds on a shared machine "

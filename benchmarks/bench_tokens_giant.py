@@ -9,6 +9,7 @@ byte) and the peak RSS (VmHWM of the child, via resource.getrusage).
 
     python benchmarks/bench_tokens_giant.py --mb 100
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,7 @@ def make(path: Path, kind: str, size: int) -> None:
 def run(path: Path) -> tuple[float, float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "ftcost", "tokens", str(path), "--encoding", "o200k_base", "--as", "text"],
-                       capture_output=True, text=True)
+    r = subprocess.run([sys.executable, "-m", "ftcost", "tokens", str(path), "--encoding", "o200k_base", "--as", "text"], capture_output=True, text=True)
     dt = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KB, the largest child so far
     if r.returncode != 0:

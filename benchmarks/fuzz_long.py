@@ -8,6 +8,7 @@ CI runs the same tests with 2,000 cases per target (tests/test_fuzz_*.py). A
 finding here is a bug: the failing example is printed by hypothesis; turn it
 into a regression test next to the fix.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FUZZ_FILES = ["tests/test_fuzz_scenario.py", "tests/test_fuzz_catalog.py", "tests/test_fuzz_jsonl.py", "tests/test_edges.py",
-              "tests/test_fuzz_numeric.py"]
+FUZZ_FILES = ["tests/test_fuzz_scenario.py", "tests/test_fuzz_catalog.py", "tests/test_fuzz_jsonl.py", "tests/test_edges.py", "tests/test_fuzz_numeric.py"]
 
 
 def main(argv=None) -> int:

@@ -11,6 +11,7 @@ the same run and prints the ratios). Options are passed on:
 The machine may be shared: each benchmark keeps the best of several rounds.
 No test asserts a timing; these figures go to the README by hand.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ def main(argv=None) -> int:
     if a.only:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in a.only]
         if not scripts:
-            print(f"no benchmark named {', '.join(a.only)}; have: "
-                  + ", ".join(s.stem.removeprefix("bench_") for s in sorted(HERE.glob("bench_*.py"))), file=sys.stderr)
+            print(
+                f"no benchmark named {', '.join(a.only)}; have: " + ", ".join(s.stem.removeprefix("bench_") for s in sorted(HERE.glob("bench_*.py"))),
+                file=sys.stderr,
+            )
             return 2
     failed = []
     for script in scripts:

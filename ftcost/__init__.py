@@ -5,10 +5,11 @@ Library use (a notebook, a script)::
     import ftcost
     result = ftcost.compare("scenarios/review-stars.yaml")
     result.summary_frame()          # pandas DataFrame, one row per strategy
-    result.to_dict()                # the JSON of DESIGN.md
+    result.to_dict()                # the JSON of docs/design.md
 
 The command line (``ftcost compare ...``) is a thin layer over these calls.
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

@@ -1,9 +1,10 @@
 """The library API a notebook or script calls; the CLI is a thin layer over it."""
+
 from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from .result import Result, build_result
 from .scenario import Scenario, load_scenario
@@ -47,7 +48,7 @@ def compare(
     Parameters
     ----------
     scenario : path, dict or Scenario
-        A scenario YAML file (DESIGN.md, version 1), the same data as a dict,
+        A scenario YAML file (docs/design.md, version 1), the same data as a dict,
         or a scenario already loaded with :func:`load_scenario`.
     volume : float, optional
         Requests per month in month 1, overriding the file.
@@ -59,7 +60,7 @@ def compare(
     Returns
     -------
     Result
-        ``.to_dict()`` is the JSON of DESIGN.md; ``.summary_frame()`` and
+        ``.to_dict()`` is the JSON of docs/design.md; ``.summary_frame()`` and
         ``.monthly_frame()`` are pandas DataFrames.
 
     Examples

@@ -8,14 +8,15 @@ A private catalog is also laid over the bundled catalog of its provider, so a
 currency clash or a merged cached price above input shows up here rather than
 in the middle of a comparison.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .errors import CatalogError, format_path
 from .pricing import (
@@ -50,10 +51,18 @@ class Problem:
         return text + (f" (hint: {self.hint})" if self.hint else "")
 
     def to_dict(self) -> dict:
-        return {"level": self.level, "message": self.message, "file": self.file, "line": self.line, "column": self.column, "path": format_path(self.path), "hint": self.hint}
+        return {
+            "level": self.level,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": format_path(self.path),
+            "hint": self.hint,
+        }
 
     @classmethod
-    def from_error(cls, exc: CatalogError) -> "Problem":
+    def from_error(cls, exc: CatalogError) -> Problem:
         return cls("error", exc.message, exc.file, exc.line, exc.column, exc.path, exc.hint)
 
 
@@ -86,7 +95,14 @@ def check_catalog(cat: Catalog, today: _dt.date, max_age_days: int = DEFAULT_MAX
     for path, p in _priced_paths(cat):
         loc = dict(file=p.file or cat.file, line=p.line, column=p.column, path=path)
         if p.as_of is None:
-            out.append(Problem("error", "price has no as_of date", hint="add as_of: YYYY-MM-DD (the day the price was read) to the catalog, model, block or sources entry", **loc))
+            out.append(
+                Problem(
+                    "error",
+                    "price has no as_of date",
+                    hint="add as_of: YYYY-MM-DD (the day the price was read) to the catalog, model, block or sources entry",
+                    **loc,
+                )
+            )
         elif p.as_of > today:
             out.append(Problem("warning", f"as_of {p.as_of.isoformat()} is in the future", **loc))
         elif id(p) in stale:
@@ -96,7 +112,17 @@ def check_catalog(cat: Catalog, today: _dt.date, max_age_days: int = DEFAULT_MAX
         age = (today - as_of).days
         names = ", ".join(p.field for _, p in items)
         what = f"price {names} read {as_of.isoformat()} is" if len(items) == 1 else f"{len(items)} prices read {as_of.isoformat()} ({names}) are"
-        out.append(Problem("warning", f"{what} {age} days old (over {max_age_days})", first.file or cat.file, first.line, first.column, path if len(items) == 1 else block, "read it again from its source and update as_of"))
+        out.append(
+            Problem(
+                "warning",
+                f"{what} {age} days old (over {max_age_days})",
+                first.file or cat.file,
+                first.line,
+                first.column,
+                path if len(items) == 1 else block,
+                "read it again from its source and update as_of",
+            )
+        )
     out += _retired_but_open(cat, today) + _secondary_beside_primary(cat)
     return sorted(out, key=lambda pr: (pr.line or 0, pr.column or 0))
 
@@ -114,10 +140,14 @@ def _retired_but_open(cat: Catalog, today: _dt.date) -> list[Problem]:
             continue
         if m.last_new_job_day is None or m.last_new_job_day >= m.retires_on:
             when = "has no last_new_job_day" if m.last_new_job_day is None else f"takes jobs until {m.last_new_job_day.isoformat()}"
-            out.append(Problem(
-                "error", f"'{m.id}' retired on {m.retires_on.isoformat()} but its fine_tuning block {when}: it is still offered for new fine-tuning",
-                hint=f"set last_new_job_day: {(m.retires_on - _dt.timedelta(days=1)).isoformat()} (or earlier), or remove the fine_tuning block",
-                **_located(cat, ("models", m.id, "fine_tuning"))))
+            out.append(
+                Problem(
+                    "error",
+                    f"'{m.id}' retired on {m.retires_on.isoformat()} but its fine_tuning block {when}: it is still offered for new fine-tuning",
+                    hint=f"set last_new_job_day: {(m.retires_on - _dt.timedelta(days=1)).isoformat()} (or earlier), or remove the fine_tuning block",
+                    **_located(cat, ("models", m.id, "fine_tuning")),
+                )
+            )
     return out
 
 
@@ -147,10 +177,17 @@ def _secondary_beside_primary(cat: Catalog) -> list[Problem]:
         both = sorted(u for u in _urls(p.source) if u in primary)
         if both:
             where = format_path(primary[both[0]])
-            out.append(Problem(
-                "error", f"price {p.field} is marked secondary but cites {both[0]}, a primary source of {where} in the same catalog",
-                p.file or cat.file, p.line, p.column, path,
-                "read the price on that page and drop 'secondary:', or say in the source why it is not there"))
+            out.append(
+                Problem(
+                    "error",
+                    f"price {p.field} is marked secondary but cites {both[0]}, a primary source of {where} in the same catalog",
+                    p.file or cat.file,
+                    p.line,
+                    p.column,
+                    path,
+                    "read the price on that page and drop 'secondary:', or say in the source why it is not there",
+                )
+            )
     return out
 
 

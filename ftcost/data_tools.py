@@ -16,6 +16,7 @@ they agree with ``ftcost tokens`` and with a scenario's ``training.dataset``.
 The rules ``convert`` applies to legacy separators and stop sequences are in
 :func:`split_prompt` and :func:`split_completion` and in docs/data.md.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,9 +26,10 @@ import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from . import tokens as tok
 from .datasets import training_cost
@@ -158,15 +160,17 @@ def _sniff(head: bytes, name: str) -> None:
     if b"\x00" in head:
         raise TokenError("this looks like a binary file (it contains NUL bytes), not JSONL", file=name, hint="give a UTF-8 .jsonl file, one example per line")
     if head.lstrip()[:1] == b"[":
-        raise TokenError("dataset is a JSON array, not JSON Lines (one example per line)", file=name, line=1,
-                         hint="convert it, e.g. jq -c '.[]' data.json > data.jsonl")
+        raise TokenError(
+            "dataset is a JSON array, not JSON Lines (one example per line)", file=name, line=1, hint="convert it, e.g. jq -c '.[]' data.json > data.jsonl"
+        )
 
 
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     return {dict: "an object", list: "an array", str: "a string", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
+    )
 
 
 def parse_line(number: int, text: str) -> Record | Issue | None:
@@ -190,9 +194,12 @@ def parse_line(number: int, text: str) -> Record | Issue | None:
     if has_legacy:
         return _check_legacy(number, text, data)
     keys = ", ".join(repr(k) for k in list(data)[:5]) or "none"
-    return Issue(number, "neither_format",
-                 f"valid JSON but neither a chat example ({{\"messages\": [...]}}) nor a prompt/completion example "
-                 f"({{\"prompt\": ..., \"completion\": ...}}); its keys: {keys}")
+    return Issue(
+        number,
+        "neither_format",
+        f'valid JSON but neither a chat example ({{"messages": [...]}}) nor a prompt/completion example '
+        f'({{"prompt": ..., "completion": ...}}); its keys: {keys}',
+    )
 
 
 def _check_chat(number: int, text: str, data: dict) -> Record | Issue:
@@ -249,9 +256,12 @@ def iter_examples(path: str | os.PathLike) -> Iterator[Record | Issue]:
             if fmt is None:
                 fmt, first = item.format, item.line
             elif item.format != fmt:
-                yield Issue(item.line, "mixed_format",
-                            f"{FORMAT_LABELS[item.format]} example in a file of {FORMAT_LABELS[fmt]} examples (first one at line {first}); "
-                            "a provider takes one format per file (ftcost data convert turns prompt/completion into chat)")
+                yield Issue(
+                    item.line,
+                    "mixed_format",
+                    f"{FORMAT_LABELS[item.format]} example in a file of {FORMAT_LABELS[fmt]} examples (first one at line {first}); "
+                    "a provider takes one format per file (ftcost data convert turns prompt/completion into chat)",
+                )
                 continue
         yield item
 
@@ -290,7 +300,7 @@ def split_prompt(prompt: str, separators: Iterable[str] = (), *, builtin: bool =
             if _ends_with_marker(body, marker):
                 body = body[: -len(marker)].rstrip()
                 break
-    return body, prompt[len(body):]
+    return body, prompt[len(body) :]
 
 
 def _strip_custom(text: str, markers: Iterable[str]) -> str:
@@ -320,14 +330,14 @@ def split_completion(completion: str, stops: Iterable[str] = (), *, builtin: boo
     ('', 'WEEKEND', '')
     """
     lead = " " if completion.startswith(" ") else ""
-    rest = completion[len(lead):]
+    rest = completion[len(lead) :]
     body = _strip_custom(rest, stops).rstrip()
     if builtin and len(body) == len(rest.rstrip()):
         for marker in STOP_MARKERS:
             if _ends_with_marker(body, marker):
                 body = body[: -len(marker)].rstrip()
                 break
-    return lead, body, rest[len(body):]
+    return lead, body, rest[len(body) :]
 
 
 def last_assistant_index(messages: list[dict]) -> int:
@@ -363,7 +373,7 @@ def example_parts(rec: Record) -> tuple[Any, str, str]:
 
 
 def example_tokens(rec: Record, encoding: str) -> int:
-    """Tokens of a whole example: chat by OpenAI's method, prompt/completion as the two texts (DESIGN.md)."""
+    """Tokens of a whole example: chat by OpenAI's method, prompt/completion as the two texts (docs/design.md)."""
     if rec.format == CHAT:
         return tok.count_messages(rec.data["messages"], encoding)
     return tok.count_text(rec.data["prompt"], encoding) + tok.count_text(rec.data["completion"], encoding)
@@ -485,14 +495,23 @@ class CheckReport:
 
     def to_dict(self) -> dict:
         return {
-            "file": self.file, "model": self.model, "encoding": self.encoding, "format": self.format,
-            "lines": self.lines, "examples": self.examples, "unusable_lines": len(self.errors),
-            "tokens": self.tokens, "billable_tokens": self.billable_tokens,
-            "tool_tokens": self.tool_tokens, "examples_with_tools": self.examples_with_tools,
+            "file": self.file,
+            "model": self.model,
+            "encoding": self.encoding,
+            "format": self.format,
+            "lines": self.lines,
+            "examples": self.examples,
+            "unusable_lines": len(self.errors),
+            "tokens": self.tokens,
+            "billable_tokens": self.billable_tokens,
+            "tool_tokens": self.tool_tokens,
+            "examples_with_tools": self.examples_with_tools,
             "max_tokens_per_example": self.max_tokens_per_example,
             "tokens_per_example": self.stats.distribution() if self.stats is not None else None,
             "completion_tokens": self.completion_tokens,
-            "default_epochs": self.epochs, "training_cost": self.training_cost, "currency": self.currency,
+            "default_epochs": self.epochs,
+            "training_cost": self.training_cost,
+            "currency": self.currency,
             "issues": [i.to_dict() for i in self.issues],
             "advice": [a.to_dict() for a in self.advice],
         }
@@ -521,8 +540,9 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
     _need_file(path, "check")
     enc, enc_note = _encoding_of(model, encoding)
     limit = getattr(model, "max_tokens_per_example", None) if model is not None else None
-    report = CheckReport(file=str(path), encoding=enc, model=getattr(model, "ref", None), max_tokens_per_example=limit,
-                         currency=getattr(model, "currency", "USD") or "USD")
+    report = CheckReport(
+        file=str(path), encoding=enc, model=getattr(model, "ref", None), max_tokens_per_example=limit, currency=getattr(model, "currency", "USD") or "USD"
+    )
 
     # The validation and counts of `ftcost tokens` (whole-file problems such as
     # an empty, binary or compressed file are raised here).
@@ -580,8 +600,10 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
 
 def _need_file(path, command: str) -> None:
     if str(path) == "-":
-        raise TokenError(f"data {command} reads the dataset more than once (or names it in a scenario), so it needs a file, not standard input",
-                         hint="save the data to a .jsonl file first")
+        raise TokenError(
+            f"data {command} reads the dataset more than once (or names it in a scenario), so it needs a file, not standard input",
+            hint="save the data to a .jsonl file first",
+        )
 
 
 def _encoding_of(model, encoding: str | None) -> tuple[str, str]:
@@ -589,8 +611,7 @@ def _encoding_of(model, encoding: str | None) -> tuple[str, str]:
         name = getattr(model, "encoding", None)
         if name and name in tok.ENCODINGS:
             return name, ""
-        return DEFAULT_ENCODING, (f"{model.ref} has no bundled tokenizer in its catalog; tokens counted with "
-                                  f"{DEFAULT_ENCODING}, an approximation")
+        return DEFAULT_ENCODING, (f"{model.ref} has no bundled tokenizer in its catalog; tokens counted with {DEFAULT_ENCODING}, an approximation")
     if encoding:
         if encoding not in tok.available_encodings():
             raise TokenError(f"unknown encoding {encoding!r}", hint="available encodings: " + ", ".join(tok.available_encodings()))
@@ -624,16 +645,32 @@ def _example_findings(report: CheckReport, usable: list[_Fact], limit: int | Non
         seen[f.digest] = f.line
         other = inputs.setdefault(f.input, f)
         if other.answer_digest != f.answer_digest:
-            add(Issue(f.line, "conflicting_answer",
-                      f"same input as line {other.line} but a different answer ({_short(f.answer)} vs {_short(other.answer)})", "warning"))
+            add(
+                Issue(
+                    f.line,
+                    "conflicting_answer",
+                    f"same input as line {other.line} but a different answer ({_short(f.answer)} vs {_short(other.answer)})",
+                    "warning",
+                )
+            )
         if not any(ch.isalnum() for ch in f.answer):
-            add(Issue(f.line, "near_empty_completion",
-                      f"near-empty completion {_short(f.answer) if f.answer else '(nothing once markers and spaces are removed)'}: "
-                      "no letter or digit to learn", "warning"))
+            add(
+                Issue(
+                    f.line,
+                    "near_empty_completion",
+                    f"near-empty completion {_short(f.answer) if f.answer else '(nothing once markers and spaces are removed)'}: no letter or digit to learn",
+                    "warning",
+                )
+            )
         if limit and f.tokens > limit:
-            add(Issue(f.line, "too_long",
-                      f"{f.tokens:,} tokens, above the model's limit of {limit:,} per example (the provider truncates or rejects it; "
-                      f"ftcost bills {limit:,})", "warning"))
+            add(
+                Issue(
+                    f.line,
+                    "too_long",
+                    f"{f.tokens:,} tokens, above the model's limit of {limit:,} per example (the provider truncates or rejects it; ftcost bills {limit:,})",
+                    "warning",
+                )
+            )
     _form_findings(report, usable)
 
 
@@ -666,9 +703,14 @@ def _form_findings(report: CheckReport, usable: list[_Fact]) -> None:
             example = next(f.line for f, v in zip(usable, values) if v == value)
             for f, v in zip(usable, values):
                 if v != value:
-                    add(Issue(f.line, "inconsistent_" + attr,
-                              f"{what} {_marker(v)} differs from the usual {_marker(value)} ({count:,} of {n:,} examples, e.g. line {example})",
-                              "warning"))
+                    add(
+                        Issue(
+                            f.line,
+                            "inconsistent_" + attr,
+                            f"{what} {_marker(v)} differs from the usual {_marker(value)} ({count:,} of {n:,} examples, e.g. line {example})",
+                            "warning",
+                        )
+                    )
     lengths = sorted(len(f.answer) for f in usable)
     if lengths[len(lengths) // 2] > SHORT_COMPLETION_CHARS:
         return  # free-form answers: no single form to expect
@@ -680,9 +722,15 @@ def _form_findings(report: CheckReport, usable: list[_Fact]) -> None:
     example = next(f for f, form in zip(usable, forms) if form == value)
     for f, form in zip(usable, forms):
         if form != value:
-            add(Issue(f.line, "inconsistent_completion_format",
-                      f"completion {_short(f.answer)} is not in the usual form {_short(example.answer)} "
-                      f"({count:,} of {n:,} completions, e.g. line {example.line})", "warning"))
+            add(
+                Issue(
+                    f.line,
+                    "inconsistent_completion_format",
+                    f"completion {_short(f.answer)} is not in the usual form {_short(example.answer)} "
+                    f"({count:,} of {n:,} completions, e.g. line {example.line})",
+                    "warning",
+                )
+            )
 
 
 def _marker(text: str) -> str:
@@ -699,17 +747,38 @@ def _size_advice(report: CheckReport) -> None:
     elif n < MIN_EXAMPLES:
         add(Advice("error", f"{n} usable examples: providers reject fewer than {MIN_EXAMPLES}", guide + ": at least 10 examples are required"))
     elif n < lo:
-        add(Advice("warning", f"{n} usable examples: fewer than {lo} rarely helps; clear improvements typically start at {lo} to {hi}",
-                   guide + ": clear improvements from 50 to 100 examples"))
+        add(
+            Advice(
+                "warning",
+                f"{n} usable examples: fewer than {lo} rarely helps; clear improvements typically start at {lo} to {hi}",
+                guide + ": clear improvements from 50 to 100 examples",
+            )
+        )
     elif n < hi:
-        add(Advice("note", f"{n} usable examples: at the low end of the {lo} to {hi} where clear improvements typically start; "
-                   "the rule of thumb is a few hundred high-quality examples", guide + "; review-to-star-rating lesson"))
+        add(
+            Advice(
+                "note",
+                f"{n} usable examples: at the low end of the {lo} to {hi} where clear improvements typically start; "
+                "the rule of thumb is a few hundred high-quality examples",
+                guide + "; review-to-star-rating lesson",
+            )
+        )
     elif n < FEW_HUNDRED:
-        add(Advice("note", f"{n} usable examples: enough to see an improvement; the rule of thumb is a few hundred high-quality examples",
-                   "review-to-star-rating lesson"))
+        add(
+            Advice(
+                "note",
+                f"{n} usable examples: enough to see an improvement; the rule of thumb is a few hundred high-quality examples",
+                "review-to-star-rating lesson",
+            )
+        )
     else:
-        add(Advice("ok", f"{n:,} usable examples: at or above the rule of thumb of a few hundred; their quality now matters more than their number",
-                   "review-to-star-rating lesson"))
+        add(
+            Advice(
+                "ok",
+                f"{n:,} usable examples: at or above the rule of thumb of a few hundred; their quality now matters more than their number",
+                "review-to-star-rating lesson",
+            )
+        )
     dups = sum(1 for i in report.issues if i.kind == "duplicate")
     if dups:
         add(Advice("warning", f"{_plural(dups, 'exact duplicate')}: they weigh those examples more and are billed every epoch"))
@@ -728,21 +797,28 @@ def format_check(report: CheckReport, *, limit: int = 20) -> str:
     out = []
     fmt = FORMAT_LABELS.get(report.format or "", "no")
     model = f"{report.model}, " if report.model else ""
-    out.append(f"{report.file}: {_plural(report.examples, 'usable example')} in {fmt} format, "
-               f"{_plural(report.lines, 'line')} read, {len(report.errors):,} not usable")
+    out.append(
+        f"{report.file}: {_plural(report.examples, 'usable example')} in {fmt} format, {_plural(report.lines, 'line')} read, {len(report.errors):,} not usable"
+    )
     if report.examples:
         cap = f" (at most {report.max_tokens_per_example:,} per example)" if report.max_tokens_per_example else ""
-        out.append(f"Tokens ({model}{report.encoding}): {report.tokens:,} in all, {report.billable_tokens:,} billable per epoch{cap}; "
-                   f"per example min {report.min_tokens:,}, mean {report.mean_tokens:,.1f}, max {report.max_tokens:,}; "
-                   f"completions {report.completion_tokens:,}")
+        out.append(
+            f"Tokens ({model}{report.encoding}): {report.tokens:,} in all, {report.billable_tokens:,} billable per epoch{cap}; "
+            f"per example min {report.min_tokens:,}, mean {report.mean_tokens:,.1f}, max {report.max_tokens:,}; "
+            f"completions {report.completion_tokens:,}"
+        )
         if report.examples_with_tools:
-            out.append(f"Tool definitions: {report.tool_tokens:,} tokens in {_plural(report.examples_with_tools, 'example')}, "
-                       "included above (OpenAI cookbook's function-token count)")
+            out.append(
+                f"Tool definitions: {report.tool_tokens:,} tokens in {_plural(report.examples_with_tools, 'example')}, "
+                "included above (OpenAI cookbook's function-token count)"
+            )
     if report.training_cost is not None:
         rule = "the provider's default" if report.epochs_fixed else f"OpenAI's default for {report.examples:,} examples"
-        out.append(f"Training: {_plural(report.epochs, 'epoch')} ({rule}) x "
-                   f"{report.billable_tokens:,} tokens x {money(report.training_price, report.currency)}/1M = "
-                   f"{money_small(report.training_cost, report.currency)} per run")
+        out.append(
+            f"Training: {_plural(report.epochs, 'epoch')} ({rule}) x "
+            f"{report.billable_tokens:,} tokens x {money(report.training_price, report.currency)}/1M = "
+            f"{money_small(report.training_cost, report.currency)} per run"
+        )
     for title, items in (("Not usable", report.errors), ("Check", report.warnings)):
         if not items:
             continue
@@ -785,13 +861,22 @@ class ConvertReport:
         return self.converted + self.copied
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "output": self.output, "written": self.written, "converted": self.converted,
-                "copied": self.copied, "separators_removed": dict(self.separators), "stops_removed": dict(self.stops),
-                "leading_spaces_removed": self.leads, "issues": [i.to_dict() for i in self.issues]}
+        return {
+            "file": self.file,
+            "output": self.output,
+            "written": self.written,
+            "converted": self.converted,
+            "copied": self.copied,
+            "separators_removed": dict(self.separators),
+            "stops_removed": dict(self.stops),
+            "leading_spaces_removed": self.leads,
+            "issues": [i.to_dict() for i in self.issues],
+        }
 
 
-def convert_example(data: dict, *, system: str | None = None, separators: Iterable[str] = (), stops: Iterable[str] = (),
-                    strip: bool = True) -> tuple[dict, str, str, str]:
+def convert_example(
+    data: dict, *, system: str | None = None, separators: Iterable[str] = (), stops: Iterable[str] = (), strip: bool = True
+) -> tuple[dict, str, str, str]:
     """Turn one ``{"prompt", "completion"}`` example into ``{"messages": [...]}``.
 
     Returns ``(example, separator, lead, stop)``: the chat example and what was
@@ -811,8 +896,15 @@ def convert_example(data: dict, *, system: str | None = None, separators: Iterab
     return {"messages": messages}, sep, lead, stop
 
 
-def convert_dataset(path: str | os.PathLike, output: str | os.PathLike, *, system: str | None = None,
-                    separators: Iterable[str] = (), stops: Iterable[str] = (), strip: bool = True) -> ConvertReport:
+def convert_dataset(
+    path: str | os.PathLike,
+    output: str | os.PathLike,
+    *,
+    system: str | None = None,
+    separators: Iterable[str] = (),
+    stops: Iterable[str] = (),
+    strip: bool = True,
+) -> ConvertReport:
     """Convert a prompt/completion JSONL file to chat format, written atomically to ``output``.
 
     Chat lines are copied unchanged (so a mixed file comes out all chat);
@@ -873,13 +965,18 @@ def _json_line(obj: Any) -> str:
 def _no_examples(path, issues: list[Issue]) -> TokenError:
     errors = [i for i in issues if i.severity == "error"]
     first = f"; first problem: line {errors[0].line}: {errors[0].message}" if errors else ""
-    return TokenError(f"no usable examples ({_plural(len(errors), 'line')} not usable){first}", file=str(path),
-                      hint="run 'ftcost data check " + str(path) + "' to see every problem")
+    return TokenError(
+        f"no usable examples ({_plural(len(errors), 'line')} not usable){first}",
+        file=str(path),
+        hint="run 'ftcost data check " + str(path) + "' to see every problem",
+    )
 
 
 def format_convert(report: ConvertReport) -> str:
-    out = [f"{report.output}: {_plural(report.written, 'chat example')} written "
-           f"({report.converted:,} converted from prompt/completion, {report.copied:,} chat copied as they were)"]
+    out = [
+        f"{report.output}: {_plural(report.written, 'chat example')} written "
+        f"({report.converted:,} converted from prompt/completion, {report.copied:,} chat copied as they were)"
+    ]
     for sep, k in report.separators.most_common():
         out.append(f"  removed prompt separator {_marker(sep)} from {_plural(k, 'example')}")
     if report.leads:
@@ -908,12 +1005,16 @@ class SplitReport:
     issues: list[Issue] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "seed": self.seed, "validation_fraction": self.fraction, "encoding": self.encoding,
-                "format": self.format,
-                "train": {"file": self.train_file, "examples": self.train_examples, "tokens": self.train_tokens, "billed": True},
-                "validation": {"file": self.validation_file, "examples": self.validation_examples,
-                               "tokens": self.validation_tokens, "billed": False},
-                "issues": [i.to_dict() for i in self.issues]}
+        return {
+            "file": self.file,
+            "seed": self.seed,
+            "validation_fraction": self.fraction,
+            "encoding": self.encoding,
+            "format": self.format,
+            "train": {"file": self.train_file, "examples": self.train_examples, "tokens": self.train_tokens, "billed": True},
+            "validation": {"file": self.validation_file, "examples": self.validation_examples, "tokens": self.validation_tokens, "billed": False},
+            "issues": [i.to_dict() for i in self.issues],
+        }
 
 
 def default_split_paths(path: str | os.PathLike) -> tuple[Path, Path]:
@@ -932,9 +1033,16 @@ def split_key(seed: int, data: Any) -> bytes:
     return hashlib.sha256(f"ftcost-split:{seed}\n".encode() + canonical(data)).digest()
 
 
-def split_dataset(path: str | os.PathLike, *, validation: float = 0.1, seed: int = 0,
-                  train_out: str | os.PathLike | None = None, validation_out: str | os.PathLike | None = None,
-                  model=None, encoding: str | None = None) -> SplitReport:
+def split_dataset(
+    path: str | os.PathLike,
+    *,
+    validation: float = 0.1,
+    seed: int = 0,
+    train_out: str | os.PathLike | None = None,
+    validation_out: str | os.PathLike | None = None,
+    model=None,
+    encoding: str | None = None,
+) -> SplitReport:
     """Split a JSONL dataset into training and validation files, deterministically.
 
     Notes
@@ -993,8 +1101,11 @@ def split_dataset(path: str | os.PathLike, *, validation: float = 0.1, seed: int
             report.train_examples += 1
             report.train_tokens += r[2]
     if report.validation_examples == 0:
-        raise TokenError("every example has an exact duplicate group too large for the validation share; nothing to hold out",
-                         file=str(path), hint="remove the duplicates (ftcost data check lists them) or raise --validation")
+        raise TokenError(
+            "every example has an exact duplicate group too large for the validation share; nothing to hold out",
+            file=str(path),
+            hint="remove the duplicates (ftcost data check lists them) or raise --validation",
+        )
 
     # Pass 2: copy the lines, as they are, into the two files.
     with atomic_path(train_out, inputs=[path]) as t_tmp, atomic_path(validation_out, inputs=[path]) as v_tmp:
@@ -1006,11 +1117,13 @@ def split_dataset(path: str | os.PathLike, *, validation: float = 0.1, seed: int
 
 
 def format_split(report: SplitReport) -> str:
-    out = [f"{report.file}: {report.train_examples + report.validation_examples:,} usable examples, "
-           f"split with seed {report.seed} ({report.fraction:g} for validation); tokens counted with {report.encoding}",
-           f"  training:   {report.train_file}: {_plural(report.train_examples, 'example')}, {report.train_tokens:,} tokens per epoch (billed)",
-           f"  validation: {report.validation_file}: {_plural(report.validation_examples, 'example')}, "
-           f"{report.validation_tokens:,} tokens (not billed by OpenAI or Azure OpenAI)"]
+    out = [
+        f"{report.file}: {report.train_examples + report.validation_examples:,} usable examples, "
+        f"split with seed {report.seed} ({report.fraction:g} for validation); tokens counted with {report.encoding}",
+        f"  training:   {report.train_file}: {_plural(report.train_examples, 'example')}, {report.train_tokens:,} tokens per epoch (billed)",
+        f"  validation: {report.validation_file}: {_plural(report.validation_examples, 'example')}, "
+        f"{report.validation_tokens:,} tokens (not billed by OpenAI or Azure OpenAI)",
+    ]
     if report.train_examples < MIN_EXAMPLES:
         out.append(f"  warning: {_plural(report.train_examples, 'training example')}; providers reject fewer than {MIN_EXAMPLES}")
     return "\n".join(out) + "\n"
@@ -1054,14 +1167,25 @@ class Savings:
         return {"prompt": few, "fine_tuned": tuned}
 
     def to_dict(self) -> dict:
-        return {"prompt_file": self.prompt_file, "dataset": self.dataset, "format": self.format, "examples": self.examples,
-                "model": self.model.ref, "encoding": self.model.encoding,
-                "tuned_model": self.tuned_model.ref, "tuned_encoding": self.tuned_model.encoding,
-                "prompt_tokens": self.prompt_tokens, "input_tokens": self.input_tokens, "completion_tokens": self.completion_tokens,
-                "few_shot_input_tokens": self.few_shot_input_tokens,
-                "tuned_input_tokens": self.tuned_input_tokens, "tuned_completion_tokens": self.tuned_completion_tokens,
-                "saved_input_tokens": self.saved_input_tokens, "request": self.request_blocks(),
-                "issues": [i.to_dict() for i in self.issues]}
+        return {
+            "prompt_file": self.prompt_file,
+            "dataset": self.dataset,
+            "format": self.format,
+            "examples": self.examples,
+            "model": self.model.ref,
+            "encoding": self.model.encoding,
+            "tuned_model": self.tuned_model.ref,
+            "tuned_encoding": self.tuned_model.encoding,
+            "prompt_tokens": self.prompt_tokens,
+            "input_tokens": self.input_tokens,
+            "completion_tokens": self.completion_tokens,
+            "few_shot_input_tokens": self.few_shot_input_tokens,
+            "tuned_input_tokens": self.tuned_input_tokens,
+            "tuned_completion_tokens": self.tuned_completion_tokens,
+            "saved_input_tokens": self.saved_input_tokens,
+            "request": self.request_blocks(),
+            "issues": [i.to_dict() for i in self.issues],
+        }
 
 
 def _round(x: float) -> float | int:
@@ -1084,8 +1208,10 @@ def measure_savings(prompt_file: str | os.PathLike, dataset: str | os.PathLike, 
     _need_file(dataset, "savings")
     tuned_model = tuned_model or model
     if getattr(tuned_model, "fine_tuning", None) is None:
-        raise TokenError(f"{tuned_model.ref} has no fine-tuning prices in its catalog, so it cannot be the fine-tuned model",
-                         hint="name a fine-tunable model with --tuned-model (ftcost pricing lists them)")
+        raise TokenError(
+            f"{tuned_model.ref} has no fine-tuning prices in its catalog, so it cannot be the fine-tuned model",
+            hint="name a fine-tunable model with --tuned-model (ftcost pricing lists them)",
+        )
     enc = tok.encoding_for_model(model)
     tuned_enc = tok.encoding_for_model(tuned_model)
     from .yamlsrc import read_text_file
@@ -1161,8 +1287,7 @@ def savings_strategies_yaml(s: Savings, *, prompt_file: str | None = None, datas
     return "\n".join(lines) + "\n"
 
 
-def savings_scenario_yaml(s: Savings, scenario_path: str | os.PathLike, *, volume: float = 100_000,
-                          horizon_months: int = 12) -> str:
+def savings_scenario_yaml(s: Savings, scenario_path: str | os.PathLike, *, volume: float = 100_000, horizon_months: int = 12) -> str:
     """A complete scenario (format v1) for ``ftcost compare``; paths relative to ``scenario_path``."""
     base = Path(scenario_path).resolve().parent
     providers = []
@@ -1209,8 +1334,7 @@ def format_savings(s: Savings) -> str:
         f"Tokens per request (mean over the {_plural(n, 'example')}):",
         f"  few-shot prompt ({s.model.ref}): {s.few_shot_input_tokens:,.1f} input "
         f"({s.prompt_tokens:,} prompt + {s.input_tokens:,.1f} example), {s.completion_tokens:,.1f} completion",
-        f"  fine-tuned ({s.tuned_model.ref}): {s.tuned_input_tokens:,.1f} input (the example only), "
-        f"{s.tuned_completion_tokens:,.1f} completion",
+        f"  fine-tuned ({s.tuned_model.ref}): {s.tuned_input_tokens:,.1f} input (the example only), {s.tuned_completion_tokens:,.1f} completion",
         f"  saved: {s.saved_input_tokens:,.1f} input tokens per request"
         + (f" ({s.saved_input_tokens / s.few_shot_input_tokens:.0%})" if s.few_shot_input_tokens else ""),
         "",
@@ -1218,6 +1342,8 @@ def format_savings(s: Savings) -> str:
         "",
     ]
     if s.format == LEGACY:
-        out[1:1] = ["note: prompt/completion examples are counted as stored (separators and stop sequences included); "
-                    "current models train on chat examples: ftcost data convert, then measure the chat file"]
+        out[1:1] = [
+            "note: prompt/completion examples are counted as stored (separators and stop sequences included); "
+            "current models train on chat examples: ftcost data convert, then measure the chat file"
+        ]
     return "\n".join(out) + "\n" + savings_strategies_yaml(s)

@@ -27,20 +27,20 @@ Token counts are kept as a histogram {tokens: examples}, so memory does not
 grow with the file, and the percentiles are still exact. Measurements:
 benchmarks/RESULTS-tokens.md.
 """
+
 from __future__ import annotations
 
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 import numpy as np
 
 from .errors import TokenError
 from .reading import LongLine, line_blocks, too_long_message
 from .token_cuts import count, may_hold_giant_piece
-from .tool_tokens import ToolCount, ToolsError, count_tools
 from .tokens import (
     REPLY_PRIMING,
     ROLES,
@@ -52,6 +52,7 @@ from .tokens import (
     get_encoding,
     open_input,
 )
+from .tool_tokens import ToolCount, ToolsError, count_tools
 
 # Problems a line can have, in the order they are reported.
 ERROR_KINDS = {
@@ -202,8 +203,10 @@ class DatasetStats:
         if 0 < self.examples < MIN_EXAMPLES:
             out.append(f"{self.path}: {self.examples} valid example(s); OpenAI requires at least {MIN_EXAMPLES}")
         if self.tools_not_counted:
-            out.append(f"{self.path}: {self.tools_not_counted:,} example(s) have tool definitions that OpenAI's published counting "
-                       f"method leaves out ({self.tools_not_counted_first}); they are billed, so the tool tokens are a lower bound")
+            out.append(
+                f"{self.path}: {self.tools_not_counted:,} example(s) have tool definitions that OpenAI's published counting "
+                f"method leaves out ({self.tools_not_counted_first}); they are billed, so the tool tokens are a lower bound"
+            )
         return out
 
     def to_dict(self) -> dict:
@@ -262,13 +265,14 @@ def training_cost(tokens_per_epoch: float, epochs: float, price_per_million: flo
 
 # --- reading ---------------------------------------------------------------------------------------
 
+
 def _sniff(stream: IO[bytes], name: str) -> bytes:
     """Read the first block and refuse whole-file problems: empty, binary, compressed, a JSON array."""
     head = stream.read(BLOCK_BYTES)
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if not head.strip():
-        raise TokenError("training file is empty (no examples)", file=name, hint="one JSON object per line: {\"messages\": [...]}")
+        raise TokenError("training file is empty (no examples)", file=name, hint='one JSON object per line: {"messages": [...]}')
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise TokenError("training file is UTF-16, not UTF-8", file=name, hint="save it as UTF-8")
     if head[:2] == b"\x1f\x8b":
@@ -734,4 +738,4 @@ def no_valid_hint(stats: DatasetStats) -> str:
     first = next(iter(stats.errors.values()), None)
     if first is not None:
         return first.first_detail + "; run 'ftcost tokens FILE' for the full report"
-    return "one JSON object per line: {\"messages\": [{\"role\": ..., \"content\": ...}]}"
+    return 'one JSON object per line: {"messages": [{"role": ..., "content": ...}]}'

@@ -8,6 +8,7 @@ element. Money is in the scenario currency; prices are per 1M tokens.
 The shapes used by :func:`evaluate`: strategies on the first axis, any
 number of "variant" axes after it (sweep points, samples), months last.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -20,10 +21,20 @@ PER_MILLION = 1e6
 _PAYBACK_RTOL = 1e-12
 
 
-def cost_per_request(prompt_tokens, input_tokens, cached_tokens, completion_tokens,
-                     input_price, cached_price, output_price,
-                     batch_share=0.0, batch_discount=0.0,
-                     batch_input_price=np.nan, batch_cached_price=np.nan, batch_output_price=np.nan):
+def cost_per_request(
+    prompt_tokens,
+    input_tokens,
+    cached_tokens,
+    completion_tokens,
+    input_price,
+    cached_price,
+    output_price,
+    batch_share=0.0,
+    batch_discount=0.0,
+    batch_input_price=np.nan,
+    batch_cached_price=np.nan,
+    batch_output_price=np.nan,
+):
     """Cost of one request.
 
     Parameters
@@ -92,8 +103,7 @@ def fixed_monthly(per_hour=0.0, hours_per_month=730.0, deployments=1.0, storage_
     >>> float(fixed_monthly(1.70, 730, 1))
     1241.0
     """
-    return (np.asarray(per_hour, dtype=float) * hours_per_month * deployments
-            + np.asarray(storage_per_month, dtype=float) + fixed_monthly_cost)
+    return np.asarray(per_hour, dtype=float) * hours_per_month * deployments + np.asarray(storage_per_month, dtype=float) + fixed_monthly_cost
 
 
 def default_epochs(examples, fixed=0):
@@ -184,7 +194,7 @@ def monthly_volumes(first_month, growth, horizon: int):
 def break_even_volume(cost_s, fbar_s, cost_b, fbar_b):
     """Constant monthly volume at which strategy s and baseline b cost the same.
 
-    ``V* = (Fbar_s - Fbar_b) / (c_b - c_s)``, with the four cases of DESIGN.md:
+    ``V* = (Fbar_s - Fbar_b) / (c_b - c_s)``, with the four cases of docs/design.md:
 
     * ``c_s < c_b``: s is cheaper above V* (clipped at 0: always cheaper);
     * ``c_s == c_b`` and ``Fbar_s < Fbar_b``: always cheaper, V* = 0;
@@ -215,10 +225,7 @@ def break_even_volume(cost_s, fbar_s, cost_b, fbar_b):
         v = df / safe_dc
     cheaper_per_request = dc > 0
     dearer_per_request = dc < 0
-    volume = np.where(
-        cheaper_per_request, np.maximum(v, 0.0),
-        np.where((dc == 0) & (df < 0), 0.0,
-                 np.where(dearer_per_request & (df < 0), v, np.nan)))
+    volume = np.where(cheaper_per_request, np.maximum(v, 0.0), np.where((dc == 0) & (df < 0), 0.0, np.where(dearer_per_request & (df < 0), v, np.nan)))
     # A per-request difference of ~1e-308 puts V* past the largest float: no break-even in practice.
     volume = np.where(np.isfinite(volume), volume, np.nan)
     cheaper_above = ~(dearer_per_request & (df < 0))
@@ -321,7 +328,7 @@ class Inputs:
     owner: tuple | None = None
     extra: dict = field(default_factory=dict)
 
-    def replace(self, **changes) -> "Inputs":
+    def replace(self, **changes) -> Inputs:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Inputs(**values)
@@ -447,7 +454,7 @@ def cheapest_feasible(total, feasible_until, horizon: int):
 
 
 def evaluate(x: Inputs) -> Outputs:
-    """Run the whole cost model of DESIGN.md on broadcast arrays.
+    """Run the whole cost model of docs/design.md on broadcast arrays.
 
     Per strategy: cost per request c, fixed monthly F, training run cost T at
     months 1, 1+R, ..., one-time cost in month 1; month m costs
@@ -470,9 +477,20 @@ def evaluate(x: Inputs) -> Outputs:
     """
     h = int(x.horizon)
     m0 = np.arange(h, dtype=float)
-    c_tok = cost_per_request(x.prompt_tokens, x.input_tokens, x.cached_tokens, x.completion_tokens,
-                             x.input_price, x.cached_price, x.output_price, x.batch_share, x.batch_discount,
-                             x.batch_input_price, x.batch_cached_price, x.batch_output_price)
+    c_tok = cost_per_request(
+        x.prompt_tokens,
+        x.input_tokens,
+        x.cached_tokens,
+        x.completion_tokens,
+        x.input_price,
+        x.cached_price,
+        x.output_price,
+        x.batch_share,
+        x.batch_discount,
+        x.batch_input_price,
+        x.batch_cached_price,
+        x.batch_output_price,
+    )
     q = np.asarray(x.quality_cost, dtype=float)
     f = fixed_monthly(x.per_hour, x.hours_per_month, x.deployments, x.storage_per_month, x.fixed_monthly_cost)
     ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))
@@ -483,8 +501,15 @@ def evaluate(x: Inputs) -> Outputs:
     cap = np.asarray(x.replica_capacity, dtype=float)
     rc = np.asarray(x.replica_cost, dtype=float)
     # Every array input takes part in the shape, so varying any one of them (even only retrain_every) gives variants.
-    shape = np.broadcast_shapes(np.shape(c_tok), np.shape(q), np.shape(f), np.shape(t), np.shape(one_time), np.shape(gen),
-                                *(np.shape(getattr(x, f_.name)) for f_ in fields(x) if f_.name not in ("horizon", "baseline", "extra", "owner")))
+    shape = np.broadcast_shapes(
+        np.shape(c_tok),
+        np.shape(q),
+        np.shape(f),
+        np.shape(t),
+        np.shape(one_time),
+        np.shape(gen),
+        *(np.shape(getattr(x, f_.name)) for f_ in fields(x) if f_.name not in ("horizon", "baseline", "extra", "owner")),
+    )
     first = np.broadcast_to(np.asarray(x.first_month, dtype=float), shape)
     last = np.broadcast_to(np.minimum(np.asarray(x.last_month, dtype=float), float(h)), shape)
     retrain = np.asarray(x.retrain_every)
@@ -538,7 +563,7 @@ def evaluate(x: Inputs) -> Outputs:
     line_slope = by_strategy(line_slope, own, n_s)
     runs = by_strategy(runs, own, n_s)
     # A plan over several models: cost per request and fixed monthly cost averaged over the horizon, so that
-    # DESIGN.md's Fbar = F + (one-time + training) / H and monthly cost = Fbar + V_1 c hold for the whole plan.
+    # docs/design.md's Fbar = F + (one-time + training) / H and monthly cost = Fbar + V_1 c hold for the whole plan.
     c_plan = by_strategy(c_tok * frac, own, n_s) + by_strategy(q * frac, own, n_s)
     f_plan = by_strategy(f * frac, own, n_s)
     c_tok, q, f, t, ep, gen, cap, rc, reps1 = (a[:n_s] for a in (c_tok, q, f, t, ep, gen, cap, rc, reps1))

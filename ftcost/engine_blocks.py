@@ -30,10 +30,11 @@ The same model as a plain Python loop, one variant and one month at a time,
 is the reference for the tests and the benchmark: it lives outside the
 package, in ``tests/scalar_reference.py``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from typing import Iterable
 
 import numpy as np
 
@@ -42,17 +43,53 @@ from .engine import Inputs
 
 # The Inputs fields the closed forms below know. Any other field (the engine
 # may grow new ones) makes evaluate_summary fall back to blocked evaluate().
-CLOSED_FORM_FIELDS = frozenset({
-    "horizon", "baseline", "extra",
-    "requests_per_month", "growth", "prompt_tokens", "input_tokens", "cached_tokens", "completion_tokens",
-    "input_price", "cached_price", "output_price", "batch_share", "batch_discount", "per_hour",
-    "hours_per_month", "deployments", "storage_per_month", "fixed_monthly_cost", "has_training",
-    "training_tokens", "examples", "epochs", "training_price", "min_job_fee", "retrain_every", "one_time_cost",
-    "training_fixed", "max_job_fee", "data_generation_cost", "quality_cost", "price_change",
-    "batch_input_price", "batch_cached_price", "batch_output_price",
-    "replica_capacity", "replica_cost", "min_replicas",  # replicas: blocks with self-hosting use evaluate()
-    "first_month", "last_month", "jobs_until", "feasible_last", "owner",  # plans: see _plan_rows
-})
+CLOSED_FORM_FIELDS = frozenset(
+    {
+        "horizon",
+        "baseline",
+        "extra",
+        "requests_per_month",
+        "growth",
+        "prompt_tokens",
+        "input_tokens",
+        "cached_tokens",
+        "completion_tokens",
+        "input_price",
+        "cached_price",
+        "output_price",
+        "batch_share",
+        "batch_discount",
+        "per_hour",
+        "hours_per_month",
+        "deployments",
+        "storage_per_month",
+        "fixed_monthly_cost",
+        "has_training",
+        "training_tokens",
+        "examples",
+        "epochs",
+        "training_price",
+        "min_job_fee",
+        "retrain_every",
+        "one_time_cost",
+        "training_fixed",
+        "max_job_fee",
+        "data_generation_cost",
+        "quality_cost",
+        "price_change",
+        "batch_input_price",
+        "batch_cached_price",
+        "batch_output_price",
+        "replica_capacity",
+        "replica_cost",
+        "min_replicas",  # replicas: blocks with self-hosting use evaluate()
+        "first_month",
+        "last_month",
+        "jobs_until",
+        "feasible_last",
+        "owner",  # plans: see _plan_rows
+    }
+)
 # Fields that are not arrays over [strategies, *variants].
 NON_ARRAY_FIELDS = frozenset({"horizon", "baseline", "extra", "owner"})
 # Same tolerance as engine.payback_month: a tie counts as paid back.
@@ -90,13 +127,22 @@ class Summary:
     feasible_until: np.ndarray | None = None  # last month each strategy can be carried out (0..horizon)
 
     @classmethod
-    def from_outputs(cls, o: engine.Outputs) -> "Summary":
+    def from_outputs(cls, o: engine.Outputs) -> Summary:
         return cls(**{f.name: getattr(o, f.name) for f in fields(cls)})
 
 
 SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))
-_FLOAT_OUT = ("cost_per_request", "fixed_monthly", "training_run_cost", "training_cost", "one_time_cost",
-              "average_fixed_monthly", "monthly_cost", "total_cost", "break_even")
+_FLOAT_OUT = (
+    "cost_per_request",
+    "fixed_monthly",
+    "training_run_cost",
+    "training_cost",
+    "one_time_cost",
+    "average_fixed_monthly",
+    "monthly_cost",
+    "total_cost",
+    "break_even",
+)
 _INT_OUT = ("epochs", "training_runs", "payback_month", "feasible_until")
 
 
@@ -143,7 +189,7 @@ def _compact(a, shape: tuple[int, ...], n: int) -> np.ndarray:
 
 
 def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable[str] | None = None) -> Summary:
-    """Totals, break-even volume and payback month of DESIGN.md for every variant.
+    """Totals, break-even volume and payback month of docs/design.md for every variant.
 
     Parameters
     ----------
@@ -240,8 +286,12 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
                 out[k] = np.empty(v.shape[:-1] + (n,), dtype=v.dtype) if wide else v
             if out[k].shape[-1] == n:
                 out[k][..., start:stop] = v
-    return Summary(**{k: np.broadcast_to(v, (n,) if k == "cheapest" else (s_count, n)).reshape(vshape if k == "cheapest" else (s_count,) + tuple(vshape))
-                      for k, v in out.items()})
+    return Summary(
+        **{
+            k: np.broadcast_to(v, (n,) if k == "cheapest" else (s_count, n)).reshape(vshape if k == "cheapest" else (s_count,) + tuple(vshape))
+            for k, v in out.items()
+        }
+    )
 
 
 def _summary_by_evaluate(x: Inputs, compact: dict, shape: tuple, n: int, block: int) -> Summary:
@@ -273,15 +323,27 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     h = int(x.horizon)
     b = int(x.baseline)
     # Per strategy, exactly as engine.evaluate computes them.
-    c_tok = engine.cost_per_request(p["prompt_tokens"], p["input_tokens"], p["cached_tokens"], p["completion_tokens"],
-                                    p["input_price"], p["cached_price"], p["output_price"], p["batch_share"], p["batch_discount"],
-                                    p["batch_input_price"], p["batch_cached_price"], p["batch_output_price"])
+    c_tok = engine.cost_per_request(
+        p["prompt_tokens"],
+        p["input_tokens"],
+        p["cached_tokens"],
+        p["completion_tokens"],
+        p["input_price"],
+        p["cached_price"],
+        p["output_price"],
+        p["batch_share"],
+        p["batch_discount"],
+        p["batch_input_price"],
+        p["batch_cached_price"],
+        p["batch_output_price"],
+    )
     q = np.asarray(p["quality_cost"], dtype=float)
     f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
     ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
     has_t = np.asarray(p["has_training"]) > 0
-    t = np.where(has_t, engine.training_run_cost(p["training_tokens"], ep, p["training_price"], p["min_job_fee"],
-                                                 p["training_fixed"], p.get("max_job_fee", np.inf)), 0.0)
+    t = np.where(
+        has_t, engine.training_run_cost(p["training_tokens"], ep, p["training_price"], p["min_job_fee"], p["training_fixed"], p.get("max_job_fee", np.inf)), 0.0
+    )
     retrain = np.asarray(p["retrain_every"])
     runs = np.where(has_t, engine.training_runs(h, retrain), 0)
     one_time = np.asarray(p["one_time_cost"], dtype=float)
@@ -326,17 +388,28 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     pay = np.ones((s_count, width), dtype=np.int64)  # the baseline pays back in month 1, as in evaluate
     for s in range(s_count):
         if s != b and "payback_month" in wanted:
-            pay[s] = _payback_row(h, width, cache_block, None if priced else _row(gs_h, 0),
-                                  *_payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc))
+            pay[s] = _payback_row(h, width, cache_block, None if priced else _row(gs_h, 0), *_payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc))
     full = (s_count, width)
     limit = engine.row_feasible_until(h, 1.0, h, retrain, has_t, p["jobs_until"], p["feasible_last"])
     # [strategies, 1] when the schedules do not vary by variant: kept narrow, broadcast at the end
     feasible = engine.strategy_feasible_until(np.broadcast_to(limit, (s_count, np.shape(limit)[-1] if np.ndim(limit) else 1)), None, s_count, h)
-    res = {"cost_per_request": c, "fixed_monthly": f, "epochs": ep, "training_run_cost": t, "training_runs": runs,
-            "training_cost": training_cost, "one_time_cost": one_time, "average_fixed_monthly": line_fixed,
-            "monthly_cost": line_fixed + v1 * c, "total_cost": total, "break_even": be, "cheaper_above": above,
-            "payback_month": pay, "feasible_until": feasible,
-            "cheapest": engine.cheapest_feasible(np.broadcast_to(total, full), feasible, h) if "cheapest" in wanted else None}
+    res = {
+        "cost_per_request": c,
+        "fixed_monthly": f,
+        "epochs": ep,
+        "training_run_cost": t,
+        "training_runs": runs,
+        "training_cost": training_cost,
+        "one_time_cost": one_time,
+        "average_fixed_monthly": line_fixed,
+        "monthly_cost": line_fixed + v1 * c,
+        "total_cost": total,
+        "break_even": be,
+        "cheaper_above": above,
+        "payback_month": pay,
+        "feasible_until": feasible,
+        "cheapest": engine.cheapest_feasible(np.broadcast_to(total, full), feasible, h) if "cheapest" in wanted else None,
+    }
     return {k: v for k, v in res.items() if k in wanted}
 
 
@@ -446,7 +519,7 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
         return a[idx] if a.shape[-1] > 1 else a
 
     for lo in range(0, todo.size, cache_block):
-        idx = todo[lo:lo + cache_block]
+        idx = todo[lo : lo + cache_block]
         e = np.array(np.broadcast_to(pick(e1, idx), idx.shape))
         c = pick(b1, idx)
         us = [(np.array(np.broadcast_to(pick(u, idx), idx.shape)), pick(r, idx)) for u, r in terms]

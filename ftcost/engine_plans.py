@@ -20,9 +20,10 @@ each segment, starting from the exact cumulative difference at the
 segment's start. The numbers equal :func:`ftcost.engine.evaluate`'s up to
 floating-point rounding (tests/test_engine_plans.py).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -47,15 +48,29 @@ class Rows:
     def __init__(self, x: engine.Inputs, p: dict):
         h = int(x.horizon)
         self.h = h
-        self.c = engine.cost_per_request(p["prompt_tokens"], p["input_tokens"], p["cached_tokens"], p["completion_tokens"],
-                                         p["input_price"], p["cached_price"], p["output_price"], p["batch_share"], p["batch_discount"],
-                                         p["batch_input_price"], p["batch_cached_price"], p["batch_output_price"])
+        self.c = engine.cost_per_request(
+            p["prompt_tokens"],
+            p["input_tokens"],
+            p["cached_tokens"],
+            p["completion_tokens"],
+            p["input_price"],
+            p["cached_price"],
+            p["output_price"],
+            p["batch_share"],
+            p["batch_discount"],
+            p["batch_input_price"],
+            p["batch_cached_price"],
+            p["batch_output_price"],
+        )
         self.q = np.asarray(p["quality_cost"], dtype=float)
         self.f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
         self.ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
         self.has_t = np.asarray(p["has_training"]) > 0
-        self.t = np.where(self.has_t, engine.training_run_cost(p["training_tokens"], self.ep, p["training_price"], p["min_job_fee"],
-                                                              p["training_fixed"], p["max_job_fee"]), 0.0)
+        self.t = np.where(
+            self.has_t,
+            engine.training_run_cost(p["training_tokens"], self.ep, p["training_price"], p["min_job_fee"], p["training_fixed"], p["max_job_fee"]),
+            0.0,
+        )
         self.retrain = np.asarray(p["retrain_every"], dtype=float)
         self.one_time = np.asarray(p["one_time_cost"], dtype=float)
         self.once = self.one_time + np.asarray(p["data_generation_cost"], dtype=float)
@@ -92,8 +107,7 @@ class Rows:
         return out + np.where(on, self.once, 0.0)
 
 
-def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block: int, wanted: set,
-                payback_row: Callable, break_even: Callable) -> dict:
+def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block: int, wanted: set, payback_row: Callable, break_even: Callable) -> dict:
     """The summary numbers of a chunk for inputs with plan rows (``x.owner``, row windows); see the module docstring."""
     rows = Rows(x, p)
     h = rows.h
@@ -142,13 +156,22 @@ def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block
     feasible = engine.strategy_feasible_until(np.broadcast_to(limit, (n_rows, np.shape(limit)[-1])), x.owner, s_count, h)
     c_plan = agg(rows.c * frac + rows.q * frac)
     first_rows = slice(0, s_count)
-    res.update({
-        "cost_per_request": c_plan, "fixed_monthly": agg(rows.f * frac),
-        "epochs": wide(rows.ep)[first_rows], "training_run_cost": wide(rows.t)[first_rows], "training_runs": agg(runs),
-        "training_cost": training_cost, "one_time_cost": wide(rows.one_time)[first_rows], "average_fixed_monthly": line_fixed,
-        "monthly_cost": line_fixed + rows.v1 * c_plan, "total_cost": total, "feasible_until": feasible,
-        "cheapest": engine.cheapest_feasible(np.broadcast_to(total, (s_count, width)), feasible, h),
-    })
+    res.update(
+        {
+            "cost_per_request": c_plan,
+            "fixed_monthly": agg(rows.f * frac),
+            "epochs": wide(rows.ep)[first_rows],
+            "training_run_cost": wide(rows.t)[first_rows],
+            "training_runs": agg(runs),
+            "training_cost": training_cost,
+            "one_time_cost": wide(rows.one_time)[first_rows],
+            "average_fixed_monthly": line_fixed,
+            "monthly_cost": line_fixed + rows.v1 * c_plan,
+            "total_cost": total,
+            "feasible_until": feasible,
+            "cheapest": engine.cheapest_feasible(np.broadcast_to(total, (s_count, width)), feasible, h),
+        }
+    )
     return {k: v for k, v in res.items() if k in wanted}
 
 
@@ -174,11 +197,11 @@ def _payback(rows: Rows, own: tuple, s: int, b: int, width: int, cache_block: in
         start = float(a - 1)
         for r, sign in active:
             ratio = rows.row(rows.ratio, r)
-            terms.append((sign * rows.row(rows.c, r) * rows.row(rows.v1, 0) * ratio ** start, ratio))
+            terms.append((sign * rows.row(rows.c, r) * rows.row(rows.v1, 0) * ratio**start, ratio))
             qr = rows.row(rows.q, r)
             if np.any(qr):
                 gr = 1.0 + rows.row(rows.g, 0)
-                terms.append((sign * qr * rows.row(rows.v1, 0) * gr ** start, gr))
+                terms.append((sign * qr * rows.row(rows.v1, 0) * gr**start, gr))
         terms = _merge(terms)
         events: dict[int, tuple] = {}
         at_start = np.zeros(1)

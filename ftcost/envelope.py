@@ -4,13 +4,14 @@ At a constant volume V a strategy costs, on average per month over the horizon,
 
     cost(V) = line_fixed + V * line_slope + replica_cost * replicas(V)
 
-(``line_fixed`` is DESIGN.md's average fixed monthly Fbar, ``line_slope`` the
+(``line_fixed`` is docs/design.md's average fixed monthly Fbar, ``line_slope`` the
 cost per request; the replica term is the self-hosted staircase and is 0 for
 API strategies). Between two consecutive replica steps every cost is linear,
 so the lower envelope is exact: split the volume axis at every step, find all
 pairwise crossings inside each piece, and take the cheapest strategy in each
 resulting interval. Everything is vectorized over pieces and pairs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,17 +33,16 @@ class CostLines:
     min_replicas: np.ndarray  # [S]
 
     @classmethod
-    def from_outputs(cls, out, inputs) -> "CostLines":
+    def from_outputs(cls, out, inputs) -> CostLines:
         s = out.line_fixed.shape[0]
 
         def row(a):
             a = np.asarray(a, dtype=float)
             return np.broadcast_to(a[:s] if a.ndim else a, (s,)).copy()  # a plan's later phases: rows after S
 
-        return cls(row(out.line_fixed), row(out.line_slope), row(inputs.replica_cost),
-                   row(inputs.replica_capacity), row(inputs.min_replicas))
+        return cls(row(out.line_fixed), row(out.line_slope), row(inputs.replica_cost), row(inputs.replica_capacity), row(inputs.min_replicas))
 
-    def subset(self, keep: list[int]) -> "CostLines":
+    def subset(self, keep: list[int]) -> CostLines:
         """The lines of the strategies ``keep`` only (the feasible ones, for cheapest-by-volume)."""
         return CostLines(*(np.asarray(a)[keep] for a in (self.fixed, self.slope, self.replica_cost, self.capacity, self.min_replicas)))
 
@@ -170,7 +170,7 @@ def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> li
 
 
 def break_even_from_crossings(cross: list[dict]) -> tuple[float | None, bool | None]:
-    """The one break-even number DESIGN.md reports, from a list of crossings.
+    """The one break-even number docs/design.md reports, from a list of crossings.
 
     Cheaper from 0 and stays cheaper: (0, True). Cheaper from 0 then dearer above X:
     (X, False). Dearer at first, cheaper above X: (X, True). Never cheaper: (None, True).

@@ -13,6 +13,7 @@ it gets a warning that says so. The numbers themselves come from
 :func:`ftcost.engine.default_epochs` (``fixed=rule.fixed``): this module is
 data only, so the catalogs can carry it.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -44,8 +45,13 @@ class EpochRule:
         return "OpenAI's heuristic (3 epochs; min(25, 100 // n) below 34 examples, max(1, 25000 // n) above 8,333)"
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "epochs": self.epochs, "source": self.source or None,
-                "as_of": self.as_of.isoformat() if self.as_of else None, "assumed": self.assumed}
+        return {
+            "rule": self.rule,
+            "epochs": self.epochs,
+            "source": self.source or None,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "assumed": self.assumed,
+        }
 
 
 # What ftcost uses for a provider whose catalog names no rule.

@@ -4,9 +4,10 @@ The CLI turns these into one paragraph and exit code 2; anything else is a bug
 (exit 1). A location is (file, line, column, key path); line and column are
 1-based, as editors show them.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 
 def format_path(path: Sequence[object]) -> str:

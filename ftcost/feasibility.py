@@ -4,6 +4,7 @@ The engine finds each strategy's last feasible month (``feasible_until``);
 this module says why a plan stops, which plan to recommend, and writes the
 lines the table, the JSON and the report show.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -100,6 +101,8 @@ def plan_warnings(scenario: Any, s: Any) -> list[str]:
     if plan is None:
         return out
     for mg in plan.migrations:
-        out.append(f"{s.name}: {mg['from']} retires; from {mg['calendar_month']} (month {mg['month']}) this plan runs on "
-                   f"its successor {mg['to']} at its prices" + (", with a new training run" if s.training is not None else ""))
+        out.append(
+            f"{s.name}: {mg['from']} retires; from {mg['calendar_month']} (month {mg['month']}) this plan runs on "
+            f"its successor {mg['to']} at its prices" + (", with a new training run" if s.training is not None else "")
+        )
     return out

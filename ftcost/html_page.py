@@ -3,6 +3,7 @@
 Used by ``ftcost report -o FILE.html``, :meth:`ftcost.result.Result.to_html`
 and the notebook view :meth:`~ftcost.result.Result._repr_html_`.
 """
+
 from __future__ import annotations
 
 import html
@@ -46,6 +47,7 @@ def notebook(result, *, lang: str | None = None) -> str:
     from .render.html import summary_html
 
     page = render(result, lang=lang)
-    return (summary_html(result, lang=lang)
-            + f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:1500px;border:1px solid #ddd" '
-              'sandbox="allow-scripts"></iframe>')
+    return (
+        summary_html(result, lang=lang) + f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width:100%;height:1500px;border:1px solid #ddd" '
+        'sandbox="allow-scripts"></iframe>'
+    )

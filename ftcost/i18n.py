@@ -14,6 +14,7 @@ The language is chosen once per command: ``--lang es|en``, else the
 ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` environment variable (``es_ES.UTF-8``
 is Spanish), else English. :func:`use` sets it for a block of code.
 """
+
 from __future__ import annotations
 
 import contextlib

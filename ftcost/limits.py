@@ -11,6 +11,7 @@
   :func:`check_work`. Python integers, so a grid of 65,536^4 points is
   counted exactly instead of wrapping around in int64.
 """
+
 from __future__ import annotations
 
 import math
@@ -68,8 +69,7 @@ def grid_size(counts) -> int:
 REDUCE = "use fewer samples (-n) or grid points (--vary ...:N), fewer strategies, or a shorter horizon_months"
 
 
-def check_work(variants: int, strategies: int, months: int, *, what: str, limit: int | None = None,
-               reduce: str = REDUCE) -> None:
+def check_work(variants: int, strategies: int, months: int, *, what: str, limit: int | None = None, reduce: str = REDUCE) -> None:
     """Refuse a command whose work (variants x strategies x months) is above ``limit`` (MAX_CELLS), and whose
     summary (variants x strategies) would not fit MAX_SUMMARY_CELLS, with the figure and a way out."""
     limit = MAX_CELLS if limit is None else limit
@@ -77,13 +77,16 @@ def check_work(variants: int, strategies: int, months: int, *, what: str, limit:
     if kept > MAX_SUMMARY_CELLS:
         raise FtcostError(
             f"{int(variants):,} samples or grid points x {int(strategies)} strategies = {kept:,} results, more than "
-            f"the {MAX_SUMMARY_CELLS:,} one run keeps in memory", hint=reduce)
+            f"the {MAX_SUMMARY_CELLS:,} one run keeps in memory",
+            hint=reduce,
+        )
     cells = kept * int(months)
     if cells > limit:
         raise FtcostError(
             f"{what}: {int(variants):,} samples or grid points x {int(strategies)} strategies x {int(months)} months = {cells:,} "
             f"strategy-months, more than the {limit:,} one run may compute",
-            hint=reduce)
+            hint=reduce,
+        )
 
 
 def check_finite(values, what: str, *, file: str | None = None) -> None:
@@ -95,5 +98,8 @@ def check_finite(values, what: str, *, file: str | None = None) -> None:
 
     v = np.asarray(values, dtype=float)
     if not np.all(np.isfinite(v)):
-        raise FtcostError(f"{what} is too large to compute (past 1e308, the largest number ftcost can hold)", file=file,
-                          hint="lower the volume, its growth, the prices or the horizon")
+        raise FtcostError(
+            f"{what} is too large to compute (past 1e308, the largest number ftcost can hold)",
+            file=file,
+            hint="lower the volume, its growth, the prices or the horizon",
+        )

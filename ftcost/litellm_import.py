@@ -45,6 +45,7 @@ Merging into an existing catalog in the output folder (same provider file)
     temporary file in the output folder and then renamed over the target, so
     a reader never sees half a file. The input file is never overwritten.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -79,7 +80,19 @@ PROVIDERS = {
     "fireworks_ai": "fireworks",
     "mistral": "mistral",
 }
-KEY_PREFIXES = ("azure/", "azure_ai/", "vertex_ai/", "bedrock/", "bedrock_converse/", "together_ai/", "fireworks_ai/", "mistral/", "gemini/", "openai/", "text-completion-openai/")
+KEY_PREFIXES = (
+    "azure/",
+    "azure_ai/",
+    "vertex_ai/",
+    "bedrock/",
+    "bedrock_converse/",
+    "together_ai/",
+    "fireworks_ai/",
+    "mistral/",
+    "gemini/",
+    "openai/",
+    "text-completion-openai/",
+)
 SUB_PREFIXES = ("accounts/fireworks/models/",)
 MODES = ("chat", "completion", "responses")
 # The 2026 file is ~2 MB. Refusing absurd inputs (and gzip bombs) bounds the memory of the import: parsed JSON takes
@@ -102,11 +115,11 @@ def provider_for(litellm_provider: str) -> str:
 def model_id(key: str, litellm_provider: str) -> str:
     for prefix in (litellm_provider + "/",) + KEY_PREFIXES:
         if key.startswith(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
             break
     for prefix in SUB_PREFIXES:
         if key.startswith(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
     return key
 
 
@@ -179,14 +192,24 @@ def _json_limit_error(text: str, name: str, exc: Exception) -> CatalogError:
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 line, col = _line_col(text, m.start())
-                return CatalogError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep", file=name, line=line, column=col,
-                                    hint="a LiteLLM price file is a mapping of model names to flat rows of prices")
+                return CatalogError(
+                    f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
+                    file=name,
+                    line=line,
+                    column=col,
+                    hint="a LiteLLM price file is a mapping of model names to flat rows of prices",
+                )
         elif tok in "]}":
             depth -= 1
         elif not tok.startswith('"'):
             line, col = _line_col(text, m.start())
-            return CatalogError(f"a number of {len(tok.lstrip('-')):,} digits; ftcost reads at most {MAX_INT_DIGITS:,}",
-                                file=name, line=line, column=col, hint="a price or a token count has a few digits")
+            return CatalogError(
+                f"a number of {len(tok.lstrip('-')):,} digits; ftcost reads at most {MAX_INT_DIGITS:,}",
+                file=name,
+                line=line,
+                column=col,
+                hint="a price or a token count has a few digits",
+            )
     return CatalogError(f"cannot read the JSON: {str(exc)[:200]}", file=name)
 
 
@@ -238,7 +261,10 @@ def convert(data: dict, *, source: str, as_of: _dt.date, providers: list[str] | 
     if providers is not None:
         unknown = [p for p in providers if p not in seen_providers]
         if unknown:
-            raise CatalogError(f"no LiteLLM rows for provider '{unknown[0]}'", hint=(did_you_mean(unknown[0], seen_providers) or "") + " providers in the file: " + ", ".join(sorted(seen_providers)))
+            raise CatalogError(
+                f"no LiteLLM rows for provider '{unknown[0]}'",
+                hint=(did_you_mean(unknown[0], seen_providers) or "") + " providers in the file: " + ", ".join(sorted(seen_providers)),
+            )
     for prov, alias, key, target in alias_rows:
         models = cats.get(prov, {}).get("models", {})
         if target not in models or alias == target:
@@ -293,7 +319,9 @@ def _prices(key: str, row: dict, warnings: list[str]) -> dict:
                 pass
     if discounts:
         if max(discounts) - min(discounts) > Decimal("1e-9"):
-            warnings.append(f"{key}: batch prices are not one discount (input {float(discounts[0]):.4g}, output {float(discounts[1]):.4g} off); batch_discount left out")
+            warnings.append(
+                f"{key}: batch prices are not one discount (input {float(discounts[0]):.4g}, output {float(discounts[1]):.4g} off); batch_discount left out"
+            )
         elif not Decimal(0) <= discounts[0] <= Decimal(1):
             warnings.append(f"{key}: batch price above the normal price; batch_discount left out")
         else:
@@ -302,7 +330,7 @@ def _prices(key: str, row: dict, warnings: list[str]) -> dict:
 
 
 def _short_repr(value: Any) -> str:
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10 ** 30 else f"a {len(str(abs(value)))}-digit number"
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else f"a {len(str(abs(value)))}-digit number"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -313,7 +341,7 @@ def _model_block(key: str, row: dict, source: str, as_of: _dt.date, warnings: li
     block: dict[str, Any] = {}
     mti = row.get("max_input_tokens")
     if isinstance(mti, int) and not isinstance(mti, bool) and mti > 0:
-        if mti <= 10 ** 15:  # the largest number a catalog holds (pricing.MAX_NUMBER)
+        if mti <= 10**15:  # the largest number a catalog holds (pricing.MAX_NUMBER)
             block["context_window"] = mti
         else:
             warnings.append(f"{key}: max_input_tokens {str(mti)[:20]}... is implausibly large; left out")
@@ -437,8 +465,9 @@ def _checked_size(prov: str, cat: dict, target: Path, make_text) -> str:
         return CatalogError(
             f"the {prov} catalog would be {'about ' if estimate else ''}{size:,} bytes ({len(cat['models']):,} models), "
             f"over the {MAX_YAML_BYTES:,}-byte limit of a catalog ftcost reads; nothing was written",
-            file=str(target), hint=f"import fewer providers at a time with --provider (this one: --provider {prov}), "
-                                   "or keep only the models you use")
+            file=str(target),
+            hint=f"import fewer providers at a time with --provider (this one: --provider {prov}), or keep only the models you use",
+        )
 
     estimate = len(json.dumps(cat, default=str, separators=(",", ":")))
     if estimate > 2 * MAX_YAML_BYTES:

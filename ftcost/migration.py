@@ -20,19 +20,28 @@ training runs after a provider's last day for new jobs depend on the
 retraining schedule, which a sweep or a simulation may vary, so the engine
 finds those with masks (:func:`ftcost.engine.row_feasible_until`).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import CatalogError, ScenarioError, did_you_mean
 from .pricing import Catalogs, Model, Price
 
 ON_RETIREMENT = ("successor", "stop", "same_price")
-PROVIDER_NAMES = {"openai": "OpenAI", "azure-openai": "Azure OpenAI", "vertex-ai": "Vertex AI", "bedrock": "Bedrock",
-                  "together": "Together", "fireworks": "Fireworks", "mistral": "Mistral"}
+PROVIDER_NAMES = {
+    "openai": "OpenAI",
+    "azure-openai": "Azure OpenAI",
+    "vertex-ai": "Vertex AI",
+    "bedrock": "Bedrock",
+    "together": "Together",
+    "fireworks": "Fireworks",
+    "mistral": "Mistral",
+}
 INF = math.inf
 
 
@@ -111,8 +120,9 @@ def read_options(chk: Any, m: dict, path: tuple, model: Model) -> tuple[str, flo
     if raw is None:
         mode = "successor" if model.successor else "stop"
     elif not isinstance(raw, str) or raw not in ON_RETIREMENT:
-        raise chk.fail(path + ("on_retirement",), f"unknown on_retirement {raw!r}",
-                       did_you_mean(str(raw), ON_RETIREMENT) or "one of: " + ", ".join(ON_RETIREMENT))
+        raise chk.fail(
+            path + ("on_retirement",), f"unknown on_retirement {raw!r}", did_you_mean(str(raw), ON_RETIREMENT) or "one of: " + ", ".join(ON_RETIREMENT)
+        )
     else:
         mode = raw
     cost = chk.number(m, "migration_cost", path, default=0.0, minimum=0)
@@ -134,8 +144,11 @@ def successor_of(model: Model, catalogs: Catalogs, load_more: Callable[[str], Mo
         found = load_more(model.successor) if load_more is not None else None
         if found is not None:
             return found
-        raise _where(model, f"successor '{model.successor}' of {model.ref} is not a model in any loaded catalog",
-                     exc.hint or "name a model id from a catalog as provider/id") from None
+        raise _where(
+            model,
+            f"successor '{model.successor}' of {model.ref} is not a model in any loaded catalog",
+            exc.hint or "name a model id from a catalog as provider/id",
+        ) from None
 
 
 def check_chain(model: Model, catalogs: Catalogs, load_more=None) -> list[Model]:
@@ -147,7 +160,7 @@ def check_chain(model: Model, catalogs: Catalogs, load_more=None) -> list[Model]
         nxt = successor_of(cur, catalogs, load_more)
         assert nxt is not None
         if nxt.ref in seen:
-            loop = " -> ".join([m.ref for m in chain[[m.ref for m in chain].index(nxt.ref):]] + [nxt.ref])
+            loop = " -> ".join([m.ref for m in chain[[m.ref for m in chain].index(nxt.ref) :]] + [nxt.ref])
             raise _where(cur, f"successor cycle: {loop}", "a successor must be a newer model; break the loop in one of these catalogs")
         chain.append(nxt)
         seen.add(nxt.ref)
@@ -155,9 +168,17 @@ def check_chain(model: Model, catalogs: Catalogs, load_more=None) -> list[Model]
     return chain
 
 
-def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, catalogs: Catalogs,
-               convert: Callable[[Model], Model], prices_for: Callable[[Model], dict[str, Price]],
-               recount: Callable[[Model], tuple[float, str]] | None, load_more=None) -> Plan:
+def build_plan(
+    strategy: Any,
+    mode: str,
+    migration_cost: float,
+    cal: Calendar,
+    catalogs: Catalogs,
+    convert: Callable[[Model], Model],
+    prices_for: Callable[[Model], dict[str, Price]],
+    recount: Callable[[Model], tuple[float, str]] | None,
+    load_more=None,
+) -> Plan:
     """The phases of ``strategy`` over the calendar (see the module docstring).
 
     ``convert`` brings a successor's money into the scenario currency;
@@ -195,13 +216,17 @@ def build_plan(strategy: Any, mode: str, migration_cost: float, cal: Calendar, c
         if mode == "stop" and getattr(strategy, "on_retirement_given", True):
             stopped = f"{cur.ref} retires on {day} and this strategy stops then (on_retirement: stop)"
         elif nxt is None:
-            stopped = (f"{cur.ref} retires on {day} and no successor is known (none in the catalogs); pick another model, "
-                       f"or cost it as if one existed at the same prices with on_retirement: same_price")
+            stopped = (
+                f"{cur.ref} retires on {day} and no successor is known (none in the catalogs); pick another model, "
+                f"or cost it as if one existed at the same prices with on_retirement: same_price"
+            )
         else:
             nxt = convert(nxt)
             if fine_tuned and nxt.fine_tuning is None:
-                stopped = (f"{cur.ref} retires on {day} and its fine-tuned models with it; its successor {nxt.ref} has no "
-                           f"fine-tuning offer in the catalogs, so there is nothing to retrain on; switch provider or model")
+                stopped = (
+                    f"{cur.ref} retires on {day} and its fine-tuned models with it; its successor {nxt.ref} has no "
+                    f"fine-tuning offer in the catalogs, so there is nothing to retrain on; switch provider or model"
+                )
             else:
                 try:
                     new_prices = prices_for(nxt)

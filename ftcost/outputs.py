@@ -22,6 +22,7 @@ It refuses:
 ``-`` means standard output where the caller allows it (text formats): the
 output is still written to a temporary file first, then copied to stdout.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -39,6 +40,7 @@ from .reading import identities, identity, private_catalog_files, seen_inputs
 
 STDOUT = "-"
 
+
 def _is_input(p: Path, inputs: Iterable[str | os.PathLike | None], updates: str | os.PathLike | None = None) -> bool:
     """Whether ``p`` is one of ``inputs`` or a file the process read (``updates``, a file read to be rewritten, excepted)."""
     own = {x for x in identity(p) if x is not None}
@@ -51,16 +53,20 @@ def _is_input(p: Path, inputs: Iterable[str | os.PathLike | None], updates: str 
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a pipe (FIFO)"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISSOCK, "a socket")):
         if test(mode):
             return name
     return "not a regular file"
 
 
-def check_output_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike | None] = (),
-                      extensions: Iterable[str] | None = None, stdout_ok: bool = False,
-                      updates: str | os.PathLike | None = None) -> Path:
+def check_output_path(
+    path: str | os.PathLike,
+    *,
+    inputs: Iterable[str | os.PathLike | None] = (),
+    extensions: Iterable[str] | None = None,
+    stdout_ok: bool = False,
+    updates: str | os.PathLike | None = None,
+) -> Path:
     """Validate an output path before doing any work; return it as a Path.
 
     ``stdout_ok``: ``-`` names standard output (a text format); otherwise ``-`` is refused.
@@ -70,15 +76,21 @@ def check_output_path(path: str | os.PathLike, *, inputs: Iterable[str | os.Path
     name = str(path)
     if name == STDOUT:
         if not stdout_ok:
-            raise OutputError("this output cannot be written to standard output ('-')", file=name,
-                              hint="give a file name" + (f" ending in {', '.join(extensions)}" if extensions else ""))
+            raise OutputError(
+                "this output cannot be written to standard output ('-')",
+                file=name,
+                hint="give a file name" + (f" ending in {', '.join(extensions)}" if extensions else ""),
+            )
         return Path(STDOUT)
     p = Path(path)
     if extensions is not None:
         exts = tuple(e.lower() for e in extensions)
         if p.suffix.lower() not in exts:
-            raise OutputError(_("unknown output type '{suffix}'").format(suffix=p.suffix or _("(none)")), file=name,
-                              hint=_("use one of: {choices}").format(choices=", ".join(exts)))
+            raise OutputError(
+                _("unknown output type '{suffix}'").format(suffix=p.suffix or _("(none)")),
+                file=name,
+                hint=_("use one of: {choices}").format(choices=", ".join(exts)),
+            )
     if _is_input(p, inputs, updates):
         raise OutputError(_("output path is one of the inputs; refusing to overwrite it"), file=name, hint=_("choose another output file name"))
     try:
@@ -90,12 +102,16 @@ def check_output_path(path: str | os.PathLike, *, inputs: Iterable[str | os.Path
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(_("output path is a folder"), file=name, hint=_("give a file name inside it"))
     if st is not None and not stat.S_ISREG(st.st_mode):
-        raise OutputError(f"output path exists and is {_kind(st.st_mode)}, not a regular file; refusing to replace it", file=name,
-                          hint="give the name of a new or regular file" + ("; use '-' for standard output" if stdout_ok else ""))
+        raise OutputError(
+            f"output path exists and is {_kind(st.st_mode)}, not a regular file; refusing to replace it",
+            file=name,
+            hint="give the name of a new or regular file" + ("; use '-' for standard output" if stdout_ok else ""),
+        )
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
-        raise OutputError(_("folder {folder} does not exist").format(folder=parent), file=name,
-                          hint=_("create it first: {command}").format(command=f"mkdir -p {parent}"))
+        raise OutputError(
+            _("folder {folder} does not exist").format(folder=parent), file=name, hint=_("create it first: {command}").format(command=f"mkdir -p {parent}")
+        )
     if not os.access(parent, os.W_OK):
         raise OutputError(_("folder {folder} is not writable").format(folder=parent), file=name, hint=_("choose a folder you can write to"))
     if st is not None and not os.access(p, os.W_OK):
@@ -116,14 +132,20 @@ def _temp_prefix(p: Path, folder: Path) -> tuple[str, str]:
     room = _name_max(folder) - 2 - 8 - len(suffix.encode())  # the two dots, mkstemp's 8 random characters
     head = p.name.encode()
     if len(head) > room:
-        head = head[:max(room, 1)]
+        head = head[: max(room, 1)]
         suffix = ".tmp" if room < 1 else suffix
     return "." + head.decode("utf-8", errors="ignore") + ".", suffix
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike | None] = (), extensions: Iterable[str] | None = None,
-                stdout_ok: bool = False, updates: str | os.PathLike | None = None) -> Iterator[Path]:
+def atomic_path(
+    path: str | os.PathLike,
+    *,
+    inputs: Iterable[str | os.PathLike | None] = (),
+    extensions: Iterable[str] | None = None,
+    stdout_ok: bool = False,
+    updates: str | os.PathLike | None = None,
+) -> Iterator[Path]:
     """Yield a temporary path next to ``path`` (same suffix); rename it over ``path`` on success.
 
     For writers that want a file name (matplotlib's savefig, openpyxl's save).
@@ -137,8 +159,9 @@ def atomic_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike |
     try:
         fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     except OSError as exc:
-        raise OutputError(f"cannot create a file in {folder}: {exc.strerror or exc}", file=str(path),
-                          hint="choose a folder you can write to, with free space") from None
+        raise OutputError(
+            f"cannot create a file in {folder}: {exc.strerror or exc}", file=str(path), hint="choose a folder you can write to, with free space"
+        ) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -158,8 +181,7 @@ def atomic_path(path: str | os.PathLike, *, inputs: Iterable[str | os.PathLike |
             tmp_path.unlink()
         problem = _write_problem(exc, folder)
         if problem is not None:
-            raise OutputError(f"cannot write the file: {problem}", file=str(path),
-                              hint="choose a folder you can write to, with free space") from None
+            raise OutputError(f"cannot write the file: {problem}", file=str(path), hint="choose a folder you can write to, with free space") from None
         raise
 
 
@@ -224,9 +246,16 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes | Callable[[Path], None], *, inputs: Iterable[str | os.PathLike | None] = (),
-                 extensions: Iterable[str] | None = None, encoding: str = "utf-8", stdout_ok: bool = False,
-                 updates: str | os.PathLike | None = None) -> Path:
+def write_atomic(
+    path: str | os.PathLike,
+    data: str | bytes | Callable[[Path], None],
+    *,
+    inputs: Iterable[str | os.PathLike | None] = (),
+    extensions: Iterable[str] | None = None,
+    encoding: str = "utf-8",
+    stdout_ok: bool = False,
+    updates: str | os.PathLike | None = None,
+) -> Path:
     """Write ``data`` (text, bytes, or a function that writes a given temp path) to ``path`` atomically."""
     with atomic_path(path, inputs=inputs, extensions=extensions, stdout_ok=stdout_ok, updates=updates) as tmp:
         if callable(data):

@@ -23,6 +23,7 @@ are only inputs to a count made while loading (``training.data_generation``,
 ``serving.min_replicas``) can be swept over whole numbers but take no
 distribution.
 """
+
 from __future__ import annotations
 
 import copy
@@ -39,8 +40,20 @@ DAYS_PER_MONTH = 365 / 12
 
 # The prices Scenario.inputs() reads from a strategy's price table (others are turned into these
 # while loading, e.g. Bedrock model units into hosting_per_hour, so varying them would change nothing).
-PRICE_KEYS = ("input", "cached_input", "output", "batch_discount", "training", "hosting_per_hour", "storage_per_month",
-              "min_job_fee", "max_job_fee", "batch_input", "batch_cached_input", "batch_output")
+PRICE_KEYS = (
+    "input",
+    "cached_input",
+    "output",
+    "batch_discount",
+    "training",
+    "hosting_per_hour",
+    "storage_per_month",
+    "min_job_fee",
+    "max_job_fee",
+    "batch_input",
+    "batch_cached_input",
+    "batch_output",
+)
 
 
 class PathError(FtcostError):
@@ -152,8 +165,7 @@ def field_for(path: tuple) -> tuple[Field | None, str | None]:
             if part in FIXED_STRATEGY_PARTS:
                 return None, FIXED_STRATEGY_PARTS[part]
         if len(rest) == 2 and rest[0] == "prices":
-            return None, (f"the {rest[1]} price is used while loading the scenario, not by the engine directly; "
-                          "prices that can vary: " + ", ".join(PRICE_KEYS))
+            return None, (f"the {rest[1]} price is used while loading the scenario, not by the engine directly; prices that can vary: " + ", ".join(PRICE_KEYS))
     if path and path[0] == "exchange_rate":
         return None, "exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)"
     return None, None
@@ -218,11 +230,12 @@ class Target:
         if not np.all(np.isfinite(v)):
             bad = "values must be finite numbers"
         elif np.any(np.abs(v) > MAX_NUMBER):
-            bad = (f"{self.label}: {what} gives {np.abs(v).max():g}, implausibly large "
-                   f"(ftcost accepts numbers up to {MAX_NUMBER:g})")
+            bad = f"{self.label}: {what} gives {np.abs(v).max():g}, implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})"
         elif self.compounds and horizon and np.any(v > self.upper(horizon)):
-            bad = (f"{self.label}: {what} gives {v.max():g} a month, which compounds over {horizon} months "
-                   f"past a factor of 1e100, too large to compute; at most {self.upper(horizon):.6g} with this horizon")
+            bad = (
+                f"{self.label}: {what} gives {v.max():g} a month, which compounds over {horizon} months "
+                f"past a factor of 1e100, too large to compute; at most {self.upper(horizon):.6g} with this horizon"
+            )
         elif f.integer and np.any(v != np.round(v)):
             first = v[v != np.round(v)].flat[0]
             bad = f"{self.label} takes whole numbers; {what} gives {first:g}"
@@ -263,13 +276,14 @@ def resolve(scenario, text: str | tuple) -> Target:
         names = [s.name for s in scenario.strategies]
         if isinstance(idx, int):
             if not 0 <= idx < len(names):
-                raise PathError(f"'{shown}': there is no strategies[{idx}]; the scenario has {len(names)} "
-                                f"(0 to {len(names) - 1}: {', '.join(names)})")
+                raise PathError(f"'{shown}': there is no strategies[{idx}]; the scenario has {len(names)} (0 to {len(names) - 1}: {', '.join(names)})")
         elif idx in names:
             idx = names.index(idx)
         else:
-            raise PathError(f"'{shown}': no strategy is named '{idx}'",
-                            hint=did_you_mean(str(idx), names) or "strategies: " + ", ".join(f"{i} = {n}" for i, n in enumerate(names)))
+            raise PathError(
+                f"'{shown}': no strategy is named '{idx}'",
+                hint=did_you_mean(str(idx), names) or "strategies: " + ", ".join(f"{i} = {n}" for i, n in enumerate(names)),
+            )
         strategy = idx
         path = ("strategies", idx) + tuple(raw[2:])
     f, why = field_for(path)
@@ -278,8 +292,7 @@ def resolve(scenario, text: str | tuple) -> Target:
             raise PathError(f"'{shown}' cannot be varied: {why}")
         candidates = _candidates(scenario)
         guess = did_you_mean(".".join(str(p) for p in path), candidates)
-        raise PathError(f"'{shown}' names no field that can vary",
-                        hint=guess or "valid paths: " + ", ".join(all_patterns()))
+        raise PathError(f"'{shown}' names no field that can vary", hint=guess or "valid paths: " + ", ".join(all_patterns()))
     if strategy is not None:
         s = scenario.strategies[strategy]
         missing = {
@@ -459,7 +472,7 @@ def variable_targets(scenario) -> list[Target]:
     for key in (("volume", vol_key), ("volume", "growth_per_month")):
         out.append(Target(key, TOP_FIELDS[key], None))
     for i, s in enumerate(scenario.strategies):
-        for key, f in STRATEGY_FIELDS.items():
+        for key in STRATEGY_FIELDS:
             if key == ("hosting", "per_hour"):
                 continue  # the same number as prices.hosting_per_hour
             try:
@@ -504,7 +517,6 @@ def _in_use(s, key: tuple) -> bool:
     return True
 
 
-
 SCENARIO_LEVEL_INPUTS = ("requests_per_month", "growth")  # engine inputs without a strategy axis
 
 
@@ -541,10 +553,8 @@ def _check_capacity(scenario, x) -> None:
             continue
         c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
         if np.any(c < 1):
-            message = (f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests "
-                       "a month; ftcost needs at least 1")
-            hint = ("raise the lowest requests_per_second, target_utilization or hours_per_month "
-                    "(a distribution's low end or a --vary START)")
+            message = f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests a month; ftcost needs at least 1"
+            hint = "raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)"
             doc = getattr(scenario, "doc", None)
             if doc is not None:  # located at the serving block, like the same check on the file's own numbers
                 raise doc.error(PathError, ("strategies", i, "serving"), message, hint)

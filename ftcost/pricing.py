@@ -1,6 +1,6 @@
 """Price catalogs: loading, validation and model look-up.
 
-A catalog is one YAML file per provider (format in DESIGN.md and
+A catalog is one YAML file per provider (format in docs/design.md and
 docs/pricing.md). Bundled catalogs live in ``ftcost/catalogs`` (``pricing/``
 at the top of the repo points there). Every price keeps its source and as_of
 date: a field-level entry in ``sources`` wins over the block's
@@ -12,16 +12,18 @@ Private catalogs (the ``--pricing DIR`` folders, then the folders in
 provider, model by model and price by price; a catalog a scenario names by
 path is laid on top of both. docs/pricing.md states the rules.
 """
+
 from __future__ import annotations
 
 import dataclasses as _dc
 import datetime as _dt
 import math
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .epochs import ASSUMED, DEFAULT_EPOCHS_KEYS, RULES, EpochRule
 from .errors import CatalogError, did_you_mean
@@ -55,8 +57,7 @@ FT_PRICE_KEYS = (
 BATCH_PRICE_KEYS = ("batch_input", "batch_cached_input", "batch_output")
 # last_new_job_day: the last day (inclusive) a new training job is accepted. new_jobs_until is the
 # old name of the same key, still read (a catalog may not give both).
-FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", "notice", "model_units", "commitment_months",
-                "serving", "hosting_gpu")
+FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", "notice", "model_units", "commitment_months", "serving", "hosting_gpu")
 # How a provider serves a fine-tuned model (fine_tuning.serving), and so what it costs by the hour:
 # serverless - per token only, no hourly fee (OpenAI, Vertex AI, Mistral);
 # deployment - per token plus an hourly fee per deployment, used or not (Azure OpenAI: hosting_per_hour);
@@ -66,8 +67,20 @@ FT_FACT_KEYS = ("max_tokens_per_example", "last_new_job_day", "new_jobs_until", 
 SERVING_MODES = ("serverless", "deployment", "dedicated", "provisioned")
 FT_OTHER_KEYS = FT_FACT_KEYS + ("source", "as_of", "sources")
 MODEL_FACT_KEYS = ("retires_on", "successor", "encoding", "context_window", "notice", "tier")
-MODEL_OTHER_KEYS = ("aliases", "encoding", "context_window", "retires_on", "successor", "notice", "source", "as_of", "sources", "fine_tuning", "tier",
-                    "description")
+MODEL_OTHER_KEYS = (
+    "aliases",
+    "encoding",
+    "context_window",
+    "retires_on",
+    "successor",
+    "notice",
+    "source",
+    "as_of",
+    "sources",
+    "fine_tuning",
+    "tier",
+    "description",
+)
 CATALOG_KEYS = ("provider", "currency", "as_of", "source", "notice", "models", "gpus", "description", "override", "default_epochs")
 GPU_KEYS = ("per_hour", "memory_gb", "source", "as_of", "aliases", "description")
 OVERRIDE_MODES = ("merge", "replace")
@@ -75,8 +88,23 @@ OVERRIDE_MODES = ("merge", "replace")
 PREFERRED_PROVIDER = "openai"
 
 # Model attributes a private catalog may set over a bundled model (None = not set).
-_MODEL_SCALARS = ("encoding", "context_window", "max_tokens_per_example", "last_new_job_day", "retires_on", "notice", "ft_notice", "tier", "description",
-                  "serving", "serving_source", "hosting_gpu", "successor", "successor_source", "successor_at")
+_MODEL_SCALARS = (
+    "encoding",
+    "context_window",
+    "max_tokens_per_example",
+    "last_new_job_day",
+    "retires_on",
+    "notice",
+    "ft_notice",
+    "tier",
+    "description",
+    "serving",
+    "serving_source",
+    "hosting_gpu",
+    "successor",
+    "successor_source",
+    "successor_at",
+)
 
 
 @dataclass(frozen=True)
@@ -221,7 +249,13 @@ class Gpu:
     description: str | None = None
 
     def to_dict(self) -> dict:
-        return {"gpu": f"{self.provider}/{self.name}", "aliases": list(self.aliases), "memory_gb": self.memory_gb, "per_hour": self.per_hour.to_dict(), "description": self.description}
+        return {
+            "gpu": f"{self.provider}/{self.name}",
+            "aliases": list(self.aliases),
+            "memory_gb": self.memory_gb,
+            "per_hour": self.per_hour.to_dict(),
+            "description": self.description,
+        }
 
 
 @dataclass
@@ -300,8 +334,7 @@ def _money(doc: YamlDoc, value: Any, path: tuple, *, integer: bool = False) -> f
     if (isinstance(value, float) and not math.isfinite(value)) or value < 0:
         raise doc.error(CatalogError, path, f"expected a finite number >= 0, got {value!r}")
     if value > MAX_NUMBER:  # also an int too large for a float (OverflowError otherwise)
-        raise doc.error(CatalogError, path, f"{str(value)[:40]} is implausibly large (a catalog value is at most {MAX_NUMBER:g})",
-                        "check the number of digits")
+        raise doc.error(CatalogError, path, f"{str(value)[:40]} is implausibly large (a catalog value is at most {MAX_NUMBER:g})", "check the number of digits")
     if integer and int(value) != value:
         raise doc.error(CatalogError, path, f"expected a whole number, got {value!r}")
     return float(value)
@@ -341,7 +374,9 @@ def _prices(doc, block, path, keys, inherited: tuple[str, _dt.date | None], fact
     per_field = _sources(doc, block, path)
     for name in per_field:
         if name not in keys and name not in facts:
-            raise doc.error(CatalogError, path + ("sources", name), f"'{name}' is not a price or fact of this block", did_you_mean(name, keys + facts), key=True)
+            raise doc.error(
+                CatalogError, path + ("sources", name), f"'{name}' is not a price or fact of this block", did_you_mean(name, keys + facts), key=True
+            )
     out = {}
     for k in keys:
         if k in block and block[k] is not None:
@@ -360,8 +395,13 @@ def _prices(doc, block, path, keys, inherited: tuple[str, _dt.date | None], fact
 def _last_new_job_day(doc: YamlDoc, ft_block: dict, fp: tuple) -> _dt.date | None:
     """``last_new_job_day`` (inclusive), or its old name ``new_jobs_until``; not both."""
     if ft_block.get("last_new_job_day") is not None and ft_block.get("new_jobs_until") is not None:
-        raise doc.error(CatalogError, fp + ("new_jobs_until",), "give last_new_job_day or its old name new_jobs_until, not both",
-                        "keep last_new_job_day: the last day (inclusive) new training jobs are accepted", key=True)
+        raise doc.error(
+            CatalogError,
+            fp + ("new_jobs_until",),
+            "give last_new_job_day or its old name new_jobs_until, not both",
+            "keep last_new_job_day: the last day (inclusive) new training jobs are accepted",
+            key=True,
+        )
     key = "new_jobs_until" if ft_block.get("new_jobs_until") is not None else "last_new_job_day"
     return _as_date(ft_block.get(key), doc, fp + (key,))
 
@@ -400,12 +440,17 @@ def _serving(doc: YamlDoc, ft_block: dict, fp: tuple, ft: Mapping[str, Price], i
             raise doc.error(CatalogError, fp + ("hosting_gpu",), "hosting_gpu needs serving: dedicated", key=True)
         return None, None, None
     if mode not in SERVING_MODES:
-        raise doc.error(CatalogError, fp + ("serving",), f"serving must be one of {', '.join(SERVING_MODES)}, got {mode!r}",
-                        did_you_mean(str(mode), SERVING_MODES))
+        raise doc.error(
+            CatalogError, fp + ("serving",), f"serving must be one of {', '.join(SERVING_MODES)}, got {mode!r}", did_you_mean(str(mode), SERVING_MODES)
+        )
     host = ft.get("hosting_per_hour")
     if mode == "serverless" and host is not None and host.value > 0:
-        raise doc.error(CatalogError, fp + ("hosting_per_hour",), "a serverless fine-tuned model has no hourly fee",
-                        "use serving: deployment (per token plus an hourly fee) or dedicated (per GPU-hour)")
+        raise doc.error(
+            CatalogError,
+            fp + ("hosting_per_hour",),
+            "a serverless fine-tuned model has no hourly fee",
+            "use serving: deployment (per token plus an hourly fee) or dedicated (per GPU-hour)",
+        )
     if gpu is not None and mode != "dedicated":
         raise doc.error(CatalogError, fp + ("hosting_gpu",), "hosting_gpu is for serving: dedicated", key=True)
     if gpu is not None and host is not None:
@@ -426,11 +471,16 @@ def _price_hosting_gpu(doc: YamlDoc, m: Model, gpus: Mapping[str, Gpu]) -> None:
     path = ("models", m.id, "fine_tuning", "hosting_gpu")
     g = gpus.get(m.hosting_gpu) or next((x for x in gpus.values() if m.hosting_gpu in x.aliases), None)
     if g is None:
-        raise doc.error(CatalogError, path, f"hosting_gpu '{m.hosting_gpu}' is not a GPU of this catalog",
-                        did_you_mean(m.hosting_gpu, list(gpus)) or "add it under gpus: with its per_hour price")
+        raise doc.error(
+            CatalogError,
+            path,
+            f"hosting_gpu '{m.hosting_gpu}' is not a GPU of this catalog",
+            did_you_mean(m.hosting_gpu, list(gpus)) or "add it under gpus: with its per_hour price",
+        )
     line, col = doc.where(path)
-    m.fine_tuning["hosting_per_hour"] = Price(g.per_hour.value, f"dedicated endpoint on 1 x {g.name}: {g.per_hour.source}",
-                                              g.per_hour.as_of, "hosting_per_hour", doc.file, line, col)
+    m.fine_tuning["hosting_per_hour"] = Price(
+        g.per_hour.value, f"dedicated endpoint on 1 x {g.name}: {g.per_hour.source}", g.per_hour.as_of, "hosting_per_hour", doc.file, line, col
+    )
 
 
 def _check_batch_prices(doc: YamlDoc, ft: Mapping[str, Price], fp: tuple) -> None:
@@ -440,14 +490,22 @@ def _check_batch_prices(doc: YamlDoc, ft: Mapping[str, Price], fp: tuple) -> Non
         return
     for need in ("batch_input", "batch_output"):
         if need not in ft:
-            raise doc.error(CatalogError, fp + (given[0],), f"{given[0]} needs {need} as well",
-                            "give the batch prices as published: batch_input, batch_output (and batch_cached_input)")
+            raise doc.error(
+                CatalogError,
+                fp + (given[0],),
+                f"{given[0]} needs {need} as well",
+                "give the batch prices as published: batch_input, batch_output (and batch_cached_input)",
+            )
     if "batch_discount" in ft:
         raise doc.error(CatalogError, fp + ("batch_discount",), "give published batch prices or a batch_discount, not both", key=True)
     bc, bi = ft.get("batch_cached_input"), ft["batch_input"]
     if bc is not None and bc.value > bi.value:
-        raise doc.error(CatalogError, fp + ("batch_cached_input",), f"batch_cached_input {bc.value:g} is above batch_input {bi.value:g}",
-                        "a cached token never costs more than a fresh one")
+        raise doc.error(
+            CatalogError,
+            fp + ("batch_cached_input",),
+            f"batch_cached_input {bc.value:g} is above batch_input {bi.value:g}",
+            "a cached token never costs more than a fresh one",
+        )
 
 
 def _check_cached(prices: Mapping[str, Price], where: str) -> None:
@@ -494,7 +552,9 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
     currency = currency.strip().upper()
     override = data.get("override", "merge")
     if override not in OVERRIDE_MODES:
-        raise doc.error(CatalogError, ("override",), f"override must be one of {', '.join(OVERRIDE_MODES)}, got {override!r}", did_you_mean(str(override), OVERRIDE_MODES))
+        raise doc.error(
+            CatalogError, ("override",), f"override must be one of {', '.join(OVERRIDE_MODES)}, got {override!r}", did_you_mean(str(override), OVERRIDE_MODES)
+        )
     cat_asof = _as_date(data.get("as_of"), doc, ("as_of",))
     cat_source = _text(doc, data, "source", ()) or ""
     cat_notice = _text(doc, data, "notice", ())
@@ -536,9 +596,12 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             if ft_block.get("max_tokens_per_example") is not None:
                 max_ex = int(_money(doc, ft_block["max_tokens_per_example"], fp + ("max_tokens_per_example",), integer=True))
                 if max_ex < 1:  # a cap of 0 tokens per example would bill no training at all
-                    raise doc.error(CatalogError, fp + ("max_tokens_per_example",),
-                                    f"max_tokens_per_example must be a whole number >= 1, got {max_ex}",
-                                    "the provider's limit of tokens in one training example, e.g. 65536; leave it out when unknown")
+                    raise doc.error(
+                        CatalogError,
+                        fp + ("max_tokens_per_example",),
+                        f"max_tokens_per_example must be a whole number >= 1, got {max_ex}",
+                        "the provider's limit of tokens in one training example, e.g. 65536; leave it out when unknown",
+                    )
             new_jobs = _last_new_job_day(doc, ft_block, fp)
             _check_batch_prices(doc, ft, fp)
             serving, serving_src, hosting_gpu = _serving(doc, ft_block, fp, ft, m_src)
@@ -776,7 +839,7 @@ class Catalogs:
             self.by_provider[c.provider] = c
 
     @classmethod
-    def load(cls, names: Iterable[str] | None = None, *, relative_to: Path | None = None, extra_dirs: Iterable[str | os.PathLike] = ()) -> "Catalogs":
+    def load(cls, names: Iterable[str] | None = None, *, relative_to: Path | None = None, extra_dirs: Iterable[str | os.PathLike] = ()) -> Catalogs:
         """Load catalogs by name or path, each with the private catalogs of its provider laid over it.
 
         ``names`` None means every bundled and private catalog. A name picks the
@@ -884,7 +947,9 @@ class Catalogs:
                 if name in (g.name, f"{g.provider}/{g.name}", *g.aliases):
                     return g
         known = [f"{c.provider}/{g}" for c in self.by_provider.values() for g in c.gpus]
-        raise CatalogError(f"unknown GPU '{name}'", hint=(did_you_mean(name, known) or "") + " known GPUs: " + (", ".join(known) or "none in the loaded catalogs"))
+        raise CatalogError(
+            f"unknown GPU '{name}'", hint=(did_you_mean(name, known) or "") + " known GPUs: " + (", ".join(known) or "none in the loaded catalogs")
+        )
 
 
 # ---------------------------------------------------------------- staleness
@@ -944,7 +1009,6 @@ def stale_warning(prices: Iterable[Price] | Mapping[str, Price], today: _dt.date
     if oldest.as_of is None:
         what = _("{n} with no as_of date").format(n=undated)
     else:
-        what = _("{field} read {date}, {days} days ago").format(field=oldest.field or _("oldest"), date=date(oldest.as_of),
-                                                                days=(day - oldest.as_of).days)
+        what = _("{field} read {date}, {days} days ago").format(field=oldest.field or _("oldest"), date=date(oldest.as_of), days=(day - oldest.as_of).days)
     check = ngettext("check it with ftcost pricing show", "check them with ftcost pricing show", n)
     return f"{head} ({what}); {check}"

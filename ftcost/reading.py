@@ -14,6 +14,7 @@ text of ``ftcost tokens``, a LiteLLM price file) is opened here:
 Standard input (``-``) is read where a command allows it; that is the way to
 read from a pipe.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,8 +34,13 @@ PIPE_HINT = "ftcost reads regular files only; to read from a pipe or device, red
 
 def kind_of(mode: int) -> str:
     """What a non-regular file is, for messages."""
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -55,8 +61,9 @@ def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostEr
         except (OSError, ValueError):
             mode = stat.S_IFREG
         if not stat.S_ISREG(mode):
-            raise error_cls(f"{what} is {kind_of(mode)}, not a regular file; not read", file=name,
-                            hint=PIPE_HINT if stdin_ok else "give a regular file") from None
+            raise error_cls(
+                f"{what} is {kind_of(mode)}, not a regular file; not read", file=name, hint=PIPE_HINT if stdin_ok else "give a regular file"
+            ) from None
         raise error_cls(f"cannot read {what}: {getattr(exc, 'strerror', None) or exc}", file=name) from None
     try:
         st = os.fstat(fd)
@@ -193,7 +200,7 @@ def line_blocks(stream, block_bytes: int, max_line: int) -> Iterator[list]:
                 continue
             out.append(LongLine(skipped + nl))
             skipped = -1
-            block = block[nl + 1:]
+            block = block[nl + 1 :]
         parts = block.split(b"\n")
         if carry:
             parts[0] = carry + parts[0]

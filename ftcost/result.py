@@ -1,8 +1,9 @@
-"""The result of a comparison: plain data, the JSON of DESIGN.md, and DataFrames.
+"""The result of a comparison: plain data, the JSON of docs/design.md, and DataFrames.
 
 pandas is imported only by the ``*_frame`` methods, so building and printing
 a result never pays for it.
 """
+
 from __future__ import annotations
 
 import math
@@ -10,11 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import i18n
+from . import feasibility, i18n
 from .engine import MONTHLY_PARTS, Outputs, evaluate
 from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import _, ngettext
-from . import feasibility
 from .scenario import Scenario, Strategy
 
 
@@ -64,7 +64,7 @@ class Result:
     strategies: list[StrategyResult]
     lines: CostLines
     cheapest_by_volume: list[dict]
-    without_quality: "Result | None" = None
+    without_quality: Result | None = None
     price_warnings: list[str] = field(default_factory=list)
 
     def cost_at_volumes(self, volumes) -> np.ndarray:
@@ -95,12 +95,16 @@ class Result:
         h = self.scenario.horizon_months
         until = best.feasible_until or 0
         i = self.strategies.index(best)
-        return {"strategy": best.name, "feasible": best.feasible, "until_month": until,
-                "cost_until": float(np.sum(np.asarray(self.outputs.monthly)[i, :until])),
-                "until": self.scenario.month_label(until) if until else None,
-                "reason": "" if best.feasible else best.feasibility,
-                "feasible_strategies": [s.name for s in self.strategies if s.feasible],
-                "horizon_months": h}
+        return {
+            "strategy": best.name,
+            "feasible": best.feasible,
+            "until_month": until,
+            "cost_until": float(np.sum(np.asarray(self.outputs.monthly)[i, :until])),
+            "until": self.scenario.month_label(until) if until else None,
+            "reason": "" if best.feasible else best.feasibility,
+            "feasible_strategies": [s.name for s in self.strategies if s.feasible],
+            "horizon_months": h,
+        }
 
     @property
     def warnings(self) -> list[str]:
@@ -116,9 +120,7 @@ class Result:
         if i18n.get_language() == i18n.DEFAULT:
             return self.warnings
         sc = self.scenario
-        return (group_warnings([(s.name, availability_warnings(sc, st, s.training_months))
-                                for s, st in zip(self.strategies, sc.strategies)])
-                + _stale(sc))
+        return group_warnings([(s.name, availability_warnings(sc, st, s.training_months)) for s, st in zip(self.strategies, sc.strategies)]) + _stale(sc)
 
     def to_html(self, path, *, lang: str | None = None):
         """Write the interactive what-if page (the same file as ``ftcost report -o FILE.html``), atomically.
@@ -147,7 +149,7 @@ class Result:
         return self.baseline.total_cost - self.cheapest.total_cost
 
     def to_dict(self) -> dict:
-        """The JSON object of DESIGN.md (plus documented extra fields)."""
+        """The JSON object of docs/design.md (plus documented extra fields)."""
         sc = self.scenario
         return {
             "scenario": sc.name,
@@ -207,8 +209,7 @@ class Result:
         sch = self.schedule()
         rows = []
         for i, s in enumerate(self.strategies):
-            cols = {"strategy": s.name, "month": months, "calendar_month": [sc.month_label(m) for m in months],
-                    "requests": sch["requests"][i]}
+            cols = {"strategy": s.name, "month": months, "calendar_month": [sc.month_label(m) for m in months], "requests": sch["requests"][i]}
             cols.update({k: sch[k][i] for k in (*SCHEDULE_PARTS, "total_cost", "cumulative_cost", "replicas")})
             rows.append(pd.DataFrame(cols))
         return pd.concat(rows, ignore_index=True)
@@ -222,9 +223,23 @@ class Result:
 
 # The cost columns of :meth:`Result.schedule` and ``monthly_frame``, one per engine part (engine.MONTHLY_PARTS).
 SCHEDULE_PARTS = ("variable_cost", "fixed_cost", "gpu_cost", "training_cost", "one_time_cost", "data_generation_cost")
-SUMMARY_KEYS = ("name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
-                "one_time_cost", "average_fixed_monthly", "monthly_cost", "average_monthly_cost", "total_cost",
-                "break_even_requests_per_month", "cheaper_above_break_even", "payback_month")
+SUMMARY_KEYS = (
+    "name",
+    "type",
+    "model",
+    "cost_per_request",
+    "fixed_monthly",
+    "training_cost",
+    "training_runs",
+    "one_time_cost",
+    "average_fixed_monthly",
+    "monthly_cost",
+    "average_monthly_cost",
+    "total_cost",
+    "break_even_requests_per_month",
+    "cheaper_above_break_even",
+    "payback_month",
+)
 
 
 def _strategy_dict(s: StrategyResult) -> dict:
@@ -245,7 +260,7 @@ def _strategy_dict(s: StrategyResult) -> dict:
         "cheaper_above_break_even": s.cheaper_above_break_even,
         "payback_month": s.payback_month,
         "warnings": s.warnings,
-        # Extensions (DESIGN.md allows new output fields):
+        # Extensions (docs/design.md allows new output fields):
         "training_cost_per_run": s.training_cost_per_run,
         "epochs": s.epochs,
         "training_months": s.training_months,
@@ -266,15 +281,28 @@ def _strategy_dict(s: StrategyResult) -> dict:
     }
 
 
-def _quality_free(r: "Result") -> dict:
+def _quality_free(r: Result) -> dict:
     """The comparison with every quality cost removed (shown beside the full one)."""
     return {
         "cheapest": r.cheapest.name,
         "savings": r.savings(),
         "cheapest_by_volume": r.cheapest_by_volume,
-        "strategies": [{k: getattr(s, k) for k in ("name", "cost_per_request", "monthly_cost", "average_monthly_cost",
-                                                     "total_cost", "break_even_requests_per_month", "cheaper_above_break_even", "payback_month")}
-                       for s in r.strategies],
+        "strategies": [
+            {
+                k: getattr(s, k)
+                for k in (
+                    "name",
+                    "cost_per_request",
+                    "monthly_cost",
+                    "average_monthly_cost",
+                    "total_cost",
+                    "break_even_requests_per_month",
+                    "cheaper_above_break_even",
+                    "payback_month",
+                )
+            }
+            for s in r.strategies
+        ],
     }
 
 
@@ -309,41 +337,43 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
         pay = int(out.payback_month[i])
         tmonths = [int(m) + 1 for m in np.flatnonzero(out.training_months[i])]
         feasible_until = int(out.feasible_until[i])
-        results.append(StrategyResult(
-            name=s.name,
-            type=s.type,
-            model=s.model.ref,
-            cost_per_request=float(out.cost_per_request[i]),
-            fixed_monthly=float(out.fixed_monthly[i]),
-            training_cost=float(out.training_cost[i]),
-            training_cost_per_run=float(out.training_run_cost[i]),
-            training_runs=int(out.training_runs[i]),
-            epochs=int(out.epochs[i]) if s.training and not s.training.hour_billed else None,  # hour-billed: no epochs
-            one_time_cost=float(out.one_time_cost[i]),
-            average_fixed_monthly=float(out.average_fixed_monthly[i]),
-            monthly_cost=float(out.monthly_cost[i]),
-            total_cost=float(out.total_cost[i]),
-            monthly=[float(v) for v in out.monthly[i]],
-            training_months=tmonths,
-            break_even_requests_per_month=None if is_base or math.isnan(be) else be,
-            # No break-even (never cheaper): no side to name either.
-            cheaper_above_break_even=None if is_base or math.isnan(be) else above,
-            payback_month=None if is_base or pay == 0 else pay,
-            warnings=availability_warnings(scenario, s, tmonths) + list(s.notes),
-            feasible_until=feasible_until or None,
-            feasible=feasible_until >= scenario.horizon_months,
-            feasibility=feasibility.reason(scenario, s, feasible_until),
-            on_retirement=s.on_retirement,
-            **_plan_fields(s, i, inputs, out),
-            token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
-            prices={k: p.to_dict() for k, p in sorted(s.prices.items())},
-            break_even_crossings=cross,
-            data_generation_cost=float(out.data_generation_cost[i]),
-            quality_cost_per_request=float(out.quality_cost[i]),
-            replicas=float(out.replicas_month1[i]) if s.serving is not None else None,
-            price_change_per_month=s.price_change_per_month,
-            average_monthly_cost=float(out.total_cost[i]) / scenario.horizon_months,
-        ))
+        results.append(
+            StrategyResult(
+                name=s.name,
+                type=s.type,
+                model=s.model.ref,
+                cost_per_request=float(out.cost_per_request[i]),
+                fixed_monthly=float(out.fixed_monthly[i]),
+                training_cost=float(out.training_cost[i]),
+                training_cost_per_run=float(out.training_run_cost[i]),
+                training_runs=int(out.training_runs[i]),
+                epochs=int(out.epochs[i]) if s.training and not s.training.hour_billed else None,  # hour-billed: no epochs
+                one_time_cost=float(out.one_time_cost[i]),
+                average_fixed_monthly=float(out.average_fixed_monthly[i]),
+                monthly_cost=float(out.monthly_cost[i]),
+                total_cost=float(out.total_cost[i]),
+                monthly=[float(v) for v in out.monthly[i]],
+                training_months=tmonths,
+                break_even_requests_per_month=None if is_base or math.isnan(be) else be,
+                # No break-even (never cheaper): no side to name either.
+                cheaper_above_break_even=None if is_base or math.isnan(be) else above,
+                payback_month=None if is_base or pay == 0 else pay,
+                warnings=availability_warnings(scenario, s, tmonths) + list(s.notes),
+                feasible_until=feasible_until or None,
+                feasible=feasible_until >= scenario.horizon_months,
+                feasibility=feasibility.reason(scenario, s, feasible_until),
+                on_retirement=s.on_retirement,
+                **_plan_fields(s, i, inputs, out),
+                token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
+                prices={k: p.to_dict() for k, p in sorted(s.prices.items())},
+                break_even_crossings=cross,
+                data_generation_cost=float(out.data_generation_cost[i]),
+                quality_cost_per_request=float(out.quality_cost[i]),
+                replicas=float(out.replicas_month1[i]) if s.serving is not None else None,
+                price_change_per_month=s.price_change_per_month,
+                average_monthly_cost=float(out.total_cost[i]) / scenario.horizon_months,
+            )
+        )
         if s.training and s.training.data_generation_note:
             results[-1].token_sources["data_generation"] = s.training.data_generation_note
         if s.serving is not None:
@@ -363,9 +393,16 @@ def _plan_fields(s: Strategy, i: int, inputs, out) -> dict:
     rows = [i] + [r for r, o in enumerate(inputs.owner or ()) if o == i and r != i]
     phases, migrations = [], []
     for k, (r, ph) in enumerate(zip(rows, s.plan.phases)):
-        phases.append({"model": ph.model.ref, "from_month": ph.first_month, "to_month": ph.last_month,
-                       "cost_per_request": float(out.row_cost_per_request[r]),
-                       "prompt_tokens": ph.prompt_tokens, "prompt_source": ph.prompt_source or None})
+        phases.append(
+            {
+                "model": ph.model.ref,
+                "from_month": ph.first_month,
+                "to_month": ph.last_month,
+                "cost_per_request": float(out.row_cost_per_request[r]),
+                "prompt_tokens": ph.prompt_tokens,
+                "prompt_source": ph.prompt_source or None,
+            }
+        )
         if k > 0:
             mg = dict(s.plan.migrations[k - 1])
             mg["training_cost"] = float(out.row_training_run_cost[r]) * (1 + s.price_change_per_month) ** (ph.first_month - 1) if s.training else 0.0
@@ -380,16 +417,14 @@ def group_warnings(per_strategy: list[tuple[str, list[str]]]) -> list[str]:
     for name, warnings in per_strategy:
         prefix = f"{name}: "
         for w in warnings:
-            text = w[len(prefix):] if w.startswith(prefix) else w
+            text = w[len(prefix) :] if w.startswith(prefix) else w
             by_text.setdefault(text, []).append(name)
     return [", ".join(f"'{n}'" for n in names) + ": " + text for text, names in by_text.items()]
 
 
 def _stale(scenario: Scenario) -> list[str]:
     """One line when a catalog price the scenario uses was read more than 180 days ago."""
-    from .pricing import stale_warning
-
-    from .pricing import stale_prices
+    from .pricing import stale_prices, stale_warning
 
     used = {id(p): p for s in scenario.strategies for p in s.prices.values() if p.file}
     line = stale_warning(list(used.values()), scenario.today)
@@ -414,9 +449,10 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
         late = [t for t in training_months if t <= own and scenario.month_first_day(t) > m.last_new_job_day]
         if late:
             labels = ", ".join(label(t) for t in late)
-            text = _("{name}: training run(s) in {months} fall after {date}, the last day {provider} accepts new "
-                     "fine-tuning jobs for {model}; these runs cannot happen as planned").format(
-                name=s.name, months=labels, date=i18n.date(m.last_new_job_day), provider=m.provider, model=m.id)
+            text = _(
+                "{name}: training run(s) in {months} fall after {date}, the last day {provider} accepts new "
+                "fine-tuning jobs for {model}; these runs cannot happen as planned"
+            ).format(name=s.name, months=labels, date=i18n.date(m.last_new_job_day), provider=m.provider, model=m.id)
             if notice:
                 text += f" ({notice})"
                 notice = None
@@ -428,11 +464,15 @@ def availability_warnings(scenario: Scenario, s: Strategy, training_months: list
             span = first if first == last else _("{first} to {last}").format(first=first, last=last)
             months = ngettext("{n} month", "{n} months", len(gone)).format(n=len(gone))
             if s.type != "prompt":
-                text = _("{name}: {model} retires on {date} and its fine-tuned models stop serving requests; "
-                         "{span} ({months}) are costed at its prices, as if a successor model cost the same")
+                text = _(
+                    "{name}: {model} retires on {date} and its fine-tuned models stop serving requests; "
+                    "{span} ({months}) are costed at its prices, as if a successor model cost the same"
+                )
             else:
-                text = _("{name}: {model} retires on {date} and it stops serving requests; "
-                         "{span} ({months}) are costed at its prices, as if a successor model cost the same")
+                text = _(
+                    "{name}: {model} retires on {date} and it stops serving requests; "
+                    "{span} ({months}) are costed at its prices, as if a successor model cost the same"
+                )
             warnings.append(text.format(name=s.name, model=m.ref, date=i18n.date(m.retires_on), span=span, months=months))
     warnings += feasibility.plan_warnings(scenario, s)
     if notice:

@@ -1,25 +1,27 @@
 """Scenario files: read, validate, resolve prices and token counts.
 
-The format is version 1 of DESIGN.md. Validation is a small recursive checker
+The format is version 1 of docs/design.md. Validation is a small recursive checker
 (cfgv-style): every problem names the file, line, column and key path, and
 unknown keys get a "did you mean" hint. The result is a :class:`Scenario`
 whose values are plain numbers with their prices resolved; the engine never
 sees YAML.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
 from . import engine
-from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
 from .epochs import ASSUMED, EpochRule
+from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
 from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
 from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
@@ -31,19 +33,56 @@ MAX_HORIZON = 1200  # 100 years; bounds the month axis
 SCENARIO_KEYS = ("ftcost", "name", "description", "currency", "exchange_rate", "horizon_months", "start", "volume", "pricing", "baseline", "strategies")
 VOLUME_KEYS = ("requests_per_month", "requests_per_day", "growth_per_month")
 STRATEGY_TYPES = ("prompt", "fine_tuned", "self_hosted")
-STRATEGY_KEYS = ("name", "type", "model", "description", "request", "batch_share", "training", "hosting", "serving",
-                 "fixed_monthly_cost", "prices", "quality", "price_change_per_month", "on_retirement", "migration_cost")
-SERVING_KEYS = ("gpu", "gpu_per_hour", "gpus_per_replica", "requests_per_second", "input_tokens_per_second",
-                "output_tokens_per_second", "target_utilization", "min_replicas", "hours_per_month")
+STRATEGY_KEYS = (
+    "name",
+    "type",
+    "model",
+    "description",
+    "request",
+    "batch_share",
+    "training",
+    "hosting",
+    "serving",
+    "fixed_monthly_cost",
+    "prices",
+    "quality",
+    "price_change_per_month",
+    "on_retirement",
+    "migration_cost",
+)
+SERVING_KEYS = (
+    "gpu",
+    "gpu_per_hour",
+    "gpus_per_replica",
+    "requests_per_second",
+    "input_tokens_per_second",
+    "output_tokens_per_second",
+    "target_utilization",
+    "min_replicas",
+    "hours_per_month",
+)
 QUALITY_KEYS = ("error_rate", "cost_per_error")
 DATA_GENERATION_KEYS = ("examples", "input_tokens", "output_tokens", "model")
 SECONDS_PER_HOUR = 3600.0
 REQUEST_KEYS = ("prompt_tokens", "prompt_file", "messages", "input_tokens", "cached_prompt_tokens", "completion_tokens")
-TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost", "hours", "gpu_hours",
-                 "gpu_per_hour", "data_generation")
+TRAINING_KEYS = ("tokens", "dataset", "examples", "epochs", "retrain_every_months", "one_time_cost", "hours", "gpu_hours", "gpu_per_hour", "data_generation")
 HOSTING_KEYS = ("per_hour", "hours_per_month", "deployments")
-PRICE_OVERRIDE_KEYS = ("input", "cached_input", "output", "batch_discount", "batch_input", "batch_cached_input", "batch_output", "training", "training_per_hour", "hosting_per_hour",
-                       "storage_per_month", "min_job_fee", "max_job_fee", "model_unit_per_hour")
+PRICE_OVERRIDE_KEYS = (
+    "input",
+    "cached_input",
+    "output",
+    "batch_discount",
+    "batch_input",
+    "batch_cached_input",
+    "batch_output",
+    "training",
+    "training_per_hour",
+    "hosting_per_hour",
+    "storage_per_month",
+    "min_job_fee",
+    "max_job_fee",
+    "model_unit_per_hour",
+)
 DEFAULT_HOURS_PER_MONTH = 730.0
 MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
 MAX_STRATEGIES = 50  # bounds the pairwise break-even search (time and memory grow with its square)
@@ -220,7 +259,7 @@ class Scenario:
             owner=owner,
         )
 
-    def without_quality(self) -> "Scenario":
+    def without_quality(self) -> Scenario:
         """The same scenario with every quality cost set to zero."""
         import copy
 
@@ -261,8 +300,20 @@ class _Checker:
                 raise self.fail(path + (key,), f"unknown key '{key}' in {what}", hint, key=True)
         return value
 
-    def number(self, m: dict, key: str, path: tuple, *, default=None, minimum=None, maximum=None,
-               exclusive_min=False, integer=False, required=False, what: str = "a number"):
+    def number(
+        self,
+        m: dict,
+        key: str,
+        path: tuple,
+        *,
+        default=None,
+        minimum=None,
+        maximum=None,
+        exclusive_min=False,
+        integer=False,
+        required=False,
+        what: str = "a number",
+    ):
         p = path + (key,)
         if key not in m or m[key] is None:
             if required:
@@ -272,29 +323,24 @@ class _Checker:
         if isinstance(v, dict):  # an uncertain value {dist: ...} (issue 7): its median, recorded for simulate
             from .uncertainty import read_distribution
 
-            return read_distribution(self, v, p, minimum=minimum, maximum=maximum, exclusive_min=exclusive_min,
-                                     integer=integer, what=what)
+            return read_distribution(self, v, p, minimum=minimum, maximum=maximum, exclusive_min=exclusive_min, integer=integer, what=what)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             if isinstance(v, str) and _looks_numeric(v):
                 if not v.isascii():
                     raise self.fail(p, f"expected {what}, got the text {_short(v)}", "write the number with ASCII digits 0-9")
                 raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
-            raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}",
-                            "write the number in digits, without quotes or units, e.g. 12 or 0.5")
+            raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}", "write the number in digits, without quotes or units, e.g. 12 or 0.5")
         if not _finite(v) and not isinstance(v, int):
             raise self.fail(p, f"expected a finite number, got {_short(v)}")
         if abs(v) > MAX_NUMBER:
-            raise self.fail(p, f"{_fmt(v)} is implausibly large (ftcost accepts numbers up to {_fmt(MAX_NUMBER)})",
-                            "check the number of digits")
+            raise self.fail(p, f"{_fmt(v)} is implausibly large (ftcost accepts numbers up to {_fmt(MAX_NUMBER)})", "check the number of digits")
         if integer and float(v) != int(v):
             raise self.fail(p, f"expected a whole number, got {v}")
         if minimum is not None and (v <= minimum if exclusive_min else v < minimum):
             op = ">" if exclusive_min else ">="
-            raise self.fail(p, f"must be {op} {_fmt(minimum)}, got {_fmt(v)}",
-                            "a count, price or cost cannot be negative" if v < 0 <= minimum else None)
+            raise self.fail(p, f"must be {op} {_fmt(minimum)}, got {_fmt(v)}", "a count, price or cost cannot be negative" if v < 0 <= minimum else None)
         if maximum is not None and v > maximum:
-            raise self.fail(p, f"must be <= {_fmt(maximum)}, got {_fmt(v)}",
-                            "a share is a fraction: 25% is 0.25" if maximum == 1 else None)
+            raise self.fail(p, f"must be <= {_fmt(maximum)}, got {_fmt(v)}", "a share is a fraction: 25% is 0.25" if maximum == 1 else None)
         return int(v) if integer else float(v)
 
     def string(self, m: dict, key: str, path: tuple, *, required=False, default=None) -> str | None:
@@ -428,13 +474,15 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         if not (isinstance(volume, (int, float)) and math.isfinite(volume) and volume >= 0):
             raise ScenarioError(f"--volume must be a number of requests per month >= 0, got {volume}")
         if volume > MAX_NUMBER:
-            raise ScenarioError(f"--volume {volume:g} is implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})",
-                                hint="check the number of digits")
+            raise ScenarioError(f"--volume {volume:g} is implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})", hint="check the number of digits")
         rpm = float(volume)
     g_raw = vol.get("growth_per_month")
     if isinstance(g_raw, (int, float)) and not isinstance(g_raw, bool) and _finite(g_raw) and g_raw > 1:
-        raise chk.fail(("volume", "growth_per_month"), f"growth_per_month {_fmt(g_raw)} is more than +100% a month",
-                       f"{_fmt(g_raw)} means +{_fmt(g_raw * 100)}% a month; did you mean {_fmt(g_raw / 100)}? (a fraction: 5% is 0.05)")
+        raise chk.fail(
+            ("volume", "growth_per_month"),
+            f"growth_per_month {_fmt(g_raw)} is more than +100% a month",
+            f"{_fmt(g_raw)} means +{_fmt(g_raw * 100)}% a month; did you mean {_fmt(g_raw / 100)}? (a fraction: 5% is 0.05)",
+        )
     growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=1)
     _check_compounding(chk, growth, h, ("volume", "growth_per_month"), "volume")
 
@@ -445,15 +493,21 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     if not isinstance(raw_strategies, list) or not raw_strategies:
         raise chk.fail(("strategies",), "'strategies' must be a non-empty list", "list at least a prompt strategy and a fine-tuned one", key=True)
     if len(raw_strategies) > MAX_STRATEGIES:
-        raise chk.fail(("strategies",), f"{len(raw_strategies)} strategies; ftcost compares at most {MAX_STRATEGIES} at a time",
-                       "split the comparison into several scenarios", key=True)
+        raise chk.fail(
+            ("strategies",),
+            f"{len(raw_strategies)} strategies; ftcost compares at most {MAX_STRATEGIES} at a time",
+            "split the comparison into several scenarios",
+            key=True,
+        )
     strategies: list[Strategy] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_strategies):
         s = _strategy(chk, raw, ("strategies", i), catalogs, currency, rates, base_dir)
         _check_not_retired(chk, s, ("strategies", i, "model"), start)
         if s.name in seen:
-            raise chk.fail(("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name")
+            raise chk.fail(
+                ("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name"
+            )
         seen[s.name] = i
         strategies.append(s)
         _check_compounding(chk, s.price_change_per_month, h, ("strategies", i, "price_change_per_month"), "token prices")
@@ -468,14 +522,24 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         baseline = seen[bname]
 
     return Scenario(
-        name=name, description=description, currency=currency, horizon_months=h, start=start,
-        requests_per_month=rpm, growth_per_month=growth, baseline=baseline, strategies=strategies,
-        file=doc.file, catalogs=catalogs, doc=doc, distributions=chk.distributions, today=today,
+        name=name,
+        description=description,
+        currency=currency,
+        horizon_months=h,
+        start=start,
+        requests_per_month=rpm,
+        growth_per_month=growth,
+        baseline=baseline,
+        strategies=strategies,
+        file=doc.file,
+        catalogs=catalogs,
+        doc=doc,
+        distributions=chk.distributions,
+        today=today,
     )
 
 
-def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, catalogs: Catalogs, currency: str, rates: dict,
-           pricing_dirs) -> None:
+def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, catalogs: Catalogs, currency: str, rates: dict, pricing_dirs) -> None:
     """Each strategy's plan over the horizon: the models it runs on and when it can no longer run (ftcost.migration)."""
     from . import migration
 
@@ -511,13 +575,14 @@ def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, 
         s.plan = migration.build_plan(s, s.on_retirement, s.migration_cost, cal, catalogs, convert, prices_for, s.recount, load_more)
 
 
-
 def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: str) -> None:
     """A monthly rate compounded over the horizon must stay a computable factor: (1 + rate)^(h - 1) <= 1e100."""
     if compounds_too_far(rate, h):
-        raise chk.fail(path, f"{rate:g} a month compounds over {h} months to a factor of about "
-                             f"1e{(h - 1) * math.log10(1 + rate):.0f} on {what}, too large to compute",
-                       "lower the monthly rate or the horizon")
+        raise chk.fail(
+            path,
+            f"{rate:g} a month compounds over {h} months to a factor of about 1e{(h - 1) * math.log10(1 + rate):.0f} on {what}, too large to compute",
+            "lower the monthly rate or the horizon",
+        )
 
 
 def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Catalogs:
@@ -547,7 +612,9 @@ def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[
         return {}
     p = ("exchange_rate",)
     if not isinstance(raw, dict):
-        raise chk.fail(p, "exchange_rate must map a currency code to its price in the scenario currency", "exchange_rate: {USD: 0.92, source: ECB, as_of: 2026-11-25}")
+        raise chk.fail(
+            p, "exchange_rate must map a currency code to its price in the scenario currency", "exchange_rate: {USD: 0.92, source: ECB, as_of: 2026-11-25}"
+        )
     note = str(raw.get("source") or "scenario exchange_rate")
     if raw.get("as_of") is not None:
         note += f", {raw['as_of']}"
@@ -566,8 +633,11 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
     if model.currency == currency:
         return model
     if model.currency not in rates:
-        raise chk.fail(path, f"{model.ref} is priced in {model.currency} but the scenario is in {currency}",
-                       f"add exchange_rate: {{{model.currency}: <{currency} per {model.currency}>}} or set currency: {model.currency}")
+        raise chk.fail(
+            path,
+            f"{model.ref} is priced in {model.currency} but the scenario is in {currency}",
+            f"add exchange_rate: {{{model.currency}: <{currency} per {model.currency}>}} or set currency: {model.currency}",
+        )
     import dataclasses
 
     rate, note = rates[model.currency]
@@ -575,8 +645,10 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
     def conv(prices):
         if prices is None:
             return None
-        return {k: (p if k == "batch_discount" else Price(p.value * rate, f"{p.source}; converted at {rate:g} {currency}/{model.currency} ({note})", p.as_of, k))
-                for k, p in prices.items()}
+        return {
+            k: (p if k == "batch_discount" else Price(p.value * rate, f"{p.source}; converted at {rate:g} {currency}/{model.currency} ({note})", p.as_of, k))
+            for k, p in prices.items()
+        }
 
     return dataclasses.replace(model, currency=currency, base=conv(model.base), fine_tuning=conv(model.fine_tuning))
 
@@ -590,16 +662,22 @@ def _check_not_retired(chk: _Checker, s: Strategy, path: tuple, start: tuple[int
     # Hook for successors (issue 13): a catalog may name the model that replaces this one.
     successor = getattr(m, "successor", None)
     then = f"; its successor is {successor}" if successor else ""
-    raise chk.fail(path, f"{m.ref} retired on {m.retires_on.isoformat()}, before the plan starts ({first.isoformat()[:7]}){then}",
-                   (f"use {successor}, " if successor else "choose a model that is still served, ") + f"or start the plan before {m.retires_on.isoformat()[:7]}")
+    raise chk.fail(
+        path,
+        f"{m.ref} retired on {m.retires_on.isoformat()}, before the plan starts ({first.isoformat()[:7]}){then}",
+        (f"use {successor}, " if successor else "choose a model that is still served, ") + f"or start the plan before {m.retires_on.isoformat()[:7]}",
+    )
 
 
 def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict, base_dir: Path) -> Strategy:
     m = chk.mapping(raw, path, STRATEGY_KEYS, "a strategy")
     name = chk.string(m, "name", path, required=True)
     if _has_control(name):
-        raise chk.fail(path + ("name",), f"strategy name {_short(name)} contains a line break or control character",
-                       "names head table columns and CSV cells; keep them to one line")
+        raise chk.fail(
+            path + ("name",),
+            f"strategy name {_short(name)} contains a line break or control character",
+            "names head table columns and CSV cells; keep them to one line",
+        )
     stype = chk.string(m, "type", path, required=True)
     if stype not in STRATEGY_TYPES:
         raise chk.fail(path + ("type",), f"unknown strategy type '{stype}'", did_you_mean(stype, STRATEGY_TYPES) or "types: " + ", ".join(STRATEGY_TYPES))
@@ -622,8 +700,11 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     fine_tuned = stype == "fine_tuned"
     if fine_tuned and model.fine_tuning is None:
         tunable = [x.ref for x in catalogs.all_models() if x.fine_tuning is not None]
-        raise chk.fail(path + ("model",), f"{model.ref} has no fine-tuning prices in its catalog",
-                        "fine-tunable models: " + ", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else ""))
+        raise chk.fail(
+            path + ("model",),
+            f"{model.ref} has no fine-tuning prices in its catalog",
+            "fine-tunable models: " + ", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else ""),
+        )
 
     prices = _effective_prices(chk, m, path, model, fine_tuned, self_hosted)
     from .migration import read_options
@@ -652,22 +733,30 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     cached = chk.number(req, "cached_prompt_tokens", rp, default=0.0, minimum=0)
     out = chk.number(req, "completion_tokens", rp, default=0.0, minimum=0)
     if cached > prompt + user:
-        raise chk.fail(rp + ("cached_prompt_tokens",), f"cached_prompt_tokens ({_fmt(cached)}) is above the request's input tokens ({_fmt(prompt + user)} = prompt + input)",
-                       "only tokens that are sent can be cached")
+        raise chk.fail(
+            rp + ("cached_prompt_tokens",),
+            f"cached_prompt_tokens ({_fmt(cached)}) is above the request's input tokens ({_fmt(prompt + user)} = prompt + input)",
+            "only tokens that are sent can be cached",
+        )
     batch_share = chk.number(m, "batch_share", path, default=0.0, minimum=0, maximum=1, what="a share from 0 to 1")
     notes: list[str] = []
     if lookup_note:
         notes.append(f"{name}: {lookup_note}")
     cw = model.context_window
     if cw and not self_hosted and np.any(np.asarray(prompt + user + out) > cw):
-        raise chk.fail(rp, f"a request of {_fmt(float(np.max(np.asarray(prompt + user + out))))} tokens (prompt + input + completion) "
-                           f"is longer than {model.ref}'s context window of {cw:,} tokens",
-                       "check the token counts: tokens per request, not per month or per dataset")
+        raise chk.fail(
+            rp,
+            f"a request of {_fmt(float(np.max(np.asarray(prompt + user + out))))} tokens (prompt + input + completion) "
+            f"is longer than {model.ref}'s context window of {cw:,} tokens",
+            "check the token counts: tokens per request, not per month or per dataset",
+        )
     if batch_share > 0 and "batch_input" not in prices and prices.get("batch_discount") is None:
         what = "the fine-tuned model" if fine_tuned else model.ref
-        notes.append(f"{name}: {_fmt(batch_share * 100)}% of requests go through a batch API, but the catalog has no batch price for "
-                     f"{what}; they are priced at the standard rate (add prices: {{batch_discount: ...}} or batch_input/batch_output "
-                     "if your provider has one)")
+        notes.append(
+            f"{name}: {_fmt(batch_share * 100)}% of requests go through a batch API, but the catalog has no batch price for "
+            f"{what}; they are priced at the standard rate (add prices: {{batch_discount: ...}} or batch_input/batch_output "
+            "if your provider has one)"
+        )
 
     # Hosting and other fixed costs.
     host = chk.mapping(m.get("hosting") or {}, path + ("hosting",), HOSTING_KEYS, "hosting")
@@ -694,9 +783,12 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
                 raise chk.fail(sp, "a request with no tokens has no throughput to size replicas from", "give serving.requests_per_second")
             serving.requests_per_second = 1.0 / seconds
         if not serving.capacity_per_month >= 1:  # also NaN; a replica that serves nothing would need infinitely many
-            raise chk.fail(path + ("serving",), f"one replica serves {serving.capacity_per_month:.3g} requests a month at this "
-                           "throughput, utilization and hours; ftcost needs at least 1",
-                           "check requests_per_second (or the tokens-per-second pair), target_utilization and hours_per_month", key=True)
+            raise chk.fail(
+                path + ("serving",),
+                f"one replica serves {serving.capacity_per_month:.3g} requests a month at this throughput, utilization and hours; ftcost needs at least 1",
+                "check requests_per_second (or the tokens-per-second pair), target_utilization and hours_per_month",
+                key=True,
+            )
 
     q = m.get("quality")
     error_rate = cost_per_error = 0.0
@@ -717,17 +809,36 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         if training.epochs_auto and not training.hour_billed and training.tokens > 0 and not self_hosted:
             rule = training.epoch_rule
             if rule.assumed:
-                notes.append(f"{name}: epochs: auto: {model.provider} publishes no default-epochs rule in its catalog; "
-                             f"assumed {rule.describe()}: {training.epochs} epochs for {training.examples:,} examples")
+                notes.append(
+                    f"{name}: epochs: auto: {model.provider} publishes no default-epochs rule in its catalog; "
+                    f"assumed {rule.describe()}: {training.epochs} epochs for {training.examples:,} examples"
+                )
 
     return Strategy(
-        name=name, type=stype, model=model, prompt_tokens=prompt, input_tokens=user, cached_tokens=cached,
-        completion_tokens=out, batch_share=batch_share, prices=prices, hours_per_month=hours,
-        deployments=deployments, fixed_monthly_cost=fixed_other, training=training,
-        token_sources=token_sources, description=chk.string(m, "description", path) or "",
-        serving=serving, error_rate=error_rate, cost_per_error=cost_per_error, price_change_per_month=price_change,
+        name=name,
+        type=stype,
+        model=model,
+        prompt_tokens=prompt,
+        input_tokens=user,
+        cached_tokens=cached,
+        completion_tokens=out,
+        batch_share=batch_share,
+        prices=prices,
+        hours_per_month=hours,
+        deployments=deployments,
+        fixed_monthly_cost=fixed_other,
+        training=training,
+        token_sources=token_sources,
+        description=chk.string(m, "description", path) or "",
+        serving=serving,
+        error_rate=error_rate,
+        cost_per_error=cost_per_error,
+        price_change_per_month=price_change,
         notes=notes,
-        on_retirement=on_retirement, migration_cost=migration_cost, recount=recount, on_retirement_given=on_retirement_given,
+        on_retirement=on_retirement,
+        migration_cost=migration_cost,
+        recount=recount,
+        on_retirement_given=on_retirement_given,
     )
 
 
@@ -746,8 +857,12 @@ def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: 
     sp = path + ("serving",)
     raw = m.get("serving")
     if raw is None:
-        raise chk.fail(path, "a self_hosted strategy needs a 'serving' block (GPU price and throughput)",
-                       "serving: {gpu: fireworks/h100-80gb, requests_per_second: 10, target_utilization: 0.6}", key=True)
+        raise chk.fail(
+            path,
+            "a self_hosted strategy needs a 'serving' block (GPU price and throughput)",
+            "serving: {gpu: fireworks/h100-80gb, requests_per_second: 10, target_utilization: 0.6}",
+            key=True,
+        )
     chk.mapping(raw, sp, SERVING_KEYS, "serving")
     if raw.get("gpu") is not None and raw.get("gpu_per_hour") is not None:
         raise chk.fail(sp + ("gpu_per_hour",), "give serving.gpu or serving.gpu_per_hour, not both", key=True)
@@ -777,8 +892,9 @@ def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: 
         gpu_source=gsource,
         gpus_per_replica=chk.number(raw, "gpus_per_replica", sp, default=1.0, minimum=0, exclusive_min=True),
         requests_per_second=rps or 0.0,
-        target_utilization=chk.number(raw, "target_utilization", sp, default=0.7, minimum=0, exclusive_min=True, maximum=1,
-                                      what="a share above 0 and at most 1"),
+        target_utilization=chk.number(
+            raw, "target_utilization", sp, default=0.7, minimum=0, exclusive_min=True, maximum=1, what="a share above 0 and at most 1"
+        ),
         min_replicas=float(chk.number(raw, "min_replicas", sp, default=1, minimum=0, integer=True, what="a whole number")),
         hours_per_month=chk.number(raw, "hours_per_month", sp, default=DEFAULT_HOURS_PER_MONTH, minimum=0, maximum=744),
     )
@@ -795,11 +911,15 @@ def _serving_price(chk: _Checker, prices: dict[str, Price], path: tuple, model: 
     if model.serving == "serverless":
         prices["hosting_per_hour"] = Price(0.0, f"serverless: no hourly fee ({model.serving_source})", None, "hosting_per_hour")
         return
-    how = {"dedicated": "served on a dedicated endpoint billed per GPU-hour",
-           "deployment": "served on a deployment billed by the hour"}.get(model.serving or "", "served in a way its catalog does not state")
+    how = {"dedicated": "served on a dedicated endpoint billed per GPU-hour", "deployment": "served on a deployment billed by the hour"}.get(
+        model.serving or "", "served in a way its catalog does not state"
+    )
     gpus = " ('ftcost pricing show " + model.provider + "' lists its GPUs)" if model.serving == "dedicated" else ""
-    raise chk.fail(path + ("model",), f"{model.ref}: the fine-tuned model is {how}, and its catalog has no fine_tuning.hosting_per_hour",
-                   f"set hosting: {{per_hour: ...}} in this strategy to your endpoint's hourly price (GPU price x GPUs){gpus}")
+    raise chk.fail(
+        path + ("model",),
+        f"{model.ref}: the fine-tuned model is {how}, and its catalog has no fine_tuning.hosting_per_hour",
+        f"set hosting: {{per_hour: ...}} in this strategy to your endpoint's hourly price (GPU price x GPUs){gpus}",
+    )
 
 
 def _where(chk: _Checker, path: tuple) -> str:
@@ -822,9 +942,11 @@ def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | Non
         return
     ratio = catalog.value / value
     if 300 <= ratio <= 3000:
-        raise chk.fail(path, f"{_fmt(value)} looks like a price per 1K tokens: prices here are per 1M tokens "
-                             f"(the catalog's {path[-1]} is {catalog.value:g} per 1M)",
-                       f"multiply by 1,000: {_fmt(value * 1000)} per 1M tokens")
+        raise chk.fail(
+            path,
+            f"{_fmt(value)} looks like a price per 1K tokens: prices here are per 1M tokens (the catalog's {path[-1]} is {catalog.value:g} per 1M)",
+            f"multiply by 1,000: {_fmt(value * 1000)} per 1M tokens",
+        )
 
 
 def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tuned: bool, self_hosted: bool = False) -> dict[str, Price]:
@@ -864,23 +986,39 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
             raise chk.fail(pp + ("batch_discount",), "batch_discount is a fraction off, from 0 to 1")
     if fine_tuned and model.extra.get("model_units") is not None and "hosting_per_hour" not in prices:
         if "model_unit_per_hour" not in prices:
-            raise chk.fail(path + ("model",), f"{model.ref} is served on provisioned throughput and its catalog has no price per model-unit hour",
-                           "add prices: {model_unit_per_hour: <your AWS quote>} to this strategy")
+            raise chk.fail(
+                path + ("model",),
+                f"{model.ref} is served on provisioned throughput and its catalog has no price per model-unit hour",
+                "add prices: {model_unit_per_hour: <your AWS quote>} to this strategy",
+            )
         mu = prices["model_unit_per_hour"]
         units = model.extra["model_units"]
         prices["hosting_per_hour"] = Price(mu.value * units, f"{units:g} model unit(s) x {mu.value:g}/hour ({mu.source})", mu.as_of, "hosting_per_hour")
     for key in ("input", "output"):
         if key not in prices:
             block = "fine-tuned inference" if fine_tuned else "base"
-            raise chk.fail(path + ("model",), f"{model.ref} has no {block} '{key}' price in its catalog",
-                           f"add prices: {{{key}: ...}} to this strategy with your own quote")
+            raise chk.fail(
+                path + ("model",),
+                f"{model.ref} has no {block} '{key}' price in its catalog",
+                f"add prices: {{{key}: ...}} to this strategy with your own quote",
+            )
     if "cached_input" in prices and prices["cached_input"].value > prices["input"].value:
         raise chk.fail(path + ("prices", "cached_input"), "cached_input price is above the input price")
     return prices
 
 
-def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[str, Price], base_dir: Path,
-              serving: Serving | None = None, catalogs: Catalogs | None = None, currency: str = "USD", rates: dict | None = None) -> Training:
+def _training(
+    chk: _Checker,
+    raw: Any,
+    path: tuple,
+    model: Model,
+    prices: dict[str, Price],
+    base_dir: Path,
+    serving: Serving | None = None,
+    catalogs: Catalogs | None = None,
+    currency: str = "USD",
+    rates: dict | None = None,
+) -> Training:
     t = chk.mapping(raw, path, TRAINING_KEYS, "training")
     fixed_per_run = 0.0
     hours = rate = billed = 0.0
@@ -905,8 +1043,11 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     if t.get("dataset") is not None:
         tokens, ds_examples, source, ds_warnings = _count_dataset(chk, t, path, model, base_dir)
         if examples is not None and examples != ds_examples:
-            raise chk.fail(path + ("examples",), f"training.examples is {examples:,} but training.dataset ({t['dataset']}) has {ds_examples:,} examples",
-                           "remove examples: (the dataset's count is used), or name the dataset you mean")
+            raise chk.fail(
+                path + ("examples",),
+                f"training.examples is {examples:,} but training.dataset ({t['dataset']}) has {ds_examples:,} examples",
+                "remove examples: (the dataset's count is used), or name the dataset you mean",
+            )
         examples = examples or ds_examples
     else:
         tokens = chk.number(t, "tokens", path, default=0.0, minimum=0)
@@ -916,22 +1057,33 @@ def _training(chk: _Checker, raw: Any, path: tuple, model: Model, prices: dict[s
     if ep_raw is None or ep_raw == "auto":
         if examples is None:
             if tokens > 0:
-                raise chk.fail(path, "epochs: auto needs training.examples (or a dataset) to pick the number of epochs",
-                               "add examples: N, or set epochs: 3", key=True)
+                raise chk.fail(
+                    path, "epochs: auto needs training.examples (or a dataset) to pick the number of epochs", "add examples: N, or set epochs: 3", key=True
+                )
             examples = 1
         epochs = int(engine.default_epochs(examples, fixed=model.epoch_rule.fixed))
         auto = True
     else:
-        if (isinstance(ep_raw, bool) or not isinstance(ep_raw, (int, float)) or not _finite(ep_raw) or ep_raw != int(ep_raw)
-                or ep_raw < 1 or ep_raw > MAX_NUMBER):
+        if (
+            isinstance(ep_raw, bool)
+            or not isinstance(ep_raw, (int, float))
+            or not _finite(ep_raw)
+            or ep_raw != int(ep_raw)
+            or ep_raw < 1
+            or ep_raw > MAX_NUMBER
+        ):
             raise chk.fail(path + ("epochs",), f'expected a whole number >= 1 or "auto", got {_short(ep_raw)}')
         epochs = int(ep_raw)
         auto = False
     retrain = chk.number(t, "retrain_every_months", path, default=0, minimum=1, integer=True, what="a whole number of months")
     one_time = chk.number(t, "one_time_cost", path, default=0.0, minimum=0)
     if tokens > 0 and "training" not in prices and not fixed_per_run:
-        raise chk.fail(path, f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
-                       "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote", key=True)
+        raise chk.fail(
+            path,
+            f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
+            "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote",
+            key=True,
+        )
     hour_billed = t.get("hours") is not None and "training" not in prices
     if fixed_per_run and "training" not in prices:
         tokens = 0.0  # hour-billed training: the token count only sized the run
@@ -966,8 +1118,11 @@ def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, c
 
 def _encoding_for(chk: _Checker, model: Model, path: tuple) -> str:
     if not model.encoding:
-        raise chk.fail(path, f"{model.ref} has no tokenizer in its catalog, so ftcost cannot count its tokens",
-                       "give the count as a number instead (prompt_tokens / training.tokens)")
+        raise chk.fail(
+            path,
+            f"{model.ref} has no tokenizer in its catalog, so ftcost cannot count its tokens",
+            "give the count as a number instead (prompt_tokens / training.tokens)",
+        )
     return model.encoding
 
 
@@ -1024,9 +1179,12 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
         raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
     bad_tools = stats.errors.get("invalid_tools")
     if bad_tools is not None:
-        raise chk.fail(p, f"{rel}: {bad_tools.count:,} example(s) have tool definitions that cannot be read ({bad_tools.first_detail})",
-                       "tools must be [{\"type\": \"function\", \"function\": {\"name\": ..., \"description\": ..., \"parameters\": {...}}}]; "
-                       "their tokens are billed, so ftcost does not skip them")
+        raise chk.fail(
+            p,
+            f"{rel}: {bad_tools.count:,} example(s) have tool definitions that cannot be read ({bad_tools.first_detail})",
+            'tools must be [{"type": "function", "function": {"name": ..., "description": ..., "parameters": {...}}}]; '
+            "their tokens are billed, so ftcost does not skip them",
+        )
     if stats.examples == 0:
         raise chk.fail(p, f"{rel} has no valid training examples", "run 'ftcost tokens " + str(rel) + "' to see what is wrong")
     note = f"dataset {rel} ({stats.examples:,} examples, {int(stats.billable_tokens):,} billable tokens per epoch, {enc})"
@@ -1038,6 +1196,8 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
     if model.max_tokens_per_example is None and model.context_window and stats.histogram:
         over = sum(n for v, n in stats.histogram.items() if v > model.context_window)
         if over:
-            warnings.append(f"{rel}: {over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); "
-                            "no per-example limit is published for it, so they are counted in full")
+            warnings.append(
+                f"{rel}: {over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); "
+                "no per-example limit is published for it, so they are counted in full"
+            )
     return float(stats.billable_tokens), int(stats.examples), note, warnings

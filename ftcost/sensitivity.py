@@ -15,6 +15,7 @@ Moves are cut to the field's valid range (a share stays <= 1); whole-number
 fields (retrain interval, epochs, examples, minimum replicas) move to the
 nearest different whole number.
 """
+
 from __future__ import annotations
 
 import math
@@ -76,15 +77,35 @@ class Sensitivity:
         for m in self.moves:
             dl, dh = m.savings_change(self.base_savings)
             bl, bh = m.break_even_change(self.base_break_even)
-            out.append({"path": m.path, "description": m.description, "value": m.value, "low": m.low, "high": m.high,
-                        "savings_low": m.savings_low, "savings_high": m.savings_high,
-                        "savings_change_low": dl, "savings_change_high": dh,
-                        "break_even_low": m.break_even_low, "break_even_high": m.break_even_high,
-                        "break_even_change_low": bl, "break_even_change_high": bh})
-        return {"scenario": sc.name, "currency": sc.currency, "horizon_months": sc.horizon_months,
-                "baseline": sc.baseline_name, "strategy": self.strategy_name, "swing": self.swing,
-                "savings": self.base_savings, "break_even_requests_per_month": self.base_break_even,
-                "inputs": out, "no_effect": self.no_effect}
+            out.append(
+                {
+                    "path": m.path,
+                    "description": m.description,
+                    "value": m.value,
+                    "low": m.low,
+                    "high": m.high,
+                    "savings_low": m.savings_low,
+                    "savings_high": m.savings_high,
+                    "savings_change_low": dl,
+                    "savings_change_high": dh,
+                    "break_even_low": m.break_even_low,
+                    "break_even_high": m.break_even_high,
+                    "break_even_change_low": bl,
+                    "break_even_change_high": bh,
+                }
+            )
+        return {
+            "scenario": sc.name,
+            "currency": sc.currency,
+            "horizon_months": sc.horizon_months,
+            "baseline": sc.baseline_name,
+            "strategy": self.strategy_name,
+            "swing": self.swing,
+            "savings": self.base_savings,
+            "break_even_requests_per_month": self.base_break_even,
+            "inputs": out,
+            "no_effect": self.no_effect,
+        }
 
 
 def pick_strategy(scenario, totals, name: str | None) -> int:
@@ -95,11 +116,9 @@ def pick_strategy(scenario, totals, name: str | None) -> int:
         if name not in names:
             from .errors import did_you_mean
 
-            raise FtcostError(f"--strategy: no strategy is named '{name}'",
-                              hint=did_you_mean(name, names) or "strategies: " + ", ".join(names))
+            raise FtcostError(f"--strategy: no strategy is named '{name}'", hint=did_you_mean(name, names) or "strategies: " + ", ".join(names))
         if names.index(name) == b:
-            raise FtcostError(f"--strategy: '{name}' is the baseline; pick a strategy to compare with it",
-                              hint="or set another baseline in the scenario")
+            raise FtcostError(f"--strategy: '{name}' is the baseline; pick a strategy to compare with it", hint="or set another baseline in the scenario")
         return names.index(name)
     others = [i for i in range(len(names)) if i != b]
     if not others:
@@ -174,8 +193,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
 
     result = Sensitivity(scenario, float(swing), k, float(sav[0]), be_at(0))
     for j, (t, (v, lo, hi)) in enumerate(zip(targets, lows_highs)):
-        m = Move(t, t.describe(scenario), v, lo, hi, float(sav[1 + 2 * j]), float(sav[2 + 2 * j]),
-                 be_at(1 + 2 * j), be_at(2 + 2 * j))
+        m = Move(t, t.describe(scenario), v, lo, hi, float(sav[1 + 2 * j]), float(sav[2 + 2 * j]), be_at(1 + 2 * j), be_at(2 + 2 * j))
         same_savings = m.savings_low == result.base_savings and m.savings_high == result.base_savings
         same_be = m.break_even_low == result.base_break_even and m.break_even_high == result.base_break_even
         if same_savings and same_be:

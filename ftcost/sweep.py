@@ -7,6 +7,7 @@ combination; all its points go through the engine at once, as extra variant
 axes of the engine inputs. Inputs of the scenario that have a distribution
 take their median (as in ``ftcost compare``), except the ones being swept.
 """
+
 from __future__ import annotations
 
 import math
@@ -52,8 +53,7 @@ def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
     [500.0, 1000.0, 1500.0, 2000.0, 2500.0, 3000.0, 3500.0, 4000.0]
     """
     if "=" not in spec:
-        raise SweepError(f"--vary '{spec}': expected PATH=START:STOP[:log]:N",
-                         hint="for example --vary volume.requests_per_month=1e3:1e7:log:50")
+        raise SweepError(f"--vary '{spec}': expected PATH=START:STOP[:log]:N", hint="for example --vary volume.requests_per_month=1e3:1e7:log:50")
     path, _, rng = spec.partition("=")
     path, rng = path.strip(), rng.strip()
     if not path:
@@ -83,8 +83,7 @@ def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
         log = True
         parts = [parts[0], parts[1], parts[3]]
     if len(parts) != 3:
-        raise SweepError(f"--vary '{spec}': expected START:STOP:N or START:STOP:log:N after '='",
-                         hint="for example 1e3:1e7:log:50 or 500:4000:8")
+        raise SweepError(f"--vary '{spec}': expected START:STOP:N or START:STOP:log:N after '='", hint="for example 1e3:1e7:log:50 or 500:4000:8")
     start, stop = num(parts[0], "START"), num(parts[1], "STOP")
     try:
         if not parts[2].isascii():
@@ -184,15 +183,18 @@ class SweepResult:
                     # The cheapest plan feasible over the whole horizon; None where no plan is (issue 13).
                     "cheapest": names[w] if w >= 0 else None,
                     "savings": float(t[b][j] - t[w][j]) if w >= 0 else None,
-                    "strategies": [{
-                        "name": names[i],
-                        "total_cost": float(t[i][j]),
-                        "cost_per_request": float(c[i][j]),
-                        "break_even_requests_per_month": None if i == b or math.isnan(e[i][j]) else float(e[i][j]),
-                        "payback_month": None if i == b or p[i][j] == 0 else int(p[i][j]),
-                        "feasible_until": int(fu[i][j]) or None,
-                        "feasible": bool(fu[i][j] >= h),
-                    } for i in s_range],
+                    "strategies": [
+                        {
+                            "name": names[i],
+                            "total_cost": float(t[i][j]),
+                            "cost_per_request": float(c[i][j]),
+                            "break_even_requests_per_month": None if i == b or math.isnan(e[i][j]) else float(e[i][j]),
+                            "payback_month": None if i == b or p[i][j] == 0 else int(p[i][j]),
+                            "feasible_until": int(fu[i][j]) or None,
+                            "feasible": bool(fu[i][j] >= h),
+                        }
+                        for i in s_range
+                    ],
                 }
 
     def head_dict(self) -> dict:
@@ -204,8 +206,7 @@ class SweepResult:
             "horizon_months": sc.horizon_months,
             "baseline": sc.baseline_name,
             "vary": [{"path": v.path, "values": v.values.tolist(), "scale": "log" if v.log else "linear"} for v in self.varies],
-            "medians_for": [".".join(str(p) for p in k) for k in sc.distributions
-                            if k not in {v.target.path for v in self.varies}],
+            "medians_for": [".".join(str(p) for p in k) for k in sc.distributions if k not in {v.target.path for v in self.varies}],
         }
 
     def to_dict(self) -> dict:
@@ -240,8 +241,9 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     shape = tuple(len(v.values) for v in varies)
     points = grid_size(shape)  # Python ints: 65,536^4 must not wrap around to 0
     if points > MAX_POINTS:
-        raise SweepError(f"the grid has {points:,} points, more than {MAX_POINTS:,}",
-                         hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")")
+        raise SweepError(
+            f"the grid has {points:,} points, more than {MAX_POINTS:,}", hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")"
+        )
     grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
     x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
     # Every summary number while it fits easily in memory; past that, only the ones the outputs show (14 arrays of

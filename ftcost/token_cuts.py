@@ -26,6 +26,7 @@ Two things keep counting linear:
   differ from tiktoken's on the whole stretch by about one token per chunk
   boundary (measured in tests/test_token_cuts.py), and it takes linear time.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -98,7 +99,7 @@ def next_cut(text: str, start: int) -> int:
 def count_chunks(enc, text: str) -> int:
     """Tokens of a giant stretch, counted CHUNK_CHARS characters at a time."""
     encode = enc.encode_ordinary
-    return sum(len(encode(text[i:i + CHUNK_CHARS])) for i in range(0, len(text), CHUNK_CHARS))
+    return sum(len(encode(text[i : i + CHUNK_CHARS])) for i in range(0, len(text), CHUNK_CHARS))
 
 
 def may_hold_giant_piece(text: str) -> bool:
@@ -115,7 +116,7 @@ def may_hold_giant_piece(text: str) -> bool:
     w = GIANT_CHARS // 2
     find = text.find
     for i in range(0, n - w + 1, w):
-        if find(" ", i, i + w) < 0 and find("\n", i, i + w) < 0 or text[i:i + w].isspace():
+        if find(" ", i, i + w) < 0 and find("\n", i, i + w) < 0 or text[i : i + w].isspace():
             return True
     return False
 

@@ -19,6 +19,7 @@ Chat messages are counted with OpenAI's method (cookbook notebooks
 The result is an estimate of what the API bills, as OpenAI itself says
 ("not exact!"), but it is the estimate OpenAI publishes.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -28,9 +29,10 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 from .errors import TokenError
 
@@ -366,7 +368,7 @@ def iter_text_blocks(stream: IO[bytes], *, name: str, block_bytes: int = TEXT_BL
             raise TokenError(f"cannot read: {exc.strerror or exc}", file=name) from None
         final = not raw
         if first and raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8):]
+            raw = raw[len(codecs.BOM_UTF8) :]
         first = False
         nul = raw.find(b"\x00")
         if nul >= 0:
@@ -378,7 +380,13 @@ def iter_text_blocks(stream: IO[bytes], *, name: str, block_bytes: int = TEXT_BL
         except UnicodeDecodeError as exc:
             good = raw[: exc.start].decode("utf-8", errors="replace")
             ln, cl = _advance(line, col, good)
-            raise TokenError(f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})" if exc.start < len(raw) else "invalid UTF-8 at the end of the file", file=name, line=ln, column=cl, hint="save the file as UTF-8") from None
+            raise TokenError(
+                f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})" if exc.start < len(raw) else "invalid UTF-8 at the end of the file",
+                file=name,
+                line=ln,
+                column=cl,
+                hint="save the file as UTF-8",
+            ) from None
         if text:
             line, col = _advance(line, col, text)
             yield text

@@ -26,6 +26,7 @@ does not count (nested ``properties``, ``items``, ``anyOf`` ..., a tool that
 is not a function) are billed all the same, so they are reported
 (``uncounted``) and the caller warns: the count is then a lower bound.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

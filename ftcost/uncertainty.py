@@ -26,6 +26,7 @@ unchanged. Fields are independent (no correlations).
 and runs :func:`ftcost.engine_blocks.evaluate_summary` once: no Python loop
 over samples.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,12 +73,34 @@ def norm_ppf(p) -> np.ndarray:
     if central.any():
         qc = q[central]
         r = 0.180625 - qc * qc
-        num = (((((((2.5090809287301226727e+3 * r + 3.3430575583588128105e+4) * r + 6.7265770927008700853e+4) * r
-                   + 4.5921953931549871457e+4) * r + 1.3731693765509461125e+4) * r + 1.9715909503065514427e+3) * r
-                + 1.3314166789178437745e+2) * r + 3.3871328727963666080e+0) * qc
-        den = (((((((5.2264952788528545610e+3 * r + 2.8729085735721942674e+4) * r + 3.9307895800092710610e+4) * r
-                   + 2.1213794301586595867e+4) * r + 5.3941960214247511077e+3) * r + 6.8718700749205790830e+2) * r
-                + 4.2313330701600911252e+1) * r + 1.0)
+        num = (
+            (
+                (
+                    (
+                        (((2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r + 6.7265770927008700853e4) * r + 4.5921953931549871457e4) * r
+                        + 1.3731693765509461125e4
+                    )
+                    * r
+                    + 1.9715909503065514427e3
+                )
+                * r
+                + 1.3314166789178437745e2
+            )
+            * r
+            + 3.3871328727963666080e0
+        ) * qc
+        den = (
+            (
+                (
+                    (((5.2264952788528545610e3 * r + 2.8729085735721942674e4) * r + 3.9307895800092710610e4) * r + 2.1213794301586595867e4) * r
+                    + 5.3941960214247511077e3
+                )
+                * r
+                + 6.8718700749205790830e2
+            )
+            * r
+            + 4.2313330701600911252e1
+        ) * r + 1.0
         out[central] = num / den
     tail = ~central
     if tail.any():
@@ -88,22 +111,58 @@ def norm_ppf(p) -> np.ndarray:
         x = np.empty_like(r)
         if near.any():
             rn = r[near] - 1.6
-            num = (((((((7.74545014278341407640e-4 * rn + 2.27238449892691845833e-2) * rn + 2.41780725177450611770e-1) * rn
-                       + 1.27045825245236838258e+0) * rn + 3.64784832476320460504e+0) * rn + 5.76949722146069140550e+0) * rn
-                    + 4.63033784615654529590e+0) * rn + 1.42343711074968357734e+0)
-            den = (((((((1.05075007164441684324e-9 * rn + 5.47593808499534494600e-4) * rn + 1.51986665636164571966e-2) * rn
-                       + 1.48103976427480074590e-1) * rn + 6.89767334985100004550e-1) * rn + 1.67638483018380384940e+0) * rn
-                    + 2.05319162663775882187e+0) * rn + 1.0)
+            num = (
+                (
+                    (
+                        (((7.74545014278341407640e-4 * rn + 2.27238449892691845833e-2) * rn + 2.41780725177450611770e-1) * rn + 1.27045825245236838258e0) * rn
+                        + 3.64784832476320460504e0
+                    )
+                    * rn
+                    + 5.76949722146069140550e0
+                )
+                * rn
+                + 4.63033784615654529590e0
+            ) * rn + 1.42343711074968357734e0
+            den = (
+                (
+                    (
+                        (((1.05075007164441684324e-9 * rn + 5.47593808499534494600e-4) * rn + 1.51986665636164571966e-2) * rn + 1.48103976427480074590e-1) * rn
+                        + 6.89767334985100004550e-1
+                    )
+                    * rn
+                    + 1.67638483018380384940e0
+                )
+                * rn
+                + 2.05319162663775882187e0
+            ) * rn + 1.0
             x[near] = num / den
         far = ~near
         if far.any():
             rf = r[far] - 5.0
-            num = (((((((2.01033439929228813265e-7 * rf + 2.71155556874348757815e-5) * rf + 1.24266094738807843860e-3) * rf
-                       + 2.65321895265761230930e-2) * rf + 2.96560571828504891230e-1) * rf + 1.78482653991729133580e+0) * rf
-                    + 5.46378491116411436990e+0) * rf + 6.65790464350110377720e+0)
-            den = (((((((2.04426310338993978564e-15 * rf + 1.42151175831644588870e-7) * rf + 1.84631831751005468180e-5) * rf
-                       + 7.86869131145613259100e-4) * rf + 1.48753612908506148525e-2) * rf + 1.36929880922735805310e-1) * rf
-                    + 5.99832206555887937690e-1) * rf + 1.0)
+            num = (
+                (
+                    (
+                        (((2.01033439929228813265e-7 * rf + 2.71155556874348757815e-5) * rf + 1.24266094738807843860e-3) * rf + 2.65321895265761230930e-2) * rf
+                        + 2.96560571828504891230e-1
+                    )
+                    * rf
+                    + 1.78482653991729133580e0
+                )
+                * rf
+                + 5.46378491116411436990e0
+            ) * rf + 6.65790464350110377720e0
+            den = (
+                (
+                    (
+                        (((2.04426310338993978564e-15 * rf + 1.42151175831644588870e-7) * rf + 1.84631831751005468180e-5) * rf + 7.86869131145613259100e-4) * rf
+                        + 1.48753612908506148525e-2
+                    )
+                    * rf
+                    + 1.36929880922735805310e-1
+                )
+                * rf
+                + 5.99832206555887937690e-1
+            ) * rf + 1.0
             x[far] = num / den
         out[tail] = np.where(qt < 0.0, -x, x)
     return out
@@ -197,16 +256,23 @@ class Distribution:
         else:
             text = f"lognormal median {f(self.p('median'))}, p90 {f(self.p('p90'))}"
         if k in ("normal", "lognormal"):
-            cuts = [f"{f(v)}" for v, bound in ((self.lower, -math.inf), (self.upper, math.inf))
-                    if v != bound and abs(v) != _MAX_NUMBER and not (k == "lognormal" and v == 0 and bound < 0)]
+            cuts = [
+                f"{f(v)}"
+                for v, bound in ((self.lower, -math.inf), (self.upper, math.inf))
+                if v != bound and abs(v) != _MAX_NUMBER and not (k == "lognormal" and v == 0 and bound < 0)
+            ]
             if cuts:
                 text += " (cut at " + " and ".join(cuts) + ")"
         return text
 
     def to_dict(self) -> dict:
-        return {"path": ".".join(str(p) for p in self.path), "dist": self.kind, **dict(self.params),
-                "median": self.median,
-                "bounds": [None if math.isinf(self.lower) else self.lower, None if math.isinf(self.upper) else self.upper]}
+        return {
+            "path": ".".join(str(p) for p in self.path),
+            "dist": self.kind,
+            **dict(self.params),
+            "median": self.median,
+            "bounds": [None if math.isinf(self.lower) else self.lower, None if math.isinf(self.upper) else self.upper],
+        }
 
 
 def _num(v: float) -> str:
@@ -215,8 +281,7 @@ def _num(v: float) -> str:
     return f"{v:g}"
 
 
-def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, exclusive_min=False,
-                      integer=False, what="a number") -> float:
+def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, exclusive_min=False, integer=False, what="a number") -> float:
     """Validate a ``{dist: ...}`` mapping found at ``path`` by the scenario checker.
 
     Records it in ``chk.distributions`` and returns its median (the value the
@@ -226,15 +291,18 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
 
     refusal = distribution_refusal(path, integer)
     if "dist" not in v:
-        raise chk.fail(path, f"expected {what}, got a mapping without 'dist'",
-                       "an uncertain value is {dist: uniform, low: ..., high: ...} (or triangular, normal, lognormal); "
-                       "otherwise write a plain number")
+        raise chk.fail(
+            path,
+            f"expected {what}, got a mapping without 'dist'",
+            "an uncertain value is {dist: uniform, low: ..., high: ...} (or triangular, normal, lognormal); otherwise write a plain number",
+        )
     if refusal:
         raise chk.fail(path, f"a distribution is not allowed here: {refusal}", "write a plain number")
     kind = v["dist"]
     if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
-        raise chk.fail(path + ("dist",), f"unknown distribution {kind!r}",
-                       (did_you_mean(str(kind), DISTRIBUTIONS) or "") + " use one of: " + ", ".join(DISTRIBUTIONS))
+        raise chk.fail(
+            path + ("dist",), f"unknown distribution {kind!r}", (did_you_mean(str(kind), DISTRIBUTIONS) or "") + " use one of: " + ", ".join(DISTRIBUTIONS)
+        )
     names = DISTRIBUTIONS[kind]
     chk.mapping(v, path, ("dist",) + names, f"a {kind} distribution")
     params = {}
@@ -289,11 +357,17 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
     else:
         med, p90 = params["median"], params["p90"]
         if med <= 0:
-            raise chk.fail(path + ("median",), f"a lognormal median must be > 0, got {med:g}",
-                           "a lognormal value is always positive; use normal or uniform for values that can be 0 or less")
+            raise chk.fail(
+                path + ("median",),
+                f"a lognormal median must be > 0, got {med:g}",
+                "a lognormal value is always positive; use normal or uniform for values that can be 0 or less",
+            )
         if p90 <= med:
-            raise chk.fail(path + ("p90",), f"p90 ({p90:g}) must be above the median ({med:g})",
-                           "p90 is the value exceeded 1 time in 10; for no spread write the number itself")
+            raise chk.fail(
+                path + ("p90",),
+                f"p90 ({p90:g}) must be above the median ({med:g})",
+                "p90 is the value exceeded 1 time in 10; for no spread write the number itself",
+            )
         check_in_range("median")
     if exclusive_min:
         lower = math.nextafter(lower, math.inf)  # an open bound (growth > -100%): cut just above it
@@ -387,12 +461,20 @@ class Simulation:
             "samples": self.n,
             "seed": self.seed,
             "uncertain_inputs": [d.to_dict() for d in self.distributions.values()],
-            "strategies": [{
-                "name": st.name, "type": st.type, "p_cheapest": st.p_cheapest, "total_cost": st.total,
-                "deterministic_total_cost": st.deterministic_total, "savings": st.savings,
-                "break_even_requests_per_month": st.break_even, "payback_month": st.payback,
-                "p_feasible": st.p_feasible,
-            } for st in self.strategies],
+            "strategies": [
+                {
+                    "name": st.name,
+                    "type": st.type,
+                    "p_cheapest": st.p_cheapest,
+                    "total_cost": st.total,
+                    "deterministic_total_cost": st.deterministic_total,
+                    "savings": st.savings,
+                    "break_even_requests_per_month": st.break_even,
+                    "payback_month": st.payback,
+                    "p_feasible": st.p_feasible,
+                }
+                for st in self.strategies
+            ],
         }
 
 
@@ -469,13 +551,18 @@ def _stats(sim: Simulation, det) -> list[StrategyStats]:
     picks = np.asarray(sm.cheapest).ravel()
     counts = np.bincount(picks[picks >= 0], minlength=s_count)
     feasible = np.broadcast_to(np.asarray(sm.feasible_until), (s_count, sim.n)) >= sc.horizon_months
-    cap = np.broadcast_to(np.asarray(sim.inputs.replica_capacity, dtype=float)[:s_count], (s_count, sim.n)) \
-        if hasattr(sim.inputs, "replica_capacity") else np.zeros((s_count, sim.n))
+    cap = (
+        np.broadcast_to(np.asarray(sim.inputs.replica_capacity, dtype=float)[:s_count], (s_count, sim.n))
+        if hasattr(sim.inputs, "replica_capacity")
+        else np.zeros((s_count, sim.n))
+    )
     out = []
     for i, s in enumerate(sc.strategies):
         total = np.asarray(sm.total_cost[i], dtype=float)
         st = StrategyStats(
-            name=s.name, type=s.type, p_cheapest=float(counts[i] / sim.n),
+            name=s.name,
+            type=s.type,
+            p_cheapest=float(counts[i] / sim.n),
             total={**_pct(total), "mean": float(total.mean())},
             deterministic_total=float(np.ravel(det.total_cost[i])[0]),
             p_feasible=float(feasible[i].mean()),

@@ -37,6 +37,7 @@ growth) and are kept for every combination of those. :func:`build` checks
 the assembled lookups against a full engine run at sampled settings and
 refuses to write a page that differs.
 """
+
 from __future__ import annotations
 
 import math
@@ -208,8 +209,9 @@ def build(scenario) -> Grid:
     for i, sg in enumerate(out_strats):
         if i == b:
             continue
-        axes = sorted(set(out_strats[i].fixed_controls) | set(out_strats[b].fixed_controls)
-                      | set(out_strats[b].var_controls) | set(out_strats[i].var_controls) - {growth})
+        axes = sorted(
+            set(out_strats[i].fixed_controls) | set(out_strats[b].fixed_controls) | set(out_strats[b].var_controls) | set(out_strats[i].var_controls) - {growth}
+        )
         sg.break_even_controls = axes
         sg.break_even, sg.cheaper_above = _break_even(scenario, controls, axes, i, b, v_ref)
     grid = Grid(scenario, controls, out_strats, chart_volumes, points)
@@ -226,10 +228,15 @@ def _break_even(scenario, controls, axes, i: int, b: int, v_ref: float):
         # A staircase: the exact piecewise search of build_result, one combination at a time.
         n = len(scenario.strategies)
         # (a plan's later phases are engine rows after the strategies: keep the strategies' own rows, issue 13)
-        parts = [o.line_fixed, o.line_slope] + [np.asarray(a, dtype=float)[:n] if np.ndim(a) else a
-                                                for a in (x.replica_cost, x.replica_capacity, x.min_replicas)]
-        flat = [np.broadcast_to(np.asarray(a, dtype=float).reshape(np.shape(a) + (1,) * (1 + len(shape) - np.ndim(a))) if np.ndim(a) else a,
-                                (n,) + shape).reshape(n, -1) for a in parts]
+        parts = [o.line_fixed, o.line_slope] + [
+            np.asarray(a, dtype=float)[:n] if np.ndim(a) else a for a in (x.replica_cost, x.replica_capacity, x.min_replicas)
+        ]
+        flat = [
+            np.broadcast_to(np.asarray(a, dtype=float).reshape(np.shape(a) + (1,) * (1 + len(shape) - np.ndim(a))) if np.ndim(a) else a, (n,) + shape).reshape(
+                n, -1
+            )
+            for a in parts
+        ]
         for j in range(be.size):
             sub = CostLines(*(f[:, j].copy() for f in flat))
             v, a = break_even_from_crossings(crossings(sub, i, b, vmax_hint=10 * v_ref))
@@ -282,8 +289,10 @@ def check(grid: Grid) -> None:
         want = np.cumsum(engine.evaluate(x).monthly.reshape(len(sc.strategies), -1), axis=-1)
         got = lookup(grid, setting, volume)
         if not np.allclose(got, want, rtol=CHECK_RTOL, atol=1e-6):
-            raise RuntimeError("the what-if page's lookups differ from the engine at "
-                               + ", ".join(f"{grid.controls[k].key}={grid.controls[k].values[v]:g}" for k, v in setting.items()))
+            raise RuntimeError(
+                "the what-if page's lookups differ from the engine at "
+                + ", ".join(f"{grid.controls[k].key}={grid.controls[k].values[v]:g}" for k, v in setting.items())
+            )
 
 
 def grid_size(grid: Grid) -> dict:

@@ -7,6 +7,7 @@ location for every key path. The walk also bounds what a hostile file can
 cost: its size, the number of nodes visited (alias bombs expand through the
 walk, not the composer) and the nesting depth.
 """
+
 from __future__ import annotations
 
 import os
@@ -165,8 +166,12 @@ class _Walker:
                 active.discard(key)
                 size[key] = n = 1 + sum(size[id(c)] for c in children)
                 if n > MAX_NODES:
-                    raise self.fail(node, (), f"document expands to more than {MAX_NODES:,} values",
-                                    "a scenario or catalog has a few hundred; YAML aliases (*name) that repeat large blocks are refused")
+                    raise self.fail(
+                        node,
+                        (),
+                        f"document expands to more than {MAX_NODES:,} values",
+                        "a scenario or catalog has a few hundred; YAML aliases (*name) that repeat large blocks are refused",
+                    )
                 continue
             if key in size:
                 continue
@@ -237,8 +242,12 @@ class _Walker:
                 for part in parts:
                     self.count += len(part)
                     if self.count > MAX_NODES:
-                        raise self.fail(value_node, path, f"document expands to more than {MAX_NODES:,} values",
-                                        "YAML merge keys (<<: *name) that repeat large blocks are refused")
+                        raise self.fail(
+                            value_node,
+                            path,
+                            f"document expands to more than {MAX_NODES:,} values",
+                            "YAML merge keys (<<: *name) that repeat large blocks are refused",
+                        )
                     merge.extend(part)
             elif key_node.tag == "tag:yaml.org,2002:value":
                 key_node.tag = "tag:yaml.org,2002:str"
@@ -263,6 +272,6 @@ class _Walker:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self.fail(node, path, f"cannot read value: {exc.problem}", "only plain YAML values are allowed (no !!python tags)") from None
-        except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError) as exc:
+        except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError):
             # PyYAML's own constructors fail this way on odd explicit tags: !!bool maybe, !!timestamp x
             raise self.fail(node, path, f"cannot read value {node.value[:40]!r} as {node.tag.rsplit(':', 1)[-1]}") from None

@@ -1,8 +1,9 @@
 """Write docs/cli.md, the CLI reference, from every command's --help.
 
-    python scripts/cli_reference.py          # rewrite docs/cli.md
-    python scripts/cli_reference.py --check  # exit 1 if docs/cli.md is stale (the tests do this)
+python scripts/cli_reference.py          # rewrite docs/cli.md
+python scripts/cli_reference.py --check  # exit 1 if docs/cli.md is stale (the tests do this)
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,8 +26,7 @@ def walk(cmd: click.Command, path: list[str], ctx: click.Context | None = None):
 def render() -> str:
     from ftcost.cli import main
 
-    out = ["# ftcost command reference", "",
-           "Generated from `--help` by `python scripts/cli_reference.py`; a test fails when it is stale.", ""]
+    out = ["# ftcost command reference", "", "Generated from `--help` by `python scripts/cli_reference.py`; a test fails when it is stale.", ""]
     for path, cmd, ctx in walk(main, ["ftcost"]):
         out += [f"## {' '.join(path)}", "", "```", cmd.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(out)

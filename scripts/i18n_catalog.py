@@ -8,6 +8,7 @@ existing translations are kept. ``--check`` changes nothing and exits 1
 when a message is missing from a catalog or has no translation (the test
 suite runs the same check: tests/test_i18n.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,8 @@ def extract():
 
     template = Catalog(project="ftcost", domain="ftcost")
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
+        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)
+    ):
         template.add(message, None, [(f"ftcost/{filename}", lineno)], auto_comments=comments, context=context)
     return template
 

@@ -1,5 +1,6 @@
 """Run ``ftcost ARGS`` in-process through the real entry point, outside pytest fixtures
 (module-scoped set-ups need it): returns (exit code, stdout, stderr)."""
+
 from __future__ import annotations
 
 import contextlib

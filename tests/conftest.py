@@ -2,6 +2,7 @@
 
 Tests never read ../shared: what they need is copied into tests/fixtures/.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -69,6 +70,7 @@ def no_private_catalogs(monkeypatch):
 @pytest.fixture
 def cli(monkeypatch, capsys):
     """Run ``ftcost ARGS...`` in-process through the real entry point: (exit code, stdout, stderr)."""
+
     def run(*args):
         monkeypatch.setattr(sys, "argv", ["ftcost", *map(str, args)])
         rc = run_main(main)

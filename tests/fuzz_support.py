@@ -15,6 +15,7 @@ it to the user).
 ``FTCOST_FUZZ_EXAMPLES`` scales the number of cases per target (2,000 in CI);
 ``FTCOST_FUZZ_SEED`` switches from the fixed (derandomized) seed to a given one.
 """
+
 from __future__ import annotations
 
 import collections
@@ -165,8 +166,7 @@ def check_result(result) -> None:
     names = [s["name"] for s in d["strategies"]]
     assert d["cheapest"] in names and d["baseline"] in names
     for s in d["strategies"]:
-        for k in ("cost_per_request", "fixed_monthly", "training_cost", "one_time_cost", "average_fixed_monthly",
-                  "monthly_cost", "total_cost"):
+        for k in ("cost_per_request", "fixed_monthly", "training_cost", "one_time_cost", "average_fixed_monthly", "monthly_cost", "total_cost"):
             _finite_nonneg(s[k], f"{s['name']}.{k}")
         assert len(s["monthly"]) == h
         for v in s["monthly"]:
@@ -201,28 +201,110 @@ def check_result(result) -> None:
 # Values and mutations of plain data trees (dicts, lists, scalars)
 
 EDGE_NUMBERS = [
-    0, 1, -1, 0.5, -0.5, -0.99, -0.999999, 0.999999, 1.000001, 2, 3, 12, 24, 100, 1199, 1200, 1201, 744, 745,
-    1e6, 1e12, 1e15, 1e16, 1e300, -1e300, 1.7976931348623157e308, 5e-324, 1e-300, 1e-12, -0.0,
-    10 ** 400, -(10 ** 400), 2 ** 63, 2 ** 64, 10 ** 30,
-    float("nan"), float("inf"), float("-inf"),
+    0,
+    1,
+    -1,
+    0.5,
+    -0.5,
+    -0.99,
+    -0.999999,
+    0.999999,
+    1.000001,
+    2,
+    3,
+    12,
+    24,
+    100,
+    1199,
+    1200,
+    1201,
+    744,
+    745,
+    1e6,
+    1e12,
+    1e15,
+    1e16,
+    1e300,
+    -1e300,
+    1.7976931348623157e308,
+    5e-324,
+    1e-300,
+    1e-12,
+    -0.0,
+    10**400,
+    -(10**400),
+    2**63,
+    2**64,
+    10**30,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
 ]
 EDGE_TEXT = [
-    "", " ", "auto", "AUTO", "3", "1e3", "1_000", "1,000", "nan", ".inf", "null", "yes", "~", "x" * 5000,
-    "é日本🙂", "\u202e\u200b", "tab\there", "line\nbreak", "openai/gpt-4o-mini", "azure-openai/gpt-4.1-nano",
-    "testco/tune", "testco/base", "eurco/euro-1", "openai", "azure-openai", "nosuch", "nosuch/model",
-    "2027-01", "2027-13", "0000-01", "1899-12", "9999-12", "2027-01-31", "prompt", "fine_tuned", "self_hosted",
-    "USD", "EUR", "usd", "US", "../../etc/passwd", "/", ".", "..", "/dev/zero", "/dev/null", "fifo", "prompt.txt",
-    "missing.txt", "catalogs/testco.yaml", "catalogs/eurco.yaml", "catalogs", "train.jsonl", "bad.jsonl", "scenario.yaml",
+    "",
+    " ",
+    "auto",
+    "AUTO",
+    "3",
+    "1e3",
+    "1_000",
+    "1,000",
+    "nan",
+    ".inf",
+    "null",
+    "yes",
+    "~",
+    "x" * 5000,
+    "é日本🙂",
+    "\u202e\u200b",
+    "tab\there",
+    "line\nbreak",
+    "openai/gpt-4o-mini",
+    "azure-openai/gpt-4.1-nano",
+    "testco/tune",
+    "testco/base",
+    "eurco/euro-1",
+    "openai",
+    "azure-openai",
+    "nosuch",
+    "nosuch/model",
+    "2027-01",
+    "2027-13",
+    "0000-01",
+    "1899-12",
+    "9999-12",
+    "2027-01-31",
+    "prompt",
+    "fine_tuned",
+    "self_hosted",
+    "USD",
+    "EUR",
+    "usd",
+    "US",
+    "../../etc/passwd",
+    "/",
+    ".",
+    "..",
+    "/dev/zero",
+    "/dev/null",
+    "fifo",
+    "prompt.txt",
+    "missing.txt",
+    "catalogs/testco.yaml",
+    "catalogs/eurco.yaml",
+    "catalogs",
+    "train.jsonl",
+    "bad.jsonl",
+    "scenario.yaml",
 ]
-EDGE_OTHER = [None, True, False, dt.date(2027, 1, 1), dt.date(1, 1, 1), dt.date(9999, 12, 31), [], {}, [1, 2], {"a": 1},
-              [None], [[[]]], {"": None}]
+EDGE_OTHER = [None, True, False, dt.date(2027, 1, 1), dt.date(1, 1, 1), dt.date(9999, 12, 31), [], {}, [1, 2], {"a": 1}, [None], [[[]]], {"": None}]
 
 _scalar = st.one_of(
     st.sampled_from(EDGE_NUMBERS),
     st.sampled_from(EDGE_TEXT),
     st.sampled_from(EDGE_OTHER),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(min_value=-(10 ** 20), max_value=10 ** 20),
+    st.integers(min_value=-(10**20), max_value=10**20),
     st.text(max_size=20),
 )
 
@@ -320,16 +402,24 @@ def _mutate_once(draw, tree, known_keys: list, known_values: list | None):
     elif op == "retype":
         # the same value as another type: text, list, mapping, number
         kind = draw(st.sampled_from(["str", "list", "dict", "num", "bool"]))
-        new = {"str": str(node), "list": [node], "dict": {"value": node}, "num": draw(st.sampled_from(EDGE_NUMBERS)),
-               "bool": bool(node) if not isinstance(node, float) or not math.isnan(node) else True}[kind]
+        new = {
+            "str": str(node),
+            "list": [node],
+            "dict": {"value": node},
+            "num": draw(st.sampled_from(EDGE_NUMBERS)),
+            "bool": bool(node) if not isinstance(node, float) or not math.isnan(node) else True,
+        }[kind]
         tree = put(tree, path, new)
     elif op == "delete" and path:
         parent = get(tree, path[:-1])
         del parent[path[-1]]
     elif op == "rename" and path and isinstance(get(tree, path[:-1]), dict):
         parent = get(tree, path[:-1])
-        new_key = draw(st.one_of(st.sampled_from(known_keys), st.text(max_size=12),
-                                 st.sampled_from([str(path[-1]).upper(), str(path[-1]) + "s", str(path[-1])[:-1] or "x"])))
+        new_key = draw(
+            st.one_of(
+                st.sampled_from(known_keys), st.text(max_size=12), st.sampled_from([str(path[-1]).upper(), str(path[-1]) + "s", str(path[-1])[:-1] or "x"])
+            )
+        )
         parent[new_key] = parent.pop(path[-1])
     elif op == "insert":
         target = node if isinstance(node, (dict, list)) else (get(tree, path[:-1]) if path else tree)
@@ -355,14 +445,58 @@ def _mutate_once(draw, tree, known_keys: list, known_values: list | None):
 
 def byte_mutations():
     """Raw-text damage: (operation, position fraction, payload) triples applied by :func:`damage`."""
-    payloads = st.sampled_from([
-        b"\x00", b"\xff", b"\xfe\xff", b"\xc3", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\r", b"\r\n", b"\t", b"\n  ", b":", b": ",
-        b"- ", b"[", b"{", b"]", b"}", b"&a ", b"*a", b"<<: *a\n", b"!!python/object:os.system ", b"!!binary ", b"!!bool ",
-        b"!!timestamp ", b"!!int ", b"!!float ", b"? ", b"|", b">", b"'", b'"', b"#", b"%YAML 1.1\n---\n", b"---\n", b"...\n",
-        b"\xe2\x80\xae", "é🙂".encode(), b"1e309", b".nan", b"-.inf", b"0x", b"0o9", b"99999999999999999999999999",
-    ])
-    return st.lists(st.tuples(st.sampled_from(["insert", "delete", "truncate", "replace", "dupline", "crlf", "bom", "indent"]),
-                              st.floats(0, 1), payloads), min_size=1, max_size=4)
+    payloads = st.sampled_from(
+        [
+            b"\x00",
+            b"\xff",
+            b"\xfe\xff",
+            b"\xc3",
+            b"\xed\xa0\x80",
+            b"\xef\xbb\xbf",
+            b"\r",
+            b"\r\n",
+            b"\t",
+            b"\n  ",
+            b":",
+            b": ",
+            b"- ",
+            b"[",
+            b"{",
+            b"]",
+            b"}",
+            b"&a ",
+            b"*a",
+            b"<<: *a\n",
+            b"!!python/object:os.system ",
+            b"!!binary ",
+            b"!!bool ",
+            b"!!timestamp ",
+            b"!!int ",
+            b"!!float ",
+            b"? ",
+            b"|",
+            b">",
+            b"'",
+            b'"',
+            b"#",
+            b"%YAML 1.1\n---\n",
+            b"---\n",
+            b"...\n",
+            b"\xe2\x80\xae",
+            "é🙂".encode(),
+            b"1e309",
+            b".nan",
+            b"-.inf",
+            b"0x",
+            b"0o9",
+            b"99999999999999999999999999",
+        ]
+    )
+    return st.lists(
+        st.tuples(st.sampled_from(["insert", "delete", "truncate", "replace", "dupline", "crlf", "bom", "indent"]), st.floats(0, 1), payloads),
+        min_size=1,
+        max_size=4,
+    )
 
 
 def damage(raw: bytes, ops) -> bytes:
@@ -371,11 +505,11 @@ def damage(raw: bytes, ops) -> bytes:
         if op == "insert":
             raw = raw[:i] + payload + raw[i:]
         elif op == "delete":
-            raw = raw[:i] + raw[i + 1 + len(payload):]
+            raw = raw[:i] + raw[i + 1 + len(payload) :]
         elif op == "truncate":
             raw = raw[:i]
         elif op == "replace":
-            raw = raw[:i] + payload + raw[i + len(payload):]
+            raw = raw[:i] + payload + raw[i + len(payload) :]
         elif op == "dupline":
             lines = raw.split(b"\n")
             j = int(frac * (len(lines) - 1))

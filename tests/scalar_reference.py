@@ -7,13 +7,15 @@ compare the vectorized engine with. It is written independently of
 :mod:`ftcost.engine`'s formulas on purpose, so it is not shipped in the
 package.
 """
+
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from ftcost.engine import Inputs, _PAYBACK_RTOL as _RTOL
+from ftcost.engine import _PAYBACK_RTOL as _RTOL
+from ftcost.engine import Inputs
 from ftcost.engine_blocks import CLOSED_FORM_FIELDS, array_fields, full_shape
 
 
@@ -34,8 +36,11 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
     s_count = max(owner) + 1
     n = int(np.prod(shape[1:])) if shape[1:] else 1
     n = n if limit is None else min(n, limit)
-    cols = {name: np.broadcast_to(np.asarray(getattr(x, name), dtype=float), shape).reshape(r_count, -1)[:, :n].tolist()
-            for name in array_fields(x) if name in CLOSED_FORM_FIELDS}
+    cols = {
+        name: np.broadcast_to(np.asarray(getattr(x, name), dtype=float), shape).reshape(r_count, -1)[:, :n].tolist()
+        for name in array_fields(x)
+        if name in CLOSED_FORM_FIELDS
+    }
     h = int(x.horizon)
     b = int(x.baseline)
     total = [[0.0] * n for _ in range(s_count)]
@@ -56,8 +61,7 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
             if math.isnan(v["batch_input_price"]):
                 c = (1.0 - v["batch_share"] * v["batch_discount"]) * standard / 1e6
             else:  # published batch prices (issue 12)
-                batch = (fresh * v["batch_input_price"] + v["cached_tokens"] * v["batch_cached_price"]
-                         + v["completion_tokens"] * v["batch_output_price"])
+                batch = fresh * v["batch_input_price"] + v["cached_tokens"] * v["batch_cached_price"] + v["completion_tokens"] * v["batch_output_price"]
                 c = ((1.0 - v["batch_share"]) * standard + v["batch_share"] * batch) / 1e6
             f = v["per_hour"] * v["hours_per_month"] * v["deployments"] + v["storage_per_month"] + v["fixed_monthly_cost"]
             epochs = v["epochs"]
@@ -65,8 +69,11 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
                 ex = max(int(v["examples"]), 1)
                 epochs = min(25, 100 // ex) if ex * 3 < 100 else (max(1, 25000 // ex) if ex * 3 > 25000 else 3)
             trains = v["has_training"] > 0
-            t = min(max(v["training_tokens"] * epochs * v["training_price"] / 1e6 + v["training_fixed"], v["min_job_fee"]),
-                    v.get("max_job_fee", math.inf)) if trains else 0.0
+            t = (
+                min(max(v["training_tokens"] * epochs * v["training_price"] / 1e6 + v["training_fixed"], v["min_job_fee"]), v.get("max_job_fee", math.inf))
+                if trains
+                else 0.0
+            )
             r = int(v["retrain_every"])
             q, cap, rc, min_rep = v["quality_cost"], v["replica_capacity"], v["replica_cost"], v["min_replicas"]
             volume, grow = v["requests_per_month"], 1.0 + v["growth"]
@@ -119,5 +126,11 @@ def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray
                 pay[s][j] = 0
         ok = [s for s in strategies if feasible[s][j] >= h]  # only plans that run the whole horizon can be the cheapest
         cheapest[j] = min(ok, key=lambda s: total[s][j]) if ok else -1
-    return {"total_cost": np.array(total), "break_even": np.array(be), "cheaper_above": np.array(above),
-            "payback_month": np.array(pay), "cheapest": np.array(cheapest), "feasible_until": np.array(feasible)}
+    return {
+        "total_cost": np.array(total),
+        "break_even": np.array(be),
+        "cheaper_above": np.array(above),
+        "payback_month": np.array(pay),
+        "cheapest": np.array(cheapest),
+        "feasible_until": np.array(feasible),
+    }

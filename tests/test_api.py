@@ -1,4 +1,5 @@
 """The library API a notebook calls: ftcost.compare / ftcost.simulate / ftcost.api.sweep and sensitivity."""
+
 from __future__ import annotations
 
 from pathlib import Path

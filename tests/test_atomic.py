@@ -10,6 +10,7 @@
 * SIGINT sent to a real ``ftcost`` process while it writes leaves the
   destination unchanged and no temporary file (exit 130).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,9 @@ import time
 from pathlib import Path
 
 import click
+import fuzz_support as fz
 import pytest
 
-import fuzz_support as fz
 from ftcost import outputs
 from ftcost.errors import OutputError
 
@@ -166,8 +167,7 @@ strategies:
     request: {prompt_tokens: 20, completion_tokens: 5}
     training: {dataset: train.jsonl, epochs: 2}
 """
-TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i}"}, {"role": "assistant", "content": "4"}]}) + "\n"
-                for i in range(20))
+TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i}"}, {"role": "assistant", "content": "4"}]}) + "\n" for i in range(20))
 PC = "".join(json.dumps({"prompt": f"review {i} ->", "completion": " 4"}) + "\n" for i in range(20))
 
 
@@ -184,8 +184,9 @@ def project(tmp_path, monkeypatch):
     (tmp_path / "catalogs" / "prices.csv").write_text((fz.FIXTURES / "testco.yaml").read_text())
     for ext in ("svg", "pdf"):
         (tmp_path / f"notes.{ext}").write_text("Rate the review from 1 to 5 stars.\n")
-        (tmp_path / f"{ext}.yaml").write_text(SCENARIO.replace("notes.csv", f"notes.{ext}")
-                                              .replace("[catalogs/testco.yaml]", "[catalogs/testco.yaml, catalogs/prices.csv]"))
+        (tmp_path / f"{ext}.yaml").write_text(
+            SCENARIO.replace("notes.csv", f"notes.{ext}").replace("[catalogs/testco.yaml]", "[catalogs/testco.yaml, catalogs/prices.csv]")
+        )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -211,8 +212,25 @@ OVERWRITES = [
     (["simulate", "scenario.yaml", "-n", "100", "--chart", "scenario.yaml"], "scenario.yaml"),
     (["calibrate", "notes.csv", "-o", "notes.csv"], "notes.csv"),  # the log it reads
     # a prompt file that happens to be .yaml, and the scenario this command would write
-    (["data", "savings", "--prompt", "prompt.yaml", "--dataset", "train.jsonl", "--model", "testco/base",
-      "--tuned-model", "testco/tune", "--pricing", "catalogs", "--scenario", "prompt.yaml"], "prompt.yaml"),
+    (
+        [
+            "data",
+            "savings",
+            "--prompt",
+            "prompt.yaml",
+            "--dataset",
+            "train.jsonl",
+            "--model",
+            "testco/base",
+            "--tuned-model",
+            "testco/tune",
+            "--pricing",
+            "catalogs",
+            "--scenario",
+            "prompt.yaml",
+        ],
+        "prompt.yaml",
+    ),
 ]
 
 
@@ -271,8 +289,9 @@ def test_sigint_while_writing_leaves_no_partial_file(tmp_path):
             f.write(json.dumps({"prompt": f"Review number {i}: the battery is weak ->", "completion": " 2"}) + "\n")
     dest = tmp_path / "chat.jsonl"
     dest.write_text(OLD)
-    proc = subprocess.Popen([sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not leftovers(tmp_path, "chat.jsonl"):  # the temporary file exists: writing has begun

@@ -3,6 +3,7 @@
 The fixtures are written by tests/fixtures/logs/make_fixtures.py; the expected
 numbers are worked out by hand below from how that script builds them.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -124,8 +125,7 @@ def test_langfuse_observations_add_cache_reads_to_input(cli):
 
 def test_generic_parquet_with_a_column_map(cli):
     # 10, 20, 30 requests in 2026-01..03 of 2000 in / 100 out.
-    rc, out, err = cli("calibrate", LOGS / "generic.parquet", "--map", "time=ts,model=llm,input=ptok,output=ctok",
-                       "--format", "json")
+    rc, out, err = cli("calibrate", LOGS / "generic.parquet", "--map", "time=ts,model=llm,input=ptok,output=ctok", "--format", "json")
     assert rc == 0, err
     d = json.loads(out)
     assert d["format"] == "generic"
@@ -187,8 +187,7 @@ def test_update_keeps_the_rest_of_an_existing_scenario(cli, tmp_path):
     after = target.read_text()
     sc = load(target)
     assert sc["volume"] == {"requests_per_month": 160, "growth_per_month": 1.0}
-    assert sc["strategies"][0]["request"] == {"prompt_tokens": 1000, "input_tokens": 100, "cached_prompt_tokens": 0,
-                                              "completion_tokens": 20}
+    assert sc["strategies"][0]["request"] == {"prompt_tokens": 1000, "input_tokens": 100, "cached_prompt_tokens": 0, "completion_tokens": 20}
     # Every line outside the replaced blocks is still there, comments included.
     kept = [ln for ln in before.splitlines() if "Azure OpenAI, not OpenAI" in ln or "Retrain on fresh reviews" in ln]
     assert kept and all(ln in after.splitlines() for ln in kept)
@@ -201,8 +200,7 @@ def test_candidate_needs_the_prompt_size(cli, tmp_path):
     out = tmp_path / "s.yaml"
     rc, _, err = cli("calibrate", LOGS / "litellm_spend_logs.csv", "-o", out, "--candidate", "azure-openai/gpt-4.1-nano")
     assert rc == 2 and "--prompt-tokens" in err and not out.exists()
-    rc, _, err = cli("calibrate", LOGS / "litellm_spend_logs.csv", "-o", out, "--candidate", "azure-openai/gpt-4.1-nano",
-                     "--prompt-tokens", "1000")
+    rc, _, err = cli("calibrate", LOGS / "litellm_spend_logs.csv", "-o", out, "--candidate", "azure-openai/gpt-4.1-nano", "--prompt-tokens", "1000")
     assert rc == 0, err
     ft = load(out)["strategies"][1]
     # 1100 measured - 1000 fixed = 100 tokens of user content; training guess 1000 x (40 + 100 + 20 + 15).

@@ -1,4 +1,5 @@
 """ftcost calibrate --print-sql / --aggregated: the warehouse path gives the same scenario (issue 17)."""
+
 from __future__ import annotations
 
 import re
@@ -46,12 +47,10 @@ def test_printed_query_in_a_warehouse_gives_the_same_scenario(cli, tmp_path, fix
     a, b = yaml.safe_load(direct.read_text()), yaml.safe_load(warehouse.read_text())
     assert a == b
     # The comments differ only in the file named.
-    assert re.sub(r"from 1 log file\S* \(\w+\)", "", direct.read_text()) == \
-        re.sub(r"from 1 log file\S* \(\w+\)", "", warehouse.read_text())
+    assert re.sub(r"from 1 log file\S* \(\w+\)", "", direct.read_text()) == re.sub(r"from 1 log file\S* \(\w+\)", "", warehouse.read_text())
 
 
-@pytest.mark.parametrize("dialect, marker", [("spark", "PERCENTILE_APPROX"), ("bigquery", "APPROX_QUANTILES"),
-                                             ("postgres", "PERCENTILE_CONT")])
+@pytest.mark.parametrize("dialect, marker", [("spark", "PERCENTILE_APPROX"), ("bigquery", "APPROX_QUANTILES"), ("postgres", "PERCENTILE_CONT")])
 @pytest.mark.parametrize("fmt", ["litellm", "openai", "langfuse", "helicone"])
 def test_other_dialects_parse_in_their_own_dialect(cli, dialect, marker, fmt):
     import sqlglot
@@ -66,8 +65,9 @@ def test_other_dialects_parse_in_their_own_dialect(cli, dialect, marker, fmt):
 
 
 def test_print_sql_reads_columns_from_a_sample_log(cli):
-    rc, sql, err = cli("calibrate", LOGS / "generic.parquet", "--print-sql", "--map", "time=ts,model=llm,input=ptok,output=ctok",
-                       "--table", "analytics.requests")
+    rc, sql, err = cli(
+        "calibrate", LOGS / "generic.parquet", "--print-sql", "--map", "time=ts,model=llm,input=ptok,output=ctok", "--table", "analytics.requests"
+    )
     assert rc == 0, err
     assert "FROM analytics.requests" in sql and '"ptok"' in sql
 

@@ -1,21 +1,15 @@
 """``ftcost pricing check`` and the stale-price helpers the reports use."""
+
 import datetime as dt
 import json
-import sys
 import textwrap
 
 import pytest
 
 from ftcost.catalog_check import check_paths
-from ftcost.cli import main
-from ftcost.cli.common import run_main
 from ftcost.pricing import Price, stale_prices, stale_warning
 
 DAY = dt.date(2026, 11, 25)
-
-
-
-
 
 
 def write(tmp_path, name, text):
@@ -60,7 +54,10 @@ def test_max_age_days_is_configurable_and_inclusive(tmp_path, cli):
     assert "0 warnings" in cli("pricing", "check", str(path), "--on", "2026-11-25", "--max-age-days", "386")[1]
     assert "1 warning" in cli("pricing", "check", str(path), "--on", "2026-11-25", "--max-age-days", "385")[1]
     # 24 days old (2026-11-01 -> 2026-11-25): stale only when the limit is below 24.
-    assert "3 prices read 2026-11-01 (input, cached_input, output) are 24 days old (over 23)" in cli("pricing", "check", str(path), "--on", "2026-11-25", "--max-age-days", "23")[1]
+    assert (
+        "3 prices read 2026-11-01 (input, cached_input, output) are 24 days old (over 23)"
+        in cli("pricing", "check", str(path), "--on", "2026-11-25", "--max-age-days", "23")[1]
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +75,7 @@ def test_errors_are_located_and_exit_2(tmp_path, cli, change, message, where):
     path = write(tmp_path, "acme.yaml", GOOD.replace(*change))
     rc, out, err = cli("pricing", "check", str(path), "--on", "2026-11-25")
     assert rc == 2
-    line = next(l for l in err.splitlines() if message in l)
+    line = next(ln for ln in err.splitlines() if message in ln)
     assert line.startswith(str(path)) and where in line and "error" in line
     assert "Traceback" not in err
 
@@ -90,7 +87,10 @@ def test_future_as_of_is_a_warning(tmp_path):
 
 
 def test_private_catalog_that_cannot_merge_is_an_error(tmp_path, cli):
-    path = write(tmp_path, "azure.yaml", """
+    path = write(
+        tmp_path,
+        "azure.yaml",
+        """
         provider: azure-openai
         currency: EUR
         as_of: 2026-11-01
@@ -98,7 +98,8 @@ def test_private_catalog_that_cannot_merge_is_an_error(tmp_path, cli):
         models:
           gpt-4.1-nano:
             fine_tuning: {training: 1.20}
-        """)
+        """,
+    )
     rc, out, err = cli("pricing", "check", str(path), "--on", "2026-11-25")
     assert rc == 2
     assert "cannot merge EUR prices into the USD catalog of azure-openai" in err
@@ -166,11 +167,14 @@ models:
 """
 
 
-@pytest.mark.parametrize("last, errors", [
-    ("", 1),  # no last day: still offered for new fine-tuning after retirement
-    ("last_new_job_day: 2026-10-20", 1),  # open on the day it retires
-    ("last_new_job_day: 2026-10-19", 0),  # closed the day before: fine
-])
+@pytest.mark.parametrize(
+    "last, errors",
+    [
+        ("", 1),  # no last day: still offered for new fine-tuning after retirement
+        ("last_new_job_day: 2026-10-20", 1),  # open on the day it retires
+        ("last_new_job_day: 2026-10-19", 0),  # closed the day before: fine
+    ],
+)
 def test_a_retired_model_still_open_to_new_jobs_is_an_error(tmp_path, last, errors):
     f = write(tmp_path, "acme.yaml", RETIRED.format(last=last))
     (rep,) = check_paths([f], DAY)
@@ -202,12 +206,15 @@ models:
 """
 
 
-@pytest.mark.parametrize("src, errors", [
-    # The catalog reads input/output on acme.example/prices itself, yet calls training from that page secondary.
-    ("secondary: a blog post quoting https://acme.example/prices", 1),
-    ("secondary: a blog post quoting https://other.example/prices", 0),
-    ("https://acme.example/prices", 0),
-])
+@pytest.mark.parametrize(
+    "src, errors",
+    [
+        # The catalog reads input/output on acme.example/prices itself, yet calls training from that page secondary.
+        ("secondary: a blog post quoting https://acme.example/prices", 1),
+        ("secondary: a blog post quoting https://other.example/prices", 0),
+        ("https://acme.example/prices", 0),
+    ],
+)
 def test_secondary_price_citing_a_primary_page_of_the_catalog_is_an_error(tmp_path, src, errors):
     f = write(tmp_path, "acme.yaml", SECONDARY.format(src=src))
     (rep,) = check_paths([f], DAY)

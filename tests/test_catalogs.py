@@ -3,6 +3,7 @@
 Expected numbers come from the sources the catalogs name (see each test's
 comment); ../shared/reference/pricing-facts.md is where they were collected.
 """
+
 import datetime as dt
 import json
 from pathlib import Path

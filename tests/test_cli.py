@@ -4,6 +4,7 @@ Most tests run the real entry point's logic in-process (``run_main``, which
 maps errors to exit codes) for speed; a few run ``ftcost.cli:run`` in a
 subprocess, exactly as the console script does.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,24 +18,33 @@ from pathlib import Path
 
 import pytest
 
-from ftcost.cli import main
-from ftcost.cli.common import run_main
-
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
 ISSUE_SCENARIOS = ("review-stars.yaml", "support-azure.yaml", "internal-tool.yaml")
 
-# DESIGN.md, "Machine-readable output": these keys, exactly (extra fields allowed)
+# docs/design.md, "Machine-readable output": these keys, exactly (extra fields allowed)
 TOP_KEYS = {"scenario", "currency", "horizon_months", "volume_requests_per_month", "baseline", "cheapest", "strategies"}
-STRATEGY_KEYS = {"name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
-                 "one_time_cost", "average_fixed_monthly", "monthly_cost", "total_cost", "monthly",
-                 "break_even_requests_per_month", "cheaper_above_break_even", "payback_month", "warnings"}
-NUMBERS = ("cost_per_request", "fixed_monthly", "training_cost", "one_time_cost", "average_fixed_monthly",
-           "monthly_cost", "total_cost")
+STRATEGY_KEYS = {
+    "name",
+    "type",
+    "model",
+    "cost_per_request",
+    "fixed_monthly",
+    "training_cost",
+    "training_runs",
+    "one_time_cost",
+    "average_fixed_monthly",
+    "monthly_cost",
+    "total_cost",
+    "monthly",
+    "break_even_requests_per_month",
+    "cheaper_above_break_even",
+    "payback_month",
+    "warnings",
+}
+NUMBERS = ("cost_per_request", "fixed_monthly", "training_cost", "one_time_cost", "average_fixed_monthly", "monthly_cost", "total_cost")
 
 ENTRY = [sys.executable, "-c", "from ftcost.cli import run; run()"]
-
-
 
 
 def test_the_issue_scenarios_are_shipped():
@@ -84,7 +94,7 @@ def test_compare_json(cli, path):
         assert isinstance(s["training_runs"], int)
         assert len(s["monthly"]) == h and all(isinstance(m, float) for m in s["monthly"])
         assert isinstance(s["warnings"], list) and all(isinstance(w, str) for w in s["warnings"])
-        # DESIGN.md: total_cost is K(H); monthly_cost is Fbar + V_1 x cost_per_request
+        # docs/design.md: total_cost is K(H); monthly_cost is Fbar + V_1 x cost_per_request
         assert s["total_cost"] == pytest.approx(sum(s["monthly"]), rel=1e-9)
         assert s["monthly_cost"] == pytest.approx(s["average_fixed_monthly"] + v1 * s["cost_per_request"], rel=1e-9)
         if s["name"] == data["baseline"]:
@@ -244,8 +254,7 @@ def test_training_after_new_jobs_until_warns(cli, tmp_path):
     assert "winding down" in text  # the catalog's notice
     code, out, err = cli("compare", p)
     assert code == 0
-    assert any(line.startswith("warning: ") and "tuned on openai" in line and "2027-01-06" in line
-               for line in err.splitlines())
+    assert any(line.startswith("warning: ") and "tuned on openai" in line and "2027-01-06" in line for line in err.splitlines())
 
 
 # --------------------------------------------------------------------------
@@ -265,13 +274,24 @@ strategies:
 """
 
 
-@pytest.mark.parametrize("old, new, expect", [
-    ("name: Bad", "name: Bad\nhorizon_month: 12", ":3:1: horizon_month: unknown key 'horizon_month' in the scenario (hint: did you mean 'horizon_months'?)"),
-    ("requests_per_month: 1000", "requests_per_month: -1", ":4:30: volume.requests_per_month: must be >= 0, got -1 (hint:"),
-    ("requests_per_month: 1000", "requests_per_month: lots", ":4:30: volume.requests_per_month: expected a number, got text 'lots' (hint:"),
-    ("{prompt_tokens: 100}", "{prompt_tokens: 100, cached_prompt_tokens: 200}", ":10:57: strategies[0].request.cached_prompt_tokens: "),
-    ("openai/gpt-4o-mini", "openai/gpt-4o-mimi", ":9:12: strategies[0].model: unknown model 'gpt-4o-mimi' in the openai catalog (hint: did you mean 'gpt-4o-mini'?"),
-])
+@pytest.mark.parametrize(
+    "old, new, expect",
+    [
+        (
+            "name: Bad",
+            "name: Bad\nhorizon_month: 12",
+            ":3:1: horizon_month: unknown key 'horizon_month' in the scenario (hint: did you mean 'horizon_months'?)",
+        ),
+        ("requests_per_month: 1000", "requests_per_month: -1", ":4:30: volume.requests_per_month: must be >= 0, got -1 (hint:"),
+        ("requests_per_month: 1000", "requests_per_month: lots", ":4:30: volume.requests_per_month: expected a number, got text 'lots' (hint:"),
+        ("{prompt_tokens: 100}", "{prompt_tokens: 100, cached_prompt_tokens: 200}", ":10:57: strategies[0].request.cached_prompt_tokens: "),
+        (
+            "openai/gpt-4o-mini",
+            "openai/gpt-4o-mimi",
+            ":9:12: strategies[0].model: unknown model 'gpt-4o-mimi' in the openai catalog (hint: did you mean 'gpt-4o-mini'?",
+        ),
+    ],
+)
 def test_bad_input_exit_2(cli, tmp_path, old, new, expect):
     p = tmp_path / "bad.yaml"
     p.write_text(BAD.replace(old, new))
@@ -299,8 +319,7 @@ def test_duplicate_strategy_name_exit_2(cli, tmp_path):
 def test_fine_tuned_without_fine_tuning_prices_exit_2(cli, tmp_path):
     cat = Path(__file__).parent / "fixtures" / "testco.yaml"
     p = tmp_path / "noft.yaml"
-    p.write_text(BAD.replace("[openai]", f"[{cat}]").replace("openai/gpt-4o-mini", "testco/base-1")
-                 .replace("type: prompt", "type: fine_tuned"))
+    p.write_text(BAD.replace("[openai]", f"[{cat}]").replace("openai/gpt-4o-mini", "testco/base-1").replace("type: prompt", "type: fine_tuned"))
     code, out, err = cli("compare", p)
     assert code == 2 and "Traceback" not in err
     assert f"{p}:9:12: strategies[0].model: testco/base-1 has no fine-tuning prices" in err
@@ -338,8 +357,7 @@ def test_entry_point_bad_input(tmp_path):
 
 @pytest.mark.skipif(shutil.which("ftcost") is None, reason="the ftcost console script is not installed")
 def test_installed_console_script():
-    proc = subprocess.run(["ftcost", "validate", str(REPO / "scenarios" / "internal-tool.yaml")],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(["ftcost", "validate", str(REPO / "scenarios" / "internal-tool.yaml")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("OK: ")
 

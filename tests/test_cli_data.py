@@ -1,23 +1,17 @@
 """``ftcost data check|convert|split|savings``: exit codes, output, bad input, no tracebacks."""
+
 import doctest
 import hashlib
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from ftcost import data_tools
-from ftcost.cli import main
-from ftcost.cli.common import run_main
 
 DATA = Path(__file__).parent / "fixtures" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-
-
 
 
 @pytest.fixture
@@ -67,9 +61,15 @@ def test_check_spanish_reviews(cli, work):
 def test_check_messy_lists_lines(cli, work):
     rc, out, _ = cli("data", "check", work / "messy.jsonl")
     assert rc == 0
-    for expected in ("line 4: exact duplicate of line 1", "line 9: not valid JSON", "line 10: valid JSON but neither",
-                     "line 11: chat example in a file of prompt/completion", "line 12: not valid UTF-8",
-                     'line 5: completion "Rating: 4" is not in the usual form "5 stars"', "line 6: near-empty completion"):
+    for expected in (
+        "line 4: exact duplicate of line 1",
+        "line 9: not valid JSON",
+        "line 10: valid JSON but neither",
+        "line 11: chat example in a file of prompt/completion",
+        "line 12: not valid UTF-8",
+        'line 5: completion "Rating: 4" is not in the usual form "5 stars"',
+        "line 6: near-empty completion",
+    ):
         assert expected in out
     assert "Not usable (4)" in out
 
@@ -100,11 +100,14 @@ def test_check_with_no_usable_example_exits_2(cli, work):
     assert err.startswith("Error:") and "no usable examples" in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (("missing.jsonl",), "not found"),
-    ((".",), "directory"),
-    (("resenas.jsonl", "--model", "nobody/nothing"), "unknown provider"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("missing.jsonl",), "not found"),
+        ((".",), "directory"),
+        (("resenas.jsonl", "--model", "nobody/nothing"), "unknown provider"),
+    ],
+)
 def test_check_bad_arguments_exit_2(cli, work, monkeypatch, args, message):
     monkeypatch.chdir(work)
     rc, _, err = cli("data", "check", *args)
@@ -128,9 +131,11 @@ def test_convert(cli, work):
     assert rc == 0 and err == ""
     assert "3 chat examples written" in text and 'removed prompt separator "\\n\\n###\\n\\n" from 3 examples' in text
     rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    assert rows[1]["messages"] == [{"role": "system", "content": "Puntúa la reseña."},
-                                   {"role": "user", "content": "Reseña: La funda se rompió a la semana y el vendedor no contesta los mensajes."},
-                                   {"role": "assistant", "content": "1 estrella"}]
+    assert rows[1]["messages"] == [
+        {"role": "system", "content": "Puntúa la reseña."},
+        {"role": "user", "content": "Reseña: La funda se rompió a la semana y el vendedor no contesta los mensajes."},
+        {"role": "assistant", "content": "1 estrella"},
+    ]
     assert digest(work / "resenas.jsonl") == before
 
 
@@ -177,11 +182,14 @@ def test_split(cli, work):
     assert d["validation"]["examples"] == 3 and d["validation"]["billed"] is False and d["seed"] == 3
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--validation", "1.5"), "fraction between 0 and 1"),
-    (("--validation", "0"), "fraction between 0 and 1"),
-    (("--train-out", "resenas.jsonl"), "one of the inputs"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--validation", "1.5"), "fraction between 0 and 1"),
+        (("--validation", "0"), "fraction between 0 and 1"),
+        (("--train-out", "resenas.jsonl"), "one of the inputs"),
+    ],
+)
 def test_split_bad_arguments(cli, work, monkeypatch, args, message):
     monkeypatch.chdir(work)
     rc, _, err = cli("data", "split", "resenas.jsonl", *args)
@@ -192,8 +200,9 @@ def test_split_bad_arguments(cli, work, monkeypatch, args, message):
 
 
 def test_savings_prints_request_blocks(cli, work):
-    rc, out, _ = cli("data", "savings", "--prompt", work / "fewshot_es.txt", "--dataset", work / "resenas.jsonl",
-                     "--model", "testco/tune", "--pricing", work / "catalogs")
+    rc, out, _ = cli(
+        "data", "savings", "--prompt", work / "fewshot_es.txt", "--dataset", work / "resenas.jsonl", "--model", "testco/tune", "--pricing", work / "catalogs"
+    )
     assert rc == 0
     # few-shot: 102 + (25 + 22 + 18) / 3 = 123.7 input tokens; fine-tuned 21.7; replies 4
     assert "123.7 input (102 prompt + 21.7 example), 4.0 completion" in out
@@ -203,8 +212,22 @@ def test_savings_prints_request_blocks(cli, work):
 
 def test_savings_writes_a_scenario_that_compares(cli, work):
     out = work / "plan.yaml"
-    rc, text, _ = cli("data", "savings", "--prompt", work / "fewshot_en.txt", "--dataset", work / "chat.jsonl",
-                      "--model", "testco/tune", "--pricing", work / "catalogs", "--scenario", out, "--volume", "50000")
+    rc, text, _ = cli(
+        "data",
+        "savings",
+        "--prompt",
+        work / "fewshot_en.txt",
+        "--dataset",
+        work / "chat.jsonl",
+        "--model",
+        "testco/tune",
+        "--pricing",
+        work / "catalogs",
+        "--scenario",
+        out,
+        "--volume",
+        "50000",
+    )
     assert rc == 0 and f"Wrote {out}" in text
     rc, text, _ = cli("compare", out, "--pricing", work / "catalogs", "--format", "json")
     d = json.loads(text)
@@ -213,18 +236,33 @@ def test_savings_writes_a_scenario_that_compares(cli, work):
 
 
 def test_savings_json(cli, work):
-    rc, out, _ = cli("data", "savings", "--prompt", work / "fewshot_en.txt", "--dataset", work / "chat.jsonl",
-                     "--model", "testco/tune", "--pricing", work / "catalogs", "--format", "json")
+    rc, out, _ = cli(
+        "data",
+        "savings",
+        "--prompt",
+        work / "fewshot_en.txt",
+        "--dataset",
+        work / "chat.jsonl",
+        "--model",
+        "testco/tune",
+        "--pricing",
+        work / "catalogs",
+        "--format",
+        "json",
+    )
     d = json.loads(out)
     # (3 + 1 + 11) + (3 + 1 + user) + 3 with users 8, 6, 5, 9: mean 29
     assert rc == 0 and d["tuned_input_tokens"] == 29 and d["prompt_tokens"] == 43 and d["saved_input_tokens"] == 43
 
 
-@pytest.mark.parametrize("extra, message", [
-    (("--model", "testco/base"), "no fine-tuning"),
-    (("--model", "testco/tune", "--scenario", "chat.jsonl"), "unknown output type"),
-    (("--model", "testco/tune", "--scenario", "fewshot_en.txt"), "unknown output type"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (("--model", "testco/base"), "no fine-tuning"),
+        (("--model", "testco/tune", "--scenario", "chat.jsonl"), "unknown output type"),
+        (("--model", "testco/tune", "--scenario", "fewshot_en.txt"), "unknown output type"),
+    ],
+)
 def test_savings_bad_arguments(cli, work, monkeypatch, extra, message):
     monkeypatch.chdir(work)
     rc, _, err = cli("data", "savings", "--prompt", "fewshot_en.txt", "--dataset", "chat.jsonl", "--pricing", "catalogs", *extra)
@@ -235,6 +273,5 @@ def test_savings_bad_arguments(cli, work, monkeypatch, extra, message):
 def test_savings_with_no_usable_example(cli, work):
     bad = work / "bad.jsonl"
     bad.write_text('{"text": "x"}\n')
-    rc, _, err = cli("data", "savings", "--prompt", work / "fewshot_en.txt", "--dataset", bad, "--model", "testco/tune",
-                     "--pricing", work / "catalogs")
+    rc, _, err = cli("data", "savings", "--prompt", work / "fewshot_en.txt", "--dataset", bad, "--model", "testco/tune", "--pricing", work / "catalogs")
     assert rc == 2 and "no usable examples (1 line not usable); first problem: line 1: valid JSON but neither" in err

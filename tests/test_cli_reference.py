@@ -1,4 +1,5 @@
 """Every command has help text ending in a real example, and docs/cli.md matches --help."""
+
 from __future__ import annotations
 
 import subprocess

@@ -4,6 +4,7 @@ Expected token counts come from tiktoken's o200k_base encoding (the bundled
 copy, hash-checked against tiktoken's) applied to the fixture texts, with the
 arithmetic in the comments.
 """
+
 import hashlib
 import json
 import shutil
@@ -217,8 +218,9 @@ def test_size_advice_thresholds(tmp_path, n, severity, phrase):
 def test_free_form_and_label_answers_are_not_flagged(tmp_path):
     labels = [{"prompt": f"Text {i} ->", "completion": f" {w}\n"} for i, w in enumerate(["positive", "negative", "very positive", "neutral"] * 3)]
     assert dt.check_dataset(write_jsonl(tmp_path / "labels.jsonl", labels)).issues == []
-    sentences = [{"prompt": f"Question {i}?\n\n###\n\n", "completion": f" Answer {i}: " + "a long, free-form sentence " * (i % 3 + 1) + "END"}
-                 for i in range(12)]
+    sentences = [
+        {"prompt": f"Question {i}?\n\n###\n\n", "completion": f" Answer {i}: " + "a long, free-form sentence " * (i % 3 + 1) + "END"} for i in range(12)
+    ]
     assert dt.check_dataset(write_jsonl(tmp_path / "free.jsonl", sentences)).issues == []
 
 
@@ -283,11 +285,13 @@ def test_convert_the_spanish_reviews(tmp_path):
     assert (report.converted, report.copied, report.issues) == (3, 0, [])
     assert report.separators == {"\n\n###\n\n": 3} and report.stops == {" END": 3} and report.leads == 3
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert rows[0] == {"messages": [
-        {"role": "system", "content": "Puntúa la reseña de 1 a 5 estrellas."},
-        {"role": "user", "content": "Reseña: El envío llegó a tiempo y la batería dura todo el día. Muy contenta con la compra."},
-        {"role": "assistant", "content": "5 estrellas"},
-    ]}
+    assert rows[0] == {
+        "messages": [
+            {"role": "system", "content": "Puntúa la reseña de 1 a 5 estrellas."},
+            {"role": "user", "content": "Reseña: El envío llegó a tiempo y la batería dura todo el día. Muy contenta con la compra."},
+            {"role": "assistant", "content": "5 estrellas"},
+        ]
+    }
     assert [r["messages"][2]["content"] for r in rows] == ["5 estrellas", "1 estrella", "3 estrellas"]
     assert "Reseña" in out.read_text(encoding="utf-8")  # UTF-8, not \u escapes
     assert digest(RESENAS) == before  # input untouched
@@ -312,7 +316,11 @@ def test_convert_a_messy_file(tmp_path):
     # 10 prompt/completion lines usable for check; line 6 (" END") is empty once converted; line 11 is chat: copied
     assert (report.converted, report.copied) == (9, 1)
     assert [(i.line, i.kind) for i in report.issues if i.severity == "error"] == [
-        (6, "missing_content"), (9, "not_json"), (10, "neither_format"), (12, "invalid_utf8")]
+        (6, "missing_content"),
+        (9, "not_json"),
+        (10, "neither_format"),
+        (12, "invalid_utf8"),
+    ]
     lines = out.read_text().splitlines()
     assert len(lines) == 10
     assert lines[7] == MESSY.read_bytes().splitlines()[10].decode()  # the chat line, as it was
@@ -343,7 +351,7 @@ def test_split_is_deterministic_and_complete(tmp_path):
     src = write_jsonl(tmp_path / "d.jsonl", [legacy(i, i % 5 + 1) for i in range(40)])
     before = digest(src)
     a = dt.split_dataset(src, validation=0.1, seed=7, train_out=tmp_path / "a.train.jsonl", validation_out=tmp_path / "a.val.jsonl")
-    b = dt.split_dataset(src, validation=0.1, seed=7, train_out=tmp_path / "b.train.jsonl", validation_out=tmp_path / "b.val.jsonl")
+    dt.split_dataset(src, validation=0.1, seed=7, train_out=tmp_path / "b.train.jsonl", validation_out=tmp_path / "b.val.jsonl")
     assert (a.train_examples, a.validation_examples) == (36, 4)  # round(40 x 0.1) = 4
     assert digest(tmp_path / "a.val.jsonl") == digest(tmp_path / "b.val.jsonl")
     assert digest(tmp_path / "a.train.jsonl") == digest(tmp_path / "b.train.jsonl")
@@ -421,8 +429,10 @@ def test_savings_on_the_spanish_reviews(testco):
     # few-shot input: 102 + 21.67 = 123.67, so 102 tokens saved per request
     assert s.few_shot_input_tokens == pytest.approx(102 + 65 / 3)
     assert s.saved_input_tokens == pytest.approx(102)
-    assert s.request_blocks() == {"prompt": {"prompt_tokens": 102, "input_tokens": 21.7, "completion_tokens": 4},
-                                  "fine_tuned": {"input_tokens": 21.7, "completion_tokens": 4}}
+    assert s.request_blocks() == {
+        "prompt": {"prompt_tokens": 102, "input_tokens": 21.7, "completion_tokens": 4},
+        "fine_tuned": {"input_tokens": 21.7, "completion_tokens": 4},
+    }
 
 
 def test_savings_on_chat_examples(testco):
@@ -495,8 +505,8 @@ def test_savings_refuses_bad_models_and_outputs(tmp_path, testco):
 
 ODD_LINES = [
     '{"prompt": "a \\ud800 b", "completion": " 5 END"}',  # a lone surrogate escape: valid JSON, not encodable as UTF-8
-    '[' * 100_000 + ']' * 100_000,  # nested too deep for the JSON parser
-    '{"prompt": 1' + '0' * 5000 + ', "completion": " x"}',  # an integer over Python's digit limit
+    "[" * 100_000 + "]" * 100_000,  # nested too deep for the JSON parser
+    '{"prompt": 1' + "0" * 5000 + ', "completion": " x"}',  # an integer over Python's digit limit
     '{"prompt": NaN, "completion": " x"}',
     '{"messages": "nope"}',
     '{"messages": [1, 2]}',

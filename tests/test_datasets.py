@@ -1,4 +1,5 @@
 """ftcost.datasets and ``ftcost tokens``: JSONL validation, counting, caps, epochs, cost, bad input."""
+
 from __future__ import annotations
 
 import gzip
@@ -11,11 +12,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tiktoken_reference import reference_count_messages, reference_encoding
 
 from ftcost import datasets, tokens
 from ftcost.datasets import analyze_dataset, count_many, training_cost
 from ftcost.errors import TokenError
-from tiktoken_reference import reference_count_messages, reference_encoding
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHAT = FIXTURES / "tokens_chat.jsonl"
@@ -59,9 +60,17 @@ def test_cookbook_toy_dataset(tmp_path):
     sys_p = "You are a happy assistant that puts a positive spin on everything."
     convs = [
         [("system", sys_p), ("user", "I fell off my bike today."), ("assistant", "It's great that you're getting exercise outdoors!")],
-        [("system", sys_p), ("user", "I lost my tennis match today."), ("assistant", "It's ok, it happens to everyone."),
-         ("user", "But I trained so hard!"), ("assistant", "It will pay off next time."), ("user", "I'm going to switch to golf."),
-         ("assistant", "Golf is fun too!"), ("user", "I don't even know how to play golf."), ("assistant", "It's easy to learn!")],
+        [
+            ("system", sys_p),
+            ("user", "I lost my tennis match today."),
+            ("assistant", "It's ok, it happens to everyone."),
+            ("user", "But I trained so hard!"),
+            ("assistant", "It will pay off next time."),
+            ("user", "I'm going to switch to golf."),
+            ("assistant", "Golf is fun too!"),
+            ("user", "I don't even know how to play golf."),
+            ("assistant", "It's easy to learn!"),
+        ],
         [("user", "I lost my book today."), ("assistant", "You can read everything on ebooks these days!")],
         [("system", sys_p), ("assistant", "You're great!")],
         [("system", sys_p), ("user", "I'm hungry."), ("assistant", "Eat a banana!" * 2000)],
@@ -149,12 +158,14 @@ def test_first_lines_are_capped_but_counts_are_not(tmp_path):
 
 
 def test_function_and_tool_calls_and_weight_are_valid(tmp_path):
-    ex = {"messages": [
-        {"role": "user", "content": "weather?"},
-        {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "w", "arguments": "{}"}}]},
-        {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
-        {"role": "assistant", "content": "Sunny.", "weight": 0},
-    ]}
+    ex = {
+        "messages": [
+            {"role": "user", "content": "weather?"},
+            {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "w", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+            {"role": "assistant", "content": "Sunny.", "weight": 0},
+        ]
+    }
     p = tmp_path / "d.jsonl"
     p.write_text(json.dumps(ex) + "\n")
     s = analyze_dataset(p, encoding="o200k_base", max_tokens_per_example=None, keep_counts=True)
@@ -255,7 +266,7 @@ def test_directory_and_missing(tmp_path):
 
 def test_invalid_utf8_is_a_per_line_error(tmp_path):
     p = tmp_path / "latin1.jsonl"
-    p.write_bytes('{"prompt": "café", "completion": " 5"}\n'.encode("latin-1") + '{"prompt": "ok", "completion": " 4"}\n'.encode())
+    p.write_bytes('{"prompt": "café", "completion": " 5"}\n'.encode("latin-1") + b'{"prompt": "ok", "completion": " 4"}\n')
     s = analyze_dataset(p, encoding="o200k_base", max_tokens_per_example=None)
     assert s.examples == 1
     assert s.errors["invalid_utf8"].first_lines == [1]

@@ -4,6 +4,7 @@ The modules are found by walking the package, so a new module's examples run
 without being listed here. ``.ci/run`` also runs ``pytest --doctest-modules
 ftcost``; this test keeps ``pytest -q`` alone complete.
 """
+
 from __future__ import annotations
 
 import doctest

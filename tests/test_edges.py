@@ -1,10 +1,11 @@
 """Numbers at the edges: zero volume, zero prices, horizon 1, growth -0.99, 10^12 requests a month,
 batch share 0 and 1, denormal and huge values. No NaN or inf in any output, no numpy warning
-(numpy warnings are errors inside these tests), and break-even null/0 exactly as DESIGN.md says.
+(numpy warnings are errors inside these tests), and break-even null/0 exactly as docs/design.md says.
 
 Expected numbers are hand arithmetic on the made-up testco prices (tests/fixtures/testco.yaml) or
 on explicit ``prices`` overrides, written out in the comments.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -15,14 +16,15 @@ import sys
 import time
 import tracemalloc
 
+import fuzz_support as fz
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import fuzz_support as fz
 from ftcost.api import compare
 from ftcost.errors import ScenarioError
+
 
 def _testco_without_context_windows() -> str:
     """testco.yaml minus its context windows: these cases send up to 10^15 tokens a request on purpose, which a real
@@ -40,24 +42,44 @@ TESTCO = _testco_without_context_windows()
 
 
 def scenario(*strategies, volume=1_000_000, growth=0.0, horizon=12, **top):
-    d = {"ftcost": 1, "name": "edges", "start": "2027-01", "horizon_months": horizon, "pricing": [TESTCO],
-         "volume": {"requests_per_month": volume, "growth_per_month": growth}, "strategies": list(strategies)}
+    d = {
+        "ftcost": 1,
+        "name": "edges",
+        "start": "2027-01",
+        "horizon_months": horizon,
+        "pricing": [TESTCO],
+        "volume": {"requests_per_month": volume, "growth_per_month": growth},
+        "strategies": list(strategies),
+    }
     d.update(top)
     return d
 
 
 def prompt(name="prompt", tokens=1000, *, price=1.0, batch_share=0.0, **extra):
     """testco/base with its input price overridden: cost per request = tokens x price / 1e6."""
-    return {"name": name, "type": "prompt", "model": "testco/base", "request": {"prompt_tokens": tokens},
-            "prices": {"input": price, "output": 0.0, "cached_input": 0.0}, "batch_share": batch_share, **extra}
+    return {
+        "name": name,
+        "type": "prompt",
+        "model": "testco/base",
+        "request": {"prompt_tokens": tokens},
+        "prices": {"input": price, "output": 0.0, "cached_input": 0.0},
+        "batch_share": batch_share,
+        **extra,
+    }
 
 
 def tuned(name="tuned", tokens=100, *, price=1.0, per_hour=1.0, training=0.0, **extra):
     """testco/tune with every price overridden: c = tokens x price / 1e6, F = per_hour x 730, no training cost."""
-    return {"name": name, "type": "fine_tuned", "model": "testco/tune", "request": {"prompt_tokens": tokens},
-            "prices": {"input": price, "output": 0.0, "cached_input": 0.0, "training": training, "storage_per_month": 0.0},
-            "hosting": {"per_hour": per_hour, "hours_per_month": 730, "deployments": 1},
-            "training": {"tokens": 0, "epochs": 1}, **extra}
+    return {
+        "name": name,
+        "type": "fine_tuned",
+        "model": "testco/tune",
+        "request": {"prompt_tokens": tokens},
+        "prices": {"input": price, "output": 0.0, "cached_input": 0.0, "training": training, "storage_per_month": 0.0},
+        "hosting": {"per_hour": per_hour, "hours_per_month": 730, "deployments": 1},
+        "training": {"tokens": 0, "epochs": 1},
+        **extra,
+    }
 
 
 def run(d, **kw):
@@ -84,11 +106,20 @@ PRICES = [0.0, 1.0]
 @pytest.mark.parametrize("volume,growth,horizon", list(itertools.product(VOLUMES, GROWTHS, HORIZONS)))
 def test_edge_grid(volume, growth, horizon):
     for batch, price in itertools.product(BATCH, PRICES):
-        d = scenario(prompt(batch_share=batch, price=price), tuned(price=price, per_hour=price, training=price),
-                     prompt("batch", batch_share=1.0 - batch, price=price),
-                     {"name": "gpu", "type": "self_hosted", "request": {"prompt_tokens": 100},
-                      "serving": {"gpu_per_hour": price, "requests_per_second": 10, "min_replicas": 0}},
-                     volume=volume, growth=growth, horizon=horizon)
+        d = scenario(
+            prompt(batch_share=batch, price=price),
+            tuned(price=price, per_hour=price, training=price),
+            prompt("batch", batch_share=1.0 - batch, price=price),
+            {
+                "name": "gpu",
+                "type": "self_hosted",
+                "request": {"prompt_tokens": 100},
+                "serving": {"gpu_per_hour": price, "requests_per_second": 10, "min_replicas": 0},
+            },
+            volume=volume,
+            growth=growth,
+            horizon=horizon,
+        )
         if growth == 0.03 and horizon == 1200:
             # 1.03^1199 is about 2.6e15: fine, still far below the 1e100 refused
             pass
@@ -137,7 +168,7 @@ def test_zero_prices_everywhere():
 
 
 # --------------------------------------------------------------------------
-# Break-even: the four cases of DESIGN.md, exactly
+# Break-even: the four cases of docs/design.md, exactly
 
 
 def test_break_even_cheaper_per_request_dearer_fixed():
@@ -188,7 +219,7 @@ def test_break_even_cheaper_below():
 
 @pytest.mark.parametrize("v_factor,s_cheaper", [(0.99, False), (1.01, True)])
 def test_break_even_sides(v_factor, s_cheaper):
-    # at 1% below and above V*, the side DESIGN.md names really is cheaper
+    # at 1% below and above V*, the side docs/design.md names really is cheaper
     v_star = 730 / 0.0009
     r = run(scenario(prompt(), tuned(), volume=v_star * v_factor))
     assert (by_name(r, "tuned").total_cost < r.baseline.total_cost) is s_cheaper
@@ -204,8 +235,7 @@ def test_denormal_price_difference_is_null_not_inf():
 # --------------------------------------------------------------------------
 # Random valid numbers: always a finite result
 
-_tiny_to_huge = st.one_of(st.sampled_from([0.0, 5e-324, 1e-300, 1e-12, 1.0, 1e6, 1e12, 1e15]),
-                          st.floats(0, 1e15, allow_subnormal=True))
+_tiny_to_huge = st.one_of(st.sampled_from([0.0, 5e-324, 1e-300, 1e-12, 1.0, 1e6, 1e12, 1e15]), st.floats(0, 1e15, allow_subnormal=True))
 _share = st.one_of(st.sampled_from([0.0, 5e-324, 0.5, 1 - 1e-16, 1.0]), st.floats(0, 1))
 _positive = st.one_of(st.sampled_from([5e-324, 1e-300, 1e-6, 1.0, 1e15]), st.floats(1e-300, 1e15))
 
@@ -218,8 +248,12 @@ def valid_scenarios(draw):
 
     def request():
         total = draw(_tiny_to_huge)
-        return {"prompt_tokens": total, "input_tokens": draw(_tiny_to_huge), "cached_prompt_tokens": total * draw(_share),
-                "completion_tokens": draw(_tiny_to_huge)}
+        return {
+            "prompt_tokens": total,
+            "input_tokens": draw(_tiny_to_huge),
+            "cached_prompt_tokens": total * draw(_share),
+            "completion_tokens": draw(_tiny_to_huge),
+        }
 
     def prices():
         inp = draw(_tiny_to_huge)
@@ -229,24 +263,47 @@ def valid_scenarios(draw):
     hours = draw(st.sampled_from([1, 730, 744]))
     rps = max(draw(_positive), 1 / (util * hours * 3600))  # a replica serves at least 1 request a month
     strategies = [
-        {"name": "prompt", "type": "prompt", "model": "testco/base", "request": request(), "prices": prices(),
-         "batch_share": draw(_share), "quality": {"error_rate": draw(_share), "cost_per_error": draw(_tiny_to_huge)},
-         "price_change_per_month": pc},
-        {"name": "tuned", "type": "fine_tuned", "model": "testco/tune", "request": request(),
-         "prices": {**prices(), "training": draw(_tiny_to_huge), "storage_per_month": draw(_tiny_to_huge),
-                    "min_job_fee": draw(_tiny_to_huge)},
-         "batch_share": draw(_share), "fixed_monthly_cost": draw(_tiny_to_huge),
-         "hosting": {"per_hour": draw(_tiny_to_huge), "hours_per_month": draw(st.sampled_from([0, 1, 730, 744])),
-                     "deployments": draw(_tiny_to_huge)},
-         "training": {"tokens": draw(_tiny_to_huge), "examples": draw(st.sampled_from([1, 33, 34, 8334, 10 ** 15])),
-                      "epochs": draw(st.sampled_from(["auto", 1, 25, 10 ** 15])),
-                      "retrain_every_months": draw(st.sampled_from([1, 2, 6, 1200, 10 ** 15])),
-                      "one_time_cost": draw(_tiny_to_huge)}},
-        {"name": "gpu", "type": "self_hosted", "request": request(),
-         "serving": {"gpu_per_hour": draw(_tiny_to_huge), "gpus_per_replica": draw(_positive),
-                     "requests_per_second": rps, "target_utilization": util,
-                     "min_replicas": draw(st.sampled_from([0, 1, 3, 10 ** 6])), "hours_per_month": hours},
-         "training": {"tokens": 0, "epochs": 1, "gpu_hours": draw(_tiny_to_huge)}},
+        {
+            "name": "prompt",
+            "type": "prompt",
+            "model": "testco/base",
+            "request": request(),
+            "prices": prices(),
+            "batch_share": draw(_share),
+            "quality": {"error_rate": draw(_share), "cost_per_error": draw(_tiny_to_huge)},
+            "price_change_per_month": pc,
+        },
+        {
+            "name": "tuned",
+            "type": "fine_tuned",
+            "model": "testco/tune",
+            "request": request(),
+            "prices": {**prices(), "training": draw(_tiny_to_huge), "storage_per_month": draw(_tiny_to_huge), "min_job_fee": draw(_tiny_to_huge)},
+            "batch_share": draw(_share),
+            "fixed_monthly_cost": draw(_tiny_to_huge),
+            "hosting": {"per_hour": draw(_tiny_to_huge), "hours_per_month": draw(st.sampled_from([0, 1, 730, 744])), "deployments": draw(_tiny_to_huge)},
+            "training": {
+                "tokens": draw(_tiny_to_huge),
+                "examples": draw(st.sampled_from([1, 33, 34, 8334, 10**15])),
+                "epochs": draw(st.sampled_from(["auto", 1, 25, 10**15])),
+                "retrain_every_months": draw(st.sampled_from([1, 2, 6, 1200, 10**15])),
+                "one_time_cost": draw(_tiny_to_huge),
+            },
+        },
+        {
+            "name": "gpu",
+            "type": "self_hosted",
+            "request": request(),
+            "serving": {
+                "gpu_per_hour": draw(_tiny_to_huge),
+                "gpus_per_replica": draw(_positive),
+                "requests_per_second": rps,
+                "target_utilization": util,
+                "min_replicas": draw(st.sampled_from([0, 1, 3, 10**6])),
+                "hours_per_month": hours,
+            },
+            "training": {"tokens": 0, "epochs": 1, "gpu_hours": draw(_tiny_to_huge)},
+        },
     ]
     order = draw(st.permutations(range(3)))
     d = scenario(*[strategies[i] for i in order], volume=draw(_tiny_to_huge), growth=growth, horizon=horizon)
@@ -280,18 +337,21 @@ def test_fuzz_valid_edge_numbers():
 # Refused at the edge, cleanly
 
 
-@pytest.mark.parametrize("patch,where", [
-    ({"volume": {"requests_per_month": 1, "growth_per_month": 10}, "horizon_months": 1200}, "volume.growth_per_month"),
-    ({"volume": {"requests_per_month": 1, "growth_per_month": -1}}, "volume.growth_per_month"),
-    ({"volume": {"requests_per_month": 1e16}}, "volume.requests_per_month"),
-    ({"volume": {"requests_per_month": float("nan")}}, "volume.requests_per_month"),
-    ({"volume": {"requests_per_month": float("inf")}}, "volume.requests_per_month"),
-    ({"volume": {"requests_per_month": -1}}, "volume.requests_per_month"),
-    ({"volume": {"requests_per_month": 10 ** 400}}, "volume.requests_per_month"),
-    ({"horizon_months": 0}, "horizon_months"),
-    ({"horizon_months": 1201}, "horizon_months"),
-    ({"start": "9999-12", "horizon_months": 2}, "start"),
-])
+@pytest.mark.parametrize(
+    "patch,where",
+    [
+        ({"volume": {"requests_per_month": 1, "growth_per_month": 10}, "horizon_months": 1200}, "volume.growth_per_month"),
+        ({"volume": {"requests_per_month": 1, "growth_per_month": -1}}, "volume.growth_per_month"),
+        ({"volume": {"requests_per_month": 1e16}}, "volume.requests_per_month"),
+        ({"volume": {"requests_per_month": float("nan")}}, "volume.requests_per_month"),
+        ({"volume": {"requests_per_month": float("inf")}}, "volume.requests_per_month"),
+        ({"volume": {"requests_per_month": -1}}, "volume.requests_per_month"),
+        ({"volume": {"requests_per_month": 10**400}}, "volume.requests_per_month"),
+        ({"horizon_months": 0}, "horizon_months"),
+        ({"horizon_months": 1201}, "horizon_months"),
+        ({"start": "9999-12", "horizon_months": 2}, "start"),
+    ],
+)
 def test_refused_edges(patch, where, tmp_path):
     import yaml
 
@@ -305,16 +365,18 @@ def test_refused_edges(patch, where, tmp_path):
     assert str(e.value).startswith(f"{p}:")
 
 
-@pytest.mark.parametrize("serving", [
-    {"gpu_per_hour": 1, "requests_per_second": 1, "hours_per_month": 0},
-    {"gpu_per_hour": 1, "requests_per_second": 1e-300},
-    {"gpu_per_hour": 1, "requests_per_second": 1, "target_utilization": 5e-324},
-    {"gpu_per_hour": 1, "input_tokens_per_second": 5e-324, "output_tokens_per_second": 5e-324},
-])
+@pytest.mark.parametrize(
+    "serving",
+    [
+        {"gpu_per_hour": 1, "requests_per_second": 1, "hours_per_month": 0},
+        {"gpu_per_hour": 1, "requests_per_second": 1e-300},
+        {"gpu_per_hour": 1, "requests_per_second": 1, "target_utilization": 5e-324},
+        {"gpu_per_hour": 1, "input_tokens_per_second": 5e-324, "output_tokens_per_second": 5e-324},
+    ],
+)
 def test_replica_serving_nothing_refused(serving):
     # a replica that serves no request a month would need infinitely many replicas (or, before, counted as free)
-    d = scenario(prompt(), {"name": "gpu", "type": "self_hosted", "request": {"prompt_tokens": 100, "completion_tokens": 5},
-                            "serving": serving})
+    d = scenario(prompt(), {"name": "gpu", "type": "self_hosted", "request": {"prompt_tokens": 100, "completion_tokens": 5}, "serving": serving})
     with pytest.raises(ScenarioError, match=r"strategies\[1\].serving: one replica serves .* requests a month"):
         run(d)
 
@@ -333,9 +395,15 @@ def test_too_many_strategies_refused():
 
 def test_many_staircases_bounded_time_and_memory():
     # 50 self-hosted strategies, a replica per few requests, 1e12 requests a month: millions of replica steps
-    gpus = [{"name": f"gpu{i}", "type": "self_hosted", "request": {"prompt_tokens": 100},
-             "serving": {"gpu_per_hour": 1 + i / 100, "requests_per_second": 1e-3 * (1 + i / 1000), "min_replicas": i}}
-            for i in range(49)]
+    gpus = [
+        {
+            "name": f"gpu{i}",
+            "type": "self_hosted",
+            "request": {"prompt_tokens": 100},
+            "serving": {"gpu_per_hour": 1 + i / 100, "requests_per_second": 1e-3 * (1 + i / 1000), "min_replicas": i},
+        }
+        for i in range(49)
+    ]
     tracemalloc.start()
     t0 = time.perf_counter()
     try:
@@ -344,7 +412,7 @@ def test_many_staircases_bounded_time_and_memory():
     finally:
         tracemalloc.stop()
     assert time.perf_counter() - t0 < 30
-    assert peak < 400 * 2 ** 20, f"peak {peak / 2 ** 20:.0f} MB"
+    assert peak < 400 * 2**20, f"peak {peak / 2**20:.0f} MB"
 
 
 # --------------------------------------------------------------------------
@@ -364,8 +432,9 @@ def test_cli_edge_overrides(shipped, args):
     assert code == 0
 
 
-@pytest.mark.parametrize("args", [["--volume", "nan"], ["--volume", "inf"], ["--volume", "-1"], ["--horizon", "0"],
-                                  ["--horizon", "1201"], ["--volume", "1e400"]])
+@pytest.mark.parametrize(
+    "args", [["--volume", "nan"], ["--volume", "inf"], ["--volume", "-1"], ["--horizon", "0"], ["--horizon", "1201"], ["--volume", "1e400"]]
+)
 def test_cli_bad_overrides(shipped, args):
     code, out, err = fz.cli(["compare", shipped, *args])
     fz.check_cli(code, out, err)
@@ -377,8 +446,9 @@ def test_no_numpy_warning_reaches_stderr(tmp_path):
     import yaml
 
     p = tmp_path / "edge.yaml"
-    p.write_text(yaml.safe_dump(scenario(prompt(price=5e-324), tuned(price=0.0), prompt("zero", price=0), volume=1e12,
-                                         growth=-0.99, horizon=1200)), encoding="utf-8")
+    p.write_text(
+        yaml.safe_dump(scenario(prompt(price=5e-324), tuned(price=0.0), prompt("zero", price=0), volume=1e12, growth=-0.99, horizon=1200)), encoding="utf-8"
+    )
     proc = subprocess.run([sys.executable, "-m", "ftcost", "compare", str(p), "--format", "json"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Warning:" not in proc.stderr and "RuntimeWarning" not in proc.stderr, proc.stderr

@@ -1,4 +1,4 @@
-"""Worked examples for every formula of DESIGN.md's "The math".
+"""Worked examples for every formula of docs/design.md's "The math".
 
 Each expected number says where it comes from: hand arithmetic in a comment,
 or a provider's published example. Prices of the made-up ``testco`` catalog
@@ -10,6 +10,7 @@ or a provider's published example. Prices of the made-up ``testco`` catalog
                    hosting 1.00/h, storage 5.00/month
 * rft-1 (tuned):   input 1.10, no cached price, output 4.40, hosting 1.70/h
 """
+
 from __future__ import annotations
 
 import math
@@ -97,7 +98,7 @@ class TestCostPerRequest:
 
 class TestFixedMonthly:
     def test_azure_hosting_730_hours(self):
-        # DESIGN.md: 1.70 USD/h x 730 h = 1,241 USD/month
+        # docs/design.md: 1.70 USD/h x 730 h = 1,241 USD/month
         assert float(engine.fixed_monthly(1.70, 730, 1)) == approx(1241.0)
 
     def test_azure_published_720_hours(self):
@@ -137,16 +138,24 @@ class TestTraining:
         # Microsoft Learn: GPT-4.1, 1M training tokens, 2 epochs, $2 per 1M (example price) = $4.00
         assert float(engine.training_run_cost(1_000_000, 2, 2.00)) == approx(4.00)
 
-    @pytest.mark.parametrize("model, expected", [
-        ("openai/gpt-4o-mini", 0.90),  # 100,000 x 3 x 3.00 / 1e6 (OpenAI's example)
-        ("openai/gpt-3.5-turbo", 2.40),  # 100,000 x 3 x 8.00 / 1e6 (OpenAI's example)
-    ])
+    @pytest.mark.parametrize(
+        "model, expected",
+        [
+            ("openai/gpt-4o-mini", 0.90),  # 100,000 x 3 x 3.00 / 1e6 (OpenAI's example)
+            ("openai/gpt-3.5-turbo", 2.40),  # 100,000 x 3 x 8.00 / 1e6 (OpenAI's example)
+        ],
+    )
     def test_openai_examples_through_the_bundled_catalog(self, model, expected):
         # gpt-3.5-turbo-0125 shut down on 2026-10-23: the example month is before it.
-        d = {"ftcost": 1, "name": "openai training example", "start": "2026-10", "horizon_months": 1,
-             "pricing": ["openai"], "volume": {"requests_per_month": 0},
-             "strategies": [{"name": "tuned", "type": "fine_tuned", "model": model,
-                             "training": {"tokens": 100_000, "epochs": 3}}]}
+        d = {
+            "ftcost": 1,
+            "name": "openai training example",
+            "start": "2026-10",
+            "horizon_months": 1,
+            "pricing": ["openai"],
+            "volume": {"requests_per_month": 0},
+            "strategies": [{"name": "tuned", "type": "fine_tuned", "model": model, "training": {"tokens": 100_000, "epochs": 3}}],
+        }
         s = compare(d).strategies[0]
         assert s.training_cost_per_run == approx(expected)
         assert s.training_cost == approx(expected)
@@ -156,36 +165,49 @@ class TestTraining:
         # OpenAI cookbook data-preparation notebook: 5 chat examples, 4,306 billable tokens,
         # default epochs min(25, 100 // 5) = 20, billed tokens 4,306 x 20 = 86,120;
         # at $3.00/1M: 86,120 x 3 / 1e6 = 0.25836
-        d = {"ftcost": 1, "name": "cookbook", "start": "2026-12", "horizon_months": 1,
-             "pricing": ["openai"], "volume": {"requests_per_month": 0},
-             "strategies": [{"name": "tuned", "type": "fine_tuned", "model": "openai/gpt-4o-mini",
-                             "training": {"tokens": 4306, "examples": 5, "epochs": "auto"}}]}
+        d = {
+            "ftcost": 1,
+            "name": "cookbook",
+            "start": "2026-12",
+            "horizon_months": 1,
+            "pricing": ["openai"],
+            "volume": {"requests_per_month": 0},
+            "strategies": [
+                {"name": "tuned", "type": "fine_tuned", "model": "openai/gpt-4o-mini", "training": {"tokens": 4306, "examples": 5, "epochs": "auto"}}
+            ],
+        }
         s = compare(d).strategies[0]
         assert s.epochs == 20
         assert s.training_cost_per_run == approx(0.25836)
 
-    @pytest.mark.parametrize("n, epochs", [
-        # worked-examples.md, "Default epochs heuristic edge values" (OpenAI cookbook constants)
-        (1, 25),  # 3 < 100: min(25, 100 // 1) = 25
-        (5, 20),  # 15 < 100: min(25, 20) = 20
-        (33, 3),  # 99 < 100: min(25, 100 // 33) = 3
-        (34, 3),  # 102: the default 3
-        (8333, 3),  # 24,999 <= 25,000: 3
-        (8334, 2),  # 25,002 > 25,000: max(1, 25,000 // 8,334) = 2
-        (100_000, 1),  # max(1, 0) = 1
-    ])
+    @pytest.mark.parametrize(
+        "n, epochs",
+        [
+            # worked-examples.md, "Default epochs heuristic edge values" (OpenAI cookbook constants)
+            (1, 25),  # 3 < 100: min(25, 100 // 1) = 25
+            (5, 20),  # 15 < 100: min(25, 20) = 20
+            (33, 3),  # 99 < 100: min(25, 100 // 33) = 3
+            (34, 3),  # 102: the default 3
+            (8333, 3),  # 24,999 <= 25,000: 3
+            (8334, 2),  # 25,002 > 25,000: max(1, 25,000 // 8,334) = 2
+            (100_000, 1),  # max(1, 0) = 1
+        ],
+    )
     def test_default_epochs(self, n, epochs):
         assert int(engine.default_epochs(n)) == epochs
 
-    @pytest.mark.parametrize("horizon, every, runs", [
-        (24, 0, 1),  # train once
-        (24, 6, 4),  # months 1, 7, 13, 19
-        (24, 7, 4),  # months 1, 8, 15, 22
-        (24, 24, 1),  # month 25 is past the horizon
-        (24, 25, 1),
-        (12, 1, 12),  # every month
-        (12, 5, 3),  # months 1, 6, 11
-    ])
+    @pytest.mark.parametrize(
+        "horizon, every, runs",
+        [
+            (24, 0, 1),  # train once
+            (24, 6, 4),  # months 1, 7, 13, 19
+            (24, 7, 4),  # months 1, 8, 15, 22
+            (24, 24, 1),  # month 25 is past the horizon
+            (24, 25, 1),
+            (12, 1, 12),  # every month
+            (12, 5, 3),  # months 1, 6, 11
+        ],
+    )
     def test_number_of_runs(self, horizon, every, runs):
         assert int(engine.training_runs(horizon, every)) == runs
         assert int(engine.training_month_mask(horizon, every).sum()) == runs
@@ -194,8 +216,11 @@ class TestTraining:
         # tune-1: 1,000,000 tokens x 2 epochs x 10.00 / 1e6 = 20.00 a run; every 6 months over 24:
         # months 1, 7, 13, 19 -> 4 runs, 80.00 in all. Volume 0 and no hosting, so a month
         # costs 20.00 with a run, 0 without; one_time_cost 500 falls in month 1 only.
-        s = tuned(training={"tokens": 1_000_000, "epochs": 2, "retrain_every_months": 6, "one_time_cost": 500},
-                  hosting={"deployments": 0}, prices={"storage_per_month": 0})
+        s = tuned(
+            training={"tokens": 1_000_000, "epochs": 2, "retrain_every_months": 6, "one_time_cost": 500},
+            hosting={"deployments": 0},
+            prices={"storage_per_month": 0},
+        )
         r = compare(sdict(s, volume=0, horizon_months=24))
         st = r.strategies[0]
         assert st.training_cost_per_run == approx(20.0)
@@ -228,8 +253,7 @@ class TestGrowth:
     def test_monthly_costs_follow_volume(self, sdict):
         # base-1, 1,000 input tokens: 0.001 a request; 1,000,000 requests growing 10% a month:
         # 1,000.00, 1,100.00, 1,210.00; total 3,310.00 (= 1,000 x (1.1^3 - 1) / 0.1)
-        r = compare(sdict(prompt(prompt_tokens=1000), horizon_months=3,
-                          volume={"requests_per_month": 1_000_000, "growth_per_month": 0.1}))
+        r = compare(sdict(prompt(prompt_tokens=1000), horizon_months=3, volume={"requests_per_month": 1_000_000, "growth_per_month": 0.1}))
         st = r.strategies[0]
         assert_allclose(st.monthly, [1000.0, 1100.0, 1210.0], rtol=RTOL)
         assert st.total_cost == approx(3310.0)
@@ -264,9 +288,13 @@ class TestHorizonTotals:
     def result(self, sdict):
         d = sdict(
             prompt(model="testco/tune-1", prompt_tokens=1000, input_tokens=200, completion_tokens=50),
-            tuned(request={"prompt_tokens": 100, "input_tokens": 200, "completion_tokens": 50},
-                  training={"tokens": 200_000, "epochs": 3, "retrain_every_months": 2, "one_time_cost": 50}),
-            horizon_months=3, volume={"requests_per_month": 100_000, "growth_per_month": 0.1})
+            tuned(
+                request={"prompt_tokens": 100, "input_tokens": 200, "completion_tokens": 50},
+                training={"tokens": 200_000, "epochs": 3, "retrain_every_months": 2, "one_time_cost": 50},
+            ),
+            horizon_months=3,
+            volume={"requests_per_month": 100_000, "growth_per_month": 0.1},
+        )
         return compare(d)
 
     def test_prompt(self, result):
@@ -328,12 +356,15 @@ class TestBreakEvenFunction:
         assert float(v) == 0.0
         assert bool(above) is True
 
-    @pytest.mark.parametrize("cs, fs, cb, fb", [
-        (0.0003, 100.0, 0.0002, 0.0),  # dearer per request and more fixed cost
-        (0.0002, 100.0, 0.0002, 0.0),  # same rate, more fixed cost
-        (0.0002, 50.0, 0.0002, 50.0),  # identical: never strictly cheaper
-        (0.0003, 0.0, 0.0002, 0.0),  # dearer per request, same fixed cost
-    ])
+    @pytest.mark.parametrize(
+        "cs, fs, cb, fb",
+        [
+            (0.0003, 100.0, 0.0002, 0.0),  # dearer per request and more fixed cost
+            (0.0002, 100.0, 0.0002, 0.0),  # same rate, more fixed cost
+            (0.0002, 50.0, 0.0002, 50.0),  # identical: never strictly cheaper
+            (0.0003, 0.0, 0.0002, 0.0),  # dearer per request, same fixed cost
+        ],
+    )
     def test_never(self, cs, fs, cb, fb):
         v, _ = engine.break_even_volume(cs, fs, cb, fb)
         assert math.isnan(float(v))
@@ -346,8 +377,7 @@ class TestBreakEvenFunction:
 
     def test_vectorized(self):
         # the four cases above, one per element
-        v, above = engine.break_even_volume([0.0001, 0.0001, 0.0003, 0.0003], [1241, 0, 100, 0],
-                                            [0.0003, 0.0003, 0.0002, 0.0001], [0, 100, 0, 1241])
+        v, above = engine.break_even_volume([0.0001, 0.0001, 0.0003, 0.0003], [1241, 0, 100, 0], [0.0003, 0.0003, 0.0002, 0.0001], [0, 100, 0, 1241])
         assert_allclose(v[[0, 1, 3]], [6_205_000, 0, 6_205_000], rtol=1e-12)
         assert math.isnan(v[2])
         assert above.tolist()[:2] == [True, True] and above.tolist()[3] is False
@@ -369,9 +399,7 @@ class TestBreakEvenScenario:
 
     def test_always(self, sdict):
         # tuned with no hosting and no storage: Fbar 0 = 0, c 0.0003 < 0.001: V* = 0
-        s, r = self._one(sdict, prompt(prompt_tokens=1000),
-                         tuned(request={"prompt_tokens": 100}, hosting={"deployments": 0},
-                               prices={"storage_per_month": 0}))
+        s, r = self._one(sdict, prompt(prompt_tokens=1000), tuned(request={"prompt_tokens": 100}, hosting={"deployments": 0}, prices={"storage_per_month": 0}))
         assert s.break_even_requests_per_month == 0.0
         assert s.cheaper_above_break_even is True
         # cheaper from month 1: 300 <= 1,000
@@ -387,8 +415,7 @@ class TestBreakEvenScenario:
     def test_cheaper_below(self, sdict):
         # baseline: the tuned model (0.0003 a request + 735 a month); the prompt (0.001, no fixed)
         # is cheaper below V* = (0 - 735) / (0.0003 - 0.001) = 1,050,000 a month
-        s, _ = self._one(sdict, tuned(request={"prompt_tokens": 100}), prompt(prompt_tokens=1000),
-                         baseline="tuned", volume={"requests_per_month": 500_000})
+        s, _ = self._one(sdict, tuned(request={"prompt_tokens": 100}), prompt(prompt_tokens=1000), baseline="tuned", volume={"requests_per_month": 500_000})
         assert s.break_even_requests_per_month == pytest.approx(1_050_000, rel=1e-12)
         assert s.cheaper_above_break_even is False
         # at 500,000 < V*: prompt 500 a month against 735 + 150 = 885: pays back in month 1
@@ -418,9 +445,11 @@ class TestPayback:
         # tuned tune-1, 100 tokens: 0.0003 -> 3,000 a month, + 735 fixed = 3,735;
         # month 1 adds T = 1,000,000 x 2 x 10.00 / 1e6 = 20 and one-time 20,000: 23,755.
         # cumulative: 23,755 > 10,000; 27,490 > 20,000; 31,225 > 30,000; 34,960 <= 40,000: month 4
-        d = sdict(prompt(prompt_tokens=1000),
-                  tuned(request={"prompt_tokens": 100}, training={"tokens": 1_000_000, "epochs": 2, "one_time_cost": 20_000}),
-                  volume=10_000_000)
+        d = sdict(
+            prompt(prompt_tokens=1000),
+            tuned(request={"prompt_tokens": 100}, training={"tokens": 1_000_000, "epochs": 2, "one_time_cost": 20_000}),
+            volume=10_000_000,
+        )
         t = compare(d).strategies[1]
         assert t.monthly[0] == approx(23_755.0)
         assert t.monthly[1] == approx(3_735.0)
@@ -442,11 +471,23 @@ def test_azure_published_monthly_example():
     10,000 requests x 2,000 prompt tokens = 20M input; x 4,000 completion tokens = 40M output.
     """
     # o4-mini on Azure retired on 2026-11-19 (LiteLLM deprecation date): the example month is 2026-11.
-    d = {"ftcost": 1, "name": "Azure example", "start": "2026-11", "horizon_months": 1,
-         "pricing": ["azure-openai"], "volume": {"requests_per_month": 10_000},
-         "strategies": [{"name": "o4-mini fine-tuned", "type": "fine_tuned", "model": "azure-openai/o4-mini",
-                         "request": {"prompt_tokens": 2000, "completion_tokens": 4000},
-                         "hosting": {"hours_per_month": 720}}]}
+    d = {
+        "ftcost": 1,
+        "name": "Azure example",
+        "start": "2026-11",
+        "horizon_months": 1,
+        "pricing": ["azure-openai"],
+        "volume": {"requests_per_month": 10_000},
+        "strategies": [
+            {
+                "name": "o4-mini fine-tuned",
+                "type": "fine_tuned",
+                "model": "azure-openai/o4-mini",
+                "request": {"prompt_tokens": 2000, "completion_tokens": 4000},
+                "hosting": {"hours_per_month": 720},
+            }
+        ],
+    }
     r = compare(d)
     s = r.strategies[0]
     # per request: (2,000 x 1.10 + 4,000 x 4.40) / 1e6 = (2,200 + 17,600) / 1e6 = 0.0198
@@ -470,8 +511,7 @@ def test_evaluate_broadcasts_a_volume_axis(sdict):
     x = load_scenario(d).inputs()
     vols = np.array([0.0, 1_000_000.0, 5_000_000.0])
     # strategies on the first axis, the sweep on the second: [S, 1] fields, [1, 3] volumes
-    per_strategy = {f: np.asarray(v)[:, None] for f, v in vars(x).items()
-                    if isinstance(v, np.ndarray) and np.ndim(v) == 1}
+    per_strategy = {f: np.asarray(v)[:, None] for f, v in vars(x).items() if isinstance(v, np.ndarray) and np.ndim(v) == 1}
     out = engine.evaluate(x.replace(requests_per_month=vols[None, :], **per_strategy))
     assert out.total_cost.shape == (2, 3)
     for j, v in enumerate(vols):

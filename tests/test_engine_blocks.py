@@ -1,15 +1,15 @@
 """evaluate_summary (blocked, closed forms) and evaluate_scalar (plain loop) against engine.evaluate."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scalar_reference import evaluate_scalar
 
 from ftcost import engine
 from ftcost.engine_blocks import evaluate_summary, geometric_sum
-
-from scalar_reference import evaluate_scalar
 
 RTOL = 1e-11  # closed-form sums against month-by-month sums: rounding only
 
@@ -23,9 +23,26 @@ def inputs(draw, max_strategies=4, max_variants=6, self_hosted=True):
     seed = draw(st.integers(0, 2**32 - 1))
     rng = np.random.default_rng(seed)
     # Which fields vary across variants (the rest are [S, 1]).
-    varying = set(draw(st.lists(st.sampled_from(["requests_per_month", "growth", "prompt_tokens", "price_change",
-                                                 "retrain_every", "fixed_monthly_cost", "quality_cost",
-                                                 "training_tokens", "one_time_cost"]), max_size=4)))
+    varying = set(
+        draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "requests_per_month",
+                        "growth",
+                        "prompt_tokens",
+                        "price_change",
+                        "retrain_every",
+                        "fixed_monthly_cost",
+                        "quality_cost",
+                        "training_tokens",
+                        "one_time_cost",
+                    ]
+                ),
+                max_size=4,
+            )
+        )
+    )
     if "retrain_every" in varying:  # engine.evaluate leaves retrain_every out of its broadcast shape
         varying.add("requests_per_month")
 
@@ -35,8 +52,11 @@ def inputs(draw, max_strategies=4, max_variants=6, self_hosted=True):
     def maybe_zero(a, p=0.4):
         return np.where(rng.random(a.shape) < p, 0.0, a)
 
-    v1 = rng.choice([0.0, 1.0, 1e3, 1e5, 3e6], size=n) * rng.uniform(0.5, 2, size=n) if "requests_per_month" in varying \
+    v1 = (
+        rng.choice([0.0, 1.0, 1e3, 1e5, 3e6], size=n) * rng.uniform(0.5, 2, size=n)
+        if "requests_per_month" in varying
         else np.asarray(float(rng.choice([0.0, 1e3, 1e5, 3e6])))
+    )
     growth = rng.choice([0.0, 0.03, -0.05, 0.2], size=n) if "growth" in varying else np.asarray(float(rng.choice([0.0, 0.02, -0.1])))
     price_change = maybe_zero(per("price_change", lambda size: rng.uniform(-0.05, 0.05, size)), 0.6)
     if draw(st.booleans()):  # one scenario-wide trend (the common case)
@@ -49,26 +69,39 @@ def inputs(draw, max_strategies=4, max_variants=6, self_hosted=True):
     cached = np.minimum(rng.uniform(0, 2000, (s, 1)) * (rng.random((s, 1)) < 0.5), prompt + input_tokens)
     inp = rng.choice([0.1, 0.15, 0.3, 2.5], size=(s, 1))
     return engine.Inputs(
-        horizon=h, baseline=int(rng.integers(0, s)),
-        requests_per_month=v1, growth=growth,
-        prompt_tokens=prompt, input_tokens=input_tokens, cached_tokens=cached,
+        horizon=h,
+        baseline=int(rng.integers(0, s)),
+        requests_per_month=v1,
+        growth=growth,
+        prompt_tokens=prompt,
+        input_tokens=input_tokens,
+        cached_tokens=cached,
         completion_tokens=rng.uniform(0, 50, (s, 1)),
-        input_price=inp, cached_price=inp / 2, output_price=inp * 4,
-        batch_share=maybe_zero(rng.uniform(0, 1, (s, 1))), batch_discount=rng.choice([0.0, 0.5], size=(s, 1)),
-        per_hour=maybe_zero(rng.uniform(0, 3, (s, 1))), hours_per_month=np.full((s, 1), 730.0),
-        deployments=rng.integers(0, 3, (s, 1)).astype(float), storage_per_month=maybe_zero(rng.uniform(0, 10, (s, 1))),
+        input_price=inp,
+        cached_price=inp / 2,
+        output_price=inp * 4,
+        batch_share=maybe_zero(rng.uniform(0, 1, (s, 1))),
+        batch_discount=rng.choice([0.0, 0.5], size=(s, 1)),
+        per_hour=maybe_zero(rng.uniform(0, 3, (s, 1))),
+        hours_per_month=np.full((s, 1), 730.0),
+        deployments=rng.integers(0, 3, (s, 1)).astype(float),
+        storage_per_month=maybe_zero(rng.uniform(0, 10, (s, 1))),
         fixed_monthly_cost=maybe_zero(per("fixed_monthly_cost", lambda size: rng.uniform(0, 2000, size))),
         has_training=(rng.random((s, 1)) < 0.6).astype(float),
         training_tokens=per("training_tokens", lambda size: rng.uniform(0, 5e6, size)),
-        examples=rng.integers(0, 50000, (s, 1)).astype(float), epochs=rng.integers(0, 5, (s, 1)).astype(float),
-        training_price=rng.choice([0.0, 3.0, 25.0], size=(s, 1)), min_job_fee=maybe_zero(rng.uniform(0, 50, (s, 1)), 0.8),
+        examples=rng.integers(0, 50000, (s, 1)).astype(float),
+        epochs=rng.integers(0, 5, (s, 1)).astype(float),
+        training_price=rng.choice([0.0, 3.0, 25.0], size=(s, 1)),
+        min_job_fee=maybe_zero(rng.uniform(0, 50, (s, 1)), 0.8),
         retrain_every=maybe_zero(per("retrain_every", lambda size: rng.integers(1, 13, size).astype(float))),
         one_time_cost=maybe_zero(per("one_time_cost", lambda size: rng.uniform(0, 5000, size))),
         training_fixed=maybe_zero(rng.uniform(0, 100, (s, 1)), 0.7),
         data_generation_cost=maybe_zero(rng.uniform(0, 1000, (s, 1)), 0.7),
         quality_cost=maybe_zero(per("quality_cost", lambda size: rng.uniform(0, 1e-3, size)), 0.6),
         price_change=price_change,
-        replica_capacity=cap, replica_cost=np.where(cap > 0, 800.0, 0.0), min_replicas=np.where(cap > 0, 1.0, 0.0),
+        replica_capacity=cap,
+        replica_cost=np.where(cap > 0, 800.0, 0.0),
+        min_replicas=np.where(cap > 0, 1.0, 0.0),
     )
 
 
@@ -118,12 +151,34 @@ def test_scalar_loop_equals_evaluate(x):
 def _two(**over):
     """Prompting ($0.001 a request) against fine-tuning ($0.0001 a request, $5 a month), 12 months."""
     z = np.zeros((2, 1))
-    base = dict(horizon=12, baseline=0, requests_per_month=np.array([1000.0, 10000.0]), growth=0.0,
-                prompt_tokens=np.array([[1000.0], [100.0]]), input_tokens=z, cached_tokens=z, completion_tokens=z,
-                input_price=1.0, cached_price=1.0, output_price=0.0, batch_share=z, batch_discount=z, per_hour=z,
-                hours_per_month=z, deployments=z, storage_per_month=z, fixed_monthly_cost=np.array([[0.0], [5.0]]),
-                has_training=z, training_tokens=z, examples=z, epochs=z + 1, training_price=z, min_job_fee=z,
-                retrain_every=z, one_time_cost=z)
+    base = dict(
+        horizon=12,
+        baseline=0,
+        requests_per_month=np.array([1000.0, 10000.0]),
+        growth=0.0,
+        prompt_tokens=np.array([[1000.0], [100.0]]),
+        input_tokens=z,
+        cached_tokens=z,
+        completion_tokens=z,
+        input_price=1.0,
+        cached_price=1.0,
+        output_price=0.0,
+        batch_share=z,
+        batch_discount=z,
+        per_hour=z,
+        hours_per_month=z,
+        deployments=z,
+        storage_per_month=z,
+        fixed_monthly_cost=np.array([[0.0], [5.0]]),
+        has_training=z,
+        training_tokens=z,
+        examples=z,
+        epochs=z + 1,
+        training_price=z,
+        min_job_fee=z,
+        retrain_every=z,
+        one_time_cost=z,
+    )
     base.update(over)
     return engine.Inputs(**base)
 
@@ -148,8 +203,12 @@ def test_retraining_sawtooth():
     # Retraining costs 30 every 3 months (months 1, 4, 7, 10) with 10,000 requests: cumulative
     # fine-tuned 36, 42, 48, 84 ... against 10, 20, 30, 40 ...; difference +26, +22, +18, +44, +40, +36,
     # +62, ... never paid back within 12 months; with 30 only in month 1: 30 + 6m <= 10m from m = 7.5, so month 8.
-    tr = dict(has_training=np.array([[0.0], [1.0]]), training_tokens=np.array([[0.0], [1e6]]),
-              training_price=np.array([[0.0], [30.0]]), epochs=np.array([[1.0], [1.0]]))
+    tr = dict(
+        has_training=np.array([[0.0], [1.0]]),
+        training_tokens=np.array([[0.0], [1e6]]),
+        training_price=np.array([[0.0], [30.0]]),
+        epochs=np.array([[1.0], [1.0]]),
+    )
     every3 = evaluate_summary(_two(retrain_every=np.array([[0.0], [3.0]]), **tr))
     once = evaluate_summary(_two(**tr))
     assert every3.payback_month[1, 1] == 0
@@ -185,7 +244,7 @@ def test_unknown_fields_fall_back_to_evaluate(monkeypatch):
 
 def test_break_even_equals_the_engines():
     # Ties and signs on purpose: costs and fixed costs drawn from a few values, so every case of
-    # DESIGN.md (cheaper above, always, never, cheaper below) comes up.
+    # docs/design.md (cheaper above, always, never, cheaper below) comes up.
     from ftcost.engine_blocks import break_even
 
     rng = np.random.default_rng(3)

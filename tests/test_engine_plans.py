@@ -5,6 +5,7 @@ a migration cost, a migration training run), random growth, price change,
 error cost and retraining; the summary must equal evaluate's month-by-month
 numbers (totals to 1e-10, payback months and cheapest exactly).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,16 +30,31 @@ def plan_inputs(seed: int, n: int = 400, h: int = 24, priced: bool = False, qual
     z = np.zeros((r, 1))
     trains = np.array([0, 1, 1, 1, 1, 1], dtype=float)[:, None]
     return engine.Inputs(
-        horizon=h, baseline=0,
+        horizon=h,
+        baseline=0,
         requests_per_month=np.exp(rng.uniform(np.log(1e3), np.log(1e7), n)),
         growth=rng.uniform(-0.02, 0.05, n),
         prompt_tokens=np.vstack([rng.uniform(500, 4000, (1, n)), np.repeat(per_row(20, 100)[1:], n, axis=1)]),
-        input_tokens=per_row(50, 200), cached_tokens=z, completion_tokens=per_row(1, 20),
-        input_price=per_row(0.05, 3.0), cached_price=per_row(0.01, 0.05), output_price=per_row(0.1, 5.0),
-        batch_share=z + 0.3, batch_discount=z + 0.5, per_hour=per_row(0, 2.0) * trains, hours_per_month=z + 730, deployments=z + 1,
-        storage_per_month=z, fixed_monthly_cost=per_row(0, 50),
-        has_training=trains, training_tokens=rng.uniform(3e5, 1.5e6, (r, n)) * trains, examples=z + 1000, epochs=z + 3,
-        training_price=per_row(1, 20), min_job_fee=z, retrain_every=np.array([0, 6, 4, 6, 0, 5], dtype=float)[:, None],
+        input_tokens=per_row(50, 200),
+        cached_tokens=z,
+        completion_tokens=per_row(1, 20),
+        input_price=per_row(0.05, 3.0),
+        cached_price=per_row(0.01, 0.05),
+        output_price=per_row(0.1, 5.0),
+        batch_share=z + 0.3,
+        batch_discount=z + 0.5,
+        per_hour=per_row(0, 2.0) * trains,
+        hours_per_month=z + 730,
+        deployments=z + 1,
+        storage_per_month=z,
+        fixed_monthly_cost=per_row(0, 50),
+        has_training=trains,
+        training_tokens=rng.uniform(3e5, 1.5e6, (r, n)) * trains,
+        examples=z + 1000,
+        epochs=z + 3,
+        training_price=per_row(1, 20),
+        min_job_fee=z,
+        retrain_every=np.array([0, 6, 4, 6, 0, 5], dtype=float)[:, None],
         one_time_cost=per_row(0, 3000),
         quality_cost=per_row(0, 1e-4) if quality else 0.0,
         price_change=per_row(-0.02, 0.02) if priced else 0.0,
@@ -46,9 +62,11 @@ def plan_inputs(seed: int, n: int = 400, h: int = 24, priced: bool = False, qual
         batch_input_price=np.array([np.nan, np.nan, np.nan, 0.05, np.nan, np.nan])[:, None],
         batch_cached_price=np.array([np.nan, np.nan, np.nan, 0.01, np.nan, np.nan])[:, None],
         batch_output_price=np.array([np.nan, np.nan, np.nan, 0.9, np.nan, np.nan])[:, None],
-        first_month=first, last_month=last,
+        first_month=first,
+        last_month=last,
         jobs_until=np.array([np.inf, 30, k2 + 3, np.inf, np.inf, 14], dtype=float)[:, None],
-        feasible_last=np.inf, owner=owner,
+        feasible_last=np.inf,
+        owner=owner,
     )
 
 

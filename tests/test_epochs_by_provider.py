@@ -1,4 +1,5 @@
 """epochs: auto follows the provider that runs the job (issue 12 item 3; price audit finding 3)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,14 @@ def no_private_catalogs(monkeypatch):
 
 def _scenario(model, training, start="2026-12", pricing=None):
     tuned = {"name": "tuned", "type": "fine_tuned", "model": model, "request": {"prompt_tokens": 10}, "training": training}
-    d = {"ftcost": 1, "name": "epochs", "start": start, "horizon_months": 1, "volume": {"requests_per_month": 1000},
-         "strategies": [{"name": "p", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 10}}, tuned]}
+    d = {
+        "ftcost": 1,
+        "name": "epochs",
+        "start": start,
+        "horizon_months": 1,
+        "volume": {"requests_per_month": 1000},
+        "strategies": [{"name": "p", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 10}}, tuned],
+    }
     if pricing:
         d["pricing"] = pricing
     return d
@@ -84,12 +91,15 @@ models:
 """
 
 
-@pytest.mark.parametrize("rule, message", [
-    ("{rule: cosine}", "rule must be one of openai, fixed"),
-    ("{rule: fixed}", "rule: fixed needs epochs"),
-    ("{rule: openai, epochs: 2}", "epochs is for rule: fixed"),
-    ("{rule: fixed, epochs: 0}", "epochs must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ("{rule: cosine}", "rule must be one of openai, fixed"),
+        ("{rule: fixed}", "rule: fixed needs epochs"),
+        ("{rule: openai, epochs: 2}", "epochs is for rule: fixed"),
+        ("{rule: fixed, epochs: 0}", "epochs must be at least 1"),
+    ],
+)
 def test_default_epochs_mistakes_are_located(rule, message):
     with pytest.raises(CatalogError, match=message) as e:
         parse_catalog(load_yaml_text(CATALOG.format(rule=rule), file="acme.yaml", error_cls=CatalogError))
@@ -99,7 +109,8 @@ def test_default_epochs_mistakes_are_located(rule, message):
 def test_a_private_catalog_can_name_its_providers_rule(tmp_path):
     d = tmp_path / "prices"
     d.mkdir()
-    (d / "together.yaml").write_text("provider: together\ncurrency: USD\nsource: my contract\nas_of: 2026-11-01\n"
-                                     "default_epochs: {rule: fixed, epochs: 1}\nmodels: {}\n", encoding="utf-8")
+    (d / "together.yaml").write_text(
+        "provider: together\ncurrency: USD\nsource: my contract\nas_of: 2026-11-01\ndefault_epochs: {rule: fixed, epochs: 1}\nmodels: {}\n", encoding="utf-8"
+    )
     m = Catalogs.load(["together"], extra_dirs=[d]).resolve("together/llama-3.1-8b-instruct")
     assert m.epoch_rule.fixed == 1 and m.epoch_rule.source == "my contract"

@@ -10,6 +10,7 @@
 Most cases run the real entry point (``run_main``) in-process; a few run
 ``python -m ftcost`` in a subprocess to check the process exit status itself.
 """
+
 from __future__ import annotations
 
 import errno
@@ -19,9 +20,8 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 import fuzz_support as fz
+import pytest
 
 SHIPPED = str(fz.REPO / "scenarios" / "review-stars.yaml")
 
@@ -34,15 +34,18 @@ def cli(*args):
 # 0
 
 
-@pytest.mark.parametrize("args", [
-    ["compare", SHIPPED],
-    ["compare", SHIPPED, "--format", "json"],
-    ["compare", SHIPPED, "--format", "csv"],
-    ["validate", SHIPPED],
-    ["--help"],
-    ["compare", "--help"],
-    ["--version"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", SHIPPED],
+        ["compare", SHIPPED, "--format", "json"],
+        ["compare", SHIPPED, "--format", "csv"],
+        ["validate", SHIPPED],
+        ["--help"],
+        ["compare", "--help"],
+        ["--version"],
+    ],
+)
 def test_success_is_0(args):
     code, out, err = cli(*args)
     assert code == 0, err
@@ -55,14 +58,17 @@ def test_success_is_0(args):
 # 2: bad usage
 
 
-@pytest.mark.parametrize("args", [
-    ["nosuchcommand"],
-    ["compare"],  # missing argument
-    ["compare", SHIPPED, "--format", "yaml"],  # bad choice
-    ["compare", SHIPPED, "--nosuchoption"],
-    ["compare", SHIPPED, "--volume", "lots"],
-    ["compare", SHIPPED, "--horizon", "1.5"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["nosuchcommand"],
+        ["compare"],  # missing argument
+        ["compare", SHIPPED, "--format", "yaml"],  # bad choice
+        ["compare", SHIPPED, "--nosuchoption"],
+        ["compare", SHIPPED, "--volume", "lots"],
+        ["compare", SHIPPED, "--horizon", "1.5"],
+    ],
+)
 def test_bad_usage_is_2(args):
     code, out, err = cli(*args)
     assert code == 2, (code, err)
@@ -80,13 +86,16 @@ def _write(tmp_path, text, name="s.yaml"):
     return p
 
 
-@pytest.mark.parametrize("text,located", [
-    ("ftcost: 1\nname: x\nvolume: {requests_per_month: -5}\n", ":3:30: volume.requests_per_month: must be >= 0"),
-    ("ftcost: 1\nname: x\nvolume: {requests_per_mnth: 5}\n", ":3:10: volume.requests_per_mnth: unknown key"),
-    ("ftcost: 1\nname: [unclosed\n", ":3:1: invalid YAML"),
-    ("ftcost: 1\nname: x\nvolume: {requests_per_month: 5}\npricing: [nosuch]\n", ":4:10: pricing: no pricing catalog named 'nosuch'"),
-    ("a: &a [*a, *a]\n", ":1:4: an alias (*name) refers to a block that contains it"),
-])
+@pytest.mark.parametrize(
+    "text,located",
+    [
+        ("ftcost: 1\nname: x\nvolume: {requests_per_month: -5}\n", ":3:30: volume.requests_per_month: must be >= 0"),
+        ("ftcost: 1\nname: x\nvolume: {requests_per_mnth: 5}\n", ":3:10: volume.requests_per_mnth: unknown key"),
+        ("ftcost: 1\nname: [unclosed\n", ":3:1: invalid YAML"),
+        ("ftcost: 1\nname: x\nvolume: {requests_per_month: 5}\npricing: [nosuch]\n", ":4:10: pricing: no pricing catalog named 'nosuch'"),
+        ("a: &a [*a, *a]\n", ":1:4: an alias (*name) refers to a block that contains it"),
+    ],
+)
 def test_bad_input_is_2_with_location(tmp_path, text, located):
     p = _write(tmp_path, text)
     code, out, err = cli("compare", str(p))
@@ -195,9 +204,7 @@ def test_keyboard_interrupt_is_130(monkeypatch):
 
 
 def _run(*args, code=None):
-    prog = ("import sys; import ftcost.api as a\n"
-            + (code or "")
-            + "\nfrom ftcost.cli import run\nsys.argv = ['ftcost'] + sys.argv[1:]\nrun()\n")
+    prog = "import sys; import ftcost.api as a\n" + (code or "") + "\nfrom ftcost.cli import run\nsys.argv = ['ftcost'] + sys.argv[1:]\nrun()\n"
     return subprocess.run([sys.executable, "-c", prog, *args], capture_output=True, text=True, timeout=120)
 
 
@@ -218,6 +225,6 @@ def test_process_exit_statuses(tmp_path):
 @pytest.mark.parametrize("doc", ["README.md", "docs/guarantees.md"])
 def test_exit_codes_documented(doc):
     text = (fz.REPO / doc).read_text(encoding="utf-8")
-    section = text[text.index("Exit codes"):]
+    section = text[text.index("Exit codes") :]
     for code in ("0", "1", "2"):
         assert re.search(rf"^\|\s*{code}\s*\|", section, re.M), f"{doc}: exit code {code} not in the table"

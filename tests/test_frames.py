@@ -7,6 +7,7 @@ replica $2/GPU-hour x 1 GPU x 100 h = $200. Volumes 1,000,000, 1,100,000,
 1,210,000 need ceil(5.56) = 6, ceil(6.11) = 7, ceil(6.72) = 7 replicas:
 GPU cost $1,200, $1,400, $1,400.
 """
+
 from __future__ import annotations
 
 import glob
@@ -53,8 +54,7 @@ def hand(write_scenario):
 
 def test_monthly_frame_hand_example(hand):
     f = hand.monthly_frame()
-    assert list(f.columns) == ["strategy", "month", "calendar_month", "requests", *SCHEDULE_PARTS, "total_cost",
-                               "cumulative_cost", "replicas"]
+    assert list(f.columns) == ["strategy", "month", "calendar_month", "requests", *SCHEDULE_PARTS, "total_cost", "cumulative_cost", "replicas"]
     tuned = f[f.strategy == "tuned"]
     # tuned: variable 300, 330, 363; fixed 105; training 20 in months 1 and 3; one-time 50 in month 1.
     assert tuned.variable_cost.tolist() == pytest.approx([300, 330, 363])

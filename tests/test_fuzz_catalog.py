@@ -12,25 +12,43 @@ Targets (2,000 cases each in CI; FTCOST_FUZZ_EXAMPLES scales them):
 * ``catalog.cli`` (a few hundred): mutated catalogs through
   ``ftcost compare`` and ``ftcost pricing`` with ``--pricing DIR``.
 """
+
 from __future__ import annotations
 
 import itertools
 import shutil
 
+import fuzz_support as fz
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-import fuzz_support as fz
 from ftcost import pricing
 from ftcost.api import compare
 
 CATALOG_FILES = sorted(pricing.BUNDLED_DIR.glob("*.yaml")) + sorted(fz.FIXTURES.glob("*.yaml"))
-KNOWN_KEYS = sorted(set(pricing.CATALOG_KEYS + pricing.BASE_PRICE_KEYS + pricing.FT_PRICE_KEYS + pricing.FT_OTHER_KEYS
-                        + pricing.MODEL_OTHER_KEYS + pricing.GPU_KEYS))
-KNOWN_VALUES = ["o200k_base", "cl100k_base", "p50k_base", "nosuch_base", "merge", "replace", "USD", "EUR", "2026-11-25",
-                "2027-13-01", "https://example.com/prices", "openai", "azure-openai", "testco", "a/b", "p" * 300]
+KNOWN_KEYS = sorted(
+    set(pricing.CATALOG_KEYS + pricing.BASE_PRICE_KEYS + pricing.FT_PRICE_KEYS + pricing.FT_OTHER_KEYS + pricing.MODEL_OTHER_KEYS + pricing.GPU_KEYS)
+)
+KNOWN_VALUES = [
+    "o200k_base",
+    "cl100k_base",
+    "p50k_base",
+    "nosuch_base",
+    "merge",
+    "replace",
+    "USD",
+    "EUR",
+    "2026-11-25",
+    "2027-13-01",
+    "https://example.com/prices",
+    "openai",
+    "azure-openai",
+    "testco",
+    "a/b",
+    "p" * 300,
+]
 
 _names = itertools.count()
 
@@ -54,19 +72,37 @@ def scenario_for(cat, catalog_path) -> dict | None:
     refs, tunable = _models(cat)
     if not refs:
         return None
-    strategies = [{"name": "prompt", "type": "prompt", "model": refs[0],
-                   "request": {"prompt_tokens": 1500, "input_tokens": 100, "cached_prompt_tokens": 1024, "completion_tokens": 5},
-                   "batch_share": 0.5}]
+    strategies = [
+        {
+            "name": "prompt",
+            "type": "prompt",
+            "model": refs[0],
+            "request": {"prompt_tokens": 1500, "input_tokens": 100, "cached_prompt_tokens": 1024, "completion_tokens": 5},
+            "batch_share": 0.5,
+        }
+    ]
     if tunable:
-        strategies.append({"name": "tuned", "type": "fine_tuned", "model": tunable[0],
-                           "request": {"prompt_tokens": 50, "input_tokens": 100, "completion_tokens": 5},
-                           "training": {"tokens": 1_000_000, "examples": 2000, "retrain_every_months": 6, "one_time_cost": 100}})
+        strategies.append(
+            {
+                "name": "tuned",
+                "type": "fine_tuned",
+                "model": tunable[0],
+                "request": {"prompt_tokens": 50, "input_tokens": 100, "completion_tokens": 5},
+                "training": {"tokens": 1_000_000, "examples": 2000, "retrain_every_months": 6, "one_time_cost": 100},
+            }
+        )
     if len(refs) > 1:
-        strategies.append({"name": "other prompt", "type": "prompt", "model": refs[-1],
-                           "request": {"prompt_tokens": 800, "completion_tokens": 20}})
-    return {"ftcost": 1, "name": "catalog fuzz", "start": "2027-01", "horizon_months": 24,
-            "currency": cat.currency, "pricing": [str(catalog_path)],
-            "volume": {"requests_per_month": 3_000_000, "growth_per_month": 0.02}, "strategies": strategies}
+        strategies.append({"name": "other prompt", "type": "prompt", "model": refs[-1], "request": {"prompt_tokens": 800, "completion_tokens": 20}})
+    return {
+        "ftcost": 1,
+        "name": "catalog fuzz",
+        "start": "2027-01",
+        "horizon_months": 24,
+        "currency": cat.currency,
+        "pricing": [str(catalog_path)],
+        "volume": {"requests_per_month": 3_000_000, "growth_per_month": 0.02},
+        "strategies": strategies,
+    }
 
 
 def _try_catalog(target: str, path, workdir) -> None:
@@ -140,9 +176,13 @@ def test_fuzz_private_catalog_cli(workdir):
     private = workdir / "private"
 
     @fz.fuzz(max(50, fz.EXAMPLES // 10))
-    @given(fz.mutated(bases, KNOWN_KEYS, KNOWN_VALUES, max_mutations=2), st.sampled_from(scenarios),
-           st.sampled_from([["compare", "{scenario}", "--format", "json"], ["validate", "{scenario}"],
-                            ["pricing", "list"], ["pricing", "show", "openai/gpt-4o-mini"]]))
+    @given(
+        fz.mutated(bases, KNOWN_KEYS, KNOWN_VALUES, max_mutations=2),
+        st.sampled_from(scenarios),
+        st.sampled_from(
+            [["compare", "{scenario}", "--format", "json"], ["validate", "{scenario}"], ["pricing", "list"], ["pricing", "show", "openai/gpt-4o-mini"]]
+        ),
+    )
     def case(doc, scenario, args):
         shutil.rmtree(private)
         private.mkdir()

@@ -10,6 +10,7 @@ Targets (2,000 cases each in CI; FTCOST_FUZZ_EXAMPLES scales them):
 * ``jsonl.cli`` (a few hundred): ``ftcost tokens`` and ``ftcost data check``
   on mutated files, and a scenario whose ``training.dataset`` is the file.
 """
+
 from __future__ import annotations
 
 import copy
@@ -17,26 +18,33 @@ import itertools
 import json
 import math
 
+import fuzz_support as fz
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-import fuzz_support as fz
 from ftcost import datasets
-from ftcost.api import compare
 
 VALID_LINES = [
-    {"messages": [{"role": "system", "content": "Rate the review from 1 to 5."}, {"role": "user", "content": "Great phone!"},
-                  {"role": "assistant", "content": "5"}]},
+    {
+        "messages": [
+            {"role": "system", "content": "Rate the review from 1 to 5."},
+            {"role": "user", "content": "Great phone!"},
+            {"role": "assistant", "content": "5"},
+        ]
+    },
     {"messages": [{"role": "user", "content": "Meh."}, {"role": "assistant", "content": "3", "weight": 1}]},
     {"messages": [{"role": "user", "content": "日本語のレビュー 🙂"}, {"role": "assistant", "content": "4", "name": "bot"}]},
-    {"messages": [{"role": "user", "content": "call it"},
-                  {"role": "assistant", "tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}]},
+    {
+        "messages": [
+            {"role": "user", "content": "call it"},
+            {"role": "assistant", "tool_calls": [{"id": "1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+        ]
+    },
     {"prompt": "Terrible service ->", "completion": " 1"},
 ]
-WEIRD_VALUES = [None, True, 0, -1, 1e308, float("nan"), "", "x" * 3000, [], {}, [1], {"role": "user"}, "<|endoftext|>",
-                "\u0000", "\ud7ff", "é🙂", "\r\n"]
+WEIRD_VALUES = [None, True, 0, -1, 1e308, float("nan"), "", "x" * 3000, [], {}, [1], {"role": "user"}, "<|endoftext|>", "\u0000", "\ud7ff", "é🙂", "\r\n"]
 
 
 @st.composite
@@ -48,8 +56,13 @@ def line_objects(draw):
         path = ps[draw(st.integers(0, len(ps) - 1))]
         op = draw(st.sampled_from(["set", "delete", "rename", "wrap"]))
         if op == "set":
-            obj = fz.put(obj, path, copy.deepcopy(draw(st.one_of(st.sampled_from(WEIRD_VALUES), st.text(max_size=20),
-                                                                 st.sampled_from(["system", "user", "assistant", "tool", "robot"])))))
+            obj = fz.put(
+                obj,
+                path,
+                copy.deepcopy(
+                    draw(st.one_of(st.sampled_from(WEIRD_VALUES), st.text(max_size=20), st.sampled_from(["system", "user", "assistant", "tool", "robot"])))
+                ),
+            )
         elif op == "delete" and path:
             del fz.get(obj, path[:-1])[path[-1]]
         elif op == "rename" and path and isinstance(fz.get(obj, path[:-1]), dict):
@@ -65,8 +78,22 @@ def _encode(obj) -> bytes:
 
 
 ODD_LINES = [
-    b"", b"   ", b"not json", b"[]", b"[1, 2]", b"null", b"42", b'"text"', b"{", b"}", b"\xff\xfe", b"\xc3(", b"\x00\x00",
-    b"\xef\xbb\xbf" + _encode(VALID_LINES[0]), b'{"messages": []}', b'{"prompt": "", "completion": ""}',
+    b"",
+    b"   ",
+    b"not json",
+    b"[]",
+    b"[1, 2]",
+    b"null",
+    b"42",
+    b'"text"',
+    b"{",
+    b"}",
+    b"\xff\xfe",
+    b"\xc3(",
+    b"\x00\x00",
+    b"\xef\xbb\xbf" + _encode(VALID_LINES[0]),
+    b'{"messages": []}',
+    b'{"prompt": "", "completion": ""}',
     b'{"messages": [{"role": "user", "content": "' + b"a " * 40_000 + b'"}, {"role": "assistant", "content": "1"}]}',  # a long line
     b'{"a": ' * 2000 + b"1" + b"}" * 2000,  # deep JSON
     b"[" * 100_000,  # deeper than any JSON parser recurses
@@ -122,8 +149,9 @@ def _analyze(target: str, path, enc: str, cap, workers):
     return fz.run_case(target, run, files={str(path): False})
 
 
-_settings = dict(enc=st.sampled_from(["o200k_base", "cl100k_base", "p50k_base"]), cap=st.sampled_from([None, 1, 5, 4096, 65536]),
-                 workers=st.sampled_from([0, 0, 0, 2]))
+_settings = dict(
+    enc=st.sampled_from(["o200k_base", "cl100k_base", "p50k_base"]), cap=st.sampled_from([None, 1, 5, 4096, 65536]), workers=st.sampled_from([0, 0, 0, 2])
+)
 
 
 def test_fuzz_jsonl(workdir):
@@ -157,24 +185,43 @@ def test_fuzz_jsonl_bytes(workdir):
 def test_fuzz_jsonl_cli_and_scenario(workdir):
     """The same files through ``ftcost tokens``, ``ftcost data check`` and a scenario's training.dataset."""
     scenario = workdir / "scenario.yaml"
-    scenario.write_text(yaml.safe_dump({
-        "ftcost": 1, "name": "dataset fuzz", "start": "2027-01", "pricing": ["openai"],
-        "volume": {"requests_per_month": 1_000_000},
-        "strategies": [
-            {"name": "prompt", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 1500, "completion_tokens": 5}},
-            {"name": "tuned", "type": "fine_tuned", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 50, "completion_tokens": 5},
-             "training": {"dataset": "cli.jsonl", "epochs": "auto"}},
-        ]}), encoding="utf-8")
+    scenario.write_text(
+        yaml.safe_dump(
+            {
+                "ftcost": 1,
+                "name": "dataset fuzz",
+                "start": "2027-01",
+                "pricing": ["openai"],
+                "volume": {"requests_per_month": 1_000_000},
+                "strategies": [
+                    {"name": "prompt", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 1500, "completion_tokens": 5}},
+                    {
+                        "name": "tuned",
+                        "type": "fine_tuned",
+                        "model": "openai/gpt-4o-mini",
+                        "request": {"prompt_tokens": 50, "completion_tokens": 5},
+                        "training": {"dataset": "cli.jsonl", "epochs": "auto"},
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     path = workdir / "cli.jsonl"
 
     @fz.fuzz(max(50, fz.EXAMPLES // 10))
-    @given(jsonl_files(), st.sampled_from([
-        ["tokens", "{file}", "--model", "openai/gpt-4o-mini", "--format", "json", "--threads", "0"],
-        ["tokens", "{file}", "--encoding", "cl100k_base", "--as", "dataset", "--threads", "0"],
-        ["tokens", "{file}", "--encoding", "o200k_base", "--as", "text"],
-        ["data", "check", "{file}", "--model", "openai/gpt-4o-mini"],
-        ["compare", "{scenario}", "--format", "json"],
-    ]))
+    @given(
+        jsonl_files(),
+        st.sampled_from(
+            [
+                ["tokens", "{file}", "--model", "openai/gpt-4o-mini", "--format", "json", "--threads", "0"],
+                ["tokens", "{file}", "--encoding", "cl100k_base", "--as", "dataset", "--threads", "0"],
+                ["tokens", "{file}", "--encoding", "o200k_base", "--as", "text"],
+                ["data", "check", "{file}", "--model", "openai/gpt-4o-mini"],
+                ["compare", "{scenario}", "--format", "json"],
+            ]
+        ),
+    )
     def case(raw, args):
         path.write_bytes(raw)
         argv = [a.replace("{file}", str(path)).replace("{scenario}", str(scenario)) for a in args]

@@ -13,6 +13,7 @@ Targets (CI runs a tenth of FTCOST_FUZZ_EXAMPLES, at least 50; benchmarks/fuzz_l
 
 numpy warnings are errors while a case runs (fuzz_support.strict_numpy).
 """
+
 from __future__ import annotations
 
 import csv
@@ -67,19 +68,46 @@ def tail_scenarios(draw):
         return draw(st.one_of(_big, distributions(lo, hi)))
 
     strategies = [
-        {"name": "prompt", "type": "prompt", "model": "testco/base", "request": {"prompt_tokens": maybe()},
-         "prices": {"input": maybe(), "output": 0.0, "cached_input": 0.0}, "price_change_per_month": change},
-        {"name": "tuned", "type": "fine_tuned", "model": "testco/tune", "request": {"prompt_tokens": maybe()},
-         "prices": {"input": maybe(), "output": 0.0, "cached_input": 0.0, "training": maybe()},
-         "fixed_monthly_cost": maybe(), "training": {"tokens": maybe(), "epochs": 1}},
+        {
+            "name": "prompt",
+            "type": "prompt",
+            "model": "testco/base",
+            "request": {"prompt_tokens": maybe()},
+            "prices": {"input": maybe(), "output": 0.0, "cached_input": 0.0},
+            "price_change_per_month": change,
+        },
+        {
+            "name": "tuned",
+            "type": "fine_tuned",
+            "model": "testco/tune",
+            "request": {"prompt_tokens": maybe()},
+            "prices": {"input": maybe(), "output": 0.0, "cached_input": 0.0, "training": maybe()},
+            "fixed_monthly_cost": maybe(),
+            "training": {"tokens": maybe(), "epochs": 1},
+        },
     ]
     if draw(st.booleans()):
-        strategies.append({"name": "gpu", "type": "self_hosted", "request": {"prompt_tokens": 100},
-                           "serving": {"gpu_per_hour": maybe(), "requests_per_second": draw(st.one_of(
-                               st.sampled_from([1e-3, 1.0, 1e6]), distributions(1e-3, 1e6, positive=True))),
-                               "min_replicas": 0}})
-    return {"ftcost": 1, "name": "tails", "start": "2027-01", "horizon_months": horizon, "pricing": [TESTCO],
-            "volume": {"requests_per_month": maybe(), "growth_per_month": growth}, "strategies": strategies}
+        strategies.append(
+            {
+                "name": "gpu",
+                "type": "self_hosted",
+                "request": {"prompt_tokens": 100},
+                "serving": {
+                    "gpu_per_hour": maybe(),
+                    "requests_per_second": draw(st.one_of(st.sampled_from([1e-3, 1.0, 1e6]), distributions(1e-3, 1e6, positive=True))),
+                    "min_replicas": 0,
+                },
+            }
+        )
+    return {
+        "ftcost": 1,
+        "name": "tails",
+        "start": "2027-01",
+        "horizon_months": horizon,
+        "pricing": [TESTCO],
+        "volume": {"requests_per_month": maybe(), "growth_per_month": growth},
+        "strategies": strategies,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +129,7 @@ def test_fuzz_simulate_tails(workdir):
     path = workdir / "tails.yaml"
 
     @fz.fuzz(N)
-    @given(tail_scenarios(), st.integers(0, 2 ** 32))
+    @given(tail_scenarios(), st.integers(0, 2**32))
     def case(doc, seed):
         path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
 
@@ -127,31 +155,62 @@ def test_fuzz_simulate_tails(workdir):
     assert fz.COUNTS["numeric.simulate_tails"] - before >= N
 
 
-_paths = st.sampled_from(["volume.requests_per_month", "volume.requests_per_day", "volume.growth_per_month",
-                          "strategies.0.request.prompt_tokens", "strategies.1.prices.input", "strategies.1.fixed_monthly_cost",
-                          "strategies.0.price_change_per_month", "strategies.2.serving.requests_per_second",
-                          "strategies.2.serving.gpu_per_hour"])
+_paths = st.sampled_from(
+    [
+        "volume.requests_per_month",
+        "volume.requests_per_day",
+        "volume.growth_per_month",
+        "strategies.0.request.prompt_tokens",
+        "strategies.1.prices.input",
+        "strategies.1.fixed_monthly_cost",
+        "strategies.0.price_change_per_month",
+        "strategies.2.serving.requests_per_second",
+        "strategies.2.serving.gpu_per_hour",
+    ]
+)
 _edge = st.sampled_from([0.0, 5e-324, 1e-300, 1.0, 0.2, 0.2117, 0.5, 10.0, 1e14, 1e15, 1e15 * (1 + 2e-16), 1e16, 1e300, -1.0, -0.5])
 
 
 def test_fuzz_sweep_limits(workdir):
-    base = {"ftcost": 1, "name": "limits", "start": "2027-01", "pricing": [TESTCO],
-            "volume": {"requests_per_month": 1e6, "growth_per_month": 0.01},
-            "strategies": [
-                {"name": "prompt", "type": "prompt", "model": "testco/base", "request": {"prompt_tokens": 1000},
-                 "prices": {"input": 1.0, "output": 0.0, "cached_input": 0.0}},
-                {"name": "tuned", "type": "fine_tuned", "model": "testco/tune", "request": {"prompt_tokens": 100},
-                 "prices": {"input": 1.0, "output": 0.0, "cached_input": 0.0, "training": 1.0},
-                 "fixed_monthly_cost": 1000, "training": {"tokens": 1e6, "epochs": 1}},
-                {"name": "gpu", "type": "self_hosted", "request": {"prompt_tokens": 100},
-                 "serving": {"gpu_per_hour": 2.0, "requests_per_second": 10, "min_replicas": 1}}]}
+    base = {
+        "ftcost": 1,
+        "name": "limits",
+        "start": "2027-01",
+        "pricing": [TESTCO],
+        "volume": {"requests_per_month": 1e6, "growth_per_month": 0.01},
+        "strategies": [
+            {
+                "name": "prompt",
+                "type": "prompt",
+                "model": "testco/base",
+                "request": {"prompt_tokens": 1000},
+                "prices": {"input": 1.0, "output": 0.0, "cached_input": 0.0},
+            },
+            {
+                "name": "tuned",
+                "type": "fine_tuned",
+                "model": "testco/tune",
+                "request": {"prompt_tokens": 100},
+                "prices": {"input": 1.0, "output": 0.0, "cached_input": 0.0, "training": 1.0},
+                "fixed_monthly_cost": 1000,
+                "training": {"tokens": 1e6, "epochs": 1},
+            },
+            {
+                "name": "gpu",
+                "type": "self_hosted",
+                "request": {"prompt_tokens": 100},
+                "serving": {"gpu_per_hour": 2.0, "requests_per_second": 10, "min_replicas": 1},
+            },
+        ],
+    }
     path = workdir / "limits.yaml"
 
     @fz.fuzz(N)
-    @given(st.sampled_from([1, 12, 1200]), st.lists(st.tuples(_paths, _edge, _edge, st.sampled_from(["", ":log"]),
-                                                              st.sampled_from([1, 2, 7])), min_size=1, max_size=2,
-                                                    unique_by=lambda t: t[0]),
-           st.sampled_from(["table", "json", "csv", "markdown"]))
+    @given(
+        st.sampled_from([1, 12, 1200]),
+        st.lists(st.tuples(_paths, _edge, _edge, st.sampled_from(["", ":log"]), st.sampled_from([1, 2, 7])), min_size=1, max_size=2, unique_by=lambda t: t[0]),
+        st.sampled_from(["table", "json", "csv", "markdown"]),
+    )
     def case(horizon, varies, fmt):
         doc = dict(base, horizon_months=horizon)
         path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")

@@ -15,6 +15,7 @@ Targets (2,000 cases each in CI; FTCOST_FUZZ_EXAMPLES scales them):
 Each case ends in a valid result or a clean FtcostError naming the file and
 line:column (tests/fuzz_support.py says exactly what is checked).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,12 @@ import subprocess
 import sys
 import textwrap
 
+import fuzz_support as fz
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-import fuzz_support as fz
 from ftcost import scenario as scn
 from ftcost.api import compare
 from ftcost.yamlsrc import MAX_DEPTH, MAX_NODES
@@ -93,12 +94,42 @@ RICH = textwrap.dedent("""\
         serving: {gpu_per_hour: 2.5, input_tokens_per_second: 5000, output_tokens_per_second: 200, min_replicas: 0}
     """)
 
-KNOWN_KEYS = sorted(set(scn.SCENARIO_KEYS + scn.VOLUME_KEYS + scn.STRATEGY_KEYS + scn.SERVING_KEYS + scn.QUALITY_KEYS
-                        + scn.DATA_GENERATION_KEYS + scn.REQUEST_KEYS + scn.TRAINING_KEYS + scn.HOSTING_KEYS
-                        + scn.PRICE_OVERRIDE_KEYS + ("role", "content", "source", "as_of", "EUR", "USD")))
-KNOWN_VALUES = ["prompt", "fine_tuned", "self_hosted", "auto", "openai/gpt-4o-mini", "azure-openai/gpt-4.1-nano",
-                "azure-openai/gpt-4.1-mini", "testco/tune", "testco/base", "testco/rft-1", "testco/closing-1", "eurco/euro-1",
-                "prompt.txt", "fifo", "catalogs", "/dev/zero", "few-shot prompt", "prompt file", "messages"]
+KNOWN_KEYS = sorted(
+    set(
+        scn.SCENARIO_KEYS
+        + scn.VOLUME_KEYS
+        + scn.STRATEGY_KEYS
+        + scn.SERVING_KEYS
+        + scn.QUALITY_KEYS
+        + scn.DATA_GENERATION_KEYS
+        + scn.REQUEST_KEYS
+        + scn.TRAINING_KEYS
+        + scn.HOSTING_KEYS
+        + scn.PRICE_OVERRIDE_KEYS
+        + ("role", "content", "source", "as_of", "EUR", "USD")
+    )
+)
+KNOWN_VALUES = [
+    "prompt",
+    "fine_tuned",
+    "self_hosted",
+    "auto",
+    "openai/gpt-4o-mini",
+    "azure-openai/gpt-4.1-nano",
+    "azure-openai/gpt-4.1-mini",
+    "testco/tune",
+    "testco/base",
+    "testco/rft-1",
+    "testco/closing-1",
+    "eurco/euro-1",
+    "prompt.txt",
+    "fifo",
+    "catalogs",
+    "/dev/zero",
+    "few-shot prompt",
+    "prompt file",
+    "messages",
+]
 
 
 def _datasets_ready() -> bool:
@@ -118,8 +149,7 @@ def workdir(tmp_path_factory):
         shutil.copy(f, d / "catalogs" / f.name)
     (d / "prompt.txt").write_text("You rate reviews from 1 to 5 stars. Answer with one digit.\n", encoding="utf-8")
     os.mkfifo(d / "fifo")
-    (d / "train.jsonl").write_text('{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "5"}]}\n' * 3,
-                                   encoding="utf-8")
+    (d / "train.jsonl").write_text('{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "5"}]}\n' * 3, encoding="utf-8")
     (d / "bad.jsonl").write_bytes(b'{"messages": [\n\xff\xfe\n')
     (d / "rich.yaml").write_text(RICH, encoding="utf-8")
     return d
@@ -147,7 +177,7 @@ def test_bases_are_valid(workdir):
     for i, doc in enumerate(_bases(workdir)):
         p = workdir / f"base{i}.yaml"
         p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        r = fz.run_case("scenario.bases", lambda: compare(p, today=fz.TODAY), files={str(p): True})
+        r = fz.run_case("scenario.bases", lambda p=p: compare(p, today=fz.TODAY), files={str(p): True})
         assert not isinstance(r, Exception), r
 
 
@@ -185,12 +215,12 @@ def test_fuzz_damaged_scenarios(workdir):
     assert fz.COUNTS["scenario.damaged"] - before >= fz.EXAMPLES
 
 
-_yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
-                          st.sampled_from(fz.EDGE_NUMBERS + fz.EDGE_TEXT))
+_yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12), st.sampled_from(fz.EDGE_NUMBERS + fz.EDGE_TEXT))
 _yaml_trees = st.recursive(
     _yaml_scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=8)), children, max_size=5)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.one_of(st.sampled_from(KNOWN_KEYS), st.text(max_size=8)), children, max_size=5)
+    ),
     max_leaves=25,
 )
 _yaml_chars = st.text(alphabet=st.sampled_from(list("ab01.-: \n\t[]{},&*!|>'\"#%@`?<=~\\/é🙂\r")), max_size=200)
@@ -200,13 +230,15 @@ def test_fuzz_random_yaml(workdir):
     path = workdir / "random.yaml"
 
     @fz.fuzz()
-    @given(st.one_of(
-        _yaml_trees.map(lambda t: yaml.safe_dump(t, allow_unicode=True)),
-        # a random tree under a valid header, so the checker goes deeper than the first key
-        _yaml_trees.map(lambda t: "ftcost: 1\nname: x\n" + yaml.safe_dump({"volume": t} if not isinstance(t, dict) else t, allow_unicode=True)),
-        _yaml_chars,
-        _yaml_chars.map(lambda s: "ftcost: 1\nname: x\nvolume: {requests_per_month: 1}\nstrategies:\n  - " + s),
-    ))
+    @given(
+        st.one_of(
+            _yaml_trees.map(lambda t: yaml.safe_dump(t, allow_unicode=True)),
+            # a random tree under a valid header, so the checker goes deeper than the first key
+            _yaml_trees.map(lambda t: "ftcost: 1\nname: x\n" + yaml.safe_dump({"volume": t} if not isinstance(t, dict) else t, allow_unicode=True)),
+            _yaml_chars,
+            _yaml_chars.map(lambda s: "ftcost: 1\nname: x\nvolume: {requests_per_month: 1}\nstrategies:\n  - " + s),
+        )
+    )
     def case(text):
         path.write_text(text, encoding="utf-8", newline="")
         _compare_file("scenario.random_yaml", path)
@@ -249,12 +281,13 @@ def test_fuzz_bombs(workdir):
     path = workdir / "bomb.yaml"
 
     @fz.fuzz()
-    @given(st.one_of(
-        st.builds(laughs, st.integers(1, 40), st.integers(1, 12), where=st.sampled_from(["top", "description"]),
-                  payload=st.text(max_size=10)),
-        st.builds(merge_bomb, st.integers(1, 80)),
-        st.builds(merge_chain, st.integers(1, 40), st.integers(1, 8)),
-    ))
+    @given(
+        st.one_of(
+            st.builds(laughs, st.integers(1, 40), st.integers(1, 12), where=st.sampled_from(["top", "description"]), payload=st.text(max_size=10)),
+            st.builds(merge_bomb, st.integers(1, 80)),
+            st.builds(merge_chain, st.integers(1, 40), st.integers(1, 8)),
+        )
+    )
     def case(text):
         path.write_text(text, encoding="utf-8")
         err = _compare_file("scenario.bombs", path)
@@ -286,8 +319,7 @@ def test_bombs_bounded_in_subprocess(workdir, name):
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
-    proc = subprocess.run([sys.executable, "-m", "ftcost", "validate", str(path)], capture_output=True, text=True,
-                          timeout=20, preexec_fn=limit)
+    proc = subprocess.run([sys.executable, "-m", "ftcost", "validate", str(path)], capture_output=True, text=True, timeout=20, preexec_fn=limit)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert proc.stderr.startswith(f"Error: {path}:"), proc.stderr[:500]
     assert "Traceback" not in proc.stderr
@@ -296,8 +328,24 @@ def test_bombs_bounded_in_subprocess(workdir, name):
 # --------------------------------------------------------------------------
 # Paths a scenario names: relative to the scenario, regular files only
 
-PATH_VALUES = [".", "..", "/", "fifo", "/dev/zero", "/dev/stdin", "/dev/null", "missing.txt", "catalogs", "sub/../prompt.txt",
-               "prompt.txt", "-", "", "\x00", "é🙂.txt", "a" * 300]
+PATH_VALUES = [
+    ".",
+    "..",
+    "/",
+    "fifo",
+    "/dev/zero",
+    "/dev/stdin",
+    "/dev/null",
+    "missing.txt",
+    "catalogs",
+    "sub/../prompt.txt",
+    "prompt.txt",
+    "-",
+    "",
+    "\x00",
+    "é🙂.txt",
+    "a" * 300,
+]
 PATH_KEYS = {
     "prompt_file": lambda d, v: d["strategies"][0]["request"].update(prompt_file=v),
     "dataset": lambda d, v: (d["strategies"][3]["training"].pop("tokens", None), d["strategies"][3]["training"].update(dataset=v)),
@@ -345,10 +393,19 @@ def test_fuzz_cli(workdir):
     path = workdir / "cli.yaml"
 
     @fz.fuzz(max(50, fz.EXAMPLES // 10))
-    @given(fz.mutated(bases, KNOWN_KEYS, KNOWN_VALUES, max_mutations=2),
-           st.sampled_from([["compare", "--format", "json"], ["compare", "--format", "csv"], ["compare"],
-                            ["compare", "--format", "markdown", "--volume", "0", "--horizon", "1"],
-                            ["compare", "--format", "json", "--volume", "1e12"], ["validate"]]))
+    @given(
+        fz.mutated(bases, KNOWN_KEYS, KNOWN_VALUES, max_mutations=2),
+        st.sampled_from(
+            [
+                ["compare", "--format", "json"],
+                ["compare", "--format", "csv"],
+                ["compare"],
+                ["compare", "--format", "markdown", "--volume", "0", "--horizon", "1"],
+                ["compare", "--format", "json", "--volume", "1e12"],
+                ["validate"],
+            ]
+        ),
+    )
     def case(doc, args):
         path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         fz.COUNTS["scenario.cli"] += 1

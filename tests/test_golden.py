@@ -8,6 +8,7 @@ summation order may change in a refactor); strings, keys and list lengths
 compare exactly.  ``today`` is pinned so that stale-price and retirement
 warnings do not drift with the calendar.
 """
+
 from __future__ import annotations
 
 import datetime as dt

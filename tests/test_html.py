@@ -1,4 +1,5 @@
 """The what-if page without a browser: self-contained, the engine's numbers, bad input refused."""
+
 from __future__ import annotations
 
 import json

@@ -13,6 +13,7 @@ interpolated between grid volumes: stated tolerance 3% of its total.
 Skipped with a message when /usr/bin/chromium or playwright is missing.
 Prints (does not assert) the time to interactive.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,7 @@ from cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 SELF_HOSTED_RTOL = 0.03
 
 pw = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed: browser tests skipped")

@@ -5,6 +5,7 @@ code marks (``_()``, ``N_()``, ``ngettext()``) must have a Spanish
 translation with the same {fields}, and the literal English text of every
 translated message must be absent from the Spanish outputs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,7 +58,7 @@ def english_fragments(template, es) -> list[str]:
     for m in template:
         if not m.id:
             continue
-        for msg in ([m.id] if isinstance(m.id, str) else m.id):
+        for msg in [m.id] if isinstance(m.id, str) else m.id:
             for piece in re.split(r"\{\w*\}", msg):
                 piece = piece.strip(" ,.;:()'")
                 if len(piece.split()) >= 3 and piece not in spanish:
@@ -103,8 +104,7 @@ def spanish_outputs(tmp_path) -> dict[str, str]:
                 page = render(r)
                 visible = page.split('<script id="ftcost-data"')[0]
                 data = json.loads(re.search(r'<script id="ftcost-data" type="application/json">(.*?)</script>', page, re.S).group(1))
-                out[f"{name} html"] = visible + json.dumps(data["text"], ensure_ascii=False) + " ".join(
-                    lab for c in data["controls"] for lab in c["labels"])
+                out[f"{name} html"] = visible + json.dumps(data["text"], ensure_ascii=False) + " ".join(lab for c in data["controls"] for lab in c["labels"])
     return out
 
 

@@ -1,4 +1,5 @@
 """Implausible inputs are refused with a located error (issue 12 items 6 and 7), and one model-name rule everywhere."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,11 +22,23 @@ def no_private_catalogs(monkeypatch):
 
 
 def _scenario(**changes):
-    d = {"ftcost": 1, "name": "slips", "start": "2026-12", "pricing": ["openai"],
-         "volume": {"requests_per_month": 100000, "growth_per_month": 0.05},
-         "strategies": [{"name": "p", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 500}},
-                        {"name": "tuned", "type": "fine_tuned", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 50},
-                         "training": {"tokens": 100000, "examples": 500}}]}
+    d = {
+        "ftcost": 1,
+        "name": "slips",
+        "start": "2026-12",
+        "pricing": ["openai"],
+        "volume": {"requests_per_month": 100000, "growth_per_month": 0.05},
+        "strategies": [
+            {"name": "p", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 500}},
+            {
+                "name": "tuned",
+                "type": "fine_tuned",
+                "model": "openai/gpt-4o-mini",
+                "request": {"prompt_tokens": 50},
+                "training": {"tokens": 100000, "examples": 500},
+            },
+        ],
+    }
     for path, value in changes.items():
         node = d
         keys = path.split(".")
@@ -91,13 +104,16 @@ def test_a_model_retired_before_the_start_names_the_date():
 
 def test_cli_bad_input_is_exit_2_and_no_output(cli, tmp_path):
     scen = tmp_path / "s.yaml"
-    scen.write_text(textwrap.dedent("""\
+    scen.write_text(
+        textwrap.dedent("""\
         ftcost: 1
         name: growth slip
         volume: {requests_per_month: 1000, growth_per_month: 5}
         strategies:
           - {name: p, type: prompt, model: openai/gpt-4o-mini, request: {prompt_tokens: 100}}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     rc, stdout, err = cli("export", scen, "-o", out)
     assert rc == 2 and not out.exists()
@@ -107,10 +123,13 @@ def test_cli_bad_input_is_exit_2_and_no_output(cli, tmp_path):
 # ---- item 7: one model-name rule ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("args", [
-    ["tokens", str(FIXTURES / "function_calling.jsonl"), "--model", "gpt-4o-mini", "--format", "json"],
-    ["data", "check", str(FIXTURES / "function_calling.jsonl"), "--model", "gpt-4o-mini", "--format", "json"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tokens", str(FIXTURES / "function_calling.jsonl"), "--model", "gpt-4o-mini", "--format", "json"],
+        ["data", "check", str(FIXTURES / "function_calling.jsonl"), "--model", "gpt-4o-mini", "--format", "json"],
+    ],
+)
 def test_a_bare_name_in_several_catalogs_means_the_same_model_everywhere(cli, args):
     # gpt-4o-mini is in the openai and azure-openai catalogs: every command uses OpenAI's, and says so.
     rc, out, err = cli(*args)
@@ -124,8 +143,7 @@ def test_a_bare_name_in_several_catalogs_means_the_same_model_everywhere(cli, ar
 def test_data_savings_accepts_the_bare_name(cli, tmp_path):
     prompt = tmp_path / "p.txt"
     prompt.write_text("You rate reviews. Examples: great -> 5; bad -> 1.", encoding="utf-8")
-    rc, out, err = cli("data", "savings", "--prompt", prompt, "--dataset", FIXTURES / "function_calling.jsonl",
-                       "--model", "gpt-4o-mini")
+    rc, out, err = cli("data", "savings", "--prompt", prompt, "--dataset", FIXTURES / "function_calling.jsonl", "--model", "gpt-4o-mini")
     assert rc == 0, err
 
 
@@ -146,10 +164,11 @@ def test_an_ambiguous_name_no_rule_settles_is_an_error(cli):
 def test_tokens_takes_pricing(cli, tmp_path):
     d = tmp_path / "prices"
     d.mkdir()
-    (d / "openai.yaml").write_text("provider: openai\ncurrency: USD\nsource: my contract\nas_of: 2026-11-01\n"
-                                   "models:\n  gpt-4o-mini-2024-07-18:\n    fine_tuning: {training: 1.50}\n", encoding="utf-8")
-    rc, out, err = cli("tokens", str(FIXTURES / "function_calling.jsonl"), "--model", "openai/gpt-4o-mini",
-                       "--pricing", d, "--format", "json")
+    (d / "openai.yaml").write_text(
+        "provider: openai\ncurrency: USD\nsource: my contract\nas_of: 2026-11-01\nmodels:\n  gpt-4o-mini-2024-07-18:\n    fine_tuning: {training: 1.50}\n",
+        encoding="utf-8",
+    )
+    rc, out, err = cli("tokens", str(FIXTURES / "function_calling.jsonl"), "--model", "openai/gpt-4o-mini", "--pricing", d, "--format", "json")
     assert rc == 0 and json.loads(out)["training_price_per_1m"] == 1.50
 
 

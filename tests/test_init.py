@@ -1,4 +1,5 @@
 """ftcost init: questions on stdin (or options) -> a commented scenario that validates and runs (issue 17)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -66,8 +67,7 @@ def test_options_answer_the_questions(tmp_path, monkeypatch):
     prompt.write_text("Rate the review from 1 to 5 stars. " * 40)
     (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
-    r = run(["out/s.yaml", "--yes", "--prompt-file", "prompts/rubric.txt", "--volume", "1.5M", "--growth", "0.01",
-             "--horizon", "18"])
+    r = run(["out/s.yaml", "--yes", "--prompt-file", "prompts/rubric.txt", "--volume", "1.5M", "--growth", "0.01", "--horizon", "18"])
     assert r.exit_code == 0, r.output
     sc = yaml.safe_load((tmp_path / "out" / "s.yaml").read_text())
     # The prompt file is written relative to the scenario, which resolves paths from its own folder.

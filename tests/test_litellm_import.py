@@ -4,12 +4,12 @@ The fixture holds real rows of LiteLLM 1.110.2's model_prices_and_context_window
 (trimmed to the keys the import reads) plus two rows made up for the error
 paths (keys starting with "broken/").
 """
+
 import datetime as dt
 import gzip
 import json
 import os
 import shutil
-import sys
 import textwrap
 from pathlib import Path
 
@@ -17,8 +17,6 @@ import jsonschema
 import pytest
 import yaml
 
-from ftcost.cli import main
-from ftcost.cli.common import run_main
 from ftcost.errors import CatalogError, OutputError
 from ftcost.litellm_import import import_litellm, per_million
 from ftcost.pricing import load_catalog
@@ -27,8 +25,6 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "litellm-1.110.2-mini.j
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "ftcost" / "schemas" / "catalog.schema.json").read_text())
 DAY = dt.date(2026, 11, 25)
 SOURCE = "LiteLLM 1.110.2 litellm-1.110.2-mini.json"
-
-
 
 
 @pytest.fixture
@@ -128,7 +124,7 @@ def test_version_comes_from_the_file_name_or_the_option(tmp_path):
 
 
 def test_provider_filter(tmp_path):
-    r = import_litellm(FIXTURE, tmp_path, as_of=DAY, providers=["azure-openai"])
+    import_litellm(FIXTURE, tmp_path, as_of=DAY, providers=["azure-openai"])
     assert [p.name for p in tmp_path.iterdir()] == ["azure-openai.yaml"]
     with pytest.raises(CatalogError) as exc:
         import_litellm(FIXTURE, tmp_path, as_of=DAY, providers=["azure"])

@@ -2,6 +2,7 @@
 
 Every case is a located error (exit 2) or a catalog ftcost itself reads; nothing is written on error.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,15 @@ from ftcost.yamlsrc import MAX_YAML_BYTES
 
 
 def row(i: int, provider: str = "openai") -> dict:
-    return {"litellm_provider": provider, "mode": "chat", "input_cost_per_token": 1.5e-07 + i * 1e-9,
-            "output_cost_per_token": 6e-07, "max_input_tokens": 128000,
-            "deprecation_date": "2027-01-14", "deprecation_source": "https://example.com/" + "d" * 40}
+    return {
+        "litellm_provider": provider,
+        "mode": "chat",
+        "input_cost_per_token": 1.5e-07 + i * 1e-9,
+        "output_cost_per_token": 6e-07,
+        "max_input_tokens": 128000,
+        "deprecation_date": "2027-01-14",
+        "deprecation_source": "https://example.com/" + "d" * 40,
+    }
 
 
 def run(args, code):
@@ -45,8 +52,8 @@ def test_huge_numbers_that_parse_are_left_out_with_a_warning(tmp_path):
     # 400 digits: json.loads reads it, a float cannot hold it; 1e10 per token is 1e16 per 1M, over 1e15
     src = tmp_path / "huge.json"
     r = row(0)
-    r["input_cost_per_token"] = 10 ** 400
-    r["max_input_tokens"] = 10 ** 400
+    r["input_cost_per_token"] = 10**400
+    r["max_input_tokens"] = 10**400
     r2 = row(1)
     r2["output_cost_per_token"] = 1e10
     src.write_text(json.dumps({"gpt-x": r, "gpt-y": r2}))

@@ -6,6 +6,7 @@ comments. The calendar rule (docs/migration.md): a model that retires on day D
 serves through the month containing D; its successor takes over the month after.
 With start 2027-01, a model retiring 2027-02-10 is replaced from month 3 (2027-03).
 """
+
 from __future__ import annotations
 
 import json
@@ -96,9 +97,9 @@ def scenario(tmp_path):
     (tmp_path / "other.yaml").write_text(OTHER)
     (tmp_path / "openai-like.yaml").write_text(OPENAI_LIKE)
 
-    def make(strategies: str, *, horizon=4, volume=1_000_000, start="2026-12" if False else "2027-01",
-             pricing="[acme.yaml, other.yaml]", extra=""):
-        text = textwrap.dedent(f"""
+    def make(strategies: str, *, horizon=4, volume=1_000_000, start="2026-12" if False else "2027-01", pricing="[acme.yaml, other.yaml]", extra=""):
+        text = (
+            textwrap.dedent(f"""
             ftcost: 1
             name: plans
             start: {start}
@@ -107,7 +108,10 @@ def scenario(tmp_path):
             pricing: {pricing}
             {extra}
             strategies:
-            """).lstrip("\n") + textwrap.indent(textwrap.dedent(strategies).strip("\n"), "  ") + "\n"
+            """).lstrip("\n")
+            + textwrap.indent(textwrap.dedent(strategies).strip("\n"), "  ")
+            + "\n"
+        )
         p = tmp_path / "scenario.yaml"
         p.write_text(text)
         return p
@@ -127,12 +131,14 @@ def test_prompt_strategy_moves_to_a_dearer_successor_in_month_3(scenario):
     # acme/old: 1,000 prompt + 100 completion tokens at 1.00 / 2.00 per 1M = (1,000 + 200) / 1e6 = $0.0012 a request.
     # It retires 2027-02-10: months 1-2 (2027-01, 2027-02) on old, x 1,000,000 requests = $1,200 a month.
     # acme/new from month 3: (1,000 x 2 + 100 x 4) / 1e6 = $0.0024, $2,400 a month. Total 2 x 1,200 + 2 x 2,400 = $7,200.
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: p
           type: prompt
           model: acme/old
           request: {prompt_tokens: 1000, completion_tokens: 100}
-        """))
+        """)
+    )
     s = r.strategies[0]
     assert s.monthly == pytest.approx([1200, 1200, 2400, 2400], rel=1e-12)
     assert s.total_cost == pytest.approx(7200, rel=1e-12)
@@ -151,12 +157,14 @@ def test_prompt_from_text_is_recounted_with_the_successors_encoding(scenario, tm
 
     text = "Rate this review from 1 to 5 stars. Answer with the digit only. " * 7 + "Überprüfung naïve café 東京"
     (tmp_path / "prompt.txt").write_text(text, encoding="utf-8")
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: p
           type: prompt
           model: acme/old
           request: {prompt_file: prompt.txt}
-        """))
+        """)
+    )
     s = r.strategies[0]
     n_old, n_new = tokens.count_text(text, "o200k_base"), tokens.count_text(text, "cl100k_base")
     assert n_old != n_new  # the two encodings split this text differently
@@ -171,14 +179,19 @@ def test_fine_tuned_strategy_migrates_with_a_new_training_run(scenario):
     # 1,000 requests of 100 prompt + 10 completion tokens: old (100 x 1 + 10 x 2) / 1e6 x 1,000 = $0.12 a month,
     # new (100 x 2 + 10 x 4) / 1e6 x 1,000 = $0.24 a month. Migration cost $50 in month 3.
     # Months: 2.12, 0.12, 4 + 0.24 + 50 = 54.24, 0.24; total 56.72.
-    r = run(scenario("""
+    r = run(
+        scenario(
+            """
         - name: ft
           type: fine_tuned
           model: acme/old
           migration_cost: 50
           request: {prompt_tokens: 100, completion_tokens: 10}
           training: {tokens: 100000, epochs: 2}
-        """, volume=1000))
+        """,
+            volume=1000,
+        )
+    )
     s = r.strategies[0]
     assert s.monthly == pytest.approx([2.12, 0.12, 54.24, 0.24], rel=1e-12)
     assert s.total_cost == pytest.approx(56.72, rel=1e-12)
@@ -194,7 +207,9 @@ def test_fine_tuned_retrain_after_the_providers_cut_off_is_infeasible(scenario):
     # Month 1 (starts 2027-01-01, on or before the last day) is fine; month 4 (2027-04-01) is not.
     # The plan holds up to month 3. Costs are still shown: training 100,000 x 1 x 10 / 1e6 = $1.00 a run,
     # 3 runs over 8 months; no requests (volume 0): total $3.00.
-    r = run(scenario("""
+    r = run(
+        scenario(
+            """
         - name: ft
           type: fine_tuned
           model: openai/tune-me
@@ -204,12 +219,16 @@ def test_fine_tuned_retrain_after_the_providers_cut_off_is_infeasible(scenario):
           type: prompt
           model: acme/steady
           request: {prompt_tokens: 10}
-        """, horizon=8, volume=0, pricing="[openai-like.yaml, acme.yaml]"))
+        """,
+            horizon=8,
+            volume=0,
+            pricing="[openai-like.yaml, acme.yaml]",
+        )
+    )
     ft = by_name(r, "ft")
     assert ft.total_cost == pytest.approx(3.0, rel=1e-12)
     assert ft.feasible_until == 3 and not ft.feasible
-    assert ft.feasibility == ("Fine-tuning on OpenAI: no new jobs after 2027-01-05; your month-4 retrain cannot run; "
-                              "switch provider or stop retraining")
+    assert ft.feasibility == ("Fine-tuning on OpenAI: no new jobs after 2027-01-05; your month-4 retrain cannot run; switch provider or stop retraining")
     # Never recommended, although it costs $3 against the prompt's $0.
     assert r.cheapest.name == "prompt"
     from ftcost.render.text import to_table
@@ -223,7 +242,8 @@ def test_cheapest_plan_infeasible_so_the_recommendation_goes_to_the_second(scena
     # lonely retires 2027-02-10 with no successor: default stop, feasible through month 2.
     # 1,000 prompt tokens x 1,000,000 requests: lonely 0.50/1M -> $500 a month, $2,000 over 4 months;
     # steady 3.00/1M -> $3,000 a month, $12,000. lonely is cheaper but cannot run from month 3.
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: cheap but retiring
           type: prompt
           model: acme/lonely
@@ -232,7 +252,8 @@ def test_cheapest_plan_infeasible_so_the_recommendation_goes_to_the_second(scena
           type: prompt
           model: acme/steady
           request: {prompt_tokens: 1000}
-        """))
+        """)
+    )
     cheap = by_name(r, "cheap but retiring")
     assert cheap.total_cost == pytest.approx(2000, rel=1e-12) and by_name(r, "steady").total_cost == pytest.approx(12000, rel=1e-12)
     assert cheap.on_retirement == "stop" and cheap.feasible_until == 2 and not cheap.feasible
@@ -248,7 +269,8 @@ def test_cheapest_plan_infeasible_so_the_recommendation_goes_to_the_second(scena
 def test_no_feasible_plan_gives_the_best_plan_up_to_when_it_stops(scenario):
     # Both stop: lonely after month 2 ($500 a month), old with on_retirement: stop after month 2 too
     # (1,000 x 1.00 = $1,000 a month). Best up to month 2: lonely, $1,000 to then.
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: lonely
           type: prompt
           model: acme/lonely
@@ -258,25 +280,29 @@ def test_no_feasible_plan_gives_the_best_plan_up_to_when_it_stops(scenario):
           model: acme/old
           on_retirement: stop
           request: {prompt_tokens: 1000}
-        """))
+        """)
+    )
     rec = r.recommendation
     assert (rec["strategy"], rec["feasible"], rec["until_month"], rec["until"]) == ("lonely", False, 2, "2027-02")
     from ftcost.render.text import verdict
 
-    assert verdict(r) == ("No strategy can be carried out over all 4 months. The best plan up to month 2 (2027-02), "
-                          "when it stops, is 'lonely': $1,000.00 to then.")
+    assert verdict(r) == (
+        "No strategy can be carried out over all 4 months. The best plan up to month 2 (2027-02), when it stops, is 'lonely': $1,000.00 to then."
+    )
 
 
 def test_chain_of_successors_within_the_horizon(scenario):
     # a retires 2027-01-20 -> b from month 2; b retires 2027-02-15 -> c from month 3.
     # 1,000 prompt tokens x 1,000,000 requests at 1, 2, 3 per 1M: $1,000, $2,000, $3,000, $3,000 = $9,000.
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: chain
           type: prompt
           model: acme/a
           migration_cost: 10
           request: {prompt_tokens: 1000}
-        """))
+        """)
+    )
     s = r.strategies[0]
     # plus $10 at each migration (months 2 and 3)
     assert s.monthly == pytest.approx([1000, 2010, 3010, 3000], rel=1e-12)
@@ -287,12 +313,14 @@ def test_chain_of_successors_within_the_horizon(scenario):
 def test_successor_in_another_providers_catalog(scenario):
     # abroad (acme, 1.00/1M) retires 2027-02-10; its successor is other/far (5.00/1M) from month 3.
     # 1,000 tokens x 1,000,000: $1,000, $1,000, $5,000, $5,000 = $12,000.
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: x
           type: prompt
           model: acme/abroad
           request: {prompt_tokens: 1000}
-        """))
+        """)
+    )
     s = r.strategies[0]
     assert s.total_cost == pytest.approx(12000, rel=1e-12)
     assert s.migrations[0]["to"] == "other/far"
@@ -305,19 +333,26 @@ def test_successor_catalog_loaded_on_demand_from_a_pricing_folder(scenario, tmp_
     (d / "other.yaml").write_text(OTHER)
     from ftcost.scenario import load_scenario
 
-    sc = load_scenario(scenario("""
+    sc = load_scenario(
+        scenario(
+            """
         - name: x
           type: prompt
           model: acme/abroad
           request: {prompt_tokens: 1000}
-        """, pricing="[acme.yaml]"), pricing_dirs=[d])
+        """,
+            pricing="[acme.yaml]",
+        ),
+        pricing_dirs=[d],
+    )
     assert [p.model.ref for p in sc.strategies[0].plan.phases] == ["acme/abroad", "other/far"]
 
 
 def test_same_price_keeps_the_old_behaviour_and_a_model_that_never_retires_is_unchanged(scenario):
     # same_price: acme/old at $1,200 a month for all 4 months = $4,800 (the pre-issue-13 totals), feasible.
     # steady never retires: 1,000 x 3.00 = $3,000 a month, $12,000, with or without a plan.
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: same
           type: prompt
           model: acme/old
@@ -327,7 +362,8 @@ def test_same_price_keeps_the_old_behaviour_and_a_model_that_never_retires_is_un
           type: prompt
           model: acme/steady
           request: {prompt_tokens: 1000}
-        """))
+        """)
+    )
     same, steady = r.strategies
     assert same.total_cost == pytest.approx(4800, rel=1e-12) and same.feasible and same.migrations == []
     assert any("as if a successor model cost the same" in w for w in same.warnings)
@@ -373,10 +409,13 @@ def test_successor_cycle_is_a_located_error(scenario, tmp_path, cli):
     assert rc == 2 and "cycle" in err
 
 
-@pytest.mark.parametrize("key, value, message", [
-    ("on_retirement", "retrain", "unknown on_retirement 'retrain'"),
-    ("migration_cost", -5, "must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("on_retirement", "retrain", "unknown on_retirement 'retrain'"),
+        ("migration_cost", -5, "must be >= 0"),
+    ],
+)
 def test_bad_on_retirement_and_migration_cost(scenario, cli, key, value, message):
     p = scenario(f"""
         - name: p
@@ -442,30 +481,38 @@ def test_fine_tuned_migration_to_a_provider_that_takes_no_new_jobs_is_infeasible
     # acme/old retires 2027-02-10; point its successor at openai/tune-me, whose provider takes no jobs after 2027-01-05.
     # The migration run would fall in month 3 (2027-03): it cannot happen, so the plan holds to month 2.
     (tmp_path / "acme.yaml").write_text(ACME.replace("successor: acme/new", "successor: openai/tune-me"))
-    r = run(scenario("""
+    r = run(
+        scenario(
+            """
         - name: ft
           type: fine_tuned
           model: acme/old
           request: {prompt_tokens: 100}
           training: {tokens: 100000, epochs: 1}
-        """, pricing="[acme.yaml, openai-like.yaml]"))
+        """,
+            pricing="[acme.yaml, openai-like.yaml]",
+        )
+    )
     s = r.strategies[0]
     assert s.migrations[0]["to"] == "openai/tune-me" and s.migrations[0]["month"] == 3
     assert s.feasible_until == 2
-    assert s.feasibility == ("Fine-tuning on OpenAI: no new jobs after 2027-01-05; the month-3 training run on openai/tune-me "
-                             "(the migration) cannot run; switch provider")
+    assert s.feasibility == (
+        "Fine-tuning on OpenAI: no new jobs after 2027-01-05; the month-3 training run on openai/tune-me (the migration) cannot run; switch provider"
+    )
 
 
 def test_a_successor_already_retired_when_the_plan_reaches_it_stops_the_plan_at_the_move(scenario, tmp_path):
     # old retires 2027-02-10 -> new from month 3; make new retire 2027-01-20 (before the move) with no successor:
     # the plan cannot move in month 3, so it holds to month 2 (not to month 1, new's own retirement).
     (tmp_path / "acme.yaml").write_text(ACME.replace("  new:\n    encoding: cl100k_base\n", "  new:\n    encoding: cl100k_base\n    retires_on: 2027-01-20\n"))
-    r = run(scenario("""
+    r = run(
+        scenario("""
         - name: p
           type: prompt
           model: acme/old
           request: {prompt_tokens: 1000}
-        """))
+        """)
+    )
     s = r.strategies[0]
     assert s.feasible_until == 2 and s.feasibility.startswith("from 2027-03 (month 3): acme/new retires on 2027-01-20")
 

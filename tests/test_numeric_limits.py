@@ -5,6 +5,7 @@ with the length of a name.
 
 Scenarios use the made-up testco prices (tests/fixtures/testco.yaml) with explicit overrides.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,18 +26,35 @@ TESTCO = str(fz.FIXTURES / "testco.yaml")
 
 
 def prompt(name="prompt", tokens=1000, price=1.0, **extra):
-    return {"name": name, "type": "prompt", "model": "testco/base", "request": {"prompt_tokens": tokens},
-            "prices": {"input": price, "output": 0.0, "cached_input": 0.0}, **extra}
+    return {
+        "name": name,
+        "type": "prompt",
+        "model": "testco/base",
+        "request": {"prompt_tokens": tokens},
+        "prices": {"input": price, "output": 0.0, "cached_input": 0.0},
+        **extra,
+    }
 
 
 def gpu(name="gpu", rps=10.0):
-    return {"name": name, "type": "self_hosted", "request": {"prompt_tokens": 100},
-            "serving": {"gpu_per_hour": 2.0, "requests_per_second": rps, "min_replicas": 1}}
+    return {
+        "name": name,
+        "type": "self_hosted",
+        "request": {"prompt_tokens": 100},
+        "serving": {"gpu_per_hour": 2.0, "requests_per_second": rps, "min_replicas": 1},
+    }
 
 
 def write(tmp_path, *strategies, volume=1_000_000, growth=0.0, horizon=12, name="limits.yaml"):
-    d = {"ftcost": 1, "name": "limits", "start": "2027-01", "horizon_months": horizon, "pricing": [TESTCO],
-         "volume": {"requests_per_month": volume, "growth_per_month": growth}, "strategies": list(strategies)}
+    d = {
+        "ftcost": 1,
+        "name": "limits",
+        "start": "2027-01",
+        "horizon_months": horizon,
+        "pricing": [TESTCO],
+        "volume": {"requests_per_month": volume, "growth_per_month": growth},
+        "strategies": list(strategies),
+    }
     p = tmp_path / name
     p.write_text(yaml.safe_dump(d, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return str(p)
@@ -48,8 +66,9 @@ def clean_exit(args, code=0):
     assert rc == code, (rc, out[-2000:], err[-2000:])
     fz.check_cli(rc, out, err)
     for word in ("inf", "nan"):
-        assert not any(cell.strip().lower() in (word, "-" + word, "$" + word) for line in out.splitlines()
-                       for cell in line.replace("|", "  ").split("  ")), out[-2000:]
+        assert not any(cell.strip().lower() in (word, "-" + word, "$" + word) for line in out.splitlines() for cell in line.replace("|", "  ").split("  ")), (
+            out[-2000:]
+        )
     return out, err
 
 
@@ -60,8 +79,7 @@ def clean_exit(args, code=0):
 @pytest.mark.parametrize("cmd", ["compare", "export", "plot", "report"])
 def test_volume_option_over_the_limit_is_refused(tmp_path, cmd):
     sc = write(tmp_path, prompt(), prompt("b", 100))
-    out = {"compare": [], "export": ["-o", str(tmp_path / "x.xlsx")], "plot": ["-o", str(tmp_path / "x.png")],
-           "report": ["-o", str(tmp_path / "x.pdf")]}[cmd]
+    out = {"compare": [], "export": ["-o", str(tmp_path / "x.xlsx")], "plot": ["-o", str(tmp_path / "x.png")], "report": ["-o", str(tmp_path / "x.pdf")]}[cmd]
     _, err = clean_exit([cmd, sc, "--volume", "1e300", *out], code=2)
     assert "--volume 1e+300 is implausibly large" in err and "1e+15" in err
     assert not any(p.name.startswith("x.") for p in tmp_path.iterdir())
@@ -105,12 +123,11 @@ def test_sensitivity_moves_stay_inside_the_limits(tmp_path):
 
 def test_grid_size_does_not_wrap_around(tmp_path):
     # 65,536^4 = 2^64, which int64 arithmetic wraps to 0
-    assert grid_size([65536] * 4) == 2 ** 64
+    assert grid_size([65536] * 4) == 2**64
     assert int(np.prod(np.array([65536] * 4, dtype=np.int64))) == 0  # the old check's arithmetic
     sc = write(tmp_path, prompt(), prompt("b", 100))
     args = ["sweep", sc]
-    for path in ("volume.requests_per_month", "volume.growth_per_month", "strategies.0.request.prompt_tokens",
-                 "strategies.1.request.prompt_tokens"):
+    for path in ("volume.requests_per_month", "volume.growth_per_month", "strategies.0.request.prompt_tokens", "strategies.1.request.prompt_tokens"):
         args += ["--vary", f"{path}=0:1:65536"]
     _, err = clean_exit(args, code=2)
     assert "18,446,744,073,709,551,616 points" in err
@@ -124,11 +141,15 @@ def test_distribution_tails_are_cut_at_the_limits(tmp_path):
     """A lognormal volume whose p90 is at the limit and a normal growth far wider than the compounding limit:
     every sample is a value the file could hold, and the simulation is finite."""
     h = 1200
-    d = {"ftcost": 1, "name": "tails", "start": "2027-01", "horizon_months": h, "pricing": [TESTCO],
-         "volume": {"requests_per_month": {"dist": "lognormal", "median": 1e14, "p90": 1e15},
-                    "growth_per_month": {"dist": "normal", "mean": 0.05, "sd": 2.0}},
-         "strategies": [prompt(), prompt("b", 100, fixed_monthly_cost=1000,
-                                         price_change_per_month={"dist": "normal", "mean": 0.0, "sd": 1.0})]}
+    d = {
+        "ftcost": 1,
+        "name": "tails",
+        "start": "2027-01",
+        "horizon_months": h,
+        "pricing": [TESTCO],
+        "volume": {"requests_per_month": {"dist": "lognormal", "median": 1e14, "p90": 1e15}, "growth_per_month": {"dist": "normal", "mean": 0.05, "sd": 2.0}},
+        "strategies": [prompt(), prompt("b", 100, fixed_monthly_cost=1000, price_change_per_month={"dist": "normal", "mean": 0.0, "sd": 1.0})],
+    }
     sc = load_scenario(d, today=fz.TODAY)
     from ftcost.uncertainty import sample_inputs, simulate
 
@@ -146,10 +167,20 @@ def test_distribution_tails_are_cut_at_the_limits(tmp_path):
 
 def test_distribution_above_the_limit_is_a_located_error(tmp_path):
     p = tmp_path / "u.yaml"
-    p.write_text(yaml.safe_dump({
-        "ftcost": 1, "name": "u", "start": "2027-01", "horizon_months": 1200, "pricing": [TESTCO],
-        "volume": {"requests_per_month": 1000, "growth_per_month": {"dist": "uniform", "low": 0.0, "high": 0.5}},
-        "strategies": [prompt()]}, sort_keys=False))
+    p.write_text(
+        yaml.safe_dump(
+            {
+                "ftcost": 1,
+                "name": "u",
+                "start": "2027-01",
+                "horizon_months": 1200,
+                "pricing": [TESTCO],
+                "volume": {"requests_per_month": 1000, "growth_per_month": {"dist": "uniform", "low": 0.0, "high": 0.5}},
+                "strategies": [prompt()],
+            },
+            sort_keys=False,
+        )
+    )
     _, err = clean_exit(["simulate", str(p)], code=2)
     assert err.startswith(f"Error: {p}:") and "volume.growth_per_month.high" in err
 
@@ -205,9 +236,15 @@ def test_month_by_month_blocks_give_the_same_numbers(monkeypatch):
     from ftcost import limits
     from ftcost.engine_blocks import evaluate_summary
 
-    d = {"ftcost": 1, "name": "b", "start": "2027-01", "horizon_months": 24, "pricing": [TESTCO],
-         "volume": {"requests_per_month": {"dist": "uniform", "low": 1e5, "high": 1e7}, "growth_per_month": 0.02},
-         "strategies": [prompt(), gpu("g1", 20), gpu("g2", 35)]}
+    d = {
+        "ftcost": 1,
+        "name": "b",
+        "start": "2027-01",
+        "horizon_months": 24,
+        "pricing": [TESTCO],
+        "volume": {"requests_per_month": {"dist": "uniform", "low": 1e5, "high": 1e7}, "growth_per_month": 0.02},
+        "strategies": [prompt(), gpu("g1", 20), gpu("g2", 35)],
+    }
     sc = load_scenario(d, today=fz.TODAY)
     from ftcost.uncertainty import sample_inputs
 
@@ -232,17 +269,21 @@ def test_start_month_in_other_digits_is_a_located_error(tmp_path, start):
     assert err.startswith(f"Error: {sc}:3:") and "ASCII digits" in err
 
 
-@pytest.mark.parametrize("args", [
-    ["--volume", "１２"], ["--volume", "٣"], ["--horizon", "١٢"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--volume", "１２"],
+        ["--volume", "٣"],
+        ["--horizon", "١٢"],
+    ],
+)
 def test_numeric_options_in_other_digits_are_refused(tmp_path, args):
     sc = write(tmp_path, prompt())
     _, err = clean_exit(["compare", sc, *args], code=2)
     assert "ASCII digits" in err
 
 
-@pytest.mark.parametrize("spec", ["volume.requests_per_month=1:2:٣", "volume.requests_per_month=١:2:3",
-                                  "strategies.¹.request.prompt_tokens=1:2:3"])
+@pytest.mark.parametrize("spec", ["volume.requests_per_month=1:2:٣", "volume.requests_per_month=١:2:3", "strategies.¹.request.prompt_tokens=1:2:3"])
 def test_vary_in_other_digits_is_refused(tmp_path, spec):
     sc = write(tmp_path, prompt(), prompt("b", 100))
     clean_exit(["sweep", sc, "--vary", spec], code=2)
@@ -260,8 +301,9 @@ def test_number_in_other_digits_in_the_file_is_located(tmp_path):
 # Charts
 
 
-@pytest.mark.parametrize("extra", [["--volume", "5e-324", "--log"], ["--volume", "5e-324"], ["--volume", "1e15", "--log"],
-                                   ["--kind", "cumulative", "--volume", "5e-324", "--log"]])
+@pytest.mark.parametrize(
+    "extra", [["--volume", "5e-324", "--log"], ["--volume", "5e-324"], ["--volume", "1e15", "--log"], ["--kind", "cumulative", "--volume", "5e-324", "--log"]]
+)
 def test_charts_draw_tiny_and_huge_volumes(tmp_path, extra):
     sc = write(tmp_path, prompt(), prompt("b", 100, fixed_monthly_cost=1000))
     clean_exit(["plot", sc, "-o", str(tmp_path / "c.png"), *extra])
@@ -299,8 +341,17 @@ def test_long_names_are_cut_for_drawing_only(tmp_path):
     from ftcost.render.labels import MAX_NAME_CHARS, for_drawing
 
     long_a, long_b = "A" * 10_000 + "1", "A" * 10_000 + "2"
-    r = compare({"ftcost": 1, "name": "S" * 10_000, "start": "2027-01", "pricing": [TESTCO],
-                 "volume": {"requests_per_month": 1e6}, "strategies": [prompt(long_a), prompt(long_b, 100)]}, today=fz.TODAY)
+    r = compare(
+        {
+            "ftcost": 1,
+            "name": "S" * 10_000,
+            "start": "2027-01",
+            "pricing": [TESTCO],
+            "volume": {"requests_per_month": 1e6},
+            "strategies": [prompt(long_a), prompt(long_b, 100)],
+        },
+        today=fz.TODAY,
+    )
     d = for_drawing(r)
     names = [s.name for s in d.strategies]
     assert all(len(n) <= MAX_NAME_CHARS for n in names) and len(set(names)) == 2
@@ -311,6 +362,7 @@ def test_long_names_are_cut_for_drawing_only(tmp_path):
 def test_plot_and_report_time_does_not_grow_with_name_length(tmp_path):
     """Drawing a 10,000-character name takes about as long as a short one (was ~100 s).
     Compared side by side, as a ratio, with a generous margin: not a timed assertion."""
+
     def timed(name, kind, out):
         sc = write(tmp_path, prompt(name), prompt("b", 100, fixed_monthly_cost=1000), name=f"{len(name)}.yaml")
         t0 = time.perf_counter()
@@ -328,8 +380,9 @@ def test_closed_form_work_and_memory_budgets_are_refused_up_front(tmp_path):
     strategies = [prompt(f"p{i}", 1000 + i) for i in range(50)]
     sc = write(tmp_path, *strategies, horizon=1200)
     t0 = time.perf_counter()
-    _, err = clean_exit(["sweep", sc, "--vary", "volume.requests_per_month=1:1e6:1000",
-                         "--vary", "volume.growth_per_month=0:0.01:1000", "--format", "json"], code=2)
+    _, err = clean_exit(
+        ["sweep", sc, "--vary", "volume.requests_per_month=1:1e6:1000", "--vary", "volume.growth_per_month=0:0.01:1000", "--format", "json"], code=2
+    )
     assert "60,000,000,000 strategy-months" in err
     # 2 x 10^6 samples x 50 strategies = 10^8 results kept > 5e7
     _, err = clean_exit(["simulate", sc, "-n", "2000000"], code=2)
@@ -342,8 +395,7 @@ def test_sweep_json_is_streamed_and_equal_to_the_whole(tmp_path):
     from ftcost.sweep import sweep
 
     sc = load_scenario(write(tmp_path, prompt(), prompt("b", 100, fixed_monthly_cost=1000)), today=fz.TODAY)
-    for specs in (["volume.requests_per_month=1e3:1e7:log:5"],
-                  ["volume.requests_per_month=1e3:1e7:log:3", "strategies.0.request.prompt_tokens=1,2"]):
+    for specs in (["volume.requests_per_month=1e3:1e7:log:5"], ["volume.requests_per_month=1e3:1e7:log:3", "strategies.0.request.prompt_tokens=1,2"]):
         res = sweep(sc, specs)
         chunks = list(sweep_json(res))
         assert "".join(chunks) == to_json(res)

@@ -11,6 +11,7 @@
 Every refusal is exit 2 with a message, no traceback, every file byte-identical
 and no temporary file left.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,7 @@ from pathlib import Path
 import fuzz_support as fz
 import pytest
 
-TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i}"}, {"role": "assistant", "content": "4"}]}) + "\n"
-                for i in range(20))
+TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i}"}, {"role": "assistant", "content": "4"}]}) + "\n" for i in range(20))
 PC = "".join(json.dumps({"prompt": f"review {i} ->", "completion": " 4"}) + "\n" for i in range(20))
 CHART_SCENARIO = """\
 ftcost: 1
@@ -102,8 +102,20 @@ YAML_WRITERS = {
     "split --train-out": ["data", "split", "train.jsonl", "--train-out", "{out}"],
     "split --validation-out": ["data", "split", "train.jsonl", "--validation-out", "{out}"],
     "split --model --train-out": ["data", "split", "train.jsonl", "--model", "testco/tune", "--train-out", "{out}"],
-    "savings --scenario": ["data", "savings", "--prompt", "notes.txt", "--dataset", "train.jsonl", "--model", "testco/base",
-                           "--tuned-model", "testco/tune", "--scenario", "{out}"],
+    "savings --scenario": [
+        "data",
+        "savings",
+        "--prompt",
+        "notes.txt",
+        "--dataset",
+        "train.jsonl",
+        "--model",
+        "testco/base",
+        "--tuned-model",
+        "testco/tune",
+        "--scenario",
+        "{out}",
+    ],
 }
 
 
@@ -118,8 +130,9 @@ def refused(root: Path, args: list[str], before: dict[str, bytes], *, why: str =
 
 
 @pytest.mark.parametrize("how", SPELLINGS)
-@pytest.mark.parametrize("command,source", [(c, s) for c in YAML_WRITERS for s in ("--pricing", "FTCOST_PRICING_PATH")
-                                            if (c, s) != ("convert", "--pricing")])  # data convert has no --pricing
+@pytest.mark.parametrize(
+    "command,source", [(c, s) for c in YAML_WRITERS for s in ("--pricing", "FTCOST_PRICING_PATH") if (c, s) != ("convert", "--pricing")]
+)  # data convert has no --pricing
 def test_private_catalog_is_never_an_output(project, monkeypatch, command, source, how):
     out = spell(project, "priv/mine.yaml", how)
     args = [a.replace("{out}", out) for a in YAML_WRITERS[command]]
@@ -199,8 +212,25 @@ SPECIAL_OUTPUTS = {
     "simulate --chart": (["simulate", "s-png.yaml", "-n", "50", "--chart", "{out}"], "png"),
     "data convert": (["data", "convert", "pc.jsonl", "-o", "{out}"], "jsonl"),
     "data split": (["data", "split", "train.jsonl", "--train-out", "{out}"], "jsonl"),
-    "data savings": (["data", "savings", "--prompt", "notes.txt", "--dataset", "train.jsonl", "--model", "testco/base",
-                      "--tuned-model", "testco/tune", "--pricing", "catalogs", "--scenario", "{out}"], "yaml"),
+    "data savings": (
+        [
+            "data",
+            "savings",
+            "--prompt",
+            "notes.txt",
+            "--dataset",
+            "train.jsonl",
+            "--model",
+            "testco/base",
+            "--tuned-model",
+            "testco/tune",
+            "--pricing",
+            "catalogs",
+            "--scenario",
+            "{out}",
+        ],
+        "yaml",
+    ),
 }
 
 
@@ -229,8 +259,7 @@ def test_stdout_device_as_output_in_a_real_process(project, target):
     """The report's case: as root, ``data convert -o /dev/stdout`` replaced the machine's /dev/stdout."""
     link_before = os.readlink("/dev/stdout")
     try:
-        proc = subprocess.run([sys.executable, "-m", "ftcost", "data", "convert", "pc.jsonl", "-o", target],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([sys.executable, "-m", "ftcost", "data", "convert", "pc.jsonl", "-o", target], capture_output=True, text=True, timeout=120)
     finally:
         if not os.path.islink("/dev/stdout") and os.geteuid() == 0:  # a regression: repair the machine before failing
             os.unlink("/dev/stdout")
@@ -255,17 +284,39 @@ def test_dash_writes_text_formats_to_stdout(project):
     assert code == 0, err
     assert out.splitlines()[0].startswith("strategy,") or "," in out.splitlines()[0]
     assert len(out.splitlines()) == 1 + 2 * 3  # a header, then 2 strategies x 3 months
-    code, out, err = fz.cli(["data", "savings", "--prompt", "notes.txt", "--dataset", "train.jsonl", "--model", "testco/base",
-                             "--tuned-model", "testco/tune", "--pricing", "catalogs", "--scenario", "-"])
+    code, out, err = fz.cli(
+        [
+            "data",
+            "savings",
+            "--prompt",
+            "notes.txt",
+            "--dataset",
+            "train.jsonl",
+            "--model",
+            "testco/base",
+            "--tuned-model",
+            "testco/tune",
+            "--pricing",
+            "catalogs",
+            "--scenario",
+            "-",
+        ]
+    )
     assert code == 0, err
     assert "ftcost: 1" in out and "strategies:" in out
     assert not (project / "-").exists()
     assert temp_files(project) == []
 
 
-@pytest.mark.parametrize("args", [["plot", "s-png.yaml", "-o", "-"], ["report", "s-png.yaml", "-o", "-"],
-                                  ["simulate", "s-png.yaml", "-n", "50", "--chart", "-"],
-                                  ["data", "split", "train.jsonl", "--train-out", "-"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plot", "s-png.yaml", "-o", "-"],
+        ["report", "s-png.yaml", "-o", "-"],
+        ["simulate", "s-png.yaml", "-n", "50", "--chart", "-"],
+        ["data", "split", "train.jsonl", "--train-out", "-"],
+    ],
+)
 def test_dash_refused_for_binary_and_split_outputs(project, args):
     refused(project, args, snapshot(project), why="standard output")
 

@@ -1,8 +1,7 @@
 """ftcost plot: the figure's data is the engine's; files are written atomically; compare stays matplotlib-free."""
+
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import subprocess
 import sys
@@ -106,10 +105,17 @@ def test_cost_curve_uses_the_results_own_curves_when_it_has_them(low):
         vol = np.asarray(vol, dtype=float)
         return np.vstack([0.001 * vol, 300.0 * np.ceil(np.maximum(vol, 1) / 400_000)])
 
-    fake = SimpleNamespace(strategies=r.strategies, outputs=r.outputs, scenario=r.scenario, cost_at_volumes=stairs,
-                           cheapest_by_volume=[{"strategy": "prompt", "from_requests_per_month": 0.0, "to_requests_per_month": 3e5},
-                                               {"strategy": "tuned", "from_requests_per_month": 3e5, "to_requests_per_month": 4e5},
-                                               {"strategy": "prompt", "from_requests_per_month": 4e5, "to_requests_per_month": 6e5}])
+    fake = SimpleNamespace(
+        strategies=r.strategies,
+        outputs=r.outputs,
+        scenario=r.scenario,
+        cost_at_volumes=stairs,
+        cheapest_by_volume=[
+            {"strategy": "prompt", "from_requests_per_month": 0.0, "to_requests_per_month": 3e5},
+            {"strategy": "tuned", "from_requests_per_month": 3e5, "to_requests_per_month": 4e5},
+            {"strategy": "prompt", "from_requests_per_month": 4e5, "to_requests_per_month": 6e5},
+        ],
+    )
     np.testing.assert_array_equal(plot.cost_curve(fake, v), stairs(v))
     d = plot.breakeven_data(fake)
     # prompt is cheaper below 300,000 (0.001 V < 300), the staircase from there to 400,000, then
@@ -164,7 +170,6 @@ def test_money_axes_have_no_scientific_notation(high):
 
 from cli_run import run_cli as cli  # noqa: E402
 
-
 MAGIC = {".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<?xml"}
 
 
@@ -177,10 +182,13 @@ def test_plot_command_writes_each_format(low, tmp_path, ext):
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".chart")]  # no temporary file left
 
 
-@pytest.mark.parametrize("target, message", [
-    ("chart.jpg", "unknown output type '.jpg'"),
-    ("missing/chart.png", "does not exist"),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("chart.jpg", "unknown output type '.jpg'"),
+        ("missing/chart.png", "does not exist"),
+    ],
+)
 def test_plot_bad_output_exit_2(low, tmp_path, target, message):
     code, _, err = cli(["plot", low, "-o", tmp_path / target])
     assert code == 2 and err.startswith("Error: ") and message in err, err
@@ -219,9 +227,11 @@ def test_compare_plot_and_report_options(low, tmp_path):
 
 
 def test_compare_text_output_never_imports_matplotlib(low):
-    code = ("import sys\nfrom ftcost.cli import main\nfrom ftcost.cli.common import run_main\n"
-            f"sys.argv = ['ftcost', 'compare', {str(low)!r}]\nrc = run_main(main)\n"
-            "assert rc == 0, rc\nassert 'matplotlib' not in sys.modules, 'matplotlib was imported'\nprint('ok')\n")
+    code = (
+        "import sys\nfrom ftcost.cli import main\nfrom ftcost.cli.common import run_main\n"
+        f"sys.argv = ['ftcost', 'compare', {str(low)!r}]\nrc = run_main(main)\n"
+        "assert rc == 0, rc\nassert 'matplotlib' not in sys.modules, 'matplotlib was imported'\nprint('ok')\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("ok")

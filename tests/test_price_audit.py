@@ -3,6 +3,7 @@
 Every test says which finding of the audit it covers and where the corrected
 number comes from; the catalogs carry the same source in their ``source``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,15 +38,18 @@ BATCH = ("batch_input", "batch_cached_input", "batch_output")
 # ---- finding 4 and 12: OpenAI's fine-tuned batch rows as published -------------------------------
 
 
-@pytest.mark.parametrize("model, published", [
-    # OpenAI pricing page (copy, ~2026), fine-tuning table, Batch tier, per 1M tokens: input / cached / output.
-    ("openai/gpt-4o-2024-08-06", (2.225, 0.90, 12.50)),  # not 1.875 / 7.50 (50% off): finding 4
-    ("openai/gpt-4.1-2025-04-14", (1.50, 0.50, 6.00)),  # cached 0.50, not 0.375: finding 12
-    ("openai/gpt-4.1-mini-2025-04-14", (0.40, 0.10, 1.60)),
-    ("openai/gpt-4.1-nano-2025-04-14", (0.10, 0.025, 0.40)),
-    ("openai/gpt-4o-mini-2024-07-18", (0.15, 0.075, 0.60)),
-    ("openai/gpt-3.5-turbo-0125", (1.50, None, 3.00)),  # the page lists no cached price
-])
+@pytest.mark.parametrize(
+    "model, published",
+    [
+        # OpenAI pricing page (copy, ~2026), fine-tuning table, Batch tier, per 1M tokens: input / cached / output.
+        ("openai/gpt-4o-2024-08-06", (2.225, 0.90, 12.50)),  # not 1.875 / 7.50 (50% off): finding 4
+        ("openai/gpt-4.1-2025-04-14", (1.50, 0.50, 6.00)),  # cached 0.50, not 0.375: finding 12
+        ("openai/gpt-4.1-mini-2025-04-14", (0.40, 0.10, 1.60)),
+        ("openai/gpt-4.1-nano-2025-04-14", (0.10, 0.025, 0.40)),
+        ("openai/gpt-4o-mini-2024-07-18", (0.15, 0.075, 0.60)),
+        ("openai/gpt-3.5-turbo-0125", (1.50, None, 3.00)),  # the page lists no cached price
+    ],
+)
 def test_openai_fine_tuned_batch_prices_as_published(cats, model, published):
     m = cats.resolve(model)
     assert _values(m.fine_tuning, BATCH) == published
@@ -54,12 +58,16 @@ def test_openai_fine_tuned_batch_prices_as_published(cats, model, published):
 
 
 def _batch_scenario(model, share, prices=None):
-    s = {"name": "tuned", "type": "fine_tuned", "model": model, "batch_share": share,
-         "request": {"prompt_tokens": 1000, "completion_tokens": 100}}
+    s = {"name": "tuned", "type": "fine_tuned", "model": model, "batch_share": share, "request": {"prompt_tokens": 1000, "completion_tokens": 100}}
     if prices:
         s["prices"] = prices
-    return {"ftcost": 1, "name": "batch", "start": "2026-12", "volume": {"requests_per_month": 1000},
-            "strategies": [{"name": "p", "type": "prompt", "model": model, "request": {"prompt_tokens": 1000}}, s]}
+    return {
+        "ftcost": 1,
+        "name": "batch",
+        "start": "2026-12",
+        "volume": {"requests_per_month": 1000},
+        "strategies": [{"name": "p", "type": "prompt", "model": model, "request": {"prompt_tokens": 1000}}, s],
+    }
 
 
 def test_engine_uses_openai_published_batch_prices():
@@ -204,11 +212,14 @@ def test_both_names_at_once_is_a_located_error():
     assert e.value.line == 12 and "not both" in str(e.value)
 
 
-@pytest.mark.parametrize("extra, message", [
-    ("batch_input: 1", "batch_input needs batch_output"),
-    ("batch_input: 1\n      batch_output: 2\n      batch_discount: 0.5", "not both"),
-    ("batch_input: 1\n      batch_cached_input: 2\n      batch_output: 2", "batch_cached_input 2 is above batch_input 1"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ("batch_input: 1", "batch_input needs batch_output"),
+        ("batch_input: 1\n      batch_output: 2\n      batch_discount: 0.5", "not both"),
+        ("batch_input: 1\n      batch_cached_input: 2\n      batch_output: 2", "batch_cached_input 2 is above batch_input 1"),
+    ],
+)
 def test_batch_prices_come_as_a_consistent_set(extra, message):
     with pytest.raises(CatalogError, match=message):
         _parse(extra)

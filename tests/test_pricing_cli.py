@@ -1,24 +1,28 @@
 """``ftcost pricing list`` / ``show`` and ``ftcost schema``."""
+
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from ftcost.cli import main
-from ftcost.cli.common import run_main
 from ftcost.cli.pricing import money
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "ftcost" / "schemas" / "catalog.schema.json"
 
 
-
-
-
-
 @pytest.mark.parametrize(
     "value, currency, text",
-    [(0.15, "USD", "$0.15"), (0.075, "USD", "$0.075"), (1.875, "USD", "$1.875"), (25, "USD", "$25.00"), (1224, "USD", "$1,224.00"), (0.0175, "USD", "$0.0175"), (0, "USD", "$0.00"), (4.4, "EUR", "€4.40"), (3, "CHF", "3.00 CHF")],
+    [
+        (0.15, "USD", "$0.15"),
+        (0.075, "USD", "$0.075"),
+        (1.875, "USD", "$1.875"),
+        (25, "USD", "$25.00"),
+        (1224, "USD", "$1,224.00"),
+        (0.0175, "USD", "$0.0175"),
+        (0, "USD", "$0.00"),
+        (4.4, "EUR", "€4.40"),
+        (3, "CHF", "3.00 CHF"),
+    ],
 )
 def test_money_for_people(value, currency, text):
     assert money(value, currency) == text
@@ -76,7 +80,11 @@ def test_list_json(cli):
     refs = {m["model"]: m for m in data["models"]}
     m = refs["azure-openai/gpt-4.1-nano-2025-04-14"]
     assert m["accepts_new_jobs"] is True
-    assert m["fine_tuning"]["prices"]["hosting_per_hour"] == {"value": 1.7, "source": m["fine_tuning"]["prices"]["hosting_per_hour"]["source"], "as_of": "2026-11-25"}  # read 2026-11-25 from the page dated 2026-02-11
+    assert m["fine_tuning"]["prices"]["hosting_per_hour"] == {
+        "value": 1.7,
+        "source": m["fine_tuning"]["prices"]["hosting_per_hour"]["source"],
+        "as_of": "2026-11-25",
+    }  # read 2026-11-25 from the page dated 2026-02-11
     assert "vertex-ai/gemini-2.5-flash" not in refs  # retired 2026-10-20
     assert refs["bedrock/llama-3.1-8b-instruct"]["fine_tuning"]["model_units"] == 1
 
@@ -113,12 +121,12 @@ def test_show_every_price_with_source_and_availability(cli):
     assert "  hosting_per_hour    $0.00 / hour per deployment" in lines
     # OpenAI pricing page, fine-tuning table, Batch tier: fine-tuned gpt-4o-mini 0.15 / 0.075 / 0.60 per 1M
     assert "  batch_output        $0.60 / 1M tokens (batch)" in lines
-    assert any(l.strip().startswith("source: unverified: OpenAI's pricing page lists only training") for l in lines)
+    assert any(ln.strip().startswith("source: unverified: OpenAI's pricing page lists only training") for ln in lines)
     assert "  batch_discount  50% off" in lines
     assert "  does not accept new training jobs on 2027-02-01" in lines
     assert "  last day for new jobs: 2027-01-05 (inclusive)" in lines
     assert "  retires on: 2027-01-14" in lines
-    assert any("winding down self-serve fine-tuning" in l for l in lines)
+    assert any("winding down self-serve fine-tuning" in ln for ln in lines)
 
 
 def test_show_mistral_job_fee_and_unknown_prices(cli):

@@ -4,6 +4,7 @@ Precedence, highest first (docs/pricing.md): a catalog a scenario names by
 path, then --pricing folders (first given wins), then $FTCOST_PRICING_PATH
 folders (first listed wins), then the bundled catalogs.
 """
+
 import os
 import sys
 import textwrap
@@ -88,7 +89,11 @@ def test_file_name_does_not_matter_provider_does(tmp_path):
 
 
 def test_private_entry_may_name_a_model_by_alias_and_add_models(tmp_path):
-    d = folder(tmp_path, "p", {"azure-openai.yaml": """
+    d = folder(
+        tmp_path,
+        "p",
+        {
+            "azure-openai.yaml": """
         provider: azure-openai
         currency: USD
         as_of: 2026-11-01
@@ -100,14 +105,20 @@ def test_private_entry_may_name_a_model_by_alias_and_add_models(tmp_path):
             aliases: [nano-contoso]
             encoding: o200k_base
             fine_tuning: {training: 0.90, input: 0.09, output: 0.36, hosting_per_hour: 1.20}
-        """})
+        """
+        },
+    )
     cats = Catalogs.load(["azure-openai"], extra_dirs=[d])
     assert nano(cats)["training"].value == 1.00
     assert cats.resolve("azure-openai/nano-contoso").fine_tuning["hosting_per_hour"].value == 1.20
 
 
 def test_override_replace_uses_the_private_catalog_alone(tmp_path):
-    d = folder(tmp_path, "p", {"azure.yaml": """
+    d = folder(
+        tmp_path,
+        "p",
+        {
+            "azure.yaml": """
         provider: azure-openai
         currency: EUR
         override: replace
@@ -117,7 +128,9 @@ def test_override_replace_uses_the_private_catalog_alone(tmp_path):
           gpt-4.1-nano-2025-04-14:
             aliases: [gpt-4.1-nano]
             fine_tuning: {training: 1.40, input: 0.09, output: 0.37, hosting_per_hour: 1.49}
-        """})
+        """
+        },
+    )
     cats = Catalogs.load(["azure-openai"], extra_dirs=[d])
     assert [m.id for m in cats.all_models()] == ["gpt-4.1-nano-2025-04-14"]
     assert cats.resolve("azure-openai/gpt-4.1-nano").currency == "EUR"
@@ -132,7 +145,11 @@ def test_merge_needs_the_same_currency(tmp_path):
 
 
 def test_merged_cached_price_above_input_is_refused(tmp_path):
-    d = folder(tmp_path, "p", {"azure-openai.yaml": """
+    d = folder(
+        tmp_path,
+        "p",
+        {
+            "azure-openai.yaml": """
         provider: azure-openai
         currency: USD
         as_of: 2026-11-01
@@ -140,14 +157,20 @@ def test_merged_cached_price_above_input_is_refused(tmp_path):
         models:
           gpt-4.1-nano-2025-04-14:
             fine_tuning: {input: 0.02}
-        """})
+        """
+        },
+    )
     # bundled cached_input 0.025 would now be above the private input 0.02
     with pytest.raises(CatalogError, match="cached_input 0.025 is above input 0.02"):
         Catalogs.load(["azure-openai"], extra_dirs=[d])
 
 
 def test_provider_only_in_a_private_folder(tmp_path):
-    d = folder(tmp_path, "p", {"acme.yaml": """
+    d = folder(
+        tmp_path,
+        "p",
+        {
+            "acme.yaml": """
         provider: acme-vllm
         currency: USD
         as_of: 2026-11-01
@@ -156,7 +179,9 @@ def test_provider_only_in_a_private_folder(tmp_path):
           llama-3.1-8b-instruct:
             input: 0.05
             output: 0.05
-        """})
+        """
+        },
+    )
     assert Catalogs.load(None, extra_dirs=[d]).resolve("acme-vllm/llama-3.1-8b-instruct").base["input"].value == 0.05
     assert "acme-vllm" in Catalogs.load(["acme"], extra_dirs=[d]).by_provider
 

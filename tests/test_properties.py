@@ -1,11 +1,12 @@
 """Property tests: the vectorized engine against a plain scalar reference.
 
-``reference()`` below is DESIGN.md's "The math" written as plain Python loops
+``reference()`` below is docs/design.md's "The math" written as plain Python loops
 over strategies and months, one float at a time, with no numpy. Hypothesis
 draws random scenarios (as engine inputs) and checks ``engine.evaluate``
 agrees with it to rtol 1e-9; then checks the break-even property: with no
 growth, at V* both strategies cost the same over the horizon.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,7 +22,7 @@ RTOL = 1e-9
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --------------------------------------------------------------------------
-# The scalar reference (DESIGN.md, "The math")
+# The scalar reference (docs/design.md, "The math")
 
 PAYBACK_RTOL = 1e-12  # the engine's tolerance for "K_s(m) <= K_b(m)" (float noise only)
 
@@ -59,15 +60,22 @@ def ref_strategy(s: dict, horizon: int, v1: float, g: float) -> dict:
         monthly.append(cost)
     fbar = f + (s["one_time_cost"] + t * len(months)) / horizon
     return {
-        "cost_per_request": c, "fixed_monthly": f, "epochs": epochs, "training_run_cost": t,
-        "training_runs": len(months), "training_cost": t * len(months), "one_time_cost": s["one_time_cost"],
-        "average_fixed_monthly": fbar, "monthly_cost": fbar + v1 * c, "monthly": monthly,
+        "cost_per_request": c,
+        "fixed_monthly": f,
+        "epochs": epochs,
+        "training_run_cost": t,
+        "training_runs": len(months),
+        "training_cost": t * len(months),
+        "one_time_cost": s["one_time_cost"],
+        "average_fixed_monthly": fbar,
+        "monthly_cost": fbar + v1 * c,
+        "monthly": monthly,
         "total_cost": sum(monthly),
     }
 
 
 def ref_break_even(cs, fs, cb, fb):
-    """(V*, cheaper_above): the four cases of DESIGN.md; V* None when it never breaks even."""
+    """(V*, cheaper_above): the four cases of docs/design.md; V* None when it never breaks even."""
     if cs < cb:
         return max((fs - fb) / (cb - cs), 0.0), True
     if cs == cb and fs < fb:
@@ -90,9 +98,10 @@ def ref_payback(ms, mb):
 def reference(strategies: list[dict], horizon: int, v1: float, g: float, baseline: int) -> list[dict]:
     out = [ref_strategy(s, horizon, v1, g) for s in strategies]
     b = out[baseline]
-    for i, o in enumerate(out):
-        o["break_even"], o["cheaper_above"] = ref_break_even(o["cost_per_request"], o["average_fixed_monthly"],
-                                                             b["cost_per_request"], b["average_fixed_monthly"])
+    for _i, o in enumerate(out):
+        o["break_even"], o["cheaper_above"] = ref_break_even(
+            o["cost_per_request"], o["average_fixed_monthly"], b["cost_per_request"], b["average_fixed_monthly"]
+        )
         o["payback_month"] = ref_payback(o["monthly"], b["monthly"])
     return out
 
@@ -102,15 +111,32 @@ def to_inputs(strategies: list[dict], horizon: int, v1: float, g: float, baselin
         return np.array([float(s[k]) for s in strategies])
 
     return engine.Inputs(
-        horizon=horizon, baseline=baseline, requests_per_month=np.asarray(v1), growth=np.asarray(g),
-        prompt_tokens=col("prompt_tokens"), input_tokens=col("input_tokens"), cached_tokens=col("cached_tokens"),
-        completion_tokens=col("completion_tokens"), input_price=col("input_price"), cached_price=col("cached_price"),
-        output_price=col("output_price"), batch_share=col("batch_share"), batch_discount=col("batch_discount"),
-        per_hour=col("per_hour"), hours_per_month=col("hours_per_month"), deployments=col("deployments"),
-        storage_per_month=col("storage_per_month"), fixed_monthly_cost=col("fixed_monthly_cost"),
-        has_training=col("has_training"), training_tokens=col("training_tokens"), examples=col("examples"),
-        epochs=col("epochs"), training_price=col("training_price"), min_job_fee=np.zeros(len(strategies)),
-        retrain_every=col("retrain_every"), one_time_cost=col("one_time_cost"),
+        horizon=horizon,
+        baseline=baseline,
+        requests_per_month=np.asarray(v1),
+        growth=np.asarray(g),
+        prompt_tokens=col("prompt_tokens"),
+        input_tokens=col("input_tokens"),
+        cached_tokens=col("cached_tokens"),
+        completion_tokens=col("completion_tokens"),
+        input_price=col("input_price"),
+        cached_price=col("cached_price"),
+        output_price=col("output_price"),
+        batch_share=col("batch_share"),
+        batch_discount=col("batch_discount"),
+        per_hour=col("per_hour"),
+        hours_per_month=col("hours_per_month"),
+        deployments=col("deployments"),
+        storage_per_month=col("storage_per_month"),
+        fixed_monthly_cost=col("fixed_monthly_cost"),
+        has_training=col("has_training"),
+        training_tokens=col("training_tokens"),
+        examples=col("examples"),
+        epochs=col("epochs"),
+        training_price=col("training_price"),
+        min_job_fee=np.zeros(len(strategies)),
+        retrain_every=col("retrain_every"),
+        one_time_cost=col("one_time_cost"),
     )
 
 
@@ -159,7 +185,7 @@ def strategy(draw):
 
 
 @st.composite
-def scenario(draw, growth=None, n=st.integers(1, 4)):
+def scenario(draw, growth=None, n=st.integers(1, 4)):  # noqa: B008 (a hypothesis strategy is an immutable value)
     k = draw(n)
     strategies = draw(st.lists(strategy(), min_size=k, max_size=k))
     horizon = draw(st.integers(1, 60))
@@ -185,8 +211,16 @@ def test_engine_equals_scalar_reference(sc):
     out = engine.evaluate(to_inputs(*sc))
     ref = reference(*sc)
     for i, r in enumerate(ref):
-        for key in ("cost_per_request", "fixed_monthly", "training_run_cost", "training_cost", "one_time_cost",
-                    "average_fixed_monthly", "monthly_cost", "total_cost"):
+        for key in (
+            "cost_per_request",
+            "fixed_monthly",
+            "training_run_cost",
+            "training_cost",
+            "one_time_cost",
+            "average_fixed_monthly",
+            "monthly_cost",
+            "total_cost",
+        ):
             assert float(getattr(out, key)[i]) == pytest.approx(r[key], rel=RTOL, abs=1e-12), key
         assert int(out.epochs[i]) == r["epochs"]
         assert int(out.training_runs[i]) == r["training_runs"]
@@ -203,8 +237,7 @@ def test_engine_equals_scalar_reference(sc):
         if 0 < abs(cs - cb) <= 1e-9 * max(cs, cb) or 0 < abs(fs - fb) <= 1e-9 * max(fs, fb):
             event("break-even skipped: a difference is float noise")
             continue
-        event("break-even " + ("never" if r["break_even"] is None else "V*=0" if r["break_even"] == 0
-                               else "above" if r["cheaper_above"] else "below"))
+        event("break-even " + ("never" if r["break_even"] is None else "V*=0" if r["break_even"] == 0 else "above" if r["cheaper_above"] else "below"))
         if r["break_even"] is None:
             assert math.isnan(be)
         else:
@@ -214,15 +247,27 @@ def test_engine_equals_scalar_reference(sc):
     assert totals[int(out.cheapest)] == pytest.approx(min(totals), rel=RTOL)
 
 
-FIXED_PARTS = ("per_hour", "hours_per_month", "deployments", "storage_per_month", "fixed_monthly_cost", "has_training",
-               "training_tokens", "examples", "epochs", "training_price", "retrain_every", "one_time_cost")
+FIXED_PARTS = (
+    "per_hour",
+    "hours_per_month",
+    "deployments",
+    "storage_per_month",
+    "fixed_monthly_cost",
+    "has_training",
+    "training_tokens",
+    "examples",
+    "epochs",
+    "training_price",
+    "retrain_every",
+    "one_time_cost",
+)
 
 
 @SETTINGS
 @given(scenario(growth=0.0, n=st.just(2)))
 def test_totals_equal_at_break_even(sc):
     """With no growth, at the break-even volume V* both strategies cost the same over the horizon;
-    a bit above and below it, the cheaper one is on the side DESIGN.md says."""
+    a bit above and below it, the cheaper one is on the side docs/design.md says."""
     strategies, horizon, v1, g, baseline = sc
     s = 1 - baseline
     x = to_inputs(*sc)

@@ -4,6 +4,7 @@ files (examples/) run in a temporary copy of the repository and exit 0.
 Not yet covered: every other shell block of README.md and docs/*.md (several need LibreOffice, Chromium or long
 simulations) and comparing the README's pasted output, except review-stars' (below).
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,7 @@ def test_sample_commands_run_in_order(repo_copy):
 
 def test_readme_pasted_compare_output_is_current():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = text[text.index("```\nReview star rating:") + 4:]
-    shown = shown[:shown.index("```\n")]
-    r = subprocess.run([sys.executable, "-m", "ftcost", "compare", "scenarios/review-stars.yaml"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120)
+    shown = text[text.index("```\nReview star rating:") + 4 :]
+    shown = shown[: shown.index("```\n")]
+    r = subprocess.run([sys.executable, "-m", "ftcost", "compare", "scenarios/review-stars.yaml"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and r.stdout + r.stderr == shown

@@ -1,12 +1,10 @@
 """ftcost report: the PDF has the expected pages and text (read back with pypdf); outputs are atomic."""
+
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -118,9 +116,19 @@ def test_report_pages_and_text(made):
                    "1,103,333), it costs $1,398.00 over 3 months against $3,310.00 for 'prompt', saving $1,912.00 (57.8%), "
                    "and it is cheaper from month 1.")
     assert _norm(rec) in p1  # the recommendation, in one sentence, on page 1
-    for text in ("Hand-checked report", "Key numbers", "Inputs and assumptions", "$3,310.00", "$1,398.00",
-                 "above 192,857/mo", "1,000,000 requests in month 1", "growing 10.0% a month", "testco/tune-1",
-                 "How the numbers are computed", "page 1 of 6"):
+    for text in (
+        "Hand-checked report",
+        "Key numbers",
+        "Inputs and assumptions",
+        "$3,310.00",
+        "$1,398.00",
+        "above 192,857/mo",
+        "1,000,000 requests in month 1",
+        "growing 10.0% a month",
+        "testco/tune-1",
+        "How the numbers are computed",
+        "page 1 of 6",
+    ):
         assert text in p1, text
     assert "Warnings" not in p1  # testco's base-1 and tune-1 have no notices
     assert "monthly cost by volume" in pages[1] and "Requests per month" in pages[1]
@@ -162,10 +170,13 @@ def test_report_warnings_on_page_one_and_long_schedule(write_scenario, tmp_path)
 from cli_run import run_cli as cli  # noqa: E402
 
 
-@pytest.mark.parametrize("target, message", [
-    ("r.docx", "unknown output type '.docx'"),
-    ("missing/r.pdf", "does not exist"),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("r.docx", "unknown output type '.docx'"),
+        ("missing/r.pdf", "does not exist"),
+    ],
+)
 def test_report_bad_output_exit_2(hand, tmp_path, target, message):
     code, _, err = cli(["report", hand, "-o", tmp_path / target])
     assert code == 2 and err.startswith("Error: ") and message in err, err

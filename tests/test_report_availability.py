@@ -1,4 +1,5 @@
 """The report says which providers still accept new fine-tuning jobs when the plan starts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,15 @@ from ftcost.render.report import availability_rows
 
 
 def _scenario(start):
-    return {"ftcost": 1, "name": "t", "start": start, "pricing": ["openai", "azure-openai"], "volume": {"requests_per_month": 1000},
-            # an Azure prompt: OpenAI's gpt-4o-mini retires on 2027-01-14, and a plan cannot start on a retired model
-            "strategies": [{"name": "p", "type": "prompt", "model": "azure-openai/gpt-4o-mini", "request": {"prompt_tokens": 10}}]}
+    return {
+        "ftcost": 1,
+        "name": "t",
+        "start": start,
+        "pricing": ["openai", "azure-openai"],
+        "volume": {"requests_per_month": 1000},
+        # an Azure prompt: OpenAI's gpt-4o-mini retires on 2027-01-14, and a plan cannot start on a retired model
+        "strategies": [{"name": "p", "type": "prompt", "model": "azure-openai/gpt-4o-mini", "request": {"prompt_tokens": 10}}],
+    }
 
 
 def rows_by_provider(start):

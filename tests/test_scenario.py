@@ -1,9 +1,10 @@
-"""Loading scenario files: every key and default of DESIGN.md, and every bad input.
+"""Loading scenario files: every key and default of docs/design.md, and every bad input.
 
 A bad input must give one clear message naming the file, line and column and
 the key path, with a hint (STYLE.md: ``scenario.yaml:14:5:
 strategies[1].training.epochs: expected ...``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -106,7 +107,7 @@ class TestTopLevel:
         assert sc.name == "Loading test"
         assert sc.description == ""
         assert sc.currency == "USD"
-        assert sc.horizon_months == 12  # DESIGN.md: default 12
+        assert sc.horizon_months == 12  # docs/design.md: default 12
         assert sc.baseline == 0 and sc.baseline_name == "prompt"  # default: the first strategy
 
     def test_horizon_and_override(self, write_scenario):
@@ -190,13 +191,15 @@ class TestStrategies:
 
     def test_hosting_defaults(self, write_scenario):
         t = load_scenario(write_scenario(GOOD)).strategies[1]
-        assert t.hours_per_month == 730  # DESIGN.md: 730 h
+        assert t.hours_per_month == 730  # docs/design.md: 730 h
         assert t.deployments == 1
         assert t.price("hosting_per_hour") == 1.00  # tune-1's catalog value
         assert t.price("storage_per_month") == 5.00
 
     def test_hosting_given(self, write_scenario):
-        text = edit(GOOD, "      epochs: auto", "      epochs: auto\n    hosting: {per_hour: 1.70, hours_per_month: 720, deployments: 2}\n    fixed_monthly_cost: 150")
+        text = edit(
+            GOOD, "      epochs: auto", "      epochs: auto\n    hosting: {per_hour: 1.70, hours_per_month: 720, deployments: 2}\n    fixed_monthly_cost: 150"
+        )
         t = load_scenario(write_scenario(text)).strategies[1]
         assert (t.price("hosting_per_hour"), t.hours_per_month, t.deployments, t.fixed_monthly_cost) == (1.70, 720, 2, 150)
 
@@ -210,14 +213,16 @@ class TestStrategies:
         assert t.price("batch_discount") == 0.0 and "batch_discount" not in t.prices
 
     def test_price_overrides(self, write_scenario):
-        text = edit(GOOD, "      epochs: auto", "      epochs: auto\n"
-                    "    prices: {input: 0.5, cached_input: 0.1, output: 2, training: 7, batch_discount: 0.25,\n"
-                    "             hosting_per_hour: 0, storage_per_month: 0}")
+        text = edit(
+            GOOD,
+            "      epochs: auto",
+            "      epochs: auto\n"
+            "    prices: {input: 0.5, cached_input: 0.1, output: 2, training: 7, batch_discount: 0.25,\n"
+            "             hosting_per_hour: 0, storage_per_month: 0}",
+        )
         t = load_scenario(write_scenario(text)).strategies[1]
-        got = {k: t.price(k) for k in ("input", "cached_input", "output", "training", "batch_discount",
-                                       "hosting_per_hour", "storage_per_month")}
-        assert got == {"input": 0.5, "cached_input": 0.1, "output": 2, "training": 7, "batch_discount": 0.25,
-                       "hosting_per_hour": 0, "storage_per_month": 0}
+        got = {k: t.price(k) for k in ("input", "cached_input", "output", "training", "batch_discount", "hosting_per_hour", "storage_per_month")}
+        assert got == {"input": 0.5, "cached_input": 0.1, "output": 2, "training": 7, "batch_discount": 0.25, "hosting_per_hour": 0, "storage_per_month": 0}
         assert "scenario override" in t.prices["input"].source
 
     def test_fine_tuned_without_training_block(self, write_scenario):
@@ -273,31 +278,28 @@ class TestBadInput:
         err = load_error(p)
         # the key sits on line 4, column 1
         assert str(err).startswith(f"{p}:4:1: horizon_month: ")
-        assert_located(err, p, "horizon_month", "horizon_month", message="unknown key 'horizon_month'",
-                       hint="did you mean 'horizon_months'?")
+        assert_located(err, p, "horizon_month", "horizon_month", message="unknown key 'horizon_month'", hint="did you mean 'horizon_months'?")
 
     def test_typo_in_a_nested_key(self, write_scenario):
         p = write_scenario(edit(GOOD, "      epochs: auto", "      epoch: auto"))
         err = load_error(p)
         # strategies[1] (the second strategy), line 23, column 7: "strategies[1].training.epoch"
         assert str(err).startswith(f"{p}:23:7: strategies[1].training.epoch: ")
-        assert_located(err, p, "epoch: auto", "strategies[1].training.epoch", message="unknown key 'epoch'",
-                       hint="did you mean 'epochs'?")
+        assert_located(err, p, "epoch: auto", "strategies[1].training.epoch", message="unknown key 'epoch'", hint="did you mean 'epochs'?")
 
     def test_typo_in_a_request_key(self, write_scenario):
         p = write_scenario(edit(GOOD, "completion_tokens: 5\n  - name", "completion_token: 5\n  - name"))
-        assert_located(load_error(p), p, "completion_token:", "strategies[0].request.completion_token",
-                       message="unknown key", hint="did you mean 'completion_tokens'?")
+        assert_located(
+            load_error(p), p, "completion_token:", "strategies[0].request.completion_token", message="unknown key", hint="did you mean 'completion_tokens'?"
+        )
 
     def test_wrong_type_text(self, write_scenario):
         p = write_scenario(edit(GOOD, "start: 2027-01", "start: 2027-01\nhorizon_months: twelve"))
-        assert_located(load_error(p), p, "twelve", "horizon_months", message="expected a whole number of months",
-                       hint="digits")
+        assert_located(load_error(p), p, "twelve", "horizon_months", message="expected a whole number of months", hint="digits")
 
     def test_wrong_type_quoted_number(self, write_scenario):
         p = write_scenario(edit(GOOD, "requests_per_month: 100000", 'requests_per_month: "100000"'))
-        assert_located(load_error(p), p, '"100000"', "volume.requests_per_month", message="got the text '100000'",
-                       hint="remove the quotes")
+        assert_located(load_error(p), p, '"100000"', "volume.requests_per_month", message="got the text '100000'", hint="remove the quotes")
 
     def test_wrong_type_epochs(self, write_scenario):
         p = write_scenario(edit(GOOD, "epochs: auto", "epochs: three"))
@@ -313,8 +315,7 @@ class TestBadInput:
 
     def test_negative_volume(self, write_scenario):
         p = write_scenario(edit(GOOD, "requests_per_month: 100000", "requests_per_month: -5000"))
-        assert_located(load_error(p), p, "-5000", "volume.requests_per_month", message="must be >= 0, got -5000",
-                       hint="cannot be negative")
+        assert_located(load_error(p), p, "-5000", "volume.requests_per_month", message="must be >= 0, got -5000", hint="cannot be negative")
 
     def test_share_above_one(self, write_scenario):
         p = write_scenario(edit(GOOD, "      completion_tokens: 5\n  - name: tuned", "      completion_tokens: 5\n    batch_share: 25\n  - name: tuned"))
@@ -323,9 +324,14 @@ class TestBadInput:
     def test_cached_tokens_above_input(self, write_scenario):
         # 1,000 + 200 = 1,200 input tokens; 1,500 cached is impossible
         p = write_scenario(edit(GOOD, "cached_prompt_tokens: 512", "cached_prompt_tokens: 1500"))
-        assert_located(load_error(p), p, "1500", "strategies[0].request.cached_prompt_tokens",
-                       message="cached_prompt_tokens (1500) is above the request's input tokens (1200",
-                       hint="only tokens that are sent can be cached")
+        assert_located(
+            load_error(p),
+            p,
+            "1500",
+            "strategies[0].request.cached_prompt_tokens",
+            message="cached_prompt_tokens (1500) is above the request's input tokens (1200",
+            hint="only tokens that are sent can be cached",
+        )
 
     def test_duplicate_strategy_name(self, write_scenario):
         p = write_scenario(edit(GOOD, "  - name: tuned", "  - name: prompt"))
@@ -339,20 +345,17 @@ class TestBadInput:
     def test_unknown_model(self, write_scenario):
         p = write_scenario(edit(GOOD, "testco/tune-1", "testco/tune-2"))
         err = load_error(p)
-        assert_located(err, p, "testco/tune-2", "strategies[1].model", message="unknown model 'tune-2'",
-                       hint="did you mean 'tune-1'?")
+        assert_located(err, p, "testco/tune-2", "strategies[1].model", message="unknown model 'tune-2'", hint="did you mean 'tune-1'?")
         assert "known models: base-1, closing-1, rft-1, tune-1" in err.hint
 
     def test_unknown_model_in_a_bundled_catalog(self, write_scenario):
         text = edit(GOOD, "pricing: [catalogs/testco.yaml]", "pricing: [catalogs/testco.yaml, openai]")
         p = write_scenario(edit(text, "testco/base-1", "openai/gpt-4o-mni"))
-        assert_located(load_error(p), p, "openai/gpt-4o-mni", "strategies[0].model", message="unknown model 'gpt-4o-mni'",
-                       hint="did you mean 'gpt-4o-mini'")
+        assert_located(load_error(p), p, "openai/gpt-4o-mni", "strategies[0].model", message="unknown model 'gpt-4o-mni'", hint="did you mean 'gpt-4o-mini'")
 
     def test_unknown_provider(self, write_scenario):
         p = write_scenario(edit(GOOD, "testco/base-1", "testcoo/base-1"))
-        assert_located(load_error(p), p, "testcoo/base-1", "strategies[0].model", message="unknown provider 'testcoo'",
-                       hint="did you mean 'testco'?")
+        assert_located(load_error(p), p, "testcoo/base-1", "strategies[0].model", message="unknown provider 'testcoo'", hint="did you mean 'testco'?")
 
     def test_fine_tuned_on_a_model_without_fine_tuning_prices(self, write_scenario):
         p = write_scenario(edit(GOOD, "testco/tune-1", "testco/base-1"))
@@ -364,8 +367,7 @@ class TestBadInput:
     def test_fine_tuned_on_a_model_without_a_training_price(self, write_scenario):
         p = write_scenario(edit(GOOD, "testco/tune-1", "testco/rft-1"))
         # the error points at the training block's key
-        assert_located(load_error(p), p, "training:\n", "strategies[1].training",
-                       message="testco/rft-1 has no training price", hint="prices: {training:")
+        assert_located(load_error(p), p, "training:\n", "strategies[1].training", message="testco/rft-1 has no training price", hint="prices: {training:")
 
     def test_missing_file(self, tmp_path):
         p = tmp_path / "no-such-scenario.yaml"
@@ -382,29 +384,26 @@ class TestBadInput:
 
     def test_unknown_catalog_name(self, write_scenario):
         p = write_scenario(edit(GOOD, "pricing: [catalogs/testco.yaml]", "pricing: [opneai]"))
-        assert_located(load_error(p), p, "[opneai]", "pricing", message="no pricing catalog named 'opneai'",
-                       hint="did you mean 'openai'?")
+        assert_located(load_error(p), p, "[opneai]", "pricing", message="no pricing catalog named 'opneai'", hint="did you mean 'openai'?")
 
     def test_currency_mismatch(self, write_scenario):
         text = edit(GOOD, "pricing: [catalogs/testco.yaml]", "pricing: [catalogs/testco.yaml, catalogs/eurco.yaml]")
         p = write_scenario(edit(text, "testco/base-1", "eurco/euro-1"))
-        assert_located(load_error(p), p, "eurco/euro-1", "strategies[0].model",
-                       message="eurco/euro-1 is priced in EUR but the scenario is in USD", hint="currency: EUR")
+        assert_located(
+            load_error(p), p, "eurco/euro-1", "strategies[0].model", message="eurco/euro-1 is priced in EUR but the scenario is in USD", hint="currency: EUR"
+        )
 
     def test_unknown_strategy_type(self, write_scenario):
         p = write_scenario(edit(GOOD, "type: fine_tuned", "type: fine-tuned"))
-        assert_located(load_error(p), p, "fine-tuned", "strategies[1].type", message="unknown strategy type",
-                       hint="did you mean 'fine_tuned'?")
+        assert_located(load_error(p), p, "fine-tuned", "strategies[1].type", message="unknown strategy type", hint="did you mean 'fine_tuned'?")
 
     def test_unknown_baseline(self, write_scenario):
         p = write_scenario(edit(GOOD, "start: 2027-01", "start: 2027-01\nbaseline: tunde"))
-        assert_located(load_error(p), p, "tunde", "baseline", message="baseline 'tunde' is not a strategy name",
-                       hint="did you mean 'tuned'?")
+        assert_located(load_error(p), p, "tunde", "baseline", message="baseline 'tunde' is not a strategy name", hint="did you mean 'tuned'?")
 
     def test_unknown_price_override(self, write_scenario):
         p = write_scenario(edit(GOOD, "      epochs: auto", "      epochs: auto\n    prices: {trainng: 5}"))
-        assert_located(load_error(p), p, "trainng", "strategies[1].prices.trainng", message="unknown key",
-                       hint="did you mean 'training'?")
+        assert_located(load_error(p), p, "trainng", "strategies[1].prices.trainng", message="unknown key", hint="did you mean 'training'?")
 
     def test_both_volume_keys(self, write_scenario):
         p = write_scenario(edit(GOOD, "requests_per_month: 100000", "requests_per_month: 100000\n  requests_per_day: 3000"))
@@ -413,10 +412,10 @@ class TestBadInput:
         assert str(err).startswith(f"{p}:{line}:{col}: volume.requests_per_day: give requests_per_month or requests_per_day")
 
     def test_training_on_a_prompt_strategy(self, write_scenario):
-        p = write_scenario(edit(GOOD, "      completion_tokens: 5\n  - name: tuned",
-                                "      completion_tokens: 5\n    training: {tokens: 1000}\n  - name: tuned"))
-        assert_located(load_error(p), p, "training: {", "strategies[0].training", message="a prompt strategy has no training",
-                       hint="type: fine_tuned")
+        p = write_scenario(
+            edit(GOOD, "      completion_tokens: 5\n  - name: tuned", "      completion_tokens: 5\n    training: {tokens: 1000}\n  - name: tuned")
+        )
+        assert_located(load_error(p), p, "training: {", "strategies[0].training", message="a prompt strategy has no training", hint="type: fine_tuned")
 
     def test_epochs_auto_without_examples(self, write_scenario):
         p = write_scenario(edit(GOOD, "      examples: 1000\n", ""))

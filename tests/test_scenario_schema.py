@@ -1,4 +1,5 @@
 """The committed JSON Schema for scenarios agrees with the loader and accepts every shipped scenario."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,16 +33,19 @@ def test_shipped_scenarios_are_schema_valid(path):
     jsonschema.validate(_as_editor_sees(yaml.safe_load(path.read_text())), SCHEMA)
 
 
-@pytest.mark.parametrize("where, keys", [
-    (SCHEMA["properties"], sc.SCENARIO_KEYS),
-    (SCHEMA["properties"]["volume"]["properties"], sc.VOLUME_KEYS),
-    (SCHEMA["definitions"]["strategy"]["properties"], sc.STRATEGY_KEYS),
-    (SCHEMA["definitions"]["request"]["properties"], sc.REQUEST_KEYS),
-    (SCHEMA["definitions"]["training"]["properties"], sc.TRAINING_KEYS),
-    (SCHEMA["definitions"]["hosting"]["properties"], sc.HOSTING_KEYS),
-    (SCHEMA["definitions"]["serving"]["properties"], sc.SERVING_KEYS),
-    (SCHEMA["definitions"]["prices"]["properties"], sc.PRICE_OVERRIDE_KEYS),
-])
+@pytest.mark.parametrize(
+    "where, keys",
+    [
+        (SCHEMA["properties"], sc.SCENARIO_KEYS),
+        (SCHEMA["properties"]["volume"]["properties"], sc.VOLUME_KEYS),
+        (SCHEMA["definitions"]["strategy"]["properties"], sc.STRATEGY_KEYS),
+        (SCHEMA["definitions"]["request"]["properties"], sc.REQUEST_KEYS),
+        (SCHEMA["definitions"]["training"]["properties"], sc.TRAINING_KEYS),
+        (SCHEMA["definitions"]["hosting"]["properties"], sc.HOSTING_KEYS),
+        (SCHEMA["definitions"]["serving"]["properties"], sc.SERVING_KEYS),
+        (SCHEMA["definitions"]["prices"]["properties"], sc.PRICE_OVERRIDE_KEYS),
+    ],
+)
 def test_schema_keys_match_the_loader(where, keys):
     assert set(where) == set(keys)
 

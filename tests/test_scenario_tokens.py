@@ -5,6 +5,7 @@ from ftcost.tokens; the testco catalog (tests/fixtures/testco.yaml) gives
 base-1 and tune-1 the o200k_base encoding, tune-1 a 4,096-token cap and a
 training price of 10.00 per 1M tokens.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,11 +13,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tiktoken_reference import reference_count_messages, reference_encoding
 
 from ftcost.api import compare
 from ftcost.errors import FtcostError
 from ftcost.scenario import load_scenario
-from tiktoken_reference import reference_count_messages, reference_encoding
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -142,7 +143,7 @@ def test_bad_dataset_is_a_located_scenario_error(write_scenario, tmp_path, setup
 def test_bad_messages_are_a_located_scenario_error(write_scenario, tmp_path):
     shutil.copy(FIXTURES / "tokens_prompt.txt", tmp_path / "prompt.txt")
     shutil.copy(FIXTURES / "tokens_chat.jsonl", tmp_path / "data.jsonl")
-    text = SCENARIO.replace("{role: assistant, content: \"5\"}", "{role: robot, content: \"5\"}")
+    text = SCENARIO.replace('{role: assistant, content: "5"}', '{role: robot, content: "5"}')
     with pytest.raises(FtcostError, match="unknown role 'robot'") as info:
         load_scenario(write_scenario(text))
     assert "strategies[1].request.messages" in str(info.value)

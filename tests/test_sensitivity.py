@@ -1,4 +1,5 @@
 """ftcost sensitivity (issue 7)."""
+
 from __future__ import annotations
 
 import copy
@@ -22,7 +23,11 @@ TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")
 #                                                                    -> K_s = 12 x (735 + 600) = 16,020
 # Savings 24,000 - 16,020 = 7,980; break-even 735 / (0.001 - 0.0003) = 1,050,000 requests a month.
 SCENARIO = {
-    "ftcost": 1, "name": "sensitivity test", "start": "2027-01", "horizon_months": 12, "pricing": [TESTCO],
+    "ftcost": 1,
+    "name": "sensitivity test",
+    "start": "2027-01",
+    "horizon_months": 12,
+    "pricing": [TESTCO],
     "volume": {"requests_per_month": 2_000_000},
     "strategies": [
         {"name": "prompt", "type": "prompt", "model": "testco/base-1", "request": {"prompt_tokens": 1000}},

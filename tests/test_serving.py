@@ -4,6 +4,7 @@ Every bundled fine_tuning block says how its model is served, with a source.
 A fine-tuned strategy whose serving has no known hourly price is a located
 error naming the missing key, never a silent $0 an hour.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,16 +38,27 @@ def test_which_providers_are_serverless():
     for m in Catalogs.load().all_models():
         if m.fine_tuning is not None:
             by_provider.setdefault(m.provider, set()).add(m.serving)
-    assert by_provider == {"openai": {"serverless"}, "vertex-ai": {"serverless"}, "mistral": {"serverless"},
-                           "azure-openai": {"deployment"}, "together": {"dedicated"}, "fireworks": {"dedicated"},
-                           "bedrock": {"provisioned"}}
+    assert by_provider == {
+        "openai": {"serverless"},
+        "vertex-ai": {"serverless"},
+        "mistral": {"serverless"},
+        "azure-openai": {"deployment"},
+        "together": {"dedicated"},
+        "fireworks": {"dedicated"},
+        "bedrock": {"provisioned"},
+    }
 
 
 def _scenario(model, **extra):
     tuned = {"name": "tuned", "type": "fine_tuned", "model": model, "request": {"prompt_tokens": 100, "completion_tokens": 10}}
     tuned.update(extra)
-    return {"ftcost": 1, "name": "serving", "start": "2026-12", "volume": {"requests_per_month": 100000},
-            "strategies": [{"name": "p", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 500}}, tuned]}
+    return {
+        "ftcost": 1,
+        "name": "serving",
+        "start": "2026-12",
+        "volume": {"requests_per_month": 100000},
+        "strategies": [{"name": "p", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 500}}, tuned],
+    }
 
 
 def test_together_fine_tuned_model_pays_for_its_dedicated_endpoint():
@@ -122,13 +134,16 @@ def test_hosting_gpu_prices_the_endpoint(tmp_path):
     assert ftcost.compare(sc, today=TODAY).strategies[1].fixed_monthly == pytest.approx(3285.0)
 
 
-@pytest.mark.parametrize("extra, message", [
-    ("serving: cloud", "serving must be one of serverless, deployment, dedicated, provisioned"),
-    ("serving: serverless\n      hosting_per_hour: 1.7", "a serverless fine-tuned model has no hourly fee"),
-    ("serving: dedicated\n      hosting_gpu: small", "hosting_gpu 'small' is not a GPU of this catalog"),
-    ("hosting_gpu: big", "hosting_gpu needs serving: dedicated"),
-    ("serving: provisioned", "serving: provisioned needs model_units"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ("serving: cloud", "serving must be one of serverless, deployment, dedicated, provisioned"),
+        ("serving: serverless\n      hosting_per_hour: 1.7", "a serverless fine-tuned model has no hourly fee"),
+        ("serving: dedicated\n      hosting_gpu: small", "hosting_gpu 'small' is not a GPU of this catalog"),
+        ("hosting_gpu: big", "hosting_gpu needs serving: dedicated"),
+        ("serving: provisioned", "serving: provisioned needs model_units"),
+    ],
+)
 def test_serving_mistakes_are_located_catalog_errors(extra, message):
     text = CATALOG.format(extra=extra)
     with pytest.raises(CatalogError, match=message) as e:
@@ -138,7 +153,8 @@ def test_serving_mistakes_are_located_catalog_errors(extra, message):
 
 def test_cli_refuses_with_exit_2_and_writes_nothing(cli, tmp_path):
     scen = tmp_path / "s.yaml"
-    scen.write_text(textwrap.dedent("""\
+    scen.write_text(
+        textwrap.dedent("""\
         ftcost: 1
         name: no serving price
         start: 2026-12
@@ -152,7 +168,9 @@ def test_cli_refuses_with_exit_2_and_writes_nothing(cli, tmp_path):
             type: fine_tuned
             model: fireworks/llama-3.1-8b-instruct
             request: {prompt_tokens: 10}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     rc, stdout, err = cli("export", str(scen), "-o", str(out))
     assert rc == 2 and not out.exists()

@@ -7,6 +7,7 @@ file) is refused with exit 2 and a message naming it: no command blocks on a
 FIFO with no writer or reads a device forever. A JSONL line over the limit
 is reported with its number and size and the rest of the file is read.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,10 @@ import os
 import socket
 from pathlib import Path
 
+import fuzz_support as fz
 import pytest
 
-import fuzz_support as fz
-
-TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i}"}, {"role": "assistant", "content": "4"}]}) + "\n"
-                for i in range(20))
+TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i}"}, {"role": "assistant", "content": "4"}]}) + "\n" for i in range(20))
 SCENARIO = """\
 ftcost: 1
 name: inputs
@@ -69,10 +68,16 @@ CASES = {
     "data check": (["data", "check", "X"], "x.jsonl", None),
     "data convert": (["data", "convert", "X", "-o", "out.jsonl"], "x.jsonl", None),
     "data split": (["data", "split", "X"], "x.jsonl", None),
-    "data savings --dataset": (["data", "savings", "--prompt", "prompt.txt", "--dataset", "X", "--model", "testco/base",
-                                "--tuned-model", "testco/tune", "--pricing", "cats"], "x.jsonl", None),
-    "data savings --prompt": (["data", "savings", "--prompt", "X", "--dataset", "train.jsonl", "--model", "testco/base",
-                               "--tuned-model", "testco/tune", "--pricing", "cats"], "x.txt", None),
+    "data savings --dataset": (
+        ["data", "savings", "--prompt", "prompt.txt", "--dataset", "X", "--model", "testco/base", "--tuned-model", "testco/tune", "--pricing", "cats"],
+        "x.jsonl",
+        None,
+    ),
+    "data savings --prompt": (
+        ["data", "savings", "--prompt", "X", "--dataset", "train.jsonl", "--model", "testco/base", "--tuned-model", "testco/tune", "--pricing", "cats"],
+        "x.txt",
+        None,
+    ),
     "compare scenario": (["compare", "X"], "x.yaml", None),
     "validate scenario": (["validate", "X"], "x.yaml", None),
     "scenario catalog": (["compare", "t.yaml"], "x.yaml", {"catalog": "x.yaml", "prompt": "prompt.txt", "dataset": "train.jsonl"}),
@@ -118,7 +123,7 @@ def test_line_over_the_limit_is_named_with_its_size(project, monkeypatch):
 
     monkeypatch.setattr(datasets, "MAX_LINE_BYTES", 1024 * 1024)  # 1 MiB, so the test writes 3 MB, not 20
     big = json.dumps({"messages": [{"role": "user", "content": "x" * 3_000_000}, {"role": "assistant", "content": "4"}]})
-    (project / "big.jsonl").write_text(TRAIN[: TRAIN.index("\n") + 1] + big + "\n" + TRAIN[TRAIN.index("\n") + 1:] + TRAIN)
+    (project / "big.jsonl").write_text(TRAIN[: TRAIN.index("\n") + 1] + big + "\n" + TRAIN[TRAIN.index("\n") + 1 :] + TRAIN)
     for args in (["data", "check", "big.jsonl"], ["tokens", "big.jsonl", "--encoding", "o200k_base"]):
         code, out, err = fz.cli(args)
         assert code == 0, err

@@ -1,4 +1,5 @@
 """ftcost sweep and the key paths it varies (issue 7)."""
+
 from __future__ import annotations
 
 import copy
@@ -22,12 +23,21 @@ TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")
 # prompt: 1,000 tokens at $1.00 per 1M = $0.001 a request; tuned: 100 tokens at $3.00 = $0.0003 plus
 # $735 a month (hosting 730 h x $1.00 + storage $5), trained once on 200,000 tokens x 3 epochs x $10 per 1M = $6.
 SCENARIO = {
-    "ftcost": 1, "name": "sweep test", "start": "2027-01", "horizon_months": 12, "pricing": [TESTCO],
+    "ftcost": 1,
+    "name": "sweep test",
+    "start": "2027-01",
+    "horizon_months": 12,
+    "pricing": [TESTCO],
     "volume": {"requests_per_month": 2_000_000, "growth_per_month": 0.02},
     "strategies": [
         {"name": "prompt", "type": "prompt", "model": "testco/base-1", "request": {"prompt_tokens": 1000, "completion_tokens": 5}},
-        {"name": "tuned", "type": "fine_tuned", "model": "testco/tune-1", "request": {"prompt_tokens": 100, "completion_tokens": 5},
-         "training": {"tokens": 200_000, "epochs": 3, "retrain_every_months": 4}},
+        {
+            "name": "tuned",
+            "type": "fine_tuned",
+            "model": "testco/tune-1",
+            "request": {"prompt_tokens": 100, "completion_tokens": 5},
+            "training": {"tokens": 200_000, "epochs": 3, "retrain_every_months": 4},
+        },
     ],
 }
 
@@ -45,16 +55,19 @@ def test_parse_values():
     assert parse_values("x=7:9:1")[1].tolist() == [7]
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("volume.requests_per_month", "expected PATH=START:STOP"),
-    ("=1:2:3", "the key path before '=' is missing"),
-    ("x=1:2:three", "N (the number of points) must be a whole number"),
-    ("x=1:2:0", "must be at least 1"),
-    ("x=0:10:log:3", "a log scale needs START and STOP above 0"),
-    ("x=1:10:lin:3", "the third part must be 'log'"),
-    ("x=a:10:3", "START 'a' is not a number"),
-    ("x=1:2", "expected START:STOP:N"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("volume.requests_per_month", "expected PATH=START:STOP"),
+        ("=1:2:3", "the key path before '=' is missing"),
+        ("x=1:2:three", "N (the number of points) must be a whole number"),
+        ("x=1:2:0", "must be at least 1"),
+        ("x=0:10:log:3", "a log scale needs START and STOP above 0"),
+        ("x=1:10:lin:3", "the third part must be 'log'"),
+        ("x=a:10:3", "START 'a' is not a number"),
+        ("x=1:2", "expected START:STOP:N"),
+    ],
+)
 def test_bad_vary_syntax(spec, message):
     with pytest.raises(SweepError, match=re.escape(message)):
         parse_values(spec)
@@ -63,8 +76,7 @@ def test_bad_vary_syntax(spec, message):
 @pytest.mark.parametrize("v", [1e4, 1.05e6, 3e6])
 def test_a_sweep_point_equals_a_compare_run_with_that_volume(v):
     res = sweep(sc(), [f"volume.requests_per_month=1e4,{v!r},3e6", "volume.growth_per_month=0,0.02"])
-    point = next(r for r in res.rows() if r["values"]["volume.requests_per_month"] == v
-                 and r["values"]["volume.growth_per_month"] == 0.02)
+    point = next(r for r in res.rows() if r["values"]["volume.requests_per_month"] == v and r["values"]["volume.growth_per_month"] == 0.02)
     ref = compare(copy.deepcopy(SCENARIO), volume=point["values"]["volume.requests_per_month"])
     assert point["cheapest"] == ref.cheapest.name
     for got, want in zip(point["strategies"], ref.strategies):
@@ -98,7 +110,9 @@ def test_requests_per_day_is_requests_per_month_times_365_over_12():
 
 
 def test_grid_shape_and_hand_worked_point():
-    res = sweep(sc(horizon_months=1, volume={"requests_per_month": 1}), ["volume.requests_per_month=0,1000000", "strategies.0.request.prompt_tokens=1000,2000,3000"])
+    res = sweep(
+        sc(horizon_months=1, volume={"requests_per_month": 1}), ["volume.requests_per_month=0,1000000", "strategies.0.request.prompt_tokens=1000,2000,3000"]
+    )
     assert res.shape == (2, 3)
     assert np.shape(res.summary.total_cost) == (2, 2, 3)
     # One month, 1,000,000 requests, 2,000 prompt tokens: 1e6 x (2,000 x 1.00 + 5 x 4.00) / 1e6 = $2,020.
@@ -115,18 +129,21 @@ def test_vary_a_price_changes_only_that_strategy():
     assert t[1, 1] > t[1, 0]
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("volume.request_per_month=1:2:2", "did you mean 'volume.requests_per_month'"),
-    ("strategies.5.request.prompt_tokens=1:2:2", "there is no strategies[5]"),
-    ("strategies.tunned.request.prompt_tokens=1:2:2", "did you mean 'tuned'"),
-    ("horizon_months=6:12:2", "cannot be varied: it sets the length of the month axis"),
-    ("strategies.0.training.tokens=1:2:2", "strategies[0] ('prompt') has no training block"),
-    ("strategies.1.training.retrain_every_months=1:12:5", "takes whole numbers; --vary strategies.1.training.retrain_every_months=1:12:5 gives 3.75"),
-    ("strategies.0.batch_share=0:2:3", "must be <= 1"),
-    ("volume.requests_per_month=-5:5:3", "must be >= 0"),
-    ("strategies.1.serving.gpu_per_hour=1:2:2", "is not self_hosted"),
-    ("name=1:2:2", "names no field that can vary"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("volume.request_per_month=1:2:2", "did you mean 'volume.requests_per_month'"),
+        ("strategies.5.request.prompt_tokens=1:2:2", "there is no strategies[5]"),
+        ("strategies.tunned.request.prompt_tokens=1:2:2", "did you mean 'tuned'"),
+        ("horizon_months=6:12:2", "cannot be varied: it sets the length of the month axis"),
+        ("strategies.0.training.tokens=1:2:2", "strategies[0] ('prompt') has no training block"),
+        ("strategies.1.training.retrain_every_months=1:12:5", "takes whole numbers; --vary strategies.1.training.retrain_every_months=1:12:5 gives 3.75"),
+        ("strategies.0.batch_share=0:2:3", "must be <= 1"),
+        ("volume.requests_per_month=-5:5:3", "must be >= 0"),
+        ("strategies.1.serving.gpu_per_hour=1:2:2", "is not self_hosted"),
+        ("name=1:2:2", "names no field that can vary"),
+    ],
+)
 def test_bad_paths_are_clear_errors(spec, message):
     with pytest.raises(FtcostError) as err:
         sweep(sc(), [spec])

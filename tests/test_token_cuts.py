@@ -11,6 +11,7 @@
   GIANT_CHARS characters of it (so the time is linear; measured in
   benchmarks/bench_tokens_giant.py, never timed here).
 """
+
 from __future__ import annotations
 
 import random
@@ -82,7 +83,7 @@ def test_ordinary_text_counts_are_tiktokens(name):
         expected = reference(name, text)
         assert count_text(text, name) == expected
         for block in (1000, 1 << 14, 1 << 20):
-            blocks = [text[i:i + 777] for i in range(0, len(text), 777)]
+            blocks = [text[i : i + 777] for i in range(0, len(text), 777)]
             assert tc.count_stream(enc, blocks, block) == expected
 
 
@@ -120,7 +121,7 @@ def test_giant_words_are_close_and_never_given_whole(kind):
     assert abs(got - expected) <= bound, (got, expected)
     assert rec.longest <= tc.GIANT_CHARS
     rec = Recorder(get_encoding(name))
-    streamed = tc.count_stream(rec, [text[i:i + 5000] for i in range(0, len(text), 5000)], 20_000)
+    streamed = tc.count_stream(rec, [text[i : i + 5000] for i in range(0, len(text), 5000)], 20_000)
     assert abs(streamed - expected) <= bound, (streamed, expected)
     assert rec.longest <= tc.GIANT_CHARS
 
@@ -142,5 +143,8 @@ def test_a_giant_word_in_a_file_and_in_a_dataset(tmp_path):
 
 def test_stream_of_normal_text_equals_whole():
     text = ordinary_texts()[0] * 20
-    assert count_text_stream([text[i:i + 4096] for i in range(0, len(text), 4096)], "cl100k_base", block_chars=8192) \
-        == count_text(text, "cl100k_base") == reference("cl100k_base", text)
+    assert (
+        count_text_stream([text[i : i + 4096] for i in range(0, len(text), 4096)], "cl100k_base", block_chars=8192)
+        == count_text(text, "cl100k_base")
+        == reference("cl100k_base", text)
+    )

@@ -1,4 +1,5 @@
 """ftcost.tokens: bundled encodings (offline, hash-checked), text and chat counting, epochs."""
+
 from __future__ import annotations
 
 import gzip
@@ -11,10 +12,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tiktoken_reference import constructor_args, reference_count_messages, reference_encoding
 
 from ftcost import tokens
 from ftcost.errors import TokenError
-from tiktoken_reference import constructor_args, reference_count_messages, reference_encoding
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NAMES = ["cl100k_base", "o200k_base", "p50k_base"]
@@ -221,7 +222,7 @@ def test_count_text_file_counts_the_file_as_stored(tmp_path):
 
 
 def test_count_text_file_from_stdin(monkeypatch):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("hello world".encode())))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"hello world")))
     assert tokens.count_text_file("-", "o200k_base") == 2
 
 

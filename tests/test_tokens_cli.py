@@ -1,4 +1,5 @@
 """``ftcost tokens``: output, JSON keys, exit codes, bad input without a traceback."""
+
 from __future__ import annotations
 
 import gzip
@@ -8,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tiktoken_reference import reference_count_messages, reference_encoding
 
 from ftcost.cli import main
 from ftcost.cli.common import run_main
-from tiktoken_reference import reference_count_messages, reference_encoding
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHAT = FIXTURES / "tokens_chat.jsonl"

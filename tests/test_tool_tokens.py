@@ -4,6 +4,7 @@ Method: OpenAI cookbook "How to count tokens with tiktoken", num_tokens_for_tool
 o200k_base) or 10 (gpt-3.5-turbo / gpt-4, cl100k_base), prop_init 3, prop_key 3, enum_init -3, enum_item 3,
 func_end 12, plus the tokens of "name:description" and "name:type:description" (a trailing "." dropped).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,12 +17,23 @@ from ftcost.tokens import count_messages, count_text
 from ftcost.tool_tokens import ToolsError, count_tools
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-WEATHER = [{"type": "function", "function": {
-    "name": "get_current_weather", "description": "Get the current weather in a given location",
-    "parameters": {"type": "object", "properties": {
-        "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
-        "unit": {"type": "string", "description": "The unit of temperature to return", "enum": ["celsius", "fahrenheit"]}},
-        "required": ["location"]}}}]
+WEATHER = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_current_weather",
+            "description": "Get the current weather in a given location",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"},
+                    "unit": {"type": "string", "description": "The unit of temperature to return", "enum": ["celsius", "fahrenheit"]},
+                },
+                "required": ["location"],
+            },
+        },
+    }
+]
 WEATHER_MESSAGES = [
     {"role": "system", "content": "You are a helpful assistant that can answer to questions about the weather."},
     {"role": "user", "content": "What's the weather like in San Francisco?"},
@@ -68,21 +80,25 @@ def test_without_tools_counting_would_understate():
 
 
 def test_unreadable_tools_are_invalid_lines_with_their_reason():
-    s = analyze_dataset(FIXTURES / "function_calling_bad.jsonl", encoding="o200k_base", max_tokens_per_example=None,
-                        workers=0, allow_empty=True)
+    s = analyze_dataset(FIXTURES / "function_calling_bad.jsonl", encoding="o200k_base", max_tokens_per_example=None, workers=0, allow_empty=True)
     e = s.errors["invalid_tools"]
     assert (s.examples, e.count, e.first_lines) == (1, 2, [2, 3])
     assert e.first_detail == "line 2: tools[0].function.name: is missing"
 
 
-@pytest.mark.parametrize("tools, path", [
-    ("x", "tools"),
-    (["x"], "tools[0]"),
-    ([{"type": "function"}], "tools[0].function"),
-    ([{"type": "function", "function": {"name": 3}}], "tools[0].function.name"),
-    ([{"type": "function", "function": {"name": "f", "parameters": {"properties": {"a": {"type": "string", "enum": "x"}}}}}],
-     "tools[0].function.parameters.properties.a.enum"),
-])
+@pytest.mark.parametrize(
+    "tools, path",
+    [
+        ("x", "tools"),
+        (["x"], "tools[0]"),
+        ([{"type": "function"}], "tools[0].function"),
+        ([{"type": "function", "function": {"name": 3}}], "tools[0].function.name"),
+        (
+            [{"type": "function", "function": {"name": "f", "parameters": {"properties": {"a": {"type": "string", "enum": "x"}}}}}],
+            "tools[0].function.parameters.properties.a.enum",
+        ),
+    ],
+)
 def test_tools_error_names_where(tools, path):
     with pytest.raises(ToolsError) as e:
         count_tools(tools, None, "o200k_base", len)
@@ -111,7 +127,9 @@ def test_scenario_refuses_a_training_file_whose_tools_cannot_be_read(cli, tmp_pa
         "ftcost: 1\nname: tools\nstart: 2026-12\nvolume: {requests_per_month: 1000}\npricing: [openai]\nstrategies:\n"
         "  - {name: p, type: prompt, model: openai/gpt-4o-mini, request: {prompt_tokens: 100}}\n"
         "  - name: tuned\n    type: fine_tuned\n    model: openai/gpt-4o-mini\n    request: {prompt_tokens: 10}\n"
-        f"    training: {{dataset: {FIXTURES / 'function_calling_bad.jsonl'}}}\n", encoding="utf-8")
+        f"    training: {{dataset: {FIXTURES / 'function_calling_bad.jsonl'}}}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     rc, stdout, err = cli("export", scen, "-o", out)
     assert rc == 2 and not out.exists()

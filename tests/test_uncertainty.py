@@ -1,9 +1,11 @@
 """Distributions in scenarios and ftcost simulate (issue 7)."""
+
 from __future__ import annotations
 
 import json
 import math
 import statistics
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,8 +17,6 @@ from ftcost.engine_blocks import evaluate_summary
 from ftcost.errors import ScenarioError
 from ftcost.scenario import load_scenario
 from ftcost.uncertainty import Distribution, norm_ppf, simulate
-
-from pathlib import Path
 
 TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")
 
@@ -87,27 +87,31 @@ def test_lognormal_p90_is_the_90th_percentile():
 
 
 def test_compare_uses_the_medians(write_scenario):
-    unc = write_scenario(scenario_text("{dist: uniform, low: 1000000, high: 3000000}",
-                                       "    fixed_monthly_cost: {dist: triangular, low: 0, mode: 0, high: 100}\n"))
+    unc = write_scenario(
+        scenario_text("{dist: uniform, low: 1000000, high: 3000000}", "    fixed_monthly_cost: {dist: triangular, low: 0, mode: 0, high: 100}\n")
+    )
     fixed = write_scenario(scenario_text("2000000", f"    fixed_monthly_cost: {100 - math.sqrt(5000)!r}\n"), "fixed.yaml")
     a, b = compare(str(unc)), compare(str(fixed))
     assert [s.total_cost for s in a.strategies] == [s.total_cost for s in b.strategies]
     assert set(load_scenario(str(unc)).distributions) == {("volume", "requests_per_month"), ("strategies", 1, "fixed_monthly_cost")}
 
 
-@pytest.mark.parametrize("value, where, message", [
-    ("{dist: uniform, low: 5, high: 3}", "volume.requests_per_month.low", "low (5) is above high (3)"),
-    ("{dist: normal, mean: 100, sd: -1}", "volume.requests_per_month.sd", "sd must be >= 0, got -1"),
-    ("{dist: lognormal, median: 100, p90: 100}", "volume.requests_per_month.p90", "p90 (100) must be above the median (100)"),
-    ("{dist: lognormal, median: 100, p90: 50}", "volume.requests_per_month.p90", "must be above the median"),
-    ("{dist: unifrom, low: 1, high: 3}", "volume.requests_per_month.dist", "unknown distribution 'unifrom'"),
-    ("{dist: uniform, low: 1}", "volume.requests_per_month", "'high' is required"),
-    ("{dist: uniform, low: 1, hi: 3}", "volume.requests_per_month.hi", "unknown key 'hi'"),
-    ("{dist: uniform, low: -5, high: 3}", "volume.requests_per_month.low", "low must be >= 0"),
-    ("{dist: triangular, low: 1, mode: 5, high: 3}", "volume.requests_per_month.mode", "mode (5) must lie between"),
-    ("{low: 1, high: 3}", "volume.requests_per_month", "a mapping without 'dist'"),
-    ("{dist: uniform, low: {dist: uniform, low: 1, high: 2}, high: 3}", "volume.requests_per_month.low", "must be a plain number"),
-])
+@pytest.mark.parametrize(
+    "value, where, message",
+    [
+        ("{dist: uniform, low: 5, high: 3}", "volume.requests_per_month.low", "low (5) is above high (3)"),
+        ("{dist: normal, mean: 100, sd: -1}", "volume.requests_per_month.sd", "sd must be >= 0, got -1"),
+        ("{dist: lognormal, median: 100, p90: 100}", "volume.requests_per_month.p90", "p90 (100) must be above the median (100)"),
+        ("{dist: lognormal, median: 100, p90: 50}", "volume.requests_per_month.p90", "must be above the median"),
+        ("{dist: unifrom, low: 1, high: 3}", "volume.requests_per_month.dist", "unknown distribution 'unifrom'"),
+        ("{dist: uniform, low: 1}", "volume.requests_per_month", "'high' is required"),
+        ("{dist: uniform, low: 1, hi: 3}", "volume.requests_per_month.hi", "unknown key 'hi'"),
+        ("{dist: uniform, low: -5, high: 3}", "volume.requests_per_month.low", "low must be >= 0"),
+        ("{dist: triangular, low: 1, mode: 5, high: 3}", "volume.requests_per_month.mode", "mode (5) must lie between"),
+        ("{low: 1, high: 3}", "volume.requests_per_month", "a mapping without 'dist'"),
+        ("{dist: uniform, low: {dist: uniform, low: 1, high: 2}, high: 3}", "volume.requests_per_month.low", "must be a plain number"),
+    ],
+)
 def test_bad_distributions_name_file_line_column_and_path(write_scenario, value, where, message):
     path = write_scenario(scenario_text(value))
     with pytest.raises(ScenarioError) as err:
@@ -134,8 +138,9 @@ def test_bad_distribution_exits_2_on_the_command_line(write_scenario):
     path = write_scenario(scenario_text("{dist: uniform, low: 5, high: 3}"))
     r = CliRunner().invoke(main, ["simulate", str(path)], standalone_mode=False, catch_exceptions=True)
     assert isinstance(r.exception, ScenarioError)
-    from ftcost.cli.common import run_main  # the real entry point: error -> exit 2, one line
     import sys
+
+    from ftcost.cli.common import run_main  # the real entry point: error -> exit 2, one line
 
     argv = sys.argv
     try:
@@ -151,11 +156,13 @@ def test_bad_distribution_exits_2_on_the_command_line(write_scenario):
 
 def test_degenerate_distributions_give_exactly_the_deterministic_result(write_scenario):
     # Every distribution collapsed on one value: each sample must be the scenario as written.
-    unc = write_scenario(scenario_text(
-        "{dist: uniform, low: 2000000, high: 2000000}",
-        "    fixed_monthly_cost: {dist: triangular, low: 40, mode: 40, high: 40}\n"
-        "    batch_share: {dist: normal, mean: 0.5, sd: 0}\n",
-        growth="{dist: normal, mean: 0.01, sd: 0}"))
+    unc = write_scenario(
+        scenario_text(
+            "{dist: uniform, low: 2000000, high: 2000000}",
+            "    fixed_monthly_cost: {dist: triangular, low: 40, mode: 40, high: 40}\n    batch_share: {dist: normal, mean: 0.5, sd: 0}\n",
+            growth="{dist: normal, mean: 0.01, sd: 0}",
+        )
+    )
     plain = write_scenario(scenario_text("2000000", "    fixed_monthly_cost: 40\n    batch_share: 0.5\n", growth="0.01"), "plain.yaml")
     sc = load_scenario(str(unc))
     sim = simulate(sc, n=1000, seed=5)
@@ -195,9 +202,13 @@ def test_uniform_volume_probability_has_a_closed_form(write_scenario):
 
 def test_same_seed_same_numbers_and_streams_per_field(write_scenario):
     one = load_scenario(str(write_scenario(scenario_text("{dist: lognormal, median: 1000000, p90: 3000000}"))))
-    two = load_scenario(str(write_scenario(scenario_text(
-        "{dist: lognormal, median: 1000000, p90: 3000000}",
-        "    fixed_monthly_cost: {dist: uniform, low: 0, high: 500}\n"), "two.yaml")))
+    two = load_scenario(
+        str(
+            write_scenario(
+                scenario_text("{dist: lognormal, median: 1000000, p90: 3000000}", "    fixed_monthly_cost: {dist: uniform, low: 0, high: 500}\n"), "two.yaml"
+            )
+        )
+    )
     a, b = simulate(one, n=5000, seed=9), simulate(one, n=5000, seed=9)
     assert a.to_dict() == b.to_dict()
     assert simulate(one, n=5000, seed=10).to_dict() != a.to_dict()
@@ -208,10 +219,17 @@ def test_same_seed_same_numbers_and_streams_per_field(write_scenario):
 
 
 def test_samples_stay_in_the_valid_range_and_follow_the_distribution(write_scenario):
-    sc = load_scenario(str(write_scenario(scenario_text(
-        "{dist: normal, mean: 100000, sd: 400000}",  # mostly below 0 without the cut at 0
-        "    batch_share: {dist: lognormal, median: 0.5, p90: 2}\n"  # above 1 without the cut at 1
-        "    fixed_monthly_cost: {dist: triangular, low: 0, mode: 30, high: 90}\n"))))
+    sc = load_scenario(
+        str(
+            write_scenario(
+                scenario_text(
+                    "{dist: normal, mean: 100000, sd: 400000}",  # mostly below 0 without the cut at 0
+                    "    batch_share: {dist: lognormal, median: 0.5, p90: 2}\n"  # above 1 without the cut at 1
+                    "    fixed_monthly_cost: {dist: triangular, low: 0, mode: 30, high: 90}\n",
+                )
+            )
+        )
+    )
     sim = simulate(sc, n=50_000, seed=1)
     vol = sim.samples[("volume", "requests_per_month")]
     share = sim.samples[("strategies", 1, "batch_share")]

@@ -8,6 +8,7 @@
 * an output name of 250 bytes (the temporary name fits in the 255-byte limit);
 * standard error closed or full: the exit status still says how the command went.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,17 +19,18 @@ import sys
 import time
 from pathlib import Path
 
+import fuzz_support as fz
 import pytest
 
-import fuzz_support as fz
 from ftcost import outputs
 from ftcost.errors import OutputError
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = str(REPO / "scenarios" / "review-stars.yaml")
 UNCERTAIN = str(REPO / "scenarios" / "review-stars-uncertain.yaml")
-TRAIN = "".join(json.dumps({"messages": [{"role": "user", "content": f"review {i} " + "words " * 40},
-                                         {"role": "assistant", "content": "4"}]}) + "\n" for i in range(300))
+TRAIN = "".join(
+    json.dumps({"messages": [{"role": "user", "content": f"review {i} " + "words " * 40}, {"role": "assistant", "content": "4"}]}) + "\n" for i in range(300)
+)
 
 
 def temp_files(folder: Path) -> list[str]:
@@ -116,8 +118,9 @@ def test_termination_signal_while_writing_leaves_no_partial_file(tmp_path, sig, 
             f.write(json.dumps({"prompt": f"Review number {i}: the battery is weak ->", "completion": " 2"}) + "\n")
     dest = tmp_path / "chat.jsonl"
     dest.write_text("old\n")
-    proc = subprocess.Popen([sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not temp_files(tmp_path):  # writing has begun

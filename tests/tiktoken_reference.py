@@ -7,6 +7,7 @@ loader pointed at a decompressed copy of the bundled file, read and
 hash-checked by tiktoken's own ``load_tiktoken_bpe``. Nothing in ftcost.tokens
 is used to build them.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -14,7 +15,7 @@ import gzip
 import os
 import shutil
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from unittest import mock
 
@@ -34,7 +35,7 @@ def _local_copy(name: str) -> str:
     return str(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def constructor_args(name: str) -> tuple[dict, str]:
     """tiktoken's keyword arguments for ``tiktoken.Encoding`` and the hash it expects for the file."""
     seen = {}
@@ -50,7 +51,7 @@ def constructor_args(name: str) -> tuple[dict, str]:
     return kwargs, seen["hash"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_encoding(name: str) -> tiktoken.Encoding:
     kwargs, _ = constructor_args(name)
     return tiktoken.Encoding(**kwargs)

@@ -4,6 +4,7 @@ The data flows one way: log files -> one SQL aggregate per month and model
 (:mod:`.sql`, run by DuckDB in :mod:`.aggregate`, or in a warehouse) ->
 volume fit and token means (:mod:`.fit`) -> scenario text (:mod:`.write`).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -15,12 +16,26 @@ from .formats import FORMATS, LogError, Resolved
 __all__ = ["FORMATS", "Calibration", "LogError", "calibrate_aggregate", "calibrate_logs", "resolve_log_model"]
 
 # LiteLLM's provider prefixes -> ftcost catalog names (https://docs.litellm.ai/docs/providers)
-PROVIDER_PREFIXES = {"azure": "azure-openai", "vertex_ai": "vertex-ai", "openai": "openai", "bedrock": "bedrock",
-                     "mistral": "mistral", "together_ai": "together", "fireworks_ai": "fireworks"}
+PROVIDER_PREFIXES = {
+    "azure": "azure-openai",
+    "vertex_ai": "vertex-ai",
+    "openai": "openai",
+    "bedrock": "bedrock",
+    "mistral": "mistral",
+    "together_ai": "together",
+    "fireworks_ai": "fireworks",
+}
 
 
-def calibrate_logs(paths: list[str], *, fmt: str | None = None, mapping: dict[str, str] | None = None,
-                   since: _dt.date | None = None, log_model: str | None = None, progress: bool | None = None) -> Calibration:
+def calibrate_logs(
+    paths: list[str],
+    *,
+    fmt: str | None = None,
+    mapping: dict[str, str] | None = None,
+    since: _dt.date | None = None,
+    log_model: str | None = None,
+    progress: bool | None = None,
+) -> Calibration:
     """Read request logs and fit volume, growth and tokens (see :mod:`ftcost.calibrate.fit`)."""
     from .aggregate import aggregate_files
 
@@ -34,9 +49,11 @@ def calibrate_aggregate(path: str, *, fmt: str | None = None, log_model: str | N
 
     rows = read_aggregated(path)
     f = FORMATS.get(fmt or "")
-    res = Resolved(fmt or "aggregated", {"time": "month", "model": "model", "input": "input_tokens",
-                                         "output": "output_tokens", "cost": "cost"},
-                   bucketed=bool(f and f.bucketed))
+    res = Resolved(
+        fmt or "aggregated",
+        {"time": "month", "model": "model", "input": "input_tokens", "output": "output_tokens", "cost": "cost"},
+        bucketed=bool(f and f.bucketed),
+    )
     return _finish(rows, res, [path], log_model)
 
 
@@ -50,8 +67,12 @@ def _finish(rows: list[dict[str, Any]], res: Resolved, files: list[str], log_mod
         if log_model not in names:
             from ..errors import did_you_mean
 
-            raise LogError(f"model {log_model!r} is not in the log", file=", ".join(files), path=(res.columns.get("model", "model"),),
-                           hint=(did_you_mean(log_model, names) or "") + " models in the log: " + ", ".join(names))
+            raise LogError(
+                f"model {log_model!r} is not in the log",
+                file=", ".join(files),
+                path=(res.columns.get("model", "model"),),
+                hint=(did_you_mean(log_model, names) or "") + " models in the log: " + ", ".join(names),
+            )
         chosen = [log_model]
     return calibrate(rows, res, files, chosen=chosen)
 

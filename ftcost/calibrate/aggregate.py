@@ -6,6 +6,7 @@ and a spill folder its memory stays bounded whatever the size of the logs
 (the aggregate has one row per month and model). DuckDB is imported here
 only, so other commands never load it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,7 @@ from .formats import LogError, Resolved, detect
 MEMORY_LIMIT = os.environ.get("FTCOST_DUCKDB_MEMORY", "512MB")
 PROGRESS_AFTER_S = 1.0
 
-KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "json", ".ndjson": "json", ".json": "json",
-         ".parquet": "parquet", ".pq": "parquet"}
+KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "json", ".ndjson": "json", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
 COMPRESSIONS = (".gz", ".zst", ".gzip")
 
 
@@ -37,8 +37,7 @@ def kind_of(path: str) -> str:
         name = name.removesuffix(c)
     kind = KINDS.get(Path(name).suffix)
     if kind is None:
-        raise LogError("cannot tell the log's type from its name", file=path,
-                       hint="name it .csv, .jsonl or .parquet (optionally .gz or .zst)")
+        raise LogError("cannot tell the log's type from its name", file=path, hint="name it .csv, .jsonl or .parquet (optionally .gz or .zst)")
     return kind
 
 
@@ -57,8 +56,11 @@ def check_files(paths: list[str]) -> str:
             raise LogError("log file is not readable", file=p)
         kinds.add(kind_of(p))
     if len(kinds) > 1:
-        raise LogError("the logs mix file types (" + ", ".join(sorted(kinds)) + ")", file=", ".join(paths),
-                       hint="calibrate one type at a time, or convert them to one type")
+        raise LogError(
+            "the logs mix file types (" + ", ".join(sorted(kinds)) + ")",
+            file=", ".join(paths),
+            hint="calibrate one type at a time, or convert them to one type",
+        )
     return kinds.pop()
 
 
@@ -98,8 +100,9 @@ def describe(con, paths: list[str], kind: str) -> dict[str, str]:
     return {r[0]: str(r[1]) for r in rows}
 
 
-def aggregate_files(paths: list[str], *, fmt: str | None, mapping: dict[str, str], since: _dt.date | None,
-                    progress: bool | None = None) -> tuple[list[dict[str, Any]], Resolved]:
+def aggregate_files(
+    paths: list[str], *, fmt: str | None, mapping: dict[str, str], since: _dt.date | None, progress: bool | None = None
+) -> tuple[list[dict[str, Any]], Resolved]:
     """Run the aggregation over log files; return its rows (dicts of OUTPUT_COLUMNS) and the format used."""
     import duckdb
 
@@ -195,17 +198,20 @@ def _read_error(con, paths: list[str], kind: str, exc: Exception, res: Resolved 
         line, column, value, to = conv
         where = re.search(r"^\s*file = (.+)$", str(exc), re.M)
         what = "a timestamp" if "TIME" in to or "DATE" in to else "a number"
-        return LogError(f"value {value!r} is not {what}", file=where.group(1).strip() if where else culprit,
-                        line=line, path=(column,),
-                        hint="fix or drop that row, or map another column with --map")
+        return LogError(
+            f"value {value!r} is not {what}",
+            file=where.group(1).strip() if where else culprit,
+            line=line,
+            path=(column,),
+            hint="fix or drop that row, or map another column with --map",
+        )
     low = str(exc).lower()
     hint = None
     if "gzip" in low or "zstd" in low or "compress" in low or "inflate" in low or "truncat" in low:
         hint = "the compressed file looks truncated or corrupt (check it with gzip -t); download or export it again"
     elif "could not convert" in low or "conversion" in low:
         col = _column_in(low, res)
-        hint = (f"column {col!r} holds a value that is not a number; " if col else "") + \
-            "fix the value, or map another column with --map"
+        hint = (f"column {col!r} holds a value that is not a number; " if col else "") + "fix the value, or map another column with --map"
     elif "no files found" in low or "no such file" in low:
         hint = "check the path"
     return LogError(f"cannot read the log: {text}", file=culprit, hint=hint)
@@ -234,13 +240,16 @@ def _bad_time_error(con, paths, kind, res: Resolved, types, overrides, bad: int)
     col = res.columns["time"]
     src = source_sql(paths, kind, overrides).rstrip(")") + ", filename = true)"
     expr = sqlmod.time_expr(col, types)
-    example = con.execute(
-        f"SELECT filename, CAST({sqlmod.quote(col)} AS VARCHAR) FROM {src} WHERE ({expr}) IS NULL LIMIT 1").fetchall()
-    file, value = (example[0] if example else (", ".join(paths), None))
+    example = con.execute(f"SELECT filename, CAST({sqlmod.quote(col)} AS VARCHAR) FROM {src} WHERE ({expr}) IS NULL LIMIT 1").fetchall()
+    file, value = example[0] if example else (", ".join(paths), None)
     shown = "empty" if value in (None, "") else repr(value)
-    return LogError(f"{bad:,} row(s) have a time that does not parse (first: {shown})", file=file, path=(col,),
-                    hint="times must look like 2026-01-31 or 2026-01-31T12:00:00Z, or be Unix seconds; "
-                         "fix or drop those rows, or map another column with --map time=COLUMN")
+    return LogError(
+        f"{bad:,} row(s) have a time that does not parse (first: {shown})",
+        file=file,
+        path=(col,),
+        hint="times must look like 2026-01-31 or 2026-01-31T12:00:00Z, or be Unix seconds; "
+        "fix or drop those rows, or map another column with --map time=COLUMN",
+    )
 
 
 def read_aggregated(path: str) -> list[dict[str, Any]]:
@@ -252,8 +261,9 @@ def read_aggregated(path: str) -> list[dict[str, Any]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in sqlmod.OUTPUT_COLUMNS if c not in header]
     if missing:
-        raise LogError("not the result of ftcost calibrate --print-sql: missing column(s) " + ", ".join(missing),
-                       file=path, hint="columns found: " + ", ".join(header))
+        raise LogError(
+            "not the result of ftcost calibrate --print-sql: missing column(s) " + ", ".join(missing), file=path, hint="columns found: " + ", ".join(header)
+        )
     out = []
     for i, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k}

@@ -4,7 +4,7 @@ Volume: requests per calendar month of the chosen traffic. Months only partly
 covered by the log (its first and last, usually) are left out of the fit when
 a complete month remains. Growth is a log-linear least-squares fit,
 ``ln V_m = a + b m``, so ``growth_per_month = e^b - 1`` (the compound rate of
-DESIGN.md); the scenario's volume is the fit's value for the month after the
+docs/design.md); the scenario's volume is the fit's value for the month after the
 log ends (the scenario's ``start``). The fit's spread is the residual
 standard deviation ``s`` of ``ln V`` (n - 2 degrees of freedom) and the slope's
 standard error ``s / sqrt(Sxx)``.
@@ -12,6 +12,7 @@ standard error ``s / sqrt(Sxx)``.
 Tokens: means are totals over requests (sum of input tokens / requests), so
 the cost of a month is exact whatever the spread; p50/p95 are per request.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -50,9 +51,15 @@ class ModelStats:
         return self.output_tokens / self.requests if self.requests else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "requests": self.requests, "mean_input_tokens": self.mean_input,
-                "mean_cached_tokens": self.mean_cached, "mean_output_tokens": self.mean_output,
-                "cost": self.cost, **self.percentiles}
+        return {
+            "model": self.model,
+            "requests": self.requests,
+            "mean_input_tokens": self.mean_input,
+            "mean_cached_tokens": self.mean_cached,
+            "mean_output_tokens": self.mean_output,
+            "cost": self.cost,
+            **self.percentiles,
+        }
 
 
 @dataclass
@@ -68,9 +75,14 @@ class Month:
     used: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return {"month": self.month, "requests": self.requests, "complete": self.complete, "used_in_fit": self.used,
-                "mean_input_tokens": self.input_tokens / self.requests if self.requests else None,
-                "mean_output_tokens": self.output_tokens / self.requests if self.requests else None}
+        return {
+            "month": self.month,
+            "requests": self.requests,
+            "complete": self.complete,
+            "used_in_fit": self.used,
+            "mean_input_tokens": self.input_tokens / self.requests if self.requests else None,
+            "mean_output_tokens": self.output_tokens / self.requests if self.requests else None,
+        }
 
 
 @dataclass
@@ -83,9 +95,14 @@ class Fit:
     prediction_sd: float | None  # of ln V at the projected month
 
     def to_dict(self) -> dict[str, Any]:
-        return {"months_used": self.months_used, "requests_per_month": self.requests_per_month,
-                "growth_per_month": self.growth_per_month, "residual_sd_log": self.residual_sd,
-                "growth_se": self.growth_se, "prediction_sd_log": self.prediction_sd}
+        return {
+            "months_used": self.months_used,
+            "requests_per_month": self.requests_per_month,
+            "growth_per_month": self.growth_per_month,
+            "residual_sd_log": self.residual_sd,
+            "growth_se": self.growth_se,
+            "prediction_sd_log": self.prediction_sd,
+        }
 
 
 @dataclass
@@ -104,13 +121,20 @@ class Calibration:
     catalog_model: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "format": self.format, "per_request_percentiles": not self.bucketed,
-                "models": [m.to_dict() for m in self.models], "calibrated_models": self.chosen,
-                "catalog_model": self.catalog_model, "start": self.start,
-                "months": [m.to_dict() for m in self.months], "fit": self.fit.to_dict(),
-                "request": {"mean_input_tokens": self.tokens["input"], "mean_cached_tokens": self.tokens["cached"],
-                            "mean_output_tokens": self.tokens["output"]},
-                "monthly_spread": self.spread, "warnings": self.warnings}
+        return {
+            "files": self.files,
+            "format": self.format,
+            "per_request_percentiles": not self.bucketed,
+            "models": [m.to_dict() for m in self.models],
+            "calibrated_models": self.chosen,
+            "catalog_model": self.catalog_model,
+            "start": self.start,
+            "months": [m.to_dict() for m in self.months],
+            "fit": self.fit.to_dict(),
+            "request": {"mean_input_tokens": self.tokens["input"], "mean_cached_tokens": self.tokens["cached"], "mean_output_tokens": self.tokens["output"]},
+            "monthly_spread": self.spread,
+            "warnings": self.warnings,
+        }
 
 
 def _month_key(v: Any) -> str:
@@ -144,12 +168,21 @@ def model_stats(rows: list[dict[str, Any]], bucketed: bool) -> list[ModelStats]:
     for r in rows:
         if not r["is_total"]:
             continue
-        pct = {k: (None if bucketed or r[k] is None else float(r[k])) for k in
-               ("input_p50", "input_p95", "cached_p50", "cached_p95", "output_p50", "output_p95")}
-        out.append(ModelStats(r["model"] if r["model"] is not None else "(none)", float(r["requests"] or 0),
-                              float(r["input_tokens"] or 0), float(r["cached_tokens"] or 0), float(r["output_tokens"] or 0),
-                              None if r["cost"] is None else float(r["cost"]), pct,
-                              (r["cost_per_token_p05"], r["cost_per_token_p95"])))
+        pct = {
+            k: (None if bucketed or r[k] is None else float(r[k])) for k in ("input_p50", "input_p95", "cached_p50", "cached_p95", "output_p50", "output_p95")
+        }
+        out.append(
+            ModelStats(
+                r["model"] if r["model"] is not None else "(none)",
+                float(r["requests"] or 0),
+                float(r["input_tokens"] or 0),
+                float(r["cached_tokens"] or 0),
+                float(r["output_tokens"] or 0),
+                None if r["cost"] is None else float(r["cost"]),
+                pct,
+                (r["cost_per_token_p05"], r["cost_per_token_p95"]),
+            )
+        )
     out.sort(key=lambda m: -m.requests)
     return out
 
@@ -160,11 +193,13 @@ def check_units(models: list[ModelStats], res: Resolved, files: str) -> None:
     for m in models:
         lo, hi = m.cost_per_token
         if col and lo and hi and lo > 0 and hi / lo > MIXED_UNITS_RATIO:
-            raise LogError(f"the cost per token of model {m.model!r} ranges {hi / lo:,.0f}-fold between rows "
-                           f"(5th percentile {lo:.3g}, 95th {hi:.3g}): the column seems to mix units (cents and dollars?)",
-                           file=files, path=(col,),
-                           hint="convert the column to one unit; it only serves this check (ftcost prices tokens from its "
-                                "catalogs), so --map cost=none leaves it out")
+            raise LogError(
+                f"the cost per token of model {m.model!r} ranges {hi / lo:,.0f}-fold between rows "
+                f"(5th percentile {lo:.3g}, 95th {hi:.3g}): the column seems to mix units (cents and dollars?)",
+                file=files,
+                path=(col,),
+                hint="convert the column to one unit; it only serves this check (ftcost prices tokens from its catalogs), so --map cost=none leaves it out",
+            )
 
 
 def months_of(rows: list[dict[str, Any]], chosen: set[str]) -> list[Month]:
@@ -189,8 +224,7 @@ def months_of(rows: list[dict[str, Any]], chosen: set[str]) -> list[Month]:
 def check_gaps(months: list[Month], res: Resolved, files: str) -> None:
     """An empty month between two that have requests is a missing export, not a quiet month."""
     if not months:
-        raise LogError("no requests in the log (after --since)", file=files, path=(res.columns["time"],),
-                       hint="check --since and the files")
+        raise LogError("no requests in the log (after --since)", file=files, path=(res.columns["time"],), hint="check --since and the files")
     have = {m.month for m in months if m.requests > 0}
     k, last = months[0].month, months[-1].month
     missing = []
@@ -199,9 +233,12 @@ def check_gaps(months: list[Month], res: Resolved, files: str) -> None:
             missing.append(k)
         k = _next(k)
     if missing:
-        raise LogError(f"no requests in {', '.join(missing)}, between {months[0].month} and {last}: "
-                       "a month is missing from the log", file=files, path=(res.columns["time"],),
-                       hint=f"add the missing export, or start after the gap with --since {_next(missing[-1])}-01")
+        raise LogError(
+            f"no requests in {', '.join(missing)}, between {months[0].month} and {last}: a month is missing from the log",
+            file=files,
+            path=(res.columns["time"],),
+            hint=f"add the missing export, or start after the gap with --since {_next(missing[-1])}-01",
+        )
 
 
 def _complete(m: Month) -> bool:
@@ -270,14 +307,23 @@ def calibrate(rows: list[dict[str, Any]], res: Resolved, files: list[str], *, ch
         if len(means) >= 2:
             mu = sum(means) / len(means)
             spread[k] = math.sqrt(sum((v - mu) ** 2 for v in means) / (len(means) - 1))
-    cal = Calibration(files, res.format, res.bucketed, models, sorted(pick, key=lambda n: -next(m.requests for m in models if m.model == n)),
-                      months, fit, _next(months[-1].month), tokens, spread)
+    cal = Calibration(
+        files,
+        res.format,
+        res.bucketed,
+        models,
+        sorted(pick, key=lambda n: -next(m.requests for m in models if m.model == n)),
+        months,
+        fit,
+        _next(months[-1].month),
+        tokens,
+        spread,
+    )
     partial = [m.month for m in months if not m.used]
     if partial:
         cal.warnings.append(f"month(s) {', '.join(partial)} are only partly in the log and were left out of the fit")
     if len(fit.months_used) < 3:
-        cal.warnings.append(f"only {len(fit.months_used)} complete month(s): the growth rate is a guess "
-                            "(3 or more months give a fit with a spread)")
+        cal.warnings.append(f"only {len(fit.months_used)} complete month(s): the growth rate is a guess (3 or more months give a fit with a spread)")
     return cal
 
 
@@ -287,11 +333,9 @@ def distributions(cal: Calibration) -> dict[str, dict[str, Any]]:
     f = cal.fit
     if f.prediction_sd is not None and f.prediction_sd > SPREAD_MIN:
         median = round(f.requests_per_month)
-        out["requests_per_month"] = {"dist": "lognormal", "median": median,
-                                     "p90": round(median * math.exp(Z90 * f.prediction_sd))}
+        out["requests_per_month"] = {"dist": "lognormal", "median": median, "p90": round(median * math.exp(Z90 * f.prediction_sd))}
     if f.growth_se is not None and f.growth_se > 1e-4:
-        out["growth_per_month"] = {"dist": "normal", "mean": round(f.growth_per_month, 4),
-                                   "sd": round((1 + f.growth_per_month) * f.growth_se, 4)}
+        out["growth_per_month"] = {"dist": "normal", "mean": round(f.growth_per_month, 4), "sd": round((1 + f.growth_per_month) * f.growth_se, 4)}
     for k, key in (("output", "completion_tokens"), ("input", "input_tokens")):
         mean, sd = cal.tokens[k], cal.spread.get(k)
         if k == "input" and cal.tokens["cached"] > 0:

@@ -14,6 +14,7 @@ bucket of requests):
 The column names below were read from each tool's public documentation or
 schema; the source of each is in :data:`FORMATS` and in docs/calibrate.md.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,10 +47,17 @@ FORMATS: dict[str, Format] = {
     # grouped by model): https://platform.openai.com/docs/api-reference/usage/completions_object
     # input_tokens includes the cached tokens ("including cached and cache-write tokens").
     "openai": Format(
-        "openai", "OpenAI usage export (completions buckets)",
+        "openai",
+        "OpenAI usage export (completions buckets)",
         "https://platform.openai.com/docs/api-reference/usage/completions_object",
-        {"time": ("start_time",), "model": ("model",), "requests": ("num_model_requests",),
-         "input": ("input_tokens",), "cached": ("input_cached_tokens",), "output": ("output_tokens",)},
+        {
+            "time": ("start_time",),
+            "model": ("model",),
+            "requests": ("num_model_requests",),
+            "input": ("input_tokens",),
+            "cached": ("input_cached_tokens",),
+            "output": ("output_tokens",),
+        },
         bucketed=True,
         notes="export with group_by=model so that every bucket names its model; start_time is Unix seconds",
     ),
@@ -57,20 +65,26 @@ FORMATS: dict[str, Format] = {
     # litellm-js/spend-logs/src/_types.ts lists the same columns):
     # https://docs.litellm.ai/docs/proxy/cost_tracking
     "litellm": Format(
-        "litellm", "LiteLLM spend logs (LiteLLM_SpendLogs)",
+        "litellm",
+        "LiteLLM spend logs (LiteLLM_SpendLogs)",
         "https://github.com/BerriAI/litellm/blob/main/schema.prisma (model LiteLLM_SpendLogs)",
-        {"time": ("startTime",), "model": ("model", "model_group"),
-         "input": ("prompt_tokens",), "output": ("completion_tokens",), "cost": ("spend",)},
+        {"time": ("startTime",), "model": ("model", "model_group"), "input": ("prompt_tokens",), "output": ("completion_tokens",), "cost": ("spend",)},
         notes="spend is in USD; cached tokens are not a column of the table (cached = 0)",
     ),
     # Helicone request export (npx @helicone/export, or POST /v1/request/query-clickhouse),
     # HeliconeRequest schema: https://docs.helicone.ai/rest/request/post-v1requestquery-clickhouse
     "helicone": Format(
-        "helicone", "Helicone request export",
+        "helicone",
+        "Helicone request export",
         "https://docs.helicone.ai/rest/request/post-v1requestquery-clickhouse (HeliconeRequest)",
-        {"time": ("request_created_at",), "model": ("request_model", "response_model", "model"),
-         "input": ("prompt_tokens",), "cached": ("prompt_cache_read_tokens",), "output": ("completion_tokens",),
-         "cost": ("cost", "cost_usd")},
+        {
+            "time": ("request_created_at",),
+            "model": ("request_model", "response_model", "model"),
+            "input": ("prompt_tokens",),
+            "cached": ("prompt_cache_read_tokens",),
+            "output": ("completion_tokens",),
+            "cost": ("cost", "cost_usd"),
+        },
     ),
     # Langfuse observations: the public API / UI export (camelCase: startTime, model,
     # usageDetails) and the blob-storage export (snake_case: start_time,
@@ -78,21 +92,39 @@ FORMATS: dict[str, Format] = {
     # each type is priced on its own, so "input" holds the uncached input and the cache
     # reads are added to it. https://langfuse.com/docs/api-and-data-platform/features/blob-storage-export-fields
     "langfuse": Format(
-        "langfuse", "Langfuse observations export",
+        "langfuse",
+        "Langfuse observations export",
         "https://langfuse.com/docs/api-and-data-platform/features/blob-storage-export-fields",
-        {"time": ("startTime", "start_time"), "model": ("model", "provided_model_name"),
-         "input": ("usageDetails.input", "usage_details.input", "promptTokens"),
-         "cached": ("usageDetails.input_cached_tokens", "usageDetails.cache_read_input_tokens",
-                    "usage_details.input_cached_tokens", "usage_details.cache_read_input_tokens"),
-         "output": ("usageDetails.output", "usage_details.output", "completionTokens")},
+        {
+            "time": ("startTime", "start_time"),
+            "model": ("model", "provided_model_name"),
+            "input": ("usageDetails.input", "usage_details.input", "promptTokens"),
+            "cached": (
+                "usageDetails.input_cached_tokens",
+                "usageDetails.cache_read_input_tokens",
+                "usage_details.input_cached_tokens",
+                "usage_details.cache_read_input_tokens",
+            ),
+            "output": ("usageDetails.output", "usage_details.output", "completionTokens"),
+        },
         cached_is_extra=True,
         notes="only observations of type GENERATION carry token usage; other rows count 0 tokens and are skipped",
     ),
 }
 
 # What a generic log's --map keys mean (also accepted: the field names themselves).
-MAP_ALIASES = {"n": "requests", "count": "requests", "prompt": "input", "input_tokens": "input", "completion": "output",
-               "output_tokens": "output", "cached_tokens": "cached", "timestamp": "time", "date": "time", "spend": "cost"}
+MAP_ALIASES = {
+    "n": "requests",
+    "count": "requests",
+    "prompt": "input",
+    "input_tokens": "input",
+    "completion": "output",
+    "output_tokens": "output",
+    "cached_tokens": "cached",
+    "timestamp": "time",
+    "date": "time",
+    "spend": "cost",
+}
 
 
 @dataclass
@@ -164,8 +196,7 @@ def detect(columns: dict[str, str], *, fmt: str | None, mapping: dict[str, str],
     best.columns = {k: v for k, v in best.columns.items() if v.lower() != "none" or k in REQUIRED}
     for fld, col in best.columns.items():
         if not _present(col, columns):
-            raise LogError(f"column {col!r} (for {fld}) is not in the log", file=files,
-                           hint="columns found: " + ", ".join(columns))
+            raise LogError(f"column {col!r} (for {fld}) is not in the log", file=files, hint="columns found: " + ", ".join(columns))
     if best.format == "generic" and "requests" in mapping:
         best.bucketed = True
     return best
@@ -174,8 +205,7 @@ def detect(columns: dict[str, str], *, fmt: str | None, mapping: dict[str, str],
 def _no_format_message(columns: dict[str, str], fmt: str | None, mapping: dict[str, str]) -> str:
     what = f"the {fmt} format" if fmt in FORMATS else "a known log format"
     missing = [k for k in REQUIRED if k not in mapping]
-    return (f"cannot read this log as {what}: it has none of the expected columns for "
-            f"{', '.join(missing)}; columns found: {', '.join(columns) or '(none)'}")
+    return f"cannot read this log as {what}: it has none of the expected columns for {', '.join(missing)}; columns found: {', '.join(columns) or '(none)'}"
 
 
 def _map_hint(columns: dict[str, str]) -> str:
@@ -198,5 +228,7 @@ def _map_hint(columns: dict[str, str]) -> str:
                 picked[fld] = c
                 break
     sample = ",".join(f"{k}={v}" for k, v in picked.items()) or "time=COLUMN,input=COLUMN,output=COLUMN"
-    return (f"name the columns with --map, e.g. --map {sample} (fields: {', '.join(FIELDS)}; "
-            f"time, input and output are required), or pick a format with --log-format {'|'.join(FORMATS)}")
+    return (
+        f"name the columns with --map, e.g. --map {sample} (fields: {', '.join(FIELDS)}; "
+        f"time, input and output are required), or pick a format with --log-format {'|'.join(FORMATS)}"
+    )

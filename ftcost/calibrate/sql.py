@@ -12,6 +12,7 @@ Percentiles are approximate (a t-digest: ``approx_quantile`` in DuckDB,
 memory stays bounded whatever the size of the log; Postgres has no
 approximate percentile and gets ``percentile_cont`` (exact, sorts each group).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -19,11 +20,28 @@ import datetime as _dt
 from .formats import Resolved
 
 DIALECTS = ("duckdb", "spark", "bigquery", "postgres")
-OUTPUT_COLUMNS = ("month", "model", "is_total", "requests", "input_tokens", "cached_tokens", "output_tokens", "cost",
-                  "log_rows", "first_seen", "last_seen", "input_p50", "input_p95", "cached_p50", "cached_p95",
-                  "output_p50", "output_p95", "cost_per_token_p05", "cost_per_token_p95")
-NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
-           "FLOAT", "DOUBLE", "REAL")
+OUTPUT_COLUMNS = (
+    "month",
+    "model",
+    "is_total",
+    "requests",
+    "input_tokens",
+    "cached_tokens",
+    "output_tokens",
+    "cost",
+    "log_rows",
+    "first_seen",
+    "last_seen",
+    "input_p50",
+    "input_p95",
+    "cached_p50",
+    "cached_p95",
+    "output_p50",
+    "output_p95",
+    "cost_per_token_p05",
+    "cost_per_token_p95",
+)
+NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "REAL")
 
 
 def quote(name: str) -> str:
@@ -79,8 +97,9 @@ def number_expr(name: str | None, types: dict[str, str] | None, default: str = "
     return f"COALESCE(CAST({_column(name, types)} AS DOUBLE), 0)"
 
 
-def build_query(res: Resolved, source: str, *, types: dict[str, str] | None = None, since: _dt.date | None = None,
-                dialect: str = "duckdb", epoch_time: bool | None = None) -> str:
+def build_query(
+    res: Resolved, source: str, *, types: dict[str, str] | None = None, since: _dt.date | None = None, dialect: str = "duckdb", epoch_time: bool | None = None
+) -> str:
     """The aggregation query over ``source`` (a table name or a DuckDB table function), in ``dialect``.
 
     ``types`` (column -> DuckDB type) is known when ftcost reads the files
@@ -119,14 +138,18 @@ def build_query(res: Resolved, source: str, *, types: dict[str, str] | None = No
         levels = {**{k: "[0.5, 0.95]" for k in per}, "unit": "[0.05, 0.95]"}
         qs = ",\n  ".join(f"approx_quantile({e}, {levels[k]}) AS q_{k}" for k, e in (*per.items(), ("unit", unit)))
         pick = ", ".join(f"q_{k}[1] AS {k}_p50, q_{k}[2] AS {k}_p95" for k in per)
-        return (f"{head}, a AS (\nSELECT {sums},\n  {qs}\n{group}\n)\n"
-                "SELECT month, model, is_total, requests, input_tokens, cached_tokens, output_tokens, cost, log_rows,\n"
-                f"  first_seen, last_seen, {pick},\n  q_unit[1] AS cost_per_token_p05, q_unit[2] AS cost_per_token_p95\n"
-                "FROM a\nORDER BY is_total, model, month")
+        return (
+            f"{head}, a AS (\nSELECT {sums},\n  {qs}\n{group}\n)\n"
+            "SELECT month, model, is_total, requests, input_tokens, cached_tokens, output_tokens, cost, log_rows,\n"
+            f"  first_seen, last_seen, {pick},\n  q_unit[1] AS cost_per_token_p05, q_unit[2] AS cost_per_token_p95\n"
+            "FROM a\nORDER BY is_total, model, month"
+        )
     q = "quantile_cont" if dialect == "postgres" else "approx_quantile"
     pcts = ",\n  ".join(f"{q}({e}, 0.5) AS {k}_p50, {q}({e}, 0.95) AS {k}_p95" for k, e in per.items())
-    sql = (f"{head}\nSELECT {sums},\n  {pcts},\n  {q}({unit}, 0.05) AS cost_per_token_p05, {q}({unit}, 0.95) AS "
-           f"cost_per_token_p95\n{group}\nORDER BY is_total, model, month")
+    sql = (
+        f"{head}\nSELECT {sums},\n  {pcts},\n  {q}({unit}, 0.05) AS cost_per_token_p05, {q}({unit}, 0.95) AS "
+        f"cost_per_token_p95\n{group}\nORDER BY is_total, model, month"
+    )
     return transpile(sql, dialect)
 
 

@@ -7,6 +7,7 @@ YAML loader records, so every other line and comment stays as it was. Either
 way the text is validated with the scenario loader before the atomic rename:
 a scenario that would not load is never written.
 """
+
 from __future__ import annotations
 
 import os
@@ -61,8 +62,12 @@ def scalar(v: Any) -> str:
     text = str(v)
     import json
 
-    plain = text and text.strip() == text and not any(c in text for c in ":#{}[],&*!|>'\"%@`") and \
-        text.lower() not in ("yes", "no", "true", "false", "null", "on", "off", "~")
+    plain = (
+        text
+        and text.strip() == text
+        and not any(c in text for c in ":#{}[],&*!|>'\"%@`")
+        and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off", "~")
+    )
     try:
         float(text)
         plain = False
@@ -92,8 +97,7 @@ def request_lines(s: StrategySpec, indent: str) -> list[str]:
 
 def render(spec: Spec) -> str:
     lines = _comments(spec.header, "")
-    lines += ["ftcost: 1", f"name: {scalar(spec.name)}", f"description: {scalar(spec.description)}", "currency: USD",
-              f"horizon_months: {spec.horizon_months}"]
+    lines += ["ftcost: 1", f"name: {scalar(spec.name)}", f"description: {scalar(spec.description)}", "currency: USD", f"horizon_months: {spec.horizon_months}"]
     if spec.start:
         lines.append(f"start: {spec.start}")
     lines.append("")
@@ -145,7 +149,7 @@ def replace_block(text: str, doc, path: tuple, new_lines: list[str]) -> str:
     prefix = lines[line][:col]
     pad = " " * col
     shifted = [prefix + new_lines[0]] + [(pad + ln) if ln else ln for ln in new_lines[1:]]
-    return "\n".join(lines[:line] + shifted + lines[end + 1:])
+    return "\n".join(lines[:line] + shifted + lines[end + 1 :])
 
 
 def update_existing(text: str, doc, spec: Spec, strategy_index: int, strategy: StrategySpec) -> str:

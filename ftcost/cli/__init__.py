@@ -4,6 +4,7 @@ Commands live one per module in this package and are imported only when
 called, so ``ftcost compare`` never pays for matplotlib or pandas. To add a
 command, add its ``"name": "module:function"`` to COMMANDS.
 """
+
 from __future__ import annotations
 
 import importlib

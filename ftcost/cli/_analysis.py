@@ -1,4 +1,5 @@
 """Pieces shared by simulate, sweep and sensitivity: the --chart option and writing it."""
+
 from __future__ import annotations
 
 import click
@@ -7,9 +8,12 @@ CHART_EXTENSIONS = (".png", ".pdf", ".svg")
 
 
 def chart_option(what: str):
-    return click.option("--chart", "chart_path", type=click.Path(dir_okay=False, path_type=str),
-                        help=f"Also draw {what} to this .png, .pdf or .svg file (replaced atomically; "
-                             "a file the scenario reads is never overwritten).")
+    return click.option(
+        "--chart",
+        "chart_path",
+        type=click.Path(dir_okay=False, path_type=str),
+        help=f"Also draw {what} to this .png, .pdf or .svg file (replaced atomically; a file the scenario reads is never overwritten).",
+    )
 
 
 def check_chart(scenario_path: str, chart_path: str | None) -> None:
@@ -34,5 +38,5 @@ def render(kind: str, fmt: str, result) -> None:
     from ..render.analysis import RENDERERS
 
     out = RENDERERS[kind][fmt](result)
-    for chunk in ([out] if isinstance(out, str) else out):  # a renderer may stream its text in chunks
+    for chunk in [out] if isinstance(out, str) else out:  # a renderer may stream its text in chunks
         click.echo(chunk, nl=False)

@@ -1,4 +1,5 @@
 """``ftcost calibrate``: a scenario's volume, growth and tokens from request logs."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -7,8 +8,7 @@ import json
 import click
 
 LOG_FORMATS = ("auto", "openai", "litellm", "helicone", "langfuse", "generic")
-DEFAULT_TABLES = {"openai": "openai_usage_completions", "litellm": '"LiteLLM_SpendLogs"', "helicone": "helicone_requests",
-                  "langfuse": "observations"}
+DEFAULT_TABLES = {"openai": "openai_usage_completions", "litellm": '"LiteLLM_SpendLogs"', "helicone": "helicone_requests", "langfuse": "observations"}
 
 
 def _date(ctx, param, value):
@@ -22,29 +22,46 @@ def _date(ctx, param, value):
 
 @click.command()
 @click.argument("logs", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
-              help="Scenario to write; if it exists, its volume and the measured strategy's request are updated in place.")
-@click.option("--model", help="Catalog model that prices the logged traffic (provider/model); needed when the log's "
-                              "model name is in no catalog. With several models in the log, all their traffic.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Scenario to write; if it exists, its volume and the measured strategy's request are updated in place.",
+)
+@click.option(
+    "--model",
+    help="Catalog model that prices the logged traffic (provider/model); needed when the log's "
+    "model name is in no catalog. With several models in the log, all their traffic.",
+)
 @click.option("--log-model", help="Use only the rows of this model name (as the log writes it).")
 @click.option("--since", callback=_date, help="Ignore requests before this date (YYYY-MM-DD or YYYY-MM).")
-@click.option("--log-format", "log_format", type=click.Choice(LOG_FORMATS), default="auto", show_default=True,
-              help="Format of the logs (auto: detected from the column names).")
-@click.option("--map", "mapping", help="Columns of a generic log: time=COL,model=COL,requests=COL,input=COL,cached=COL,"
-                                       "output=COL,cost=COL (also overrides a detected format's columns).")
+@click.option(
+    "--log-format",
+    "log_format",
+    type=click.Choice(LOG_FORMATS),
+    default="auto",
+    show_default=True,
+    help="Format of the logs (auto: detected from the column names).",
+)
+@click.option(
+    "--map",
+    "mapping",
+    help="Columns of a generic log: time=COL,model=COL,requests=COL,input=COL,cached=COL,output=COL,cost=COL (also overrides a detected format's columns).",
+)
 @click.option("--aggregated", is_flag=True, help="LOGS is the CSV result of the --print-sql query, run in a warehouse.")
 @click.option("--print-sql", is_flag=True, help="Print the aggregation query to run where the logs are, and exit.")
-@click.option("--dialect", type=click.Choice(("duckdb", "spark", "bigquery", "postgres")), default="duckdb", show_default=True,
-              help="SQL dialect of --print-sql.")
+@click.option(
+    "--dialect", type=click.Choice(("duckdb", "spark", "bigquery", "postgres")), default="duckdb", show_default=True, help="SQL dialect of --print-sql."
+)
 @click.option("--table", help="Table the --print-sql query reads (default: the format's usual table name).")
 @click.option("--candidate", help="Also write a fine-tuned strategy on this catalog model (needs --prompt-tokens).")
 @click.option("--prompt-tokens", type=click.FloatRange(min=0), help="How many of the measured input tokens are the fixed prompt.")
 @click.option("--horizon", type=click.IntRange(1, 1200), default=12, show_default=True, help="Months of a new scenario.")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True,
-              help="Output format of the summary.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format of the summary.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr for scans over a second (default: on a terminal).")
-def calibrate(logs, output, model, log_model, since, log_format, mapping, aggregated, print_sql, dialect, table,
-              candidate, prompt_tokens, horizon, fmt, progress):
+def calibrate(
+    logs, output, model, log_model, since, log_format, mapping, aggregated, print_sql, dialect, table, candidate, prompt_tokens, horizon, fmt, progress
+):
     """Measure volume per month, its growth and the tokens per request from request logs
     (OpenAI usage export, LiteLLM spend logs, Langfuse or Helicone exports, or any
     CSV, JSON lines or Parquet log with --map), and write them into a scenario.
@@ -82,8 +99,9 @@ def calibrate(logs, output, model, log_model, since, log_format, mapping, aggreg
         if len(logs) != 1:
             raise LogError("--aggregated reads one file, the query's result", file=", ".join(logs))
         if since is not None or cols:
-            raise LogError("--since and --map go into the query, not its result",
-                           hint="ftcost calibrate --print-sql --since ... --map ... prints the query with them")
+            raise LogError(
+                "--since and --map go into the query, not its result", hint="ftcost calibrate --print-sql --since ... --map ... prints the query with them"
+            )
         cal = lib.calibrate_aggregate(logs[0], fmt=fmt_in, log_model=log_model)
     else:
         cal = lib.calibrate_logs(list(logs), fmt=fmt_in, mapping=cols, since=since, log_model=log_model, progress=progress)
@@ -125,13 +143,19 @@ def _pick_model(cal, model, log_model) -> str:
     names = cal.chosen
     if len(names) > 1:
         listing = ", ".join(f"{m.model} ({m.requests:,.0f} requests)" for m in cal.models)
-        raise LogError(f"the log holds {len(names)} models: {listing}", file=", ".join(cal.files),
-                       hint="pick one with --log-model NAME, or price all the traffic as one model with --model provider/model")
+        raise LogError(
+            f"the log holds {len(names)} models: {listing}",
+            file=", ".join(cal.files),
+            hint="pick one with --log-model NAME, or price all the traffic as one model with --model provider/model",
+        )
     found = resolve_log_model(names[0], catalogs)
     if found is None:
-        raise LogError(f"model {names[0]!r} of the log is in no catalog (kept in the summary)", file=", ".join(cal.files),
-                       path=("model",), hint="say which catalog model prices it: --model provider/model "
-                                             "(ftcost pricing list shows them)")
+        raise LogError(
+            f"model {names[0]!r} of the log is in no catalog (kept in the summary)",
+            file=", ".join(cal.files),
+            path=("model",),
+            hint="say which catalog model prices it: --model provider/model (ftcost pricing list shows them)",
+        )
     return found.ref
 
 
@@ -175,8 +199,12 @@ def _update_text(path, spec):
     target = spec.strategies[0]
     prompts = [i for i, s in enumerate(sc.strategies) if s.type == "prompt"]
     if not prompts:
-        raise ScenarioError("the scenario has no prompt strategy to put the measured request in", file=path,
-                            path=("strategies",), hint="add one, or write a new scenario with -o new.yaml")
+        raise ScenarioError(
+            "the scenario has no prompt strategy to put the measured request in",
+            file=path,
+            path=("strategies",),
+            hint="add one, or write a new scenario with -o new.yaml",
+        )
     same = [i for i in prompts if sc.strategies[i].model.ref == target.model]
     idx = same[0] if same else (sc.baseline if sc.baseline in prompts else prompts[0])
     from ..yamlsrc import MAX_YAML_BYTES, read_text_file
@@ -205,11 +233,15 @@ def _print_sql(logs, fmt, cols, since, dialect, table) -> str:
     elif cols:
         res = detect({c.split(".")[0]: "" for c in cols.values()}, fmt="generic", mapping=cols, files="--map")
     else:
-        raise LogError("--print-sql needs to know the columns", hint="give --log-format openai|litellm|helicone|langfuse, "
-                       "or --map time=COL,input=COL,output=COL, or a sample log file")
+        raise LogError(
+            "--print-sql needs to know the columns",
+            hint="give --log-format openai|litellm|helicone|langfuse, or --map time=COL,input=COL,output=COL, or a sample log file",
+        )
     source = table or DEFAULT_TABLES.get(res.format, "request_log")
     if table and not table.replace(".", "").replace("_", "").isalnum():
         source = quote(table)
-    head = (f"-- ftcost calibrate: monthly aggregate per model ({res.format} columns, {dialect}).\n"
-            "-- Save the result as CSV and run: ftcost calibrate RESULT.csv --aggregated -o scenario.yaml\n")
+    head = (
+        f"-- ftcost calibrate: monthly aggregate per model ({res.format} columns, {dialect}).\n"
+        "-- Save the result as CSV and run: ftcost calibrate RESULT.csv --aggregated -o scenario.yaml\n"
+    )
     return head + build_query(res, source, since=since, dialect=dialect)

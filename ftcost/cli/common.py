@@ -1,4 +1,5 @@
 """Pieces shared by the commands: error handling, output options, writing files."""
+
 from __future__ import annotations
 
 import sys
@@ -120,7 +121,7 @@ def _error_text(exc: FtcostError) -> str:
     text = str(exc)
     if exc.hint:
         head = text[: text.rfind(" (hint: ")] if " (hint: " in text else text
-        text = head + " (" + _("hint: {text}").format(text=text[len(head) + len(" (hint: "):-1]) + ")"
+        text = head + " (" + _("hint: {text}").format(text=text[len(head) + len(" (hint: ") : -1]) + ")"
     return _("Error: {text}").format(text=text)
 
 

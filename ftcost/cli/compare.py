@@ -1,4 +1,5 @@
 """``ftcost compare``: the main job."""
+
 from __future__ import annotations
 
 import click
@@ -12,10 +13,13 @@ from .common import ASCII_FLOAT, ASCII_INT, format_option, lang_option, pricing_
 @click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option
-@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=str),
-              help="Also draw the break-even chart to this .png, .pdf or .svg file (see ftcost plot).")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=str),
-              help="Also write the PDF report to this file (see ftcost report).")
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Also draw the break-even chart to this .png, .pdf or .svg file (see ftcost plot).",
+)
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=str), help="Also write the PDF report to this file (see ftcost report).")
 @lang_option
 def compare(scenario, fmt, volume, horizon, pricing_dirs, plot_path=None, report_path=None, lang=None):
     """Compare the strategies of SCENARIO: cost per request, monthly and total cost,
@@ -38,6 +42,7 @@ def compare(scenario, fmt, volume, horizon, pricing_dirs, plot_path=None, report
     use_language(lang)
     if plot_path or report_path:
         from .plot import check_extra_outputs
+
         check_extra_outputs(scenario, plot_path, report_path)
     result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
     render = {"table": text.to_table, "json": text.to_json, "csv": text.to_csv, "markdown": text.to_markdown}[fmt]
@@ -50,4 +55,5 @@ def compare(scenario, fmt, volume, horizon, pricing_dirs, plot_path=None, report
             click.echo(_("warning: {text}").format(text=w), err=True)
     if plot_path or report_path:
         from .plot import write_extra_outputs
+
         write_extra_outputs(result, plot_path, report_path)

@@ -1,4 +1,5 @@
 """``ftcost data``: check, convert, split a training set, and size the savings it buys."""
+
 from __future__ import annotations
 
 import json
@@ -90,8 +91,13 @@ def check(file, model, limit, strict, fmt, pricing_dirs):
 
 @data.command()
 @click.argument("input", type=click.Path(dir_okay=True, path_type=str))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=str),
-              help="Chat JSONL file to write ('-': standard output, and the summary goes to standard error).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=str),
+    help="Chat JSONL file to write ('-': standard output, and the summary goes to standard error).",
+)
 @click.option("--system", help="System message to put first in every converted example.")
 @click.option("--separator", "separators", multiple=True, help="Extra prompt separator to remove (exact text; \\n is a newline; repeatable).")
 @click.option("--stop", "stops", multiple=True, help="Extra completion stop sequence to remove (exact text; \\n is a newline; repeatable).")
@@ -146,8 +152,7 @@ def split(input, validation, seed, train_out, validation_out, model, fmt, pricin
     """
     from .. import data_tools as dt
 
-    report = dt.split_dataset(input, validation=validation, seed=seed, train_out=train_out, validation_out=validation_out,
-                              model=_resolve(model, pricing_dirs))
+    report = dt.split_dataset(input, validation=validation, seed=seed, train_out=train_out, validation_out=validation_out, model=_resolve(model, pricing_dirs))
     _echo_issues(report.issues)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -156,13 +161,22 @@ def split(input, validation, seed, train_out, validation_out, model, fmt, pricin
 
 
 @data.command()
-@click.option("--prompt", "prompt_file", required=True, type=click.Path(dir_okay=True, path_type=str),
-              help="The few-shot prompt used today (text file: instructions and examples).")
+@click.option(
+    "--prompt",
+    "prompt_file",
+    required=True,
+    type=click.Path(dir_okay=True, path_type=str),
+    help="The few-shot prompt used today (text file: instructions and examples).",
+)
 @click.option("--dataset", required=True, type=click.Path(dir_okay=True, path_type=str), help="Training JSONL (chat or prompt/completion).")
 @click.option("--model", required=True, help="Model the few-shot prompt runs on, e.g. openai/gpt-4o-mini.")
 @click.option("--tuned-model", help="Model to fine-tune, if not --model (e.g. azure-openai/gpt-4.1-nano).")
-@click.option("--scenario", "scenario_out", type=click.Path(path_type=str),
-              help="Write a ready-to-run scenario (.yaml) here ('-': standard output, and the summary goes to standard error).")
+@click.option(
+    "--scenario",
+    "scenario_out",
+    type=click.Path(path_type=str),
+    help="Write a ready-to-run scenario (.yaml) here ('-': standard output, and the summary goes to standard error).",
+)
 @click.option("--volume", type=ASCII_FLOAT, default=100_000, show_default=True, help="Requests per month written into the scenario.")
 @click.option("--horizon", type=ASCII_INT, default=12, show_default=True, help="Months written into the scenario.")
 @json_option

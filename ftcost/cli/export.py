@@ -1,4 +1,5 @@
 """``ftcost export``: the monthly schedule as a spreadsheet (with formulas) or a tidy CSV."""
+
 from __future__ import annotations
 
 import click
@@ -9,8 +10,14 @@ from .plot import OVERWRITE_NOTE, prepare, scenario_inputs
 
 @click.command()
 @scenario_argument
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="File to write: .xlsx or .csv ('-': the CSV to standard output). " + OVERWRITE_NOTE)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=str),
+    help="File to write: .xlsx or .csv ('-': the CSV to standard output). " + OVERWRITE_NOTE,
+)
 @click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario; sets the number of rows).")
 @pricing_option

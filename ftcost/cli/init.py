@@ -1,4 +1,5 @@
 """``ftcost init``: a first scenario from a few questions, then its comparison."""
+
 from __future__ import annotations
 
 import os
@@ -82,14 +83,27 @@ def _check_prices(ref: str) -> None:
     from ..errors import FtcostError
     from ..scenario import load_scenario
 
-    probe = {"ftcost": 1, "name": "probe", "pricing": [ref.split("/", 1)[0]], "volume": {"requests_per_month": 1000},
-             "strategies": [{"name": "tuned", "type": "fine_tuned", "model": ref, "request": {"prompt_tokens": 40},
-                             "training": {"tokens": 100000, "examples": 100, "epochs": 1}}]}
+    probe = {
+        "ftcost": 1,
+        "name": "probe",
+        "pricing": [ref.split("/", 1)[0]],
+        "volume": {"requests_per_month": 1000},
+        "strategies": [
+            {
+                "name": "tuned",
+                "type": "fine_tuned",
+                "model": ref,
+                "request": {"prompt_tokens": 40},
+                "training": {"tokens": 100000, "examples": 100, "epochs": 1},
+            }
+        ],
+    }
     try:
         load_scenario(probe)
     except FtcostError as exc:
-        raise click.BadParameter(f"{ref} cannot be costed as a fine-tuned model: {exc.message}"
-                                 + (f" ({exc.hint})" if exc.hint else "") + "; pick another candidate") from None
+        raise click.BadParameter(
+            f"{ref} cannot be costed as a fine-tuned model: {exc.message}" + (f" ({exc.hint})" if exc.hint else "") + "; pick another candidate"
+        ) from None
 
 
 def _existing_file(what: str):
@@ -99,6 +113,7 @@ def _existing_file(what: str):
         if not Path(text).is_file():
             raise click.BadParameter(f"{what} {text!r} not found")
         return str(text)
+
     return check
 
 
@@ -143,8 +158,7 @@ def _ask(value, question: str, default, proc, yes: bool):
 @click.option("--horizon", help="Months to compare over.")
 @click.option("-y", "--yes", is_flag=True, help="Take the default for every question not given as an option.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion_tokens, volume, growth, candidate,
-         dataset, horizon, yes, force):
+def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion_tokens, volume, growth, candidate, dataset, horizon, yes, force):
     """Write a first scenario to FILE (default scenario.yaml) from a few questions, then
     compare its strategies: the prompt that runs today against fine-tuning a candidate model.
 
@@ -166,8 +180,11 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
 
     out = Path(file)
     if out.exists() and not force:
-        raise OutputError("file exists; ftcost init writes new scenarios only", file=file,
-                          hint="choose another name, or --force to replace it (ftcost calibrate -o updates one)")
+        raise OutputError(
+            "file exists; ftcost init writes new scenarios only",
+            file=file,
+            hint="choose another name, or --force to replace it (ftcost calibrate -o updates one)",
+        )
     check_output_path(file, extensions=(".yaml", ".yml"))
     d = Answers()
     if not yes:
@@ -178,20 +195,16 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
     if prompt_file is not None:
         prompt = _ask(prompt_file, "Prompt file", None, _existing_file("prompt file"), yes)
     else:
-        prompt = _ask(prompt_tokens, "Fixed prompt: a file with it, or its size in tokens", f"{d.prompt_tokens:g}",
-                      _prompt_answer, yes)
+        prompt = _ask(prompt_tokens, "Fixed prompt: a file with it, or its size in tokens", f"{d.prompt_tokens:g}", _prompt_answer, yes)
     if isinstance(prompt, str):
         a.prompt_file, a.prompt_tokens = prompt, None
     else:
         a.prompt_tokens = prompt
-    a.input_tokens = _ask(input_tokens, "Tokens of per-request content (the user's text)", f"{d.input_tokens:g}",
-                          _tokens, yes)
+    a.input_tokens = _ask(input_tokens, "Tokens of per-request content (the user's text)", f"{d.input_tokens:g}", _tokens, yes)
     a.completion_tokens = _ask(completion_tokens, "Tokens in each answer", f"{d.completion_tokens:g}", _tokens, yes)
-    a.requests_per_month, a.per_day = _ask(volume, "Requests per month (or N/day)", f"{d.requests_per_month:g}",
-                                           parse_volume, yes)
+    a.requests_per_month, a.per_day = _ask(volume, "Requests per month (or N/day)", f"{d.requests_per_month:g}", parse_volume, yes)
     a.growth_per_month = _ask(growth, "Growth per month (0.03 or 3%)", f"{d.growth_per_month:g}", parse_growth, yes)
-    a.candidate = _ask(candidate, "Model to fine-tune (ftcost pricing list shows them)", default_candidate(),
-                       lambda t: check_model(t, fine_tune=True), yes)
+    a.candidate = _ask(candidate, "Model to fine-tune (ftcost pricing list shows them)", default_candidate(), lambda t: check_model(t, fine_tune=True), yes)
     a.dataset = _ask(dataset, "Training dataset (.jsonl), if you have one", "none", _existing_file("dataset"), yes)
     a.horizon_months = _ask(horizon, "Months to compare over", str(d.horizon_months), _months, yes)
     a.start = this_month()

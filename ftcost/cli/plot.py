@@ -1,4 +1,5 @@
 """``ftcost plot``: the break-even or cumulative cost chart as PNG, PDF or SVG."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,8 +8,10 @@ import click
 
 from .common import ASCII_FLOAT, ASCII_INT, pricing_option, scenario_argument
 
-OVERWRITE_NOTE = ("An existing FILE is replaced (atomically: a failure leaves the old file as it was); "
-                  "a file the scenario reads (the scenario, a catalog, a prompt file, a dataset) is never overwritten.")
+OVERWRITE_NOTE = (
+    "An existing FILE is replaced (atomically: a failure leaves the old file as it was); "
+    "a file the scenario reads (the scenario, a catalog, a prompt file, a dataset) is never overwritten."
+)
 
 
 def scenario_inputs(scenario) -> list[str]:
@@ -120,8 +123,7 @@ def check_extra_outputs(scenario_path: str, plot_path: str | None, report_path: 
 
     prepare(scenario_path, [plot_path, report_path], [EXTENSIONS, (".pdf",)])
     if plot_path and report_path and os.path.realpath(plot_path) == os.path.realpath(report_path):
-        raise OutputError("--plot and --report name the same file; the report would replace the chart", file=report_path,
-                          hint="give two different file names")
+        raise OutputError("--plot and --report name the same file; the report would replace the chart", file=report_path, hint="give two different file names")
 
 
 def write_extra_outputs(result, plot_path: str | None, report_path: str | None) -> None:

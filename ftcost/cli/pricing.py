@@ -1,4 +1,5 @@
 """``ftcost pricing``: list, show, check and import price catalogs."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -195,7 +196,20 @@ def list_(providers, fine_tunable, on, pricing_dirs, fmt):
     click.echo(_table(rows, header))
     if gpus:
         click.echo("")
-        click.echo(_table([[f"{g.provider}/{g.name}", money(g.per_hour.value, cats.by_provider[g.provider].currency) + "/h", f"{g.memory_gb:g} GB" if g.memory_gb else "", g.description or ""] for g in gpus], ["GPU", "PER HOUR", "MEMORY", "WHAT"]))
+        click.echo(
+            _table(
+                [
+                    [
+                        f"{g.provider}/{g.name}",
+                        money(g.per_hour.value, cats.by_provider[g.provider].currency) + "/h",
+                        f"{g.memory_gb:g} GB" if g.memory_gb else "",
+                        g.description or "",
+                    ]
+                    for g in gpus
+                ],
+                ["GPU", "PER HOUR", "MEMORY", "WHAT"],
+            )
+        )
     click.echo("")
     click.echo(LEGEND)
 
@@ -275,7 +289,9 @@ def show_text(m: Model, day: _dt.date) -> str:
 
 @pricing.command("show")
 @click.argument("model")
-@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date for 'accepts new training jobs' (default: today).")
+@click.option(
+    "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date for 'accepts new training jobs' (default: today)."
+)
 @pricing_dirs_option
 @format_option(choices=("table", "json"))
 def show(model, on, pricing_dirs, fmt):
@@ -310,7 +326,15 @@ def show(model, on, pricing_dirs, fmt):
             click.echo(json.dumps(g.to_dict(), indent=2))
         else:
             cur = cats.by_provider[g.provider].currency
-            click.echo("\n".join([f"{g.provider}/{g.name}" + (f"  (aliases: {', '.join(g.aliases)})" if g.aliases else ""), *( [g.description] if g.description else []), *_price_lines({"per_hour": g.per_hour}, cur)]))
+            click.echo(
+                "\n".join(
+                    [
+                        f"{g.provider}/{g.name}" + (f"  (aliases: {', '.join(g.aliases)})" if g.aliases else ""),
+                        *([g.description] if g.description else []),
+                        *_price_lines({"per_hour": g.per_hour}, cur),
+                    ]
+                )
+            )
         return
     if fmt == "json":
         click.echo(json.dumps(m.to_dict(day), indent=2))
@@ -323,7 +347,13 @@ def show(model, on, pricing_dirs, fmt):
 
 @pricing.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
-@click.option("--max-age-days", type=click.IntRange(min=0), default=DEFAULT_MAX_AGE_DAYS, show_default=True, help="Warn when a price was read more than this many days ago.")
+@click.option(
+    "--max-age-days",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_AGE_DAYS,
+    show_default=True,
+    help="Warn when a price was read more than this many days ago.",
+)
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Count ages from this date (default: today).")
 @pricing_dirs_option
 @format_option(choices=("table", "json"))
@@ -350,7 +380,13 @@ def check(paths, max_age_days, on, pricing_dirs, fmt):
     reports = check_paths(targets, day, max_age_days)
     totals = summary(reports)
     if fmt == "json":
-        out = {"date": day.isoformat(), "max_age_days": max_age_days, **totals, "checked": [r.file for r in reports], "problems": [p.to_dict() for r in reports for p in r.problems]}
+        out = {
+            "date": day.isoformat(),
+            "max_age_days": max_age_days,
+            **totals,
+            "checked": [r.file for r in reports],
+            "problems": [p.to_dict() for r in reports for p in r.problems],
+        }
         click.echo(json.dumps(out, indent=2))
     else:
         for r in reports:
@@ -377,10 +413,19 @@ def import_():
 
 @import_.command("litellm")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write <provider>.yaml catalogs into (merged with catalogs already there).")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write <provider>.yaml catalogs into (merged with catalogs already there).",
+)
 @click.option("--provider", "providers", multiple=True, metavar="P", help="Only this ftcost provider, e.g. openai, azure-openai, vertex-ai (repeatable).")
 @click.option("--version", "version", default=None, help="LiteLLM version the file comes from (default: read from the file name).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date the prices were read (default: today).")
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date the prices were read (default: today)."
+)
 @click.option("--dry-run", is_flag=True, help="Convert, merge and validate, but write nothing.")
 def import_litellm_cmd(file, out_dir, providers, version, as_of, dry_run):
     """Convert LiteLLM's model_prices_and_context_window.json (.json or .json.gz).

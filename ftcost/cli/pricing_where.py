@@ -1,4 +1,5 @@
 """``ftcost pricing where MODEL``: who fine-tunes this model (or its successor) on a date, and at what price."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -64,21 +65,36 @@ def _row(m: Model, why: str, day: _dt.date) -> dict:
         return None if p is None else money(p.value, m.currency)
 
     per_hour = cell("training_per_hour")
-    return {"model": m.ref, "provider": m.provider, "why": why or None, "accepts_new_jobs": m.accepts_jobs_on(day),
-            "status": _status(m, day), "currency": m.currency,
-            "training": cell("training") or (per_hour + "/h" if per_hour else None),
-            "input": cell("input"), "output": cell("output"), "hosting_per_hour": cell("hosting_per_hour"),
-            "last_new_job_day": m.last_new_job_day.isoformat() if m.last_new_job_day else None,
-            "retires_on": m.retires_on.isoformat() if m.retires_on else None,
-            "prices": {k: p.to_dict() for k, p in ft.items()}}
+    return {
+        "model": m.ref,
+        "provider": m.provider,
+        "why": why or None,
+        "accepts_new_jobs": m.accepts_jobs_on(day),
+        "status": _status(m, day),
+        "currency": m.currency,
+        "training": cell("training") or (per_hour + "/h" if per_hour else None),
+        "input": cell("input"),
+        "output": cell("output"),
+        "hosting_per_hour": cell("hosting_per_hour"),
+        "last_new_job_day": m.last_new_job_day.isoformat() if m.last_new_job_day else None,
+        "retires_on": m.retires_on.isoformat() if m.retires_on else None,
+        "prices": {k: p.to_dict() for k, p in ft.items()},
+    }
 
 
 @click.command("where")
 @click.argument("model")
-@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-              help="The date the training job would start (default: today).")
-@click.option("--pricing", "pricing_dirs", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
-              help="Folder of private catalogs laid over the bundled ones (repeatable; also $FTCOST_PRICING_PATH).")
+@click.option(
+    "--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="The date the training job would start (default: today)."
+)
+@click.option(
+    "--pricing",
+    "pricing_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Folder of private catalogs laid over the bundled ones (repeatable; also $FTCOST_PRICING_PATH).",
+)
 @format_option(choices=("table", "json"))
 def where(model, on, pricing_dirs, fmt):
     """Where can MODEL (or the model its provider names as its successor) be fine-tuned on a date?
@@ -106,8 +122,15 @@ def where(model, on, pricing_dirs, fmt):
     head = ["MODEL", "TRAINING", "FT INPUT", "FT OUTPUT", "HOSTING", "WHY LISTED", "STATUS"]
 
     def cells(r):
-        return [r["model"], r["training"] or "?", r["input"] or "?", r["output"] or "?",
-                (r["hosting_per_hour"] + "/h") if r["hosting_per_hour"] else "?", r["why"] or "", r["status"]]
+        return [
+            r["model"],
+            r["training"] or "?",
+            r["input"] or "?",
+            r["output"] or "?",
+            (r["hosting_per_hour"] + "/h") if r["hosting_per_hour"] else "?",
+            r["why"] or "",
+            r["status"],
+        ]
 
     if yes:
         click.echo(f"Fine-tune {model} on {day.isoformat()} (prices per 1M tokens; ? = not in the catalog):")

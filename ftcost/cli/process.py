@@ -8,6 +8,7 @@
   (/dev/full) or a pipe nobody reads, a message that cannot be written is
   dropped, and the exit status still says how the command went.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """``ftcost report``: a multi-page PDF for a manager, or the interactive what-if page (HTML)."""
+
 from __future__ import annotations
 
 import re
@@ -29,14 +30,27 @@ def report_format(output: str | None, fmt: str | None) -> str:
 
 @click.command()
 @scenario_argument
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str),
-              help=f"PDF or HTML file to write [default: {DEFAULT_DIR}/NAME.pdf or .html, NAME the scenario file's name; the {DEFAULT_DIR}/ "
-                   "folder is created if needed]. " + OVERWRITE_NOTE)
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default=None,
-              help="pdf: the printable report; html: one self-contained interactive what-if page (works offline) "
-                   "[default: from the output's extension, else pdf].")
-@click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=str),
-              help="Also write each chart as PNG into this folder (created if needed): NAME-breakeven.png, NAME-cumulative.png.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=str),
+    help=f"PDF or HTML file to write [default: {DEFAULT_DIR}/NAME.pdf or .html, NAME the scenario file's name; the {DEFAULT_DIR}/ "
+    "folder is created if needed]. " + OVERWRITE_NOTE,
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "html"]),
+    default=None,
+    help="pdf: the printable report; html: one self-contained interactive what-if page (works offline) [default: from the output's extension, else pdf].",
+)
+@click.option(
+    "--png",
+    "png_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Also write each chart as PNG into this folder (created if needed): NAME-breakeven.png, NAME-cumulative.png.",
+)
 @click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option
@@ -108,5 +122,4 @@ def _make_dir(d: Path) -> None:
     try:
         d.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the folder: {exc.strerror or exc}", file=str(d),
-                          hint="choose a folder you can write to") from None
+        raise OutputError(f"cannot create the folder: {exc.strerror or exc}", file=str(d), hint="choose a folder you can write to") from None

@@ -3,6 +3,7 @@
 Every ``ftcost/schemas/NAME.schema.json`` is offered as NAME, so a new
 schema (``scenario``) needs only its file.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

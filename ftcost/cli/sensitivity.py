@@ -1,4 +1,5 @@
 """``ftcost sensitivity``: which inputs decide the answer."""
+
 from __future__ import annotations
 
 import click
@@ -9,10 +10,8 @@ from .common import ASCII_FLOAT, format_option, pricing_option, scenario_argumen
 
 @click.command()
 @scenario_argument
-@click.option("--swing", type=ASCII_FLOAT, default=0.2, show_default=True,
-              help="How far each input moves down and up, as a fraction (0.2 = -20% and +20%).")
-@click.option("--strategy", help="The strategy whose savings against the baseline are measured "
-                                 "(default: the cheapest strategy that is not the baseline).")
+@click.option("--swing", type=ASCII_FLOAT, default=0.2, show_default=True, help="How far each input moves down and up, as a fraction (0.2 = -20% and +20%).")
+@click.option("--strategy", help="The strategy whose savings against the baseline are measured (default: the cheapest strategy that is not the baseline).")
 @format_option()
 @chart_option("a tornado chart of the changes in savings and break-even volume")
 @pricing_option

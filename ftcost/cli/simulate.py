@@ -1,4 +1,5 @@
 """``ftcost simulate``: Monte Carlo over the scenario's distributions."""
+
 from __future__ import annotations
 
 import click
@@ -9,10 +10,10 @@ from .common import AsciiIntRange, format_option, pricing_option, scenario_argum
 
 @click.command()
 @scenario_argument
-@click.option("-n", "--samples", "n", type=AsciiIntRange(1, 2_000_000), default=100_000, show_default=True,
-              help="Number of samples.")
-@click.option("--seed", type=AsciiIntRange(0, 2**63 - 1), default=20270101, show_default=True,
-              help="Seed of the random streams: the same seed gives the same numbers.")
+@click.option("-n", "--samples", "n", type=AsciiIntRange(1, 2_000_000), default=100_000, show_default=True, help="Number of samples.")
+@click.option(
+    "--seed", type=AsciiIntRange(0, 2**63 - 1), default=20270101, show_default=True, help="Seed of the random streams: the same seed gives the same numbers."
+)
 @format_option()
 @chart_option("the savings histogram and the fan chart of cumulative savings")
 @pricing_option
@@ -41,6 +42,9 @@ def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs):
     result = run(sc, n=n, seed=seed)
     render("simulate", fmt, result)
     if fmt != "json" and not sc.distributions:
-        click.echo("note: the scenario has no distributions, so every sample is the same "
-                   "(write a number as {dist: uniform, low: ..., high: ...} to make it uncertain)", err=True)
+        click.echo(
+            "note: the scenario has no distributions, so every sample is the same "
+            "(write a number as {dist: uniform, low: ..., high: ...} to make it uncertain)",
+            err=True,
+        )
     write_chart("simulate", result, chart_path)

@@ -1,4 +1,5 @@
 """``ftcost sweep``: the comparison over a grid of input values."""
+
 from __future__ import annotations
 
 import click
@@ -9,11 +10,17 @@ from .common import format_option, pricing_option, scenario_argument
 
 @click.command()
 @scenario_argument
-@click.option("--vary", "specs", multiple=True, required=True, metavar="PATH=START:STOP[:log]:N",
-              help="An input and its values: N points from START to STOP (evenly spaced, or in log scale with "
-                   ":log), or PATH=V1,V2,... Repeat for a grid. PATH is the key path in the scenario file, "
-                   "e.g. volume.requests_per_month or strategies.0.request.prompt_tokens (a strategy may be "
-                   "named instead of numbered).")
+@click.option(
+    "--vary",
+    "specs",
+    multiple=True,
+    required=True,
+    metavar="PATH=START:STOP[:log]:N",
+    help="An input and its values: N points from START to STOP (evenly spaced, or in log scale with "
+    ":log), or PATH=V1,V2,... Repeat for a grid. PATH is the key path in the scenario file, "
+    "e.g. volume.requests_per_month or strategies.0.request.prompt_tokens (a strategy may be "
+    "named instead of numbered).",
+)
 @format_option()
 @chart_option("a heatmap of the cheapest strategy and the savings (two --vary) or the totals (one --vary)")
 @pricing_option

@@ -1,4 +1,5 @@
 """``ftcost tokens``: count a prompt's tokens, or check and price a training file."""
+
 from __future__ import annotations
 
 import json
@@ -36,9 +37,23 @@ class EpochsType(click.ParamType):
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--model", "-m", help="Model whose encoding, per-example limit and training price to use (provider/model or alias).")
 @click.option("--encoding", help="Count with this encoding instead (cl100k_base, o200k_base, p50k_base).")
-@click.option("--epochs", type=EpochsType(), default="auto", show_default=True, help="Training epochs: a number, or auto for OpenAI's default for the number of examples.")
-@click.option("--as", "kind", type=click.Choice(["auto", "dataset", "text"]), default="auto", show_default=True, help="Read FILE as JSONL training data or as plain text; auto: .jsonl/.ndjson/.json are data, anything else (and -) is text.")
-@click.option("--threads", type=click.IntRange(0, 64), default=None, help="Encoding threads for training data (0: all on one thread). Default: 2 to 4 when cores are idle, else 0.")
+@click.option(
+    "--epochs", type=EpochsType(), default="auto", show_default=True, help="Training epochs: a number, or auto for OpenAI's default for the number of examples."
+)
+@click.option(
+    "--as",
+    "kind",
+    type=click.Choice(["auto", "dataset", "text"]),
+    default="auto",
+    show_default=True,
+    help="Read FILE as JSONL training data or as plain text; auto: .jsonl/.ndjson/.json are data, anything else (and -) is text.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Encoding threads for training data (0: all on one thread). Default: 2 to 4 when cores are idle, else 0.",
+)
 @pricing_option
 @format_option(choices=("table", "json"))
 def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=()):
@@ -161,8 +176,10 @@ def context_warnings(stats, model) -> list[str]:
     over = sum(n for v, n in stats.histogram.items() if v > model.context_window)
     if not over:
         return []
-    return [f"{over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); no per-example "
-            "limit is published for it, so they are counted in full (the provider may truncate or refuse them)"]
+    return [
+        f"{over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); no per-example "
+        "limit is published for it, so they are counted in full (the provider may truncate or refuse them)"
+    ]
 
 
 def _fmt(x, digits=0):
@@ -179,22 +196,41 @@ def _print_table(stats, out):
     fmt_name = {"chat": "chat", "prompt_completion": "prompt/completion", None: "no valid example"}[stats.format]
     via = f"{out['encoding']}" + (f", {out['model']}" if out["model"] else "")
     rows = [("file", f"{stats.path} ({fmt_name}; counted with {via})")]
-    rows.append(("examples", f"{stats.examples:,} valid, {stats.invalid_examples:,} invalid" + (f", {stats.blank_lines:,} blank lines skipped" if stats.blank_lines else "")))
+    rows.append(
+        (
+            "examples",
+            f"{stats.examples:,} valid, {stats.invalid_examples:,} invalid" + (f", {stats.blank_lines:,} blank lines skipped" if stats.blank_lines else ""),
+        )
+    )
     if stats.examples:
         d = stats.distribution()
-        rows.append(("tokens per example", f"min {_fmt(d['min'])}, mean {_fmt(d['mean'], 1)}, p50 {_fmt(d['p50'], 1)}, p90 {_fmt(d['p90'], 1)}, p99 {_fmt(d['p99'], 1)}, max {_fmt(d['max'])}"))
+        rows.append(
+            (
+                "tokens per example",
+                f"min {_fmt(d['min'])}, mean {_fmt(d['mean'], 1)}, p50 {_fmt(d['p50'], 1)}, p90 {_fmt(d['p90'], 1)}, p99 {_fmt(d['p99'], 1)}, max {_fmt(d['max'])}",
+            )
+        )
         if stats.max_tokens_per_example is not None:
             rows.append((f"above {stats.max_tokens_per_example:,} tokens", f"{stats.over_limit:,}" + (" (billed at the cap)" if stats.over_limit else "")))
         if stats.examples_with_tools:
-            rows.append(("tool definitions", f"{_fmt(stats.tool_tokens)} tokens in {stats.examples_with_tools:,} example(s), included above "
-                                             "(OpenAI cookbook's function-token count)"))
+            rows.append(
+                (
+                    "tool definitions",
+                    f"{_fmt(stats.tool_tokens)} tokens in {stats.examples_with_tools:,} example(s), included above (OpenAI cookbook's function-token count)",
+                )
+            )
         rows.append(("billable tokens / epoch", _fmt(stats.billable_tokens)))
         rows.append(("epochs", f"{out['epochs']} ({out['epochs_source']})"))
         rows.append(("training tokens", _fmt(out["training_tokens"])))
         if out["training_cost"] is not None:
             cost = out["training_cost"]
             shown = f"{cost:,.2f}" if cost >= 0.01 or cost == 0 else f"{cost:.2g}"
-            rows.append(("training cost", f"{out['currency']} {shown} ({_fmt(out['training_tokens'])} x {out['training_price_per_1m']:g} per 1M; {out['training_price_source']})"))
+            rows.append(
+                (
+                    "training cost",
+                    f"{out['currency']} {shown} ({_fmt(out['training_tokens'])} x {out['training_price_per_1m']:g} per 1M; {out['training_price_source']})",
+                )
+            )
         else:
             rows.append(("training cost", "- (no training price)"))
     width = max(len(k) for k, _ in rows)

@@ -1,4 +1,5 @@
 """``ftcost validate``: check a scenario file without computing anything."""
+
 from __future__ import annotations
 
 import click

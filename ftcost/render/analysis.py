@@ -5,6 +5,7 @@ strategy, grid point or input) and JSON (its ``to_dict()``). Numbers in CSV
 and JSON are plain floats, unrounded; null / empty means "never" or "not
 defined".
 """
+
 from __future__ import annotations
 
 import csv
@@ -96,6 +97,7 @@ def _sim_rows(sim) -> tuple[list[str], list[tuple[str, list[str]]]]:
             if s.break_even is None:
                 return "n/a (staircase)"
             return _volume(s.break_even[key])
+
         return cell
 
     h = sc.horizon_months
@@ -119,8 +121,7 @@ def _sim_rows(sim) -> tuple[list[str], list[tuple[str, list[str]]]]:
 
 def _sim_title(sim) -> str:
     sc = sim.scenario
-    return (f"{sc.name}: {sim.n:,} samples (seed {sim.seed}), {sc.horizon_months} months from {sc.month_label(1)}, "
-            f"{sc.currency}, baseline '{sc.baseline_name}'")
+    return f"{sc.name}: {sim.n:,} samples (seed {sim.seed}), {sc.horizon_months} months from {sc.month_label(1)}, {sc.currency}, baseline '{sc.baseline_name}'"
 
 
 def _sim_inputs(sim) -> list[str]:
@@ -143,11 +144,12 @@ def simulation_verdict(sim) -> str:
     if f.savings is not None:
         who = "It" if f is best else f"'{f.name}'"
         med = f.savings["p50"]
-        verb = (f"saves {money(med, cur, decimals=0)} against" if med >= 0
-                else f"costs {money(-med, cur, decimals=0)} more than")
-        text += (f" {who} {verb} '{sc.baseline_name}' at the median (savings between "
-                 f"{money(f.savings['p5'], cur, decimals=0)} and {money(f.savings['p95'], cur, decimals=0)} "
-                 f"in 90% of samples; it saves money in {percent(f.savings['p_positive'])}).")
+        verb = f"saves {money(med, cur, decimals=0)} against" if med >= 0 else f"costs {money(-med, cur, decimals=0)} more than"
+        text += (
+            f" {who} {verb} '{sc.baseline_name}' at the median (savings between "
+            f"{money(f.savings['p5'], cur, decimals=0)} and {money(f.savings['p95'], cur, decimals=0)} "
+            f"in 90% of samples; it saves money in {percent(f.savings['p_positive'])})."
+        )
     return text
 
 
@@ -172,19 +174,59 @@ def simulation_markdown(sim) -> str:
 
 def simulation_csv(sim) -> str:
     cur = sim.scenario.currency
-    head = ["currency", "strategy", "p_cheapest", "total_p5", "total_p50", "total_p95", "total_mean", "total_at_medians",
-            "savings_p5", "savings_p50", "savings_p95", "savings_mean", "p_saves_money",
-            "break_even_p5", "break_even_p50", "break_even_p95", "break_even_never_share",
-            "payback_p5", "payback_p50", "payback_p95", "payback_never_share"]
+    head = [
+        "currency",
+        "strategy",
+        "p_cheapest",
+        "total_p5",
+        "total_p50",
+        "total_p95",
+        "total_mean",
+        "total_at_medians",
+        "savings_p5",
+        "savings_p50",
+        "savings_p95",
+        "savings_mean",
+        "p_saves_money",
+        "break_even_p5",
+        "break_even_p50",
+        "break_even_p95",
+        "break_even_never_share",
+        "payback_p5",
+        "payback_p50",
+        "payback_p95",
+        "payback_never_share",
+    ]
     rows = [head]
     for s in sim.strategies:
         sv = s.savings or {}
         be = s.break_even or {}
         pb = s.payback or {}
-        rows.append([cur, s.name, s.p_cheapest, s.total["p5"], s.total["p50"], s.total["p95"], s.total["mean"],
-                     s.deterministic_total, sv.get("p5"), sv.get("p50"), sv.get("p95"), sv.get("mean"), sv.get("p_positive"),
-                     be.get("p5"), be.get("p50"), be.get("p95"), be.get("never_share"),
-                     pb.get("p5"), pb.get("p50"), pb.get("p95"), pb.get("never_share")])
+        rows.append(
+            [
+                cur,
+                s.name,
+                s.p_cheapest,
+                s.total["p5"],
+                s.total["p50"],
+                s.total["p95"],
+                s.total["mean"],
+                s.deterministic_total,
+                sv.get("p5"),
+                sv.get("p50"),
+                sv.get("p95"),
+                sv.get("mean"),
+                sv.get("p_positive"),
+                be.get("p5"),
+                be.get("p50"),
+                be.get("p95"),
+                be.get("never_share"),
+                pb.get("p5"),
+                pb.get("p50"),
+                pb.get("p95"),
+                pb.get("never_share"),
+            ]
+        )
     return _csv(rows)
 
 
@@ -205,9 +247,11 @@ def _sweep_columns(res) -> tuple[list[str], list[list[str]]]:
     head = [v.target.describe(sc) for v in res.varies] + ["cheapest", "savings"] + [f"total: {n}" for n in names]
     rows = []
     for r in res.iter_rows():
-        rows.append([_value(x) for x in r["values"].values()]
-                    + [r["cheapest"] or "(no plan feasible)", money(r["savings"], cur, decimals=0) if r["savings"] is not None else "-"]
-                    + [money(s["total_cost"], cur, decimals=0) for s in r["strategies"]])
+        rows.append(
+            [_value(x) for x in r["values"].values()]
+            + [r["cheapest"] or "(no plan feasible)", money(r["savings"], cur, decimals=0) if r["savings"] is not None else "-"]
+            + [money(s["total_cost"], cur, decimals=0) for s in r["strategies"]]
+        )
     return head, rows
 
 
@@ -234,8 +278,14 @@ def sweep_table(res) -> str:
 def sweep_markdown(res) -> str:
     head, rows = _sweep_columns(res)
     md = lambda s: s.replace("|", "\\|")  # noqa: E731
-    out = [f"## {res.scenario.name}: sweep", "", _sweep_title(res).replace("\n", "  \n"), "",
-           "| " + " | ".join(md(h) for h in head) + " |", "|" + "---:|" * len(head)]
+    out = [
+        f"## {res.scenario.name}: sweep",
+        "",
+        _sweep_title(res).replace("\n", "  \n"),
+        "",
+        "| " + " | ".join(md(h) for h in head) + " |",
+        "|" + "---:|" * len(head),
+    ]
     out += ["| " + " | ".join(md(c) for c in r) + " |" for r in rows]
     return "\n".join(out) + "\n"
 
@@ -337,9 +387,22 @@ def sensitivity_markdown(res) -> str:
 
 
 def sensitivity_csv(res) -> str:
-    head = ["currency", "path", "description", "value", "low", "high", "savings_low", "savings_high",
-            "savings_change_low", "savings_change_high", "break_even_low", "break_even_high",
-            "break_even_change_low", "break_even_change_high"]
+    head = [
+        "currency",
+        "path",
+        "description",
+        "value",
+        "low",
+        "high",
+        "savings_low",
+        "savings_high",
+        "savings_change_low",
+        "savings_change_high",
+        "break_even_low",
+        "break_even_high",
+        "break_even_change_low",
+        "break_even_change_high",
+    ]
     rows = [head]
     for d in res.to_dict()["inputs"]:
         rows.append([res.scenario.currency] + [d[k] for k in head[1:]])

@@ -8,6 +8,7 @@ guidance on CSV injection (https://owasp.org/www-community/attacks/CSV_Injection
 such text is written with a leading single quote in CSV, and as a string
 cell (never a formula) in XLSX. Numbers are not text and stay as they are.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -26,8 +27,7 @@ def _looks_like_number(text: str) -> bool:
 
 def is_formula_like(value: Any) -> bool:
     """Text a spreadsheet would read as a formula (a lone '-' or a number written as text is not)."""
-    return (isinstance(value, str) and value.startswith(FORMULA_STARTS) and value != "-"
-            and not _looks_like_number(value))
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS) and value != "-" and not _looks_like_number(value)
 
 
 def spreadsheet_text(value: Any) -> Any:

@@ -16,10 +16,11 @@ never loads matplotlib. Save with :func:`save` (atomic, .png/.pdf/.svg).
 * :func:`tornado_figure` -- the change in savings and in break-even volume
   for each input moved down and up, largest first.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -108,8 +109,9 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
         ax1.bar(mids, share, width=np.diff(edges), color=cols, edgecolor="white", linewidth=0.3, gid="histogram")
         for q, label, ls in ((p5, "p5", ":"), (p50, "median", "-"), (p95, "p95", ":")):
             ax1.axvline(q, color="#333333", linestyle=ls, linewidth=1.0, gid=f"percentile:{label}")
-            ax1.annotate(f"{label} {money_short(q, cur)}", (q, 1.0), xycoords=("data", "axes fraction"),
-                         rotation=90, va="top", ha="right", fontsize=8, color="#333333")
+            ax1.annotate(
+                f"{label} {money_short(q, cur)}", (q, 1.0), xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right", fontsize=8, color="#333333"
+            )
         if not single and lo < 0 < hi:
             ax1.axvline(0, color="#000000", linewidth=0.8)
         _money(ax1.xaxis, cur)
@@ -135,8 +137,12 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
             ax2.set_title("Cumulative savings by month", loc="left")
         else:
             ax2.axis("off")
-        fig.suptitle(f"{_short(sc.name, 80)}: simulation of {len(sim.distributions)} uncertain input"
-                     f"{'s' if len(sim.distributions) != 1 else ''}", x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(
+            f"{_short(sc.name, 80)}: simulation of {len(sim.distributions)} uncertain input{'s' if len(sim.distributions) != 1 else ''}",
+            x=0.01,
+            ha="left",
+            fontweight="bold",
+        )
     return fig
 
 
@@ -172,8 +178,7 @@ def sweep_figure(res, *, figsize=None):
     cur = sc.currency
     names = [s.name for s in sc.strategies]
     if len(res.varies) > 2:
-        raise FtcostError(f"a sweep chart shows one or two --vary inputs; this sweep has {len(res.varies)}",
-                          hint="drop --chart, or sweep two inputs at a time")
+        raise FtcostError(f"a sweep chart shows one or two --vary inputs; this sweep has {len(res.varies)}", hint="drop --chart, or sweep two inputs at a time")
     with matplotlib.rc_context(rc):
         if len(res.varies) == 1:
             v = res.varies[0]
@@ -204,8 +209,13 @@ def sweep_figure(res, *, figsize=None):
         norm = BoundaryNorm(np.arange(-0.5, len(names) + 0.5), cmap.N)
         ax1.pcolormesh(ex, ey, cheapest.T, cmap=cmap, norm=norm, gid="heatmap:cheapest")
         present = sorted(set(cheapest.compressed().tolist()))
-        ax1.legend([Patch(color=color(i)) for i in present], [_short(names[i]) for i in present],
-                   loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(present)))
+        ax1.legend(
+            [Patch(color=color(i)) for i in present],
+            [_short(names[i]) for i in present],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            ncol=min(3, len(present)),
+        )
         ax1.set_title("Cheapest strategy", loc="left")
         sav = res.savings()
         mesh = ax2.pcolormesh(ex, ey, sav.T, cmap="viridis", gid="heatmap:savings")
@@ -266,8 +276,9 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
             (ax2, res.base_break_even, lambda m: (m.break_even_low, m.break_even_high), "count"),
         ):
             if base is None:
-                ax.text(0.5, 0.5, "no break-even volume\n(never, or a self-hosted staircase)", transform=ax.transAxes,
-                        ha="center", va="center", color="#555555")
+                ax.text(
+                    0.5, 0.5, "no break-even volume\n(never, or a self-hosted staircase)", transform=ax.transAxes, ha="center", va="center", color="#555555"
+                )
                 ax.set_xticks([])
                 continue
             for yi, m in zip(y, moves):
@@ -290,12 +301,15 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
         ax1.set_title("Savings against the baseline", loc="left")
         ax2.set_title("Break-even volume", loc="left")
         more = len(res.moves) - len(moves)
-        fig.suptitle(f"{_short(sc.name, 80)}: each input -{pct} / +{pct}" + (f" (top {len(moves)} of {len(res.moves)})" if more > 0 else ""),
-                     x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(
+            f"{_short(sc.name, 80)}: each input -{pct} / +{pct}" + (f" (top {len(moves)} of {len(res.moves)})" if more > 0 else ""),
+            x=0.01,
+            ha="left",
+            fontweight="bold",
+        )
     return fig
 
 
 def figure_for(kind: str, result):
     """The chart of an analysis result: kind is 'simulate', 'sweep' or 'sensitivity'."""
     return {"simulate": simulation_figure, "sweep": sweep_figure, "sensitivity": tornado_figure}[kind](result)
-

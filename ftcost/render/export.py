@@ -4,12 +4,12 @@ CSV: one row per strategy and month (tidy), full precision: the engine's
 monthly breakdown (variable, fixed, GPUs, training, one-time, data
 generation), which adds up to the total, the JSON ``monthly`` list.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -40,8 +40,7 @@ def to_csv(result: Result) -> str:
     w.writerow(CSV_FIELDS)
     for i, s in enumerate(result.strategies):
         for k in range(sc.horizon_months):
-            w.writerow(safe_row([s.name, k + 1, sc.month_label(k + 1)]
-                       + [repr(float(sch[c][i, k])) for c in CSV_FIELDS[3:-1]] + [sc.currency]))
+            w.writerow(safe_row([s.name, k + 1, sc.month_label(k + 1)] + [repr(float(sch[c][i, k])) for c in CSV_FIELDS[3:-1]] + [sc.currency]))
     return buf.getvalue()
 
 

@@ -1,4 +1,5 @@
 """Number formatting for people: money, volumes, months."""
+
 from __future__ import annotations
 
 import math

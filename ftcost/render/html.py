@@ -9,6 +9,7 @@ unpacked by the browser's own DecompressionStream, which keeps the file near
 grid of control values). It makes no network request. Text goes through
 :mod:`ftcost.i18n`, so ``--lang es`` gives the page in Spanish.
 """
+
 from __future__ import annotations
 
 import base64
@@ -102,8 +103,9 @@ def _texts(result) -> dict:
         "side_below_pay1": _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1."),
         "from_month_1": _("It is cheaper from month 1."),
         # issue 13 (as render/text.py writes them)
-        "partial": ("No strategy can be carried out over all {h} months. The best plan up to month {until} "
-                    "({label}), when it stops, is '{best}': {cost} to then."),
+        "partial": (
+            "No strategy can be carried out over all {h} months. The best plan up to month {until} ({label}), when it stops, is '{best}': {cost} to then."
+        ),
         "none_at_all": "No strategy can be carried out, not even in month 1 ({label}).",
         "first_label": result.scenario.month_label(1),
         "axis_volume": _("requests per month (constant)"),
@@ -126,19 +128,26 @@ def page_data(result, grid) -> dict:
     pct = lfmt.percent(0.125)
     controls = []
     for c in grid.controls:
-        controls.append({"key": c.key, "kind": c.kind, "strategy": c.strategy, "values": c.values, "start": c.start,
-                         "labels": [_value_label(c.kind, v) for v in c.values]})
+        controls.append(
+            {"key": c.key, "kind": c.kind, "strategy": c.strategy, "values": c.values, "start": c.start, "labels": [_value_label(c.kind, v) for v in c.values]}
+        )
     strategies = []
     for s, g in zip(result.strategies, grid.strategies):
-        strategies.append({
-            "name": s.name, "stepped": g.stepped, "fixed_controls": g.fixed_controls, "var_controls": g.var_controls,
-            "break_even_controls": g.break_even_controls,
-            # issue 13: the last month the plan can be carried out (the page's controls do not change it)
-            "feasible_until": s.feasible_until or 0,
-            "feasible_label": sc.month_label(s.feasible_until) if s.feasible_until else "",
-            **{k: _b64(getattr(g, k)) for k in ("P", "Q", "K", "line_fixed", "line_slope", "cost_per_request", "chart_cost",
-                                                 "break_even", "cheaper_above")},
-        })
+        strategies.append(
+            {
+                "name": s.name,
+                "stepped": g.stepped,
+                "fixed_controls": g.fixed_controls,
+                "var_controls": g.var_controls,
+                "break_even_controls": g.break_even_controls,
+                # issue 13: the last month the plan can be carried out (the page's controls do not change it)
+                "feasible_until": s.feasible_until or 0,
+                "feasible_label": sc.month_label(s.feasible_until) if s.feasible_until else "",
+                **{
+                    k: _b64(getattr(g, k)) for k in ("P", "Q", "K", "line_fixed", "line_slope", "cost_per_request", "chart_cost", "break_even", "cheaper_above")
+                },
+            }
+        )
     return {
         "horizon": sc.horizon_months,
         "baseline": sc.baseline,
@@ -150,8 +159,7 @@ def page_data(result, grid) -> dict:
         "chart_volumes": [float(v) for v in grid.chart_volumes],
         "month_labels": [lfmt.month(sc.month_first_day(m)) for m in range(1, sc.horizon_months + 1)],
         "colors": list(PALETTE),
-        "format": {"money": mf, "percent": pct.replace(lfmt.number(12.5, 1), "{}"),
-                   "plotly_separators": mf["decimal"] + mf["group"]},
+        "format": {"money": mf, "percent": pct.replace(lfmt.number(12.5, 1), "{}"), "plotly_separators": mf["decimal"] + mf["group"]},
         "text": _texts(result),
     }
 
@@ -168,25 +176,26 @@ def _controls_html(result, grid) -> str:
     for k, c in enumerate(grid.controls):
         label = _(CONTROL_LABELS[c.kind])
         who = f'<span class="who">{_e(names[c.strategy])}</span>' if c.strategy is not None else ""
-        out.append(f'<label for="control-{k}">{_e(label)} <span class="value" id="value-{k}"></span>{who}</label>'
-                   f'<input type="range" id="control-{k}" data-key="{_e(c.key)}" min="0" max="{len(c.values) - 1}" step="1" value="{c.start}">')
+        out.append(
+            f'<label for="control-{k}">{_e(label)} <span class="value" id="value-{k}"></span>{who}</label>'
+            f'<input type="range" id="control-{k}" data-key="{_e(c.key)}" min="0" max="{len(c.values) - 1}" step="1" value="{c.start}">'
+        )
         if k == 0:
-            out.append(f'<input type="number" id="volume-box" min="0" step="any" value="{round(c.values[c.start])}" '
-                       f'aria-label="{_e(box_label)}">')
+            out.append(f'<input type="number" id="volume-box" min="0" step="any" value="{round(c.values[c.start])}" aria-label="{_e(box_label)}">')
     out.append(f'<button type="button" id="reset">{_e(reset)}</button>')
     return "\n".join(out)
 
 
 def _summary_html(result) -> str:
     sc = result.scenario
-    head = [_("Strategy"), _("Cost per request"), _("Total, {h} months").format(h=sc.horizon_months),
-            _("Break-even"), _("Payback month")]
+    head = [_("Strategy"), _("Cost per request"), _("Total, {h} months").format(h=sc.horizon_months), _("Break-even"), _("Payback month")]
     rows = []
     for i, s in enumerate(result.strategies):
-        rows.append(f'<tr id="row-{i}"><td>{_e(s.name)}<br><small>{_e(s.model)}</small></td><td id="cpr-{i}"></td>'
-                    f'<td id="total-{i}"></td><td id="be-{i}"></td><td id="pay-{i}"></td></tr>')
-    return ("<table id=\"totals\"><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+        rows.append(
+            f'<tr id="row-{i}"><td>{_e(s.name)}<br><small>{_e(s.model)}</small></td><td id="cpr-{i}"></td>'
+            f'<td id="total-{i}"></td><td id="be-{i}"></td><td id="pay-{i}"></td></tr>'
+        )
+    return '<table id="totals"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
 
 
 def _price_value(key: str, value: float, currency: str) -> str:
@@ -209,17 +218,18 @@ def _prices_html(result) -> str:
             unit = _(PRICE_UNITS[key]) if key in PRICE_UNITS else key.replace("_", " ")
             as_of = p.get("as_of")
             shown = lfmt.date(_dt.date.fromisoformat(as_of)) if as_of else "-"
-            rows.append(f"<tr><td>{_e(s.name)}</td><td>{_e(unit)}</td><td>{_e(_price_value(key, p['value'], cur))}</td>"
-                        f"<td class=\"src\">{_e(p.get('source') or '-')}</td><td>{_e(shown)}</td></tr>")
-    return ('<table class="prices"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+            rows.append(
+                f"<tr><td>{_e(s.name)}</td><td>{_e(unit)}</td><td>{_e(_price_value(key, p['value'], cur))}</td>"
+                f'<td class="src">{_e(p.get("source") or "-")}</td><td>{_e(shown)}</td></tr>'
+            )
+    return '<table class="prices"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
 
 
 def _subtitle(result) -> str:
     sc = result.scenario
     text = _("{volume} requests/month, {h} months from {start}, {currency}, baseline '{base}'").format(
-        volume=lfmt.count(sc.requests_per_month), h=sc.horizon_months, start=lfmt.month(sc.month_first_day(1)),
-        currency=sc.currency, base=sc.baseline_name)
+        volume=lfmt.count(sc.requests_per_month), h=sc.horizon_months, start=lfmt.month(sc.month_first_day(1)), currency=sc.currency, base=sc.baseline_name
+    )
     if sc.growth_per_month:
         text += "; " + _("growing {growth} a month").format(growth=lfmt.percent(sc.growth_per_month))
     return text
@@ -229,13 +239,20 @@ def grid_note(grid, seconds: float) -> str:
     """The sentence that states the grid behind the page."""
     counts = [len(c.values) for c in grid.controls[1:]]
     vol = grid.controls[0].values
-    return _("The numbers come from the ftcost engine, run when this page was written over a grid of control values: "
-             "{n} volumes from {lo} to {hi} (log scale) for the slider, with any volume in the box, and {steps} steps "
-             "for the other controls ({points} engine evaluations, {seconds} s). Costs of API strategies are exact "
-             "at any volume (they are linear in volume); a self-hosted strategy's cost is interpolated between "
-             "grid volumes.").format(n=len(vol), lo=lfmt.count(vol[0]), hi=lfmt.count(vol[-1]),
-                                     steps=" x ".join(str(n) for n in counts) or "0",
-                                     points=lfmt.count(grid.points), seconds=lfmt.number(seconds, 2))
+    return _(
+        "The numbers come from the ftcost engine, run when this page was written over a grid of control values: "
+        "{n} volumes from {lo} to {hi} (log scale) for the slider, with any volume in the box, and {steps} steps "
+        "for the other controls ({points} engine evaluations, {seconds} s). Costs of API strategies are exact "
+        "at any volume (they are linear in volume); a self-hosted strategy's cost is interpolated between "
+        "grid volumes."
+    ).format(
+        n=len(vol),
+        lo=lfmt.count(vol[0]),
+        hi=lfmt.count(vol[-1]),
+        steps=" x ".join(str(n) for n in counts) or "0",
+        points=lfmt.count(grid.points),
+        seconds=lfmt.number(seconds, 2),
+    )
 
 
 def render_page(result, grid, seconds: float, *, version: str = "", lang: str | None = None) -> str:
@@ -250,14 +267,23 @@ def render_page(result, grid, seconds: float, *, version: str = "", lang: str | 
         data = data.replace("</", "<\\/")
         warnings = localized_warnings(result)
         # (outside the f-string below, so that the catalog's extractor sees them)
-        words = {"warnings": _("Warnings"), "what_if": _("What if"), "breakeven": _("Break-even: average monthly cost by volume"),
-                 "linear": _("Linear scale"), "cumulative": _("Cumulative cost by month"), "prices": _("Prices used, with their source"),
-                 "written": _("Written by ftcost {version} on {date}. This page works offline and sends nothing anywhere."),
-                 "load_error": _("The interactive part could not start in this browser:")}
+        words = {
+            "warnings": _("Warnings"),
+            "what_if": _("What if"),
+            "breakeven": _("Break-even: average monthly cost by volume"),
+            "linear": _("Linear scale"),
+            "cumulative": _("Cumulative cost by month"),
+            "prices": _("Prices used, with their source"),
+            "written": _("Written by ftcost {version} on {date}. This page works offline and sends nothing anywhere."),
+            "load_error": _("The interactive part could not start in this browser:"),
+        }
         warn_html = ""
         if warnings:
-            warn_html = (f'<section class="card warnings"><strong>{_e(words["warnings"])}</strong><ul>'
-                         + "".join(f"<li>{_e(w)}</li>" for w in warnings) + "</ul></section>")
+            warn_html = (
+                f'<section class="card warnings"><strong>{_e(words["warnings"])}</strong><ul>'
+                + "".join(f"<li>{_e(w)}</li>" for w in warnings)
+                + "</ul></section>"
+            )
         sc = result.scenario
         css = (ASSETS / "page.css").read_text(encoding="utf-8")
         js = (ASSETS / "page.js").read_text(encoding="utf-8")
@@ -336,7 +362,8 @@ def summary_html(result, *, lang: str | None = None) -> str:
         for i, s in enumerate(result.strategies):
             pay = "-" if i == sc.baseline else (str(s.payback_month) if s.payback_month else _("none"))
             style = ' style="font-weight:bold"' if s is result.cheapest else ""
-            rows.append(f"<tr{style}><td>{_e(s.name)}</td><td>{_e(lfmt.money_small(s.cost_per_request, cur))}</td>"
-                        f"<td>{_e(lfmt.money(s.total_cost, cur))}</td><td>{_e(pay)}</td></tr>")
-        return ("<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>"
-                + "".join(rows) + "</tbody></table>")
+            rows.append(
+                f"<tr{style}><td>{_e(s.name)}</td><td>{_e(lfmt.money_small(s.cost_per_request, cur))}</td>"
+                f"<td>{_e(lfmt.money(s.total_cost, cur))}</td><td>{_e(pay)}</td></tr>"
+            )
+        return "<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"

@@ -8,6 +8,7 @@ characters (with "…"), so the charts and the PDF report take the same time
 for any name. The result itself is left as it was (the JSON and the tables
 keep every character).
 """
+
 from __future__ import annotations
 
 import copy
@@ -47,8 +48,7 @@ def for_drawing(result):
         return None
     sc = result.scenario
     names = [s.name for s in result.strategies]
-    long_text = any(len(w) > MAX_TEXT_CHARS for s in result.strategies for w in s.warnings) \
-        or any(len(w) > MAX_TEXT_CHARS for w in result.price_warnings)
+    long_text = any(len(w) > MAX_TEXT_CHARS for s in result.strategies for w in s.warnings) or any(len(w) > MAX_TEXT_CHARS for w in result.price_warnings)
     if len(sc.name) <= MAX_NAME_CHARS and all(len(n) <= MAX_NAME_CHARS for n in names) and not long_text:
         return result
     cut = _unique(names)
@@ -58,9 +58,15 @@ def for_drawing(result):
     sc2.strategies = [copy.copy(s) for s in sc.strategies]
     for s, n in zip(sc2.strategies, cut):
         s.name = n
-    strategies = [dataclasses.replace(s, name=n, warnings=[short(w.replace(s.name, n), MAX_TEXT_CHARS) for w in s.warnings])
-                  for s, n in zip(result.strategies, cut)]
+    strategies = [
+        dataclasses.replace(s, name=n, warnings=[short(w.replace(s.name, n), MAX_TEXT_CHARS) for w in s.warnings]) for s, n in zip(result.strategies, cut)
+    ]
     ranges = [dict(r, strategy=rename.get(r.get("strategy"), r.get("strategy"))) for r in result.cheapest_by_volume]
-    return dataclasses.replace(result, scenario=sc2, strategies=strategies, cheapest_by_volume=ranges,
-                               without_quality=for_drawing(result.without_quality),
-                               price_warnings=[short(w, MAX_TEXT_CHARS) for w in result.price_warnings])
+    return dataclasses.replace(
+        result,
+        scenario=sc2,
+        strategies=strategies,
+        cheapest_by_volume=ranges,
+        without_quality=for_drawing(result.without_quality),
+        price_warnings=[short(w, MAX_TEXT_CHARS) for w in result.price_warnings],
+    )

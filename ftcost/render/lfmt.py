@@ -3,6 +3,7 @@
 English keeps :mod:`ftcost.render.fmt`'s formats exactly (and never imports
 Babel); Spanish uses Babel's formats for Spain: "1.453,64 €", "30 nov 2026".
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -18,11 +18,11 @@ read without overlap. Every marked artist carries a ``gid`` (``curve:NAME``,
 ``payback:NAME:label``, ``training:NAME``) so tests can read the plotted
 values back.
 """
+
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -335,8 +335,7 @@ def writing(path: str | Path):
     try:
         yield
     except OSError as exc:
-        raise OutputError(f"cannot write the file: {exc.strerror or exc}", file=str(path),
-                          hint="choose a folder you can write to, with free space") from None
+        raise OutputError(f"cannot write the file: {exc.strerror or exc}", file=str(path), hint="choose a folder you can write to, with free space") from None
 
 
 def save_figure(fig, path: str | Path, *, inputs: Iterable = ()) -> Path:
@@ -356,7 +355,6 @@ def write_plot(result: Result, path: str | Path, kind: str = "breakeven", *, log
                inputs: Iterable = ()) -> Path:
     """Draw the chart ``kind`` and save it to ``path``."""
     from ..outputs import check_output_path
-
     from .labels import for_drawing
 
     check_output_path(path, inputs=inputs, extensions=EXTENSIONS)

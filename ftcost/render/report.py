@@ -9,11 +9,11 @@ text pages are laid out by a small flow layout (:class:`_Flow`) that wraps
 text by its measured width and starts a new page when one is full. Text is
 embedded as TrueType, so the PDF can be searched and read back.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -63,8 +63,7 @@ def recommendation(result: Result) -> str:
                 f"({money(base.total_cost, cur)})")
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
-            text += (f"; '{w.name}' would only pay off above {count(w.break_even_requests_per_month)} "
-                     f"requests a month.")
+            text += f"; '{w.name}' would only pay off above {count(w.break_even_requests_per_month)} requests a month."
         elif others and all(s.break_even_requests_per_month is None for s in others):
             text += "; no alternative is cheaper at any volume."
         elif others:
@@ -154,9 +153,13 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
         flow._text(MARGIN, flow.y, line, fontsize=20 * flow.k, fontweight="bold")
         flow.y += 0.4 * flow.k
     src = Path(sc.file).name if sc.file else "a scenario"
-    flow.paragraph(f"Prompt engineering or fine-tuning? Cost comparison of {len(result.strategies)} strategies over {h} months "
-                   f"from {sc.month_label(1)}, in {cur}. From {src}, generated {today.isoformat()} by ftcost {_version()}.",
-                   size=9, color_=GREY, gap_after=0.1)
+    flow.paragraph(
+        f"Prompt engineering or fine-tuning? Cost comparison of {len(result.strategies)} strategies over {h} months "
+        f"from {sc.month_label(1)}, in {cur}. From {src}, generated {today.isoformat()} by ftcost {_version()}.",
+        size=9,
+        color_=GREY,
+        gap_after=0.1,
+    )
     if sc.description:
         flow.paragraph(sc.description.strip(), size=9, color_=GREY, gap_after=0.08)
 
@@ -176,12 +179,15 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
     wq = getattr(result, "without_quality", None)
     if wq is not None:
         cur_q = sc.currency
-        errs = ", ".join(f"'{s.name}' {money_small(s.quality_cost_per_request, cur_q)}" for s in result.strategies
-                         if s.quality_cost_per_request)
+        errs = ", ".join(f"'{s.name}' {money_small(s.quality_cost_per_request, cur_q)}" for s in result.strategies if s.quality_cost_per_request)
         same = wq.cheapest.name == result.cheapest.name
-        flow.paragraph(f"These costs include the expected cost of errors per request ({errs}). Without it, "
-                       + (f"the answer is the same ('{wq.cheapest.name}')." if same
-                          else f"'{wq.cheapest.name}' would be cheapest instead."), size=9, bold=not same, gap_after=0.06)
+        flow.paragraph(
+            f"These costs include the expected cost of errors per request ({errs}). Without it, "
+            + (f"the answer is the same ('{wq.cheapest.name}')." if same else f"'{wq.cheapest.name}' would be cheapest instead."),
+            size=9,
+            bold=not same,
+            gap_after=0.06,
+        )
 
     if result.warnings:
         flow.heading(f"Warnings ({len(result.warnings)})", size=11, color_=WARN, gap=0.02)
@@ -221,7 +227,7 @@ def _inputs_section(flow: _Flow, result: Result, *, new_page: bool = False) -> N
     cols = [Column("Strategy", 1.7), Column("Model", 1.8), Column("Tokens per request", 1.7),
             Column("Hosting, GPUs and other monthly", 2.6), Column("Training", 2.69)]
     rows = []
-    for i, (s, st) in enumerate(zip(result.strategies, sc.strategies)):
+    for s, st in zip(result.strategies, sc.strategies):
         tok = f"{count(st.prompt_tokens)} prompt + {count(st.input_tokens)} input"
         if st.cached_tokens:
             tok += f" ({count(st.cached_tokens)} cached)"
@@ -260,7 +266,9 @@ def _inputs_section(flow: _Flow, result: Result, *, new_page: bool = False) -> N
         f"volume at which a strategy costs the same as the baseline over {h} months, with training and one-time "
         "costs spread evenly; payback is the first month its running total is at or below the baseline's. Prices are "
         "list prices on their as_of date (last page); taxes, negotiated discounts and engineering time are not included.",
-        size=7.8, color_=GREY)
+        size=7.8,
+        color_=GREY,
+    )
 
 
 def _schedule_pages(flow: _Flow, result: Result) -> None:
@@ -273,16 +281,26 @@ def _schedule_pages(flow: _Flow, result: Result) -> None:
     title = "Monthly schedule"
     flow.new_page(title)
     flow.paragraph(f"Where the money goes over {h} months", size=10.5, bold=True)
-    parts = [("variable_cost", "Variable (requests)"), ("fixed_cost", "Fixed (hosting, other)"), ("gpu_cost", "GPUs (self-hosted)"),
-             ("training_cost", "Training"), ("one_time_cost", "One-time"), ("data_generation_cost", "Data generation")]
+    parts = [
+        ("variable_cost", "Variable (requests)"),
+        ("fixed_cost", "Fixed (hosting, other)"),
+        ("gpu_cost", "GPUs (self-hosted)"),
+        ("training_cost", "Training"),
+        ("one_time_cost", "One-time"),
+        ("data_generation_cost", "Data generation"),
+    ]
     # Columns that are zero for every strategy are left out; the rest add up to the total.
     parts = [(k, t) for k, t in parts if k in ("variable_cost", "fixed_cost") or np.any(sch[k] != 0)]
-    cols = [Column("Strategy", 2.6)] + [Column(t, 1.25, "right") for _, t in parts] + [Column("Total", 1.4, "right"),
-                                                                                        Column("Average per month", 1.25, "right")]
+    cols = (
+        [Column("Strategy", 2.6)] + [Column(t, 1.25, "right") for _, t in parts] + [Column("Total", 1.4, "right"), Column("Average per month", 1.25, "right")]
+    )
     rows = []
     for i, s in enumerate(result.strategies):
-        rows.append([s.name] + [money(float(sch[k][i].sum()), cur) for k, _ in parts]
-                    + [money(float(sch["total_cost"][i].sum()), cur), money(s.average_monthly_cost, cur)])
+        rows.append(
+            [s.name]
+            + [money(float(sch[k][i].sum()), cur) for k, _ in parts]
+            + [money(float(sch["total_cost"][i].sum()), cur), money(s.average_monthly_cost, cur)]
+        )
     flow.table(cols, rows, size=8.5, title=title, row_colors=[color(i) for i in range(len(rows))])
 
     n = len(result.strategies)
@@ -298,8 +316,7 @@ def _schedule_pages(flow: _Flow, result: Result) -> None:
         for k in range(h):
             row = [str(k + 1), sc.month_label(k + 1), count(sch["requests"][0, k])]
             for i in g:
-                star = " *" if (sch["training_cost"][i, k] > 0 or sch["one_time_cost"][i, k] > 0
-                                or sch["data_generation_cost"][i, k] > 0) else ""
+                star = " *" if (sch["training_cost"][i, k] > 0 or sch["one_time_cost"][i, k] > 0 or sch["data_generation_cost"][i, k] > 0) else ""
                 row += [money(float(sch["total_cost"][i, k]), cur) + star, money(float(sch["cumulative_cost"][i, k]), cur)]
             rows.append(row)
         flow.table(cols, rows, size=8, title=title, bold_first=False)
@@ -310,25 +327,33 @@ def _prices_pages(flow: _Flow, result: Result) -> None:
     cur = sc.currency
     title = "Prices used, with their source"
     flow.new_page(title)
-    flow.paragraph("Every rate the comparison used, as the catalog or the scenario gave it. 'secondary' sources are "
-                   "read from a copy of the provider's page, not the page itself: check them before you sign.",
-                   size=9, color_=GREY)
-    cols = [Column("Strategy", 1.9), Column("Price", 2.3), Column("Value", 0.9, "right"), Column("Source", 4.55),
-            Column("As of", 0.85)]
+    flow.paragraph(
+        "Every rate the comparison used, as the catalog or the scenario gave it. 'secondary' sources are "
+        "read from a copy of the provider's page, not the page itself: check them before you sign.",
+        size=9,
+        color_=GREY,
+    )
+    cols = [Column("Strategy", 1.9), Column("Price", 2.3), Column("Value", 0.9, "right"), Column("Source", 4.55), Column("As of", 0.85)]
     rows = []
     colors = []
     for i, s in enumerate(result.strategies):
         for k, (key, p) in enumerate(s.prices.items()):
             unit = PRICE_UNITS.get(key, "")
-            rows.append([s.name if k == 0 else "", key + (f" ({unit})" if unit else ""), _price_value(key, p.get("value"), cur),
-                         p.get("source") or "-", p.get("as_of") or "-"])
+            rows.append(
+                [
+                    s.name if k == 0 else "",
+                    key + (f" ({unit})" if unit else ""),
+                    _price_value(key, p.get("value"), cur),
+                    p.get("source") or "-",
+                    p.get("as_of") or "-",
+                ]
+            )
             colors.append(color(i))
     flow.table(cols, rows, size=7.8, title=title, row_colors=colors)
     notes = [(s.name, k, v) for s in result.strategies for k, v in (s.token_sources or {}).items() if v]
     if notes:
         flow.paragraph("Where the token counts came from", size=10.5, bold=True)
-        flow.table([Column("Strategy", 2.3), Column("Count", 1.6), Column("Source", 6.6)],
-                   [[a, b, c] for a, b, c in notes], size=7.8, title=title)
+        flow.table([Column("Strategy", 2.3), Column("Count", 1.6), Column("Source", 6.6)], [[a, b, c] for a, b, c in notes], size=7.8, title=title)
 
 
 SIMULATION_SAMPLES = 20_000  # enough for percentiles to two digits; the full run is `ftcost simulate`
@@ -348,8 +373,9 @@ def _simulation_page(result: Result):
         engine.set(rect=(0.03, 0.06, 0.94, 0.8))  # leave room above for the page title and caption
     else:
         fig.subplots_adjust(top=0.78, bottom=0.16)
-    caption = simulation_verdict(sim) + (f" {SIMULATION_SAMPLES:,} samples; uncertain inputs: "
-                                         + ", ".join(sorted(format_path(p) for p in result.scenario.distributions)) + ".")
+    caption = simulation_verdict(sim) + (
+        f" {SIMULATION_SAMPLES:,} samples; uncertain inputs: " + ", ".join(sorted(format_path(p) for p in result.scenario.distributions)) + "."
+    )
     for k, line in enumerate(wrap(caption, PAGE[0] - 2 * MARGIN, 9, False)):
         fig.text(MARGIN / PAGE[0], 1 - (0.6 + 0.19 * k) / PAGE[1], line, fontsize=9, color=GREY, va="top", parse_math=False)
     return fig
@@ -378,8 +404,15 @@ def availability_rows(result: Result) -> list[list[str]]:
         retired = [m for m in tunable if m.retires_on and m.retires_on < day]
         if retired:
             note += ("; " if note else "") + f"{len(retired)} retired before {day.isoformat()}"
-        rows.append([provider, "yes" if open_ else "no", f"{len(open_)} of {len(tunable)}",
-                     ", ".join(m.id for m in open_[:4]) + (" ..." if len(open_) > 4 else "") or "-", note or "-"])
+        rows.append(
+            [
+                provider,
+                "yes" if open_ else "no",
+                f"{len(open_)} of {len(tunable)}",
+                ", ".join(m.id for m in open_[:4]) + (" ..." if len(open_) > 4 else "") or "-",
+                note or "-",
+            ]
+        )
     return rows
 
 
@@ -387,21 +420,22 @@ def _availability(flow: _Flow, result: Result) -> None:
     sc = result.scenario
     day = sc.month_first_day(1).isoformat()
     flow.paragraph(f"Who still accepts new fine-tuning jobs on {day} (the plan's first month)", size=10.5, bold=True)
-    flow.paragraph("From the bundled price catalogs: a model accepts jobs until its provider's last day for new jobs "
-                   "(last_new_job_day, inclusive) and while it is not retired. OpenAI's last day for new fine-tuning jobs is 2027-01-05; "
-                   "fine-tuned OpenAI models keep serving until their base model retires.", size=8.5, color_=GREY)
-    cols = [Column("Provider", 1.5), Column("New jobs", 0.8), Column("Models", 0.9), Column("Accepting, e.g.", 4.2),
-            Column("Note", 3.1)]
+    flow.paragraph(
+        "From the bundled price catalogs: a model accepts jobs until its provider's last day for new jobs "
+        "(last_new_job_day, inclusive) and while it is not retired. OpenAI's last day for new fine-tuning jobs is 2027-01-05; "
+        "fine-tuned OpenAI models keep serving until their base model retires.",
+        size=8.5,
+        color_=GREY,
+    )
+    cols = [Column("Provider", 1.5), Column("New jobs", 0.8), Column("Models", 0.9), Column("Accepting, e.g.", 4.2), Column("Note", 3.1)]
     flow.table(cols, availability_rows(result), size=7.8, title="Who still accepts new fine-tuning jobs")
 
 
 def _footers(pages: list, result: Result, today: _dt.date) -> None:
     n = len(pages)
     for k, fig in enumerate(pages, 1):
-        fig.text(MARGIN / PAGE[0], 0.35 / PAGE[1], f"ftcost report: {result.scenario.name}, {today.isoformat()}",
-                 fontsize=7.5, color=GREY, parse_math=False)
-        fig.text(1 - MARGIN / PAGE[0], 0.35 / PAGE[1], f"page {k} of {n}", fontsize=7.5, color=GREY, ha="right",
-                 parse_math=False)
+        fig.text(MARGIN / PAGE[0], 0.35 / PAGE[1], f"ftcost report: {result.scenario.name}, {today.isoformat()}", fontsize=7.5, color=GREY, parse_math=False)
+        fig.text(1 - MARGIN / PAGE[0], 0.35 / PAGE[1], f"page {k} of {n}", fontsize=7.5, color=GREY, ha="right", parse_math=False)
 
 
 def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list, dict]:
@@ -441,8 +475,7 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
     return pages, figs
 
 
-def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None = None, inputs: Iterable = (),
-                 today: _dt.date | None = None) -> list[Path]:
+def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None = None, inputs: Iterable = (), today: _dt.date | None = None) -> list[Path]:
     """Write the PDF report (and with ``png_dir`` each chart as PNG), every file atomically.
 
     Every output path is checked before anything is drawn, so a bad one leaves nothing behind.
@@ -453,7 +486,6 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
 
     from ..outputs import atomic_path, check_output_path
     from . import plot
-
     from .labels import for_drawing
 
     result = for_drawing(result)  # names cut to a drawable length: drawing time does not grow with them
@@ -467,8 +499,7 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
     sc = result.scenario
     with plot.writing(p), atomic_path(p, inputs=inputs, extensions=(".pdf",)) as tmp:
         with matplotlib.rc_context(_RC):
-            meta = {"Title": f"ftcost report: {sc.name}", "Creator": f"ftcost {_version()}", "Subject": recommendation(result),
-                    "CreationDate": None}
+            meta = {"Title": f"ftcost report: {sc.name}", "Creator": f"ftcost {_version()}", "Subject": recommendation(result), "CreationDate": None}
             with PdfPages(tmp, metadata=meta) as pdf:
                 for fig in pages:
                     pdf.savefig(fig)

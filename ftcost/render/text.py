@@ -1,4 +1,5 @@
 """Text renderers for ``ftcost compare``: a table, Markdown, CSV and JSON."""
+
 from __future__ import annotations
 
 import csv
@@ -16,13 +17,32 @@ from .layout import wrap as layout_wrap
 from .lfmt import count, money, money_small, month, percent
 
 # Words shown from the data (strategy types, token-source keys), translated where shown.
-WORDS = (N_("prompt"), N_("fine_tuned"), N_("self_hosted"), N_("prompt tokens"), N_("training tokens"),
-         N_("input tokens"), N_("completion tokens"), N_("data generation"))
+WORDS = (
+    N_("prompt"),
+    N_("fine_tuned"),
+    N_("self_hosted"),
+    N_("prompt tokens"),
+    N_("training tokens"),
+    N_("input tokens"),
+    N_("completion tokens"),
+    N_("data generation"),
+)
 
 SUMMARY_FIELDS = [
-    "name", "type", "model", "cost_per_request", "fixed_monthly", "training_cost", "training_runs",
-    "one_time_cost", "average_fixed_monthly", "monthly_cost", "total_cost",
-    "break_even_requests_per_month", "cheaper_above_break_even", "payback_month",
+    "name",
+    "type",
+    "model",
+    "cost_per_request",
+    "fixed_monthly",
+    "training_cost",
+    "training_runs",
+    "one_time_cost",
+    "average_fixed_monthly",
+    "monthly_cost",
+    "total_cost",
+    "break_even_requests_per_month",
+    "cheaper_above_break_even",
+    "payback_month",
 ]
 
 
@@ -135,8 +155,9 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         line(_("payback"), lambda i, s: payback_label(s, i == b, h, result.strategies[b].total_cost)),
     ]
     if any(not s.feasible for s in strategies):  # issue 13: a plan that cannot be carried out is marked, never recommended
-        body.append(line("can be carried out", lambda i, s: "all months" if s.feasible
-                         else (f"to month {s.feasible_until} only" if s.feasible_until else "not at all")))
+        body.append(
+            line("can be carried out", lambda i, s: "all months" if s.feasible else (f"to month {s.feasible_until} only" if s.feasible_until else "not at all"))
+        )
     return header, body
 
 
@@ -239,8 +260,14 @@ def _title(result: Result) -> str:
     sc = result.scenario
     growth = _(", growing {growth} a month").format(growth=percent(sc.growth_per_month)) if sc.growth_per_month else ""
     return _("{name}: {volume} requests/month{growth}, {h} months from {start}, {currency}, baseline '{base}'").format(
-        name=sc.name, volume=count(sc.requests_per_month), growth=growth, h=sc.horizon_months,
-        start=month(sc.month_first_day(1)), currency=sc.currency, base=sc.baseline_name)
+        name=sc.name,
+        volume=count(sc.requests_per_month),
+        growth=growth,
+        h=sc.horizon_months,
+        start=month(sc.month_first_day(1)),
+        currency=sc.currency,
+        base=sc.baseline_name,
+    )
 
 
 def verdict(result: Result) -> str:
@@ -260,31 +287,39 @@ def verdict(result: Result) -> str:
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
             text += " " + _("'{name}' would pay off above {v} requests/month (you are at {vol}).").format(
-                name=w.name, v=count(w.break_even_requests_per_month), vol=count(sc.requests_per_month))
+                name=w.name, v=count(w.break_even_requests_per_month), vol=count(sc.requests_per_month)
+            )
         return text + _quality_note(result)
     saving = base.total_cost - best.total_cost
     share = saving / base.total_cost if base.total_cost > 0 else float("nan")
-    fields = dict(best=best.name, h=h, total=money(best.total_cost, cur), base_total=money(base.total_cost, cur),
-                  base=base.name, saving=money(saving, cur))
+    fields = dict(best=best.name, h=h, total=money(best.total_cost, cur), base_total=money(base.total_cost, cur), base=base.name, saving=money(saving, cur))
     if math.isfinite(share):
         text = _("'{best}' is the cheapest over {h} months: {total} against {base_total} for '{base}', saving {saving} ({share}).").format(
-            share=percent(share), **fields)
+            share=percent(share), **fields
+        )
     else:
         text = _("'{best}' is the cheapest over {h} months: {total} against {base_total} for '{base}', saving {saving}.").format(**fields)
     v = best.break_even_requests_per_month
     if v is not None and v > 0:
         side = dict(v=count(v), vol=count(sc.requests_per_month), pay=best.payback_month)
         if best.payback_month == 1:  # nothing to pay back
-            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and is cheaper from month 1.")
-                        if best.cheaper_above_break_even else
-                        _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1."))
+            template = (
+                _("It is cheaper above {v} requests/month (you are at {vol}) and is cheaper from month 1.")
+                if best.cheaper_above_break_even
+                else _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1.")
+            )
         elif best.payback_month:
-            template = (_("It is cheaper above {v} requests/month (you are at {vol}) and pays back in month {pay}.")
-                        if best.cheaper_above_break_even else
-                        _("It is cheaper below {v} requests/month (you are at {vol}) and pays back in month {pay}."))
+            template = (
+                _("It is cheaper above {v} requests/month (you are at {vol}) and pays back in month {pay}.")
+                if best.cheaper_above_break_even
+                else _("It is cheaper below {v} requests/month (you are at {vol}) and pays back in month {pay}.")
+            )
         else:
-            template = (_("It is cheaper above {v} requests/month (you are at {vol}).") if best.cheaper_above_break_even
-                        else _("It is cheaper below {v} requests/month (you are at {vol})."))
+            template = (
+                _("It is cheaper above {v} requests/month (you are at {vol}).")
+                if best.cheaper_above_break_even
+                else _("It is cheaper below {v} requests/month (you are at {vol}).")
+            )
         text += " " + template.format(**side)
     elif best.payback_month == 1:
         text += " " + _("It is cheaper from month 1.")
@@ -299,8 +334,10 @@ def _partial_verdict(result: Result) -> str:
     rec = result.recommendation
     if rec["until_month"] <= 0:
         return f"No strategy can be carried out, not even in month 1 ({sc.month_label(1)})."
-    return (f"No strategy can be carried out over all {sc.horizon_months} months. The best plan up to month {rec['until_month']} "
-            f"({rec['until']}), when it stops, is '{rec['strategy']}': {money(rec['cost_until'], sc.currency)} to then.")
+    return (
+        f"No strategy can be carried out over all {sc.horizon_months} months. The best plan up to month {rec['until_month']} "
+        f"({rec['until']}), when it stops, is '{rec['strategy']}': {money(rec['cost_until'], sc.currency)} to then."
+    )
 
 
 def _quality_note(result: Result) -> str:

@@ -1,4 +1,5 @@
 """Warnings in the language of the output they appear in (the JSON keeps them in English)."""
+
 from __future__ import annotations
 
 
