@@ -10,6 +10,7 @@ median wall time of each, the CPU time (user + system, less sensitive to a
 shared machine) and the ratio report / compare. Target (issue 14): the
 report under 2 s of wall time on this machine. No test asserts a timing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,7 @@ def _run(args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one fresh ftcost process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "ftcost", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "ftcost", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -56,8 +56,7 @@ def main(argv=None) -> int:
 
     def line(name, xs):
         walls, cpus = [w for w, _ in xs], [c for _, c in xs]
-        return (f"  {name:<58} wall best {min(walls):6.2f} s, median {statistics.median(walls):6.2f} s; "
-                f"CPU best {min(cpus):5.2f} s")
+        return f"  {name:<58} wall best {min(walls):6.2f} s, median {statistics.median(walls):6.2f} s; CPU best {min(cpus):5.2f} s"
 
     best_c, best_r = min(w for w, _ in compare), min(w for w, _ in report)
     cpu_c, cpu_r = min(c for _, c in compare), min(c for _, c in report)
@@ -74,8 +73,10 @@ def main(argv=None) -> int:
     text = "\n".join(out)
     print(text)
     if a.write:
-        Path(a.write).write_text("# Report benchmark results\n\nMeasured with `python benchmarks/bench_report.py "
-                                 f"--rounds {a.rounds}` (see its docstring).\n\n```\n{text}\n```\n", encoding="utf-8")
+        Path(a.write).write_text(
+            f"# Report benchmark results\n\nMeasured with `python benchmarks/bench_report.py --rounds {a.rounds}` (see its docstring).\n\n```\n{text}\n```\n",
+            encoding="utf-8",
+        )
     return 0
 
 

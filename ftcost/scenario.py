@@ -1030,8 +1030,12 @@ def _training(
         fixed_per_run = hours * rate
     if t.get("hours") is not None:
         if "training_per_hour" not in prices:
-            raise chk.fail(path + ("hours",), f"{model.ref} has no training price per hour in its catalog",
-                           "training.hours is for hour-billed training (reinforcement fine-tuning); add prices: {training_per_hour: ...}", key=True)
+            raise chk.fail(
+                path + ("hours",),
+                f"{model.ref} has no training price per hour in its catalog",
+                "training.hours is for hour-billed training (reinforcement fine-tuning); add prices: {training_per_hour: ...}",
+                key=True,
+            )
         billed = chk.number(t, "hours", path, minimum=0)
         fixed_per_run = billed * prices["training_per_hour"].value
     gen_cost, gen_note = 0.0, ""
@@ -1087,11 +1091,24 @@ def _training(
     hour_billed = t.get("hours") is not None and "training" not in prices
     if fixed_per_run and "training" not in prices:
         tokens = 0.0  # hour-billed training: the token count only sized the run
-    return Training(tokens=tokens, examples=examples, epochs=epochs, epochs_auto=auto, retrain_every_months=retrain,
-                    one_time_cost=one_time, token_source=source, fixed_per_run=fixed_per_run,
-                    data_generation_cost=gen_cost, data_generation_note=gen_note,
-                    epoch_rule=model.epoch_rule, hour_billed=hour_billed, gpu_hours=hours, gpu_rate=rate,
-                    billed_hours=billed, notes=ds_warnings)
+    return Training(
+        tokens=tokens,
+        examples=examples,
+        epochs=epochs,
+        epochs_auto=auto,
+        retrain_every_months=retrain,
+        one_time_cost=one_time,
+        token_source=source,
+        fixed_per_run=fixed_per_run,
+        data_generation_cost=gen_cost,
+        data_generation_note=gen_note,
+        epoch_rule=model.epoch_rule,
+        hour_billed=hour_billed,
+        gpu_hours=hours,
+        gpu_rate=rate,
+        billed_hours=billed,
+        notes=ds_warnings,
+    )
 
 
 def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> tuple[float, str]:

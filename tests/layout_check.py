@@ -6,6 +6,7 @@ entries, annotations, report table cells) with ``get_window_extent`` from the
 figure's renderer (the box patch when a label has one), and reports texts
 that overlap each other or leave the figure.
 """
+
 from __future__ import annotations
 
 from matplotlib.text import Text
@@ -38,8 +39,13 @@ def drawn_texts(fig) -> list[Text]:
         for t in _tick_texts(ax):
             ticks.add(id(t))
             texts.append(t)
-    every_tick_label = {id(lab) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-                        for tick in axis.get_major_ticks() + axis.get_minor_ticks() for lab in (tick.label1, tick.label2)}
+    every_tick_label = {
+        id(lab)
+        for ax in fig.axes
+        for axis in (ax.xaxis, ax.yaxis)
+        for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+        for lab in (tick.label1, tick.label2)
+    }
     for t in fig.findobj(Text):
         if id(t) in every_tick_label or not t.get_visible() or not t.get_text().strip():
             continue  # tick labels in view are already in; the others are not drawn
@@ -68,7 +74,7 @@ def problems(fig, what: str = "") -> list[str]:
         if bb.x0 < fb.x0 - TOLERANCE_PX or bb.y0 < fb.y0 - TOLERANCE_PX or bb.x1 > fb.x1 + TOLERANCE_PX or bb.y1 > fb.y1 + TOLERANCE_PX:
             out.append(f"{what}: outside the figure: {t.get_text()[:60]!r} {tuple(round(v) for v in bb.extents)}")
     for k, (a, ba) in enumerate(boxes):
-        for b, bb in boxes[k + 1:]:
+        for b, bb in boxes[k + 1 :]:
             inter_w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
             inter_h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
             if inter_w > TOLERANCE_PX and inter_h > TOLERANCE_PX:

@@ -7,6 +7,7 @@ tests/layout_check.py). The generated sample covers 1 to 10 strategies,
 month-1 volumes from 10^2 to 10^9 and every strategy type, with long and
 short names; a fixed seed keeps it the same on every run.
 """
+
 from __future__ import annotations
 
 import glob
@@ -15,23 +16,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from layout_check import marker_inside, problems
 
 from ftcost.api import compare
-from layout_check import marker_inside, problems
 
 pytest.importorskip("matplotlib")
 REPO = Path(__file__).resolve().parents[1]
 TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")
 SHIPPED = sorted(glob.glob(str(REPO / "scenarios" / "*.yaml")))
-WORDS = ["few-shot", "prompt", "batch", "tuned", "LoRA", "Llama 8B", "nano", "self-hosted", "nightly", "cached",
-         "Azure", "review classifier", "v2"]
+WORDS = ["few-shot", "prompt", "batch", "tuned", "LoRA", "Llama 8B", "nano", "self-hosted", "nightly", "cached", "Azure", "review classifier", "v2"]
 
 
 def _strategy(rng: random.Random, k: int) -> dict:
     kind = ("prompt", "fine_tuned", "self_hosted")[k % 3]
     name = " ".join(rng.choice(WORDS) for _ in range(rng.choice((1, 2, 4, 7)))) + f" {k}"
-    request = {"prompt_tokens": rng.choice((30, 400, 2500)), "input_tokens": rng.choice((0, 150)),
-               "completion_tokens": rng.choice((4, 60))}
+    request = {"prompt_tokens": rng.choice((30, 400, 2500)), "input_tokens": rng.choice((0, 150)), "completion_tokens": rng.choice((4, 60))}
     s = {"name": name, "type": kind, "request": request}
     if kind == "prompt":
         s["model"] = "testco/base-1"
@@ -42,8 +41,12 @@ def _strategy(rng: random.Random, k: int) -> dict:
         s["training"] = {k: v for k, v in s["training"].items() if v is not None}
         s["hosting"] = {"hours_per_month": rng.choice((0, 730))}
     else:
-        s["serving"] = {"gpu_per_hour": rng.choice((1.2, 2.99)), "requests_per_second": rng.choice((2, 50)),
-                        "target_utilization": 0.6, "min_replicas": rng.choice((1, 2))}
+        s["serving"] = {
+            "gpu_per_hour": rng.choice((1.2, 2.99)),
+            "requests_per_second": rng.choice((2, 50)),
+            "target_utilization": 0.6,
+            "min_replicas": rng.choice((1, 2)),
+        }
         s["training"] = {"tokens": 1e6, "epochs": 2, "gpu_hours": 4}
     return s
 
@@ -54,13 +57,17 @@ def generated(n_cases: int = 12, seed: int = 14) -> list[dict]:
     counts = [1, 10, 5, 2, 3, 7, 4, 9, 6, 8, 2, 5][:n_cases]
     for c, n in enumerate(counts):
         exp = 2 + (c * 7) % 8  # 10^2 .. 10^9
-        cases.append({
-            "ftcost": 1, "name": f"generated case {c}: {n} strategies at 10^{exp}" + (" with a long title" * (c % 3)),
-            "start": "2027-01", "pricing": [TESTCO], "horizon_months": rng.choice((3, 12, 24, 36, 60)),
-            "volume": {"requests_per_month": float(10 ** exp) * rng.choice((1, 3)),
-                       "growth_per_month": rng.choice((0.0, 0.03, 0.1))},
-            "strategies": [_strategy(rng, k) for k in range(n)],
-        })
+        cases.append(
+            {
+                "ftcost": 1,
+                "name": f"generated case {c}: {n} strategies at 10^{exp}" + (" with a long title" * (c % 3)),
+                "start": "2027-01",
+                "pricing": [TESTCO],
+                "horizon_months": rng.choice((3, 12, 24, 36, 60)),
+                "volume": {"requests_per_month": float(10**exp) * rng.choice((1, 3)), "growth_per_month": rng.choice((0.0, 0.03, 0.1))},
+                "strategies": [_strategy(rng, k) for k in range(n)],
+            }
+        )
     return cases
 
 

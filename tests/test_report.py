@@ -112,9 +112,11 @@ def test_report_pages_and_text(made):
     rec = report.recommendation(r)
     # The volume the totals are computed at: 1,000,000, 1,100,000, 1,210,000, average 3,310,000 / 3 = 1,103,333.
     # Payback in month 1 is nothing to pay back: "cheaper from month 1".
-    assert rec == ("Fine-tune: choose 'tuned'. With volume going from 1,000,000 to 1,210,000 requests a month (average "
-                   "1,103,333), it costs $1,398.00 over 3 months against $3,310.00 for 'prompt', saving $1,912.00 (57.8%), "
-                   "and it is cheaper from month 1.")
+    assert rec == (
+        "Fine-tune: choose 'tuned'. With volume going from 1,000,000 to 1,210,000 requests a month (average "
+        "1,103,333), it costs $1,398.00 over 3 months against $3,310.00 for 'prompt', saving $1,912.00 (57.8%), "
+        "and it is cheaper from month 1."
+    )
     assert _norm(rec) in p1  # the recommendation, in one sentence, on page 1
     for text in (
         "Hand-checked report",

@@ -1,4 +1,5 @@
 """``compare --format table`` fits 80 and 100 columns: wrapped cells, strategies as rows when columns overflow."""
+
 from __future__ import annotations
 
 import glob
@@ -32,7 +33,7 @@ def test_three_strategies_across_at_100_and_wrapped_at_80():
     r = compare(REPO / "scenarios" / "review-stars.yaml")
     wide = to_table(r, width=100).splitlines()
     rule = next(k for k, x in enumerate(wide) if x.strip().startswith("---"))
-    head = "\n".join(wide[rule - 2:rule])
+    head = "\n".join(wide[rule - 2 : rule])
     assert "fine-tuned nano (Azure)" in head and "few-shot prompt" in head  # strategies across, names whole
     narrow = to_table(r, width=80)
     # At 80 columns the model ids and the break-even wrap inside their columns, strategies still across.
@@ -62,10 +63,11 @@ def test_a_gpu_staircase_alternating_far_away_is_one_line():
     # 34 ranges: a prompt up to 400k, then a self-hosted fleet and a hosted fine-tune taking turns up to 1.5B.
     edges = [0, 400_000] + [95_000_000 * (1 + k * 0.45) for k in range(33)]
     names = ["prompt"] + ["fine-tune" if k % 2 == 0 else "self-hosted" for k in range(33)]
-    ranges = [{"strategy": n, "from_requests_per_month": float(a), "to_requests_per_month": float(b) if b else None}
-              for n, a, b in zip(names, edges, edges[1:] + [None])]
-    fake = SimpleNamespace(cheapest_by_volume=ranges,
-                           scenario=SimpleNamespace(requests_per_month=300_000, growth_per_month=0.08, horizon_months=24))
+    ranges = [
+        {"strategy": n, "from_requests_per_month": float(a), "to_requests_per_month": float(b) if b else None}
+        for n, a, b in zip(names, edges, edges[1:] + [None])
+    ]
+    fake = SimpleNamespace(cheapest_by_volume=ranges, scenario=SimpleNamespace(requests_per_month=300_000, growth_per_month=0.08, horizon_months=24))
     lines = _ranges(fake)
     assert len(lines) <= 11, lines  # the heading, at most 8 ranges, the alternation in one line, a blank
     assert any("alternate" in x and "'fine-tune'" in x and "'self-hosted'" in x for x in lines), lines
@@ -74,8 +76,15 @@ def test_a_gpu_staircase_alternating_far_away_is_one_line():
 def test_ten_long_names_fit_80_columns(sdict, tmp_path):
     import yaml
 
-    strategies = [{"name": f"strategy number {k} with a rather long descriptive name for the table", "type": "prompt",
-                   "model": "testco/base-1", "request": {"prompt_tokens": 100 * (k + 1)}} for k in range(10)]
+    strategies = [
+        {
+            "name": f"strategy number {k} with a rather long descriptive name for the table",
+            "type": "prompt",
+            "model": "testco/base-1",
+            "request": {"prompt_tokens": 100 * (k + 1)},
+        }
+        for k in range(10)
+    ]
     p = tmp_path / "ten.yaml"
     p.write_text(yaml.safe_dump(sdict(*strategies)), encoding="utf-8")
     out = to_table(compare(p), width=80)

@@ -12,6 +12,7 @@ training: 400M tokens x 2 epochs x $10 per 1M = $8,000, capped at $5,000; and
 a fine-tuned model with published batch prices.
 The recalculated values are read back with openpyxl (``data_only``).
 """
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,11 @@ from ftcost.render.workbook import INPUT_ROWS, SERVING_ROWS
 
 openpyxl = pytest.importorskip("openpyxl")
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed, so the workbook cannot "
-                                "be recalculated by a real spreadsheet program; apt-get install libreoffice-calc-nogui")
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed, so the workbook cannot "
+    "be recalculated by a real spreadsheet program; apt-get install libreoffice-calc-nogui",
+)
 REPO = Path(__file__).resolve().parents[1]
 SPANISH = REPO / "scenarios" / "spanish-reviews.yaml"
 CAPPED = """
@@ -63,8 +67,7 @@ strategies:
 def _recalculate(paths: list[Path], out: Path, profile: Path) -> dict[str, object]:
     """Open and save every workbook in LibreOffice (one process), return the recalculated workbooks by stem."""
     out.mkdir()
-    cmd = [SOFFICE, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "xlsx", "--outdir", str(out),
-           *map(str, paths)]
+    cmd = [SOFFICE, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "xlsx", "--outdir", str(out), *map(str, paths)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return {p.stem: openpyxl.load_workbook(out / p.name, data_only=True) for p in paths}
@@ -72,8 +75,11 @@ def _recalculate(paths: list[Path], out: Path, profile: Path) -> dict[str, objec
 
 def _summary(wb) -> dict[str, list]:
     sm = wb["Summary"]
-    return {sm.cell(r, 1).value: [sm.cell(r, c).value for c in range(1, 11)] for r in range(5, sm.max_row + 1)
-            if sm.cell(r, 2).value in ("prompt", "fine_tuned", "self_hosted")}
+    return {
+        sm.cell(r, 1).value: [sm.cell(r, c).value for c in range(1, 11)]
+        for r in range(5, sm.max_row + 1)
+        if sm.cell(r, 2).value in ("prompt", "fine_tuned", "self_hosted")
+    }
 
 
 def _input_cells(wb) -> dict[tuple[str, int], str]:
@@ -191,25 +197,35 @@ def test_libreoffice_recalculates_ftcost_numbers(write_scenario, tmp_path):
         assert len(mine) > 20, mine  # a real edit of many inputs of every strategy type
         edits[stem] = mine
         wb.save(books[stem])
-    assert {k for k, _i in edits["even"] | edits["odd"]} >= {"gpu_per_hour", "requests_per_second", "max_job_fee",
-                                                             "training_price", "per_hour", "input_price"}
+    assert {k for k, _i in edits["even"] | edits["odd"]} >= {"gpu_per_hour", "requests_per_second", "max_job_fee", "training_price", "per_hour", "input_price"}
 
     got = _recalculate(list(books.values()), tmp_path / "out", tmp_path / "profile")
     names = [s.name for s in base.strategies]
 
     # As exported: every total, average, payback and (straight-line) break-even is compare's.
-    _check(_summary(got["spanish"]), names, [s.total_cost for s in base.strategies],
-           [s.payback_month or 0 for s in base.strategies], [s.break_even_requests_per_month for s in base.strategies],
-           horizon=h)
+    _check(
+        _summary(got["spanish"]),
+        names,
+        [s.total_cost for s in base.strategies],
+        [s.payback_month or 0 for s in base.strategies],
+        [s.break_even_requests_per_month for s in base.strategies],
+        horizon=h,
+    )
     # The self-hosted break-even is a value computed at export, and says so in its cell format.
     assert "(at export)" in got["spanish"]["Summary"].cell(5 + names.index("self-hosted Llama 8B"), 8).number_format
 
     # Volume x 3 and 6 months fewer: compare --volume --horizon.
     moved = compare(SPANISH, volume=v2, horizon=h2)
     stairs = {s.name for s in base.strategies if s.type == "self_hosted"}
-    _check(_summary(got["volume"]), names, [s.total_cost for s in moved.strategies],
-           [s.payback_month or 0 for s in moved.strategies],
-           [s.break_even_requests_per_month for s in moved.strategies], horizon=h2, at_export=stairs)
+    _check(
+        _summary(got["volume"]),
+        names,
+        [s.total_cost for s in moved.strategies],
+        [s.payback_month or 0 for s in moved.strategies],
+        [s.break_even_requests_per_month for s in moved.strategies],
+        horizon=h2,
+        at_export=stairs,
+    )
     sched = got["volume"]["Schedule"]
     assert sched.cell(2 + h2, 11).value == 0  # month h2 + 1 of the first strategy costs nothing
 
@@ -227,6 +243,11 @@ def test_libreoffice_recalculates_ftcost_numbers(write_scenario, tmp_path):
     # Half the requests at the published batch prices: (100 x 3 + 10 x 12) / 2 + (100 x 1.5 + 10 x 6) / 2 = 315
     # per 1M requests, not the 50% discount.
     assert capped.strategies[2].cost_per_request == pytest.approx(315e-6)
-    _check(_summary(wb), ["prompt", "capped", "published batch prices"], [s.total_cost for s in capped.strategies],
-           [s.payback_month or 0 for s in capped.strategies], horizon=6)
+    _check(
+        _summary(wb),
+        ["prompt", "capped", "published batch prices"],
+        [s.total_cost for s in capped.strategies],
+        [s.payback_month or 0 for s in capped.strategies],
+        horizon=6,
+    )
     assert not any("not modelled" in str(c.value).lower() for row in wb["Summary"].iter_rows() for c in row)

@@ -75,15 +75,25 @@ def load_matplotlib() -> None:
 
 @click.command()
 @scenario_argument
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str),
-              help="File to write: .png, .pdf or .svg. " + OVERWRITE_NOTE)
-@click.option("--kind", type=click.Choice(["breakeven", "cumulative"]), default="breakeven", show_default=True,
-              help="breakeven: monthly cost against monthly volume, break-even points and cheapest regions; "
-                   "cumulative: cumulative cost by month with training steps and payback months.")
-@click.option("--log/--linear", "log", default=None,
-              help="Force logarithmic or linear axes (volume and cost for breakeven; cost for cumulative). "
-                   "Default: chosen from the data (log volume when your volume, its growth and the break-even "
-                   "volumes span more than about 1.3 decades; log cost when strategies differ more than 20-30x).")
+@click.option(
+    "-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=str), help="File to write: .png, .pdf or .svg. " + OVERWRITE_NOTE
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["breakeven", "cumulative"]),
+    default="breakeven",
+    show_default=True,
+    help="breakeven: monthly cost against monthly volume, break-even points and cheapest regions; "
+    "cumulative: cumulative cost by month with training steps and payback months.",
+)
+@click.option(
+    "--log/--linear",
+    "log",
+    default=None,
+    help="Force logarithmic or linear axes (volume and cost for breakeven; cost for cumulative). "
+    "Default: chosen from the data (log volume when your volume, its growth and the break-even "
+    "volumes span more than about 1.3 decades; log cost when strategies differ more than 20-30x).",
+)
 @click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option

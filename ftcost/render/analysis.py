@@ -155,8 +155,7 @@ def simulation_verdict(sim) -> str:
 
 def simulation_table(sim) -> str:
     header, body = _sim_rows(sim)
-    out = (_wrapped(_sim_title(sim)) + [""] + _sim_inputs(sim) + [""] + _grid(header, body) + [""]
-           + _wrapped(simulation_verdict(sim)))
+    out = _wrapped(_sim_title(sim)) + [""] + _sim_inputs(sim) + [""] + _grid(header, body) + [""] + _wrapped(simulation_verdict(sim))
     return "\n".join(out) + "\n"
 
 
@@ -257,10 +256,11 @@ def _sweep_columns(res) -> tuple[list[str], list[list[str]]]:
 
 def _sweep_title(res) -> str:
     sc = res.scenario
-    axes = " x ".join(f"{len(v.values)} values of {v.target.describe(sc)} ({v.path})" + (" (log scale)" if v.log else "")
-                      for v in res.varies)
-    text = (f"{sc.name}: {res.size:,} points ({axes}), {sc.horizon_months} months, {sc.currency}, "
-            f"baseline '{sc.baseline_name}'; savings = baseline total - cheapest total")
+    axes = " x ".join(f"{len(v.values)} values of {v.target.describe(sc)} ({v.path})" + (" (log scale)" if v.log else "") for v in res.varies)
+    text = (
+        f"{sc.name}: {res.size:,} points ({axes}), {sc.horizon_months} months, {sc.currency}, "
+        f"baseline '{sc.baseline_name}'; savings = baseline total - cheapest total"
+    )
     others = [".".join(str(p) for p in k) for k in sc.distributions if k not in {v.target.path for v in res.varies}]
     if others:
         text += "\nUncertain inputs at their medians: " + ", ".join(others)
@@ -338,9 +338,17 @@ def _sens_rows(res) -> tuple[list[str], list[tuple[str, list[str]]]]:
     for m in res.moves:
         dl, dh = m.savings_change(res.base_savings)
         bl, bh = m.break_even_change(res.base_break_even)
-        body.append((m.description, [_value(m.value), f"{_value(m.low)} / {_value(m.high)}",
-                              f"{_signed(dl, cur)} / {_signed(dh, cur)}",
-                              "-" if res.base_break_even is None else f"{_signed_count(bl)} / {_signed_count(bh)}"]))
+        body.append(
+            (
+                m.description,
+                [
+                    _value(m.value),
+                    f"{_value(m.low)} / {_value(m.high)}",
+                    f"{_signed(dl, cur)} / {_signed(dh, cur)}",
+                    "-" if res.base_break_even is None else f"{_signed_count(bl)} / {_signed_count(bh)}",
+                ],
+            )
+        )
     return header, body
 
 
@@ -349,9 +357,11 @@ def _sens_title(res) -> str:
     cur = sc.currency
     be = res.base_break_even
     be_text = "no break-even volume" if be is None else f"break-even {count(be)} requests/month"
-    return (f"{sc.name}: sensitivity of '{res.strategy_name}' against '{sc.baseline_name}', each input "
-            f"-{res.swing * 100:g}% and +{res.swing * 100:g}% ({sc.horizon_months} months, {cur})\n"
-            f"As written: {saves_words(res.base_savings, cur)}, {be_text}. Sorted by the change in savings.")
+    return (
+        f"{sc.name}: sensitivity of '{res.strategy_name}' against '{sc.baseline_name}', each input "
+        f"-{res.swing * 100:g}% and +{res.swing * 100:g}% ({sc.horizon_months} months, {cur})\n"
+        f"As written: {saves_words(res.base_savings, cur)}, {be_text}. Sorted by the change in savings."
+    )
 
 
 def saves_words(x: float, cur: str) -> str:

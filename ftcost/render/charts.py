@@ -268,8 +268,7 @@ def tornado_figure(res, *, figsize=None, rows: int = MAX_TORNADO_ROWS):
         ax1, ax2 = fig.subplots(1, 2, sharey=True)
         y = np.arange(len(moves))[::-1]
         # A whole-number input moves by whole numbers, not by the swing: its label says to what.
-        labels = [_short(m.description, 48) + (f" ({m.value:g} to {m.low:g} / {m.high:g})" if m.target.field.integer else "")
-                  for m in moves]
+        labels = [_short(m.description, 48) + (f" ({m.value:g} to {m.low:g} / {m.high:g})" if m.target.field.integer else "") for m in moves]
         pct = f"{res.swing * 100:g}%"
         for ax, base, pick, fmt in (
             (ax1, res.base_savings, lambda m: (m.savings_low, m.savings_high), "money"),

@@ -8,6 +8,7 @@ when even the narrowest columns do not fit, it turns the table around:
 one block per strategy, its metrics as ``label  value`` lines, so any
 number of strategies fits any width of 40 columns and up.
 """
+
 from __future__ import annotations
 
 import os
@@ -122,8 +123,7 @@ def across(header: list[str], body: list[tuple[str, list[str]]], width: int) -> 
         wrapped = [wrap(c, w) for c, w in zip(cells, widths)]
         for k in range(max([len(x) for x in wrapped] + [len(lab)])):
             lead = (lab[k] if k < len(lab) else "").ljust(label_w)
-            out.append((lead + "".join(" " * GAP + (x[k] if k < len(x) else "").rjust(w)
-                                       for x, w in zip(wrapped, widths))).rstrip())
+            out.append((lead + "".join(" " * GAP + (x[k] if k < len(x) else "").rjust(w) for x, w in zip(wrapped, widths))).rstrip())
     return out
 
 

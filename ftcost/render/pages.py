@@ -5,9 +5,11 @@ rows, the header repeated on every page a table spans) and starts a new page
 when one is full. Runs of one-line rows are drawn a column at a time (one
 multi-line text per column, its line spacing set from the font's metrics).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .plot import wrap
 
@@ -67,8 +69,9 @@ class Flow:
         self.fig.add_artist(_hline(self.fig, MARGIN, self.y - 0.04, self.width, RULE))
         self.y += 0.06
 
-    def paragraph(self, s: str, size: float = 10, bold: bool = False, color_: str = INK, indent: float = 0.0,
-                  bullet: str | None = None, gap_after: float = 0.05) -> None:
+    def paragraph(
+        self, s: str, size: float = 10, bold: bool = False, color_: str = INK, indent: float = 0.0, bullet: str | None = None, gap_after: float = 0.05
+    ) -> None:
         size, gap_after = size * self.k, gap_after * self.k
         lead = 0.18 if bullet else 0.0
         lines = wrap(s, self.width - indent - lead, size, bold)
@@ -81,8 +84,16 @@ class Flow:
             self.y += lh
         self.y += gap_after
 
-    def table(self, columns: list[Column], rows: list[list[str]], *, size: float = 8.5, title: str | None = None,
-              bold_first: bool = True, row_colors: list[str | None] | None = None) -> None:
+    def table(
+        self,
+        columns: list[Column],
+        rows: list[list[str]],
+        *,
+        size: float = 8.5,
+        title: str | None = None,
+        bold_first: bool = True,
+        row_colors: list[str | None] | None = None,
+    ) -> None:
         """A table with wrapped cells, zebra rows and the header repeated on every page it spans."""
         size = size * self.k
         lh = size / 72 * 1.3
@@ -104,8 +115,10 @@ class Flow:
             self.y += head_h
 
         # Keep a short table together; a long one starts with at least two rows.
-        row_h = [max(len(wrap(v, (c.width - 2 * pad) * fit, size, bold_first and j == 0)) for j, (c, v) in enumerate(zip(cols, row))) * lh + 2 * pad
-                 for row in rows[:8]]
+        row_h = [
+            max(len(wrap(v, (c.width - 2 * pad) * fit, size, bold_first and j == 0)) for j, (c, v) in enumerate(zip(cols, row))) * lh + 2 * pad
+            for row in rows[:8]
+        ]
         need = head_h + (sum(row_h) if len(rows) <= 8 else sum(row_h[:2]))
         self.ensure(need, title)
         draw_header()
@@ -144,7 +157,7 @@ class Flow:
             flush()
             x = MARGIN
             for j, (c, lines) in enumerate(zip(cols, cells)):
-                col = (row_colors[r_i] if row_colors and j == 0 and row_colors[r_i] else INK)
+                col = (row_colors[r_i] if row_colors and j == 0 else None) or INK
                 for k, line in enumerate(lines):
                     self._cell(x, c, self.y + pad + k * lh, line, size, bold_first and j == 0, col)
                 x += c.width
@@ -153,8 +166,7 @@ class Flow:
         self.fig.add_artist(_hline(self.fig, MARGIN, self.y, sum(c.width for c in cols), RULE))
         self.y += 0.12
 
-    def _column_block(self, cols: list[Column], rows: list[list[str]], top: float, size: float, pitch: float,
-                      bold_first: bool) -> None:
+    def _column_block(self, cols: list[Column], rows: list[list[str]], top: float, size: float, pitch: float, bold_first: bool) -> None:
         """Rows of one-line cells as one text per column, its line spacing set so that line k sits ``k x pitch``
         inches under the first, exactly where a text per cell would."""
         x = MARGIN
@@ -186,17 +198,19 @@ def _em_height(bold: bool) -> float:
 
     font = get_font(findfont(FontProperties(family="sans-serif", weight="bold" if bold else "normal")))
     for table, asc, desc in (("OS/2", "sTypoAscender", "sTypoDescender"), ("hhea", "ascent", "descent")):
-        t = font.get_sfnt_table(table)
-        if t:
-            return (t[asc] - t[desc]) / font.get_sfnt_table("head")["unitsPerEm"]
+        t: Any = font.get_sfnt_table(table)  # type: ignore[call-overload]  # a name from the loop, not a Literal
+        head = font.get_sfnt_table("head")
+        if t and head:
+            return (t[asc] - t[desc]) / head["unitsPerEm"]
     return 1.0
 
 
 def _rect(fig, x_in, y_in, w_in, h_in, fc):
     from matplotlib.patches import Rectangle
 
-    return Rectangle((x_in / PAGE[0], 1 - (y_in + h_in) / PAGE[1]), w_in / PAGE[0], h_in / PAGE[1],
-                     transform=fig.transFigure, facecolor=fc, edgecolor="none", zorder=-1)
+    return Rectangle(
+        (x_in / PAGE[0], 1 - (y_in + h_in) / PAGE[1]), w_in / PAGE[0], h_in / PAGE[1], transform=fig.transFigure, facecolor=fc, edgecolor="none", zorder=-1
+    )
 
 
 def _hline(fig, x_in, y_in, w_in, col):

@@ -22,6 +22,7 @@ values back.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -72,9 +73,20 @@ def _region_labels(ax, regions: list[Region], avoid: list) -> None:
     for r in regions:
         x0, x1 = (ax.transData.transform((v, 1.0))[0] for v in (r.from_volume, r.to_volume))
         xmid = ax.transData.inverted().transform(((x0 + x1) / 2, 1.0))[0]
-        t = ax.text(xmid, 0.015, f"cheapest: {short(r.strategy, 30)}", transform=ax.get_xaxis_transform(), ha="center",
-                    va="bottom", fontsize=8, style="italic", color=color(r.index), zorder=6, gid=f"region-label:{r.strategy}",
-                    bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.7))
+        t = ax.text(
+            xmid,
+            0.015,
+            f"cheapest: {short(r.strategy, 30)}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            style="italic",
+            color=color(r.index),
+            zorder=6,
+            gid=f"region-label:{r.strategy}",
+            bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none", alpha=0.7),
+        )
         bb = t.get_bbox_patch().get_window_extent(renderer) if t.get_bbox_patch() else t.get_window_extent(renderer)
         inside = ax.bbox.x0 + 2 <= bb.x0 and bb.x1 <= ax.bbox.x1 - 2
         if bb.width > (x1 - x0) - 8 or not inside or any(bb.overlaps(o) for o in placed):
@@ -93,19 +105,27 @@ def _you(ax, d: BreakevenData, horizon: int):
         a, b = sorted((p.first, p.last))
         ax.axvspan(max(a, lo), min(b, hi), color="#222222", alpha=0.07, lw=0, zorder=0.5, gid="volume-range")
         ax.axvline(p.average, color="#222222", lw=1.1, ls=":", zorder=4, gid="average-volume")
-        text = (f"you: {count_short(p.first)}/mo in month 1, {count_short(p.last)} in month {horizon}, "
-                f"average {count_short(p.average)}")
+        text = f"you: {count_short(p.first)}/mo in month 1, {count_short(p.last)} in month {horizon}, average {count_short(p.average)}"
     else:
         text = f"you: {count_short(p.first)}/mo"
     right_half = (np.log(p.first / lo) / np.log(hi / lo) if d.log else (p.first - lo) / (hi - lo)) > 0.5
-    t = ax.text(p.first, 0.98, text, transform=ax.get_xaxis_transform(), ha="right" if right_half else "left", va="top",
-                fontsize=8.5, color="#222222", zorder=7, gid="current-volume:label",
-                bbox=dict(boxstyle="square,pad=0.25", fc="white", ec="#bbbbbb", lw=0.6, alpha=0.9))
+    t = ax.text(
+        p.first,
+        0.98,
+        text,
+        transform=ax.get_xaxis_transform(),
+        ha="right" if right_half else "left",
+        va="top",
+        fontsize=8.5,
+        color="#222222",
+        zorder=7,
+        gid="current-volume:label",
+        bbox=dict(boxstyle="square,pad=0.25", fc="white", ec="#bbbbbb", lw=0.6, alpha=0.9),
+    )
     return t
 
 
-def breakeven_figure(result: Result, *, log: bool | None = None, data: BreakevenData | None = None, figsize=None,
-                     margins=None):
+def breakeven_figure(result: Result, *, log: bool | None = None, data: BreakevenData | None = None, figsize=None, margins=None):
     """The break-even chart: monthly cost against a constant monthly volume for every strategy.
 
     Lines: ``Fbar + V c`` per strategy (:func:`cost_curve`, staircases for
@@ -124,8 +144,7 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
         fig = new_figure(figsize, margins)
         ax = fig.add_subplot()
         for r in d.regions:
-            ax.axvspan(r.from_volume, r.to_volume, color=color(r.index), alpha=SHADE_ALPHA, lw=0, zorder=0,
-                       gid=f"region:{r.strategy}")
+            ax.axvspan(r.from_volume, r.to_volume, color=color(r.index), alpha=SHADE_ALPHA, lw=0, zorder=0, gid=f"region:{r.strategy}")
         handles, texts, gids = [], [], []
         points = {p.index: p for p in d.points}
         for i, name in enumerate(d.names):
@@ -141,8 +160,7 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
                     side = "above" if s.cheaper_above_break_even else "below"
                     label += f": break-even {count_short(v)}/mo, cheaper {side}"
             ys = np.where(d.curves[i] > 0, d.curves[i], np.nan) if d.log_cost else d.curves[i]
-            line, = ax.plot(d.volumes, ys, color=color(i), lw=2.4 if i == d.baseline else 2.0, ls=linestyle(i),
-                            gid=f"curve:{name}", zorder=3)
+            (line,) = ax.plot(d.volumes, ys, color=color(i), lw=2.4 if i == d.baseline else 2.0, ls=linestyle(i), gid=f"curve:{name}", zorder=3)
             handles.append(line)
             texts.append(label)
             gids.append(f"breakeven:{name}:label" if i in points and points[i].volume > 0 else f"curve:{name}:label")
@@ -165,8 +183,7 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
         for p in d.points:
             if p.volume <= 0 or not d.x_range[0] <= p.volume <= d.x_range[1]:
                 continue  # "cheaper at any volume" is said in the legend; a crossing off the chart too
-            ax.plot([p.volume], [p.cost], marker="o", ms=8, mfc="white", mec=color(p.index), mew=2.2, ls="none",
-                    zorder=5, gid=f"breakeven:{p.strategy}")
+            ax.plot([p.volume], [p.cost], marker="o", ms=8, mfc="white", mec=color(p.index), mew=2.2, ls="none", zorder=5, gid=f"breakeven:{p.strategy}")
         switched = False
         _shown, rest = shown_ranges(result)
         last = rest[0]["from_requests_per_month"] * 1.001 if rest else np.inf  # a staircase's alternation: its start only
@@ -175,19 +192,24 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
             if any(abs(x - p.volume) <= 1e-6 * max(abs(x), 1.0) for p in d.points) or x > last:
                 continue  # already marked as a break-even against the baseline, or far up a GPU staircase
             y = float(cost_curve(result, [x])[r.index, 0])
-            ax.plot([x], [y], marker="D", ms=6, mfc="white", mec=color(r.index), mew=1.8, ls="none", zorder=5,
-                    gid=f"switch:{r_prev.strategy}->{r.strategy}")
+            ax.plot([x], [y], marker="D", ms=6, mfc="white", mec=color(r.index), mew=1.8, ls="none", zorder=5, gid=f"switch:{r_prev.strategy}->{r.strategy}")
             switched = True
         you = _you(ax, d, sc.horizon_months)
 
         best = d.names[d.cheapest_at_average]
         p = d.path
-        at = (f"at your average volume ({count_short(p.average)}/mo over {sc.horizon_months} months) the cheapest is "
-              f"'{short(best, 40)}'" if p.grows else f"at your volume the cheapest is '{short(best, 40)}'")
-        titles(fig, ax, f"{sc.name}: monthly cost by volume",
-               f"{at[0].upper() + at[1:]}. Break-even against '{short(sc.baseline_name, 40)}'; training and one-time "
-               f"costs spread over {sc.horizon_months} months" + ("; log scales" if d.log else
-                                                                   "; log cost scale" if d.log_cost else "") + ".")
+        at = (
+            f"at your average volume ({count_short(p.average)}/mo over {sc.horizon_months} months) the cheapest is '{short(best, 40)}'"
+            if p.grows
+            else f"at your volume the cheapest is '{short(best, 40)}'"
+        )
+        titles(
+            fig,
+            ax,
+            f"{sc.name}: monthly cost by volume",
+            f"{at[0].upper() + at[1:]}. Break-even against '{short(sc.baseline_name, 40)}'; training and one-time "
+            f"costs spread over {sc.horizon_months} months" + ("; log scales" if d.log else "; log cost scale" if d.log_cost else "") + ".",
+        )
         ax.set_xlabel("Requests per month (constant volume)")
         ax.set_ylabel(f"Monthly cost ({cur})")
 
@@ -228,8 +250,7 @@ def _month_step(ax, labels: list[str]) -> int:
     return step
 
 
-def cumulative_figure(result: Result, *, log: bool | None = None, data: CumulativeData | None = None, figsize=None,
-                      margins=None):
+def cumulative_figure(result: Result, *, log: bool | None = None, data: CumulativeData | None = None, figsize=None, margins=None):
     """Cumulative cost over the horizon: training runs as visible steps, payback months marked.
 
     ``log`` None: a log cost axis when the strategies' totals differ more than 20x (one line would flatten
@@ -261,8 +282,7 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
                 else:
                     label += f": no payback in {h} months"
             ys = np.where(d.y[i] > 0, d.y[i], np.nan) if d.log else d.y[i]  # a log axis has no 0
-            line, = ax.plot(d.x[i], ys, color=color(i), lw=2.4 if i == d.baseline else 2.0, ls=linestyle(i),
-                            gid=f"curve:{name}", zorder=3)
+            (line,) = ax.plot(d.x[i], ys, color=color(i), lw=2.4 if i == d.baseline else 2.0, ls=linestyle(i), gid=f"curve:{name}", zorder=3)
             handles.append(line)
             texts.append(label)
             gids.append(gid)
@@ -283,17 +303,20 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
             if not p:
                 continue
             yv = float(d.cumulative[i, p - 1])
-            ax.plot([p], [yv], marker="*", ms=14, color=color(i), mec="white", mew=0.8, ls="none", zorder=6,
-                    gid=f"payback:{d.names[i]}")
+            ax.plot([p], [yv], marker="*", ms=14, color=color(i), mec="white", mew=0.8, ls="none", zorder=6, gid=f"payback:{d.names[i]}")
         money_axis(ax.yaxis, cur)
         ax.grid(True, which="major", axis="y", color="#dddddd", lw=0.7)
         ax.set_axisbelow(True)
 
         growth = f", growing {sc.growth_per_month * 100:.1f}%/month" if sc.growth_per_month else ""
         note = " Log cost scale: the totals differ more than 20x." if d.log else ""
-        titles(fig, ax, f"{sc.name}: cumulative cost over {h} months",
-               f"From {sc.month_label(1)}, {count_short(sc.requests_per_month)} requests in month 1{growth}. Payback: the "
-               f"first month the running total is at or below that of '{short(sc.baseline_name, 40)}'.{note}")
+        titles(
+            fig,
+            ax,
+            f"{sc.name}: cumulative cost over {h} months",
+            f"From {sc.month_label(1)}, {count_short(sc.requests_per_month)} requests in month 1{growth}. Payback: the "
+            f"first month the running total is at or below that of '{short(sc.baseline_name, 40)}'.{note}",
+        )
         ax.set_xlabel("Calendar month")
         ax.set_ylabel(f"Cumulative cost ({cur})")
         if any_training:
@@ -351,8 +374,7 @@ def save_figure(fig, path: str | Path, *, inputs: Iterable = ()) -> Path:
     return p
 
 
-def write_plot(result: Result, path: str | Path, kind: str = "breakeven", *, log: bool | None = None,
-               inputs: Iterable = ()) -> Path:
+def write_plot(result: Result, path: str | Path, kind: str = "breakeven", *, log: bool | None = None, inputs: Iterable = ()) -> Path:
     """Draw the chart ``kind`` and save it to ``path``."""
     from ..outputs import check_output_path
     from .labels import for_drawing

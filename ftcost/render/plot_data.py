@@ -6,6 +6,7 @@ strategy at each volume, break-even points, your volumes) and
 monthly breakdown). The axis scale is chosen here from the data
 (:func:`ftcost.render.story.wants_log`) unless the caller forces it.
 """
+
 from __future__ import annotations
 
 import math
@@ -167,9 +168,20 @@ def breakeven_data(result: Result, *, log: bool | None = None, points: int = 600
     right = curves[:, -1][curves[:, -1] > 0]
     log_cost = bool(log or (right.size > 1 and right.max() / right.min() > 30))
     return BreakevenData(
-        names=names, currency=sc.currency, baseline=sc.baseline, volumes=volumes, curves=curves,
-        cheapest=cheapest, regions=regions, points=pts, current_volume=path.first,
-        current_costs=at[:, 0], log=bool(log), x_range=(float(lo), float(hi)), path=path, average_costs=at[:, 1],
+        names=names,
+        currency=sc.currency,
+        baseline=sc.baseline,
+        volumes=volumes,
+        curves=curves,
+        cheapest=cheapest,
+        regions=regions,
+        points=pts,
+        current_volume=path.first,
+        current_costs=at[:, 0],
+        log=bool(log),
+        x_range=(float(lo), float(hi)),
+        path=path,
+        average_costs=at[:, 1],
         log_cost=log_cost,
     )
 
@@ -209,9 +221,15 @@ def cumulative_data(result: Result, *, log: bool | None = None) -> CumulativeDat
         steps = np.flatnonzero(lump[i] > 0)
         tps.append((steps.astype(float), prev[steps] + lump[i, steps]))
     return CumulativeData(
-        names=[s.name for s in result.strategies], currency=sc.currency, baseline=sc.baseline,
-        labels=[sc.month_label(m) for m in range(1, h + 1)], cumulative=cum, x=xs, y=ys,
-        training_months=[list(s.training_months) for s in result.strategies], training_points=tps,
+        names=[s.name for s in result.strategies],
+        currency=sc.currency,
+        baseline=sc.baseline,
+        labels=[sc.month_label(m) for m in range(1, h + 1)],
+        cumulative=cum,
+        x=xs,
+        y=ys,
+        training_months=[list(s.training_months) for s in result.strategies],
+        training_points=tps,
         payback=[s.payback_month for s in result.strategies],
         log=_cumulative_log(cum) if log is None else bool(log),
     )

@@ -5,19 +5,19 @@ so titles, legends and labels are sized before drawing; after drawing,
 :func:`declutter_ticks` checks the tick labels with matplotlib's extents and
 thins them until none overlap. matplotlib is imported inside the functions.
 """
+
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from functools import lru_cache
+from functools import cache
 from itertools import accumulate
 
 from .fmt import count_short, money_short
 
 # Colour-blind-safe palette (Okabe-Ito, then two of Paul Tol's), strategy i gets colour i; ten strategies
 # get ten colours and four line styles.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#44AA99",
-           "#999933")
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#882255", "#44AA99", "#999933")
 LINESTYLES = ("-", "--", "-.", ":")
 FIGSIZE = (10.0, 6.2)
 DPI = 150
@@ -98,10 +98,10 @@ def titles(fig, ax, title: str, subtitle: str) -> None:
     w, h = fig.get_size_inches()
     left, _bottom, _right, top = fig._ftcost_margins or (0.08, 0.08, 0.1, 0.08)
     title_h = len(lines) * 13 / 72 * 1.3
-    fig._ftcost_title = fig.text(left / w, 1 - top / h, "\n".join(lines), ha="left", va="top", fontsize=13,
-                                 fontweight="bold", gid="title")
-    fig.text(left / w, 1 - (top + title_h + 0.06) / h, "\n".join(sub), ha="left", va="top", fontsize=9, color="#555555",
-             gid="subtitle", linespacing=1.3).set_in_layout(False)
+    fig._ftcost_title = fig.text(left / w, 1 - top / h, "\n".join(lines), ha="left", va="top", fontsize=13, fontweight="bold", gid="title")
+    fig.text(
+        left / w, 1 - (top + title_h + 0.06) / h, "\n".join(sub), ha="left", va="top", fontsize=9, color="#555555", gid="subtitle", linespacing=1.3
+    ).set_in_layout(False)
     fig._ftcost_title.set_in_layout(False)
     _set_rect(fig, title_h + 0.06 + len(sub) * 9 / 72 * 1.35 + 0.12)
 
@@ -140,7 +140,7 @@ def legend(fig, handles, texts):
     ncol = 1
     for n in (3, 2):
         per = math.ceil(len(texts) / n)
-        cols = [texts[k * per:(k + 1) * per] for k in range(n)]
+        cols = [texts[k * per : (k + 1) * per] for k in range(n)]
         width = sum(max((width_pt(t, LEGEND_SIZE, False) for t in c), default=0) + 3.6 * LEGEND_SIZE for c in cols if c)
         if len([c for c in cols if c]) == n and width <= room:
             ncol = n
@@ -150,8 +150,16 @@ def legend(fig, handles, texts):
     w, h = fig.get_size_inches()
     left, bottom, right, _top = fig._ftcost_margins or (0.08, 0.08, 0.1, 0.08)
     # Anchored at the bottom margin, out of the layout; the layout box then starts above its measured height.
-    leg = fig.legend(handles, wrapped, loc="lower center", bbox_to_anchor=((left + (w - left - right) / 2) / w, bottom / h),
-                     bbox_transform=fig.transFigure, ncol=ncol, fontsize=LEGEND_SIZE, borderaxespad=0.0)
+    leg = fig.legend(
+        handles,
+        wrapped,
+        loc="lower center",
+        bbox_to_anchor=((left + (w - left - right) / 2) / w, bottom / h),
+        bbox_transform=fig.transFigure,
+        ncol=ncol,
+        fontsize=LEGEND_SIZE,
+        borderaxespad=0.0,
+    )
     leg.set_in_layout(False)
     height = leg.get_window_extent(fig.canvas.get_renderer()).height / fig.dpi
     _set_rect(fig, legend_h=height + 0.12)
@@ -217,7 +225,7 @@ def root(artist):
         return fig
 
 
-@lru_cache(maxsize=None)
+@cache
 def _advance(ch: str, bold: bool) -> float:
     """Advance width of one character of DejaVu Sans at 1 point, in points (unhinted)."""
     from matplotlib.font_manager import FontProperties, findfont, get_font
@@ -227,7 +235,7 @@ def _advance(ch: str, bold: bool) -> float:
 
         no_hinting = LoadFlags.NO_HINTING
     except ImportError:  # matplotlib < 3.10
-        from matplotlib.ft2font import LOAD_NO_HINTING as no_hinting
+        from matplotlib.ft2font import LOAD_NO_HINTING as no_hinting  # type: ignore[attr-defined,no-redef]
 
     font = get_font(findfont(FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")))
     font.set_size(100, 72)

@@ -13,6 +13,7 @@ embedded as TrueType, so the PDF can be searched and read back.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -59,8 +60,7 @@ def recommendation(result: Result) -> str:
     if best is base:
         others = [s for i, s in enumerate(result.strategies) if i != sc.baseline]
         winners = [s for s in others if s.feasible and s.break_even_requests_per_month and s.cheaper_above_break_even]
-        text = (f"Keep '{base.name}': {basis}, it is the cheapest option over {h} months "
-                f"({money(base.total_cost, cur)})")
+        text = f"Keep '{base.name}': {basis}, it is the cheapest option over {h} months ({money(base.total_cost, cur)})"
         if winners:
             w = min(winners, key=lambda s: s.break_even_requests_per_month)
             text += f"; '{w.name}' would only pay off above {count(w.break_even_requests_per_month)} requests a month."
@@ -74,8 +74,10 @@ def recommendation(result: Result) -> str:
     saving = base.total_cost - best.total_cost
     share = f" ({percent(saving / base.total_cost)})" if base.total_cost > 0 else ""
     verb = "Fine-tune" if best.type != "prompt" else "Switch"
-    text = (f"{verb}: choose '{best.name}'. {basis[0].upper() + basis[1:]}, it costs {money(best.total_cost, cur)} over "
-            f"{h} months against {money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}{share}")
+    text = (
+        f"{verb}: choose '{best.name}'. {basis[0].upper() + basis[1:]}, it costs {money(best.total_cost, cur)} over "
+        f"{h} months against {money(base.total_cost, cur)} for '{base.name}', saving {money(saving, cur)}{share}"
+    )
     if best.payback_month == 1:
         text += ", and it is cheaper from month 1."
     elif best.payback_month:
@@ -96,8 +98,7 @@ def volume_basis(result: Result) -> str:
     if not sc.growth_per_month:
         return f"at {count(v1)} requests a month"
     vols = [v1 * (1 + sc.growth_per_month) ** k for k in range(sc.horizon_months)]
-    return (f"with volume going from {count(vols[0])} to {count(vols[-1])} requests a month "
-            f"(average {count(sum(vols) / len(vols))})")
+    return f"with volume going from {count(vols[0])} to {count(vols[-1])} requests a month (average {count(sum(vols) / len(vols))})"
 
 
 def training_words(t, s: StrategyResult, cur: str) -> str:
@@ -197,19 +198,34 @@ def _first_page(flow: _Flow, result: Result, today: _dt.date) -> None:
 
     flow.heading("Key numbers", size=11, gap=0.02)
     b = sc.baseline
-    cols = [Column("Strategy", 2.3), Column("Cost per request", 1.0, "right"),
-            Column("Fixed per month", 1.0, "right"), Column("Training (runs) and one-time", 1.7, "right"),
-            Column(f"Total, {h} months", 1.15, "right"), Column("Average per month", 1.0, "right"),
-            Column("Break-even volume", 1.3, "right"), Column("Payback", 1.05, "right")]
+    cols = [
+        Column("Strategy", 2.3),
+        Column("Cost per request", 1.0, "right"),
+        Column("Fixed per month", 1.0, "right"),
+        Column("Training (runs) and one-time", 1.7, "right"),
+        Column(f"Total, {h} months", 1.15, "right"),
+        Column("Average per month", 1.0, "right"),
+        Column("Break-even volume", 1.3, "right"),
+        Column("Payback", 1.05, "right"),
+    ]
     rows = []
     for i, s in enumerate(result.strategies):
         tr = "-" if s.training_runs == 0 else f"{money(s.training_cost, cur)} ({s.training_runs})"
         if s.one_time_cost:
             tr += f" + {money(s.one_time_cost, cur)} once"
         name = s.name + (" (cheapest)" if s is result.cheapest else "")
-        rows.append([name, money_small(s.cost_per_request, cur), money(s.fixed_monthly, cur), tr,
-                     money(s.total_cost, cur), money(s.average_monthly_cost, cur), _break_even_cell(s, i == b),
-                     payback_label(s, i == b, h, result.strategies[b].total_cost)])
+        rows.append(
+            [
+                name,
+                money_small(s.cost_per_request, cur),
+                money(s.fixed_monthly, cur),
+                tr,
+                money(s.total_cost, cur),
+                money(s.average_monthly_cost, cur),
+                _break_even_cell(s, i == b),
+                payback_label(s, i == b, h, result.strategies[b].total_cost),
+            ]
+        )
     flow.table(cols, rows, size=8.2, row_colors=[color(i) for i in range(len(rows))])
 
 
@@ -222,12 +238,21 @@ def _inputs_section(flow: _Flow, result: Result, *, new_page: bool = False) -> N
         flow.new_page()
     flow.heading("Inputs and assumptions", size=11 if not new_page else 15, gap=0.0)
     growth = f", growing {percent(sc.growth_per_month)} a month (compounding)" if sc.growth_per_month else ", constant"
-    flow.paragraph(f"Volume: {count(sc.requests_per_month)} requests in month 1{growth}. Horizon: {h} months from "
-                   f"{sc.month_label(1)}. Baseline for break-even and payback: '{sc.baseline_name}'.", size=8.5, gap_after=0.03)
-    cols = [Column("Strategy", 1.7), Column("Model", 1.8), Column("Tokens per request", 1.7),
-            Column("Hosting, GPUs and other monthly", 2.6), Column("Training", 2.69)]
+    flow.paragraph(
+        f"Volume: {count(sc.requests_per_month)} requests in month 1{growth}. Horizon: {h} months from "
+        f"{sc.month_label(1)}. Baseline for break-even and payback: '{sc.baseline_name}'.",
+        size=8.5,
+        gap_after=0.03,
+    )
+    cols = [
+        Column("Strategy", 1.7),
+        Column("Model", 1.8),
+        Column("Tokens per request", 1.7),
+        Column("Hosting, GPUs and other monthly", 2.6),
+        Column("Training", 2.69),
+    ]
     rows = []
-    for s, st in zip(result.strategies, sc.strategies):
+    for i, (s, st) in enumerate(zip(result.strategies, sc.strategies)):
         tok = f"{count(st.prompt_tokens)} prompt + {count(st.input_tokens)} input"
         if st.cached_tokens:
             tok += f" ({count(st.cached_tokens)} cached)"
@@ -245,9 +270,11 @@ def _inputs_section(flow: _Flow, result: Result, *, new_page: bool = False) -> N
         if s.replicas is not None and st.serving is not None:
             sv = st.serving
             gpu = float(np.asarray(result.outputs.monthly_gpu)[i].reshape(-1)[0])
-            host.append(f"GPUs: {s.replicas:g} replica{'s' if s.replicas != 1 else ''} x {sv.gpus_per_replica:g} GPU x "
-                        f"{money(sv.gpu_per_hour, cur)}/GPU-hour x {sv.hours_per_month:g} h = {money(gpu, cur)} in month 1 "
-                        f"(at least {sv.min_replicas:g}; one replica serves {count(sv.capacity_per_month)} requests a month)")
+            host.append(
+                f"GPUs: {s.replicas:g} replica{'s' if s.replicas != 1 else ''} x {sv.gpus_per_replica:g} GPU x "
+                f"{money(sv.gpu_per_hour, cur)}/GPU-hour x {sv.hours_per_month:g} h = {money(gpu, cur)} in month 1 "
+                f"(at least {sv.min_replicas:g}; one replica serves {count(sv.capacity_per_month)} requests a month)"
+            )
         t = st.training
         if t is None:
             trn = "-"

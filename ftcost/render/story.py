@@ -7,6 +7,7 @@ the total is H x the line at the average volume), so the charts mark month 1,
 the last month and the average, and name the cheapest strategy at the
 average. Plain data, no matplotlib.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,7 +55,7 @@ def shown_ranges(result, most: int = 8) -> tuple[list[dict], list[dict]]:
     shown = [r for r in ranges if r["from_requests_per_month"] <= 10 * reach][:most]
     if len(ranges) - len(shown) <= 1:
         return ranges, []
-    return shown, ranges[len(shown):]
+    return shown, ranges[len(shown) :]
 
 
 def key_volumes(result) -> list[float]:

@@ -171,8 +171,7 @@ def to_table(result: Result, width: int | None = None) -> str:
     h = result.scenario.horizon_months
     out = layout_wrap(_title(result), width) + [""]
     out += fit_table(header, body, width)
-    out += layout_wrap(_("average per month: the total over {h} months / {h}; break-even and payback against the "
-                         "baseline.").format(h=h), width)
+    out += layout_wrap(_("average per month: the total over {h} months / {h}; break-even and payback against the baseline.").format(h=h), width)
     out.append("")
     for line in _ranges(result) + _counted(result):
         if len(line) <= width:
@@ -188,10 +187,16 @@ def to_table(result: Result, width: int | None = None) -> str:
     out.extend(layout_wrap(verdict(result), width))
     n = len(getattr(result.scenario, "distributions", {}) or {})
     if n:
-        out.extend(layout_wrap(
-            ngettext("{n} input is uncertain and shown at the median; '{command}' gives the odds and ranges.",
-                     "{n} inputs are uncertain and shown at the median; '{command}' gives the odds and ranges.", n)
-            .format(n=n, command=f"ftcost simulate {result.scenario.file}"), width))
+        out.extend(
+            layout_wrap(
+                ngettext(
+                    "{n} input is uncertain and shown at the median; '{command}' gives the odds and ranges.",
+                    "{n} inputs are uncertain and shown at the median; '{command}' gives the odds and ranges.",
+                    n,
+                ).format(n=n, command=f"ftcost simulate {result.scenario.file}"),
+                width,
+            )
+        )
     for line in _plans(result):
         out.extend(layout_wrap(line, width))
     return "\n".join(out) + "\n"
@@ -231,8 +236,7 @@ def _ranges(result: Result) -> list[str]:
         out.append(f"  {span:>28}  {r['strategy']}")
     if rest:
         names = [f"'{n}'" for n in dict.fromkeys(r["strategy"] for r in rest)]
-        who = (_("{names} alternate (GPU replicas make a staircase)").format(names=", ".join(names)) if len(names) > 1
-               else names[0])
+        who = _("{names} alternate (GPU replicas make a staircase)").format(names=", ".join(names)) if len(names) > 1 else names[0]
         start = _("{lo} and up").format(lo=count(rest[0]["from_requests_per_month"]))
         out.append(f"  {start:>28}  {who}")
     out.append("")

@@ -25,6 +25,7 @@ The formulas are the engine's (docs/design.md "The math" and the documented
 extensions). openpyxl writes formulas without cached values, so the workbook
 asks to be recalculated on load (Excel, LibreOffice and Google Sheets do).
 """
+
 from __future__ import annotations
 
 import math
@@ -83,11 +84,25 @@ INPUT_ROWS = [
 SERVING_ROWS = ("gpu_per_hour", "gpus_per_replica", "requests_per_second", "target_utilization", "serving_hours")
 # Engine inputs the sheet derives by formula from the rows above.
 DERIVED_FIELDS = {"replica_capacity", "replica_cost"}
-MODELLED = ({r[0] for r in INPUT_ROWS} | DERIVED_FIELDS
-            | {"horizon", "baseline", "requests_per_month", "growth", "examples", "extra",
-               # plans (issue 13): one Inputs column per phase, the Schedule uses the active one;
-               # feasibility is not a cost (the Summary shows it as a value)
-               "first_month", "last_month", "owner", "jobs_until", "feasible_last"})
+MODELLED = (
+    {r[0] for r in INPUT_ROWS}
+    | DERIVED_FIELDS
+    | {
+        "horizon",
+        "baseline",
+        "requests_per_month",
+        "growth",
+        "examples",
+        "extra",
+        # plans (issue 13): one Inputs column per phase, the Schedule uses the active one;
+        # feasibility is not a cost (the Summary shows it as a value)
+        "first_month",
+        "last_month",
+        "owner",
+        "jobs_until",
+        "feasible_last",
+    }
+)
 
 DERIVED_ROWS = [
     ("replica_capacity", "Self-hosted: requests one replica serves a month (at the target utilization)", "requests", "int"),
@@ -98,9 +113,22 @@ DERIVED_ROWS = [
     ("training_runs", N_("Training runs within the horizon"), N_("count"), "int"),
 ]
 
-SCHEDULE_COLUMNS = [N_("Strategy"), N_("Month"), N_("Calendar month"), N_("Requests"), N_("Price index"), N_("Variable cost"),
-                    N_("Replicas"), "Fixed cost (with GPUs)", N_("Training"), N_("One-time"), N_("Total"), N_("Cumulative"),
-                    N_("Baseline cumulative"), N_("At or below baseline")]
+SCHEDULE_COLUMNS = [
+    N_("Strategy"),
+    N_("Month"),
+    N_("Calendar month"),
+    N_("Requests"),
+    N_("Price index"),
+    N_("Variable cost"),
+    N_("Replicas"),
+    "Fixed cost (with GPUs)",
+    N_("Training"),
+    N_("One-time"),
+    N_("Total"),
+    N_("Cumulative"),
+    N_("Baseline cumulative"),
+    N_("At or below baseline"),
+]
 
 INPUT_FILL = "FFF2CC"
 FORMULA_FILL = "F2F2F2"
@@ -168,17 +196,24 @@ def workbook(result: Result):
 
     b = sc.baseline
     fmt = _formats(sc.currency)
-    col = {f.name: _per_strategy(getattr(x, f.name), n_rows) for f in fields(x)
-           if f.name not in ("horizon", "baseline", "extra", "owner")}
+    col = {f.name: _per_strategy(getattr(x, f.name), n_rows) for f in fields(x) if f.name not in ("horizon", "baseline", "extra", "owner")}
     epochs = np.asarray(o.epochs, dtype=float).reshape(-1)[owner]  # a later phase trains on the same data
     col["epochs"] = np.where(col["has_training"] > 0, epochs, 0.0)
-    phase_models = {r: ph.model.ref for i, st in enumerate(sc.strategies) if st.plan is not None
-                    for r, ph in zip([i] + [q for q in range(n, n_rows) if owner[q] == i], st.plan.phases)}
+    phase_models = {
+        r: ph.model.ref
+        for i, st in enumerate(sc.strategies)
+        if st.plan is not None
+        for r, ph in zip([i] + [q for q in range(n, n_rows) if owner[q] == i], st.plan.phases)
+    }
     # Self-hosted serving inputs, from which the sheet derives replica capacity and cost (0 when not self-hosted).
     serving = [sc.strategies[owner[q]].serving for q in range(n_rows)]
-    for key, attr in (("gpu_per_hour", "gpu_per_hour"), ("gpus_per_replica", "gpus_per_replica"),
-                      ("requests_per_second", "requests_per_second"), ("target_utilization", "target_utilization"),
-                      ("serving_hours", "hours_per_month")):
+    for key, attr in (
+        ("gpu_per_hour", "gpu_per_hour"),
+        ("gpus_per_replica", "gpus_per_replica"),
+        ("requests_per_second", "requests_per_second"),
+        ("target_utilization", "target_utilization"),
+        ("serving_hours", "hours_per_month"),
+    ):
         col[key] = np.array([float(getattr(sv, attr)) if sv is not None else 0.0 for sv in serving])
 
     bold = Font(bold=True)
@@ -198,9 +233,11 @@ def workbook(result: Result):
     ws.title = "Inputs"
     ws["A1"] = _("{name}: inputs").format(name=sc.name)
     ws["A1"].font = title_font
-    ws["A2"] = ("Yellow cells are inputs: change the volume, the growth, the months or any price and every cost in "
-                "Schedule and Summary recomputes. Grey cells are formulas. The schedule has rows for "
-                f"{h} months: fewer months zero the rest; for more, export again with --horizon.")
+    ws["A2"] = (
+        "Yellow cells are inputs: change the volume, the growth, the months or any price and every cost in "
+        "Schedule and Summary recomputes. Grey cells are formulas. The schedule has rows for "
+        f"{h} months: fewer months zero the rest; for more, export again with --horizon."
+    )
     ws["A2"].font = note_font
     ws["A2"].alignment = wrap
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(n, 2))
@@ -222,10 +259,19 @@ def workbook(result: Result):
         if name == "Horizon_months":
             from openpyxl.worksheet.datavalidation import DataValidation
 
-            dv = DataValidation(type="whole", operator="between", formula1="1", formula2=str(h), allow_blank=False,
-                                showErrorMessage=True, showInputMessage=True, promptTitle="Months",
-                                prompt=f"1 to {h}: the schedule has {h} rows; export again with --horizon for more.",
-                                errorTitle="Months", error=f"Give a whole number from 1 to {h}.")
+            dv = DataValidation(
+                type="whole",
+                operator="between",
+                formula1="1",
+                formula2=str(h),
+                allow_blank=False,
+                showErrorMessage=True,
+                showInputMessage=True,
+                promptTitle="Months",
+                prompt=f"1 to {h}: the schedule has {h} rows; export again with --horizon for more.",
+                errorTitle="Months",
+                error=f"Give a whole number from 1 to {h}.",
+            )
             ws.add_data_validation(dv)
             dv.add(c)
             c.comment = Comment(f"1 to {h}: months after it cost 0. For more months, export again with --horizon.", "ftcost")
@@ -252,8 +298,7 @@ def workbook(result: Result):
         c.alignment = Alignment(wrap_text=True, horizontal="center")
     r += 1
     ws.cell(r, 1, _("Type / model"))
-    type_model = [f"{_(result.strategies[owner[q]].type)}: {phase_models.get(q, result.strategies[owner[q]].model)}"
-                  for q in range(n_rows)]
+    type_model = [f"{_(result.strategies[owner[q]].type)}: {phase_models.get(q, result.strategies[owner[q]].model)}" for q in range(n_rows)]
     ws.row_dimensions[r].height = 15 * max(1, max(math.ceil(len(t) / 22) for t in type_model))
     for q, t in enumerate(type_model):
         ws.cell(r, 3 + q, t).alignment = Alignment(wrap_text=True, horizontal="center")
@@ -271,9 +316,11 @@ def workbook(result: Result):
             c.fill = fill_in
         r += 1
     for i, s in enumerate(result.strategies):
-        if s.epochs is not None and sc.strategies[i].training is not None and sc.strategies[i].training.epochs_auto:
+        tr = sc.strategies[i].training
+        if s.epochs is not None and tr is not None and tr.epochs_auto:
             ws.cell(row_of["epochs"], 3 + i).comment = Comment(
-                _("epochs: auto, from {n} examples (OpenAI's default heuristic)").format(n=sc.strategies[i].training.examples), "ftcost")
+                _("epochs: auto, from {n} examples (OpenAI's default heuristic)").format(n=tr.examples), "ftcost"
+            )
     r += 1
     ws.cell(r, 1, _("Derived (formulas)")).font = bold
     r += 1
@@ -286,30 +333,32 @@ def workbook(result: Result):
         ws.cell(r, 1, _(label))
         ws.cell(r, 2, _(unit))
         for i in range(n_rows):
+
             def R(k, i=i):
                 return ref(k, i)
+
             if key == "replica_capacity":
-                f = (f"=IF({R('requests_per_second')}>0,{R('requests_per_second')}*{R('target_utilization')}"
-                     f"*{R('serving_hours')}*3600,0)")
+                f = f"=IF({R('requests_per_second')}>0,{R('requests_per_second')}*{R('target_utilization')}*{R('serving_hours')}*3600,0)"
             elif key == "replica_cost":
                 f = f"={R('gpu_per_hour')}*{R('gpus_per_replica')}*{R('serving_hours')}"
             elif key == "token_cost":
                 uncached = f"({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
-                tokens = (f"({uncached}*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}"
-                          f"+{R('completion_tokens')}*{R('output_price')})")
-                batch = (f"({uncached}*{R('batch_input_price')}+{R('cached_tokens')}*{R('batch_cached_price')}"
-                         f"+{R('completion_tokens')}*{R('batch_output_price')})")
+                tokens = f"({uncached}*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}+{R('completion_tokens')}*{R('output_price')})"
+                batch = (
+                    f"({uncached}*{R('batch_input_price')}+{R('cached_tokens')}*{R('batch_cached_price')}+{R('completion_tokens')}*{R('batch_output_price')})"
+                )
                 # Published batch prices (fine-tuned models) when given, else the batch discount on list prices.
-                f = (f"=IF(ISNUMBER({R('batch_input_price')}),((1-{R('batch_share')})*{tokens}+{R('batch_share')}*{batch}),"
-                     f"(1-{R('batch_share')}*{R('batch_discount')})*{tokens})/1000000")
+                f = (
+                    f"=IF(ISNUMBER({R('batch_input_price')}),((1-{R('batch_share')})*{tokens}+{R('batch_share')}*{batch}),"
+                    f"(1-{R('batch_share')}*{R('batch_discount')})*{tokens})/1000000"
+                )
             elif key == "fixed_monthly":
                 f = f"={R('per_hour')}*{R('hours_per_month')}*{R('deployments')}+{R('storage_per_month')}+{R('fixed_monthly_cost')}"
             elif key == "training_run":
-                run = (f"MAX({R('training_tokens')}*{R('epochs')}*{R('training_price')}/1000000"
-                       f"+{R('training_fixed')},{R('min_job_fee')})")
-                f = (f"=IF({R('has_training')}=1,IF(ISNUMBER({R('max_job_fee')}),MIN({run},{R('max_job_fee')}),{run}),0)")
+                run = f"MAX({R('training_tokens')}*{R('epochs')}*{R('training_price')}/1000000+{R('training_fixed')},{R('min_job_fee')})"
+                f = f"=IF({R('has_training')}=1,IF(ISNUMBER({R('max_job_fee')}),MIN({run},{R('max_job_fee')}),{run}),0)"
             else:  # training_runs
-                f = (f"=IF({R('has_training')}=1,IF({R('retrain_every')}>0,1+INT((Horizon_months-1)/{R('retrain_every')}),1),0)")
+                f = f"=IF({R('has_training')}=1,IF({R('retrain_every')}>0,1+INT((Horizon_months-1)/{R('retrain_every')}),1),0)"
             c = ws.cell(r, 3 + i, f)
             c.number_format = fmt[nf]
             c.fill = fill_f
@@ -337,6 +386,7 @@ def workbook(result: Result):
 
             def R(key, q=q):
                 return inp + ref(key, q)
+
             row = first_row[i] + k
             bl = first_row[b] + k
             on = f"B{row}<=Horizon_months"  # months after the horizon cost nothing
@@ -357,8 +407,8 @@ def workbook(result: Result):
                 f"=L{bl}",
                 f"=IF(AND({on},L{row}<=M{row}+0.000000000001*MAX(ABS(M{row}),1)),1,0)",
             ]
-            for j, v in enumerate(cells):
-                c = sh.cell(row, j + 1, v)
+            for j, cell in enumerate(cells):
+                c = sh.cell(row, j + 1, cell)
                 if j == 3:
                     c.number_format = fmt["volume"]
                 elif j == 4:
@@ -378,17 +428,28 @@ def workbook(result: Result):
     sm = wb.create_sheet("Summary", 0)
     sm["A1"] = _("{name}: summary over {h} months from {start}").format(name=sc.name, h=h, start=month(sc.month_first_day(1)))
     sm["A1"].font = title_font
-    sm["A2"] = _("Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
-                 "at which a strategy costs the same as the baseline '{base}' over the horizon "
-                 "(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
-                 "below the baseline's.").format(base=sc.baseline_name, h=h)
+    sm["A2"] = _(
+        "Every number is a formula over the Inputs and Schedule sheets. Break-even: the constant monthly volume "
+        "at which a strategy costs the same as the baseline '{base}' over the horizon "
+        "(training and one-time costs spread over {h} months). Payback: the first month its running total is at or "
+        "below the baseline's."
+    ).format(base=sc.baseline_name, h=h)
     sm["A2"].font = note_font
     sm["A2"].alignment = wrap
     sm.merge_cells("A2:J2")
     sm.row_dimensions[2].height = 48
-    head = [_("Strategy"), _("Type"), _("Model"), _("Total, {h} months").format(h=h), "Average per month (total / months)",
-            "Fixed per month (average, with GPUs, training and one-time spread)", _("Cost per request (average)"),
-            _("Break-even volume (requests/month)"), _("Cheaper"), _("Payback month")]
+    head = [
+        _("Strategy"),
+        _("Type"),
+        _("Model"),
+        _("Total, {h} months").format(h=h),
+        "Average per month (total / months)",
+        "Fixed per month (average, with GPUs, training and one-time spread)",
+        _("Cost per request (average)"),
+        _("Break-even volume (requests/month)"),
+        _("Cheaper"),
+        _("Payback month"),
+    ]
     never, above, below, none = _("never"), _("above"), _("below"), _("none")
     hr = 4
     for j, t in enumerate(head):
@@ -411,21 +472,24 @@ def workbook(result: Result):
         sm.cell(row, 5, f"=D{row}/Horizon_months").number_format = fmt["money"]
         # The constant-volume line of the design: fixed part (GPUs, training and one-time spread over the months)
         # and slope (the token cost at the months' average price index, closed form, plus the error cost).
-        sm.cell(row, 6, f"=(SUM({sched}H{r0}:H{r1})+SUM({sched}I{r0}:I{r1})+SUM({sched}J{r0}:J{r1}))/Horizon_months"
-                        ).number_format = fmt["money"]
+        sm.cell(row, 6, f"=(SUM({sched}H{r0}:H{r1})+SUM({sched}I{r0}:I{r1})+SUM({sched}J{r0}:J{r1}))/Horizon_months").number_format = fmt["money"]
         phases = [q for q in range(n_rows) if owner[q] == i]
         if len(phases) == 1 and first_m[i] == 1 and last_m[i] >= h:
             pc = f"Inputs!{ref('price_change', i)}"
-            slope = (f"=Inputs!{ref('token_cost', i)}*IF({pc}=0,1,((1+{pc})^Horizon_months-1)/({pc}*Horizon_months))"
-                     f"+Inputs!{ref('quality_cost', i)}")
+            slope = f"=Inputs!{ref('token_cost', i)}*IF({pc}=0,1,((1+{pc})^Horizon_months-1)/({pc}*Horizon_months))+Inputs!{ref('quality_cost', i)}"
         else:  # a plan over several models: each phase weighted by its months (docs/migration.md)
             span = {q: (int(first_m[q]), int(last_m[q])) for q in phases}
             # only the months up to "Months in the schedule" count, so that editing it keeps the break-even right
-            slope = ("=(" + "+".join(
-                f"Inputs!{ref('token_cost', q)}*SUMPRODUCT({sched}E{r0 + a - 1}:E{r0 + z - 1},"
-                f"({sched}B{r0 + a - 1}:B{r0 + z - 1}<=Horizon_months)*1)"
-                f"+Inputs!{ref('quality_cost', q)}*MAX(0,MIN({z},Horizon_months)-{a}+1)" for q, (a, z) in span.items())
-                + ")/Horizon_months")
+            slope = (
+                "=("
+                + "+".join(
+                    f"Inputs!{ref('token_cost', q)}*SUMPRODUCT({sched}E{r0 + a - 1}:E{r0 + z - 1},"
+                    f"({sched}B{r0 + a - 1}:B{r0 + z - 1}<=Horizon_months)*1)"
+                    f"+Inputs!{ref('quality_cost', q)}*MAX(0,MIN({z},Horizon_months)-{a}+1)"
+                    for q, (a, z) in span.items()
+                )
+                + ")/Horizon_months"
+            )
         sm.cell(row, 7, slope).number_format = fmt["small"]
         stepped = col["replica_capacity"][i] > 0 or col["replica_capacity"][b] > 0
         if i == b:
@@ -437,16 +501,23 @@ def workbook(result: Result):
             if stepped:
                 # Self-hosted replicas make the cost a staircase: ftcost finds the crossing exactly; a value here.
                 # Marked in the cell itself: the number reads "25,449,492 (at export)" on an orange fill.
-                v = s.break_even_requests_per_month
-                c = sm.cell(row, 8, f"{never} (at export)" if v is None else float(v))
+                be = s.break_even_requests_per_month
+                c = sm.cell(row, 8, f"{never} (at export)" if be is None else float(be))
                 c.fill = fill_export
-                c.comment = Comment("Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
-                                    "exact search (a value computed at export, not a formula): export again after "
-                                    "changing inputs.", "ftcost")
-                sm.cell(row, 9, "-" if v is None else (above if s.cheaper_above_break_even else below)).fill = fill_export
+                c.comment = Comment(
+                    "Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
+                    "exact search (a value computed at export, not a formula): export again after "
+                    "changing inputs.",
+                    "ftcost",
+                )
+                sm.cell(row, 9, "-" if be is None else (above if s.cheaper_above_break_even else below)).fill = fill_export
             else:
-                sm.cell(row, 8, f'=IF({cs}<{cb},MAX(0,({fs}-{fb})/({cb}-{cs})),IF(AND({cs}={cb},{fs}<{fb}),0,'
-                                f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"{never}")))')
+                sm.cell(
+                    row,
+                    8,
+                    f"=IF({cs}<{cb},MAX(0,({fs}-{fb})/({cb}-{cs})),IF(AND({cs}={cb},{fs}<{fb}),0,"
+                    f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"{never}")))',
+                )
                 sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"{below}",IF(ISNUMBER(H{row}),"{above}","-"))')
             sm.cell(row, 10, f'=IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"{none}")')
         sm.cell(row, 8).number_format = fmt["volume"] + ('" (at export)"' if stepped and i != b else "")
@@ -462,8 +533,13 @@ def workbook(result: Result):
     else:  # issue 13: only a plan that can be carried out over the whole horizon is recommended (a value, not a formula)
         rec = result.recommendation
         best = result.strategies.index(result.cheapest)
-        sm.cell(r, 1, _("Cheapest over the horizon") if rec["feasible"]  # among the plans that can be carried out
-                else f"No plan runs all {h} months; best up to month {rec['until_month']}").font = bold
+        sm.cell(
+            r,
+            1,
+            _("Cheapest over the horizon")
+            if rec["feasible"]  # among the plans that can be carried out
+            else f"No plan runs all {h} months; best up to month {rec['until_month']}",
+        ).font = bold
         sm.cell(r, 2, rec["strategy"]).font = bold
         r += 1
         sm.cell(r, 1, _("Saving against the baseline"))
@@ -471,8 +547,9 @@ def workbook(result: Result):
         r += 1
         for st in result.strategies:
             if not st.feasible:
-                c = sm.cell(r, 1, f"'{st.name}' can be carried out "
-                                  f"{'to month ' + str(st.feasible_until) if st.feasible_until else 'not at all'}: {st.feasibility}")
+                c = sm.cell(
+                    r, 1, f"'{st.name}' can be carried out {'to month ' + str(st.feasible_until) if st.feasible_until else 'not at all'}: {st.feasibility}"
+                )
                 c.font = Font(bold=True, color="C00000")
                 c.alignment = wrap
                 sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
@@ -480,22 +557,25 @@ def workbook(result: Result):
                 r += 1
         r += 1
     if any(col["replica_capacity"] > 0):
-        sm.cell(r, 1, "Orange: a self-hosted break-even, computed by ftcost at export (a staircase has no single "
-                      "formula); every other number recomputes.").font = note_font
+        sm.cell(
+            r, 1, "Orange: a self-hosted break-even, computed by ftcost at export (a staircase has no single formula); every other number recomputes."
+        ).font = note_font
         r += 2
     missing = unmodelled_inputs(result)
     if missing:
-        sm.cell(r, 1, _("Not modelled by these formulas (totals may differ from ftcost): {fields}").format(fields=", ".join(missing))).font = Font(bold=True, color="C00000")
+        sm.cell(r, 1, _("Not modelled by these formulas (totals may differ from ftcost): {fields}").format(fields=", ".join(missing))).font = Font(
+            bold=True, color="C00000"
+        )
         r += 2
     warnings = result.warnings_in_language()
     if warnings:
         sm.cell(r, 1, _("Warnings")).font = Font(bold=True, color="C55A11")
         r += 1
-        for w in warnings:
-            c = sm.cell(r, 1, w)
+        for warning in warnings:
+            c = sm.cell(r, 1, warning)
             c.alignment = wrap
             sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
-            sm.row_dimensions[r].height = 15 * max(1, math.ceil(len(w) / 140))
+            sm.row_dimensions[r].height = 15 * max(1, math.ceil(len(warning) / 140))
             r += 1
     for j, w in enumerate([30, 11, 30, 16, 15, 18, 15, 22, 9, 9]):
         sm.column_dimensions[get_column_letter(j + 1)].width = w
@@ -542,5 +622,3 @@ def _print_setup(ws, title_rows: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = title_rows
     ws.print_options.gridLines = False
-
-
