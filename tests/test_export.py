@@ -180,6 +180,10 @@ class Workbook:
             return self._eval(n[1])
         if kind == "op":
             op, a, b = n[1], self._eval(n[2]), self._eval(n[3])
+            if isinstance(a, list) or isinstance(b, list):  # an array formula (inside SUMPRODUCT): element by element
+                xs = a if isinstance(a, list) else [a] * len(b)
+                ys = b if isinstance(b, list) else [b] * len(a)
+                return [self._eval(("op", op, ("lit", x), ("lit", y))) for x, y in zip(xs, ys, strict=True)]
             if op in ("=", "<>", "<", ">", "<=", ">="):
                 return {"=": a == b, "<>": a != b, "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}[op]
             a, b = self._num(a), self._num(b)
@@ -229,6 +233,9 @@ class Workbook:
             return min(_nums(vals))
         if name == "SUM":
             return sum(_nums(vals))
+        if name == "SUMPRODUCT":
+            cols = [[self._num(v) for v in (x if isinstance(x, list) else [x])] for x in vals]
+            return sum(math.prod(t) for t in zip(*cols, strict=True))
         if name == "AVERAGE":
             xs = _nums(vals)
             return sum(xs) / len(xs)

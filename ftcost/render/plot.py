@@ -299,8 +299,9 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
         else:
             ax.set_ylim(0, top * 1.08)
         ax.set_xlim(0, h)
+        dearer = [bool(d.cumulative[i, -1] > d.cumulative[d.baseline, -1] * (1 + 1e-9)) for i in range(len(d.names))]
         for i, p in enumerate(d.payback):
-            if not p:
+            if not p or dearer[i]:  # ahead for a while but dearer over the horizon: nothing paid back
                 continue
             yv = float(d.cumulative[i, p - 1])
             ax.plot([p], [yv], marker="*", ms=14, color=color(i), mec="white", mew=0.8, ls="none", zorder=6, gid=f"payback:{d.names[i]}")
@@ -323,7 +324,7 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
             handles.append(Line2D([], [], color="#555555", marker="^", ls="none"))
             texts.append("training run (and one-time cost) at the start of its month")
             gids.append(None)
-        if any(d.payback):
+        if any(p and not dearer[i] for i, p in enumerate(d.payback)):
             handles.append(Line2D([], [], color="#555555", marker="*", ms=11, ls="none"))
             texts.append("payback month")
             gids.append(None)
