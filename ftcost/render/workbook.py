@@ -519,8 +519,11 @@ def workbook(result: Result):
                     f'IF(AND({cs}>{cb},{fs}<{fb}),({fs}-{fb})/({cb}-{cs}),"{never}")))',
                 )
                 sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"{below}",IF(ISNUMBER(H{row}),"{above}","-"))')
-            sm.cell(row, 10, f'=IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"{none}")')
+            # Like compare's table: a strategy that is ahead for a while but dearer over the months never pays back.
+            sm.cell(row, 10, f'=IF(D{row}>D{srow[b]}+0.000000001*MAX(ABS(D{srow[b]}),1),"{none}",IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"{none}"))')
         sm.cell(row, 8).number_format = fmt["volume"] + ('" (at export)"' if stepped and i != b else "")
+        for j in range(4, 11):  # numbers at the top of the row, level with the wrapped name and model
+            sm.cell(row, j).alignment = Alignment(vertical="top")
     last = srow[n - 1]
     r = last + 2
     if all(st.feasible for st in result.strategies):
