@@ -12,15 +12,23 @@ of growing traffic over 2 models, into a temporary folder that is removed at
 the end (the disk's free space is checked first).
 
 Each measurement runs in a fresh process, timed from start to exit, with its
-peak resident memory read by ``os.wait4``:
+peak resident memory and CPU seconds (user + system) read from the child's
+``getrusage``:
 
-- ftcost: ``ftcost calibrate LOG --format json`` (start-up, DuckDB scan, fit);
-- pandas: ``read_csv`` of the same five columns with the time parsed, then a
-  ``groupby`` on (month, model) with sums and the p50/p95 of input and output
-  tokens -- the same aggregate, in the obvious pandas way (one thread).
+- ftcost: ``ftcost calibrate LOG --format json`` (start-up, DuckDB scan, fit,
+  scenario), with DuckDB's threads set by ``FTCOST_DUCKDB_THREADS`` (1 and 2);
+- pandas: the same aggregate from the same CSV, in the obvious pandas way
+  (one thread): ``read_csv`` of the five columns with the time parsed; per
+  (month, model) the requests, the sums of input and output tokens and of the
+  cost, the first and last time; per model the totals, the exact p50/p95 of
+  input and output tokens per request (``groupby().quantile``) and the
+  p05/p95 of the cost per token -- what ftcost's query returns for this log.
+  Once with the default C parser and once with ``engine="pyarrow"`` (whose
+  reader uses several threads). It prints its own split: reading, the rest.
 
-The machine may be shared: the load average is printed at the start and end;
-the ratio compares figures of the same run. No test asserts a timing.
+The machine may be shared: ``uptime`` is printed at the start and end; the
+ratio compares figures of the same run, and the CPU seconds, which depend
+less on the load, are shown beside the wall times. No test asserts a timing.
 """
 
 from __future__ import annotations
@@ -39,16 +47,24 @@ ROOT = Path(__file__).resolve().parents[1]
 BYTES_PER_CSV_ROW = 110  # measured on the generated log, for the disk check
 
 PANDAS_BASELINE = r"""
-import sys
+import sys, time
+t0 = time.perf_counter()
 import pandas as pd
 df = pd.read_csv(sys.argv[1], usecols=["startTime", "model", "prompt_tokens", "completion_tokens", "spend"],
-                 parse_dates=["startTime"])
-df["month"] = df["startTime"].dt.to_period("M")
-g = df.groupby(["month", "model"])
-out = g.agg(requests=("model", "size"), input_tokens=("prompt_tokens", "sum"), output_tokens=("completion_tokens", "sum"),
-            cost=("spend", "sum"))
-q = g[["prompt_tokens", "completion_tokens"]].quantile([0.5, 0.95])
-print(len(out), int(out["requests"].sum()), len(q))
+                 parse_dates=["startTime"], engine=sys.argv[2])
+t1 = time.perf_counter()
+df["month"] = df["startTime"].to_numpy().astype("datetime64[M]")
+monthly = df.groupby(["month", "model"]).agg(
+    requests=("model", "size"), input_tokens=("prompt_tokens", "sum"), output_tokens=("completion_tokens", "sum"),
+    cost=("spend", "sum"), first_seen=("startTime", "min"), last_seen=("startTime", "max"))
+totals = monthly.groupby(level="model").agg({"requests": "sum", "input_tokens": "sum", "output_tokens": "sum", "cost": "sum",
+                                             "first_seen": "min", "last_seen": "max"})
+by_model = df.groupby("model")
+tokens = by_model[["prompt_tokens", "completion_tokens"]].quantile([0.5, 0.95])
+unit = (df["spend"] / (df["prompt_tokens"] + df["completion_tokens"])).groupby(df["model"]).quantile([0.05, 0.95])
+t2 = time.perf_counter()
+print(len(monthly), int(totals["requests"].sum()), len(tokens), len(unit))
+print(f"split: read_csv {t1 - t0:.2f} s, the rest {t2 - t1:.2f} s", file=sys.stderr)
 """
 
 
@@ -67,36 +83,48 @@ def generate(con, n: int, path: Path, fmt: str) -> None:
     con.execute(f"COPY ({query}) TO '{path}' {opts}")
 
 
-def in_fresh_process(cmd: list[str]) -> tuple[float, float, int, str]:
-    """Run ``cmd`` as the only child of a small wrapper, which reports its wall time and peak RSS."""
+def in_fresh_process(cmd: list[str], threads: int | None = None) -> tuple[float, float, float, int, str]:
+    """Run ``cmd`` as the only child of a small wrapper: its wall time, peak RSS (MB), CPU seconds, exit code, stderr."""
     wrapper = (
         "import os, subprocess, sys, time, resource\n"
         "t = time.perf_counter()\n"
         "p = subprocess.run(sys.argv[1:], capture_output=True)\n"
         "w = time.perf_counter() - t\n"
-        "r = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
         "sys.stderr.write(p.stderr.decode(errors='replace')[-2000:])\n"
-        "print(f'{w} {r} {p.returncode}')\n"
+        "print(f'{w} {u.ru_maxrss / 1024} {u.ru_utime + u.ru_stime} {p.returncode}')\n"
     )
-    p = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, cwd=ROOT, check=False)
-    w, r, rc = p.stdout.strip().splitlines()[-1].split()
-    return float(w), float(r), int(rc), p.stderr
+    env = dict(os.environ)
+    if threads:
+        env["FTCOST_DUCKDB_THREADS"] = str(threads)
+    p = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, cwd=ROOT, check=False, env=env)
+    w, r, cpu, rc = p.stdout.strip().splitlines()[-1].split()
+    return float(w), float(r), float(cpu), int(rc), p.stderr
 
 
 def ftcost_cmd(path: Path) -> list[str]:
     return [sys.executable, "-m", "ftcost", "calibrate", str(path), "--model", "openai/gpt-4o-mini", "--format", "json", "--no-progress"]
 
 
+def uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=float, default=1e7, help="rows of the CSV and Parquet logs (default 10^7)")
     ap.add_argument("--big", type=float, default=0, help="also a CSV log of this many rows, ftcost only (e.g. 1e8)")
+    ap.add_argument("--threads", default="2,1", help="DuckDB thread counts to measure ftcost with (default 2,1)")
     ap.add_argument("--write", help="also write the results (markdown) to this file")
     ap.add_argument("--dir", default=tempfile.gettempdir(), help="where to generate the logs (removed at the end)")
     a = ap.parse_args(argv)
     import duckdb
 
     n, big = int(a.rows), int(a.big)
+    threads = [int(t) for t in a.threads.split(",") if t.strip()]
     need = (n + big) * BYTES_PER_CSV_ROW * 1.3
     free = shutil.disk_usage(a.dir).free
     if need > free * 0.8:
@@ -109,36 +137,44 @@ def main(argv=None) -> int:
         print(text, flush=True)
         lines.append(text)
 
+    def row(label, rows, w, r, cpu, extra=""):
+        say(f"{label:<50} {w:8.2f} {cpu:7.2f} {rows / w:12,.0f} {r:8.0f}{extra}")
+
     try:
-        load0 = os.getloadavg()[0]
         say(
             f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
-            f"duckdb {duckdb.__version__}, pandas {__import__('pandas').__version__}"
+            f"duckdb {duckdb.__version__}, pandas {__import__('pandas').__version__}, pyarrow {__import__('pyarrow').__version__}"
         )
+        say(f"uptime at the start: {uptime()}")
         con = duckdb.connect()
         csv, pq = work / "log.csv", work / "log.parquet"
         t = time.perf_counter()
         generate(con, n, csv, "csv")
         generate(con, n, pq, "parquet")
         say(f"generated {n:,} rows in {time.perf_counter() - t:.0f} s: CSV {csv.stat().st_size / 1e9:.2f} GB, Parquet {pq.stat().st_size / 1e9:.2f} GB")
-        say(f"load average (1 min) at the start: {load0:.2f}")
         say("")
-        say(f"{'what':<44} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}")
+        say(f"{'what':<50} {'wall s':>8} {'CPU s':>7} {'rows/s':>12} {'peak MB':>8}")
         res = {}
-        for label, cmd in (
-            (f"ftcost calibrate, CSV ({n:,} rows)", ftcost_cmd(csv)),
-            (f"ftcost calibrate, Parquet ({n:,} rows)", ftcost_cmd(pq)),
-            (f"pandas read_csv + groupby ({n:,} rows)", [sys.executable, "-c", PANDAS_BASELINE, str(csv)]),
-        ):
-            w, r, rc, err = in_fresh_process(cmd)
+        runs = [(f"ftcost calibrate, CSV, {k} thread{'s' * (k > 1)}", ftcost_cmd(csv), k) for k in threads]
+        runs += [(f"ftcost calibrate, Parquet, {k} thread{'s' * (k > 1)}", ftcost_cmd(pq), k) for k in threads]
+        runs += [
+            ("pandas read_csv (C parser) + groupby", [sys.executable, "-c", PANDAS_BASELINE, str(csv), "c"], None),
+            ("pandas read_csv (pyarrow parser) + groupby", [sys.executable, "-c", PANDAS_BASELINE, str(csv), "pyarrow"], None),
+        ]
+        for label, cmd, k in runs:
+            w, r, cpu, rc, err = in_fresh_process(cmd, k)
             if rc != 0:
                 say(f"{label}: FAILED (exit {rc}): {err[-500:]}")
                 return 1
-            res[label] = (w, r)
-            say(f"{label:<44} {w:8.2f} {n / w:12,.0f} {r:8.0f}")
-        (wc, _), (wp, _), (wpd, _) = res.values()
+            res[label] = w
+            split = [ln for ln in err.splitlines() if ln.startswith("split:")]
+            row(label, n, w, r, cpu, f"   ({split[-1][7:]})" if split else "")
         say("")
-        say(f"ratio, pandas / ftcost: CSV {wpd / wc:.1f}x, Parquet {wpd / wp:.1f}x   target >= 5x: {'ok' if wpd / wc >= 5 else 'MISSED'}")
+        base, fast = res["pandas read_csv (C parser) + groupby"], res["pandas read_csv (pyarrow parser) + groupby"]
+        for label, w in res.items():
+            if label.startswith("ftcost"):
+                ok = "ok" if base / w >= 5 else "MISSED"
+                say(f"ratio, pandas (C parser) / {label.split(', ', 1)[1]}: {base / w:4.1f}x  (pyarrow parser: {fast / w:4.1f}x)   target >= 5x: {ok}")
         csv.unlink()
         pq.unlink()
         if big:
@@ -146,22 +182,22 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             generate(con, big, bcsv, "csv")
             size = bcsv.stat().st_size / 1e9
+            say("")
             say(f"generated {big:,} rows in {time.perf_counter() - t:.0f} s: CSV {size:.2f} GB")
-            w, r, rc, err = in_fresh_process(ftcost_cmd(bcsv))
-            if rc != 0:
-                say(f"big: FAILED (exit {rc}): {err[-500:]}")
-                return 1
-            say(
-                f"{f'ftcost calibrate, CSV ({big:,} rows)':<44} {w:8.2f} {big / w:12,.0f} {r:8.0f}   "
-                f"peak memory < 1 GB with a {size:.1f} GB log: {'ok' if r < 1024 else 'MISSED'}"
-            )
-        say(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
+            for k in threads:
+                w, r, cpu, rc, err = in_fresh_process(ftcost_cmd(bcsv), k)
+                if rc != 0:
+                    say(f"big: FAILED (exit {rc}): {err[-500:]}")
+                    return 1
+                label = f"ftcost calibrate, CSV {big:,} rows, {k} thread{'s' * (k > 1)}"
+                row(label, big, w, r, cpu, f"   peak memory < 1 GB with a {size:.1f} GB log: {'ok' if r < 1024 else 'MISSED'}")
+        say(f"uptime at the end: {uptime()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if a.write:
         Path(a.write).write_text(
             "# calibrate benchmark results\n\n"
-            f"Measured with `python benchmarks/bench_calibrate.py {' '.join(argv or sys.argv[1:])}` "
+            f"Measured with `nice python benchmarks/bench_calibrate.py {' '.join(argv or sys.argv[1:])}` "
             "(see its docstring for what each line measures).\n\n```\n" + "\n".join(lines) + "\n```\n"
         )
     return 0

@@ -24,6 +24,7 @@ from . import sql as sqlmod
 from .formats import LogError, Resolved, detect
 
 MEMORY_LIMIT = os.environ.get("FTCOST_DUCKDB_MEMORY", "512MB")
+THREADS = os.environ.get("FTCOST_DUCKDB_THREADS", "")  # default: DuckDB's, one per core
 PROGRESS_AFTER_S = 1.0
 
 KINDS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".jsonl": "json", ".ndjson": "json", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
@@ -69,6 +70,11 @@ def connect():
 
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = {sqlmod.literal(MEMORY_LIMIT)}")
+    if THREADS.strip():
+        if not THREADS.strip().isdigit() or int(THREADS) < 1:
+            con.close()
+            raise LogError(f"FTCOST_DUCKDB_THREADS={THREADS!r} is not a number of threads", hint="set it to a whole number, 1 or more, or unset it")
+        con.execute(f"SET threads = {int(THREADS)}")
     con.execute(f"SET temp_directory = {sqlmod.literal(tempfile.gettempdir())}")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET TimeZone = 'UTC'")

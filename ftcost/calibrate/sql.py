@@ -137,6 +137,13 @@ def build_query(
   SUM(cost) AS cost, COUNT(*) AS log_rows, MIN(ts) AS first_seen, MAX(ts) AS last_seen"""
     group = "FROM m\nGROUP BY GROUPING SETS ((month, model), (model))"
     if dialect == "duckdb":
+        # Each aggregate is computed once per grouping set, so the ones a log's columns make constant are left out:
+        # no requests column, one request a row (n = 1); no cached column, no cached tokens (about a tenth of the query).
+        if "requests" not in c:
+            sums = sums.replace("SUM(n) AS requests", "COUNT(*) AS requests")
+            per = {k: k for k in per}
+        if "cached" not in c:
+            sums = sums.replace("SUM(cached) AS cached_tokens", "0 AS cached_tokens")
         return head + ",\n" + _counted_percentiles(sums, per, unit, tokens=not res.bucketed, cached="cached" in c, cost="cost" in c)
     q = "quantile_cont" if dialect == "postgres" else "approx_quantile"
     pcts = ",\n  ".join(f"{q}({e}, 0.5) AS {k}_p50, {q}({e}, 0.95) AS {k}_p95" for k, e in per.items())
