@@ -12,29 +12,40 @@ number of "variant" axes after it (sweep points, samples), months last.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 PER_MILLION = 1e6
 # Relative tolerance when comparing two cumulative costs for the payback month:
 # two strategies priced identically must pay back in month 1, not miss by 1 ulp.
 _PAYBACK_RTOL = 1e-12
 
+# Array types of the engine's signatures. Functions take anything numpy turns
+# into an array (ArrayLike) and give arrays back; a scalar in gives a 0-d array
+# or a numpy scalar out, which numpy's own annotations also call an array.
+FloatArray: TypeAlias = NDArray[np.float64]
+IntArray: TypeAlias = NDArray[np.int64]
+BoolArray: TypeAlias = NDArray[np.bool_]
+# One engine input (an Inputs field): a number, or an array broadcastable to [strategies, *variants].
+Value: TypeAlias = float | NDArray[Any]
+
 
 def cost_per_request(
-    prompt_tokens,
-    input_tokens,
-    cached_tokens,
-    completion_tokens,
-    input_price,
-    cached_price,
-    output_price,
-    batch_share=0.0,
-    batch_discount=0.0,
-    batch_input_price=np.nan,
-    batch_cached_price=np.nan,
-    batch_output_price=np.nan,
-):
+    prompt_tokens: ArrayLike,
+    input_tokens: ArrayLike,
+    cached_tokens: ArrayLike,
+    completion_tokens: ArrayLike,
+    input_price: Value,
+    cached_price: Value,
+    output_price: Value,
+    batch_share: ArrayLike = 0.0,
+    batch_discount: Value = 0.0,
+    batch_input_price: ArrayLike = np.nan,
+    batch_cached_price: ArrayLike = np.nan,
+    batch_output_price: ArrayLike = np.nan,
+) -> FloatArray:
     """Cost of one request.
 
     Parameters
@@ -84,16 +95,23 @@ def cost_per_request(
     o = np.asarray(completion_tokens, dtype=float)
     tokens_cost = (i - c) * input_price + c * cached_price + o * output_price
     share = np.asarray(batch_share, dtype=float)
-    discounted = (1.0 - share * batch_discount) * tokens_cost / PER_MILLION
+    discounted: FloatArray = (1.0 - share * batch_discount) * tokens_cost / PER_MILLION
     bi = np.asarray(batch_input_price, dtype=float)
     published = ~np.isnan(bi)
     if not published.any():
         return discounted
     batch_cost = (i - c) * bi + c * np.asarray(batch_cached_price, dtype=float) + o * np.asarray(batch_output_price, dtype=float)
-    return np.where(published, ((1.0 - share) * tokens_cost + share * batch_cost) / PER_MILLION, discounted)
+    out: FloatArray = np.where(published, ((1.0 - share) * tokens_cost + share * batch_cost) / PER_MILLION, discounted)
+    return out
 
 
-def fixed_monthly(per_hour=0.0, hours_per_month=730.0, deployments=1.0, storage_per_month=0.0, fixed_monthly_cost=0.0):
+def fixed_monthly(
+    per_hour: ArrayLike = 0.0,
+    hours_per_month: Value = 730.0,
+    deployments: Value = 1.0,
+    storage_per_month: ArrayLike = 0.0,
+    fixed_monthly_cost: Value = 0.0,
+) -> FloatArray:
     """Fixed cost of one month: ``per_hour * hours_per_month * deployments + storage + other``.
 
     Examples
@@ -103,10 +121,11 @@ def fixed_monthly(per_hour=0.0, hours_per_month=730.0, deployments=1.0, storage_
     >>> float(fixed_monthly(1.70, 730, 1))
     1241.0
     """
-    return np.asarray(per_hour, dtype=float) * hours_per_month * deployments + np.asarray(storage_per_month, dtype=float) + fixed_monthly_cost
+    out: FloatArray = np.asarray(per_hour, dtype=float) * hours_per_month * deployments + np.asarray(storage_per_month, dtype=float) + fixed_monthly_cost
+    return out
 
 
-def default_epochs(examples, fixed=0):
+def default_epochs(examples: ArrayLike, fixed: int = 0) -> IntArray:
     """Default number of epochs for ``n`` training examples (``epochs: auto``).
 
     OpenAI's rule, from the OpenAI cookbook's fine-tuning data preparation
@@ -131,7 +150,14 @@ def default_epochs(examples, fixed=0):
     return np.where(safe_n * 3 < 100, small, np.where(safe_n * 3 > 25000, large, 3)).astype(np.int64)
 
 
-def training_run_cost(tokens, epochs, training_price, min_job_fee=0.0, fixed=0.0, max_job_fee=np.inf):
+def training_run_cost(
+    tokens: ArrayLike,
+    epochs: Value,
+    training_price: Value,
+    min_job_fee: ArrayLike = 0.0,
+    fixed: Value = 0.0,
+    max_job_fee: ArrayLike = np.inf,
+) -> FloatArray:
     """Cost of one training run, bounded by the provider's per-job fees.
 
     ``T = min(max(tokens * epochs * price / 1e6 + fixed, min_job_fee), max_job_fee)``
@@ -158,10 +184,11 @@ def training_run_cost(tokens, epochs, training_price, min_job_fee=0.0, fixed=0.0
     5000.0
     """
     raw = np.asarray(tokens, dtype=float) * epochs * training_price / PER_MILLION + fixed
-    return np.minimum(np.maximum(raw, min_job_fee), max_job_fee)
+    out: FloatArray = np.minimum(np.maximum(raw, min_job_fee), max_job_fee)
+    return out
 
 
-def training_runs(horizon, retrain_every=0):
+def training_runs(horizon: ArrayLike, retrain_every: ArrayLike = 0) -> IntArray:
     """Number of training runs within ``horizon`` months: months 1, 1+R, 1+2R, ...
 
     ``retrain_every <= 0`` means train once.
@@ -174,14 +201,15 @@ def training_runs(horizon, retrain_every=0):
     return np.where(r > 0, 1 + (np.asarray(horizon) - 1) // safe_r, 1).astype(np.int64)
 
 
-def training_month_mask(horizon: int, retrain_every=0):
+def training_month_mask(horizon: int, retrain_every: ArrayLike = 0) -> BoolArray:
     """Boolean array [..., horizon]: True in the months a training run falls (1, 1+R, ...)."""
     m0 = np.arange(horizon)  # m - 1
     r = np.asarray(retrain_every)[..., None]
-    return np.where(r > 0, m0 % np.maximum(r, 1) == 0, m0 == 0)
+    out: BoolArray = np.where(r > 0, m0 % np.maximum(r, 1) == 0, m0 == 0)
+    return out
 
 
-def monthly_volumes(first_month, growth, horizon: int):
+def monthly_volumes(first_month: ArrayLike, growth: ArrayLike, horizon: int) -> FloatArray:
     """Volume of each month ``V_m = V_1 * (1 + g)^(m - 1)``, shape [..., horizon].
 
     >>> monthly_volumes(1000, 0.1, 3).round(6).tolist()
@@ -191,7 +219,7 @@ def monthly_volumes(first_month, growth, horizon: int):
     return np.asarray(first_month, dtype=float)[..., None] * (1.0 + np.asarray(growth, dtype=float)[..., None]) ** m0
 
 
-def break_even_volume(cost_s, fbar_s, cost_b, fbar_b):
+def break_even_volume(cost_s: ArrayLike, fbar_s: ArrayLike, cost_b: ArrayLike, fbar_b: ArrayLike) -> tuple[FloatArray, BoolArray]:
     """Constant monthly volume at which strategy s and baseline b cost the same.
 
     ``V* = (Fbar_s - Fbar_b) / (c_b - c_s)``, with the four cases of docs/design.md:
@@ -225,14 +253,16 @@ def break_even_volume(cost_s, fbar_s, cost_b, fbar_b):
         v = df / safe_dc
     cheaper_per_request = dc > 0
     dearer_per_request = dc < 0
-    volume = np.where(cheaper_per_request, np.maximum(v, 0.0), np.where((dc == 0) & (df < 0), 0.0, np.where(dearer_per_request & (df < 0), v, np.nan)))
+    volume: FloatArray = np.where(
+        cheaper_per_request, np.maximum(v, 0.0), np.where((dc == 0) & (df < 0), 0.0, np.where(dearer_per_request & (df < 0), v, np.nan))
+    )
     # A per-request difference of ~1e-308 puts V* past the largest float: no break-even in practice.
     volume = np.where(np.isfinite(volume), volume, np.nan)
     cheaper_above = ~(dearer_per_request & (df < 0))
     return volume, cheaper_above
 
 
-def payback_month(monthly_s, monthly_b):
+def payback_month(monthly_s: ArrayLike, monthly_b: ArrayLike) -> IntArray:
     """First month m (1-based) with cumulative ``K_s(m) <= K_b(m)``; 0 where none.
 
     Cumulative 250, 260, 270 against 100, 200, 300: paid back in month 3.
@@ -246,10 +276,11 @@ def payback_month(monthly_s, monthly_b):
     kb = np.cumsum(np.asarray(monthly_b, dtype=float), axis=-1)
     ok = ks - kb <= _PAYBACK_RTOL * np.maximum(np.abs(kb), 1.0)
     first = np.argmax(ok, axis=-1) + 1
-    return np.where(ok.any(axis=-1), first, 0)
+    out: IntArray = np.where(ok.any(axis=-1), first, 0)
+    return out
 
 
-def replicas(volume, capacity, min_replicas=1):
+def replicas(volume: ArrayLike, capacity: ArrayLike, min_replicas: ArrayLike = 1) -> FloatArray:
     """Replicas a self-hosted deployment needs for ``volume`` requests a month.
 
     ``max(min_replicas, ceil(volume / capacity))`` where ``capacity`` is the
@@ -265,7 +296,8 @@ def replicas(volume, capacity, min_replicas=1):
     safe = np.where(cap > 0, cap, 1.0)
     # round before ceil so 3.0000000000004 replicas (float noise) stays 3
     need = np.ceil(np.round(v / safe, 9))
-    return np.where(cap > 0, np.maximum(need, min_replicas), 0.0)
+    out: FloatArray = np.where(cap > 0, np.maximum(need, min_replicas), 0.0)
+    return out
 
 
 @dataclass
@@ -278,57 +310,57 @@ class Inputs:
 
     horizon: int
     baseline: int
-    requests_per_month: np.ndarray
-    growth: np.ndarray
-    prompt_tokens: np.ndarray
-    input_tokens: np.ndarray
-    cached_tokens: np.ndarray
-    completion_tokens: np.ndarray
-    input_price: np.ndarray
-    cached_price: np.ndarray
-    output_price: np.ndarray
-    batch_share: np.ndarray
-    batch_discount: np.ndarray
-    per_hour: np.ndarray
-    hours_per_month: np.ndarray
-    deployments: np.ndarray
-    storage_per_month: np.ndarray
-    fixed_monthly_cost: np.ndarray
-    has_training: np.ndarray  # 1 where the strategy trains, else 0
-    training_tokens: np.ndarray
-    examples: np.ndarray
-    epochs: np.ndarray  # 0 means auto (from examples)
-    training_price: np.ndarray
-    min_job_fee: np.ndarray
-    retrain_every: np.ndarray  # 0 means train once
-    one_time_cost: np.ndarray
+    requests_per_month: Value
+    growth: Value
+    prompt_tokens: Value
+    input_tokens: Value
+    cached_tokens: Value
+    completion_tokens: Value
+    input_price: Value
+    cached_price: Value
+    output_price: Value
+    batch_share: Value
+    batch_discount: Value
+    per_hour: Value
+    hours_per_month: Value
+    deployments: Value
+    storage_per_month: Value
+    fixed_monthly_cost: Value
+    has_training: Value  # 1 where the strategy trains, else 0
+    training_tokens: Value
+    examples: Value
+    epochs: Value  # 0 means auto (from examples)
+    training_price: Value
+    min_job_fee: Value
+    retrain_every: Value  # 0 means train once
+    one_time_cost: Value
     # Issue-4 economics; the defaults switch each one off.
-    training_fixed: np.ndarray = 0.0  # cost per run not tied to tokens (GPU hours, hour-billed training)
-    max_job_fee: np.ndarray = np.inf  # a training job is never billed more (Azure reinforcement fine-tuning: 5,000)
-    data_generation_cost: np.ndarray = 0.0  # creating the training set, month 1
-    quality_cost: np.ndarray = 0.0  # expected error cost per request
-    price_change: np.ndarray = 0.0  # monthly change of per-token prices, compounding
+    training_fixed: Value = 0.0  # cost per run not tied to tokens (GPU hours, hour-billed training)
+    max_job_fee: Value = np.inf  # a training job is never billed more (Azure reinforcement fine-tuning: 5,000)
+    data_generation_cost: Value = 0.0  # creating the training set, month 1
+    quality_cost: Value = 0.0  # expected error cost per request
+    price_change: Value = 0.0  # monthly change of per-token prices, compounding
     # Published batch prices (per 1M); NaN = the standard prices less batch_discount.
-    batch_input_price: np.ndarray = np.nan
-    batch_cached_price: np.ndarray = np.nan
-    batch_output_price: np.ndarray = np.nan
-    replica_capacity: np.ndarray = 0.0  # requests per replica-month at target utilization; 0 = not self-hosted
-    replica_cost: np.ndarray = 0.0  # cost of one replica for a month
-    min_replicas: np.ndarray = 0.0
+    batch_input_price: Value = np.nan
+    batch_cached_price: Value = np.nan
+    batch_output_price: Value = np.nan
+    replica_capacity: Value = 0.0  # requests per replica-month at target utilization; 0 = not self-hosted
+    replica_cost: Value = 0.0  # cost of one replica for a month
+    min_replicas: Value = 0.0
     # Plans over several models (issue 13, docs/migration.md). A row is one phase of a strategy: it is
     # active from first_month to last_month (inclusive, 1-based; inf = the horizon), trains in its first
     # month and every retrain_every after it, and pays one_time_cost and data_generation_cost in its
     # first month. A training run after month jobs_until cannot happen (the provider takes no new jobs),
     # nor can any month after feasible_last: the strategy is infeasible from there. ``owner`` maps
     # each row to its strategy (None: row i is strategy i); rows 0..S-1 are the strategies' first phases.
-    first_month: np.ndarray = 1.0
-    last_month: np.ndarray = np.inf
-    jobs_until: np.ndarray = np.inf
-    feasible_last: np.ndarray = np.inf
-    owner: tuple | None = None
-    extra: dict = field(default_factory=dict)
+    first_month: Value = 1.0
+    last_month: Value = np.inf
+    jobs_until: Value = np.inf
+    feasible_last: Value = np.inf
+    owner: tuple[int, ...] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def replace(self, **changes) -> Inputs:
+    def replace(self, **changes: Any) -> Inputs:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Inputs(**values)
@@ -338,45 +370,45 @@ class Inputs:
 class Outputs:
     """Engine outputs; arrays shaped [strategies, *variants] (monthly: [..., months])."""
 
-    cost_per_request: np.ndarray
-    fixed_monthly: np.ndarray
-    epochs: np.ndarray
-    training_run_cost: np.ndarray
-    training_runs: np.ndarray
-    training_cost: np.ndarray
-    one_time_cost: np.ndarray
-    average_fixed_monthly: np.ndarray
-    monthly_cost: np.ndarray
-    monthly: np.ndarray
-    total_cost: np.ndarray
-    break_even: np.ndarray
-    cheaper_above: np.ndarray
-    payback_month: np.ndarray
-    cheapest: np.ndarray  # index of the strategy with the lowest total, [*variants]
-    training_months: np.ndarray  # bool [strategies, *variants, months]
+    cost_per_request: FloatArray
+    fixed_monthly: FloatArray
+    epochs: NDArray[Any]  # whole numbers (float64 when Inputs.epochs is)
+    training_run_cost: FloatArray
+    training_runs: IntArray
+    training_cost: FloatArray
+    one_time_cost: FloatArray
+    average_fixed_monthly: FloatArray
+    monthly_cost: FloatArray
+    monthly: FloatArray
+    total_cost: FloatArray
+    break_even: FloatArray
+    cheaper_above: BoolArray
+    payback_month: IntArray
+    cheapest: IntArray  # index of the strategy with the lowest total, [*variants]
+    training_months: BoolArray  # bool [strategies, *variants, months]
     # The constant-volume cost line used for break-even and cheapest-by-volume:
     # monthly cost at volume V = line_fixed + V * line_slope + replica_cost * replicas(V).
-    line_fixed: np.ndarray = None
-    line_slope: np.ndarray = None
-    data_generation_cost: np.ndarray = None
-    quality_cost: np.ndarray = None
-    replicas_month1: np.ndarray = None
+    line_fixed: FloatArray
+    line_slope: FloatArray
+    data_generation_cost: FloatArray
+    quality_cost: FloatArray
+    replicas_month1: FloatArray
     # Last month each strategy can be carried out (0: not even month 1; the horizon: all of it), [strategies, *variants].
-    feasible_until: np.ndarray = None
+    feasible_until: IntArray
     # Per plan row (one phase of a strategy): cost per request and cost of one training run, [rows, *variants].
-    row_cost_per_request: np.ndarray = None
-    row_training_run_cost: np.ndarray = None
+    row_cost_per_request: FloatArray
+    row_training_run_cost: FloatArray
     # The monthly breakdown, each [strategies, *variants, months]; they add up to ``monthly`` (see MONTHLY_PARTS).
-    monthly_variable: np.ndarray = None  # volume x (token cost at that month's prices + expected error cost)
-    monthly_fixed: np.ndarray = None  # hosting, storage and other fixed monthly costs
-    monthly_gpu: np.ndarray = None  # self-hosted replicas x cost of one replica
-    monthly_training: np.ndarray = None  # training runs, at that month's prices
-    monthly_one_time: np.ndarray = None  # one-time cost, month 1
-    monthly_data_generation: np.ndarray = None  # training-data generation, month 1
-    replicas: np.ndarray = None  # self-hosted replicas in each month (0 when not self-hosted)
-    volumes: np.ndarray = None  # requests in each month
+    monthly_variable: FloatArray  # volume x (token cost at that month's prices + expected error cost)
+    monthly_fixed: FloatArray  # hosting, storage and other fixed monthly costs
+    monthly_gpu: FloatArray  # self-hosted replicas x cost of one replica
+    monthly_training: FloatArray  # training runs, at that month's prices
+    monthly_one_time: FloatArray  # one-time cost, month 1
+    monthly_data_generation: FloatArray  # training-data generation, month 1
+    replicas: FloatArray  # self-hosted replicas in each month (0 when not self-hosted)
+    volumes: FloatArray  # requests in each month
 
-    def breakdown(self) -> dict[str, np.ndarray]:
+    def breakdown(self) -> dict[str, FloatArray]:
         """The parts of ``monthly`` by name (:data:`MONTHLY_PARTS`), each [strategies, *variants, months]."""
         return {name: getattr(self, "monthly_" + name) for name in MONTHLY_PARTS}
 
@@ -385,7 +417,15 @@ class Outputs:
 MONTHLY_PARTS = ("variable", "fixed", "gpu", "training", "one_time", "data_generation")
 
 
-def row_feasible_until(horizon, first_month, last_month, retrain_every, has_training, jobs_until, feasible_last):
+def row_feasible_until(
+    horizon: float,
+    first_month: ArrayLike,
+    last_month: ArrayLike,
+    retrain_every: ArrayLike,
+    has_training: ArrayLike,
+    jobs_until: ArrayLike,
+    feasible_last: ArrayLike,
+) -> FloatArray:
     """Last month each plan row can be carried out, in closed form (no month axis); inf = no limit.
 
     A row (one phase of a strategy) trains in its first month and every
@@ -413,10 +453,11 @@ def row_feasible_until(horizon, first_month, last_month, retrain_every, has_trai
     safe_r = np.maximum(r, 1.0)
     bad = np.where(r > 0, first + np.ceil((after - first) / safe_r) * safe_r, np.where(after == first, first, np.inf))
     bad = np.where(trains & (bad <= last), bad, np.inf)
-    return np.minimum(np.asarray(feasible_last, dtype=float), bad - 1.0)
+    out: FloatArray = np.minimum(np.asarray(feasible_last, dtype=float), bad - 1.0)
+    return out
 
 
-def by_strategy(a, owner, count: int):
+def by_strategy(a: NDArray[Any], owner: tuple[int, ...] | None, count: int) -> NDArray[Any]:
     """Sum the plan rows of each strategy: [rows, ...] -> [strategies, ...] (``owner`` None: unchanged)."""
     if owner is None:
         return a
@@ -427,7 +468,7 @@ def by_strategy(a, owner, count: int):
     return out
 
 
-def strategy_feasible_until(row_limit, owner, count: int, horizon: int):
+def strategy_feasible_until(row_limit: ArrayLike, owner: tuple[int, ...] | None, count: int, horizon: int) -> IntArray:
     """Each strategy's last feasible month (0..horizon, int) from its rows' limits (the earliest wins)."""
     lim = np.asarray(row_limit, dtype=float)
     if owner is not None:
@@ -436,10 +477,11 @@ def strategy_feasible_until(row_limit, owner, count: int, horizon: int):
         for r in range(count, len(owner)):
             out[owner[r]] = np.minimum(out[owner[r]], lim[r])
         lim = out
-    return np.clip(lim, 0, horizon).astype(np.int64)
+    clipped: FloatArray = np.clip(lim, 0, horizon)
+    return clipped.astype(np.int64)
 
 
-def cheapest_feasible(total, feasible_until, horizon: int):
+def cheapest_feasible(total: NDArray[Any], feasible_until: ArrayLike, horizon: int) -> IntArray:
     """Index of the cheapest strategy among those feasible over the whole horizon; -1 where none is.
 
     >>> cheapest_feasible(np.array([10.0, 5.0, 7.0]), np.array([12, 6, 12]), 12).tolist()
@@ -447,10 +489,12 @@ def cheapest_feasible(total, feasible_until, horizon: int):
     """
     ok = np.asarray(feasible_until) >= horizon
     if ok.all():  # the common case: every plan runs the whole horizon
-        return np.argmin(total, axis=0)
+        best: IntArray = np.argmin(total, axis=0)
+        return best
     masked = np.where(ok, total, np.inf)
     idx = np.argmin(masked, axis=0)
-    return np.where(ok.any(axis=0), idx, -1)
+    out: IntArray = np.where(ok.any(axis=0), idx, -1)
+    return out
 
 
 def evaluate(x: Inputs) -> Outputs:
@@ -519,6 +563,9 @@ def evaluate(x: Inputs) -> Outputs:
     volumes = monthly_volumes(x.requests_per_month, x.growth, h)
     mult = (1.0 + np.asarray(x.price_change, dtype=float))[..., None] ** m0  # per-token price index by month
     whole = bool(np.all(first == 1.0) and np.all(last == h))
+    active: float | FloatArray
+    n_active: float | FloatArray
+    month_one: NDArray[Any]
     if whole:  # every row runs the whole horizon (no plan over several models)
         active = 1.0
         n_active = float(h)

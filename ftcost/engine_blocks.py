@@ -35,11 +35,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import engine
-from .engine import Inputs
+from .engine import BoolArray, FloatArray, Inputs, IntArray
+
+if TYPE_CHECKING:  # engine_plans is imported where plans need it (start-up)
+    from .engine_plans import Events, Term
 
 # The Inputs fields the closed forms below know. Any other field (the engine
 # may grow new ones) makes evaluate_summary fall back to blocked evaluate().
@@ -110,21 +115,21 @@ class Summary:
     ``outputs`` argument of :func:`evaluate_summary`) is None.
     """
 
-    cost_per_request: np.ndarray | None = None
-    fixed_monthly: np.ndarray | None = None
-    epochs: np.ndarray | None = None
-    training_run_cost: np.ndarray | None = None
-    training_runs: np.ndarray | None = None
-    training_cost: np.ndarray | None = None
-    one_time_cost: np.ndarray | None = None
-    average_fixed_monthly: np.ndarray | None = None
-    monthly_cost: np.ndarray | None = None
-    total_cost: np.ndarray | None = None
-    break_even: np.ndarray | None = None
-    cheaper_above: np.ndarray | None = None
-    payback_month: np.ndarray | None = None  # 0 = never (the baseline pays back in month 1, as in evaluate)
-    cheapest: np.ndarray | None = None  # among the strategies feasible over the horizon; -1 where none is
-    feasible_until: np.ndarray | None = None  # last month each strategy can be carried out (0..horizon)
+    cost_per_request: NDArray[Any] | None = None
+    fixed_monthly: NDArray[Any] | None = None
+    epochs: NDArray[Any] | None = None
+    training_run_cost: NDArray[Any] | None = None
+    training_runs: NDArray[Any] | None = None
+    training_cost: NDArray[Any] | None = None
+    one_time_cost: NDArray[Any] | None = None
+    average_fixed_monthly: NDArray[Any] | None = None
+    monthly_cost: NDArray[Any] | None = None
+    total_cost: NDArray[Any] | None = None
+    break_even: NDArray[Any] | None = None
+    cheaper_above: NDArray[Any] | None = None
+    payback_month: NDArray[Any] | None = None  # 0 = never (the baseline pays back in month 1, as in evaluate)
+    cheapest: NDArray[Any] | None = None  # among the strategies feasible over the horizon; -1 where none is
+    feasible_until: NDArray[Any] | None = None  # last month each strategy can be carried out (0..horizon)
 
     @classmethod
     def from_outputs(cls, o: engine.Outputs) -> Summary:
@@ -157,7 +162,7 @@ def full_shape(x: Inputs) -> tuple[int, ...]:
     return shape if shape else (1,)
 
 
-def geometric_sum(growth, months):
+def geometric_sum(growth: ArrayLike, months: ArrayLike) -> FloatArray:
     """``G = sum_{k=0}^{months-1} (1 + g)^k``: months when g = 0, else ``expm1(months log1p(g)) / g``.
 
     >>> float(geometric_sum(0.1, 3))  # 1 + 1.1 + 1.21
@@ -168,17 +173,20 @@ def geometric_sum(growth, months):
     g = np.asarray(growth, dtype=float)
     n = np.asarray(months, dtype=float)
     zero = g == 0
+    out: FloatArray
     if not zero.any():
-        return np.expm1(n * np.log1p(g)) / g
-    if zero.all():
-        return np.broadcast_to(n, np.broadcast_shapes(n.shape, g.shape)).copy()
-    safe = np.where(zero, 1.0, g)
-    return np.where(zero, n, np.expm1(n * np.log1p(np.where(zero, 0.0, g))) / safe)
+        out = np.expm1(n * np.log1p(g)) / g
+    elif zero.all():
+        out = np.broadcast_to(n, np.broadcast_shapes(n.shape, g.shape)).copy()
+    else:
+        safe = np.where(zero, 1.0, g)
+        out = np.where(zero, n, np.expm1(n * np.log1p(np.where(zero, 0.0, g))) / safe)
+    return out
 
 
-def _compact(a, shape: tuple[int, ...], n: int) -> np.ndarray:
-    """``a`` as [strategies or 1, variants or 1]: a field that does not vary stays one column."""
-    a = np.asarray(a)
+def _compact(value: ArrayLike, shape: tuple[int, ...], n: int) -> NDArray[Any]:
+    """``value`` as [strategies or 1, variants or 1]: a field that does not vary stays one column."""
+    a = np.asarray(value)
     nd = len(shape)
     padded = (1,) * (nd - a.ndim) + a.shape
     per_strategy = padded[0] != 1
@@ -268,7 +276,7 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     # few calls, temporaries small enough to be reused); an output that does
     # not vary across variants is kept as one column and broadcast at the end.
     chunk = block * CHUNK_BLOCKS
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, NDArray[Any]] = {}
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         width = stop - start
@@ -294,14 +302,14 @@ def evaluate_summary(x: Inputs, block_size: int | None = None, outputs: Iterable
     )
 
 
-def _summary_by_evaluate(x: Inputs, compact: dict, shape: tuple, n: int, block: int) -> Summary:
+def _summary_by_evaluate(x: Inputs, compact: dict[str, NDArray[Any]], shape: tuple[int, ...], n: int, block: int) -> Summary:
     """Fallback: the engine itself, one block of variants at a time (exact, slower)."""
     s_count = shape[0]
     # Memory: one block's [strategies, variants, months] arrays stay below BLOCK_CELLS elements each.
     from .limits import BLOCK_CELLS
 
     block = max(1, min(block, BLOCK_CELLS // max(1, s_count * int(x.horizon))))
-    out = {k: np.empty((s_count, n)) for k in _FLOAT_OUT}
+    out: dict[str, NDArray[Any]] = {k: np.empty((s_count, n)) for k in _FLOAT_OUT}
     out.update({k: np.empty((s_count, n), dtype=np.int64) for k in _INT_OUT})
     out["cheaper_above"] = np.empty((s_count, n), dtype=bool)
     out["cheapest"] = np.empty(n, dtype=np.int64)
@@ -318,7 +326,7 @@ def _summary_by_evaluate(x: Inputs, compact: dict, shape: tuple, n: int, block: 
     return Summary(**{k: v.reshape(shape[1:] if k == "cheapest" else shape) for k, v in out.items()})
 
 
-def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int, wanted: set) -> dict:
+def _closed_form(x: Inputs, p: dict[str, NDArray[Any]], s_count: int, width: int, cache_block: int, wanted: set[str]) -> dict[str, NDArray[Any]]:
     """Every summary number from the compact inputs ([strategies or 1, variants or 1] each)."""
     h = int(x.horizon)
     b = int(x.baseline)
@@ -358,6 +366,7 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     gs_h = geometric_sum(g, h)
     cv_h = v1 * gs_h
     cvp_h = v1 * geometric_sum(g + pc + g * pc, h) if priced else cv_h  # ratio (1+g)(1+p)
+    mean_index: float | FloatArray
     if priced:
         step = np.expm1(np.maximum(retrain, 0) * np.log1p(pc))  # (1+p)^R - 1
         tm_h = np.where(retrain > 0, geometric_sum(step, np.maximum(runs, 1)), 1.0)
@@ -373,6 +382,8 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
         total = total + q * cv_h
     line_fixed = training_cost / h + (f + once / h)
     line_slope = c_tok * mean_index + q if (priced or quality) else c_tok
+    be: FloatArray | None = None
+    above: BoolArray | None = None
     if wanted & {"break_even", "cheaper_above"}:
         # Only the other strategies' rows (the baseline's own: NaN and True, as evaluate gives).
         others = [i for i in range(s_count) if i != b]
@@ -381,8 +392,6 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
         be = np.full((s_count, be_o.shape[-1]), np.nan)
         above = np.ones(be.shape, dtype=bool)
         be[others], above[others] = be_o, above_o
-    else:
-        be = above = None
     # No replicas on this path, so evaluate's "+ replicas x replica cost" adds 0.
     c = c_tok + q if quality else c_tok
     pay = np.ones((s_count, width), dtype=np.int64)  # the baseline pays back in month 1, as in evaluate
@@ -393,7 +402,7 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
     limit = engine.row_feasible_until(h, 1.0, h, retrain, has_t, p["jobs_until"], p["feasible_last"])
     # [strategies, 1] when the schedules do not vary by variant: kept narrow, broadcast at the end
     feasible = engine.strategy_feasible_until(np.broadcast_to(limit, (s_count, np.shape(limit)[-1] if np.ndim(limit) else 1)), None, s_count, h)
-    res = {
+    res: dict[str, NDArray[Any]] = {
         "cost_per_request": c,
         "fixed_monthly": f,
         "epochs": ep,
@@ -404,16 +413,17 @@ def _closed_form(x: Inputs, p: dict, s_count: int, width: int, cache_block: int,
         "average_fixed_monthly": line_fixed,
         "monthly_cost": line_fixed + v1 * c,
         "total_cost": total,
-        "break_even": be,
-        "cheaper_above": above,
         "payback_month": pay,
         "feasible_until": feasible,
-        "cheapest": engine.cheapest_feasible(np.broadcast_to(total, full), feasible, h) if "cheapest" in wanted else None,
     }
+    if be is not None and above is not None:
+        res["break_even"], res["cheaper_above"] = be, above
+    if "cheapest" in wanted:
+        res["cheapest"] = engine.cheapest_feasible(np.broadcast_to(total, full), feasible, h)
     return {k: v for k, v in res.items() if k in wanted}
 
 
-def break_even(cost_s, fbar_s, cost_b, fbar_b):
+def break_even(cost_s: ArrayLike, fbar_s: ArrayLike, cost_b: ArrayLike, fbar_b: ArrayLike) -> tuple[FloatArray, BoolArray]:
     """:func:`ftcost.engine.break_even_volume` with fewer full-width passes (same four cases, same numbers).
 
     Against a baseline at $0.0003 a request and $100 a month: $0.0001 + $1,241 breaks even at
@@ -430,7 +440,7 @@ def break_even(cost_s, fbar_s, cost_b, fbar_b):
         v = df / dc
     neg = df < 0
     below = (dc < 0) & neg  # dearer per request but cheaper fixed: wins below V*
-    vol = np.where(dc > 0, np.maximum(v, 0.0), np.where(below, v, np.nan))
+    vol: FloatArray = np.where(dc > 0, np.maximum(v, 0.0), np.where(below, v, np.nan))
     tie = (dc == 0) & neg  # same cost per request, cheaper fixed: always cheaper
     if tie.any():
         vol[tie] = 0.0
@@ -439,13 +449,27 @@ def break_even(cost_s, fbar_s, cost_b, fbar_b):
     return vol, ~below
 
 
-def _row(a, s: int) -> np.ndarray:
+def _row(a: ArrayLike, s: int) -> FloatArray:
     """Row s of a [strategies or 1, width or 1] array, as [width or 1]."""
-    a = np.asarray(a, dtype=float)
-    return a[s if a.shape[0] > 1 else 0]
+    arr = np.asarray(a, dtype=float)
+    out: FloatArray = arr[s if arr.shape[0] > 1 else 0]
+    return out
 
 
-def _payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc):
+def _payback_terms(
+    h: int,
+    s: int,
+    b: int,
+    c_tok: FloatArray,
+    q: FloatArray,
+    f: FloatArray,
+    t: FloatArray,
+    once: FloatArray,
+    retrain: NDArray[Any],
+    v1: FloatArray,
+    g: FloatArray,
+    pc: FloatArray,
+) -> tuple[FloatArray, FloatArray, list[Term], tuple[FloatArray, FloatArray, Events]]:
     """``E(m) = K_s(m) - (1 + rtol) K_b(m)`` of strategy s as (month-1 value, monthly constant, geometric terms, events).
 
     ``K(m) = O + m F + c_tok sum_{j<=m} V_j (1+p)^(j-1) + q sum_{j<=m} V_j + t sum_{training j<=m} (1+p)^(j-1)``:
@@ -453,7 +477,7 @@ def _payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc):
     and price index) and the retraining runs after month 1 as events.
     """
     r1 = 1.0 + _RTOL
-    row = lambda a, i: _row(a, i)  # noqa: E731
+    row = _row
     cs, cb, qs, qb = row(c_tok, s), row(c_tok, b), row(q, s), row(q, b)
     v, gg = row(v1, 0), row(g, 0)
     ps, pb = row(pc, s), row(pc, b)
@@ -474,7 +498,16 @@ def _payback_terms(h, s, b, c_tok, q, f, t, once, retrain, v1, g, pc):
     return first, b1, terms, events
 
 
-def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) -> np.ndarray:
+def _payback_row(
+    h: int,
+    width: int,
+    cache_block: int,
+    growth_sum: FloatArray | None,
+    first: FloatArray,
+    b1: FloatArray,
+    terms: list[Term],
+    events: tuple[FloatArray, FloatArray, Events],
+) -> IntArray:
     """First month with ``E(m) <= 0`` (0 if none) for one strategy across ``width`` variants.
 
     Variants settled without the month axis: ``E(1) <= 0`` (month 1), and
@@ -491,7 +524,8 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
     # function of m, smallest at m = 1 or m = h; every other term is bounded
     # by its own smallest value (u at m = 1 when u >= 0, u G(h) when u < 0),
     # and retraining runs by their savings only.
-    at_1, at_h, rest = b1, h * b1, 0.0
+    at_1, at_h = b1, h * b1
+    rest: float | FloatArray = 0.0
     for u, ratio in terms:  # growth_sum: G(h) of the volume ratio, when every term has that ratio
         gs = growth_sum if growth_sum is not None else geometric_sum(ratio - 1.0, h)
         falling = (u < 0) & (ratio >= 1.0)
@@ -514,9 +548,9 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
     if todo.size == 0 or h == 1:
         return pay
 
-    def pick(a, idx):
-        a = np.asarray(a, dtype=float)
-        return a[idx] if a.shape[-1] > 1 else a
+    def pick(a: ArrayLike, idx: IntArray) -> FloatArray:
+        arr = np.asarray(a, dtype=float)
+        return arr[idx] if arr.shape[-1] > 1 else arr
 
     for lo in range(0, todo.size, cache_block):
         idx = todo[lo : lo + cache_block]
@@ -544,18 +578,18 @@ def _payback_row(h, width, cache_block, growth_sum, first, b1, terms, events) ->
     return pay
 
 
-def _training_events(h, rs, rb, ps, pb) -> dict:
+def _training_events(h: int, rs: FloatArray, rb: FloatArray, ps: FloatArray, pb: FloatArray) -> Events:
     """``{month: (cs, cb)}`` for the retraining runs after month 1: the price index ``(1+p)^(m-1)``
     where strategy s (cs) or the baseline (cb) trains in month m (every month ``1 + kR``), else 0."""
-    events: dict[int, tuple] = {}
+    events: Events = {}
     if not (np.any(rs > 0) or np.any(rb > 0)):
         return events
     if rs.shape[-1] == 1 and rb.shape[-1] == 1:  # the same schedule for every variant: only its months
-        months = set()
+        months: set[int] = set()
         for r in set(rs.ravel().tolist()) | set(rb.ravel().tolist()):  # (np.unique would import numpy.ma)
             if r > 0:
                 months.update(range(1 + int(r), h + 1, int(r)))
-        candidates = sorted(months)
+        candidates: Iterable[int] = sorted(months)
     else:
         candidates = range(2, h + 1)
     for m in candidates:

@@ -24,28 +24,43 @@ floating-point rounding (tests/test_engine_plans.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import engine
+from .engine import BoolArray, FloatArray, IntArray
 
 _RTOL = engine._PAYBACK_RTOL
 
+# The month-by-month payback search of engine_blocks (``_payback_row``) and its arguments:
+# a geometric term ``u ratio^(m-1)`` as (u, ratio), and the retraining events
+# ``{month: (savings of s, cost of the baseline)}`` after the first month.
+Term: TypeAlias = tuple[FloatArray, FloatArray]
+Events: TypeAlias = dict[int, tuple[FloatArray, FloatArray]]
+PaybackRow: TypeAlias = Callable[
+    [int, int, int, "FloatArray | None", FloatArray, FloatArray, list[Term], tuple[FloatArray, FloatArray, Events]],
+    IntArray,
+]
+BreakEven: TypeAlias = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], tuple[FloatArray, BoolArray]]
 
-def geometric(growth, months) -> np.ndarray:
+
+def geometric(growth: ArrayLike, months: ArrayLike) -> FloatArray:
     """``sum_{k<months} (1+g)^k`` (``months`` may be 0 or an array; g = 0 gives months)."""
     g = np.asarray(growth, dtype=float)
     n = np.asarray(months, dtype=float)
     safe = np.where(g == 0, 1.0, g)
     with np.errstate(invalid="ignore", divide="ignore"):
         val = np.expm1(n * np.log1p(g)) / safe
-    return np.where(g == 0, n, val)
+    out: FloatArray = np.where(g == 0, n, val)
+    return out
 
 
 class Rows:
     """The per-row numbers of a chunk of variants, arrays [rows, width or 1]."""
 
-    def __init__(self, x: engine.Inputs, p: dict):
+    def __init__(self, x: engine.Inputs, p: dict[str, NDArray[Any]]):
         h = int(x.horizon)
         self.h = h
         self.c = engine.cost_per_request(
@@ -83,11 +98,12 @@ class Rows:
         self.ratio = 1.0 + (self.g + self.pc + self.g * self.pc)  # volume x price index, per month
         self.n_rows = max(np.shape(a)[0] for a in (self.c, self.f, self.t, self.first, self.last, self.once))
 
-    def row(self, a, r: int) -> np.ndarray:
-        a = np.asarray(a, dtype=float)
-        return a[r if a.shape[0] > 1 else 0]
+    def row(self, a: ArrayLike, r: int) -> FloatArray:
+        arr = np.asarray(a, dtype=float)
+        out: FloatArray = arr[r if arr.shape[0] > 1 else 0]
+        return out
 
-    def cumulative(self, months: int) -> np.ndarray:
+    def cumulative(self, months: int) -> FloatArray:
         """Cost of every row through month ``months`` (0 gives 0), [rows, width or 1]."""
         end = np.minimum(self.last, float(months))
         n = np.maximum(end - self.first + 1.0, 0.0)
@@ -104,20 +120,30 @@ class Rows:
             out = out + self.t * index * np.where(self.retrain > 0, geometric(step, runs), runs)
         else:
             out = out + self.t * runs
-        return out + np.where(on, self.once, 0.0)
+        total: FloatArray = out + np.where(on, self.once, 0.0)
+        return total
 
 
-def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block: int, wanted: set, payback_row: Callable, break_even: Callable) -> dict:
+def closed_form(
+    x: engine.Inputs,
+    p: dict[str, NDArray[Any]],
+    s_count: int,
+    width: int,
+    cache_block: int,
+    wanted: set[str],
+    payback_row: PaybackRow,
+    break_even: BreakEven,
+) -> dict[str, NDArray[Any]]:
     """The summary numbers of a chunk for inputs with plan rows (``x.owner``, row windows); see the module docstring."""
     rows = Rows(x, p)
     h = rows.h
     own = x.owner if x.owner is not None else tuple(range(s_count))
     n_rows = len(own)
 
-    def wide(a):
+    def wide(a: ArrayLike) -> NDArray[Any]:
         return np.broadcast_to(np.asarray(a), (n_rows, np.shape(a)[-1] if np.ndim(a) else 1))
 
-    def agg(a):
+    def agg(a: ArrayLike) -> NDArray[Any]:
         return engine.by_strategy(np.array(wide(a)), x.owner, s_count)
 
     first, last = wide(rows.first)[:, 0], wide(rows.last)[:, 0]
@@ -138,7 +164,7 @@ def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block
     total = agg(total_rows)
     training_cost = agg(training_rows)
     b = int(x.baseline)
-    res: dict = {}
+    res: dict[str, NDArray[Any]] = {}
     if wanted & {"break_even", "cheaper_above"}:
         others = [i for i in range(s_count) if i != b]
         be = np.full((s_count, line_slope.shape[-1]), np.nan)
@@ -175,7 +201,7 @@ def closed_form(x: engine.Inputs, p: dict, s_count: int, width: int, cache_block
     return {k: v for k, v in res.items() if k in wanted}
 
 
-def _payback(rows: Rows, own: tuple, s: int, b: int, width: int, cache_block: int, payback_row: Callable) -> np.ndarray:
+def _payback(rows: Rows, own: tuple[int, ...], s: int, b: int, width: int, cache_block: int, payback_row: PaybackRow) -> IntArray:
     """First month with ``K_s(m) <= (1 + rtol) K_b(m)`` (0: never), one segment between phase boundaries at a time."""
     h = rows.h
     r1 = 1.0 + _RTOL
@@ -193,7 +219,7 @@ def _payback(rows: Rows, own: tuple, s: int, b: int, width: int, cache_block: in
             e0 = np.zeros(1)
         active = [(r, sign) for r, sign in mine if first[r] <= a <= last[r]]
         b1 = sum((sign * rows.row(rows.f, r) for r, sign in active), np.zeros(1))
-        terms = []
+        terms: list[Term] = []
         start = float(a - 1)
         for r, sign in active:
             ratio = rows.row(rows.ratio, r)
@@ -203,7 +229,7 @@ def _payback(rows: Rows, own: tuple, s: int, b: int, width: int, cache_block: in
                 gr = 1.0 + rows.row(rows.g, 0)
                 terms.append((sign * qr * rows.row(rows.v1, 0) * gr**start, gr))
         terms = _merge(terms)
-        events: dict[int, tuple] = {}
+        events: Events = {}
         at_start = np.zeros(1)
         for m in range(a, z + 1):
             delta = np.zeros(1)
@@ -231,9 +257,9 @@ def _payback(rows: Rows, own: tuple, s: int, b: int, width: int, cache_block: in
     return pay
 
 
-def _merge(terms: list) -> list:
+def _merge(terms: list[Term]) -> list[Term]:
     """Add up the geometric terms that share a ratio (the common case: no price change, one volume ratio)."""
-    out: list = []
+    out: list[Term] = []
     for u, ratio in terms:
         for i, (u2, ratio2) in enumerate(out):
             if np.shape(ratio) == np.shape(ratio2) and np.array_equal(ratio, ratio2):

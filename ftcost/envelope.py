@@ -15,10 +15,12 @@ resulting interval. Everything is vectorized over pieces and pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .engine import replicas
+from .engine import FloatArray, Inputs, Outputs, replicas
 
 MAX_VOLUME = 1e200  # requests a month: the volume axis ends here, so every cost on it stays finite
 MAX_STEPS = 200_000  # replica steps examined in all, shared by the staircases, before the tail is treated as linear
@@ -26,17 +28,17 @@ MAX_STEPS = 200_000  # replica steps examined in all, shared by the staircases, 
 
 @dataclass
 class CostLines:
-    fixed: np.ndarray  # [S]
-    slope: np.ndarray  # [S]
-    replica_cost: np.ndarray  # [S]
-    capacity: np.ndarray  # [S], 0 = no staircase
-    min_replicas: np.ndarray  # [S]
+    fixed: FloatArray  # [S]
+    slope: FloatArray  # [S]
+    replica_cost: FloatArray  # [S]
+    capacity: FloatArray  # [S], 0 = no staircase
+    min_replicas: FloatArray  # [S]
 
     @classmethod
-    def from_outputs(cls, out, inputs) -> CostLines:
+    def from_outputs(cls, out: Outputs, inputs: Inputs) -> CostLines:
         s = out.line_fixed.shape[0]
 
-        def row(a):
+        def row(a: ArrayLike) -> FloatArray:
             a = np.asarray(a, dtype=float)
             return np.broadcast_to(a[:s] if a.ndim else a, (s,)).copy()  # a plan's later phases: rows after S
 
@@ -46,24 +48,24 @@ class CostLines:
         """The lines of the strategies ``keep`` only (the feasible ones, for cheapest-by-volume)."""
         return CostLines(*(np.asarray(a)[keep] for a in (self.fixed, self.slope, self.replica_cost, self.capacity, self.min_replicas)))
 
-    def cost(self, volumes) -> np.ndarray:
+    def cost(self, volumes: ArrayLike) -> FloatArray:
         """Average monthly cost of each strategy at each constant volume: [S, N]."""
         v = np.asarray(volumes, dtype=float)[None, :]
         reps = replicas(v, self.capacity[:, None], self.min_replicas[:, None])
         return self.fixed[:, None] + v * self.slope[:, None] + reps * self.replica_cost[:, None]
 
-    def asymptotic_slope(self) -> np.ndarray:
+    def asymptotic_slope(self) -> FloatArray:
         cap = np.where(self.capacity > 0, self.capacity, np.inf)
         return self.slope + np.where(self.capacity > 0, self.replica_cost / cap, 0.0)
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
+def _sorted_unique(a: FloatArray) -> FloatArray:
     """np.unique without its import of numpy.ma (30-50 ms on the compare path)."""
     a = np.sort(a)
     return a[np.concatenate(([True], a[1:] != a[:-1]))] if a.size else a
 
 
-def _breakpoints(lines: CostLines, vmax: float) -> np.ndarray:
+def _breakpoints(lines: CostLines, vmax: float) -> FloatArray:
     """Volumes where a staircase steps, up to vmax (0 included)."""
     pts = [np.array([0.0])]
     budget = MAX_STEPS // max(1, int(np.count_nonzero(lines.capacity > 0)))  # bounds time and memory for any number of strategies
@@ -76,7 +78,7 @@ def _breakpoints(lines: CostLines, vmax: float) -> np.ndarray:
     return _sorted_unique(np.concatenate(pts))
 
 
-def _pieces(lines: CostLines, vmax_hint: float) -> np.ndarray:
+def _pieces(lines: CostLines, vmax_hint: float) -> FloatArray:
     """Interval edges, sorted, such that within each interval no two cost curves cross or step."""
     # Far enough that every crossing lies below it: try both the plain slopes with the
     # first step's intercept and the asymptotic slopes, and cover ten steps of every staircase.
@@ -114,7 +116,7 @@ def _pieces(lines: CostLines, vmax_hint: float) -> np.ndarray:
     return _sorted_unique(np.concatenate(found))
 
 
-def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float = 0.0) -> list[dict]:
+def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float = 0.0) -> list[dict[str, Any]]:
     """Ranges of constant monthly volume over which each strategy is the cheapest.
 
     Returns ``[{strategy, from_requests_per_month, to_requests_per_month}]``; the last ``to`` is None.
@@ -129,7 +131,7 @@ def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float =
     mids = (lo + hi) / 2
     winners = np.argmin(lines.cost(mids), axis=0)
     tail_winner = _tail_winner(lines)
-    ranges: list[dict] = []
+    ranges: list[dict[str, Any]] = []
     # only where the winner changes (a Python loop over every piece is slow for 10^5 replica steps)
     change = np.flatnonzero(np.concatenate([[True], winners[1:] != winners[:-1]])) if len(winners) else np.zeros(0, dtype=int)
     for start, w in zip(lo[change], winners[change]):
@@ -150,7 +152,7 @@ def _tail_winner(lines: CostLines) -> int:
     return int(best[np.argmin(lines.fixed[best])])
 
 
-def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> list[dict]:
+def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> list[dict[str, Any]]:
     """Volumes where strategy s and baseline b swap places: [{requests_per_month, cheaper_above}].
 
     ``cheaper_above`` says whether s is the cheaper one just above that volume.
@@ -169,7 +171,7 @@ def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> li
     return [{"requests_per_month": float(starts[i]), "cheaper_above": bool(states[i])} for i in change]
 
 
-def break_even_from_crossings(cross: list[dict]) -> tuple[float | None, bool | None]:
+def break_even_from_crossings(cross: list[dict[str, Any]]) -> tuple[float | None, bool | None]:
     """The one break-even number docs/design.md reports, from a list of crossings.
 
     Cheaper from 0 and stays cheaper: (0, True). Cheaper from 0 then dearer above X:

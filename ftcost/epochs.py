@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
+from typing import Any
 
 RULES = ("openai", "fixed")
 DEFAULT_EPOCHS_KEYS = ("rule", "epochs", "source", "as_of")
@@ -44,7 +45,7 @@ class EpochRule:
             return f"{self.epochs} epochs whatever the number of examples"
         return "OpenAI's heuristic (3 epochs; min(25, 100 // n) below 34 examples, max(1, 25000 // n) above 8,333)"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "epochs": self.epochs,
