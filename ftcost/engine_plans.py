@@ -167,7 +167,8 @@ def closed_form(
     res: dict[str, NDArray[Any]] = {}
     if wanted & {"break_even", "cheaper_above"}:
         others = [i for i in range(s_count) if i != b]
-        be = np.full((s_count, line_slope.shape[-1]), np.nan)
+        # The slope may be one column while the fixed costs vary (a swept hosting value): the widest wins.
+        be = np.full((s_count, np.broadcast_shapes(line_slope.shape, line_fixed.shape)[-1]), np.nan)
         above = np.ones(be.shape, dtype=bool)
         if others:
             be[others], above[others] = break_even(line_slope[others], line_fixed[others], line_slope[b], line_fixed[b])

@@ -36,7 +36,9 @@ Merging into an existing catalog in the output folder (same provider file)
     context_window, retires_on, and the same for fine_tuning). Then the new
     value replaces it, with a per-field ``sources`` entry naming the LiteLLM
     file, its version and as_of, and the change is reported. Equal values
-    keep their existing source.
+    keep their existing source. A fine-tuning block with published batch
+    prices (batch_input, batch_output) keeps them and gets no batch_discount
+    (reported).
   - An imported row matches an existing model by id, or else by alias (a row
     matching by alias is skipped when another row matched that model by id).
   - Models not in the file are added. The file's opening comment is kept;
@@ -63,7 +65,7 @@ import yaml
 
 from .errors import CatalogError, OutputError, did_you_mean
 from .outputs import write_atomic
-from .pricing import parse_catalog
+from .pricing import BATCH_PRICE_KEYS, parse_catalog
 from .yamlsrc import load_yaml_file, load_yaml_text
 
 PROVIDERS = {
@@ -391,6 +393,16 @@ def _merge_fields(target: dict, new: dict, fields: tuple[str, ...], src: dict, w
     return n
 
 
+def _without_discount_over_published(target: dict, new: dict, where: str, warnings: list[str]) -> dict:
+    """The imported block without its batch_discount when the catalog already holds published batch prices
+    there: a catalog gives one or the other, and the published prices are the better source."""
+    if "batch_discount" not in new or not any(k in target for k in BATCH_PRICE_KEYS):
+        return new
+    new = dict(new)
+    warnings.append(f"{where}: batch_discount {new.pop('batch_discount')} left out: the catalog has published batch prices")
+    return new
+
+
 def merge_into(existing: dict, imported: dict, *, source: str, as_of: _dt.date, changes: list[str], warnings: list[str]) -> tuple[dict, dict]:
     """Lay an imported catalog's values into existing catalog data (rules in the module docstring).
 
@@ -427,7 +439,8 @@ def merge_into(existing: dict, imported: dict, *, source: str, as_of: _dt.date, 
                 changed += 1
                 changes.append(f"{where} fine_tuning: added")
             else:
-                changed += _merge_fields(ft, block["fine_tuning"], IMPORTED_FIELDS, src, where + " fine_tuning", changes)
+                new_ft = _without_discount_over_published(ft, block["fine_tuning"], where + " fine_tuning", warnings)
+                changed += _merge_fields(ft, new_ft, IMPORTED_FIELDS, src, where + " fine_tuning", changes)
     return existing, {"added": added, "changed": changed}
 
 

@@ -182,6 +182,19 @@ def test_merge_into_an_existing_catalog(tmp_path):
     assert sorted(set(cat.models) - {"gpt-4o-mini-2024-07-18", "my-private-model"}) == ["broken/negative-price", "gpt-3.5-turbo", "gpt-4o-2024-08-06"]
 
 
+def test_merge_keeps_published_fine_tuned_batch_prices(tmp_path):
+    # The bundled openai catalog holds OpenAI's published fine-tuned batch prices for gpt-4o-mini
+    # (issue 12 item 4); LiteLLM's ft:gpt-4o-mini row gives a 50% discount instead. A catalog holds one or
+    # the other: importing into the bundled catalogs (docs/pricing.md's command) keeps the published prices.
+    out = tmp_path / "pricing"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "ftcost" / "catalogs", out)
+    before = load_catalog(out / "openai.yaml").find("gpt-4o-mini").fine_tuning
+    r = import_litellm(FIXTURE, out, as_of=DAY, providers=["openai"])
+    ft = load_catalog(out / "openai.yaml").find("gpt-4o-mini").fine_tuning
+    assert "batch_discount" not in ft and ft["batch_input"].value == before["batch_input"].value and ft["batch_input"].source == before["batch_input"].source
+    assert "openai/gpt-4o-mini-2024-07-18 fine_tuning: batch_discount 0.5 left out: the catalog has published batch prices" in r.warnings
+
+
 def test_import_is_idempotent(tmp_path):
     import_litellm(FIXTURE, tmp_path, as_of=DAY, providers=["openai"])
     first = (tmp_path / "openai.yaml").read_text()

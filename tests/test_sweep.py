@@ -205,3 +205,21 @@ def test_sweep_heatmap(tmp_path):
     assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     with pytest.raises(FtcostError, match="one or two --vary inputs"):
         sweep_figure(sweep(sc(), ["volume.requests_per_month=1,2", "volume.growth_per_month=0,0.1", "strategies.0.request.prompt_tokens=1,2"]))
+
+
+def test_a_swept_hosting_value_on_a_plan_over_several_models_equals_compare():
+    # review-stars' models retire within the horizon (plans over successors), and a hosting value moves only
+    # the fixed costs, not the cost per request: the break-even of that sweep crashed ("shape mismatch",
+    # README.md's `--vary strategies.1.hosting.deployments=1,2,3`, found by tests/test_readme_commands.py).
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "review-stars.yaml"
+    res = sweep(load_scenario(path), ["strategies.1.hosting.deployments=1,2,3"])
+    for k, point in enumerate(res.rows()):
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        d["strategies"][1].setdefault("hosting", {})["deployments"] = k + 1
+        ref = compare(d)
+        for got, want in zip(point["strategies"], ref.strategies, strict=True):
+            assert got["total_cost"] == pytest.approx(want.total_cost, rel=1e-12)
+            assert got["break_even_requests_per_month"] == pytest.approx(want.break_even_requests_per_month, rel=1e-12)
+            assert got["payback_month"] == want.payback_month
