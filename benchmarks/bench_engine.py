@@ -47,6 +47,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -105,12 +106,28 @@ def variants(n: int, seed: int = 0) -> engine.Inputs:
 
 
 def best(fn, rounds: int) -> tuple[float, object]:
+    times, out = rounds_of(fn, rounds)
+    return min(times), out
+
+
+def rounds_of(fn, rounds: int) -> tuple[list[float], object]:
+    """Every round's wall time (the report gives the best and the median, never only the best)."""
     out, times = None, []
     for _ in range(rounds):
         t = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t)
-    return min(times), out
+    return times, out
+
+
+def threads() -> str:
+    """The CPUs this process may run on (taskset) and the thread settings of numpy's libraries."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 0
+    omp = os.environ.get("OMP_NUM_THREADS", "unset")
+    return f"{cpus} of {os.cpu_count()} CPUs (taskset), OMP_NUM_THREADS={omp}; the engine itself runs on one thread"
 
 
 def subset(x: engine.Inputs, k: int) -> engine.Inputs:
@@ -136,7 +153,7 @@ def load() -> float:
 def bench_engine(full: bool, with_evaluate: bool, rounds: int) -> dict:
     start_load = load()
     x = variants(VARIANTS)
-    t_summary, s = best(lambda: evaluate_summary(x, outputs=CORE), rounds)
+    summary_times, s = rounds_of(lambda: evaluate_summary(x, outputs=CORE), rounds)
     t_eval = None
     if with_evaluate:
         t_eval, o = best(lambda: engine.evaluate(x), 1)
@@ -160,7 +177,8 @@ def bench_engine(full: bool, with_evaluate: bool, rounds: int) -> dict:
         if st.plan is not None and (st.plan.migrations or st.plan.feasible_last < MONTHS)
     ]
     return {
-        "summary_s": t_summary,
+        "summary_s": min(summary_times),
+        "summary_median_s": statistics.median(summary_times),
         "evaluate_s": t_eval,
         "loop_s": t_loop * VARIANTS / k,
         "loop_measured_on": k,
@@ -175,8 +193,8 @@ def bench_engine(full: bool, with_evaluate: bool, rounds: int) -> dict:
 
 def bench_simulate(rounds: int) -> dict:
     sc = load_scenario(ROOT / "scenarios" / "review-stars-uncertain.yaml", horizon=MONTHS)
-    t, sim = best(lambda: simulate(sc, n=SAMPLES, seed=1), rounds)
-    return {"simulate_s": t, "inputs": len(sc.distributions)}
+    times, sim = rounds_of(lambda: simulate(sc, n=SAMPLES, seed=1), rounds)
+    return {"simulate_s": min(times), "simulate_median_s": statistics.median(times), "inputs": len(sc.distributions)}
 
 
 def bench_startup(rounds: int) -> dict:
@@ -198,6 +216,8 @@ def bench_startup(rounds: int) -> dict:
     return {
         "compare_s": min(times["compare"]),
         "floor_s": min(times["floor"]),
+        "compare_median_s": statistics.median(times["compare"]),
+        "floor_median_s": statistics.median(times["floor"]),
         "heavy_imports": heavy,
         "load": load(),
         "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(runs["compare"][:2])) + " scenarios/review-stars.yaml",
@@ -232,11 +252,12 @@ def report(e: dict, s: dict, u: dict) -> str:
     lines = [
         f"machine: {machine()}",
         f"load average (1 min) at the start and end of the run: {e['load'][0]:.1f}, {u['load']:.1f} "
-        "(the machine may be shared; each figure is the best of its rounds)",
+        "(the machine may be shared; each figure is the best of its rounds, the median in brackets)",
+        f"threads: {threads()}",
         "",
         f"engine, {VARIANTS:,} variants x {MONTHS} months, 3 strategies in {e['rows']} plan rows"
         f" ({e['migrations']}) (totals, break-even, payback, feasibility):",
-        f"  evaluate_summary (blocks, closed forms)  {e['summary_s']:8.3f} s   target < {TARGETS['engine_s']} s: {mark(e['summary_s'] < TARGETS['engine_s'])}",
+        f"  evaluate_summary (blocks, closed forms)  {e['summary_s']:8.3f} s ({e['summary_median_s']:.3f})   target < {TARGETS['engine_s']} s: {mark(e['summary_s'] < TARGETS['engine_s'])}",
         *(
             [f"  engine.evaluate (all months at once)     {e['evaluate_s']:8.3f} s   {e['evaluate_s'] / e['summary_s']:6.1f}x slower"]
             if e["evaluate_s"] is not None
@@ -248,12 +269,12 @@ def report(e: dict, s: dict, u: dict) -> str:
         f"payback months differing: {e['payback_differences']})",
         "",
         f"simulate, {SAMPLES:,} samples x {MONTHS} months, {s['inputs']} uncertain inputs:",
-        f"  uncertainty.simulate                     {s['simulate_s']:8.3f} s   target < {TARGETS['simulate_s']} s: {mark(s['simulate_s'] < TARGETS['simulate_s'])}",
+        f"  uncertainty.simulate                     {s['simulate_s']:8.3f} s ({s['simulate_median_s']:.3f})   target < {TARGETS['simulate_s']} s: {mark(s['simulate_s'] < TARGETS['simulate_s'])}",
         "",
-        "start-up (fresh process, best of rounds):",
-        f"  {u['command']:<40} {u['compare_s']:8.3f} s   {ratio_start:6.2f}x the floor"
+        "start-up (fresh process, best of rounds, median in brackets):",
+        f"  {u['command']:<40} {u['compare_s']:8.3f} s ({u['compare_median_s']:.3f})   {ratio_start:6.2f}x the floor"
         f"   target <= {TARGETS['startup_vs_floor']}x: {mark(ratio_start <= TARGETS['startup_vs_floor'])}",
-        f'  python -c "import numpy, yaml, click"   {u["floor_s"]:8.3f} s   (the floor)',
+        f'  python -c "import numpy, yaml, click"   {u["floor_s"]:8.3f} s ({u["floor_median_s"]:.3f})   (the floor)',
         f"  heavy imports on the compare path: {', '.join(u['heavy_imports']) or 'none (no matplotlib, pandas, scipy, openpyxl)'}",
     ]
     return "\n".join(lines)

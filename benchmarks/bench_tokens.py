@@ -145,13 +145,14 @@ def floor(strings: list[str], enc) -> int:
     return sum(len(encode(s)) for s in strings)
 
 
-def cli_run(path: Path, *, measure_memory: bool = False) -> tuple[float, int | None, dict]:
-    """Run ``ftcost tokens FILE --format json`` in a fresh process; (seconds, peak RSS in KB, output)."""
+def cli_run(path: Path, *, measure_memory: bool = False, threads: int | None = None) -> tuple[float, int | None, dict]:
+    """Run ``ftcost tokens FILE --format json [--threads N]`` in a fresh process; (seconds, peak RSS in KB, output)."""
+    extra = [] if threads is None else ["--threads", str(threads)]
     code = (
         "import resource, sys\n"
         "from ftcost.cli import main\n"
         "from ftcost.cli.common import run_main\n"
-        f"sys.argv = ['ftcost', 'tokens', {str(path)!r}, '--model', {MODEL!r}, '--format', 'json']\n"
+        f"sys.argv = ['ftcost', 'tokens', {str(path)!r}, '--model', {MODEL!r}, '--format', 'json', *{extra!r}]\n"
         "rc = run_main(main)\n"
         # VmHWM is this process's own peak; ru_maxrss can carry the parent's peak across exec on Linux.
         "try:\n"
@@ -169,6 +170,13 @@ def cli_run(path: Path, *, measure_memory: bool = False) -> tuple[float, int | N
         raise SystemExit(f"ftcost tokens failed ({proc.returncode}): {proc.stderr[-2000:]}")
     rss = int(proc.stderr.strip().splitlines()[-1])
     return seconds, rss, json.loads(proc.stdout)
+
+
+def cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 0
 
 
 def timed(fn, *args, **kwargs):
@@ -193,8 +201,10 @@ def speed(size_mb: float, rounds: int, workdir: Path) -> dict:
     times: dict[str, list[float]] = {k: [] for k in methods}
     cpu: dict[str, list[float]] = {k: [] for k in methods}
     results: dict[str, int] = {}
-    cli_name = "ftcost tokens CLI, default threads, end to end in a new process (start-up, catalogs, encoding load)"
-    times[cli_name], cpu[cli_name] = [], []
+    # The command end to end with one encoding thread and with two (its default depends on the load).
+    cli_names = {n: f"ftcost tokens CLI --threads {n}, end to end in a new process (start-up, catalogs, encoding load)" for n in (0, 2)}
+    for cli_name in cli_names.values():
+        times[cli_name], cpu[cli_name] = [], []
     loads = [os.getloadavg()[0]]
     for _ in range(rounds):
         for name, fn in methods.items():
@@ -203,10 +213,11 @@ def speed(size_mb: float, rounds: int, workdir: Path) -> dict:
             cpu[name].append(time.process_time() - c)
             times[name].append(secs)
             results[name] = out
-        secs, _, out = cli_run(path)
-        times[cli_name].append(secs)
-        cpu[cli_name].append(float("nan"))
-        results["cli"] = out["total_tokens"]
+        for n, cli_name in cli_names.items():
+            secs, _, out = cli_run(path, threads=n)
+            times[cli_name].append(secs)
+            cpu[cli_name].append(float("nan"))
+            results[cli_name] = out["total_tokens"]
         loads.append(os.getloadavg()[0])
     naive_total = results["(a) naive loop (json.loads + encode every value)"]
     for name, value in results.items():
@@ -283,7 +294,8 @@ def report(sp: dict, mem: list[dict] | None, rounds: int) -> str:
         "",
         f"Machine: {os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python {platform.python_version()}, "
         f"tiktoken {__import__('tiktoken').__version__}, numpy {__import__('numpy').__version__}; "
-        f"{time.strftime('%Y-%m-%d')}. Produced by `python benchmarks/bench_tokens.py" + (" --memory" if mem else "") + "`.",
+        f"{time.strftime('%Y-%m-%d')}. Produced by `python benchmarks/bench_tokens.py" + (" --memory" if mem else "") + "`; "
+        f"{cpus()} of {os.cpu_count()} CPUs available to it (taskset), OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}.",
         "",
         f"Speed: a {sp['file_mb']:.1f} MB chat file, {sp['examples']:,} examples, {sp['strings']:,} message values, "
         f"{sp['total_tokens']:,} tokens ({ENCODING}); best of {rounds} interleaved rounds on a shared machine "
