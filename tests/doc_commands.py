@@ -180,7 +180,8 @@ def environment(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "FTCOST_", "PYTEST_", "COV_"))}
     bin_dir = str(Path(sys.executable).parent)
     env.update(PATH=bin_dir + os.pathsep + env.get("PATH", ""), HOME=str(home), LANG="C.UTF-8", PYTHONHASHSEED="0")
-    env.pop("COLUMNS", None)
+    for name in ("COLUMNS", "LINES", "LANGUAGE"):
+        env.pop(name, None)
     # matplotlib keeps its font cache in HOME: point it at the real one, or every chart rebuilds it.
     cache = Path(os.environ.get("MPLCONFIGDIR", Path.home() / ".config" / "matplotlib"))
     if cache.is_dir():
@@ -220,7 +221,8 @@ def normalise(text: str, repo: Path) -> str:
 
 
 def run_all(blocks: list[Block], base: Path, workers: int = 3) -> dict[str, list[Ran]]:
-    todo = [b for b in blocks if not b.not_run]
+    # The blocks with most commands first, so that a long one does not start last and run alone.
+    todo = sorted((b for b in blocks if not b.not_run), key=lambda b: -len(b.commands))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         results = dict(zip([b.name for b in todo], pool.map(lambda b: run_block(b, base), todo), strict=True))
     return results
