@@ -125,7 +125,7 @@ def read_options(chk: Any, m: dict, path: tuple, model: Model) -> tuple[str, flo
         )
     else:
         mode = raw
-    cost = chk.number(m, "migration_cost", path, default=0.0, minimum=0)
+    cost = chk.field(m, "migration_cost", path, default=0.0)
     return mode, float(cost), raw is not None
 
 

@@ -7,6 +7,8 @@ numbered: ``strategies.fine-tuned nano.request.prompt_tokens``).
 
 :func:`resolve` turns a path into a :class:`Target`, which knows the field's
 valid range and how to set it on a copy of a :class:`~ftcost.scenario.Scenario`.
+The fields, their ranges and whether they can vary are the rows of
+:mod:`ftcost.fields` (the checker reads the same rows).
 Values set that way may be numpy arrays (samples, sweep points);
 :meth:`Scenario.inputs` then gives engine inputs with those values on extra
 variant axes after the strategy axis, and everything derived from them
@@ -34,90 +36,46 @@ from typing import Any
 import numpy as np
 
 from .errors import FtcostError, did_you_mean, format_path
+from .fields import ANY, BY_PATH, FIELDS, NumberField, at
 
 DAYS_PER_MONTH = 365 / 12
 
 
-# The prices Scenario.inputs() reads from a strategy's price table (others are turned into these
-# while loading, e.g. Bedrock model units into hosting_per_hour, so varying them would change nothing).
-PRICE_KEYS = (
-    "input",
-    "cached_input",
-    "output",
-    "batch_discount",
-    "training",
-    "hosting_per_hour",
-    "storage_per_month",
-    "min_job_fee",
-    "max_job_fee",
-    "batch_input",
-    "batch_cached_input",
-    "batch_output",
-)
+# The rows of ftcost.fields that can vary. A price not among them (training_per_hour, model_unit_per_hour)
+# is turned into another price while loading (e.g. Bedrock model units into hosting_per_hour), so varying
+# it would change nothing.
+@dataclass(frozen=True)
+class Field:
+    """One kind of variable field: where it lives, its valid range and who has it (a row of ftcost.fields)."""
+
+    key: tuple  # key path after "strategies.<i>" (strategy fields) or from the top
+    minimum: float | None = 0.0
+    maximum: float | None = None
+    exclusive_min: bool = False
+    integer: bool = False  # varied in whole steps, no distribution
+    needs: str | None = None  # "training", "serving", "hosting" (not self-hosted), "gpu_training"
+    label: str = ""  # what the number is, for tables
+
+    @classmethod
+    def of(cls, row: NumberField) -> Field:
+        key = row.strategy_key if row.strategy_key is not None else row.path
+        return cls(key, row.minimum, row.maximum, row.exclusive_min, row.integer or row.vary_whole, row.needs, row.label)
+
+
+TOP_FIELDS = {f.path: Field.of(f) for f in FIELDS if f.vary and f.strategy_key is None}
+STRATEGY_FIELDS = {f.path[2:]: Field.of(f) for f in FIELDS if f.vary and f.strategy_key is not None}
+PRICE_KEYS = tuple(k[1] for k in STRATEGY_FIELDS if k[0] == "prices")
 
 
 class PathError(FtcostError):
     """A --vary path (or a distribution's field) that names no field that can vary."""
 
 
-@dataclass(frozen=True)
-class Field:
-    """One kind of variable field: where it lives, its valid range and who has it."""
-
-    key: tuple  # key path after "strategies.<i>" (strategy fields) or from the top
-    minimum: float | None = 0.0
-    maximum: float | None = None
-    exclusive_min: bool = False
-    integer: bool = False
-    needs: str | None = None  # "training", "serving", "hosting" (not self-hosted), "gpu_training"
-    label: str = ""  # what the number is, for tables
-
-
-TOP_FIELDS = {
-    ("volume", "requests_per_month"): Field(("volume", "requests_per_month"), label="requests per month"),
-    ("volume", "requests_per_day"): Field(("volume", "requests_per_day"), label="requests per day"),
-    ("volume", "growth_per_month"): Field(("volume", "growth_per_month"), -1.0, 10.0, exclusive_min=True, label="monthly growth"),
-}
-STRATEGY_FIELDS = {
-    f.key: f
-    for f in [
-        Field(("request", "prompt_tokens"), label="prompt tokens"),
-        Field(("request", "input_tokens"), label="input tokens"),
-        Field(("request", "cached_prompt_tokens"), label="cached prompt tokens"),
-        Field(("request", "completion_tokens"), label="completion tokens"),
-        Field(("batch_share",), 0.0, 1.0, label="batch share"),
-        Field(("hosting", "per_hour"), needs="hosting", label="hosting per hour"),
-        Field(("hosting", "hours_per_month"), 0.0, 744.0, needs="hosting", label="hosting hours per month"),
-        Field(("hosting", "deployments"), 0.0, integer=True, needs="hosting", label="deployments"),
-        Field(("fixed_monthly_cost",), label="fixed monthly cost"),
-        *[Field(("prices", k), 0.0, 1.0 if k == "batch_discount" else None, label=f"{k.replace('_', ' ')} price") for k in PRICE_KEYS],
-        Field(("training", "tokens"), needs="training", label="training tokens"),
-        Field(("training", "examples"), 1.0, integer=True, needs="training", label="training examples"),
-        Field(("training", "epochs"), 1.0, integer=True, needs="training", label="epochs"),
-        Field(("training", "retrain_every_months"), 1.0, integer=True, needs="training", label="months between retrains"),
-        Field(("training", "one_time_cost"), needs="training", label="one-time cost"),
-        Field(("training", "gpu_hours"), needs="gpu_training", label="training GPU hours"),
-        Field(("training", "gpu_per_hour"), needs="gpu_training", label="training GPU price per hour"),
-        Field(("quality", "error_rate"), 0.0, 1.0, label="error rate"),
-        Field(("quality", "cost_per_error"), label="cost per error"),
-        Field(("price_change_per_month",), -1.0, 1.0, exclusive_min=True, label="price change per month"),
-        Field(("serving", "gpu_per_hour"), needs="serving", label="GPU price per hour"),
-        Field(("serving", "gpus_per_replica"), 0.0, exclusive_min=True, needs="serving", label="GPUs per replica"),
-        Field(("serving", "requests_per_second"), 0.0, exclusive_min=True, needs="serving", label="requests per second per replica"),
-        Field(("serving", "target_utilization"), 0.0, 1.0, exclusive_min=True, needs="serving", label="target utilization"),
-        Field(("serving", "min_replicas"), 0.0, integer=True, needs="serving", label="minimum replicas"),
-        Field(("serving", "hours_per_month"), 0.0, 744.0, needs="serving", label="serving hours per month"),
-    ]
-}
-# Numeric keys that exist but cannot vary, with the reason.
-FIXED = {
-    ("horizon_months",): "it sets the length of the month axis; run 'ftcost compare --horizon N' for each horizon",
-    ("ftcost",): "it is the scenario format version",
-}
+VERSION_REASON = "it is the scenario format version"
+EXCHANGE_REASON = BY_PATH[("exchange_rate", ANY)].fixed
+# Parts of a strategy that are read or counted while loading (not numbers the engine reads).
 FIXED_STRATEGY_PARTS = {
-    "data_generation": "the data generation cost is counted once while loading the scenario",
-    "input_tokens_per_second": "the replica's request rate is derived from it while loading; vary serving.requests_per_second",
-    "output_tokens_per_second": "the replica's request rate is derived from it while loading; vary serving.requests_per_second",
+    "data_generation": BY_PATH[("strategies", ANY, "training", "data_generation", "examples")].fixed,
     "dataset": "a dataset is counted while loading; vary training.tokens",
     "prompt_file": "a prompt file is counted while loading; vary request.prompt_tokens",
     "messages": "messages are counted while loading; vary request.prompt_tokens",
@@ -156,21 +114,24 @@ def _ascii_digits(text: str) -> bool:
 def field_for(path: tuple) -> tuple[Field | None, str | None]:
     """The Field a canonical path (strategy index as int) names, or (None, why not)."""
     path = tuple(path)
-    if path in TOP_FIELDS:
-        return TOP_FIELDS[path], None
-    if path in FIXED:
-        return None, FIXED[path]
-    if len(path) >= 2 and path[0] == "strategies" and isinstance(path[1], int):
+    strategy = len(path) >= 2 and path[0] == "strategies" and isinstance(path[1], int)
+    if path and (path[0] != "strategies" or strategy):
+        row = at(path)
+        if row is not None and row.vary:
+            return (STRATEGY_FIELDS[path[2:]] if strategy else TOP_FIELDS[path]), None
+        if row is not None and row.fixed:
+            return None, row.fixed
+    if path == ("ftcost",):
+        return None, VERSION_REASON
+    if strategy:
         rest = path[2:]
-        if rest in STRATEGY_FIELDS:
-            return STRATEGY_FIELDS[rest], None
         for part in rest:
             if part in FIXED_STRATEGY_PARTS:
                 return None, FIXED_STRATEGY_PARTS[part]
         if len(rest) == 2 and rest[0] == "prices":
             return None, (f"the {rest[1]} price is used while loading the scenario, not by the engine directly; prices that can vary: " + ", ".join(PRICE_KEYS))
     if path and path[0] == "exchange_rate":
-        return None, "exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)"
+        return None, EXCHANGE_REASON
     return None, None
 
 

@@ -22,13 +22,13 @@ import numpy as np
 from . import engine
 from .epochs import ASSUMED, EpochRule
 from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
+from .fields import FIELDS, MAX_HORIZON, PER_1M, at
 from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
 from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
 SCHEMA_VERSION = 1
 DAYS_PER_MONTH = 365 / 12
-MAX_HORIZON = 1200  # 100 years; bounds the month axis
 
 SCENARIO_KEYS = ("ftcost", "name", "description", "currency", "exchange_rate", "horizon_months", "start", "volume", "pricing", "baseline", "strategies")
 VOLUME_KEYS = ("requests_per_month", "requests_per_day", "growth_per_month")
@@ -343,6 +343,24 @@ class _Checker:
             raise self.fail(p, f"must be <= {_fmt(maximum)}, got {_fmt(v)}", "a share is a fraction: 25% is 0.25" if maximum == 1 else None)
         return int(v) if integer else float(v)
 
+    def field(self, m: dict, key: str, path: tuple, *, default=None, required=False):
+        """The number at ``path + (key,)``, checked against its row of ftcost.fields (range, whole or not)."""
+        f = at(path + (key,))
+        if f is None:
+            raise LookupError(f"{'.'.join(map(str, path + (key,)))} is not declared in ftcost.fields")
+        return self.number(
+            m,
+            key,
+            path,
+            default=default,
+            required=required,
+            minimum=f.minimum,
+            maximum=f.maximum,
+            exclusive_min=f.exclusive_min,
+            integer=f.integer,
+            what=f.what,
+        )
+
     def string(self, m: dict, key: str, path: tuple, *, required=False, default=None) -> str | None:
         if key not in m or m[key] is None:
             if required:
@@ -451,7 +469,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     name = chk.string(top, "name", (), required=True)
     description = chk.string(top, "description", ()) or ""
     currency = (chk.string(top, "currency", ()) or "USD").upper()
-    h = chk.number(top, "horizon_months", (), default=12, minimum=1, maximum=MAX_HORIZON, integer=True, what="a whole number of months")
+    h = chk.field(top, "horizon_months", (), default=12)
     if horizon is not None:
         if int(horizon) != horizon or not 1 <= horizon <= MAX_HORIZON:
             raise ScenarioError(f"--horizon must be a whole number of months from 1 to {MAX_HORIZON}, got {horizon}")
@@ -467,9 +485,9 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     if "requests_per_month" in vol and "requests_per_day" in vol:
         raise chk.fail(("volume", "requests_per_day"), "give requests_per_month or requests_per_day, not both", key=True)
     if "requests_per_day" in vol:
-        rpm = chk.number(vol, "requests_per_day", ("volume",), minimum=0, required=True) * DAYS_PER_MONTH
+        rpm = chk.field(vol, "requests_per_day", ("volume",), required=True) * DAYS_PER_MONTH
     else:
-        rpm = chk.number(vol, "requests_per_month", ("volume",), minimum=0, required=True)
+        rpm = chk.field(vol, "requests_per_month", ("volume",), required=True)
     if volume is not None:
         if not (isinstance(volume, (int, float)) and math.isfinite(volume) and volume >= 0):
             raise ScenarioError(f"--volume must be a number of requests per month >= 0, got {volume}")
@@ -483,7 +501,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
             f"growth_per_month {_fmt(g_raw)} is more than +100% a month",
             f"{_fmt(g_raw)} means +{_fmt(g_raw * 100)}% a month; did you mean {_fmt(g_raw / 100)}? (a fraction: 5% is 0.05)",
         )
-    growth = chk.number(vol, "growth_per_month", ("volume",), default=0.0, minimum=-1, exclusive_min=True, maximum=1)
+    growth = chk.field(vol, "growth_per_month", ("volume",), default=0.0)
     _check_compounding(chk, growth, h, ("volume", "growth_per_month"), "volume")
 
     catalogs = _load_catalogs(chk, top, base_dir, pricing_dirs)
@@ -624,7 +642,7 @@ def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[
             continue
         if not (isinstance(code, str) and len(code) == 3 and code.isalpha()):
             raise chk.fail(p + (code,), f"'{code}' is not a currency code", "use three letters such as USD or EUR", key=True)
-        rates[code.upper()] = (chk.number(raw, code, p, minimum=0, exclusive_min=True, what="a rate"), note)
+        rates[code.upper()] = (chk.field(raw, code, p), note)
     return rates
 
 
@@ -718,7 +736,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     given = [k for k in ("prompt_tokens", "prompt_file", "messages") if req.get(k) is not None]
     if len(given) > 1:
         raise chk.fail(rp + (given[1],), f"give only one of prompt_tokens, prompt_file and messages (found {', '.join(given)})", key=True)
-    prompt = chk.number(req, "prompt_tokens", rp, default=0.0, minimum=0)
+    prompt = chk.field(req, "prompt_tokens", rp, default=0.0)
     if req.get("prompt_tokens") is not None:
         token_sources["prompt_tokens"] = _where(chk, rp + ("prompt_tokens",))
     # TOKENS-HOOK: prompt_file and messages are counted with the model's encoding.
@@ -729,16 +747,16 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if req.get("messages") is not None:
         prompt, token_sources["prompt_tokens"] = _count_messages(chk, req, rp, model)
         recount = _recounter(lambda other: _count_messages(chk, req, rp, other), prompt, token_sources["prompt_tokens"])
-    user = chk.number(req, "input_tokens", rp, default=0.0, minimum=0)
-    cached = chk.number(req, "cached_prompt_tokens", rp, default=0.0, minimum=0)
-    out = chk.number(req, "completion_tokens", rp, default=0.0, minimum=0)
+    user = chk.field(req, "input_tokens", rp, default=0.0)
+    cached = chk.field(req, "cached_prompt_tokens", rp, default=0.0)
+    out = chk.field(req, "completion_tokens", rp, default=0.0)
     if cached > prompt + user:
         raise chk.fail(
             rp + ("cached_prompt_tokens",),
             f"cached_prompt_tokens ({_fmt(cached)}) is above the request's input tokens ({_fmt(prompt + user)} = prompt + input)",
             "only tokens that are sent can be cached",
         )
-    batch_share = chk.number(m, "batch_share", path, default=0.0, minimum=0, maximum=1, what="a share from 0 to 1")
+    batch_share = chk.field(m, "batch_share", path, default=0.0)
     notes: list[str] = []
     if lookup_note:
         notes.append(f"{name}: {lookup_note}")
@@ -763,11 +781,11 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     hp = path + ("hosting",)
     if host.get("per_hour") is not None:
         prices["hosting_per_hour"] = _override_price(chk, host, "per_hour", hp)
-    hours = chk.number(host, "hours_per_month", hp, default=DEFAULT_HOURS_PER_MONTH, minimum=0, maximum=744)
+    hours = chk.field(host, "hours_per_month", hp, default=DEFAULT_HOURS_PER_MONTH)
     if fine_tuned and not self_hosted:
         _serving_price(chk, prices, path, model)
-    deployments = chk.number(host, "deployments", hp, default=1.0, minimum=0)
-    fixed_other = chk.number(m, "fixed_monthly_cost", path, default=0.0, minimum=0)
+    deployments = chk.field(host, "deployments", hp, default=1.0)
+    fixed_other = chk.field(m, "fixed_monthly_cost", path, default=0.0)
 
     serving = _serving(chk, m, path, catalogs, currency, rates) if self_hosted else None
     if serving is not None:
@@ -776,8 +794,8 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         if serving_raw.get("requests_per_second") is None:
             # Time per request at full load: input at the prefill rate plus output at the decode rate.
             sp = path + ("serving",)
-            ins = chk.number(serving_raw, "input_tokens_per_second", sp, minimum=0, exclusive_min=True, required=True, what="tokens per second")
-            outs = chk.number(serving_raw, "output_tokens_per_second", sp, minimum=0, exclusive_min=True, required=True, what="tokens per second")
+            ins = chk.field(serving_raw, "input_tokens_per_second", sp, required=True)
+            outs = chk.field(serving_raw, "output_tokens_per_second", sp, required=True)
             seconds = enc_in / ins + out / outs
             if seconds <= 0:
                 raise chk.fail(sp, "a request with no tokens has no throughput to size replicas from", "give serving.requests_per_second")
@@ -795,9 +813,9 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if q is not None:
         qp = path + ("quality",)
         chk.mapping(q, qp, QUALITY_KEYS, "quality")
-        error_rate = chk.number(q, "error_rate", qp, minimum=0, maximum=1, required=True, what="a share from 0 to 1")
-        cost_per_error = chk.number(q, "cost_per_error", qp, minimum=0, required=True)
-    price_change = chk.number(m, "price_change_per_month", path, default=0.0, minimum=-1, exclusive_min=True, maximum=1)
+        error_rate = chk.field(q, "error_rate", qp, required=True)
+        cost_per_error = chk.field(q, "cost_per_error", qp, required=True)
+    price_change = chk.field(m, "price_change_per_month", path, default=0.0)
 
     # Training.
     training = None
@@ -880,23 +898,21 @@ def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: 
                 raise chk.fail(sp + ("gpu",), f"GPU {gname} is priced in {cur} but the scenario is in {currency}", f"add exchange_rate: {{{cur}: ...}}")
             per_hour *= rates[cur][0]
     else:
-        per_hour = chk.number(raw, "gpu_per_hour", sp, minimum=0, required=True)
+        per_hour = chk.field(raw, "gpu_per_hour", sp, required=True)
         gsource = f"scenario ({_where(chk, sp + ('gpu_per_hour',))})"
     if raw.get("requests_per_second") is not None and (raw.get("input_tokens_per_second") is not None or raw.get("output_tokens_per_second") is not None):
         raise chk.fail(sp + ("requests_per_second",), "give requests_per_second or the tokens-per-second pair, not both", key=True)
-    rps = chk.number(raw, "requests_per_second", sp, minimum=0, exclusive_min=True, what="a throughput above 0")
+    rps = chk.field(raw, "requests_per_second", sp)
     if rps is None and raw.get("input_tokens_per_second") is None and raw.get("output_tokens_per_second") is None:
         raise chk.fail(sp, "serving needs a throughput: requests_per_second, or input_tokens_per_second and output_tokens_per_second", key=True)
     return Serving(
         gpu_per_hour=per_hour,
         gpu_source=gsource,
-        gpus_per_replica=chk.number(raw, "gpus_per_replica", sp, default=1.0, minimum=0, exclusive_min=True),
+        gpus_per_replica=chk.field(raw, "gpus_per_replica", sp, default=1.0),
         requests_per_second=rps or 0.0,
-        target_utilization=chk.number(
-            raw, "target_utilization", sp, default=0.7, minimum=0, exclusive_min=True, maximum=1, what="a share above 0 and at most 1"
-        ),
-        min_replicas=float(chk.number(raw, "min_replicas", sp, default=1, minimum=0, integer=True, what="a whole number")),
-        hours_per_month=chk.number(raw, "hours_per_month", sp, default=DEFAULT_HOURS_PER_MONTH, minimum=0, maximum=744),
+        target_utilization=chk.field(raw, "target_utilization", sp, default=0.7),
+        min_replicas=float(chk.field(raw, "min_replicas", sp, default=1)),
+        hours_per_month=chk.field(raw, "hours_per_month", sp, default=DEFAULT_HOURS_PER_MONTH),
     )
 
 
@@ -929,11 +945,12 @@ def _where(chk: _Checker, path: tuple) -> str:
 
 
 def _override_price(chk: _Checker, block: dict, key: str, path: tuple) -> Price:
-    v = chk.number(block, key, path, minimum=0, required=True)
+    v = chk.field(block, key, path, required=True)
     return Price(v, f"scenario override ({_where(chk, path + (key,))})", None, key)
 
 
-PER_TOKEN_PRICE_KEYS = ("input", "cached_input", "output", "training", "batch_input", "batch_cached_input", "batch_output")
+# Prices per 1M tokens (the per-1K check below applies to them): the table rows whose unit says so.
+PER_TOKEN_PRICE_KEYS = tuple(f.path[-1] for f in FIELDS if f.path[2:3] == ("prices",) and f.unit == PER_1M)
 
 
 def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | None) -> None:
@@ -1025,8 +1042,8 @@ def _training(
     if t.get("gpu_hours") is not None or t.get("gpu_per_hour") is not None:
         if serving is None:
             raise chk.fail(path + ("gpu_hours",), "training.gpu_hours is for self_hosted strategies", "a provider's fine-tuning is priced per token", key=True)
-        hours = chk.number(t, "gpu_hours", path, minimum=0, required=True)
-        rate = chk.number(t, "gpu_per_hour", path, default=serving.gpu_per_hour, minimum=0)
+        hours = chk.field(t, "gpu_hours", path, required=True)
+        rate = chk.field(t, "gpu_per_hour", path, default=serving.gpu_per_hour)
         fixed_per_run = hours * rate
     if t.get("hours") is not None:
         if "training_per_hour" not in prices:
@@ -1036,14 +1053,14 @@ def _training(
                 "training.hours is for hour-billed training (reinforcement fine-tuning); add prices: {training_per_hour: ...}",
                 key=True,
             )
-        billed = chk.number(t, "hours", path, minimum=0)
+        billed = chk.field(t, "hours", path)
         fixed_per_run = billed * prices["training_per_hour"].value
     gen_cost, gen_note = 0.0, ""
     if t.get("data_generation") is not None:
         gen_cost, gen_note = _data_generation(chk, t["data_generation"], path + ("data_generation",), catalogs, currency, rates or {})
     if t.get("tokens") is not None and t.get("dataset") is not None:
         raise chk.fail(path + ("dataset",), "give training.tokens or training.dataset, not both", key=True)
-    examples = chk.number(t, "examples", path, minimum=1, integer=True, what="a whole number of examples")
+    examples = chk.field(t, "examples", path)
     if t.get("dataset") is not None:
         tokens, ds_examples, source, ds_warnings = _count_dataset(chk, t, path, model, base_dir)
         if examples is not None and examples != ds_examples:
@@ -1054,7 +1071,7 @@ def _training(
             )
         examples = examples or ds_examples
     else:
-        tokens = chk.number(t, "tokens", path, default=0.0, minimum=0)
+        tokens = chk.field(t, "tokens", path, default=0.0)
         source = _where(chk, path + ("tokens",)) if t.get("tokens") is not None else "no training tokens given"
         ds_warnings = []
     ep_raw = t.get("epochs", "auto")
@@ -1079,8 +1096,8 @@ def _training(
             raise chk.fail(path + ("epochs",), f'expected a whole number >= 1 or "auto", got {_short(ep_raw)}')
         epochs = int(ep_raw)
         auto = False
-    retrain = chk.number(t, "retrain_every_months", path, default=0, minimum=1, integer=True, what="a whole number of months")
-    one_time = chk.number(t, "one_time_cost", path, default=0.0, minimum=0)
+    retrain = chk.field(t, "retrain_every_months", path, default=0)
+    one_time = chk.field(t, "one_time_cost", path, default=0.0)
     if tokens > 0 and "training" not in prices and not fixed_per_run:
         raise chk.fail(
             path,
@@ -1117,9 +1134,9 @@ def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, c
     ``examples x (input_tokens x input price + output_tokens x output price) / 1e6`` at the model's base prices.
     """
     chk.mapping(raw, path, DATA_GENERATION_KEYS, "data_generation")
-    n = chk.number(raw, "examples", path, minimum=0, required=True, integer=True, what="a whole number of examples")
-    tin = chk.number(raw, "input_tokens", path, default=0.0, minimum=0)
-    tout = chk.number(raw, "output_tokens", path, default=0.0, minimum=0)
+    n = chk.field(raw, "examples", path, required=True)
+    tin = chk.field(raw, "input_tokens", path, default=0.0)
+    tout = chk.field(raw, "output_tokens", path, default=0.0)
     ref = chk.string(raw, "model", path, required=True)
     try:
         model = catalogs.resolve(ref)

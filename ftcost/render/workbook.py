@@ -33,6 +33,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from ..fields import BY_PATH
 from ..i18n import N_, _, month
 from ..result import Result
 from .fmt import symbol
@@ -43,42 +44,49 @@ def _per_strategy(value, n: int) -> np.ndarray:
     return np.broadcast_to(a, (n,)).astype(float) if a.ndim <= 1 else a.reshape(n, -1)[:, 0]
 
 
-# (engine Inputs field, label, unit, number format key)
+def _row(key: str, path: str, nf: str) -> tuple[str, str, str, str]:
+    """An Inputs row whose label and unit are its field's (ftcost.fields): (key, label, unit, number format key)."""
+    f = BY_PATH[tuple(path.split("."))]
+    return (key, f.title, f.unit, nf)
+
+
+# (engine Inputs field, label, unit, number format key): a scenario number's row from the field table,
+# a derived value's written here.
 INPUT_ROWS = [
-    ("prompt_tokens", N_("Prompt tokens per request (instructions, examples)"), N_("tokens"), "int"),
-    ("input_tokens", N_("User input tokens per request"), N_("tokens"), "int"),
-    ("cached_tokens", N_("Of the input, tokens billed at the cached price"), N_("tokens"), "int"),
-    ("completion_tokens", N_("Output tokens per request"), N_("tokens"), "int"),
-    ("input_price", N_("Input price"), N_("per 1M tokens"), "rate"),
-    ("cached_price", N_("Cached input price"), N_("per 1M tokens"), "rate"),
-    ("output_price", N_("Output price"), N_("per 1M tokens"), "rate"),
-    ("batch_share", N_("Share of requests sent through a batch API"), N_("0..1"), "pct"),
-    ("batch_discount", N_("Batch discount"), N_("fraction off"), "pct"),
-    ("batch_input_price", "Batch input price (empty: not published, the batch discount applies)", "per 1M tokens", "rate"),
-    ("batch_cached_price", "Batch cached input price (empty: not published)", "per 1M tokens", "rate"),
-    ("batch_output_price", "Batch output price (empty: not published)", "per 1M tokens", "rate"),
-    ("price_change", N_("Change of per-token prices each month (compounding)"), N_("per month"), "pct"),
+    _row("prompt_tokens", "strategies.*.request.prompt_tokens", "int"),
+    _row("input_tokens", "strategies.*.request.input_tokens", "int"),
+    _row("cached_tokens", "strategies.*.request.cached_prompt_tokens", "int"),
+    _row("completion_tokens", "strategies.*.request.completion_tokens", "int"),
+    _row("input_price", "strategies.*.prices.input", "rate"),
+    _row("cached_price", "strategies.*.prices.cached_input", "rate"),
+    _row("output_price", "strategies.*.prices.output", "rate"),
+    _row("batch_share", "strategies.*.batch_share", "pct"),
+    _row("batch_discount", "strategies.*.prices.batch_discount", "pct"),
+    _row("batch_input_price", "strategies.*.prices.batch_input", "rate"),
+    _row("batch_cached_price", "strategies.*.prices.batch_cached_input", "rate"),
+    _row("batch_output_price", "strategies.*.prices.batch_output", "rate"),
+    _row("price_change", "strategies.*.price_change_per_month", "pct"),
     ("quality_cost", N_("Expected cost of errors per request"), N_("per request"), "small"),
-    ("per_hour", N_("Hosting per deployment-hour"), N_("per hour"), "money"),
-    ("hours_per_month", N_("Hosting hours per month"), N_("hours"), "num"),
-    ("deployments", N_("Deployments"), N_("count"), "num"),
-    ("storage_per_month", N_("Model storage"), N_("per month"), "money"),
-    ("fixed_monthly_cost", N_("Other fixed monthly cost"), N_("per month"), "money"),
-    ("gpu_per_hour", "Self-hosted: GPU price", "per GPU-hour", "money"),
-    ("gpus_per_replica", "Self-hosted: GPUs per replica", "count", "num"),
-    ("requests_per_second", "Self-hosted: requests/second of one replica at full load", "per second", "num"),
-    ("target_utilization", "Self-hosted: target utilization", "0..1", "pct"),
-    ("serving_hours", "Self-hosted: GPU hours per month", "hours", "num"),
-    ("min_replicas", N_("Self-hosted: minimum replicas"), N_("count"), "num"),
+    _row("per_hour", "strategies.*.prices.hosting_per_hour", "money"),
+    _row("hours_per_month", "strategies.*.hosting.hours_per_month", "num"),
+    _row("deployments", "strategies.*.hosting.deployments", "num"),
+    _row("storage_per_month", "strategies.*.prices.storage_per_month", "money"),
+    _row("fixed_monthly_cost", "strategies.*.fixed_monthly_cost", "money"),
+    _row("gpu_per_hour", "strategies.*.serving.gpu_per_hour", "money"),
+    _row("gpus_per_replica", "strategies.*.serving.gpus_per_replica", "num"),
+    _row("requests_per_second", "strategies.*.serving.requests_per_second", "num"),
+    _row("target_utilization", "strategies.*.serving.target_utilization", "pct"),
+    _row("serving_hours", "strategies.*.serving.hours_per_month", "num"),
+    _row("min_replicas", "strategies.*.serving.min_replicas", "num"),
     ("has_training", N_("Trains a model (1 = yes, 0 = no)"), N_("0/1"), "int"),
-    ("training_tokens", N_("Training tokens per epoch"), N_("tokens"), "int"),
-    ("epochs", N_("Epochs per run"), N_("count"), "int"),
-    ("training_price", N_("Training price"), N_("per 1M tokens"), "rate"),
+    _row("training_tokens", "strategies.*.training.tokens", "int"),
+    _row("epochs", "strategies.*.training.epochs", "int"),
+    _row("training_price", "strategies.*.prices.training", "rate"),
     ("training_fixed", N_("Training cost per run not tied to tokens"), N_("per run"), "money"),
-    ("min_job_fee", N_("Minimum fee per training job"), N_("per run"), "money"),
-    ("max_job_fee", "Maximum fee per training job (empty = no cap)", "per run", "money"),
-    ("retrain_every", N_("Retrain every (0 = train once)"), N_("months"), "int"),
-    ("one_time_cost", N_("One-time cost (month 1)"), N_("once"), "money"),
+    _row("min_job_fee", "strategies.*.prices.min_job_fee", "money"),
+    _row("max_job_fee", "strategies.*.prices.max_job_fee", "money"),
+    _row("retrain_every", "strategies.*.training.retrain_every_months", "int"),
+    _row("one_time_cost", "strategies.*.training.one_time_cost", "money"),
     ("data_generation_cost", N_("Training data generation (month 1)"), N_("once"), "money"),
 ]
 SERVING_ROWS = ("gpu_per_hour", "gpus_per_replica", "requests_per_second", "target_utilization", "serving_hours")

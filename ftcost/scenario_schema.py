@@ -1,0 +1,90 @@
+"""The scenario JSON Schema's numeric constraints, generated from :mod:`ftcost.fields`.
+
+``ftcost/schemas/scenario.schema.json`` is written by hand for its structure
+(objects, text, choices, descriptions) and by :func:`generate` for every
+number: each row of the field table sets its property's type, range and
+whether a distribution may stand there. A test (tests/test_scenario_fields.py)
+checks that the committed file equals the generated one;
+``python tests/test_scenario_fields.py --update`` rewrites it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from .fields import ANY, FIELDS, NumberField
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "scenario.schema.json"
+DISTRIBUTION_REF = {"$ref": "#/definitions/distribution"}
+NUMERIC_KEYS = ("type", "minimum", "maximum", "exclusiveMinimum", "anyOf", "const")  # what a row owns in its property
+
+
+def number_schema(f: NumberField) -> dict[str, Any]:
+    """The JSON Schema of one row's plain value (no distribution).
+
+    >>> number_schema(FIELDS[0])
+    {'type': 'integer', 'minimum': 1, 'maximum': 1200}
+    """
+    out: dict[str, Any] = {"type": "integer" if f.integer else "number"}
+    if f.minimum is not None:
+        out["exclusiveMinimum" if f.exclusive_min else "minimum"] = _num(f.minimum)
+    if f.maximum is not None:
+        out["maximum"] = _num(f.maximum)
+    return out
+
+
+def property_schema(f: NumberField) -> dict[str, Any]:
+    """The constraints a row puts on its property: the number, or a distribution, or one of its words."""
+    plain = number_schema(f)
+    choices = [plain] + ([DISTRIBUTION_REF] if f.distribution else []) + [{"const": w} for w in f.words]
+    return plain if len(choices) == 1 else {"anyOf": choices}
+
+
+def _num(v: float) -> int | float:
+    return int(v) if float(v).is_integer() else v
+
+
+def _node(schema: dict, path: tuple[str, ...]) -> dict:
+    """The property schema a table path names, following $ref, array items and pattern properties."""
+    node = schema
+    for part in path:
+        node = _deref(schema, node)
+        if part == ANY:
+            node = node["items"] if "items" in node else next(iter(node["patternProperties"].values()))
+        else:
+            node = node["properties"][part]
+    return node
+
+
+def _deref(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), ref
+        node = schema
+        for part in ref[2:].split("/"):
+            node = node[part]
+    return node
+
+
+def generate(skeleton: dict) -> dict:
+    """``skeleton`` with every table row's property set from the table (descriptions and defaults kept)."""
+    schema = copy.deepcopy(skeleton)
+    for f in FIELDS:
+        node = _node(schema, f.path)
+        kept = {k: v for k, v in node.items() if k not in NUMERIC_KEYS}
+        node.clear()
+        node.update(property_schema(f))
+        node.update(kept)
+    return schema
+
+
+def committed() -> dict:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def dumps(schema: dict) -> str:
+    """The schema as the committed file spells it."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
