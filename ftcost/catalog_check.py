@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import CatalogError, format_path
 from .pricing import (
@@ -93,7 +94,7 @@ def check_catalog(cat: Catalog, today: _dt.date, max_age_days: int = DEFAULT_MAX
     stale = {id(p) for p in stale_prices(cat.prices(), today, max_age_days)}
     groups: dict[tuple, list[tuple[tuple, Price]]] = {}
     for path, p in _priced_paths(cat):
-        loc = dict(file=p.file or cat.file, line=p.line, column=p.column, path=path)
+        loc: dict[str, Any] = dict(file=p.file or cat.file, line=p.line, column=p.column, path=path)
         if p.as_of is None:
             out.append(
                 Problem(

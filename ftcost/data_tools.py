@@ -26,15 +26,18 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import tokens as tok
 from .datasets import training_cost
 from .errors import TokenError
 from .outputs import atomic_path, check_output_path
+
+if TYPE_CHECKING:  # numpy is imported where it is used
+    import numpy as np
 
 CHAT = "chat"
 LEGACY = "prompt_completion"
@@ -238,10 +241,10 @@ def iter_records(path: str | os.PathLike) -> Iterator[Record | Issue]:
     for number, text, issue in iter_lines(path):
         if issue is not None:
             yield issue
-            continue
-        item = parse_line(number, text)
-        if item is not None:
-            yield item
+        elif text is not None:
+            item = parse_line(number, text)
+            if item is not None:
+                yield item
 
 
 def iter_examples(path: str | os.PathLike) -> Iterator[Record | Issue]:
@@ -562,7 +565,7 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
     # Then one pass of ours for the line-by-line findings, keeping small facts per example.
     usable: list[_Fact] = []
     for item in iter_examples(path):
-        report.lines = max(report.lines, item.line)
+        report.lines = max(report.lines, item.line or 0)  # every item here comes from a line
         if isinstance(item, Issue):
             report.issues.append(item)
             continue
@@ -573,7 +576,7 @@ def check_dataset(path: str | os.PathLike, *, model=None, encoding: str | None =
             lead, _, stop = split_completion(completion)
         report.completion_tokens += tok.count_text(completion, enc)
         usable.append(_Fact(item.line, 0, _digest(item.data), _digest(inp), _digest(answer), answer[:200], sep, lead, stop))
-    counts = stats.token_counts
+    counts: Sequence[int] | np.ndarray | None = stats.token_counts
     if counts is None or len(counts) != len(usable):  # not expected: both readers apply the same rules
         counts = [example_tokens(r, enc) for r in iter_examples(path) if isinstance(r, Record)]
     for f, n in zip(usable, counts):
@@ -719,15 +722,15 @@ def _form_findings(report: CheckReport, usable: list[_Fact]) -> None:
     if usual is None or usual[1] == n:
         return
     value, count = usual
-    example = next(f for f, form in zip(usable, forms) if form == value)
+    usual_one = next(f for f, form in zip(usable, forms) if form == value)
     for f, form in zip(usable, forms):
         if form != value:
             add(
                 Issue(
                     f.line,
                     "inconsistent_completion_format",
-                    f"completion {_short(f.answer)} is not in the usual form {_short(example.answer)} "
-                    f"({count:,} of {n:,} completions, e.g. line {example.line})",
+                    f"completion {_short(f.answer)} is not in the usual form {_short(usual_one.answer)} "
+                    f"({count:,} of {n:,} completions, e.g. line {usual_one.line})",
                     "warning",
                 )
             )
@@ -812,7 +815,7 @@ def format_check(report: CheckReport, *, limit: int = 20) -> str:
                 f"Tool definitions: {report.tool_tokens:,} tokens in {_plural(report.examples_with_tools, 'example')}, "
                 "included above (OpenAI cookbook's function-token count)"
             )
-    if report.training_cost is not None:
+    if report.training_cost is not None and report.epochs is not None:  # (a training cost has its epochs)
         rule = "the provider's default" if report.epochs_fixed else f"OpenAI's default for {report.examples:,} examples"
         out.append(
             f"Training: {_plural(report.epochs, 'epoch')} ({rule}) x "
@@ -1111,7 +1114,7 @@ def split_dataset(
     with atomic_path(train_out, inputs=[path]) as t_tmp, atomic_path(validation_out, inputs=[path]) as v_tmp:
         with open(t_tmp, "w", encoding="utf-8", newline="") as ft, open(v_tmp, "w", encoding="utf-8", newline="") as fv:
             for number, text, _ in iter_lines(path):
-                if number in keep:
+                if text is not None and number in keep:
                     (fv if number in chosen else ft).write(text + "\n")
     return report
 
@@ -1161,7 +1164,7 @@ class Savings:
 
     def request_blocks(self, *, prompt_file: str | None = None) -> dict:
         """The two strategies' ``request`` blocks (scenario format v1)."""
-        few = {"prompt_file": prompt_file} if prompt_file else {"prompt_tokens": self.prompt_tokens}
+        few: dict[str, str | float] = {"prompt_file": prompt_file} if prompt_file else {"prompt_tokens": self.prompt_tokens}
         few.update(input_tokens=_round(self.input_tokens), completion_tokens=_round(self.completion_tokens))
         tuned = {"input_tokens": _round(self.tuned_input_tokens), "completion_tokens": _round(self.tuned_completion_tokens)}
         return {"prompt": few, "fine_tuned": tuned}

@@ -362,7 +362,7 @@ class _Counter:
         self.cache_chars = 0
         self.workers = workers
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="ftcost-tokens") if workers > 0 else None
-        self.keep = [] if keep_counts else None
+        self.keep: list[np.ndarray] | None = [] if keep_counts else None
         self.cap = stats.max_tokens_per_example
         self.tool_cache: dict[str, ToolCount] = {}
 

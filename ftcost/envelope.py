@@ -171,7 +171,7 @@ def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> li
     return [{"requests_per_month": float(starts[i]), "cheaper_above": bool(states[i])} for i in change]
 
 
-def break_even_from_crossings(cross: list[dict[str, Any]]) -> tuple[float | None, bool | None]:
+def break_even_from_crossings(cross: list[dict[str, Any]]) -> tuple[float | None, bool]:
     """The one break-even number docs/design.md reports, from a list of crossings.
 
     Cheaper from 0 and stays cheaper: (0, True). Cheaper from 0 then dearer above X:

@@ -59,7 +59,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -130,7 +130,7 @@ def per_million(value: Any) -> float:
     return float(Decimal(repr(float(value))).scaleb(6).normalize())
 
 
-def _is_price(value: Any) -> bool:
+def _is_price(value: Any) -> TypeGuard[float]:
     """A number >= 0 a float can hold (an integer of 400 digits is not: math.isfinite would raise)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False

@@ -353,7 +353,7 @@ def _sources(doc: YamlDoc, block: dict, path: tuple) -> dict[str, tuple[str | No
     raw = block.get("sources") or {}
     if not isinstance(raw, dict):
         raise doc.error(CatalogError, path + ("sources",), "sources must map a price name to {source, as_of}")
-    out = {}
+    out: dict[str, tuple[str | None, _dt.date | None]] = {}
     for name, entry in raw.items():
         p = path + ("sources", name)
         if isinstance(entry, str):
@@ -733,9 +733,10 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
     for mid, hm in high.models.items():
         target = low.find(mid)
         if target is None:
-            clash = [a for a in hm.aliases if low.find(a) is not None]
+            clash = [(a, named) for a in hm.aliases if (named := low.find(a)) is not None]
             if clash:
-                raise high.error(("models", mid, "aliases"), f"alias '{clash[0]}' of new model '{mid}' already names '{low.find(clash[0]).id}' in {low.file}")
+                alias, named = clash[0]
+                raise high.error(("models", mid, "aliases"), f"alias '{alias}' of new model '{mid}' already names '{named.id}' in {low.file}")
             models[mid] = hm
         else:
             models[target.id] = _merge_model(models[target.id], hm)
@@ -880,6 +881,7 @@ class Catalogs:
             cat = load_catalog(bundled) if _is_file(bundled) else None
             for layer in layers:
                 cat = layer if cat is None else overlay_catalog(cat, layer)
+            assert cat is not None, provider  # named by a bundled file or by a private catalog: one of them is there
             out.append(cat)
         return cls(out)
 
@@ -928,9 +930,9 @@ class Catalogs:
                 raise CatalogError(f"unknown provider '{provider}' in model '{ref}'", hint=hint)
             m = cat.find(name)
             if m is None:
-                hint = did_you_mean(name, cat.names())
+                near = did_you_mean(name, cat.names())
                 known = ", ".join(sorted(m.id for m in cat.models.values()))
-                raise CatalogError(f"unknown model '{name}' in the {provider} catalog", hint=(hint + " " if hint else "") + f"known models: {known}")
+                raise CatalogError(f"unknown model '{name}' in the {provider} catalog", hint=(near + " " if near else "") + f"known models: {known}")
             return m
         hits = [m for c in self.by_provider.values() if (m := c.find(ref)) is not None]
         if len(hits) == 1:

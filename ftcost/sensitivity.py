@@ -54,7 +54,8 @@ class Move:
     def break_even_change(self, base: float | None) -> tuple[float | None, float | None]:
         if base is None:
             return None, None
-        return tuple(None if v is None else v - base for v in (self.break_even_low, self.break_even_high))
+        low, high = self.break_even_low, self.break_even_high
+        return (None if low is None else low - base), (None if high is None else high - base)
 
 
 @dataclass
@@ -164,7 +165,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
     if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1 or math.isnan(swing):
         raise FtcostError(f"--swing must be a fraction between 0 and 1 (0.2 = -20% and +20%), got {swing}")
     base = evaluate_summary(scenario.inputs())
-    totals = [float(np.ravel(t)[0]) for t in base.total_cost]
+    totals = [float(np.ravel(t)[0]) for t in np.asarray(base.total_cost)]
     k = pick_strategy(scenario, totals, strategy)
     b = scenario.baseline
     # The inputs of the two strategies compared, and the scenario's own (volume, growth).

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -427,7 +427,13 @@ class Simulation:
         others = [i for i in range(len(self.strategies)) if i != self.baseline]
         if not others:
             return self.baseline
-        return max(others, key=lambda i: (self.strategies[i].p_cheapest, self.strategies[i].savings["p50"]))
+
+        def rank(i: int) -> tuple[float, float]:
+            st = self.strategies[i]
+            assert st.savings is not None  # every strategy but the baseline has its savings
+            return st.p_cheapest, st.savings["p50"]
+
+        return max(others, key=rank)
 
     def cumulative_savings_bands(self, s: int | None = None, percentiles=(5, 25, 50, 75, 95), max_samples: int = 20_000):
         """Percentiles of the cumulative savings of strategy s against the baseline, month by month.
@@ -529,7 +535,7 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
     return sim
 
 
-def _pct(a: np.ndarray, method: str = "linear") -> dict:
+def _pct(a: np.ndarray, method: Literal["linear", "inverted_cdf"] = "linear") -> dict:
     q = np.percentile(a, PERCENTILES, method=method)
     return {f"p{p}": float(v) for p, v in zip(PERCENTILES, q)}
 

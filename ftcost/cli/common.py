@@ -86,7 +86,7 @@ def _run(group) -> int:
     except BrokenPipeError:
         # `ftcost ... | head`: the reader went away; not an error worth a message.
         try:
-            sys.stdout = None  # type: ignore[assignment]
+            sys.stdout = None
         except Exception:
             pass
         return 0

@@ -97,7 +97,7 @@ class BestEffortStream:
 @contextlib.contextmanager
 def best_effort_stderr() -> Iterator[None]:
     saved = sys.stderr
-    sys.stderr = BestEffortStream(saved)  # type: ignore[assignment]
+    sys.stderr = BestEffortStream(saved)
     try:
         yield
     finally:
