@@ -24,7 +24,8 @@ peak resident memory and CPU seconds (user + system) read from the child's
   input and output tokens per request (``groupby().quantile``) and the
   p05/p95 of the cost per token -- what ftcost's query returns for this log.
   Once with the default C parser and once with ``engine="pyarrow"`` (whose
-  reader uses several threads). It prints its own split: reading, the rest.
+  reader uses several threads). It prints its own split: import, reading,
+  the rest.
 
 Each command first runs once, unmeasured, on a 1,000-row log, so that its
 modules are compiled (into the benchmark's folder, ``PYTHONPYCACHEPREFIX``)
