@@ -31,7 +31,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -281,7 +281,7 @@ def _candidates(scenario) -> list[str]:
 # Reading and setting values on a scenario
 
 
-def _strategy_attr(key: tuple) -> tuple[str, str] | None:
+def _strategy_attr(key: tuple) -> tuple[str, str]:
     """(object, attribute) for the simple strategy fields: object '' = the strategy itself."""
     simple = {
         ("request", "prompt_tokens"): ("", "prompt_tokens"),
@@ -305,7 +305,7 @@ def _strategy_attr(key: tuple) -> tuple[str, str] | None:
         return simple[key]
     if key[0] == "serving":
         return ("serving", key[1])
-    return None
+    raise KeyError(f"{key} is not a field held on the strategy")
 
 
 def _doc_number(scenario, path: tuple):
@@ -398,7 +398,7 @@ def apply(scenario, values: dict[Target, Any]):
         if key[0] == "prices" or key == ("hosting", "per_hour"):
             name = "hosting_per_hour" if key == ("hosting", "per_hour") else key[1]
             old = s.prices.get(name)
-            s.prices[name] = replace(old, value=v) if old is not None else Price(v, "varied by ftcost", None, name)
+            s.prices[name] = replace(old, value=v) if old is not None else Price(cast(float, v), "varied by ftcost", None, name)  # an array while varied
         elif key in (("training", "gpu_hours"), ("training", "gpu_per_hour")):
             gpu.setdefault(t.strategy, {})[key[1]] = v
         else:
@@ -432,6 +432,7 @@ def _serving_rate_varied(values: dict, i: int) -> bool:
 def variable_targets(scenario) -> list[Target]:
     """The fields of ``scenario`` worth moving in a sensitivity analysis: every one in use with a value other than 0."""
     out: list[Target] = []
+    key: tuple[str, ...]
     vol_key = "requests_per_day" if _doc_number(scenario, ("volume", "requests_per_day")) is not None else "requests_per_month"
     for key in (("volume", vol_key), ("volume", "growth_per_month")):
         out.append(Target(key, TOP_FIELDS[key], None))

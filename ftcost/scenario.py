@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -361,7 +361,11 @@ class _Checker:
             what=f.what,
         )
 
-    def string(self, m: dict, key: str, path: tuple, *, required=False, default=None) -> str | None:
+    @overload
+    def string(self, m: dict, key: str, path: tuple, *, required: Literal[True]) -> str: ...
+    @overload
+    def string(self, m: dict, key: str, path: tuple, *, required: bool = False, default: str | None = None) -> str | None: ...
+    def string(self, m: dict, key: str, path: tuple, *, required: bool = False, default: str | None = None) -> str | None:
         if key not in m or m[key] is None:
             if required:
                 raise self.fail(path, f"'{key}' is required", key=True)
@@ -534,7 +538,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
 
     baseline = 0
     if top.get("baseline") is not None:
-        bname = chk.string(top, "baseline", ())
+        bname = chk.string(top, "baseline", (), required=True)
         if bname not in seen:
             raise chk.fail(("baseline",), f"baseline '{bname}' is not a strategy name", did_you_mean(bname, seen) or "strategies: " + ", ".join(seen))
         baseline = seen[bname]
@@ -616,7 +620,8 @@ def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Ca
             # The catalog name itself is wrong: point at the scenario line that names it.
             line, col = chk.doc.where(("pricing",))
             raise ScenarioError(exc.message, file=chk.doc.file, line=line, column=col, path=("pricing",), hint=exc.hint) from None
-        named = [i for i, n in enumerate(names or []) if exc.line is None and str(Path(n) if Path(n).is_absolute() else base_dir / n) == exc.file]
+        names = names or []
+        named = [i for i, n in enumerate(names) if exc.line is None and str(Path(n) if Path(n).is_absolute() else base_dir / n) == exc.file]
         if named:
             # A file the scenario names by path cannot be read at all (missing, a folder, a device): point at that entry.
             raise chk.fail(("pricing", named[0]), f"{names[named[0]]}: {exc.message}", exc.hint) from None
@@ -885,7 +890,7 @@ def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: 
     if raw.get("gpu") is not None and raw.get("gpu_per_hour") is not None:
         raise chk.fail(sp + ("gpu_per_hour",), "give serving.gpu or serving.gpu_per_hour, not both", key=True)
     if raw.get("gpu") is not None:
-        gname = chk.string(raw, "gpu", sp)
+        gname = chk.string(raw, "gpu", sp, required=True)
         try:
             gpu = catalogs.gpu(gname)
         except CatalogError as exc:
@@ -971,7 +976,7 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
     if self_hosted:
         # Own GPUs: no per-token API price; a catalog's per-token training price (LoRA services) still applies.
         ft = model.fine_tuning or {}
-        prices = {k: ft[k] for k in ("training", "min_job_fee") if k in ft}
+        prices: dict[str, Price] = {k: ft[k] for k in ("training", "min_job_fee") if k in ft}
         for k in ("input", "output"):
             prices[k] = Price(0.0, "self-hosted: paid through GPU hours", None, k)
     elif fine_tuned:
@@ -1057,6 +1062,7 @@ def _training(
         fixed_per_run = billed * prices["training_per_hour"].value
     gen_cost, gen_note = 0.0, ""
     if t.get("data_generation") is not None:
+        assert catalogs is not None, "data_generation prices its model from the loaded catalogs"
         gen_cost, gen_note = _data_generation(chk, t["data_generation"], path + ("data_generation",), catalogs, currency, rates or {})
     if t.get("tokens") is not None and t.get("dataset") is not None:
         raise chk.fail(path + ("dataset",), "give training.tokens or training.dataset, not both", key=True)

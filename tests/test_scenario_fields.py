@@ -135,6 +135,23 @@ def test_the_checker_reads_no_range_of_its_own():
         assert not [c for c in calls if "minimum=" in c or "maximum=" in c or "integer=" in c], name
 
 
+def test_init_asks_for_what_the_checker_takes():
+    # ftcost init once took growth up to 10 (1000% a month) and wrote files the checker refuses (> 1).
+    import click
+
+    from ftcost.cli.init import _months, parse_growth
+
+    row = BY_PATH[("volume", "growth_per_month")]
+    assert parse_growth("100%") == row.maximum
+    with pytest.raises(click.BadParameter, match="at most 100% a month"):
+        parse_growth("101%")
+    with pytest.raises(click.BadParameter, match="above -100%"):
+        parse_growth("-1")
+    assert _months(str(BY_PATH[("horizon_months",)].maximum)[:-2]) == 1200
+    with pytest.raises(click.BadParameter, match="from 1 to 1200"):
+        _months("1201")
+
+
 if __name__ == "__main__" and "--update" in sys.argv:
     ss.SCHEMA_FILE.write_text(ss.dumps(ss.generate(ss.committed())), encoding="utf-8")
     print("wrote", ss.SCHEMA_FILE)

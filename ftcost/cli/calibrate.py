@@ -7,6 +7,8 @@ import json
 
 import click
 
+from ..fields import MAX_HORIZON
+
 LOG_FORMATS = ("auto", "openai", "litellm", "helicone", "langfuse", "generic")
 DEFAULT_TABLES = {"openai": "openai_usage_completions", "litellm": '"LiteLLM_SpendLogs"', "helicone": "helicone_requests", "langfuse": "observations"}
 
@@ -56,7 +58,7 @@ def _date(ctx, param, value):
 @click.option("--table", help="Table the --print-sql query reads (default: the format's usual table name).")
 @click.option("--candidate", help="Also write a fine-tuned strategy on this catalog model (needs --prompt-tokens).")
 @click.option("--prompt-tokens", type=click.FloatRange(min=0), help="How many of the measured input tokens are the fixed prompt.")
-@click.option("--horizon", type=click.IntRange(1, 1200), default=12, show_default=True, help="Months of a new scenario.")
+@click.option("--horizon", type=click.IntRange(1, MAX_HORIZON), default=12, show_default=True, help="Months of a new scenario.")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format of the summary.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr for scans over a second (default: on a terminal).")
 def calibrate(

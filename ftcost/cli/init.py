@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..fields import BY_PATH, MAX_HORIZON
+
 
 def parse_volume(text: str) -> tuple[float, bool]:
     """``300000``, ``300000/month``, ``10000/day``, ``1.5M/month``, ``2,000/day`` -> (requests, per day?)."""
@@ -36,8 +38,9 @@ def parse_growth(text: str) -> float:
         v = float(t.rstrip("%")) / (100 if pct else 1)
     except ValueError:
         raise click.BadParameter(f"expected a monthly growth like 0.03 or 3%, got {text!r}") from None
-    if not -1 < v <= 10:
-        raise click.BadParameter(f"growth must be above -100% and at most 1000% a month, got {text!r}")
+    row = BY_PATH[("volume", "growth_per_month")]  # the scenario checker's range: a file init writes must load
+    if not (row.minimum or 0) < v <= (row.maximum or 0):
+        raise click.BadParameter(f"growth must be above {row.minimum or 0:.0%} and at most {row.maximum or 0:.0%} a month, got {text!r}")
     return v
 
 
@@ -240,6 +243,6 @@ def _months(text) -> int:
         v = int(str(text).strip())
     except ValueError:
         raise click.BadParameter(f"expected a whole number of months, got {text!r}") from None
-    if not 1 <= v <= 1200:
-        raise click.BadParameter("months must be from 1 to 1200")
+    if not 1 <= v <= MAX_HORIZON:
+        raise click.BadParameter(f"months must be from 1 to {MAX_HORIZON}")
     return v
