@@ -7,14 +7,15 @@ lines the table, the JSON and the report show.
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 import numpy as np
 
-from .migration import Phase, provider_name
+from .migration import Phase, Plan, provider_name
 
 
-def _phase_at(plan: Any, month: int) -> Phase | None:
+def _phase_at(plan: Plan, month: int) -> Phase | None:
     for ph in plan.phases:
         if ph.first_month <= month <= ph.last_month:
             return ph
@@ -24,14 +25,15 @@ def _phase_at(plan: Any, month: int) -> Phase | None:
 def reason(scenario: Any, s: Any, feasible_until: int) -> str:
     """Why strategy ``s`` cannot run after month ``feasible_until`` ("" when it runs the whole horizon)."""
     h = scenario.horizon_months
-    if feasible_until >= h or s.plan is None:
+    plan: Plan | None = s.plan
+    if feasible_until >= h or plan is None:
         return ""
-    if s.plan.reason and feasible_until >= s.plan.feasible_last:
-        return s.plan.reason
+    if plan.reason and feasible_until >= plan.feasible_last:
+        return plan.reason
     month = feasible_until + 1
-    ph = _phase_at(s.plan, month)
+    ph = _phase_at(plan, month)
     if ph is None:
-        return s.plan.reason
+        return plan.reason
     m = ph.model
     who = f"Fine-tuning on {provider_name(m.provider)}"
     if m.last_new_job_day is not None and scenario_month(scenario, m.last_new_job_day) == ph.jobs_until:
@@ -42,16 +44,17 @@ def reason(scenario: Any, s: Any, feasible_until: int) -> str:
         limit = "no new jobs"
     if month == 1:
         what, fix = "your month-1 training run cannot run", "switch provider or model"
-    elif month == ph.first_month and ph is not s.plan.phases[0]:
+    elif month == ph.first_month and ph is not plan.phases[0]:
         what, fix = f"the month-{month} training run on {m.ref} (the migration) cannot run", "switch provider"
     else:
         what, fix = f"your month-{month} retrain cannot run", "switch provider or stop retraining"
     return f"{who}: {limit}; {what}; {fix}"
 
 
-def scenario_month(scenario: Any, day) -> int:
+def scenario_month(scenario: Any, day: _dt.date) -> int:
     y, mo = scenario.start
-    return (day.year * 12 + day.month - 1) - (y * 12 + mo - 1) + 1
+    month: int = (day.year * 12 + day.month - 1) - (y * 12 + mo - 1) + 1
+    return month
 
 
 def best_partial(total_by_month: np.ndarray, feasible_until: list[int]) -> int:

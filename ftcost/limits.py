@@ -15,8 +15,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import FtcostError
+
+if TYPE_CHECKING:  # numpy is imported where it is used
+    from numpy.typing import ArrayLike
 
 # No input number may exceed this (1e15 requests, tokens or currency units is far beyond any real plan);
 # it keeps every product the engine forms finite (hardening, issue 5).
@@ -54,7 +59,7 @@ def compounds_too_far(rate: float, horizon: int) -> bool:
     return rate > 0 and (horizon - 1) * math.log1p(rate) > math.log(MAX_COMPOUND_FACTOR)
 
 
-def grid_size(counts) -> int:
+def grid_size(counts: Iterable[int]) -> int:
     """The number of points of a grid with these axis lengths, exactly (Python ints: no int64 wrap-around).
 
     >>> grid_size([65536] * 4)
@@ -89,12 +94,16 @@ def check_work(variants: int, strategies: int, months: int, *, what: str, limit:
         )
 
 
-def check_finite(values, what: str, *, file: str | None = None) -> None:
+def check_finite(values: ArrayLike | None, what: str, *, file: str | None = None) -> None:
     """Refuse a result that is not a finite number (a cost past 1e308): no inf or NaN may reach an output.
 
     The inputs' limits keep every cost finite in practice; this is the last check before rendering.
+    ``values`` None is an output the engine was not asked for: a mistake in the caller.
     """
     import numpy as np
+
+    if values is None:
+        raise ValueError(f"{what}: not computed")
 
     v = np.asarray(values, dtype=float)
     if not np.all(np.isfinite(v)):

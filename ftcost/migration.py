@@ -43,6 +43,8 @@ PROVIDER_NAMES = {
     "mistral": "Mistral",
 }
 INF = math.inf
+# Loads a model a loaded catalog does not hold (a successor in another provider's catalog), or None.
+LoadMore = Callable[[str], Model | None]
 
 
 def provider_name(provider: str) -> str:
@@ -69,7 +71,7 @@ class Plan:
     phases: list[Phase]
     feasible_last: float = INF  # last month the plan can run, from the calendar alone
     reason: str = ""  # why it cannot run further, in plain words ("" when it can)
-    migrations: list[dict] = field(default_factory=list)  # {"month", "calendar_month", "from", "to"}
+    migrations: list[dict[str, Any]] = field(default_factory=list)  # {"month", "calendar_month", "from", "to"}
 
 
 class Calendar:
@@ -113,7 +115,7 @@ def _retire_month(model: Model, cal: Calendar) -> float:
     return max(1, cal.containing(model.retires_on) + 1)
 
 
-def read_options(chk: Any, m: dict, path: tuple, model: Model) -> tuple[str, float, bool]:
+def read_options(chk: Any, m: dict[str, Any], path: tuple[str | int, ...], model: Model) -> tuple[str, float, bool]:
     """``on_retirement`` (default: successor where one is known, else stop), ``migration_cost`` (>= 0), and whether
     on_retirement was given."""
     raw = m.get("on_retirement")
@@ -134,7 +136,7 @@ def _where(model: Model, message: str, hint: str | None) -> CatalogError:
     return CatalogError(message, file=at[0] or None, line=at[1], column=at[2], path=at[3], hint=hint)
 
 
-def successor_of(model: Model, catalogs: Catalogs, load_more: Callable[[str], Model | None] | None = None) -> Model | None:
+def successor_of(model: Model, catalogs: Catalogs, load_more: LoadMore | None = None) -> Model | None:
     """The model ``model.successor`` names, from the loaded catalogs (or ``load_more``); a located error if none."""
     if not model.successor:
         return None
@@ -151,7 +153,7 @@ def successor_of(model: Model, catalogs: Catalogs, load_more: Callable[[str], Mo
         ) from None
 
 
-def check_chain(model: Model, catalogs: Catalogs, load_more=None) -> list[Model]:
+def check_chain(model: Model, catalogs: Catalogs, load_more: LoadMore | None = None) -> list[Model]:
     """The chain model, successor, successor's successor...; located errors for an unknown successor or a cycle."""
     chain = [model]
     seen = {model.ref}
@@ -177,7 +179,7 @@ def build_plan(
     convert: Callable[[Model], Model],
     prices_for: Callable[[Model], dict[str, Price]],
     recount: Callable[[Model], tuple[float, str]] | None,
-    load_more=None,
+    load_more: LoadMore | None = None,
 ) -> Plan:
     """The phases of ``strategy`` over the calendar (see the module docstring).
 
@@ -274,7 +276,8 @@ class PhaseRow:
 
     def price(self, key: str, default: float = 0.0) -> float:
         if self.phase is None or self.phase.prices is None:
-            return self._s.price(key, default)
+            own: float = self._s.price(key, default)
+            return own
         p = self.phase.prices.get(key)
         return p.value if p is not None else default
 
@@ -286,7 +289,7 @@ class PhaseRow:
         return 0.0
 
 
-def plan_rows(strategies: list) -> tuple[list[PhaseRow], tuple | None]:
+def plan_rows(strategies: list[Any]) -> tuple[list[PhaseRow], tuple[int, ...] | None]:
     """Engine rows for every strategy's plan: first phases in strategy order, then the later phases; and the owner map."""
     rows = [PhaseRow(s, s.plan.phases[0] if s.plan else None, 0) for s in strategies]
     owner = list(range(len(strategies)))

@@ -209,7 +209,7 @@ class Result:
         sch = self.schedule()
         rows = []
         for i, s in enumerate(self.strategies):
-            cols = {"strategy": s.name, "month": months, "calendar_month": [sc.month_label(m) for m in months], "requests": sch["requests"][i]}
+            cols = {"strategy": s.name, "month": months, "calendar_month": [sc.month_label(int(m)) for m in months], "requests": sch["requests"][i]}
             cols.update({k: sch[k][i] for k in (*SCHEDULE_PARTS, "total_cost", "cumulative_cost", "replicas")})
             rows.append(pd.DataFrame(cols))
         return pd.concat(rows, ignore_index=True)

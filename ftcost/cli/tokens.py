@@ -120,6 +120,7 @@ def _dataset(file, model, enc_name, epochs, fmt, model_note=None, threads=None):
     if model is not None and model.fine_tuning and "training" in model.fine_tuning:
         price = model.fine_tuning["training"]
     rule = model.epoch_rule if model is not None else None
+    n_epochs: int | None
     if stats.examples:
         n_epochs = default_epochs(stats.examples, fixed=rule.fixed if rule is not None else 0) if epochs == "auto" else int(epochs)
     else:
