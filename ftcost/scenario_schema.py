@@ -6,6 +6,9 @@ number: each row of the field table sets its property's type, range and
 whether a distribution may stand there. A test (tests/test_scenario_fields.py)
 checks that the committed file equals the generated one;
 ``python tests/test_scenario_fields.py --update`` rewrites it.
+
+The same goes for the table of numeric inputs in docs/design.md
+(:func:`markdown_table`, between the ``fields:`` markers).
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .fields import ANY, FIELDS, NumberField
+from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "scenario.schema.json"
+START = "<!-- fields: generated from ftcost/fields.py by python tests/test_scenario_fields.py --update -->"
+END = "<!-- fields: end -->"
 DISTRIBUTION_REF = {"$ref": "#/definitions/distribution"}
 NUMERIC_KEYS = ("type", "minimum", "maximum", "exclusiveMinimum", "anyOf", "const")  # what a row owns in its property
 
@@ -88,3 +94,48 @@ def committed() -> dict:
 def dumps(schema: dict) -> str:
     """The schema as the committed file spells it."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def range_text(f: NumberField) -> str:
+    """The row's range in words.
+
+    >>> range_text(FIELDS[0])
+    'whole, 1 to 1200'
+    >>> [range_text(f) for f in FIELDS if f.path[-1] in ("growth_per_month", "requests_per_second")]
+    ['> -1, <= 1', '> 0']
+    """
+    lo = None if f.minimum is None else f"{'>' if f.exclusive_min else '>='} {f.minimum:g}"
+    hi = None if f.maximum is None else f"<= {f.maximum:g}"
+    if lo and hi and not f.exclusive_min:
+        text = f"{f.minimum:g} to {f.maximum:g}"
+    else:
+        text = ", ".join(x for x in (lo, hi) if x) or "any"
+    words = "".join(f', or "{w}"' for w in f.words)
+    return ("whole, " if f.integer else "") + text + words
+
+
+def _varies(f: NumberField) -> str:
+    if not f.vary:
+        return "no" + (f": {f.fixed}" if f.fixed else "")
+    if f.distribution:
+        return "yes, and distributions"
+    return "yes, in whole steps; no distribution"
+
+
+def markdown_table() -> str:
+    """Every numeric input as a Markdown table: key path, range, unit, whether it can vary."""
+    limits = (
+        f"Every number is also at most {MAX_NUMBER:.0e} in size, and a monthly rate must not compound over the horizon "
+        f"past a factor of {MAX_COMPOUND_FACTOR:.0e}. A whole-number field moves in whole steps and takes no distribution."
+    ).replace("e+", "e")
+    lines = [START, "", limits, "", "| Key path | Range | Unit | `--vary`, sensitivity |", "|---|---|---|---|"]
+    for f in FIELDS:
+        path = f.dotted.replace(".*.", ".<i>.").replace("exchange_rate.*", "exchange_rate.<CODE>")
+        lines.append(f"| `{path}` | {range_text(f)} | {f.unit} | {_varies(f)} |")
+    return "\n".join(lines + ["", END])
+
+
+def with_table(text: str) -> str:
+    """``text`` (docs/design.md) with the part between the markers replaced by :func:`markdown_table`."""
+    i, j = text.index(START), text.index(END) + len(END)
+    return text[:i] + markdown_table() + text[j:]

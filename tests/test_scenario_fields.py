@@ -33,6 +33,14 @@ def test_committed_schema_is_the_generated_one():
     assert ss.SCHEMA_FILE.read_text(encoding="utf-8") == want, "run python tests/test_scenario_fields.py --update"
 
 
+DESIGN = ROOT / "docs" / "design.md"
+
+
+def test_design_doc_lists_the_table():
+    text = DESIGN.read_text(encoding="utf-8")
+    assert ss.with_table(text) == text, "run python tests/test_scenario_fields.py --update"
+
+
 def _numeric_properties(schema: dict, node: dict, path: tuple = ()):
     """Every property path under ``node`` whose value may be a number (anyOf included)."""
     node = ss._deref(schema, node)
@@ -155,3 +163,5 @@ def test_init_asks_for_what_the_checker_takes():
 if __name__ == "__main__" and "--update" in sys.argv:
     ss.SCHEMA_FILE.write_text(ss.dumps(ss.generate(ss.committed())), encoding="utf-8")
     print("wrote", ss.SCHEMA_FILE)
+    DESIGN.write_text(ss.with_table(DESIGN.read_text(encoding="utf-8")), encoding="utf-8")
+    print("wrote", DESIGN)
