@@ -58,7 +58,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args(argv)
     import ftcost
-    from ftcost.render.html import plotly_bundle, write_html
+    from ftcost.html_page import write as write_html
+    from ftcost.render.html import plotly_bundle
 
     load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:

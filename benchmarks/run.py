@@ -8,7 +8,8 @@ the same run and prints the ratios). Options are passed on:
     python benchmarks/run.py --write         # also refresh benchmarks/RESULTS-<name>.md
     python benchmarks/run.py engine          # only bench_engine.py
 
-The machine may be shared: each benchmark keeps the best of several rounds.
+The machine may be shared: each benchmark gives the best of several rounds and
+the median; run it under `taskset -c 0` and `taskset -c 0,1` for one CPU and two.
 No test asserts a timing; these figures go to the README by hand.
 """
 
