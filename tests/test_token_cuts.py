@@ -96,6 +96,7 @@ class Recorder:
 
     def encode_ordinary(self, text):
         self.longest = max(self.longest, len(text))
+        self.calls = getattr(self, "calls", 0) + 1
         return self.enc.encode_ordinary(text)
 
 
@@ -124,6 +125,20 @@ def test_giant_words_are_close_and_never_given_whole(kind):
     streamed = tc.count_stream(rec, [text[i : i + 5000] for i in range(0, len(text), 5000)], 20_000)
     assert abs(streamed - expected) <= bound, (streamed, expected)
     assert rec.longest <= tc.GIANT_CHARS
+
+
+@pytest.mark.parametrize("kind", list(GIANTS))
+def test_repeated_chunks_are_counted_once_with_the_same_count(kind):
+    """count_chunks remembers the counts of chunks it met in the stretch: same total as counting every chunk."""
+    giant = GIANTS[kind] * 3
+    enc = get_encoding("o200k_base")
+    chunks = [giant[i : i + tc.CHUNK_CHARS] for i in range(0, len(giant), tc.CHUNK_CHARS)]
+    rec = Recorder(enc)
+    assert tc.count_chunks(rec, giant) == sum(len(enc.encode_ordinary(c)) for c in chunks)
+    distinct = len(set(chunks))
+    assert rec.calls == distinct if distinct <= tc.REPEAT_MEMO else rec.calls >= tc.REPEAT_MEMO
+    if kind in ("one letter", "blank lines", "spaces"):
+        assert rec.calls == 2  # 44 full chunks alike, and the shorter last one
 
 
 def test_a_giant_word_in_a_file_and_in_a_dataset(tmp_path):
