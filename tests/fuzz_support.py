@@ -374,18 +374,37 @@ def nest(value, depth: int, kind: str):
 MUTATIONS = ("set", "set", "set", "delete", "rename", "insert", "nest", "repeat", "swap", "retype")
 
 
+def unshared(tree):
+    """A copy of a tree of dicts and lists in which no dict or list appears twice.
+
+    ``yaml.safe_load`` gives one object for an anchor and all its aliases
+    (openai.yaml, fireworks.yaml, ...), and ``copy.deepcopy`` keeps that
+    sharing. In a shared tree two paths that differ can lead to the same
+    object, so changing the tree at one path silently moves the other: a swap
+    of ``a.k`` with ``b.k.z`` where ``a`` and ``b`` are one mapping replaced
+    ``k`` under both and then failed inside :func:`put` (KeyError, TypeError),
+    the generator's own failure that the full suite met now and then. Every
+    mutation below keeps a tree unshared (values are copied in, nodes moved).
+
+    >>> s = {"k": {"z": 1}}
+    >>> t = unshared({"a": s, "b": s})
+    >>> t == {"a": s, "b": s} and t["a"] is not t["b"]
+    True
+    """
+    if isinstance(tree, dict):
+        return {k: unshared(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [unshared(v) for v in tree]
+    return copy.deepcopy(tree)  # a scalar: dates, numbers, text (immutable, but never hand out a pool object)
+
+
 @st.composite
 def mutated(draw, bases: list, known_keys: list, known_values: list | None = None, max_mutations: int = 4):
-    """A deep copy of one of ``bases`` with 1..max_mutations random mutations (a plain data tree)."""
-    tree = copy.deepcopy(draw(st.sampled_from(bases)))
+    """A copy of one of ``bases`` with 1..max_mutations random mutations (a plain data tree, nothing shared)."""
+    tree = unshared(draw(st.sampled_from(bases)))
     for _ in range(draw(st.integers(1, max_mutations))):
         before = copy.deepcopy(tree)
-        try:
-            tree = _mutate_once(draw, tree, known_keys, known_values)
-        except (KeyError, IndexError, TypeError):
-            # a swap between two paths to one shared subtree (a YAML alias, copied as one object) leaves the
-            # second path dangling: the generator's own failure, so the mutation is undone
-            tree = before
+        tree = _mutate_once(draw, tree, known_keys, known_values)
         if depth_of(tree) > MAX_TREE_DEPTH:
             tree = before
     return tree
