@@ -4,8 +4,10 @@ Issue 18: text without whitespace (one giant pre-tokenizer piece) was
 quadratic. This runs `ftcost tokens FILE --encoding o200k_base` in a new
 process on files of the same size: ordinary English prose (the README
 repeated), one letter repeated, random letters, random base64 and CJK
-without spaces, and reports seconds, MB/s, the ratio to ordinary text (per
-byte) and the peak RSS of each child (``ru_maxrss`` from ``os.wait4``). The
+without spaces, and reports wall and CPU seconds (user + system), MB/s, the ratios to
+ordinary text (per byte; both texts have the same size; the CPU-time ratio
+is the one a shared machine's load disturbs least; ordinary text is run first
+and last and the baseline is the mean) and the peak RSS of each child (``ru_maxrss`` from ``os.wait4``). The
 random texts are drawn afresh for every MiB, so no 4,096-character chunk
 repeats (token_cuts counts a repeated chunk once).
 
@@ -63,8 +65,8 @@ def make(path: Path, kind: str, size: int) -> None:
             written += len(chunk)
 
 
-def run(path: Path) -> tuple[float, float, str]:
-    """Seconds, peak RSS (MB, of this child alone: os.wait4) and the last line ftcost printed."""
+def run(path: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system), peak RSS (MB) of this child alone (os.wait4), and what ftcost printed."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t = time.perf_counter()
         p = subprocess.Popen([sys.executable, "-m", "ftcost", "tokens", str(path), "--encoding", "o200k_base", "--as", "text"], stdout=out, stderr=err)
@@ -75,7 +77,7 @@ def run(path: Path) -> tuple[float, float, str]:
         err.seek(0)
         if p.returncode != 0:
             raise SystemExit(err.read())
-        return dt, usage.ru_maxrss / 1024, out.read().strip().splitlines()[-1]
+        return dt, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -92,16 +94,19 @@ def main() -> None:
         for kind in kinds:
             p = Path(d) / "f.txt"
             make(p, kind, size)
-            dt, peak, out = run(p)
+            dt, cpu, peak, out = run(p)
             out = out.rsplit(": ", 1)[-1]  # without the file's name
-            rows.append((kind, dt, peak, out))
-            print(f"{kind}: {dt:.1f} s, peak {peak:.0f} MB, {out}, load {os.getloadavg()}", flush=True)
+            rows.append((kind, dt, cpu, peak, out))
+            print(f"{kind}: {dt:.1f} s, CPU {cpu:.1f} s, peak {peak:.0f} MB, {out}, load {os.getloadavg()}", flush=True)
             p.unlink()
     base = (rows[0][1] + rows[-1][1]) / 2
-    print(f"| text ({args.mb} MB) | seconds | MB/s | time per byte vs ordinary text (mean of both runs) | peak RSS (MB) | ftcost says |")
-    print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for kind, dt, peak, out in rows:
-        print(f"| {kind} | {dt:.1f} | {size / dt / 1e6:.1f} | {dt / base:.2f}x | {peak:.0f} | {out[:60]} |")
+    base_cpu = (rows[0][2] + rows[-1][2]) / 2
+    print(
+        f"| text ({args.mb} MB) | wall s | CPU s | MB/s (CPU) | CPU time per byte vs ordinary text | wall time per byte vs ordinary text | peak RSS (MB) | ftcost says |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for kind, dt, cpu, peak, out in rows:
+        print(f"| {kind} | {dt:.1f} | {cpu:.1f} | {size / cpu / 1e6:.1f} | {cpu / base_cpu:.2f}x | {dt / base:.2f}x | {peak:.0f} | {out[:60]} |")
     print(f"load after: {os.getloadavg()}")
 
 
