@@ -167,7 +167,11 @@ def read_litellm(path: str | os.PathLike) -> dict:
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CatalogError(f"cannot read LiteLLM price file: {exc}", file=name) from None
     if len(raw) > MAX_INPUT_BYTES:
-        raise CatalogError(f"LiteLLM price file is over {MAX_INPUT_BYTES:,} bytes", file=name)
+        raise CatalogError(
+            f"LiteLLM price file is over {MAX_INPUT_BYTES:,} bytes" + (" once decompressed" if p.name.endswith(".gz") else ""),
+            file=name,
+            hint="LiteLLM's model_prices_and_context_window.json is about 3.5 MB (version 1.110.2); give that file, or cut it to the providers you need",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

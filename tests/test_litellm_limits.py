@@ -88,7 +88,18 @@ def test_input_over_the_cap_is_refused(tmp_path):
         fh.seek(MAX_INPUT_BYTES + 10)
         fh.write(b'"}')
     _, err = run(["pricing", "import", "litellm", str(src), "-o", str(tmp_path / "out")], 2)
-    assert f"over {MAX_INPUT_BYTES:,} bytes" in err
+    assert f"over {MAX_INPUT_BYTES:,} bytes" in err and "model_prices_and_context_window.json is about 3.5 MB" in err
+
+
+def test_gzipped_input_over_the_cap_once_decompressed_is_refused(tmp_path):
+    import gzip
+
+    src = tmp_path / "big.json.gz"
+    with gzip.open(src, "wb") as fh:  # 33 MB of JSON in a gzip file of about 33 KB
+        fh.write(b'{"x": "' + b"a" * (MAX_INPUT_BYTES + 10) + b'"}')
+    _, err = run(["pricing", "import", "litellm", str(src), "-o", str(tmp_path / "out")], 2)
+    assert f"over {MAX_INPUT_BYTES:,} bytes once decompressed" in err
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("value", [0, -1])
