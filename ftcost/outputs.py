@@ -196,7 +196,7 @@ def _write_problem(exc: BaseException, folder: Path) -> str | None:
     """
     if not isinstance(exc, Exception) or isinstance(exc, FtcostError):
         return None  # an interruption, or the user's error with its own message
-    _collect_quietly()
+    _collect_quietly(exc)
     seen: BaseException | None = exc
     for _depth in range(10):
         if seen is None:
@@ -213,12 +213,26 @@ def _write_problem(exc: BaseException, folder: Path) -> str | None:
     return None
 
 
-def _collect_quietly() -> None:
+def _collect_quietly(exc: BaseException) -> None:
+    """Close what the failed writer left open, now and without complaints.
+
+    The writer's finished frames, kept alive by the traceback of ``exc`` and
+    of the exceptions it chains to, still hold its objects (openpyxl's
+    ZipFile); their locals are cleared first, or the ZipFile would be closed
+    at exit and print "Exception ignored ... No space left on device".
+    """
     import gc
+    import traceback
 
     old = sys.unraisablehook
-    sys.unraisablehook = lambda unraisable: None
+    sys.unraisablehook = lambda unraisable: None  # clearing a frame may finalize its objects at once
     try:
+        seen: BaseException | None = exc
+        for _depth in range(10):
+            if seen is None:
+                break
+            traceback.clear_frames(seen.__traceback__)  # frames still running are left as they are
+            seen = seen.__cause__ or seen.__context__
         gc.collect()
     finally:
         sys.unraisablehook = old

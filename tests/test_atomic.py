@@ -16,14 +16,12 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import click
 import fuzz_support as fz
 import pytest
+from signal_run import signal_while_writing
 
 from ftcost import outputs
 from ftcost.errors import OutputError
@@ -283,28 +281,8 @@ def test_every_output_option_is_covered():
 
 
 def test_sigint_while_writing_leaves_no_partial_file(tmp_path):
-    big = tmp_path / "big.jsonl"
-    with open(big, "w") as f:
-        for i in range(150_000):
-            f.write(json.dumps({"prompt": f"Review number {i}: the battery is weak ->", "completion": " 2"}) + "\n")
-    dest = tmp_path / "chat.jsonl"
-    dest.write_text(OLD)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not leftovers(tmp_path, "chat.jsonl"):  # the temporary file exists: writing has begun
-            assert proc.poll() is None, "finished before it could be interrupted: " + proc.stderr.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, err
+    code, err, dest = signal_while_writing(tmp_path, signal.SIGINT, OLD, lambda: bool(leftovers(tmp_path, "chat.jsonl")))
+    assert code == 130, err
     assert "Traceback" not in err
     assert dest.read_text() == OLD
     assert leftovers(tmp_path, "chat.jsonl") == []

@@ -16,11 +16,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import fuzz_support as fz
 import pytest
+from signal_run import signal_while_writing
 
 from ftcost import outputs
 from ftcost.errors import OutputError
@@ -85,6 +85,24 @@ def test_full_disk_is_a_clean_error(full_disk, tmp_path, writer):
     assert temp_files(full_disk) == []
 
 
+@pytest.mark.parametrize("writer", ["export xlsx", "report pdf", "plot pdf"])
+def test_full_disk_in_a_real_process_is_quiet_to_the_end(full_disk, tmp_path, writer):
+    """As above in a process of its own: nothing the writer left open complains when the interpreter exits.
+
+    (openpyxl's ZipFile, held by the frames of the failed save, was closed at exit and printed
+    "Exception ignored in: ZipFile.__del__ ... No space left on device" after the clean message;
+    the in-process test could not see it.)
+    """
+    (tmp_path / "train.jsonl").write_text(TRAIN)
+    fill(full_disk)
+    args = [a.format(d=full_disk, src=tmp_path) for a in WRITERS[writer]]
+    r = subprocess.run([sys.executable, "-m", "ftcost", *args], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("Error: ") and "No space left on device" in r.stderr, r.stderr
+    assert "Exception ignored" not in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert temp_files(full_disk) == []
+
+
 def test_library_error_after_a_refused_write_is_reported_as_the_refusal(tmp_path):
     """zlib's 'Error -2 while flushing' raised while matplotlib handles the OSError: the OSError is the message."""
     import zlib
@@ -112,28 +130,8 @@ def test_long_output_name_fits(tmp_path):
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_termination_signal_while_writing_leaves_no_partial_file(tmp_path, sig, code):
-    big = tmp_path / "big.jsonl"
-    with open(big, "w") as f:
-        for i in range(150_000):
-            f.write(json.dumps({"prompt": f"Review number {i}: the battery is weak ->", "completion": " 2"}) + "\n")
-    dest = tmp_path / "chat.jsonl"
-    dest.write_text("old\n")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not temp_files(tmp_path):  # writing has begun
-            assert proc.poll() is None, "finished before it could be stopped: " + proc.stderr.read()
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        time.sleep(0.2)
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == code, err
+    status, err, dest = signal_while_writing(tmp_path, sig, "old\n", lambda: bool(temp_files(tmp_path)))
+    assert status == code, err
     assert f"Stopped by {signal.Signals(sig).name}" in err and "Traceback" not in err
     assert dest.read_text() == "old\n"
     assert temp_files(tmp_path) == []
