@@ -4,12 +4,13 @@ Issue 18: text without whitespace (one giant pre-tokenizer piece) was
 quadratic. This runs `ftcost tokens FILE --encoding o200k_base` in a new
 process on files of the same size: ordinary English prose (the README
 repeated), one letter repeated, random letters, random base64 and CJK
-without spaces, and reports wall and CPU seconds (user + system), MB/s, the ratios to
-ordinary text (per byte; both texts have the same size; the CPU-time ratio
-is the one a shared machine's load disturbs least; ordinary text is run first
-and last and the baseline is the mean) and the peak RSS of each child (``ru_maxrss`` from ``os.wait4``). The
-random texts are drawn afresh for every MiB, so no 4,096-character chunk
-repeats (token_cuts counts a repeated chunk once).
+without spaces. It reports wall and CPU seconds (user + system), MB/s, the
+ratios to ordinary text per byte (all files have the same size; ordinary
+text runs first and last and the baseline is the mean of both; the CPU-time
+ratio is the one a shared machine's load disturbs least) and the peak RSS of
+each child (``ru_maxrss`` from ``os.wait4``). The random texts are drawn
+afresh for every MiB, so no 4,096-character chunk repeats (token_cuts counts
+a repeated chunk once).
 
     python benchmarks/bench_tokens_giant.py --mb 100
     python benchmarks/bench_tokens_giant.py --mb 1000 --dir /tmp   # 1 GB files, one at a time

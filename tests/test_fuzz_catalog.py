@@ -113,7 +113,7 @@ def _try_catalog(target: str, path, workdir) -> None:
     if sc is None:
         return
     sp = workdir / "scenario.yaml"
-    sp.write_text(yaml.safe_dump(sc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    sp.write_text(fz.dump_yaml(sc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     # errors may name the scenario, the mutated catalog or the bundled one it is laid over: all are YAML
     files = {str(sp): True, str(path): True}
     files.update({str(p): True for p in CATALOG_FILES})
@@ -127,7 +127,7 @@ def _bases() -> list[dict]:
 def test_bases_are_valid(workdir):
     for i, doc in enumerate(_bases()):
         p = workdir / f"base-{i}.yaml"
-        p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        p.write_text(fz.dump_yaml(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         _try_catalog("catalog.bases", p, workdir)
     assert fz.OUTCOMES["catalog.bases", "error"] == 0
 
@@ -173,7 +173,7 @@ def test_fuzz_mutated_catalogs(workdir):
     def case(doc):
         # a new name every time: load_catalog caches by path, mtime and size
         path = workdir / f"cat-{next(_names)}.yaml"
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(fz.dump_yaml(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         try:
             _try_catalog("catalog.mutated", path, workdir)
         finally:
@@ -221,7 +221,7 @@ def test_fuzz_private_catalog_cli(workdir):
         private.mkdir()
         stem = doc.get("provider") if isinstance(doc, dict) and isinstance(doc.get("provider"), str) else "x"
         stem = "".join(c for c in stem if c.isalnum() or c in "-_")[:40] or "x"
-        (private / f"{stem}-{next(_names)}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (private / f"{stem}-{next(_names)}.yaml").write_text(fz.dump_yaml(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         argv = [a.replace("{scenario}", str(scenario)) for a in args] + ["--pricing", str(private)]
         fz.COUNTS["catalog.cli"] += 1
         with fz.strict_numpy():
@@ -237,7 +237,7 @@ def test_provider_name_too_long_for_a_file_name(workdir, provider):
     doc = yaml.safe_load((fz.FIXTURES / "testco.yaml").read_text(encoding="utf-8"))
     doc["provider"] = provider
     path = workdir / f"long-{next(_names)}.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path.write_text(fz.dump_yaml(doc, allow_unicode=True), encoding="utf-8")
     _try_catalog("catalog.regressions", path, workdir)
 
 
@@ -252,6 +252,6 @@ def test_control_characters_in_names_refused(workdir, where):
     else:
         doc["models"]["base-1"]["aliases"] = ["ba\u2028se"]
     path = workdir / f"ctl-{next(_names)}.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path.write_text(fz.dump_yaml(doc, allow_unicode=True), encoding="utf-8")
     err = fz.run_case("catalog.regressions", lambda: pricing.load_catalog(path), files={str(path): True})
     assert isinstance(err, Exception) and ("control character" in str(err))

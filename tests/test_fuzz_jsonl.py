@@ -20,7 +20,6 @@ import math
 
 import fuzz_support as fz
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -186,7 +185,7 @@ def test_fuzz_jsonl_cli_and_scenario(workdir):
     """The same files through ``ftcost tokens``, ``ftcost data check`` and a scenario's training.dataset."""
     scenario = workdir / "scenario.yaml"
     scenario.write_text(
-        yaml.safe_dump(
+        fz.dump_yaml(
             {
                 "ftcost": 1,
                 "name": "dataset fuzz",

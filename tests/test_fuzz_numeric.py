@@ -23,7 +23,6 @@ import math
 
 import fuzz_support as fz
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -131,7 +130,7 @@ def test_fuzz_simulate_tails(workdir):
     @fz.fuzz(N)
     @given(tail_scenarios(), st.integers(0, 2**32))
     def case(doc, seed):
-        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        path.write_text(fz.dump_yaml(doc, sort_keys=False), encoding="utf-8")
 
         def run():
             sc = load_scenario(path, today=fz.TODAY)
@@ -213,7 +212,7 @@ def test_fuzz_sweep_limits(workdir):
     )
     def case(horizon, varies, fmt):
         doc = dict(base, horizon_months=horizon)
-        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+        path.write_text(fz.dump_yaml(doc, sort_keys=False), encoding="utf-8")
         args = ["sweep", str(path), "--format", fmt]
         for p, a, b, log, n in varies:
             args += ["--vary", f"{p}={a!r}:{b!r}{log}:{n}"]

@@ -176,7 +176,7 @@ def test_bases_are_valid(workdir):
     """The starting points themselves load and compare (so mutations start from something real)."""
     for i, doc in enumerate(_bases(workdir)):
         p = workdir / f"base{i}.yaml"
-        p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        p.write_text(fz.dump_yaml(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         r = fz.run_case("scenario.bases", lambda p=p: compare(p, today=fz.TODAY), files={str(p): True})
         assert not isinstance(r, Exception), r
 
@@ -192,7 +192,7 @@ def test_fuzz_mutated_scenarios(workdir):
     @fz.fuzz()
     @given(fz.mutated(bases, KNOWN_KEYS, KNOWN_VALUES))
     def case(doc):
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(fz.dump_yaml(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         _compare_file("scenario.mutated", path)
 
     before = fz.COUNTS["scenario.mutated"]
@@ -232,9 +232,9 @@ def test_fuzz_random_yaml(workdir):
     @fz.fuzz()
     @given(
         st.one_of(
-            _yaml_trees.map(lambda t: yaml.safe_dump(t, allow_unicode=True)),
+            _yaml_trees.map(lambda t: fz.dump_yaml(t, allow_unicode=True)),
             # a random tree under a valid header, so the checker goes deeper than the first key
-            _yaml_trees.map(lambda t: "ftcost: 1\nname: x\n" + yaml.safe_dump({"volume": t} if not isinstance(t, dict) else t, allow_unicode=True)),
+            _yaml_trees.map(lambda t: "ftcost: 1\nname: x\n" + fz.dump_yaml({"volume": t} if not isinstance(t, dict) else t, allow_unicode=True)),
             _yaml_chars,
             _yaml_chars.map(lambda s: "ftcost: 1\nname: x\nvolume: {requests_per_month: 1}\nstrategies:\n  - " + s),
         )
@@ -361,7 +361,7 @@ def test_paths_in_a_scenario(workdir, tmp_path, monkeypatch, key, value):
     doc = yaml.safe_load(RICH)
     PATH_KEYS[key](doc, value)
     path = workdir / "paths.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(fz.dump_yaml(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # somewhere else: a relative path must not be read from the working directory
     out = _compare_file("scenario.paths", path)
     if value in ("prompt.txt", "sub/../prompt.txt") and key == "prompt_file":
@@ -379,7 +379,7 @@ def test_strategy_name_with_control_characters_refused(workdir, name):
     doc = yaml.safe_load(RICH)
     doc["strategies"][1]["name"] = name
     path = workdir / "ctl.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    path.write_text(fz.dump_yaml(doc, allow_unicode=True), encoding="utf-8")
     err = _compare_file("scenario.regressions", path)
     assert "strategies[1].name" in str(err) and "control character" in str(err)
 
@@ -407,7 +407,7 @@ def test_fuzz_cli(workdir):
         ),
     )
     def case(doc, args):
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(fz.dump_yaml(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         fz.COUNTS["scenario.cli"] += 1
         with fz.strict_numpy():
             code, out, err = fz.cli([args[0], str(path), *args[1:]])
