@@ -18,8 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def signal_while_writing(tmp_path: Path, sig: signal.Signals, old: str, temp_exists: Callable[[], bool]) -> tuple[int, str, Path]:
-    """(exit status, stderr, destination) of ``ftcost data convert BIG -o DEST`` sent ``sig`` while it writes."""
+def signal_while_writing(tmp_path: Path, sig: signal.Signals, old: str, temp_exists: Callable[[], bool], *, ignored: bool = False) -> tuple[int, str, Path]:
+    """(exit status, stderr, destination) of ``ftcost data convert BIG -o DEST`` sent ``sig`` while it writes.
+
+    The child starts with ``sig`` at its default disposition, or ignored with
+    ``ignored`` (as ``nohup`` ignores SIGHUP; a shell's background job, the way
+    a test runner may be started, ignores SIGINT and would pass that on).
+    """
+    disposition = signal.SIG_IGN if ignored else signal.SIG_DFL
     big = tmp_path / "big.jsonl"
     dest = tmp_path / "chat.jsonl"
     for lines in (150_000, 450_000, 1_350_000):
@@ -28,7 +34,11 @@ def signal_while_writing(tmp_path: Path, sig: signal.Signals, old: str, temp_exi
                 f.write(json.dumps({"prompt": f"Review number {i}: the battery is weak ->", "completion": " 2"}) + "\n")
         dest.write_text(old)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-m", "ftcost", "data", "convert", str(big), "-o", str(dest)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: signal.signal(sig, disposition),
         )
         try:
             deadline = time.monotonic() + 120
@@ -42,7 +52,7 @@ def signal_while_writing(tmp_path: Path, sig: signal.Signals, old: str, temp_exi
         finally:
             if proc.poll() is None:
                 proc.kill()
-        if proc.returncode == 0 and dest.read_text() != old:
+        if proc.returncode == 0 and dest.read_text() != old and not ignored:
             continue  # finished before the signal landed: try a longer input
         return proc.returncode, err, dest
     raise AssertionError(f"data convert finished before {sig.name} landed, even on {lines:,} lines")

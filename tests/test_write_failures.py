@@ -137,6 +137,14 @@ def test_termination_signal_while_writing_leaves_no_partial_file(tmp_path, sig, 
     assert temp_files(tmp_path) == []
 
 
+def test_a_signal_ignored_by_the_parent_stays_ignored(tmp_path):
+    """`nohup ftcost ...`: SIGHUP is ignored before ftcost starts, so a closed terminal does not stop the write."""
+    status, err, dest = signal_while_writing(tmp_path, signal.SIGHUP, "old\n", lambda: bool(temp_files(tmp_path)), ignored=True)
+    assert status == 0, err
+    assert dest.read_text().startswith('{"messages"')
+    assert temp_files(tmp_path) == []
+
+
 @pytest.mark.parametrize("stderr", ["closed", "full"])
 def test_stderr_closed_or_full_keeps_the_exit_status(tmp_path, stderr):
     def run(*args):

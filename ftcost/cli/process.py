@@ -3,7 +3,9 @@
 * SIGTERM (``kill``, ``timeout``, CI cancelling a job) and SIGHUP (the
   terminal closed) stop the command the way Ctrl-C does: the exception
   unwinds through every open output (ftcost/outputs.py removes its temporary
-  file) and the process exits 128 + the signal number (143, 129).
+  file) and the process exits 128 + the signal number (143, 129). A signal
+  the parent set to be ignored stays ignored: under ``nohup`` a closed
+  terminal does not stop the command.
 * Messages on standard error are best effort: if stderr is closed, full
   (/dev/full) or a pipe nobody reads, a message that cannot be written is
   dropped, and the exit status still says how the command went.
@@ -46,6 +48,8 @@ def termination_signals() -> Iterator[None]:
     old = {}
     for sig in HANDLED:
         with contextlib.suppress(ValueError, OSError):
+            if signal.getsignal(sig) == signal.SIG_IGN:
+                continue  # ignored by whoever started us (`nohup` ignores SIGHUP): stay so
             old[sig] = signal.signal(sig, _raise)
     try:
         yield
