@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .migration import Phase, Plan, provider_name
+from . import i18n
+from .i18n import _
+from .migration import Phase, Plan, provider_name, stop_reason
 
 
 def _phase_at(plan: Plan, month: int) -> Phase | None:
@@ -23,31 +25,32 @@ def _phase_at(plan: Plan, month: int) -> Phase | None:
 
 
 def reason(scenario: Any, s: Any, feasible_until: int) -> str:
-    """Why strategy ``s`` cannot run after month ``feasible_until`` ("" when it runs the whole horizon)."""
+    """Why strategy ``s`` cannot run after month ``feasible_until`` ("" when it runs the whole horizon),
+    in the current language of :mod:`ftcost.i18n` (the Result keeps the English words for the JSON)."""
     h = scenario.horizon_months
     plan: Plan | None = s.plan
     if feasible_until >= h or plan is None:
         return ""
     if plan.reason and feasible_until >= plan.feasible_last:
-        return plan.reason
+        return stop_reason(plan)
     month = feasible_until + 1
     ph = _phase_at(plan, month)
     if ph is None:
-        return plan.reason
+        return stop_reason(plan)
     m = ph.model
-    who = f"Fine-tuning on {provider_name(m.provider)}"
+    who = _("Fine-tuning on {provider}").format(provider=provider_name(m.provider))
     if m.last_new_job_day is not None and scenario_month(scenario, m.last_new_job_day) == ph.jobs_until:
-        limit = f"no new jobs after {m.last_new_job_day.isoformat()}"
+        limit = _("no new jobs after {date}").format(date=i18n.date(m.last_new_job_day))
     elif m.retires_on is not None:
-        limit = f"{m.id} retires on {m.retires_on.isoformat()}"
+        limit = _("{model} retires on {date}").format(model=m.id, date=i18n.date(m.retires_on))
     else:
-        limit = "no new jobs"
+        limit = _("no new jobs")
     if month == 1:
-        what, fix = "your month-1 training run cannot run", "switch provider or model"
+        what, fix = _("your month-1 training run cannot run"), _("switch provider or model")
     elif month == ph.first_month and ph is not plan.phases[0]:
-        what, fix = f"the month-{month} training run on {m.ref} (the migration) cannot run", "switch provider"
+        what, fix = _("the month-{m} training run on {model} (the migration) cannot run").format(m=month, model=m.ref), _("switch provider")
     else:
-        what, fix = f"your month-{month} retrain cannot run", "switch provider or stop retraining"
+        what, fix = _("your month-{m} retrain cannot run").format(m=month), _("switch provider or stop retraining")
     return f"{who}: {limit}; {what}; {fix}"
 
 
@@ -76,16 +79,14 @@ def best_partial(total_by_month: np.ndarray, feasible_until: list[int]) -> int:
 
 def migration_words(s: Any) -> str:
     """'moves to openai/gpt-5-mini in 2027-02 (month 2)' for each migration, joined."""
-    return ", then ".join(f"moves to {mg['to']} in {mg['calendar_month']} (month {mg['month']})" for mg in (s.migrations or []))
+    return _(", then ").join(
+        _("moves to {model} in {month} (month {m})").format(model=mg["to"], month=mg["calendar_month"], m=mg["month"]) for mg in (s.migrations or [])
+    )
 
 
 def constraint_lines(result: Any) -> list[str]:
-    """One plain line per strategy that cannot be carried out over the whole horizon."""
-    out = []
-    for s in result.strategies:
-        if not s.feasible:
-            out.append(f"'{s.name}': {s.feasibility}")
-    return out
+    """One plain line per strategy that cannot be carried out over the whole horizon, in the current language."""
+    return [f"'{s.name}': {result.feasibility_text(i)}" for i, s in enumerate(result.strategies) if not s.feasible]
 
 
 def plan_sentence(result: Any) -> str:
@@ -93,7 +94,7 @@ def plan_sentence(result: Any) -> str:
     lines = constraint_lines(result)
     if not lines:
         return ""
-    head = "Not recommended, whatever the cost: " if result.recommendation["feasible"] else "Why: "
+    head = _("Not recommended, whatever the cost: ") if result.recommendation["feasible"] else _("Why: ")
     return head + "; ".join(lines) + "."
 
 
@@ -104,8 +105,10 @@ def plan_warnings(scenario: Any, s: Any) -> list[str]:
     if plan is None:
         return out
     for mg in plan.migrations:
-        out.append(
-            f"{s.name}: {mg['from']} retires; from {mg['calendar_month']} (month {mg['month']}) this plan runs on "
-            f"its successor {mg['to']} at its prices" + (", with a new training run" if s.training is not None else "")
-        )
+        fields = dict(name=s.name, model=mg["from"], month=i18n.month(scenario.month_first_day(mg["month"])), m=mg["month"], successor=mg["to"])
+        if s.training is not None:
+            text = _("{name}: {model} retires; from {month} (month {m}) this plan runs on its successor {successor} at its prices, with a new training run")
+        else:
+            text = _("{name}: {model} retires; from {month} (month {m}) this plan runs on its successor {successor} at its prices")
+        out.append(text.format(**fields))
     return out

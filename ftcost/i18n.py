@@ -86,16 +86,6 @@ def use(lang: str | None) -> Iterator[str]:
         _current = before
 
 
-@contextlib.contextmanager
-def english_only(what: str) -> Iterator[str | None]:
-    """Run a block in English (for an output not translated yet); yields the note to show when another language was asked for."""
-    note = None
-    if _current != DEFAULT:
-        note = _("note: {what} is in English only for now; the table, the HTML page and the workbook follow --lang").format(what=what)
-    with use(DEFAULT):
-        yield note
-
-
 def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -70,8 +70,35 @@ class Plan:
     on_retirement: str
     phases: list[Phase]
     feasible_last: float = INF  # last month the plan can run, from the calendar alone
-    reason: str = ""  # why it cannot run further, in plain words ("" when it can)
+    reason: str = ""  # why it cannot run further, in plain words, in English ("" when it can); see stop_reason
     migrations: list[dict[str, Any]] = field(default_factory=list)  # {"month", "calendar_month", "from", "to"}
+    stop: tuple[str, dict[str, Any]] | None = None  # (kind, fields) of the reason, to say it in any language
+
+
+def stop_reason(plan: Plan) -> str:
+    """Why ``plan`` cannot run further, in the current language of :mod:`ftcost.i18n` ("" when it can)."""
+    from .i18n import _, date, month
+
+    if plan.stop is None:
+        return plan.reason
+    kind, f = plan.stop
+    day = date(f["day"]) if f.get("day") else "?"
+    fields = dict(model=f["model"], day=day, successor=f.get("successor", ""), message=f.get("message", ""))
+    if kind == "stop":
+        text = _("{model} retires on {day} and this strategy stops then (on_retirement: stop)")
+    elif kind == "no_successor":
+        text = _(
+            "{model} retires on {day} and no successor is known (none in the catalogs); pick another model, "
+            "or cost it as if one existed at the same prices with on_retirement: same_price"
+        )
+    elif kind == "no_fine_tuning":
+        text = _(
+            "{model} retires on {day} and its fine-tuned models with it; its successor {successor} has no "
+            "fine-tuning offer in the catalogs, so there is nothing to retrain on; switch provider or model"
+        )
+    else:
+        text = _("{model} retires on {day}; its successor {successor}: {message}")
+    return _("from {month} (month {m}): {reason}").format(month=month(f["first_day"]), m=f["gone"], reason=text.format(**fields))
 
 
 class Calendar:
@@ -212,35 +239,33 @@ def build_plan(
         gone = max(int(after), first)  # a successor already retired when the plan reaches it ends there, not earlier
         if gone - 1 >= first:
             phases.append(Phase(cur, first, gone - 1, prices, tokens, source, cost, jobs(cur)))
-        day = cur.retires_on.isoformat() if cur.retires_on else "?"
-        stopped = None
+        stopped: tuple[str, dict[str, Any]] | None = None
+        said = dict(model=cur.ref, day=cur.retires_on)
         nxt = successor_of(cur, catalogs, load_more) if mode == "successor" else None
         if mode == "stop" and getattr(strategy, "on_retirement_given", True):
-            stopped = f"{cur.ref} retires on {day} and this strategy stops then (on_retirement: stop)"
+            stopped = ("stop", said)
         elif nxt is None:
-            stopped = (
-                f"{cur.ref} retires on {day} and no successor is known (none in the catalogs); pick another model, "
-                f"or cost it as if one existed at the same prices with on_retirement: same_price"
-            )
+            stopped = ("no_successor", said)
         else:
             nxt = convert(nxt)
             if fine_tuned and nxt.fine_tuning is None:
-                stopped = (
-                    f"{cur.ref} retires on {day} and its fine-tuned models with it; its successor {nxt.ref} has no "
-                    f"fine-tuning offer in the catalogs, so there is nothing to retrain on; switch provider or model"
-                )
+                stopped = ("no_fine_tuning", said | {"successor": nxt.ref})
             else:
                 try:
                     new_prices = prices_for(nxt)
                 except ScenarioError as exc:
-                    stopped = f"{cur.ref} retires on {day}; its successor {nxt.ref}: {exc.message}"
+                    stopped = ("successor_error", said | {"successor": nxt.ref, "message": exc.message})
         if stopped is not None:
             if phases:
                 phases[-1].last_month = h  # costed as if it went on (same prices), marked infeasible
             else:
                 phases.append(Phase(cur, 1, h, prices, tokens, source, cost, jobs(cur)))
             plan.feasible_last = gone - 1
-            plan.reason = f"from {cal.label(gone)} (month {gone}): " + stopped
+            plan.stop = (stopped[0], stopped[1] | {"gone": gone, "first_day": cal.first_day(gone)})
+            from .i18n import DEFAULT, use
+
+            with use(DEFAULT):  # the JSON's words
+                plan.reason = stop_reason(plan)
             return plan
         assert nxt is not None
         plan.migrations.append({"month": gone, "calendar_month": cal.label(gone), "from": cur.ref, "to": nxt.ref})

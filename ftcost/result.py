@@ -120,7 +120,16 @@ class Result:
         if i18n.get_language() == i18n.DEFAULT:
             return self.warnings
         sc = self.scenario
-        return group_warnings([(s.name, availability_warnings(sc, st, s.training_months)) for s, st in zip(self.strategies, sc.strategies)]) + _stale(sc)
+        per_strategy = [(s.name, availability_warnings(sc, st, s.training_months) + list(st.notes)) for s, st in zip(self.strategies, sc.strategies)]
+        return group_warnings(per_strategy) + _stale(sc)
+
+    def feasibility_text(self, i: int) -> str:
+        """Why strategy i cannot run the whole horizon, in the current language ("" when it can; the JSON's
+        ``feasibility`` keeps the English words)."""
+        s = self.strategies[i]
+        if i18n.get_language() == i18n.DEFAULT or s.feasible:
+            return s.feasibility
+        return feasibility.reason(self.scenario, self.scenario.strategies[i], s.feasible_until or 0)
 
     def to_html(self, path, *, lang: str | None = None):
         """Write the interactive what-if page (the same file as ``ftcost report -o FILE.html``), atomically.

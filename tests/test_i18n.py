@@ -192,13 +192,18 @@ def test_unknown_language_in_the_library():
         i18n.resolve("fr")
 
 
-def test_pdf_report_stays_english_and_says_so(cli, tmp_path):
-    """The PDF is not translated yet: with --lang es it is written in English (not half Spanish) and a note says so."""
+def test_pdf_report_and_chart_in_spanish(cli, tmp_path):
+    """``--lang es``: the PDF report and ``ftcost plot`` are written in Spanish, numbers and dates in Spain's formats."""
     from pypdf import PdfReader
 
     out = tmp_path / "r.pdf"
     rc, _, err = cli("report", ROOT / "scenarios" / "review-stars.yaml", "-o", out, "--lang", "es")
-    assert rc == 0 and "solo en inglés" in err and "aviso:" in err
+    assert rc == 0 and "inglés" not in err and "aviso:" in err
     text = "\n".join(page.extract_text() for page in PdfReader(str(out)).pages)
-    assert "Key numbers" in text and "más barato" not in text and "(referencia)" not in text
+    assert "Cifras clave" in text and "(referencia)" in text and "Key numbers" not in text
+    assert re.search(r"\d\.\d{3},\d{2} US\$", text)  # 1.453,64 US$
+    chart = tmp_path / "c.pdf"
+    rc, _, err = cli("plot", ROOT / "scenarios" / "review-stars.yaml", "-o", chart, "--kind", "cumulative", "--lang", "es")
+    words = PdfReader(str(chart)).pages[0].extract_text()
+    assert rc == 0 and "Coste acumulado" in words and "Cumulative cost" not in words
     i18n.set_language("en")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import ASCII_FLOAT, ASCII_INT, pricing_option, scenario_argument
+from .common import ASCII_FLOAT, ASCII_INT, lang_option, pricing_option, scenario_argument, use_language
 
 OVERWRITE_NOTE = (
     "An existing FILE is replaced (atomically: a failure leaves the old file as it was); "
@@ -97,7 +97,8 @@ def load_matplotlib() -> None:
 @click.option("--volume", type=ASCII_FLOAT, help="Requests per month in month 1 (overrides the scenario).")
 @click.option("--horizon", type=ASCII_INT, help="Months to total over (overrides the scenario).")
 @pricing_option
-def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
+@lang_option
+def plot(scenario, output, kind, log, volume, horizon, pricing_dirs, lang):
     """Draw a chart of SCENARIO to a PNG, PDF or SVG file.
 
     The break-even chart shows each strategy's monthly cost against a constant
@@ -111,10 +112,12 @@ def plot(scenario, output, kind, log, volume, horizon, pricing_dirs):
       ftcost plot scenarios/review-stars.yaml -o breakeven.png
       ftcost plot scenarios/review-stars.yaml -o cumulative.pdf --kind cumulative
       ftcost plot scenarios/review-stars.yaml -o breakeven.svg --linear
+      ftcost plot scenarios/review-stars.yaml -o equilibrio.png --lang es
     """
     from ..api import compare as run_compare
     from ..render.plot import EXTENSIONS
 
+    use_language(lang)
     prepare(scenario, [output], [EXTENSIONS])
     result = run_compare(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs)
     load_matplotlib()
@@ -138,20 +141,15 @@ def check_extra_outputs(scenario_path: str, plot_path: str | None, report_path: 
 
 def write_extra_outputs(result, plot_path: str | None, report_path: str | None) -> None:
     """``compare --plot/--report``: the break-even chart and the PDF report, each written atomically."""
-    from ..i18n import _, english_only
-
     load_matplotlib()
     inputs = scenario_inputs(result.scenario)
-    with english_only(_("the chart and the PDF report")) as note:
-        if note:
-            click.echo(note, err=True)
-        if plot_path:
-            from ..render.plot import write_plot
+    if plot_path:
+        from ..render.plot import write_plot
 
-            write_plot(result, plot_path, "breakeven", inputs=inputs)
-            click.echo(f"wrote {plot_path}", err=True)
-        if report_path:
-            from ..render.report import write_report
+        write_plot(result, plot_path, "breakeven", inputs=inputs)
+        click.echo(f"wrote {plot_path}", err=True)
+    if report_path:
+        from ..render.report import write_report
 
-            write_report(result, report_path, inputs=inputs)
-            click.echo(f"wrote {report_path}", err=True)
+        write_report(result, report_path, inputs=inputs)
+        click.echo(f"wrote {report_path}", err=True)

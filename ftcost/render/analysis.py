@@ -12,6 +12,8 @@ import csv
 import io
 import json
 
+from .. import i18n
+from ..i18n import _
 from .cells import safe_row
 from .fmt import count, money, percent
 from .layout import fit_table
@@ -135,27 +137,54 @@ def _sim_inputs(sim) -> list[str]:
 
 
 def simulation_verdict(sim) -> str:
-    """One or two plain sentences: who is cheapest how often, and the savings range."""
+    """One or two plain sentences: who is cheapest how often, and the savings range.
+
+    In the current language of :mod:`ftcost.i18n` (the PDF report's page); the ``simulate`` tables, English
+    only, ask for it in English.
+    """
+    from . import lfmt
+
     sc = sim.scenario
     cur = sc.currency
     best = max(sim.strategies, key=lambda s: s.p_cheapest)
-    text = f"'{best.name}' is the cheapest over {sc.horizon_months} months in {percent(best.p_cheapest)} of samples."
+    text = _("'{name}' is the cheapest over {h} months in {share} of samples.").format(name=best.name, h=sc.horizon_months, share=lfmt.percent(best.p_cheapest))
     f = sim.strategies[sim.focus]
     if f.savings is not None:
-        who = "It" if f is best else f"'{f.name}'"
         med = f.savings["p50"]
-        verb = f"saves {money(med, cur, decimals=0)} against" if med >= 0 else f"costs {money(-med, cur, decimals=0)} more than"
-        text += (
-            f" {who} {verb} '{sc.baseline_name}' at the median (savings between "
-            f"{money(f.savings['p5'], cur, decimals=0)} and {money(f.savings['p95'], cur, decimals=0)} "
-            f"in 90% of samples; it saves money in {percent(f.savings['p_positive'])})."
+        fields = dict(
+            name=f.name,
+            base=sc.baseline_name,
+            cost=lfmt.money(abs(med), cur, decimals=0),
+            low=lfmt.money(f.savings["p5"], cur, decimals=0),
+            high=lfmt.money(f.savings["p95"], cur, decimals=0),
+            share=lfmt.percent(f.savings["p_positive"]),
         )
+        if f is best:
+            template = (
+                _("It saves {cost} against '{base}' at the median (savings between {low} and {high} in 90% of samples; it saves money in {share}).")
+                if med >= 0
+                else _("It costs {cost} more than '{base}' at the median (savings between {low} and {high} in 90% of samples; it saves money in {share}).")
+            )
+        else:
+            template = (
+                _("'{name}' saves {cost} against '{base}' at the median (savings between {low} and {high} in 90% of samples; it saves money in {share}).")
+                if med >= 0
+                else _(
+                    "'{name}' costs {cost} more than '{base}' at the median (savings between {low} and {high} in 90% of samples; it saves money in {share})."
+                )
+            )
+        text += " " + template.format(**fields)
     return text
+
+
+def _english_verdict(sim) -> str:
+    with i18n.use(i18n.DEFAULT):
+        return simulation_verdict(sim)
 
 
 def simulation_table(sim) -> str:
     header, body = _sim_rows(sim)
-    out = _wrapped(_sim_title(sim)) + [""] + _sim_inputs(sim) + [""] + _grid(header, body) + [""] + _wrapped(simulation_verdict(sim))
+    out = _wrapped(_sim_title(sim)) + [""] + _sim_inputs(sim) + [""] + _grid(header, body) + [""] + _wrapped(_english_verdict(sim))
     return "\n".join(out) + "\n"
 
 
@@ -167,7 +196,7 @@ def simulation_markdown(sim) -> str:
         out += [f"- `{'.'.join(str(p) for p in k)}`: {d.describe()}; median {_value(d.median)}" for k, d in sim.distributions.items()]
     else:
         out += _sim_inputs(sim)
-    out += [""] + _markdown(header, [(label.strip(), cells) for label, cells in body]) + ["", simulation_verdict(sim)]
+    out += [""] + _markdown(header, [(label.strip(), cells) for label, cells in body]) + ["", _english_verdict(sim)]
     return "\n".join(out) + "\n"
 
 

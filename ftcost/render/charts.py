@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FtcostError
-from .fmt import count_short, money_short, percent
+from ..i18n import _, get_language, ngettext
+from .lfmt import count, count_short, money_short, month, percent
 
 EXTENSIONS = (".png", ".pdf", ".svg")
 LOW_COLOR, HIGH_COLOR = "#0072B2", "#D55E00"
@@ -48,15 +49,15 @@ def _figure(figsize):
 
 
 def _money(axis, currency: str):
-    from matplotlib.ticker import FuncFormatter
+    from .plot_style import money_axis
 
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: money_short(v, currency)))
+    money_axis(axis, currency)  # in the current language, also when the figure is saved later
 
 
 def _count(axis):
-    from matplotlib.ticker import FuncFormatter
+    from .plot_style import count_axis
 
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: count_short(v)))
+    count_axis(axis)
 
 
 def _short(text: str, n: int = 44) -> str:
@@ -90,16 +91,18 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
         name = sc.strategies[s].name
         if single:
             values = np.asarray(sim.summary.total_cost[b], dtype=float)
-            what = f"total cost of '{_short(name, 30)}'"
+            what = _("Total cost of '{name}', {h} months").format(name=_short(name, 30), h=sc.horizon_months)
         else:
             values = sim.savings(s)
-            what = f"savings of '{_short(name, 30)}' against '{_short(sc.baseline_name, 30)}'"
+            what = _("Savings of '{name}' against '{baseline}', {h} months").format(
+                name=_short(name, 30), baseline=_short(sc.baseline_name, 30), h=sc.horizon_months
+            )
         p5, p50, p95 = np.percentile(values, [5, 50, 95])
         lo, hi = float(values.min()), float(values.max())
         if hi == lo:
             lo, hi = lo - max(abs(lo) * 0.01, 1.0), hi + max(abs(hi) * 0.01, 1.0)
         edges = np.linspace(lo, hi, 61)
-        counts, _ = np.histogram(values, edges)
+        counts, _edges = np.histogram(values, edges)
         share = counts / len(values)
         mids = (edges[:-1] + edges[1:]) / 2
         if single:
@@ -110,35 +113,44 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
         for q, label, ls in ((p5, "p5", ":"), (p50, "median", "-"), (p95, "p95", ":")):
             ax1.axvline(q, color="#333333", linestyle=ls, linewidth=1.0, gid=f"percentile:{label}")
             ax1.annotate(
-                f"{label} {money_short(q, cur)}", (q, 1.0), xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right", fontsize=8, color="#333333"
+                f"{_('median') if label == 'median' else label} {money_short(q, cur)}",
+                (q, 1.0),
+                xycoords=("data", "axes fraction"),
+                rotation=90,
+                va="top",
+                ha="right",
+                fontsize=8,
+                color="#333333",
             )
         if not single and lo < 0 < hi:
             ax1.axvline(0, color="#000000", linewidth=0.8)
         _money(ax1.xaxis, cur)
         ax1.yaxis.set_major_formatter(_percent_formatter())
-        ax1.set_xlabel(f"{what[0].upper() + what[1:]}, {sc.horizon_months} months")
-        ax1.set_ylabel("share of samples")
-        title = f"{sim.n:,} samples"
+        ax1.set_xlabel(what)
+        ax1.set_ylabel(_("share of samples"))
+        title = _("{n} samples").format(n=count(sim.n))
         if not single:
-            title += f": saves money in {percent(float((values > 0).mean()))}"
+            title += ": " + _("saves money in {share}").format(share=percent(float((values > 0).mean())))
         ax1.set_title(title, loc="left")
 
         if not single:
             months, bands = sim.cumulative_savings_bands(s)
             ax2.fill_between(months, bands[0], bands[4], color=color(s), alpha=0.18, linewidth=0, label="5-95%", gid="band:5-95")
             ax2.fill_between(months, bands[1], bands[3], color=color(s), alpha=0.35, linewidth=0, label="25-75%", gid="band:25-75")
-            ax2.plot(months, bands[2], color=color(s), linewidth=2, label="median", gid="band:median")
+            ax2.plot(months, bands[2], color=color(s), linewidth=2, label=_("median"), gid="band:median")
             ax2.axhline(0, color="#000000", linewidth=0.8)
             _money(ax2.yaxis, cur)
-            ax2.set_xlabel(f"month (1 = {sc.month_label(1)})")
-            ax2.set_ylabel("cumulative savings")
+            ax2.set_xlabel(_("month (1 = {month})").format(month=month(sc.month_first_day(1))))
+            ax2.set_ylabel(_("cumulative savings"))
             ax2.set_xlim(1, max(2, sc.horizon_months))
             ax2.legend(loc="upper left")
-            ax2.set_title("Cumulative savings by month", loc="left")
+            ax2.set_title(_("Cumulative savings by month"), loc="left")
         else:
             ax2.axis("off")
         fig.suptitle(
-            f"{_short(sc.name, 80)}: simulation of {len(sim.distributions)} uncertain input{'s' if len(sim.distributions) != 1 else ''}",
+            ngettext("{scenario}: simulation of {n} uncertain input", "{scenario}: simulation of {n} uncertain inputs", len(sim.distributions)).format(
+                scenario=_short(sc.name, 80), n=len(sim.distributions)
+            ),
             x=0.01,
             ha="left",
             fontweight="bold",
@@ -149,7 +161,13 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
 def _percent_formatter():
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda v, _pos: f"{v * 100:.0f}%" if v * 100 >= 1 or v == 0 else f"{v * 100:.1f}%")
+    space = " " if get_language() == "es" else ""  # 5 % in Spanish
+
+    def label(v, _pos):
+        text = f"{v * 100:.0f}" if v * 100 >= 1 or v == 0 else f"{v * 100:.1f}"
+        return (text.replace(".", ",") if space else text) + space + "%"
+
+    return FuncFormatter(label)
 
 
 # --------------------------------------------------------------------------

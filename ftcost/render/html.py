@@ -25,6 +25,7 @@ import numpy as np
 from .. import i18n
 from ..i18n import N_, _
 from . import lfmt
+from .text import NONE_AT_ALL, PARTIAL
 
 ASSETS = Path(__file__).parent / "html_assets"
 
@@ -103,11 +104,9 @@ def _texts(result) -> dict:
         "side_below_pay1": _("It is cheaper below {v} requests/month (you are at {vol}) and is cheaper from month 1."),
         "from_month_1": _("It is cheaper from month 1."),
         # issue 13 (as render/text.py writes them)
-        "partial": (
-            "No strategy can be carried out over all {h} months. The best plan up to month {until} ({label}), when it stops, is '{best}': {cost} to then."
-        ),
-        "none_at_all": "No strategy can be carried out, not even in month 1 ({label}).",
-        "first_label": result.scenario.month_label(1),
+        "partial": PARTIAL(),
+        "none_at_all": NONE_AT_ALL(),
+        "first_label": lfmt.month(result.scenario.month_first_day(1)),
         "axis_volume": _("requests per month (constant)"),
         "axis_monthly": _("average cost per month") + f" ({result.scenario.currency})",
         "axis_month": _("month"),
@@ -142,7 +141,7 @@ def page_data(result, grid) -> dict:
                 "break_even_controls": g.break_even_controls,
                 # issue 13: the last month the plan can be carried out (the page's controls do not change it)
                 "feasible_until": s.feasible_until or 0,
-                "feasible_label": sc.month_label(s.feasible_until) if s.feasible_until else "",
+                "feasible_label": lfmt.month(sc.month_first_day(s.feasible_until)) if s.feasible_until else "",
                 **{
                     k: _b64(getattr(g, k)) for k in ("P", "Q", "K", "line_fixed", "line_slope", "cost_per_request", "chart_cost", "break_even", "cheaper_above")
                 },

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _
 from .plot import wrap
 
 PAGE = (11.69, 8.27)  # A4 landscape, inches
@@ -143,7 +144,7 @@ class Flow:
                 self.new_page(title)
                 draw_header()
                 if not row[0] and last_first:  # a group continues on this page: name it again
-                    cells[0] = wrap(f"{last_first} (continued)", (cols[0].width - 2 * pad) * fit, size, bold_first)
+                    cells[0] = wrap(_("{name} (continued)").format(name=last_first), (cols[0].width - 2 * pad) * fit, size, bold_first)
                     h = max(len(x) for x in cells) * lh + 2 * pad
             last_first = row[0] or last_first
             if r_i % 2 == 1:

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..i18n import _
 from ..result import Result
-from .fmt import count_short
+from .lfmt import count_short, percent
 from .plot_data import BreakevenData, BreakEvenPoint, CumulativeData, Region, breakeven_data, choose_log, cost_curve, cumulative_data, volume_range  # noqa: F401
 from .plot_style import (  # noqa: F401
     DPI,
@@ -76,7 +77,7 @@ def _region_labels(ax, regions: list[Region], avoid: list) -> None:
         t = ax.text(
             xmid,
             0.015,
-            f"cheapest: {short(r.strategy, 30)}",
+            _("cheapest: {name}").format(name=short(r.strategy, 30)),
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="bottom",
@@ -105,9 +106,11 @@ def _you(ax, d: BreakevenData, horizon: int):
         a, b = sorted((p.first, p.last))
         ax.axvspan(max(a, lo), min(b, hi), color="#222222", alpha=0.07, lw=0, zorder=0.5, gid="volume-range")
         ax.axvline(p.average, color="#222222", lw=1.1, ls=":", zorder=4, gid="average-volume")
-        text = f"you: {count_short(p.first)}/mo in month 1, {count_short(p.last)} in month {horizon}, average {count_short(p.average)}"
+        text = _("you: {first}/mo in month 1, {last} in month {horizon}, average {average}").format(
+            first=count_short(p.first), last=count_short(p.last), horizon=horizon, average=count_short(p.average)
+        )
     else:
-        text = f"you: {count_short(p.first)}/mo"
+        text = _("you: {first}/mo").format(first=count_short(p.first))
     right_half = (np.log(p.first / lo) / np.log(hi / lo) if d.log else (p.first - lo) / (hi - lo)) > 0.5
     t = ax.text(
         p.first,
@@ -149,16 +152,17 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
         points = {p.index: p for p in d.points}
         for i, name in enumerate(d.names):
             s = result.strategies[i]
-            label = short(name, 48) + (" (baseline)" if i == d.baseline else "")
+            label = short(name, 48) + (" " + _("(baseline)") if i == d.baseline else "")
             if i != d.baseline:
                 v = s.break_even_requests_per_month
                 if v is None:
-                    label += ": never cheaper than the baseline"
+                    label += ": " + _("never cheaper than the baseline")
                 elif v == 0:
-                    label += ": cheaper than the baseline at any volume" if s.cheaper_above_break_even else ": never cheaper"
+                    label += ": " + (_("cheaper than the baseline at any volume") if s.cheaper_above_break_even else _("never cheaper"))
+                elif s.cheaper_above_break_even:
+                    label += ": " + _("break-even {volume}/mo, cheaper above").format(volume=count_short(v))
                 else:
-                    side = "above" if s.cheaper_above_break_even else "below"
-                    label += f": break-even {count_short(v)}/mo, cheaper {side}"
+                    label += ": " + _("break-even {volume}/mo, cheaper below").format(volume=count_short(v))
             ys = np.where(d.curves[i] > 0, d.curves[i], np.nan) if d.log_cost else d.curves[i]
             (line,) = ax.plot(d.volumes, ys, color=color(i), lw=2.4 if i == d.baseline else 2.0, ls=linestyle(i), gid=f"curve:{name}", zorder=3)
             handles.append(line)
@@ -199,34 +203,41 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
         best = d.names[d.cheapest_at_average]
         p = d.path
         at = (
-            f"at your average volume ({count_short(p.average)}/mo over {sc.horizon_months} months) the cheapest is '{short(best, 40)}'"
+            _("At your average volume ({volume}/mo over {h} months) the cheapest is '{name}'.").format(
+                volume=count_short(p.average), h=sc.horizon_months, name=short(best, 40)
+            )
             if p.grows
-            else f"at your volume the cheapest is '{short(best, 40)}'"
+            else _("At your volume the cheapest is '{name}'.").format(name=short(best, 40))
         )
+        scale = (" " + _("Log scales.")) if d.log else (" " + _("Log cost scale.")) if d.log_cost else ""
         titles(
             fig,
             ax,
-            f"{sc.name}: monthly cost by volume",
-            f"{at[0].upper() + at[1:]}. Break-even against '{short(sc.baseline_name, 40)}'; training and one-time "
-            f"costs spread over {sc.horizon_months} months" + ("; log scales" if d.log else "; log cost scale" if d.log_cost else "") + ".",
+            _("{scenario}: monthly cost by volume").format(scenario=sc.name),
+            at
+            + " "
+            + _("Break-even against '{baseline}'; training and one-time costs spread over {h} months.").format(
+                baseline=short(sc.baseline_name, 40), h=sc.horizon_months
+            )
+            + scale,
         )
-        ax.set_xlabel("Requests per month (constant volume)")
-        ax.set_ylabel(f"Monthly cost ({cur})")
+        ax.set_xlabel(_("Requests per month (constant volume)"))
+        ax.set_ylabel(_("Monthly cost ({currency})").format(currency=cur))
 
         handles.append(Patch(facecolor="#888888", alpha=0.25, lw=0))
-        texts.append("shading: cheapest strategy at that volume")
+        texts.append(_("shading: cheapest strategy at that volume"))
         gids.append(None)
         if d.points:
             handles.append(Line2D([], [], color="#555555", marker="o", mfc="white", ls="none"))
-            texts.append("break-even against the baseline")
+            texts.append(_("break-even against the baseline"))
             gids.append(None)
         if switched:
             handles.append(Line2D([], [], color="#555555", marker="D", mfc="white", ls="none"))
-            texts.append("the cheapest strategy changes")
+            texts.append(_("the cheapest strategy changes"))
             gids.append(None)
         if p.grows:
             handles += [Patch(facecolor="#222222", alpha=0.12, lw=0), Line2D([], [], color="#222222", ls=":")]
-            texts += [f"your volume, month 1 to {sc.horizon_months} (dashed: month 1)", "your average volume"]
+            texts += [_("your volume, month 1 to {h} (dashed: month 1)").format(h=sc.horizon_months), _("your average volume")]
             gids += [None, None]
         _legend_gids(legend(fig, handles, texts), gids)
         log_ticks(ax)
@@ -241,7 +252,7 @@ def _month_step(ax, labels: list[str]) -> int:
     width less room for the cost axis; :func:`declutter_ticks` checks the result after layout)."""
     h = len(labels)
     width_pt_ = (inner_width(root(ax)) - 1.3) * 72
-    label_pt = width_pt("2027-01", 10, False) + 9
+    label_pt = max((width_pt(x, 10, False) for x in labels), default=0.0) + 9
     fit = max(1, int(width_pt_ // label_pt))
     step = max(1, -(-h // fit))
     for nice in (1, 2, 3, 4, 6, 12, 24, 60, 120, 240, 600, 1200):
@@ -268,19 +279,19 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
         any_training = False
         handles, texts, gids = [], [], []
         for i, name in enumerate(d.names):
-            label = short(name, 48) + (" (baseline)" if i == d.baseline else "")
+            label = short(name, 48) + (" " + _("(baseline)") if i == d.baseline else "")
             gid = None
             if i != d.baseline:
                 p = d.payback[i]
                 gid = f"payback:{name}:label"
                 if p and d.cumulative[i, -1] > d.cumulative[d.baseline, -1] * (1 + 1e-9):
-                    label += f": dearer over {h} months"  # ahead for a while, never pays back
+                    label += ": " + _("dearer over {h} months").format(h=h)  # ahead for a while, never pays back
                 elif p == 1:
-                    label += f": cheaper from month 1 ({d.labels[0]})"
+                    label += ": " + _("cheaper from month 1 ({month})").format(month=d.labels[0])
                 elif p:
-                    label += f": pays back in month {p} ({d.labels[p - 1]})"
+                    label += ": " + _("pays back in month {m} ({month})").format(m=p, month=d.labels[p - 1])
                 else:
-                    label += f": no payback in {h} months"
+                    label += ": " + _("no payback in {h} months").format(h=h)
             ys = np.where(d.y[i] > 0, d.y[i], np.nan) if d.log else d.y[i]  # a log axis has no 0
             (line,) = ax.plot(d.x[i], ys, color=color(i), lw=2.4 if i == d.baseline else 2.0, ls=linestyle(i), gid=f"curve:{name}", zorder=3)
             handles.append(line)
@@ -309,24 +320,31 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
         ax.grid(True, which="major", axis="y", color="#dddddd", lw=0.7)
         ax.set_axisbelow(True)
 
-        growth = f", growing {sc.growth_per_month * 100:.1f}%/month" if sc.growth_per_month else ""
-        note = " Log cost scale: the totals differ more than 20x." if d.log else ""
+        if sc.growth_per_month:
+            start = _("From {month}, {volume} requests in month 1, growing {growth}/month.").format(
+                month=d.labels[0], volume=count_short(sc.requests_per_month), growth=percent(sc.growth_per_month)
+            )
+        else:
+            start = _("From {month}, {volume} requests in month 1.").format(month=d.labels[0], volume=count_short(sc.requests_per_month))
+        note = " " + _("Log cost scale: the totals differ more than 20x.") if d.log else ""
         titles(
             fig,
             ax,
-            f"{sc.name}: cumulative cost over {h} months",
-            f"From {sc.month_label(1)}, {count_short(sc.requests_per_month)} requests in month 1{growth}. Payback: the "
-            f"first month the running total is at or below that of '{short(sc.baseline_name, 40)}'.{note}",
+            _("{scenario}: cumulative cost over {h} months").format(scenario=sc.name, h=h),
+            start
+            + " "
+            + _("Payback: the first month the running total is at or below that of '{baseline}'.").format(baseline=short(sc.baseline_name, 40))
+            + note,
         )
-        ax.set_xlabel("Calendar month")
-        ax.set_ylabel(f"Cumulative cost ({cur})")
+        ax.set_xlabel(_("Calendar month"))
+        ax.set_ylabel(_("Cumulative cost ({currency})").format(currency=cur))
         if any_training:
             handles.append(Line2D([], [], color="#555555", marker="^", ls="none"))
-            texts.append("training run (and one-time cost) at the start of its month")
+            texts.append(_("training run (and one-time cost) at the start of its month"))
             gids.append(None)
         if any(p and not dearer[i] for i, p in enumerate(d.payback)):
             handles.append(Line2D([], [], color="#555555", marker="*", ms=11, ls="none"))
-            texts.append("payback month")
+            texts.append(_("payback month"))
             gids.append(None)
         _legend_gids(legend(fig, handles, texts), gids)
         if d.log:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..result import Result
+from .lfmt import month
 from .story import VolumePath, key_volumes, volume_path, wants_log
 
 
@@ -224,7 +225,7 @@ def cumulative_data(result: Result, *, log: bool | None = None) -> CumulativeDat
         names=[s.name for s in result.strategies],
         currency=sc.currency,
         baseline=sc.baseline,
-        labels=[sc.month_label(m) for m in range(1, h + 1)],
+        labels=[month(sc.month_first_day(m)) for m in range(1, h + 1)],  # 2026-11 (English), nov 2026 (Spanish)
         cumulative=cum,
         x=xs,
         y=ys,

@@ -13,7 +13,8 @@ from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
 
-from .fmt import count_short, money_short
+from .. import i18n
+from .lfmt import count_short, money_short
 
 # Colour-blind-safe palette (Okabe-Ito, then two of Paul Tol's), strategy i gets colour i; ten strategies
 # get ten colours and four line styles.
@@ -109,13 +110,25 @@ def titles(fig, ax, title: str, subtitle: str) -> None:
 def money_axis(axis, currency: str) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(FuncFormatter(lambda y, _pos: money_short(y, currency)))
+    lang = i18n.get_language()  # the figure's language, also when it is saved later
+
+    def label(y, _pos):
+        with i18n.use(lang):
+            return money_short(y, currency)
+
+    axis.set_major_formatter(FuncFormatter(label))
 
 
 def count_axis(axis) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: count_short(x)))
+    lang = i18n.get_language()
+
+    def label(x, _pos):
+        with i18n.use(lang):
+            return count_short(x)
+
+    axis.set_major_formatter(FuncFormatter(label))
 
 
 def log_ticks(ax) -> None:

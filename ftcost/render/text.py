@@ -155,9 +155,7 @@ def rows(result: Result) -> tuple[list[str], list[tuple[str, list[str]]]]:
         line(_("payback"), lambda i, s: payback_label(s, i == b, h, result.strategies[b].total_cost)),
     ]
     if any(not s.feasible for s in strategies):  # issue 13: a plan that cannot be carried out is marked, never recommended
-        body.append(
-            line("can be carried out", lambda i, s: "all months" if s.feasible else (f"to month {s.feasible_until} only" if s.feasible_until else "not at all"))
-        )
+        body.append(line(_("can be carried out"), lambda i, s: feasible_cell(s)))
     return header, body
 
 
@@ -337,11 +335,31 @@ def _partial_verdict(result: Result) -> str:
     sc = result.scenario
     rec = result.recommendation
     if rec["until_month"] <= 0:
-        return f"No strategy can be carried out, not even in month 1 ({sc.month_label(1)})."
-    return (
-        f"No strategy can be carried out over all {sc.horizon_months} months. The best plan up to month {rec['until_month']} "
-        f"({rec['until']}), when it stops, is '{rec['strategy']}': {money(rec['cost_until'], sc.currency)} to then."
+        return NONE_AT_ALL().format(label=month(sc.month_first_day(1)))
+    return PARTIAL().format(
+        h=sc.horizon_months,
+        until=rec["until_month"],
+        label=month(sc.month_first_day(rec["until_month"])),
+        best=rec["strategy"],
+        cost=money(rec["cost_until"], sc.currency),
     )
+
+
+def PARTIAL() -> str:  # noqa: N802  (a message, shared with the HTML page's script)
+    return _("No strategy can be carried out over all {h} months. The best plan up to month {until} ({label}), when it stops, is '{best}': {cost} to then.")
+
+
+def NONE_AT_ALL() -> str:  # noqa: N802
+    return _("No strategy can be carried out, not even in month 1 ({label}).")
+
+
+def feasible_cell(s: StrategyResult) -> str:
+    """The 'can be carried out' cell of a strategy: 'all months', 'to month 4 only' or 'not at all'."""
+    if s.feasible:
+        return _("all months")
+    if s.feasible_until:
+        return _("to month {m} only").format(m=s.feasible_until)
+    return _("not at all")
 
 
 def _quality_note(result: Result) -> str:

@@ -37,6 +37,7 @@ from ..fields import BY_PATH
 from ..i18n import N_, _, month
 from ..result import Result
 from .fmt import symbol
+from .price_names import price_name
 
 
 def _per_strategy(value, n: int) -> np.ndarray:
@@ -113,8 +114,8 @@ MODELLED = (
 )
 
 DERIVED_ROWS = [
-    ("replica_capacity", "Self-hosted: requests one replica serves a month (at the target utilization)", "requests", "int"),
-    ("replica_cost", "Self-hosted: cost of one replica a month", "per month", "money"),
+    ("replica_capacity", N_("Self-hosted: requests one replica serves a month (at the target utilization)"), N_("requests"), "int"),
+    ("replica_cost", N_("Self-hosted: cost of one replica a month"), N_("per month"), "money"),
     ("token_cost", N_("Token cost per request (month-1 prices)"), N_("per request"), "small"),
     ("fixed_monthly", N_("Fixed monthly cost (excl. replicas)"), N_("per month"), "money"),
     ("training_run", N_("Cost of one training run (month-1 prices)"), N_("per run"), "money"),
@@ -129,7 +130,7 @@ SCHEDULE_COLUMNS = [
     N_("Price index"),
     N_("Variable cost"),
     N_("Replicas"),
-    "Fixed cost (with GPUs)",
+    N_("Fixed cost (with GPUs)"),
     N_("Training"),
     N_("One-time"),
     N_("Total"),
@@ -241,11 +242,11 @@ def workbook(result: Result):
     ws.title = "Inputs"
     ws["A1"] = _("{name}: inputs").format(name=sc.name)
     ws["A1"].font = title_font
-    ws["A2"] = (
+    ws["A2"] = _(
         "Yellow cells are inputs: change the volume, the growth, the months or any price and every cost in "
         "Schedule and Summary recomputes. Grey cells are formulas. The schedule has rows for "
-        f"{h} months: fewer months zero the rest; for more, export again with --horizon."
-    )
+        "{h} months: fewer months zero the rest; for more, export again with --horizon."
+    ).format(h=h)
     ws["A2"].font = note_font
     ws["A2"].alignment = wrap
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2 + max(n, 2))
@@ -254,7 +255,7 @@ def workbook(result: Result):
     scen_rows = [
         ("Volume_month1", _("Requests per month in month 1"), float(np.asarray(x.requests_per_month).reshape(-1)[0]), fmt["volume"], True),
         ("Growth_per_month", _("Volume growth per month (compounding)"), float(np.asarray(x.growth).reshape(-1)[0]), fmt["pct"], True),
-        ("Horizon_months", f"Months in the schedule (1 to {h}; months after it cost 0)", h, "0", True),
+        ("Horizon_months", _("Months in the schedule (1 to {h}; months after it cost 0)").format(h=h), h, "0", True),
     ]
     r = 4
     for name, label, value, nf, editable in scen_rows:
@@ -275,17 +276,17 @@ def workbook(result: Result):
                 allow_blank=False,
                 showErrorMessage=True,
                 showInputMessage=True,
-                promptTitle="Months",
-                prompt=f"1 to {h}: the schedule has {h} rows; export again with --horizon for more.",
-                errorTitle="Months",
-                error=f"Give a whole number from 1 to {h}.",
+                promptTitle=_("Months"),
+                prompt=_("1 to {h}: the schedule has {h} rows; export again with --horizon for more.").format(h=h),
+                errorTitle=_("Months"),
+                error=_("Give a whole number from 1 to {h}.").format(h=h),
             )
             ws.add_data_validation(dv)
             dv.add(c)
-            c.comment = Comment(f"1 to {h}: months after it cost 0. For more months, export again with --horizon.", "ftcost")
+            c.comment = Comment(_("1 to {h}: months after it cost 0. For more months, export again with --horizon.").format(h=h), "ftcost")
         r += 1
     ws.cell(r, 1, _("First month"))
-    ws.cell(r, 2, sc.month_label(1))
+    ws.cell(r, 2, month(sc.month_first_day(1)))
     r += 1
     ws.cell(r, 1, _("Currency"))
     ws.cell(r, 2, sc.currency)
@@ -299,7 +300,7 @@ def workbook(result: Result):
     ws.cell(r, 2, _("Unit")).font = bold
     for q in range(n_rows):
         st = result.strategies[owner[q]]
-        name = st.name if q < n and last_m[q] >= h else f"{st.name}, months {int(first_m[q])}-{int(last_m[q])}"
+        name = st.name if q < n and last_m[q] >= h else _("{name}, months {first}-{last}").format(name=st.name, first=int(first_m[q]), last=int(last_m[q]))
         c = ws.cell(r, 3 + q, name)
         c.font = bold
         c.fill = fill_h
@@ -451,8 +452,8 @@ def workbook(result: Result):
         _("Type"),
         _("Model"),
         _("Total, {h} months").format(h=h),
-        "Average per month (total / months)",
-        "Fixed per month (average, with GPUs, training and one-time spread)",
+        _("Average per month (total / months)"),
+        _("Fixed per month (average, with GPUs, training and one-time spread)"),
         _("Cost per request (average)"),
         _("Break-even volume (requests/month)"),
         _("Cheaper"),
@@ -510,12 +511,14 @@ def workbook(result: Result):
                 # Self-hosted replicas make the cost a staircase: ftcost finds the crossing exactly; a value here.
                 # Marked in the cell itself: the number reads "25,449,492 (at export)" on an orange fill.
                 be = s.break_even_requests_per_month
-                c = sm.cell(row, 8, f"{never} (at export)" if be is None else float(be))
+                c = sm.cell(row, 8, never + " " + _("(at export)") if be is None else float(be))
                 c.fill = fill_export
                 c.comment = Comment(
-                    "Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
-                    "exact search (a value computed at export, not a formula): export again after "
-                    "changing inputs.",
+                    _(
+                        "Self-hosted replicas make this cost a staircase; the break-even is ftcost's "
+                        "exact search (a value computed at export, not a formula): export again after "
+                        "changing inputs."
+                    ),
                     "ftcost",
                 )
                 sm.cell(row, 9, "-" if be is None else (above if s.cheaper_above_break_even else below)).fill = fill_export
@@ -529,7 +532,7 @@ def workbook(result: Result):
                 sm.cell(row, 9, f'=IF(AND({cs}>{cb},{fs}<{fb}),"{below}",IF(ISNUMBER(H{row}),"{above}","-"))')
             # Like compare's table: a strategy that is ahead for a while but dearer over the months never pays back.
             sm.cell(row, 10, f'=IF(D{row}>D{srow[b]}+0.000000001*MAX(ABS(D{srow[b]}),1),"{none}",IFERROR(MATCH(1,{sched}N{r0}:N{r1},0),"{none}"))')
-        sm.cell(row, 8).number_format = fmt["volume"] + ('" (at export)"' if stepped and i != b else "")
+        sm.cell(row, 8).number_format = fmt["volume"] + (f'" {_("(at export)")}"' if stepped and i != b else "")
         for j in range(4, 11):  # numbers at the top of the row, level with the wrapped name and model
             sm.cell(row, j).alignment = Alignment(vertical="top")
     last = srow[n - 1]
@@ -549,7 +552,7 @@ def workbook(result: Result):
             1,
             _("Cheapest over the horizon")
             if rec["feasible"]  # among the plans that can be carried out
-            else f"No plan runs all {h} months; best up to month {rec['until_month']}",
+            else _("No plan runs all {h} months; best up to month {m}").format(h=h, m=rec["until_month"]),
         ).font = bold
         sm.cell(r, 2, rec["strategy"]).font = bold
         r += 1
@@ -558,9 +561,12 @@ def workbook(result: Result):
         r += 1
         for st in result.strategies:
             if not st.feasible:
-                c = sm.cell(
-                    r, 1, f"'{st.name}' can be carried out {'to month ' + str(st.feasible_until) if st.feasible_until else 'not at all'}: {st.feasibility}"
-                )
+                why = result.feasibility_text(result.strategies.index(st))
+                if st.feasible_until:
+                    said = _("'{name}' can be carried out to month {m}: {why}").format(name=st.name, m=st.feasible_until, why=why)
+                else:
+                    said = _("'{name}' cannot be carried out at all: {why}").format(name=st.name, why=why)
+                c = sm.cell(r, 1, said)
                 c.font = Font(bold=True, color="C00000")
                 c.alignment = wrap
                 sm.merge_cells(start_row=r, start_column=1, end_row=r, end_column=10)
@@ -569,7 +575,7 @@ def workbook(result: Result):
         r += 1
     if any(col["replica_capacity"] > 0):
         sm.cell(
-            r, 1, "Orange: a self-hosted break-even, computed by ftcost at export (a staircase has no single formula); every other number recomputes."
+            r, 1, _("Orange: a self-hosted break-even, computed by ftcost at export (a staircase has no single formula); every other number recomputes.")
         ).font = note_font
         r += 2
     missing = unmodelled_inputs(result)
@@ -602,7 +608,7 @@ def workbook(result: Result):
     for s in result.strategies:
         for key, p in s.prices.items():
             so.cell(r, 1, s.name)
-            so.cell(r, 2, key)
+            so.cell(r, 2, price_name(key, unit=False))
             so.cell(r, 3, p.get("value"))
             src = p.get("source") or ""
             so.cell(r, 4, src).alignment = wrap
