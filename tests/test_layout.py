@@ -103,6 +103,31 @@ def test_generated_scenarios_lay_out_cleanly(case, tmp_path):
     assert _check(result, charts=len(case["strategies"]) in (1, 5, 10)) == []
 
 
+SPANISH = ["spanish-reviews", "review-stars-uncertain", "support-azure", "self-hosted-llama"]
+
+
+@pytest.mark.parametrize("name", SPANISH)
+def test_spanish_charts_and_pages_lay_out_cleanly(name):
+    """Spanish words are longer ("Volumen de equilibrio", "sept 2027", "1,2k €"): the same checks in Spanish,
+    on the shipped 5-strategy scenario, the simulation page, a plan that stops, and self-hosted GPUs."""
+    from ftcost import i18n
+
+    with i18n.use("es"):
+        assert _check(compare(REPO / "scenarios" / f"{name}.yaml"), charts=True) == []
+
+
+@pytest.mark.parametrize("case", [c for c in generated() if len(c["strategies"]) in (10, 7)], ids=lambda c: c["name"].split(":")[0].replace(" ", "-"))
+def test_spanish_generated_scenarios_lay_out_cleanly(case, tmp_path):
+    import yaml
+
+    from ftcost import i18n
+
+    p = tmp_path / "case.yaml"
+    p.write_text(yaml.safe_dump(case, sort_keys=False), encoding="utf-8")
+    with i18n.use("es"):
+        assert _check(compare(p), charts=True) == []
+
+
 def test_schedule_columns_line_up_with_their_rows():
     """The monthly schedule draws a column of one-line cells as one text: its lines sit one row apart."""
     from matplotlib.text import Text

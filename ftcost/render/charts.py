@@ -79,6 +79,8 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
     """Histogram of the savings and fan chart of the cumulative savings of ``sim.focus`` against the baseline."""
     import matplotlib
 
+    from .plot_style import declutter_ticks
+
     rc, color = _style()
     sc = sim.scenario
     cur = sc.currency
@@ -155,6 +157,8 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
             ha="left",
             fontweight="bold",
         )
+        for ax in (ax1, ax2):
+            declutter_ticks(ax)  # money ticks are wider in some languages ("-50k US$")
     return fig
 
 

@@ -23,7 +23,7 @@ from ..result import Result, StrategyResult
 from .lfmt import count, date, money, money_small, month, percent
 from .pages import ACCENT, GREY, MARGIN, PAGE, WARN, Column, _rect
 from .pages import Flow as _Flow
-from .plot import _RC, color, width_pt, wrap
+from .plot import _RC, color, declutter_ticks, width_pt, wrap
 from .price_names import price_name
 from .text import break_even_label, payback_label
 
@@ -446,6 +446,8 @@ def _simulation_page(result: Result):
         engine.set(rect=(0.03, 0.06, 0.94, 0.8))  # leave room above for the page title and caption
     else:
         fig.subplots_adjust(top=0.78, bottom=0.16)
+    for ax in fig.axes:
+        declutter_ticks(ax)  # again in the page's narrower box
     caption = (
         simulation_verdict(sim)
         + " "
