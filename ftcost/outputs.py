@@ -41,7 +41,7 @@ from .reading import identities, identity, private_catalog_files, seen_inputs
 STDOUT = "-"
 
 
-def _is_input(p: Path, inputs: Iterable[str | os.PathLike | None], updates: str | os.PathLike | None = None) -> bool:
+def _is_input(p: Path, inputs: Iterable[str | os.PathLike[str] | None], updates: str | os.PathLike[str] | None = None) -> bool:
     """Whether ``p`` is one of ``inputs`` or a file the process read (``updates``, a file read to be rewritten, excepted)."""
     own = {x for x in identity(p) if x is not None}
     if not own:
@@ -60,12 +60,12 @@ def _kind(mode: int) -> str:
 
 
 def check_output_path(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
-    inputs: Iterable[str | os.PathLike | None] = (),
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
     extensions: Iterable[str] | None = None,
     stdout_ok: bool = False,
-    updates: str | os.PathLike | None = None,
+    updates: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Validate an output path before doing any work; return it as a Path.
 
@@ -139,12 +139,12 @@ def _temp_prefix(p: Path, folder: Path) -> tuple[str, str]:
 
 @contextlib.contextmanager
 def atomic_path(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
-    inputs: Iterable[str | os.PathLike | None] = (),
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
     extensions: Iterable[str] | None = None,
     stdout_ok: bool = False,
-    updates: str | os.PathLike | None = None,
+    updates: str | os.PathLike[str] | None = None,
 ) -> Iterator[Path]:
     """Yield a temporary path next to ``path`` (same suffix); rename it over ``path`` on success.
 
@@ -261,14 +261,14 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def write_atomic(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     data: str | bytes | Callable[[Path], None],
     *,
-    inputs: Iterable[str | os.PathLike | None] = (),
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
     extensions: Iterable[str] | None = None,
     encoding: str = "utf-8",
     stdout_ok: bool = False,
-    updates: str | os.PathLike | None = None,
+    updates: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write ``data`` (text, bytes, or a function that writes a given temp path) to ``path`` atomically."""
     with atomic_path(path, inputs=inputs, extensions=extensions, stdout_ok=stdout_ok, updates=updates) as tmp:

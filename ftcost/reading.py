@@ -21,7 +21,7 @@ import contextlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, TypeAlias
 
 from .errors import FtcostError
 
@@ -46,7 +46,7 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostError], stdin_ok: bool = False) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str], *, what: str, error_cls: type[FtcostError], stdin_ok: bool = False) -> BinaryIO:
     """Open ``path`` for binary reading if it is a regular file; ``error_cls`` (exit 2) otherwise."""
     name = str(path)
     try:
@@ -83,11 +83,14 @@ def open_regular(path: str | os.PathLike, *, what: str, error_cls: type[FtcostEr
 # --------------------------------------------------------------------------
 # The record of what the command reads (ftcost.outputs refuses to write over any of it)
 
-_seen: set = set()  # (device, inode) pairs and resolved paths of the files read
+# A file as the record of inputs knows it: its (device, inode) pair, or its resolved path.
+Identity: TypeAlias = "tuple[int, int] | str"
+
+_seen: set[Identity] = set()  # (device, inode) pairs and resolved paths of the files read
 _pricing_dirs: list[str] = []
 
 
-def identity(path: str | os.PathLike) -> tuple[tuple[int, int] | None, str | None]:
+def identity(path: str | os.PathLike[str]) -> tuple[tuple[int, int] | None, str | None]:
     """((device, inode) or None, resolved path or None) of ``path``: equal for every spelling of one file."""
     try:
         st = os.stat(path)
@@ -101,25 +104,25 @@ def identity(path: str | os.PathLike) -> tuple[tuple[int, int] | None, str | Non
     return ident, resolved
 
 
-def identities(files: Iterable[str | os.PathLike | None]) -> set:
+def identities(files: Iterable[str | os.PathLike[str] | None]) -> set[Identity]:
     """The identities of ``files`` (None and '-' left out), in one set."""
-    out: set = set()
+    out: set[Identity] = set()
     for f in files:
         if f is not None and str(f) != STDIN:
             out.update(x for x in identity(f) if x is not None)
     return out
 
 
-def note_input(path: str | os.PathLike) -> None:
+def note_input(path: str | os.PathLike[str]) -> None:
     """Remember that this process reads ``path``: no output of the process may overwrite it."""
     _seen.update(identities([path]))
 
 
-def seen_inputs() -> set:
+def seen_inputs() -> set[Identity]:
     return set(_seen)
 
 
-def note_pricing_dirs(dirs: Iterable[str | os.PathLike]) -> None:
+def note_pricing_dirs(dirs: Iterable[str | os.PathLike[str]]) -> None:
     """Folders of private catalogs the command was given (``--pricing``): every catalog in them is an input."""
     _pricing_dirs.extend(str(d) for d in dirs)
 
@@ -163,8 +166,14 @@ class LongLine:
 
     __slots__ = ("size",)
 
-    def __init__(self, size: int):
+    def __init__(self, size: int) -> None:
         self.size = size
+
+
+class Readable(Protocol):
+    """What line_blocks reads from: a binary file, plain or decompressing."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 def human_bytes(n: float) -> str:
@@ -180,7 +189,7 @@ def too_long_message(size: int, limit: int) -> str:
     return f"line is {human_bytes(size)}; the limit is {limit // MIB} MiB; not read"
 
 
-def line_blocks(stream, block_bytes: int, max_line: int) -> Iterator[list]:
+def line_blocks(stream: Readable, block_bytes: int, max_line: int) -> Iterator[list[bytes | LongLine]]:
     """Lists of the lines of ``stream`` (bytes without the newline, or a LongLine), one list per block read.
 
     Memory stays under ``max_line + block_bytes`` whatever the file: a line
@@ -192,7 +201,7 @@ def line_blocks(stream, block_bytes: int, max_line: int) -> Iterator[list]:
         block = stream.read(block_bytes)
         if not block:
             break
-        out: list = []
+        out: list[bytes | LongLine] = []
         if skipped >= 0:
             nl = block.find(b"\n")
             if nl < 0:
@@ -206,10 +215,11 @@ def line_blocks(stream, block_bytes: int, max_line: int) -> Iterator[list]:
             parts[0] = carry + parts[0]
         carry = parts.pop()
         if len(block) + len(parts[0] if parts else b"") > max_line:
-            parts = [LongLine(len(p)) if len(p) > max_line else p for p in parts]
+            out += [LongLine(len(p)) if len(p) > max_line else p for p in parts]
+        else:
+            out += parts
         if len(carry) > max_line:
             skipped, carry = len(carry), b""
-        out += parts
         if out:
             yield out
     if skipped >= 0:
