@@ -186,7 +186,7 @@ class Target:
         most 1e15 in size, and (given the horizon) a monthly rate must not
         compound past a factor of 1e100.
         """
-        from .limits import MAX_NUMBER
+        from .limits import MAX_NUMBER, max_compound_rate
 
         v = np.asarray(values, dtype=float)
         f = self.field
@@ -195,7 +195,7 @@ class Target:
             bad = "values must be finite numbers"
         elif np.any(np.abs(v) > MAX_NUMBER):
             bad = f"{self.label}: {what} gives {np.abs(v).max():g}, implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})"
-        elif self.compounds and horizon and np.any(v > self.upper(horizon)):
+        elif self.compounds and horizon and np.any(v > max_compound_rate(horizon)):  # (above the field's maximum only: the next check)
             bad = (
                 f"{self.label}: {what} gives {v.max():g} a month, which compounds over {horizon} months "
                 f"past a factor of 1e100, too large to compute; at most {self.upper(horizon):.6g} with this horizon"

@@ -160,6 +160,16 @@ def test_init_asks_for_what_the_checker_takes():
         _months("1201")
 
 
+def test_a_rate_above_its_maximum_is_not_called_a_compounding_overflow():
+    # 2 a month over 24 months is a factor of 3^23 (about 9.4e10), far below 1e100: the refusal is the range's.
+    t = paths.Target(("volume", "growth_per_month"), paths.TOP_FIELDS[("volume", "growth_per_month")], None)
+    with pytest.raises(paths.PathError, match=r"must be <= 1; --vary gives 2$"):
+        t.check_values([0.0, 2.0], "--vary", horizon=24)
+    # 0.5 a month over 1200 months is 1.5^1199, about 1e211: that one is the compounding limit.
+    with pytest.raises(paths.PathError, match="compounds over 1200 months past a factor of 1e100"):
+        t.check_values([0.5], "--vary", horizon=1200)
+
+
 if __name__ == "__main__" and "--update" in sys.argv:
     ss.SCHEMA_FILE.write_text(ss.dumps(ss.generate(ss.committed())), encoding="utf-8")
     print("wrote", ss.SCHEMA_FILE)
