@@ -39,6 +39,7 @@ from typing import IO, Any
 import numpy as np
 
 from .errors import TokenError
+from .i18n import N_, Message, join
 from .reading import LongLine, line_blocks, too_long_message
 from .token_cuts import count, may_hold_giant_piece
 from .tokens import (
@@ -191,21 +192,37 @@ class DatasetStats:
 
     def warnings(self) -> list[str]:
         """Plain-language warnings a scenario can pass on (invalid lines skipped, capped examples)."""
-        out = []
+        out: list[str] = []
         if self.invalid_examples:
-            parts = [f"{e.kind} ({e.count}; first at line {e.first_lines[0]})" for e in self.errors.values() if e.first_lines]
-            out.append(f"{self.path}: {self.invalid_examples:,} invalid line(s) skipped, not counted: " + ", ".join(parts))
+            parts = [
+                Message(N_("{kind} ({n}; first at line {line})"), kind=e.kind, n=e.count, line=e.first_lines[0]) for e in self.errors.values() if e.first_lines
+            ]
+            out.append(
+                Message(N_("{path}: {n:,} invalid line(s) skipped, not counted: {parts}"), path=self.path, n=self.invalid_examples, parts=join(", ", parts))
+            )
         if self.over_limit:
             out.append(
-                f"{self.path}: {self.over_limit:,} example(s) above {self.max_tokens_per_example:,} tokens "
-                f"(first at line {self.over_limit_lines[0]}); billed at the cap and truncated in training"
+                Message(
+                    N_("{path}: {n:,} example(s) above {cap:,} tokens (first at line {line}); billed at the cap and truncated in training"),
+                    path=self.path,
+                    n=self.over_limit,
+                    cap=self.max_tokens_per_example,
+                    line=self.over_limit_lines[0],
+                )
             )
         if 0 < self.examples < MIN_EXAMPLES:
-            out.append(f"{self.path}: {self.examples} valid example(s); OpenAI requires at least {MIN_EXAMPLES}")
+            out.append(Message(N_("{path}: {n} valid example(s); OpenAI requires at least {least}"), path=self.path, n=self.examples, least=MIN_EXAMPLES))
         if self.tools_not_counted:
             out.append(
-                f"{self.path}: {self.tools_not_counted:,} example(s) have tool definitions that OpenAI's published counting "
-                f"method leaves out ({self.tools_not_counted_first}); they are billed, so the tool tokens are a lower bound"
+                Message(
+                    N_(
+                        "{path}: {n:,} example(s) have tool definitions that OpenAI's published counting "
+                        "method leaves out ({first}); they are billed, so the tool tokens are a lower bound"
+                    ),
+                    path=self.path,
+                    n=self.tools_not_counted,
+                    first=self.tools_not_counted_first,
+                )
             )
         return out
 
@@ -525,7 +542,7 @@ class _Counter:
                     if tc.uncounted:
                         st.tools_not_counted += 1
                         if not st.tools_not_counted_first:
-                            st.tools_not_counted_first = f"first at line {line_no}: {tc.uncounted[0]}"
+                            st.tools_not_counted_first = Message(N_("first at line {line}: {key}"), line=line_no, key=tc.uncounted[0])
                 for m in obj["messages"]:
                     total += TOKENS_PER_MESSAGE + role_tokens[m["role"]]
                     for key, value in m.items():

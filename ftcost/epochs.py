@@ -20,6 +20,8 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import N_, Message
+
 RULES = ("openai", "fixed")
 DEFAULT_EPOCHS_KEYS = ("rule", "epochs", "source", "as_of")
 
@@ -42,8 +44,8 @@ class EpochRule:
     def describe(self) -> str:
         """One phrase for messages: which rule, in words."""
         if self.rule == "fixed":
-            return f"{self.epochs} epochs whatever the number of examples"
-        return "OpenAI's heuristic (3 epochs; min(25, 100 // n) below 34 examples, max(1, 25000 // n) above 8,333)"
+            return Message(N_("{n} epochs whatever the number of examples"), n=self.epochs)
+        return Message(N_("OpenAI's heuristic (3 epochs; min(25, 100 // n) below 34 examples, max(1, 25000 // n) above 8,333)"))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,67 @@ def use(lang: str | None) -> Iterator[str]:
         yield _current
     finally:
         _current = before
+
+
+class Message(str):
+    """Text a person reads that is kept in English (the str itself: the JSON's words, and what code compares)
+    and can say itself in the current language (:meth:`localized`).
+
+    ``Message(N_("{path}: {n:,} example(s) skipped"), path=p, n=3)``: the English text is
+    ``msgid.format(**fields)``, format specs included; in another language the translation is formatted with
+    the same fields, whole numbers with that language's separators and nested messages localized too.
+    """
+
+    msgid: str
+    fields: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **fields: Any) -> Message:
+        self = super().__new__(cls, msgid.format(**{k: str(v) if isinstance(v, Message) else v for k, v in fields.items()}))
+        self.msgid = msgid
+        self.fields = fields
+        return self
+
+    def __reduce__(self) -> tuple:  # copies and pickles keep the message, not only its English text
+        return (_message, (self.msgid, self.fields))
+
+    def localized(self) -> str:
+        if _current == DEFAULT:
+            return str(self)
+        return translations(_current).gettext(self.msgid).format(**{k: _local_field(v) for k, v in self.fields.items()})
+
+
+class _LocalInt(int):
+    """A whole number that writes its thousands with the current language's separator ("{n:,}")."""
+
+    def __format__(self, spec: str) -> str:
+        if spec != ",":
+            return int.__format__(self, spec)
+        from babel.numbers import format_decimal
+
+        return format_decimal(int(self), format="#,##0", locale=babel_locale())
+
+
+def _local_field(v: Any) -> Any:
+    if isinstance(v, Message):
+        return v.localized()
+    if isinstance(v, int) and not isinstance(v, bool):
+        return _LocalInt(v)
+    return v
+
+
+def join(separator: str, parts: Sequence[str]) -> Message:
+    """``separator.join(parts)`` that stays a :class:`Message` (each part localized when it is one)."""
+    sep = separator.replace("{", "{{").replace("}", "}}")
+    return Message(sep.join(f"{{p{i}}}" for i in range(len(parts))), **{f"p{i}": p for i, p in enumerate(parts)})
+
+
+def _message(msgid: str, fields: dict[str, Any]) -> Message:
+    return Message(msgid, **fields)
+
+
+def localized(text: str) -> str:
+    """``text`` in the current language when it is a :class:`Message`, else as it is."""
+    return text.localized() if isinstance(text, Message) else text
 
 
 def po_path(lang: str) -> Path:

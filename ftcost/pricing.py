@@ -27,6 +27,7 @@ from typing import Any
 
 from .epochs import ASSUMED, DEFAULT_EPOCHS_KEYS, RULES, EpochRule
 from .errors import CatalogError, did_you_mean
+from .i18n import N_, Message
 from .yamlsrc import YamlDoc, load_yaml_file
 
 BUNDLED_DIR = Path(__file__).with_name("catalogs")
@@ -914,7 +915,14 @@ class Catalogs:
                 m = preferred[0]
                 others = ", ".join(h.ref for h in hits if h is not m)
                 other = next(h for h in hits if h is not m)
-                return m, f"'{ref.strip()}' is in several catalogs; used {m.ref} (also: {others}); name one to choose, e.g. {other.ref}"
+                note = Message(
+                    N_("'{ref}' is in several catalogs; used {model} (also: {others}); name one to choose, e.g. {other}"),
+                    ref=ref.strip(),
+                    model=m.ref,
+                    others=others,
+                    other=other.ref,
+                )
+                return m, note
             raise
 
     def _exact(self, ref: str) -> Model:

@@ -120,7 +120,9 @@ class Result:
         if i18n.get_language() == i18n.DEFAULT:
             return self.warnings
         sc = self.scenario
-        per_strategy = [(s.name, availability_warnings(sc, st, s.training_months) + list(st.notes)) for s, st in zip(self.strategies, sc.strategies)]
+        per_strategy = [
+            (s.name, availability_warnings(sc, st, s.training_months) + [i18n.localized(n) for n in st.notes]) for s, st in zip(self.strategies, sc.strategies)
+        ]
         return group_warnings(per_strategy) + _stale(sc)
 
     def feasibility_text(self, i: int) -> str:

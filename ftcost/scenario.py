@@ -23,6 +23,7 @@ from . import engine
 from .epochs import ASSUMED, EpochRule
 from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
 from .fields import FIELDS, MAX_HORIZON, PER_1M, at
+from .i18n import N_, Message
 from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
 from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
@@ -764,7 +765,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     batch_share = chk.field(m, "batch_share", path, default=0.0)
     notes: list[str] = []
     if lookup_note:
-        notes.append(f"{name}: {lookup_note}")
+        notes.append(Message("{name}: {note}", name=name, note=lookup_note))
     cw = model.context_window
     if cw and not self_hosted and np.any(np.asarray(prompt + user + out) > cw):
         raise chk.fail(
@@ -774,11 +775,18 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
             "check the token counts: tokens per request, not per month or per dataset",
         )
     if batch_share > 0 and "batch_input" not in prices and prices.get("batch_discount") is None:
-        what = "the fine-tuned model" if fine_tuned else model.ref
+        what = Message(N_("the fine-tuned model")) if fine_tuned else model.ref
         notes.append(
-            f"{name}: {_fmt(batch_share * 100)}% of requests go through a batch API, but the catalog has no batch price for "
-            f"{what}; they are priced at the standard rate (add prices: {{batch_discount: ...}} or batch_input/batch_output "
-            "if your provider has one)"
+            Message(
+                N_(
+                    "{name}: {share}% of requests go through a batch API, but the catalog has no batch price for "
+                    "{what}; they are priced at the standard rate (add prices: {{batch_discount: ...}} or batch_input/batch_output "
+                    "if your provider has one)"
+                ),
+                name=name,
+                share=_fmt(batch_share * 100),
+                what=what,
+            )
         )
 
     # Hosting and other fixed costs.
@@ -828,13 +836,22 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         if not (fine_tuned or self_hosted):
             raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
         training = _training(chk, m["training"], path + ("training",), model, prices, base_dir, serving, catalogs, currency, rates)
-        notes += [f"{name}: {w}" for w in training.notes]
+        notes += [Message("{name}: {note}", name=name, note=w) for w in training.notes]
         if training.epochs_auto and not training.hour_billed and training.tokens > 0 and not self_hosted:
             rule = training.epoch_rule
             if rule.assumed:
                 notes.append(
-                    f"{name}: epochs: auto: {model.provider} publishes no default-epochs rule in its catalog; "
-                    f"assumed {rule.describe()}: {training.epochs} epochs for {training.examples:,} examples"
+                    Message(
+                        N_(
+                            "{name}: epochs: auto: {provider} publishes no default-epochs rule in its catalog; "
+                            "assumed {rule}: {epochs} epochs for {examples:,} examples"
+                        ),
+                        name=name,
+                        provider=model.provider,
+                        rule=rule.describe(),
+                        epochs=training.epochs,
+                        examples=training.examples,
+                    )
                 )
 
     return Strategy(
@@ -1237,7 +1254,15 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
         over = sum(n for v, n in stats.histogram.items() if v > model.context_window)
         if over:
             warnings.append(
-                f"{rel}: {over:,} example(s) are longer than {model.ref}'s context window ({model.context_window:,} tokens); "
-                "no per-example limit is published for it, so they are counted in full"
+                Message(
+                    N_(
+                        "{path}: {n:,} example(s) are longer than {model}'s context window ({window:,} tokens); "
+                        "no per-example limit is published for it, so they are counted in full"
+                    ),
+                    path=rel,
+                    n=over,
+                    model=model.ref,
+                    window=model.context_window,
+                )
             )
     return float(stats.billable_tokens), int(stats.examples), note, warnings

@@ -211,3 +211,57 @@ def test_the_detector_finds_an_unmarked_english_sentence():
     """The second check finds English that no catalog knows about."""
     assert english_words("Coste mensual: the cheapest strategy", ["Coste"]) == ["cheapest", "strategy", "the"]
     assert english_words("'few-shot prompt' es la más barata; openai/gpt-4o-mini", ["few-shot prompt"]) == []
+
+
+def notes_scenario() -> dict:
+    """A scenario whose reading leaves notes (issue 12): a bare model name in two catalogs, batch requests without a
+    batch price, epochs assumed for a provider without a rule, a dataset with tool definitions not counted."""
+    fixtures = Path(__file__).parent / "fixtures"
+    request = {"prompt_tokens": 10}
+    return {
+        "ftcost": 1,
+        "name": "notes",
+        "start": "2026-12",
+        "horizon_months": 3,
+        "volume": {"requests_per_month": 1000},
+        "pricing": ["openai", "azure-openai", "together"],
+        "strategies": [
+            {"name": "bare", "type": "prompt", "model": "gpt-4o-mini", "request": request},
+            {"name": "batched", "type": "prompt", "model": "together/llama-3.1-8b-instruct", "request": request, "batch_share": 0.5},
+            {
+                "name": "tuned",
+                "type": "fine_tuned",
+                "model": "together/llama-3.1-8b-instruct",
+                "request": request,
+                "training": {"tokens": 1e6, "examples": 2500},
+            },
+            {
+                "name": "tools",
+                "type": "fine_tuned",
+                "model": "openai/gpt-4o-mini",
+                "request": request,
+                "training": {"dataset": str(fixtures / "function_calling.jsonl")},
+            },
+        ],
+    }
+
+
+def test_the_notes_of_reading_a_scenario_in_spanish(tmp_path):
+    """The notes ftcost writes while reading a scenario reach the Spanish outputs in Spanish (the JSON keeps English)."""
+    from ftcost.render import text
+
+    r = ftcost.compare(notes_scenario(), today=TODAY)
+    english = r.warnings
+    assert any("is in several catalogs" in w for w in english) and any("tool definitions" in w for w in english)
+    assert any("no batch price" in w for w in english) and any("2,500 examples" in w for w in english)
+    data = data_strings(r)
+    with i18n.use("es"):
+        spanish = r.warnings_in_language()
+        table = text.to_table(r)
+    assert len(spanish) == len(english)
+    for w in spanish:
+        assert english_words(w, data) == [], w
+    assert english_words(table, data) == []
+    joined = "\n".join(spanish)
+    assert "2.500 ejemplos" in joined and "en varios catálogos" in joined and "definiciones de herramientas" in joined
+    assert r.to_dict()["strategies"][3]["warnings"] == r.strategies[3].warnings  # the JSON: English
