@@ -121,3 +121,21 @@ def test_unknown_lang_exit_2(cli, tmp_path):
 def test_png_with_html_refused(cli, tmp_path):
     rc, _, err = cli("report", ROOT / "scenarios" / "review-stars.yaml", "-o", tmp_path / "p.html", "--png", tmp_path)
     assert rc == 2 and "--png" in err
+
+
+def test_plans_that_cannot_be_carried_out_are_named_on_the_page(tmp_path):
+    # review-stars: the Azure fine-tune's base model retires on 2027-04-14 with no fine-tunable successor,
+    # so the page says so under the recommendation, as compare's last paragraph does (issue 13), in either language.
+    import html as html_lib
+
+    r = ftcost.compare(ROOT / "scenarios" / "review-stars.yaml")
+    sentence = r.plan_sentence()
+    assert "fine-tuned nano (Azure)" in sentence
+    text = Path(r.to_html(tmp_path / "r.html")).read_text(encoding="utf-8")
+    m = re.search(r'<section class="card plans" id="plans">(.*?)</section>', text, re.S)
+    assert m and html_lib.unescape(m.group(1)) == sentence
+    from ftcost.render.html import render_page
+
+    es = render_page(r, whatif.build(r.scenario), 0.0, lang="es")
+    m = re.search(r'<section class="card plans" id="plans">(.*?)</section>', es, re.S)
+    assert m and html_lib.unescape(m.group(1)).startswith("No recomendable, cueste lo que cueste: ")

@@ -283,6 +283,9 @@ def render_page(result, grid, seconds: float, *, version: str = "", lang: str | 
                 + "".join(f"<li>{_e(w)}</li>" for w in warnings)
                 + "</ul></section>"
             )
+        # Which plans cannot be carried out, and why (issue 13): a fact of dates and catalogs, not of the controls.
+        plans = result.plan_sentence()
+        plans_html = f'<section class="card plans" id="plans">{_e(plans)}</section>' if plans else ""
         sc = result.scenario
         css = (ASSETS / "page.css").read_text(encoding="utf-8")
         js = (ASSETS / "page.js").read_text(encoding="utf-8")
@@ -302,6 +305,7 @@ def render_page(result, grid, seconds: float, *, version: str = "", lang: str | 
 <h1>{_e(sc.name)}</h1>
 <p class="subtitle">{_e(_subtitle(result))}</p>
 <section class="card" id="recommendation" aria-live="polite"></section>
+{plans_html}
 {warn_html}
 <div class="layout">
 <section class="card controls"><h2>{_e(words["what_if"])}</h2>
@@ -359,7 +363,9 @@ def summary_html(result, *, lang: str | None = None) -> str:
         head = [_("Strategy"), _("Cost per request"), _("Total, {h} months").format(h=sc.horizon_months), _("Payback month")]
         rows = []
         for i, s in enumerate(result.strategies):
-            pay = "-" if i == sc.baseline else (str(s.payback_month) if s.payback_month else _("none"))
+            base_total = result.strategies[sc.baseline].total_cost
+            dearer = s.total_cost > base_total + 1e-9 * max(abs(base_total), 1.0)  # ahead for a while, never pays back
+            pay = "-" if i == sc.baseline else (str(s.payback_month) if s.payback_month and not dearer else _("none"))
             style = ' style="font-weight:bold"' if s is result.cheapest else ""
             rows.append(
                 f"<tr{style}><td>{_e(s.name)}</td><td>{_e(lfmt.money_small(s.cost_per_request, cur))}</td>"

@@ -124,6 +124,8 @@ window.ftcostPage = function () {
           const kb = cum[B][m];
           if (cum[i][m] - kb <= D.payback_rtol * Math.max(Math.abs(kb), 1)) { pay = m + 1; break; }
         }
+        // ahead for a while but dearer over the horizon: nothing is paid back (as compare's table says)
+        if (totals[i] - totals[B] > D.payback_rtol * Math.max(Math.abs(totals[B]), 1)) pay = null;
       }
       return { cpr: cpr, total: totals[i], be: be, above: above, pay: pay };
     });
