@@ -6,15 +6,15 @@ A path names a numeric field the way the scenario file spells it:
 numbered: ``strategies.fine-tuned nano.request.prompt_tokens``).
 
 :func:`resolve` turns a path into a :class:`Target`, which knows the field's
-valid range and how to set it on a copy of a :class:`~ftcost.scenario.Scenario`.
+valid range and its value in a loaded :class:`~ftcost.scenario.Scenario`.
 The fields, their ranges and whether they can vary are the rows of
 :mod:`ftcost.fields` (the checker reads the same rows).
-Values set that way may be numpy arrays (samples, sweep points);
-:meth:`Scenario.inputs` then gives engine inputs with those values on extra
-variant axes after the strategy axis, and everything derived from them
-(quality cost = error rate x cost per error, a replica's capacity and cost,
-epochs: auto) follows. Setting a price of strategy i changes that strategy's
-row only.
+Values given by path may be numpy arrays (samples, sweep points):
+:func:`ftcost.derive.engine_inputs` takes them (key path -> array) and gives
+engine inputs with those values on extra variant axes after the strategy
+axis, everything derived from them following (quality cost = error rate x
+cost per error, a replica's capacity and cost, epochs: auto). Setting a price
+of strategy i changes that strategy's row only.
 
 Fields that cannot vary: ``horizon_months`` (it sets the length of the month
 axis: use ``ftcost compare --horizon``), text and choices, and numbers that
@@ -28,10 +28,9 @@ distribution.
 
 from __future__ import annotations
 
-import copy
 import re
-from dataclasses import dataclass, replace
-from typing import Any, cast
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -308,32 +307,6 @@ def _strategy_attr(key: tuple) -> tuple[str, str]:
     raise KeyError(f"{key} is not a field held on the strategy")
 
 
-def _doc_number(scenario, path: tuple):
-    """The number written at ``path`` in the scenario file (a distribution's median), or None."""
-    if scenario.doc is None:
-        return None
-    node = scenario.doc.data
-    for part in path:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        else:
-            return None
-    if isinstance(node, dict) and path in scenario.distributions:
-        return scenario.distributions[path].median
-    return node if isinstance(node, (int, float)) and not isinstance(node, bool) else None
-
-
-def _gpu_parts(scenario, i: int) -> tuple[float, float]:
-    """(GPU hours, price per GPU hour) of strategy i's training runs, as loaded."""
-    hours = _doc_number(scenario, ("strategies", i, "training", "gpu_hours")) or 0.0
-    rate = _doc_number(scenario, ("strategies", i, "training", "gpu_per_hour"))
-    if rate is None:
-        rate = scenario.strategies[i].serving.gpu_per_hour
-    return float(hours), rate
-
-
 def _get(scenario, t: Target):
     key = t.path if t.strategy is None else t.path[2:]
     if t.strategy is None:
@@ -349,91 +322,19 @@ def _get(scenario, t: Target):
             return s.price("cached_input", s.price("input"))
         return s.price(name)
     if key == ("training", "gpu_hours"):
-        return _gpu_parts(scenario, t.strategy)[0]
+        return s.training.gpu_hours
     if key == ("training", "gpu_per_hour"):
-        return _gpu_parts(scenario, t.strategy)[1]
+        return s.training.gpu_rate if s.training.gpu_rate_given else s.serving.gpu_per_hour
     obj, attr = _strategy_attr(key)
     holder = s if not obj else getattr(s, obj)
     return getattr(holder, attr)
-
-
-def clone(scenario):
-    """A copy of ``scenario`` whose strategies, prices, training and serving can be changed freely."""
-    sc = copy.copy(scenario)
-    sc.strategies = []
-    for s in scenario.strategies:
-        s2 = copy.copy(s)
-        s2.prices = dict(s.prices)
-        s2.training = copy.copy(s.training)
-        s2.serving = copy.copy(s.serving)
-        sc.strategies.append(s2)
-    return sc
-
-
-def apply(scenario, values: dict[Target, Any]):
-    """A copy of ``scenario`` with each target set to its value (numbers or arrays that broadcast together).
-
-    Derived values follow: ``epochs: auto`` from the examples, the GPU cost of
-    a training run from its hours and price, and the cached part of a prompt
-    is capped at the tokens sent (it cannot exceed them).
-    """
-    from .engine import default_epochs
-    from .pricing import Price
-
-    sc = clone(scenario)
-    gpu: dict[int, dict[str, Any]] = {}
-    touched_tokens: set[int] = set()
-    for t, v in values.items():
-        key = t.path if t.strategy is None else t.path[2:]
-        v = np.asarray(v, dtype=float) if np.ndim(v) else float(v)
-        if t.strategy is None:
-            if key == ("volume", "requests_per_month"):
-                sc.requests_per_month = v
-            elif key == ("volume", "requests_per_day"):
-                sc.requests_per_month = v * DAYS_PER_MONTH
-            else:
-                sc.growth_per_month = v
-            continue
-        s = sc.strategies[t.strategy]
-        if key[0] == "prices" or key == ("hosting", "per_hour"):
-            name = "hosting_per_hour" if key == ("hosting", "per_hour") else key[1]
-            old = s.prices.get(name)
-            s.prices[name] = replace(old, value=v) if old is not None else Price(cast(float, v), "varied by ftcost", None, name)  # an array while varied
-        elif key in (("training", "gpu_hours"), ("training", "gpu_per_hour")):
-            gpu.setdefault(t.strategy, {})[key[1]] = v
-        else:
-            obj, attr = _strategy_attr(key)
-            holder = s if not obj else getattr(s, obj)
-            setattr(holder, attr, v)
-            if key == ("training", "examples") and s.training.epochs_auto:
-                s.training.epochs = default_epochs(np.round(v), fixed=s.training.epoch_rule.fixed).astype(float)
-            if key == ("training", "epochs"):
-                s.training.epochs_auto = False
-            if key[0] == "request":
-                touched_tokens.add(t.strategy)
-    for i, s in enumerate(sc.strategies):
-        # A training run's GPU cost follows its hours and price (and the serving GPU price it defaults to).
-        if s.training is not None and s.serving is not None and (i in gpu or _serving_rate_varied(values, i)):
-            hours, rate = _gpu_parts(scenario, i)
-            if _doc_number(scenario, ("strategies", i, "training", "gpu_per_hour")) is None:
-                rate = s.serving.gpu_per_hour
-            hours = gpu.get(i, {}).get("gpu_hours", hours)
-            rate = gpu.get(i, {}).get("gpu_per_hour", rate)
-            s.training.fixed_per_run = hours * rate
-        if i in touched_tokens:
-            s.cached_tokens = np.minimum(s.cached_tokens, np.asarray(s.prompt_tokens) + s.input_tokens)
-    return sc
-
-
-def _serving_rate_varied(values: dict, i: int) -> bool:
-    return any(t.strategy == i and t.path[2:] == ("serving", "gpu_per_hour") for t in values)
 
 
 def variable_targets(scenario) -> list[Target]:
     """The fields of ``scenario`` worth moving in a sensitivity analysis: every one in use with a value other than 0."""
     out: list[Target] = []
     key: tuple[str, ...]
-    vol_key = "requests_per_day" if _doc_number(scenario, ("volume", "requests_per_day")) is not None else "requests_per_month"
+    vol_key = "requests_per_day" if scenario.volume_per_day else "requests_per_month"
     for key in (("volume", vol_key), ("volume", "growth_per_month")):
         out.append(Target(key, TOP_FIELDS[key], None))
     for i, s in enumerate(scenario.strategies):
@@ -480,47 +381,3 @@ def _in_use(s, key: tuple) -> bool:
     if key == ("quality", "error_rate"):
         return s.cost_per_error > 0
     return True
-
-
-SCENARIO_LEVEL_INPUTS = ("requests_per_month", "growth")  # engine inputs without a strategy axis
-
-
-def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]):
-    """Engine inputs for ``scenario`` with ``values`` set, shaped [strategies, *variants].
-
-    Values are numbers or arrays of shape ``variants``; fields no value
-    touches get length-1 variant axes, so everything broadcasts.
-    """
-    from .engine_blocks import array_fields
-
-    x = apply(scenario, values).inputs()
-    s_count = len(x.owner) if x.owner is not None else len(scenario.strategies)  # engine rows: one per phase of a plan
-    _check_capacity(scenario, x)
-    nv = len(variants)
-    changes = {}
-    for name in array_fields(x):
-        a = np.asarray(getattr(x, name))
-        if name == "requests_per_month":
-            # The volume always carries the variant axes (engine.evaluate sizes its month arrays by it).
-            changes[name] = np.broadcast_to(a.astype(float), variants)
-        elif name in SCENARIO_LEVEL_INPUTS:
-            continue
-        elif a.ndim >= 1 and a.shape[0] == s_count and a.ndim < 1 + nv:
-            changes[name] = a.reshape(a.shape + (1,) * (1 + nv - a.ndim))
-    return x.replace(**changes)
-
-
-def _check_capacity(scenario, x) -> None:
-    """A self-hosted replica must serve at least 1 request a month at every varied value, as the file's own must."""
-    cap = np.asarray(x.replica_capacity, dtype=float)
-    for i, s in enumerate(scenario.strategies):
-        if s.serving is None:
-            continue
-        c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
-        if np.any(c < 1):
-            message = f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests a month; ftcost needs at least 1"
-            hint = "raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)"
-            doc = getattr(scenario, "doc", None)
-            if doc is not None:  # located at the serving block, like the same check on the file's own numbers
-                raise doc.error(PathError, ("strategies", i, "serving"), message, hint)
-            raise PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)

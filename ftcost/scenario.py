@@ -105,6 +105,8 @@ class Training:
     hour_billed: bool = False  # billed per hour of training (reinforcement fine-tuning): no epochs
     gpu_hours: float = 0.0  # self-hosted: GPU-hours of one run (fixed_per_run = gpu_hours x gpu_rate)
     gpu_rate: float = 0.0  # self-hosted: price of a training GPU-hour
+    gpu_rate_given: bool = False  # training.gpu_per_hour given; else a training GPU-hour costs the serving GPU's price
+    gpu_billed: bool = False  # self-hosted, not billed by the hour: a run costs gpu_hours x gpu_rate (ftcost.derive)
     billed_hours: float = 0.0  # hour-billed training (reinforcement fine-tuning): hours of one run
     notes: list[str] = field(default_factory=list)  # warnings about the training data (tools not counted, long examples)
 
@@ -186,6 +188,7 @@ class Scenario:
     today: _dt.date = field(default_factory=_dt.date.today)  # for stale-price checks and the default start
     # Uncertain inputs: key path -> ftcost.uncertainty.Distribution; the values above are their medians.
     distributions: dict = field(default_factory=dict)
+    volume_per_day: bool = False  # the file gives volume.requests_per_day (requests_per_month is it x 365/12)
 
     @property
     def baseline_name(self) -> str:
@@ -203,62 +206,13 @@ class Scenario:
         return _dt.date(idx // 12, idx % 12 + 1, 1)
 
     def inputs(self) -> engine.Inputs:
-        """Engine inputs, one row per strategy and phase of its plan (shape [rows]; rows 0..S-1 are the strategies)."""
-        from .migration import plan_rows
+        """Engine inputs, one row per strategy and phase of its plan (shape [rows]; rows 0..S-1 are the strategies).
 
-        s, owner = plan_rows(self.strategies)
+        Derived by :func:`ftcost.derive.engine_inputs`, which sweeps, simulations and sensitivity call with arrays.
+        """
+        from .derive import engine_inputs
 
-        def col(fn):
-            # Values may be arrays (samples, sweep points: issue 7): rows broadcast to [S, *variants].
-            return np.stack(np.broadcast_arrays(*(np.asarray(fn(x), dtype=float) for x in s)))
-
-        def tr(fn, default=0.0):
-            return col(lambda x: fn(x.training) if x.training else default)
-
-        return engine.Inputs(
-            horizon=self.horizon_months,
-            baseline=self.baseline,
-            requests_per_month=np.asarray(self.requests_per_month, dtype=float),
-            growth=np.asarray(self.growth_per_month, dtype=float),
-            prompt_tokens=col(lambda x: x.prompt_tokens),
-            input_tokens=col(lambda x: x.input_tokens),
-            cached_tokens=col(lambda x: x.cached_tokens),
-            completion_tokens=col(lambda x: x.completion_tokens),
-            input_price=col(lambda x: x.price("input")),
-            cached_price=col(lambda x: x.price("cached_input", x.price("input"))),
-            output_price=col(lambda x: x.price("output")),
-            batch_share=col(lambda x: x.batch_share),
-            batch_discount=col(lambda x: x.price("batch_discount")),
-            batch_input_price=col(lambda x: x.price("batch_input", np.nan)),
-            batch_cached_price=col(lambda x: x.price("batch_cached_input", x.price("batch_input", np.nan))),
-            batch_output_price=col(lambda x: x.price("batch_output", np.nan)),
-            per_hour=col(lambda x: x.price("hosting_per_hour")),
-            hours_per_month=col(lambda x: x.hours_per_month),
-            deployments=col(lambda x: x.deployments),
-            storage_per_month=col(lambda x: x.price("storage_per_month")),
-            fixed_monthly_cost=col(lambda x: x.fixed_monthly_cost),
-            has_training=col(lambda x: 1.0 if x.training else 0.0),
-            training_tokens=tr(lambda t: t.tokens),
-            examples=tr(lambda t: t.examples if t.examples is not None else 0),
-            epochs=tr(lambda t: t.epochs, 1.0),
-            training_price=col(lambda x: x.price("training")),
-            min_job_fee=col(lambda x: x.price("min_job_fee")),
-            max_job_fee=col(lambda x: x.price("max_job_fee", np.inf)),
-            retrain_every=tr(lambda t: t.retrain_every_months),
-            one_time_cost=col(lambda x: (x.training.one_time_cost if x.training else 0.0) + x.one_time_extra),
-            training_fixed=tr(lambda t: t.fixed_per_run),
-            data_generation_cost=tr(lambda t: t.data_generation_cost),
-            quality_cost=col(lambda x: x.quality_cost),
-            price_change=col(lambda x: x.price_change_per_month),
-            replica_capacity=col(lambda x: x.serving.capacity_per_month if x.serving else 0.0),
-            replica_cost=col(lambda x: x.serving.replica_cost if x.serving else 0.0),
-            min_replicas=col(lambda x: x.serving.min_replicas if x.serving else 0.0),
-            first_month=col(lambda x: x.phase.first_month if x.phase else 1.0),
-            last_month=col(lambda x: x.phase.last_month if x.phase else np.inf),
-            jobs_until=col(lambda x: x.phase.jobs_until if x.phase else np.inf),
-            feasible_last=col(lambda x: x.plan.feasible_last if x.plan else np.inf),
-            owner=owner,
-        )
+        return engine_inputs(self)
 
     def without_quality(self) -> Scenario:
         """The same scenario with every quality cost set to zero."""
@@ -559,6 +513,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         doc=doc,
         distributions=chk.distributions,
         today=today,
+        volume_per_day="requests_per_day" in vol,
     )
 
 
@@ -1146,6 +1101,8 @@ def _training(
         hour_billed=hour_billed,
         gpu_hours=hours,
         gpu_rate=rate,
+        gpu_rate_given=t.get("gpu_per_hour") is not None,
+        gpu_billed=serving is not None and t.get("hours") is None,
         billed_hours=billed,
         notes=ds_warnings,
     )

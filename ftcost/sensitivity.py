@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import paths
+from .derive import engine_inputs
 from .errors import FtcostError
 
 DEFAULT_SWING = 0.2
@@ -178,9 +179,9 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
         lo, hi = moves_for(t, v, swing, scenario.horizon_months)
         arr = np.full(n, v)
         arr[1 + 2 * j], arr[2 + 2 * j] = lo, hi
-        values[t] = arr
+        values[t.path] = arr
         lows_highs.append((v, lo, hi))
-    x = paths.engine_inputs(scenario, values, (n,))
+    x = engine_inputs(scenario, values, (n,))
     sm = evaluate_summary(x, block_size)
     from .limits import check_finite
 

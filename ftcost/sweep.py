@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import paths
+from .derive import engine_inputs
 from .errors import FtcostError
 from .limits import check_finite, grid_size
 
@@ -245,7 +246,7 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
             f"the grid has {points:,} points, more than {MAX_POINTS:,}", hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")"
         )
     grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
-    x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
+    x = engine_inputs(scenario, {v.target.path: g for v, g in zip(varies, grid)}, shape)
     # Every summary number while it fits easily in memory; past that, only the ones the outputs show (14 arrays of
     # [strategies, points] would be 5.6 GB for 10^6 points x 50 strategies; these 5 are 1.6 GB).
     wanted = None if points * len(scenario.strategies) <= FULL_SUMMARY_CELLS else SWEEP_OUTPUTS

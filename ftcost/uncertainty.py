@@ -492,11 +492,10 @@ def _array_fields(x) -> list[str]:
 
 def sample_inputs(scenario, n: int, seed: int) -> tuple[dict, Any]:
     """Draw ``n`` samples of every distribution in ``scenario``; return (samples by path, engine Inputs [S, n])."""
-    from . import paths
+    from .derive import engine_inputs
 
     samples = {p: d.sample(stream(seed, p), n) for p, d in scenario.distributions.items()}
-    values = {paths.resolve(scenario, p): v for p, v in samples.items()}
-    return samples, paths.engine_inputs(scenario, values, (n,))
+    return samples, engine_inputs(scenario, samples, (n,))
 
 
 def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block_size: int | None = None) -> Simulation:

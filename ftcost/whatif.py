@@ -5,7 +5,7 @@ the monthly growth, the baseline's prompt and completion tokens, and each
 hosted strategy's hosting hours per month and deployments. It holds no cost
 model of its own: everything it shows is looked up in arrays computed here by
 :func:`ftcost.engine.evaluate`, with the controls as variant axes (as
-``ftcost sweep`` does, through :func:`ftcost.paths.engine_inputs`).
+``ftcost sweep`` does, through :func:`ftcost.derive.engine_inputs`).
 
 The grid (every control but volume moves in steps, each step a grid point):
 
@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from . import engine, paths
+from .derive import engine_inputs
 from .envelope import CostLines, break_even_from_crossings, crossings
 
 VOLUME_STEPS = 60
@@ -59,6 +60,7 @@ HOURS_STEPS = (182.5, 365.0, 547.5, 730.0)
 DEPLOYMENT_STEPS = (1.0, 2.0, 3.0, 4.0)
 CHART_POINTS = 160  # volumes at which a self-hosted staircase is drawn
 CHECK_RTOL = 1e-9
+VOLUME = ("volume", "requests_per_month")
 PAYBACK_RTOL = engine._PAYBACK_RTOL  # the page's payback month uses the engine's tie tolerance
 
 
@@ -151,17 +153,17 @@ def _run(scenario, axes: list[Control], volume: float | np.ndarray | None = None
     all_axes = [(c.target, np.asarray(c.values)) for c in axes] + list(extra_axes)
     shape = tuple(len(v) for _, v in all_axes) or (1,)
     grids = np.meshgrid(*(v for _, v in all_axes), indexing="ij") if all_axes else []
-    values = {}
+    values: dict[tuple, Any] = {}
     vol = None
     for (t, _), g in zip(all_axes, grids):
         if t is None:
             vol = g
         else:
-            values[t] = g
-    x = paths.engine_inputs(scenario, values, shape)
+            values[t.path] = g
     if vol is None:
         vol = np.full(shape, float(scenario.requests_per_month) if volume is None else volume)
-    x = x.replace(requests_per_month=np.broadcast_to(np.asarray(vol, dtype=float), shape))
+    values[VOLUME] = vol
+    x = engine_inputs(scenario, values, shape)
     return engine.evaluate(x), x, shape
 
 
@@ -284,8 +286,8 @@ def check(grid: Grid) -> None:
     """Compare the lookups with a full engine run at a few settings; RuntimeError when they differ."""
     sc = grid.scenario
     for setting, volume in settings_to_check(grid):
-        values = {c.target: c.values[setting[k]] for k, c in enumerate(grid.controls) if c.target is not None}
-        x = paths.engine_inputs(sc, values, (1,)).replace(requests_per_month=np.array([volume]))
+        values = {c.target.path: c.values[setting[k]] for k, c in enumerate(grid.controls) if c.target is not None}
+        x = engine_inputs(sc, values | {VOLUME: np.array([volume])}, (1,))
         want = np.cumsum(engine.evaluate(x).monthly.reshape(len(sc.strategies), -1), axis=-1)
         got = lookup(grid, setting, volume)
         if not np.allclose(got, want, rtol=CHECK_RTOL, atol=1e-6):

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import ftcost
-from ftcost import paths, whatif
+from ftcost import whatif
 from ftcost.api import load_scenario
+from ftcost.derive import engine_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -68,8 +69,8 @@ def test_grid_lookups_equal_the_engine(scenario):
     for _ in range(10):
         setting = {k: int(rng.integers(len(c.values))) for k, c in enumerate(grid.controls)}
         volume = grid.controls[0].values[setting[0]]
-        values = {c.target: c.values[setting[k]] for k, c in enumerate(grid.controls) if c.target is not None}
-        x = paths.engine_inputs(sc, values, (1,)).replace(requests_per_month=np.array([volume]))
+        values = {c.target.path: c.values[setting[k]] for k, c in enumerate(grid.controls) if c.target is not None}
+        x = engine_inputs(sc, values | {("volume", "requests_per_month"): np.array([volume])}, (1,))
         want = np.cumsum(engine.evaluate(x).monthly.reshape(len(sc.strategies), -1), axis=-1)
         got = whatif.lookup(grid, setting, volume)
         assert np.allclose(got, want, rtol=1e-12, atol=1e-7)
