@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from .result import Result, build_result
 from .scenario import Scenario, load_scenario
 
-__all__ = ["compare", "load_scenario", "simulate", "sweep", "sensitivity", "Result", "Scenario"]
+__all__ = ["compare", "load_scenario", "simulate", "sweep", "sensitivity", "report_facts", "Result", "Scenario"]
+REPORT_SAMPLES = 20_000  # the report's simulation: enough for percentiles to two digits; the full run is `ftcost simulate`
 
 
 def simulate(scenario, *, n: int = 100_000, seed: int | None = None, **load):
@@ -83,3 +84,23 @@ def compare(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, volume=volume, horizon=horizon, pricing_dirs=pricing_dirs, today=today)
     return build_result(scenario)
+
+
+def report_facts(result: Result, *, samples: int = REPORT_SAMPLES) -> Result:
+    """``result`` with what the PDF report shows beyond the comparison (renderers only format what they are given).
+
+    ``simulation``: the Monte Carlo of the scenario's distributions with ``samples`` samples (None when it has
+    none); ``availability``: per provider, which fine-tunable models still accept new jobs when the plan starts
+    (from the bundled catalogs and the scenario's own).
+    """
+    import dataclasses
+
+    from .feasibility import job_availability
+
+    sc = result.scenario
+    sim = None
+    if getattr(sc, "distributions", None):
+        from .uncertainty import simulate as run
+
+        sim = run(sc, n=samples)
+    return dataclasses.replace(result, simulation=sim, availability=job_availability(sc))

@@ -8,6 +8,7 @@ lines the table, the JSON and the report show.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -111,4 +112,59 @@ def plan_warnings(scenario: Any, s: Any) -> list[str]:
         else:
             text = _("{name}: {model} retires; from {month} (month {m}) this plan runs on its successor {successor} at its prices")
         out.append(text.format(**fields))
+    return out
+
+
+@dataclass(frozen=True)
+class JobAvailability:
+    """One provider's fine-tuning offer on the plan's first day: which fine-tunable models still take new jobs.
+
+    Facts only (the report words them); from the bundled catalogs, the scenario's own catalogs winning.
+    """
+
+    provider: str
+    day: _dt.date  # the first day of the plan's first month
+    models: int  # fine-tunable models in the provider's catalog
+    accepting: tuple[str, ...]  # ids of those that take new jobs on ``day``, in catalog order
+    last_new_job_day: _dt.date | None  # the latest last day for new jobs among them (None: none published)
+    retired: int  # fine-tunable models retired before ``day``
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "day": self.day.isoformat(),
+            "models": self.models,
+            "accepting": list(self.accepting),
+            "last_new_job_day": self.last_new_job_day.isoformat() if self.last_new_job_day else None,
+            "retired": self.retired,
+        }
+
+
+def job_availability(scenario: Any) -> list[JobAvailability]:
+    """Per provider with fine-tunable models, sorted by name: who still accepts new fine-tuning jobs when the plan starts."""
+    from .pricing import Catalogs
+
+    day = scenario.month_first_day(1)
+    try:
+        catalogs = Catalogs.load()
+    except Exception:  # a broken private catalog must not stop the report: use the scenario's own
+        catalogs = scenario.catalogs
+    for name, cat in scenario.catalogs.by_provider.items():  # the scenario's (possibly private) catalogs win
+        catalogs.by_provider[name] = cat
+    out = []
+    for provider, cat in sorted(catalogs.by_provider.items()):
+        tunable = [m for m in cat.models.values() if m.can_fine_tune()]
+        if not tunable:
+            continue
+        ends = sorted({m.last_new_job_day for m in tunable if m.last_new_job_day})
+        out.append(
+            JobAvailability(
+                provider=provider,
+                day=day,
+                models=len(tunable),
+                accepting=tuple(m.id for m in tunable if m.accepts_jobs_on(day)),
+                last_new_job_day=ends[-1] if ends else None,
+                retired=sum(1 for m in tunable if m.retires_on and m.retires_on < day),
+            )
+        )
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -66,6 +67,11 @@ class Result:
     cheapest_by_volume: list[dict]
     without_quality: Result | None = None
     price_warnings: list[str] = field(default_factory=list)
+    # What the PDF report shows beyond the comparison, computed by its caller (ftcost.api.report_facts), never by a
+    # renderer: the Monte Carlo of the scenario's distributions (None: it has none) and who still accepts new
+    # fine-tuning jobs when the plan starts (None: not computed). Not part of the JSON.
+    simulation: Any = None
+    availability: list[feasibility.JobAvailability] | None = None
 
     def cost_at_volumes(self, volumes) -> np.ndarray:
         """Average monthly cost of every strategy at constant monthly volumes: [strategies, len(volumes)].

@@ -28,6 +28,7 @@ import pytest
 
 import ftcost
 from ftcost import i18n
+from ftcost.api import report_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -170,7 +171,7 @@ def outputs(name: str, lang: str, tmp_path: Path) -> tuple[dict[str, str], list[
         out["markdown"] = text.to_markdown(r)
         out["warnings"] = "\n".join(r.warnings_in_language())
         pdf = tmp_path / f"{name}-{lang}.pdf"
-        write_report(r, pdf, today=TODAY)
+        write_report(report_facts(r), pdf, today=TODAY)
         out["pdf"] = pdf_text(pdf)
         for kind in plot.KINDS:
             out[f"{kind} chart"] = figure_text(plot.figure(r, kind))

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from layout_check import marker_inside, problems
 
-from ftcost.api import compare
+from ftcost.api import compare, report_facts
 
 pytest.importorskip("matplotlib")
 REPO = Path(__file__).resolve().parents[1]
@@ -81,7 +81,7 @@ def _check(result, charts: bool) -> list[str]:
             found += problems(fig, f"{kind} chart")
             if kind == "breakeven":
                 assert marker_inside(fig, "current-volume"), "your volume is outside the break-even chart"
-    pages, figs = report.report_pages(result)
+    pages, figs = report.report_pages(report_facts(result))
     assert marker_inside(figs["breakeven"], "current-volume"), "your volume is outside the report's break-even chart"
     for n, page in enumerate(pages, 1):
         found += problems(page, f"report page {n}")
@@ -135,7 +135,7 @@ def test_schedule_columns_line_up_with_their_rows():
     from ftcost.render import report
 
     r = compare(REPO / "scenarios" / "review-stars.yaml")
-    pages, _ = report.report_pages(r)
+    pages, _ = report.report_pages(report_facts(r))
     blocks = [t for p in pages for t in p.findobj(Text) if t.get_text().count("\n") >= 10]
     assert blocks, "no column drawn as one text"
     for t in blocks[:6]:

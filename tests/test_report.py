@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ftcost.api import compare
+from ftcost.api import compare, report_facts
 from ftcost.render import report
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -156,7 +156,7 @@ def test_report_warnings_on_page_one_and_long_schedule(write_scenario, tmp_path)
     r = compare(write_scenario(CLOSING))
     assert r.warnings
     out = tmp_path / "closing.pdf"
-    report.write_report(r, out, today=TODAY)
+    report.write_report(report_facts(r), out, today=TODAY)
     pages = _pages(out)
     p1 = pages[0]
     assert "Warnings" in p1

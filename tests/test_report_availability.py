@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import ftcost
+from ftcost.api import report_facts
 from ftcost.render.report import availability_rows
 
 
@@ -22,7 +23,7 @@ def _scenario(start):
 
 def rows_by_provider(start):
     r = ftcost.compare(_scenario(start), today=dt.date(2026, 11, 25))
-    return {row[0]: row for row in availability_rows(r)}
+    return {row[0]: row for row in availability_rows(report_facts(r))}
 
 
 def test_openai_accepts_jobs_until_2027_01_05_only():
@@ -35,3 +36,14 @@ def test_openai_accepts_jobs_until_2027_01_05_only():
 
 def test_azure_still_trains_in_2027():
     assert rows_by_provider("2027-02")["azure-openai"][1] == "yes"
+
+
+def test_the_facts_come_on_the_result_computed_by_the_caller():
+    """Renderers format only (issue 16, item 4): report_facts computes, availability_rows words what it is given."""
+    r = ftcost.compare(_scenario("2027-02"), today=dt.date(2026, 11, 25))
+    assert r.availability is None and r.simulation is None  # compare alone computes neither
+    assert availability_rows(r) == []
+    facts = {a.provider: a for a in report_facts(r).availability}
+    openai = facts["openai"]
+    assert openai.day == dt.date(2027, 2, 1) and openai.accepting == () and openai.last_new_job_day == dt.date(2027, 1, 5)
+    assert openai.to_dict()["last_new_job_day"] == "2027-01-05" and openai.to_dict()["accepting"] == []

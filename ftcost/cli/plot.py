@@ -149,7 +149,8 @@ def write_extra_outputs(result, plot_path: str | None, report_path: str | None) 
         write_plot(result, plot_path, "breakeven", inputs=inputs)
         click.echo(f"wrote {plot_path}", err=True)
     if report_path:
+        from ..api import report_facts
         from ..render.report import write_report
 
-        write_report(result, report_path, inputs=inputs)
+        write_report(report_facts(result), report_path, inputs=inputs)
         click.echo(f"wrote {report_path}", err=True)

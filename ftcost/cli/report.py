@@ -101,11 +101,12 @@ def report(scenario, output, fmt, png_dir, volume, horizon, pricing_dirs, lang):
             click.echo(_("warning: {text}").format(text=w), err=True)
         return
     load_matplotlib()
+    from ..api import report_facts
     from ..i18n import _
     from ..render.report import write_report
     from ..render.warnings_text import localized_warnings
 
-    for p in write_report(result, output, png_dir=png_dir, inputs=scenario_inputs(result.scenario)):
+    for p in write_report(report_facts(result), output, png_dir=png_dir, inputs=scenario_inputs(result.scenario)):
         click.echo(f"wrote {p}", err=True)
     for w in localized_warnings(result):
         click.echo(_("warning: {text}").format(text=w), err=True)

@@ -429,17 +429,13 @@ def _prices_pages(flow: _Flow, result: Result) -> None:
         flow.table(cols, [[a, b, c] for a, b, c in notes], size=7.8, title=title)
 
 
-SIMULATION_SAMPLES = 20_000  # enough for percentiles to two digits; the full run is `ftcost simulate`
-
-
 def _simulation_page(result: Result):
-    """A page with the Monte Carlo histogram and fan chart, for scenarios with uncertain inputs."""
+    """A page with the Monte Carlo histogram and fan chart of ``result.simulation`` (computed by the caller)."""
     from ..errors import format_path
-    from ..uncertainty import simulate
     from .analysis import simulation_verdict
     from .charts import simulation_figure
 
-    sim = simulate(result.scenario, n=SIMULATION_SAMPLES)
+    sim = result.simulation
     fig = simulation_figure(sim, figsize=PAGE)
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
@@ -451,9 +447,7 @@ def _simulation_page(result: Result):
     caption = (
         simulation_verdict(sim)
         + " "
-        + _("{n} samples; uncertain inputs: {inputs}.").format(
-            n=count(SIMULATION_SAMPLES), inputs=", ".join(sorted(format_path(p) for p in result.scenario.distributions))
-        )
+        + _("{n} samples; uncertain inputs: {inputs}.").format(n=count(sim.n), inputs=", ".join(sorted(format_path(p) for p in result.scenario.distributions)))
     )
     for k, line in enumerate(wrap(caption, PAGE[0] - 2 * MARGIN, 9, False)):
         fig.text(MARGIN / PAGE[0], 1 - (0.6 + 0.19 * k) / PAGE[1], line, fontsize=9, color=GREY, va="top", parse_math=False)
@@ -461,34 +455,19 @@ def _simulation_page(result: Result):
 
 
 def availability_rows(result: Result) -> list[list[str]]:
-    """Per provider: which fine-tunable models still accept new training jobs when the plan starts."""
-    from ..pricing import Catalogs
-
-    sc = result.scenario
-    day = sc.month_first_day(1)
-    try:
-        catalogs = Catalogs.load()
-    except Exception:  # a broken private catalog must not stop the report: use the scenario's own
-        catalogs = sc.catalogs
-    for name, cat in sc.catalogs.by_provider.items():  # the scenario's (possibly private) catalogs win
-        catalogs.by_provider[name] = cat
+    """Per provider: which fine-tunable models still accept new training jobs when the plan starts (``result.availability``)."""
     rows = []
-    for provider, cat in sorted(catalogs.by_provider.items()):
-        tunable = [m for m in cat.models.values() if m.can_fine_tune()]
-        if not tunable:
-            continue
-        open_ = [m for m in tunable if m.accepts_jobs_on(day)]
-        ends = sorted({m.last_new_job_day for m in tunable if m.last_new_job_day})
-        note = _("no new jobs after {date}").format(date=date(ends[-1])) if ends else ""
-        retired = [m for m in tunable if m.retires_on and m.retires_on < day]
-        if retired:
-            note += ("; " if note else "") + _("{n} retired before {date}").format(n=len(retired), date=date(day))
+    for a in result.availability or ():
+        open_ = a.accepting
+        note = _("no new jobs after {date}").format(date=date(a.last_new_job_day)) if a.last_new_job_day else ""
+        if a.retired:
+            note += ("; " if note else "") + _("{n} retired before {date}").format(n=a.retired, date=date(a.day))
         rows.append(
             [
-                provider,
+                a.provider,
                 _("yes") if open_ else _("no"),
-                _("{n} of {total}").format(n=len(open_), total=len(tunable)),
-                ", ".join(m.id for m in open_[:4]) + (" ..." if len(open_) > 4 else "") or "-",
+                _("{n} of {total}").format(n=len(open_), total=a.models),
+                ", ".join(open_[:4]) + (" ..." if len(open_) > 4 else "") or "-",
                 note or "-",
             ]
         )
@@ -496,6 +475,8 @@ def availability_rows(result: Result) -> list[list[str]]:
 
 
 def _availability(flow: _Flow, result: Result) -> None:
+    if result.availability is None:
+        return  # not computed by the caller (ftcost.api.report_facts)
     sc = result.scenario
     day = date(sc.month_first_day(1))
     flow.ensure(1.6)  # its heading, note and first rows together
@@ -522,7 +503,11 @@ def _footers(pages: list, result: Result, today: _dt.date) -> None:
 
 
 def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list, dict]:
-    """All pages as Figures, and the plot figures by name (for ``--png``)."""
+    """All pages as Figures, and the plot figures by name (for ``--png``).
+
+    The simulation page and the job-availability table show ``result.simulation`` and ``result.availability``,
+    which the caller computes (:func:`ftcost.api.report_facts`); a result without them has neither.
+    """
     import matplotlib
 
     from . import plot
@@ -546,7 +531,7 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
             "breakeven": plot.breakeven_figure(result, figsize=PAGE, margins=_PLOT_RECT),
             "cumulative": plot.cumulative_figure(result, figsize=PAGE, margins=_PLOT_RECT),
         }
-        if getattr(result.scenario, "distributions", None):
+        if result.simulation is not None:
             figs["simulation"] = _simulation_page(result)
         pages += list(figs.values())
         flow = _Flow()
@@ -562,7 +547,7 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
     """Write the PDF report (and with ``png_dir`` each chart as PNG), every file atomically.
 
     Every output path is checked before anything is drawn, so a bad one leaves nothing behind.
-    Returns the paths written.
+    ``result`` comes with its report facts (:func:`ftcost.api.report_facts`). Returns the paths written.
     """
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
