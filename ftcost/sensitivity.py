@@ -68,6 +68,7 @@ class Sensitivity:
     base_break_even: float | None
     moves: list[Move] = field(default_factory=list)  # sorted: largest effect on savings first
     no_effect: list[str] = field(default_factory=list)  # inputs whose moves changed neither number
+    no_effect_descriptions: dict[str, str] = field(default_factory=dict)  # their human labels, for the renderers
 
     @property
     def strategy_name(self) -> str:
@@ -200,6 +201,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
         same_be = m.break_even_low == result.base_break_even and m.break_even_high == result.base_break_even
         if same_savings and same_be:
             result.no_effect.append(m.path)
+            result.no_effect_descriptions[m.path] = m.description
         else:
             result.moves.append(m)
 

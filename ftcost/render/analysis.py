@@ -408,12 +408,7 @@ def sensitivity_table(res) -> str:
 
 def _human(res, dotted: str) -> str:
     """The human label of an input path ('GPU price per hour of 'self-hosted Llama 8B''), else the path."""
-    from ..paths import variable_targets
-
-    for t in variable_targets(res.scenario):
-        if t.dotted == dotted:
-            return t.describe(res.scenario)
-    return dotted
+    return str(res.no_effect_descriptions.get(dotted, dotted))
 
 
 def sensitivity_markdown(res) -> str:
