@@ -26,6 +26,29 @@ MAX_VOLUME = 1e200  # requests a month: the volume axis ends here, so every cost
 MAX_STEPS = 200_000  # replica steps examined in all, shared by the staircases, before the tail is treated as linear
 
 
+@dataclass(frozen=True)
+class VolumeRange:
+    """A range of constant monthly volume over which ``strategy`` is the cheapest (JSON: ``cheapest_by_volume``)."""
+
+    strategy: str
+    from_requests_per_month: float
+    to_requests_per_month: float | None  # None: no upper end
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"strategy": self.strategy, "from_requests_per_month": self.from_requests_per_month, "to_requests_per_month": self.to_requests_per_month}
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """A volume where a strategy and the baseline swap places (JSON: ``break_even_crossings``)."""
+
+    requests_per_month: float
+    cheaper_above: bool  # the strategy is the cheaper one just above this volume
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"requests_per_month": self.requests_per_month, "cheaper_above": self.cheaper_above}
+
+
 @dataclass
 class CostLines:
     fixed: FloatArray  # [S]
@@ -116,14 +139,13 @@ def _pieces(lines: CostLines, vmax_hint: float) -> FloatArray:
     return _sorted_unique(np.concatenate(found))
 
 
-def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float = 0.0) -> list[dict[str, Any]]:
+def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float = 0.0) -> list[VolumeRange]:
     """Ranges of constant monthly volume over which each strategy is the cheapest.
 
-    Returns ``[{strategy, from_requests_per_month, to_requests_per_month}]``; the last ``to`` is None.
-    Ties go to the strategy listed first.
+    The last range has no upper end (``to_requests_per_month`` None). Ties go to the strategy listed first.
 
     >>> lines = CostLines(np.array([0.0, 1000.0]), np.array([3e-4, 1e-4]), np.zeros(2), np.zeros(2), np.zeros(2))
-    >>> [(r["strategy"], r["from_requests_per_month"], r["to_requests_per_month"]) for r in cheapest_by_volume(lines, ["prompt", "tuned"])]
+    >>> [(r.strategy, r.from_requests_per_month, r.to_requests_per_month) for r in cheapest_by_volume(lines, ["prompt", "tuned"])]
     [('prompt', 0.0, 5000000.0), ('tuned', 5000000.0, None)]
     """
     edges = _pieces(lines, vmax_hint)
@@ -131,19 +153,16 @@ def cheapest_by_volume(lines: CostLines, names: list[str], *, vmax_hint: float =
     mids = (lo + hi) / 2
     winners = np.argmin(lines.cost(mids), axis=0)
     tail_winner = _tail_winner(lines)
-    ranges: list[dict[str, Any]] = []
+    starts: list[tuple[str, float]] = []  # (strategy, from): each range ends where the next starts
     # only where the winner changes (a Python loop over every piece is slow for 10^5 replica steps)
     change = np.flatnonzero(np.concatenate([[True], winners[1:] != winners[:-1]])) if len(winners) else np.zeros(0, dtype=int)
     for start, w in zip(lo[change], winners[change]):
-        if ranges and ranges[-1]["strategy"] == names[w]:
-            continue
-        if ranges:
-            ranges[-1]["to_requests_per_month"] = float(start)
-        ranges.append({"strategy": names[w], "from_requests_per_month": float(start), "to_requests_per_month": None})
-    if ranges and ranges[-1]["strategy"] != names[tail_winner]:
-        ranges[-1]["to_requests_per_month"] = float(edges[-1])
-        ranges.append({"strategy": names[tail_winner], "from_requests_per_month": float(edges[-1]), "to_requests_per_month": None})
-    return ranges
+        if not starts or starts[-1][0] != names[w]:
+            starts.append((names[w], float(start)))
+    if starts and starts[-1][0] != names[tail_winner]:
+        starts.append((names[tail_winner], float(edges[-1])))
+    ends: list[float | None] = [v for _, v in starts[1:]]
+    return [VolumeRange(name, v, end) for (name, v), end in zip(starts, ends + [None])]
 
 
 def _tail_winner(lines: CostLines) -> int:
@@ -152,8 +171,8 @@ def _tail_winner(lines: CostLines) -> int:
     return int(best[np.argmin(lines.fixed[best])])
 
 
-def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> list[dict[str, Any]]:
-    """Volumes where strategy s and baseline b swap places: [{requests_per_month, cheaper_above}].
+def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> list[Crossing]:
+    """Volumes where strategy s and baseline b swap places.
 
     ``cheaper_above`` says whether s is the cheaper one just above that volume.
     A strategy cheaper from volume 0 on starts the list with a crossing at 0.
@@ -168,10 +187,10 @@ def crossings(lines: CostLines, s: int, b: int, *, vmax_hint: float = 0.0) -> li
     starts = np.append(lo, edges[-1])
     # at volume 0 we count s as "not yet cheaper"; keep the volumes where the state changes
     change = np.flatnonzero(states != np.concatenate([[False], states[:-1]]))
-    return [{"requests_per_month": float(starts[i]), "cheaper_above": bool(states[i])} for i in change]
+    return [Crossing(float(starts[i]), bool(states[i])) for i in change]
 
 
-def break_even_from_crossings(cross: list[dict[str, Any]]) -> tuple[float | None, bool]:
+def break_even_from_crossings(cross: list[Crossing]) -> tuple[float | None, bool]:
     """The one break-even number docs/design.md reports, from a list of crossings.
 
     Cheaper from 0 and stays cheaper: (0, True). Cheaper from 0 then dearer above X:
@@ -180,6 +199,6 @@ def break_even_from_crossings(cross: list[dict[str, Any]]) -> tuple[float | None
     if not cross:
         return None, True
     first = cross[0]
-    if first["requests_per_month"] == 0 and len(cross) > 1:
-        return cross[1]["requests_per_month"], False
-    return first["requests_per_month"], True
+    if first.requests_per_month == 0 and len(cross) > 1:
+        return cross[1].requests_per_month, False
+    return first.requests_per_month, True

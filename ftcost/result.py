@@ -14,9 +14,28 @@ import numpy as np
 
 from . import feasibility, i18n
 from .engine import MONTHLY_PARTS, Outputs, evaluate
-from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
+from .envelope import CostLines, Crossing, VolumeRange, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import _, ngettext
+from .pricing import Price
 from .scenario import Scenario, Strategy
+
+__all__ = ["Crossing", "PriceUsed", "Result", "StrategyResult", "VolumeRange", "build_result"]
+
+
+@dataclass(frozen=True)
+class PriceUsed:
+    """A rate a strategy paid, with where it came from (JSON: a strategy's ``prices``)."""
+
+    value: float
+    source: str
+    as_of: str | None = None  # the ISO date the price was read, as in the JSON (None: not dated)
+
+    @classmethod
+    def of(cls, p: Price) -> PriceUsed:
+        return cls(p.value, p.source, p.as_of.isoformat() if p.as_of else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "source": self.source, "as_of": self.as_of}
 
 
 @dataclass
@@ -41,8 +60,8 @@ class StrategyResult:
     payback_month: int | None
     warnings: list[str] = field(default_factory=list)
     token_sources: dict[str, str] = field(default_factory=dict)
-    prices: dict[str, dict] = field(default_factory=dict)
-    break_even_crossings: list[dict] = field(default_factory=list)
+    prices: dict[str, PriceUsed] = field(default_factory=dict)
+    break_even_crossings: list[Crossing] = field(default_factory=list)
     data_generation_cost: float = 0.0
     quality_cost_per_request: float = 0.0
     replicas: float | None = None
@@ -64,7 +83,7 @@ class Result:
     outputs: Outputs
     strategies: list[StrategyResult]
     lines: CostLines
-    cheapest_by_volume: list[dict]
+    cheapest_by_volume: list[VolumeRange]
     without_quality: Result | None = None
     price_warnings: list[str] = field(default_factory=list)
     # What the PDF report shows beyond the comparison, computed by its caller (ftcost.api.report_facts), never by a
@@ -179,7 +198,7 @@ class Result:
             "cheapest": self.cheapest.name,
             "recommendation": self.recommendation,
             "savings": self.savings(),
-            "cheapest_by_volume": self.cheapest_by_volume,
+            "cheapest_by_volume": [r.to_dict() for r in self.cheapest_by_volume],
             "price_warnings": self.price_warnings,
             "strategies": [_strategy_dict(s) for s in self.strategies],
         } | ({"without_quality": _quality_free(self.without_quality)} if self.without_quality is not None else {})
@@ -282,8 +301,8 @@ def _strategy_dict(s: StrategyResult) -> dict:
         "epochs": s.epochs,
         "training_months": s.training_months,
         "token_sources": s.token_sources,
-        "prices": s.prices,
-        "break_even_crossings": s.break_even_crossings,
+        "prices": {k: p.to_dict() for k, p in s.prices.items()},
+        "break_even_crossings": [c.to_dict() for c in s.break_even_crossings],
         "data_generation_cost": s.data_generation_cost,
         "quality_cost_per_request": s.quality_cost_per_request,
         "replicas": s.replicas,
@@ -303,7 +322,7 @@ def _quality_free(r: Result) -> dict:
     return {
         "cheapest": r.cheapest.name,
         "savings": r.savings(),
-        "cheapest_by_volume": r.cheapest_by_volume,
+        "cheapest_by_volume": [v.to_dict() for v in r.cheapest_by_volume],
         "strategies": [
             {
                 k: getattr(s, k)
@@ -344,7 +363,7 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
         is_base = i == b
         be = float(out.break_even[i])
         above = bool(out.cheaper_above[i])
-        cross: list[dict] = []
+        cross: list[Crossing] = []
         if not is_base:
             cross = crossings(lines, i, b, vmax_hint=hint)
             if s.serving is not None or scenario.strategies[b].serving is not None:
@@ -382,7 +401,7 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
                 on_retirement=s.on_retirement,
                 **_plan_fields(s, i, inputs, out),
                 token_sources=dict(s.token_sources, **({"training_tokens": s.training.token_source} if s.training else {})),
-                prices={k: p.to_dict() for k, p in sorted(s.prices.items())},
+                prices={k: PriceUsed.of(p) for k, p in sorted(s.prices.items())},
                 break_even_crossings=cross,
                 data_generation_cost=float(out.data_generation_cost[i]),
                 quality_cost_per_request=float(out.quality_cost[i]),
@@ -394,7 +413,7 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
         if s.training and s.training.data_generation_note:
             results[-1].token_sources["data_generation"] = s.training.data_generation_note
         if s.serving is not None:
-            results[-1].prices["gpu_per_hour"] = {"value": s.serving.gpu_per_hour, "source": s.serving.gpu_source, "as_of": None}
+            results[-1].prices["gpu_per_hour"] = PriceUsed(s.serving.gpu_per_hour, s.serving.gpu_source)
     quality_free = None
     if with_quality_free and scenario.has_quality:
         quality_free = build_result(scenario.without_quality(), with_quality_free=False)

@@ -60,11 +60,11 @@ class TestSelfHostedStaircase:
         # and its asymptotic cost per request 600 / 900,000 = 0.000667 > 0.0006, so the api wins for good.
         r = ftcost.compare(scenario([API, GPU]), today=TODAY)
         gpu = r.strategies[1]
-        assert [c["requests_per_month"] for c in gpu.break_even_crossings] == pytest.approx([850_000, 900_000])
-        assert [c["cheaper_above"] for c in gpu.break_even_crossings] == [True, False]
+        assert [c.requests_per_month for c in gpu.break_even_crossings] == pytest.approx([850_000, 900_000])
+        assert [c.cheaper_above for c in gpu.break_even_crossings] == [True, False]
         assert gpu.break_even_requests_per_month == pytest.approx(850_000)
         assert gpu.cheaper_above_break_even is True
-        ranges = [(x["strategy"], x["from_requests_per_month"], x["to_requests_per_month"]) for x in r.cheapest_by_volume]
+        ranges = [(x.strategy, x.from_requests_per_month, x.to_requests_per_month) for x in r.cheapest_by_volume]
         assert [x[0] for x in ranges] == ["api", "gpu", "api"]
         assert ranges[1][1:] == pytest.approx((850_000, 900_000))
         assert ranges[2][2] is None
@@ -181,7 +181,7 @@ class TestCheapestByVolume:
         # a = b at 1,000 / 0.0002 = 5,000,000; b = c at 2,000 / 0.00005 = 40,000,000; a = c at 3,000/0.00025 = 12M (not on the envelope).
         lines = CostLines(np.array([0.0, 1000.0, 3000.0]), np.array([3e-4, 1e-4, 5e-5]), np.zeros(3), np.zeros(3), np.zeros(3))
         r = cheapest_by_volume(lines, ["a", "b", "c"])
-        assert [(x["strategy"], x["from_requests_per_month"], x["to_requests_per_month"]) for x in r] == [
+        assert [(x.strategy, x.from_requests_per_month, x.to_requests_per_month) for x in r] == [
             ("a", 0.0, pytest.approx(5e6)),
             ("b", pytest.approx(5e6), pytest.approx(4e7)),
             ("c", pytest.approx(4e7), None),
@@ -190,11 +190,14 @@ class TestCheapestByVolume:
     def test_linear_crossing_matches_break_even(self):
         lines = CostLines(np.array([0.0, 1241.0]), np.array([3e-4, 1e-4]), np.zeros(2), np.zeros(2), np.zeros(2))
         # 1,241 / 0.0002 = 6,205,000
-        assert crossings(lines, 1, 0) == [{"requests_per_month": pytest.approx(6_205_000), "cheaper_above": True}]
+        assert [c.to_dict() for c in crossings(lines, 1, 0)] == [{"requests_per_month": pytest.approx(6_205_000), "cheaper_above": True}]
 
     def test_in_compare_json(self):
         r = ftcost.compare(scenario([API, GPU]), today=TODAY)
-        assert r.to_dict()["cheapest_by_volume"] == r.cheapest_by_volume
+        assert r.to_dict()["cheapest_by_volume"] == [
+            {"strategy": x.strategy, "from_requests_per_month": x.from_requests_per_month, "to_requests_per_month": x.to_requests_per_month}
+            for x in r.cheapest_by_volume
+        ]
 
 
 class TestBadInput:
@@ -297,7 +300,7 @@ class TestCurrency:
         assert r.to_dict()["currency"] == "EUR"
         assert r.strategies[0].cost_per_request == pytest.approx(0.000135)
         assert r.strategies[0].total_cost == pytest.approx(135.0)
-        assert "converted at 0.9 EUR/USD" in r.strategies[0].prices["input"]["source"]
+        assert "converted at 0.9 EUR/USD" in r.strategies[0].prices["input"].source
         assert r.strategies[1].cost_per_request == pytest.approx(0.0005)  # 1,000 x 0.50 / 1M, not converted
         from ftcost.render.text import to_table
 

@@ -46,9 +46,9 @@ def test_report_html_is_self_contained(cli, tmp_path):
     r = ftcost.compare(ROOT / "scenarios" / "support-azure.yaml")
     for s in r.strategies:
         for p in s.prices.values():
-            assert html.escape(p["source"], quote=True) in text
-            if p["as_of"]:
-                assert p["as_of"] in text
+            assert html.escape(p.source, quote=True) in text
+            if p.as_of:
+                assert p.as_of in text
 
 
 def test_format_html_default_path(cli, tmp_path, monkeypatch):

@@ -60,7 +60,7 @@ def data_strings(result) -> list[str]:
     out = [sc.name, sc.description or "", Path(sc.file).name if sc.file else ""]
     for s, st in zip(result.strategies, sc.strategies):
         out += [s.name, s.model, st.model.ref, st.model.id, st.description or "", st.model.notice or "", st.model.ft_notice or ""]
-        out += [str(p.get("source") or "") for p in s.prices.values()]
+        out += [str(p.source or "") for p in s.prices.values()]
         out += [str(v) for v in (s.token_sources or {}).values()]
     return sorted({x for x in out if x}, key=len, reverse=True)
 

@@ -14,6 +14,7 @@ import pytest
 from ftcost.api import compare
 from ftcost.render import plot
 from ftcost.render.fmt import count_short
+from ftcost.result import VolumeRange
 
 # testco (tests/fixtures/testco.yaml): base-1 input $1.00 per 1M; tune-1 fine-tuned input $3.00,
 # training $10.00 per 1M, hosting $1.00/h, storage $5.00/month.
@@ -91,8 +92,8 @@ def test_breakeven_data_regions_follow_the_cost_lines(low):
     # The same as the engine's cheapest-by-volume ranges, where the result has them.
     ranges = getattr(r, "cheapest_by_volume", None)
     if ranges:
-        assert [x["strategy"] for x in ranges] == ["prompt", "tuned"]
-        assert ranges[1]["from_requests_per_month"] == pytest.approx(d.regions[1].from_volume, rel=1e-9)
+        assert [x.strategy for x in ranges] == ["prompt", "tuned"]
+        assert ranges[1].from_requests_per_month == pytest.approx(d.regions[1].from_volume, rel=1e-9)
 
 
 def test_cost_curve_uses_the_results_own_curves_when_it_has_them(low):
@@ -111,9 +112,9 @@ def test_cost_curve_uses_the_results_own_curves_when_it_has_them(low):
         scenario=r.scenario,
         cost_at_volumes=stairs,
         cheapest_by_volume=[
-            {"strategy": "prompt", "from_requests_per_month": 0.0, "to_requests_per_month": 3e5},
-            {"strategy": "tuned", "from_requests_per_month": 3e5, "to_requests_per_month": 4e5},
-            {"strategy": "prompt", "from_requests_per_month": 4e5, "to_requests_per_month": 6e5},
+            VolumeRange("prompt", 0.0, 3e5),
+            VolumeRange("tuned", 3e5, 4e5),
+            VolumeRange("prompt", 4e5, 6e5),
         ],
     )
     np.testing.assert_array_equal(plot.cost_curve(fake, v), stairs(v))

@@ -68,13 +68,13 @@ def test_together_fine_tuned_model_pays_for_its_dedicated_endpoint():
     tuned = r.strategies[1]
     assert tuned.fixed_monthly == pytest.approx(3.99 * 730, rel=1e-12)
     assert tuned.cost_per_request == 0.0
-    assert "dedicated endpoint on 1 x h100-80gb" in tuned.prices["hosting_per_hour"]["source"]
+    assert "dedicated endpoint on 1 x h100-80gb" in tuned.prices["hosting_per_hour"].source
 
 
 def test_serverless_model_has_no_hourly_fee_with_a_source():
     r = ftcost.compare(_scenario("openai/gpt-4o-mini"), today=TODAY)
     assert r.strategies[1].fixed_monthly == 0.0
-    assert r.strategies[1].prices["hosting_per_hour"]["value"] == 0.0
+    assert r.strategies[1].prices["hosting_per_hour"].value == 0.0
 
 
 @pytest.mark.parametrize("model", ["fireworks/llama-3.1-8b-instruct", "together/llama-3.1-70b-instruct", "together/gpt-oss-120b"])

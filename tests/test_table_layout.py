@@ -61,14 +61,12 @@ def test_a_gpu_staircase_alternating_far_away_is_one_line():
     from types import SimpleNamespace
 
     from ftcost.render.text import _ranges
+    from ftcost.result import VolumeRange
 
     # 34 ranges: a prompt up to 400k, then a self-hosted fleet and a hosted fine-tune taking turns up to 1.5B.
     edges = [0, 400_000] + [95_000_000 * (1 + k * 0.45) for k in range(33)]
     names = ["prompt"] + ["fine-tune" if k % 2 == 0 else "self-hosted" for k in range(33)]
-    ranges = [
-        {"strategy": n, "from_requests_per_month": float(a), "to_requests_per_month": float(b) if b else None}
-        for n, a, b in zip(names, edges, edges[1:] + [None])
-    ]
+    ranges = [VolumeRange(n, float(a), float(b) if b else None) for n, a, b in zip(names, edges, edges[1:] + [None])]
     fake = SimpleNamespace(cheapest_by_volume=ranges, scenario=SimpleNamespace(requests_per_month=300_000, growth_per_month=0.08, horizon_months=24))
     lines = _ranges(fake)
     assert len(lines) <= 11, lines  # the heading, at most 8 ranges, the alternation in one line, a blank

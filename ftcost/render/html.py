@@ -215,11 +215,10 @@ def _prices_html(result) -> str:
     for s in result.strategies:
         for key, p in s.prices.items():
             unit = _(PRICE_UNITS[key]) if key in PRICE_UNITS else key.replace("_", " ")
-            as_of = p.get("as_of")
-            shown = lfmt.date(_dt.date.fromisoformat(as_of)) if as_of else "-"
+            shown = lfmt.date(_dt.date.fromisoformat(p.as_of)) if p.as_of else "-"
             rows.append(
-                f"<tr><td>{_e(s.name)}</td><td>{_e(unit)}</td><td>{_e(_price_value(key, p['value'], cur))}</td>"
-                f'<td class="src">{_e(p.get("source") or "-")}</td><td>{_e(shown)}</td></tr>'
+                f"<tr><td>{_e(s.name)}</td><td>{_e(unit)}</td><td>{_e(_price_value(key, p.value, cur))}</td>"
+                f'<td class="src">{_e(p.source or "-")}</td><td>{_e(shown)}</td></tr>'
             )
     return '<table class="prices"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
 

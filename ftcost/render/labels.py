@@ -61,7 +61,7 @@ def for_drawing(result):
     strategies = [
         dataclasses.replace(s, name=n, warnings=[short(w.replace(s.name, n), MAX_TEXT_CHARS) for w in s.warnings]) for s, n in zip(result.strategies, cut)
     ]
-    ranges = [dict(r, strategy=rename.get(r.get("strategy"), r.get("strategy"))) for r in result.cheapest_by_volume]
+    ranges = [dataclasses.replace(r, strategy=rename.get(r.strategy, r.strategy)) for r in result.cheapest_by_volume]
     sim = result.simulation
     if sim is not None:  # the simulation page names the strategies too
         sim = dataclasses.replace(sim, scenario=sc2, strategies=[dataclasses.replace(st, name=n) for st, n in zip(sim.strategies, cut)])

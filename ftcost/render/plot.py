@@ -190,7 +190,7 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
             ax.plot([p.volume], [p.cost], marker="o", ms=8, mfc="white", mec=color(p.index), mew=2.2, ls="none", zorder=5, gid=f"breakeven:{p.strategy}")
         switched = False
         _shown, rest = shown_ranges(result)
-        last = rest[0]["from_requests_per_month"] * 1.001 if rest else np.inf  # a staircase's alternation: its start only
+        last = rest[0].from_requests_per_month * 1.001 if rest else np.inf  # a staircase's alternation: its start only
         for r_prev, r in zip(d.regions, d.regions[1:]):
             x = r.from_volume
             if any(abs(x - p.volume) <= 1e-6 * max(abs(x), 1.0) for p in d.points) or x > last:

@@ -414,9 +414,9 @@ def _prices_pages(flow: _Flow, result: Result) -> None:
                 [
                     s.name if k == 0 else "",
                     price_name(key),
-                    _price_value(key, p.get("value"), cur),
-                    p.get("source") or "-",
-                    _as_of(p.get("as_of")),
+                    _price_value(key, p.value, cur),
+                    p.source or "-",
+                    _as_of(p.as_of),
                 ]
             )
             colors.append(color(i))

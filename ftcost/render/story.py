@@ -43,7 +43,7 @@ def volume_path(scenario) -> VolumePath:
     return VolumePath(v1, float(last), float(avg))
 
 
-def shown_ranges(result, most: int = 8) -> tuple[list[dict], list[dict]]:
+def shown_ranges(result, most: int = 8) -> tuple[list, list]:
     """The cheapest-by-volume ranges worth a line each, and the rest (a GPU staircase alternating far away).
 
     Ranges that start within 10x the largest volume the plan reaches, at most ``most`` of them; a single
@@ -52,7 +52,7 @@ def shown_ranges(result, most: int = 8) -> tuple[list[dict], list[dict]]:
     ranges = list(result.cheapest_by_volume or [])
     p = volume_path(result.scenario)
     reach = max(p.first, p.last, 1.0)
-    shown = [r for r in ranges if r["from_requests_per_month"] <= 10 * reach][:most]
+    shown = [r for r in ranges if r.from_requests_per_month <= 10 * reach][:most]
     if len(ranges) - len(shown) <= 1:
         return ranges, []
     return shown, ranges[len(shown) :]
@@ -66,9 +66,9 @@ def key_volumes(result) -> list[float]:
     marks = [p.first, p.last, p.average]
     marks += [s.break_even_requests_per_month for s in result.strategies if s.break_even_requests_per_month]
     shown, rest = shown_ranges(result)
-    marks += [r["from_requests_per_month"] for r in shown]
+    marks += [r.from_requests_per_month for r in shown]
     if rest:
-        marks.append(rest[0]["from_requests_per_month"])
+        marks.append(rest[0].from_requests_per_month)
     return sorted({float(v) for v in marks if v and v > 0 and math.isfinite(v)})
 
 

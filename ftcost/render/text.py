@@ -229,13 +229,13 @@ def _ranges(result: Result) -> list[str]:
     shown, rest = shown_ranges(result)
     out = [_("Cheapest by monthly volume:")]
     for r in shown:
-        lo, hi = r["from_requests_per_month"], r["to_requests_per_month"]
+        lo, hi = r.from_requests_per_month, r.to_requests_per_month
         span = _("{lo} to {hi}").format(lo=count(lo), hi=count(hi)) if hi is not None else _("{lo} and up").format(lo=count(lo))
-        out.append(f"  {span:>28}  {r['strategy']}")
+        out.append(f"  {span:>28}  {r.strategy}")
     if rest:
-        names = [f"'{n}'" for n in dict.fromkeys(r["strategy"] for r in rest)]
+        names = [f"'{n}'" for n in dict.fromkeys(r.strategy for r in rest)]
         who = _("{names} alternate (GPU replicas make a staircase)").format(names=", ".join(names)) if len(names) > 1 else names[0]
-        start = _("{lo} and up").format(lo=count(rest[0]["from_requests_per_month"]))
+        start = _("{lo} and up").format(lo=count(rest[0].from_requests_per_month))
         out.append(f"  {start:>28}  {who}")
     out.append("")
     return out

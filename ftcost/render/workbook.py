@@ -609,10 +609,10 @@ def workbook(result: Result):
         for key, p in s.prices.items():
             so.cell(r, 1, s.name)
             so.cell(r, 2, price_name(key, unit=False))
-            so.cell(r, 3, p.get("value"))
-            src = p.get("source") or ""
+            so.cell(r, 3, p.value)
+            src = p.source or ""
             so.cell(r, 4, src).alignment = wrap
-            so.cell(r, 5, p.get("as_of") or "")
+            so.cell(r, 5, p.as_of or "")
             # The row grows with the wrapped source, so nothing overprints the next row.
             so.row_dimensions[r].height = 15 * max(1, math.ceil(len(src) / 85))
             for j in (1, 2, 3, 5):
