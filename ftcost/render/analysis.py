@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from .. import i18n
 from ..i18n import _
@@ -225,7 +226,7 @@ def simulation_csv(sim) -> str:
         "payback_p95",
         "payback_never_share",
     ]
-    rows = [head]
+    rows: list[list[Any]] = [head]
     for s in sim.strategies:
         sv = s.savings or {}
         be = s.break_even or {}

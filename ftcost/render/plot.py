@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,6 +101,7 @@ def _you(ax, d: BreakevenData, horizon: int):
     """Mark month 1's volume (dashed), the range growth takes it through (band) and the horizon average (dotted),
     with one label at the top of the plot, kept inside the axes."""
     p = d.path
+    assert p is not None  # breakeven_data always sets it
     lo, hi = d.x_range
     ax.axvline(p.first, color="#222222", lw=1.4, ls="--", zorder=4, gid="current-volume")
     if p.grows:
@@ -148,7 +150,9 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
         ax = fig.add_subplot()
         for r in d.regions:
             ax.axvspan(r.from_volume, r.to_volume, color=color(r.index), alpha=SHADE_ALPHA, lw=0, zorder=0, gid=f"region:{r.strategy}")
-        handles, texts, gids = [], [], []
+        handles: list[Any] = []
+        texts: list[str] = []
+        gids: list[str | None] = []
         points = {p.index: p for p in d.points}
         for i, name in enumerate(d.names):
             s = result.strategies[i]
@@ -184,10 +188,10 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
         ax.grid(True, which="major", color="#dddddd", lw=0.7, zorder=1)
         ax.set_axisbelow(True)
 
-        for p in d.points:
-            if p.volume <= 0 or not d.x_range[0] <= p.volume <= d.x_range[1]:
+        for pt in d.points:
+            if pt.volume <= 0 or not d.x_range[0] <= pt.volume <= d.x_range[1]:
                 continue  # "cheaper at any volume" is said in the legend; a crossing off the chart too
-            ax.plot([p.volume], [p.cost], marker="o", ms=8, mfc="white", mec=color(p.index), mew=2.2, ls="none", zorder=5, gid=f"breakeven:{p.strategy}")
+            ax.plot([pt.volume], [pt.cost], marker="o", ms=8, mfc="white", mec=color(pt.index), mew=2.2, ls="none", zorder=5, gid=f"breakeven:{pt.strategy}")
         switched = False
         _shown, rest = shown_ranges(result)
         last = rest[0].from_requests_per_month * 1.001 if rest else np.inf  # a staircase's alternation: its start only
@@ -202,6 +206,7 @@ def breakeven_figure(result: Result, *, log: bool | None = None, data: Breakeven
 
         best = d.names[d.cheapest_at_average]
         p = d.path
+        assert p is not None  # breakeven_data always sets it
         at = (
             _("At your average volume ({volume}/mo over {h} months) the cheapest is '{name}'.").format(
                 volume=count_short(p.average), h=sc.horizon_months, name=short(best, 40)
@@ -277,7 +282,9 @@ def cumulative_figure(result: Result, *, log: bool | None = None, data: Cumulati
         fig = new_figure(figsize, margins)
         ax = fig.add_subplot()
         any_training = False
-        handles, texts, gids = [], [], []
+        handles: list[Any] = []
+        texts: list[str] = []
+        gids: list[str | None] = []
         for i, name in enumerate(d.names):
             label = short(name, 48) + (" " + _("(baseline)") if i == d.baseline else "")
             gid = None

@@ -12,6 +12,7 @@ import math
 from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
+from typing import Any
 
 from .. import i18n
 from .lfmt import count_short, money_short
@@ -24,7 +25,7 @@ FIGSIZE = (10.0, 6.2)
 DPI = 150
 LEGEND_SIZE = 9.0
 
-RC = {
+RC: dict[Any, Any] = {  # matplotlib types rcParams keys as literals; these are checked by matplotlib when used
     "font.size": 10,
     "axes.titlesize": 13,
     "axes.titleweight": "bold",

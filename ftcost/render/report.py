@@ -54,7 +54,7 @@ def recommendation(result: Result) -> str:
             name=base.name, basis=basis, h=h, total=money(base.total_cost, cur)
         )
         if winners:
-            w = min(winners, key=lambda s: s.break_even_requests_per_month)
+            w = min(winners, key=lambda s: s.break_even_requests_per_month or 0.0)  # (every winner has one)
             text += _("; '{name}' would only pay off above {v} requests a month.").format(name=w.name, v=count(w.break_even_requests_per_month))
         elif others and all(s.break_even_requests_per_month is None for s in others):
             text += _("; no alternative is cheaper at any volume.")
@@ -407,7 +407,7 @@ def _prices_pages(flow: _Flow, result: Result) -> None:
     )
     cols = [Column(_("Strategy"), 1.9), Column(_("Price"), 2.3), Column(_("Value"), 0.9, "right"), Column(_("Source"), 4.55), Column(_("As of"), 0.85)]
     rows = []
-    colors = []
+    colors: list[str | None] = []
     for i, s in enumerate(result.strategies):
         for k, (key, p) in enumerate(s.prices.items()):
             rows.append(

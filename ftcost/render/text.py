@@ -287,7 +287,7 @@ def verdict(result: Result) -> str:
         # Say from where the best challenger would win.
         winners = [s for s in others if s.feasible and s.break_even_requests_per_month and s.cheaper_above_break_even]
         if winners:
-            w = min(winners, key=lambda s: s.break_even_requests_per_month)
+            w = min(winners, key=lambda s: s.break_even_requests_per_month or 0.0)  # (every winner has one)
             text += " " + _("'{name}' would pay off above {v} requests/month (you are at {vol}).").format(
                 name=w.name, v=count(w.break_even_requests_per_month), vol=count(sc.requests_per_month)
             )
