@@ -81,7 +81,7 @@ def best_partial(total_by_month: np.ndarray, feasible_until: list[int]) -> int:
 def migration_words(s: Any) -> str:
     """'moves to openai/gpt-5-mini in 2027-02 (month 2)' for each migration, joined."""
     return _(", then ").join(
-        _("moves to {model} in {month} (month {m})").format(model=mg["to"], month=mg["calendar_month"], m=mg["month"]) for mg in (s.migrations or [])
+        _("moves to {model} in {month} (month {m})").format(model=mg.to_model, month=mg.calendar_month, m=mg.month) for mg in (s.migrations or [])
     )
 
 
@@ -95,7 +95,7 @@ def plan_sentence(result: Any) -> str:
     lines = constraint_lines(result)
     if not lines:
         return ""
-    head = _("Not recommended, whatever the cost: ") if result.recommendation["feasible"] else _("Why: ")
+    head = _("Not recommended, whatever the cost: ") if result.recommendation.feasible else _("Why: ")
     return head + "; ".join(lines) + "."
 
 

@@ -19,7 +19,7 @@ from .i18n import _, ngettext
 from .pricing import Price
 from .scenario import Scenario, Strategy
 
-__all__ = ["Crossing", "PriceUsed", "Result", "StrategyResult", "VolumeRange", "build_result"]
+__all__ = ["Crossing", "Migration", "PlanPhase", "PriceUsed", "Recommendation", "Result", "StrategyResult", "VolumeRange", "build_result"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,76 @@ class PriceUsed:
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "source": self.source, "as_of": self.as_of}
+
+
+@dataclass(frozen=True)
+class PlanPhase:
+    """One model of a strategy's plan and the months it runs (JSON: a strategy's ``phases``)."""
+
+    model: str
+    from_month: int
+    to_month: int
+    cost_per_request: float
+    prompt_tokens: float | None  # re-counted with this model's encoding; None: the strategy's own count
+    prompt_source: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "from_month": self.from_month,
+            "to_month": self.to_month,
+            "cost_per_request": self.cost_per_request,
+            "prompt_tokens": self.prompt_tokens,
+            "prompt_source": self.prompt_source,
+        }
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A plan's move to its model's successor (JSON: a strategy's ``migrations``, with keys ``from`` and ``to``)."""
+
+    month: int
+    calendar_month: str
+    from_model: str
+    to_model: str
+    training_cost: float  # the training run on the successor in that month (0 for a prompt strategy)
+    migration_cost: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "calendar_month": self.calendar_month,
+            "from": self.from_model,
+            "to": self.to_model,
+            "training_cost": self.training_cost,
+            "migration_cost": self.migration_cost,
+        }
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """What ftcost recommends and whether it can be carried out over the whole horizon (JSON: ``recommendation``)."""
+
+    strategy: str
+    feasible: bool
+    until_month: int  # the last month the recommended plan runs (the horizon when feasible)
+    cost_until: float
+    until: str | None  # that month's calendar label (None: not even month 1)
+    reason: str  # why it stops, in English ("" when feasible)
+    feasible_strategies: tuple[str, ...]
+    horizon_months: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "strategy": self.strategy,
+            "feasible": self.feasible,
+            "until_month": self.until_month,
+            "cost_until": self.cost_until,
+            "until": self.until,
+            "reason": self.reason,
+            "feasible_strategies": list(self.feasible_strategies),
+            "horizon_months": self.horizon_months,
+        }
 
 
 @dataclass
@@ -73,8 +143,8 @@ class StrategyResult:
     feasible: bool = True
     feasibility: str = ""
     on_retirement: str = "stop"
-    migrations: list[dict] = field(default_factory=list)
-    phases: list[dict] = field(default_factory=list)
+    migrations: list[Migration] = field(default_factory=list)
+    phases: list[PlanPhase] = field(default_factory=list)
 
 
 @dataclass
@@ -114,22 +184,22 @@ class Result:
         return self.strategies[i]
 
     @property
-    def recommendation(self) -> dict:
+    def recommendation(self) -> Recommendation:
         """What ftcost recommends and whether it can be carried out over the whole horizon."""
         best = self.cheapest
         h = self.scenario.horizon_months
         until = best.feasible_until or 0
         i = self.strategies.index(best)
-        return {
-            "strategy": best.name,
-            "feasible": best.feasible,
-            "until_month": until,
-            "cost_until": float(np.sum(np.asarray(self.outputs.monthly)[i, :until])),
-            "until": self.scenario.month_label(until) if until else None,
-            "reason": "" if best.feasible else best.feasibility,
-            "feasible_strategies": [s.name for s in self.strategies if s.feasible],
-            "horizon_months": h,
-        }
+        return Recommendation(
+            strategy=best.name,
+            feasible=best.feasible,
+            until_month=until,
+            cost_until=float(np.sum(np.asarray(self.outputs.monthly)[i, :until])),
+            until=self.scenario.month_label(until) if until else None,
+            reason="" if best.feasible else best.feasibility,
+            feasible_strategies=tuple(s.name for s in self.strategies if s.feasible),
+            horizon_months=h,
+        )
 
     @property
     def warnings(self) -> list[str]:
@@ -196,7 +266,7 @@ class Result:
             "growth_per_month": sc.growth_per_month,
             "baseline": sc.baseline_name,
             "cheapest": self.cheapest.name,
-            "recommendation": self.recommendation,
+            "recommendation": self.recommendation.to_dict(),
             "savings": self.savings(),
             "cheapest_by_volume": [r.to_dict() for r in self.cheapest_by_volume],
             "price_warnings": self.price_warnings,
@@ -312,8 +382,8 @@ def _strategy_dict(s: StrategyResult) -> dict:
         "feasible": s.feasible,
         "feasibility": s.feasibility,
         "on_retirement": s.on_retirement,
-        "migrations": s.migrations,
-        "phases": s.phases,
+        "migrations": [m.to_dict() for m in s.migrations],
+        "phases": [p.to_dict() for p in s.phases],
     }
 
 
@@ -429,21 +499,11 @@ def _plan_fields(s: Strategy, i: int, inputs, out) -> dict:
     rows = [i] + [r for r, o in enumerate(inputs.owner or ()) if o == i and r != i]
     phases, migrations = [], []
     for k, (r, ph) in enumerate(zip(rows, s.plan.phases)):
-        phases.append(
-            {
-                "model": ph.model.ref,
-                "from_month": ph.first_month,
-                "to_month": ph.last_month,
-                "cost_per_request": float(out.row_cost_per_request[r]),
-                "prompt_tokens": ph.prompt_tokens,
-                "prompt_source": ph.prompt_source or None,
-            }
-        )
+        phases.append(PlanPhase(ph.model.ref, ph.first_month, ph.last_month, float(out.row_cost_per_request[r]), ph.prompt_tokens, ph.prompt_source or None))
         if k > 0:
-            mg = dict(s.plan.migrations[k - 1])
-            mg["training_cost"] = float(out.row_training_run_cost[r]) * (1 + s.price_change_per_month) ** (ph.first_month - 1) if s.training else 0.0
-            mg["migration_cost"] = ph.migration_cost
-            migrations.append(mg)
+            mg = s.plan.migrations[k - 1]
+            training = float(out.row_training_run_cost[r]) * (1 + s.price_change_per_month) ** (ph.first_month - 1) if s.training else 0.0
+            migrations.append(Migration(mg["month"], mg["calendar_month"], mg["from"], mg["to"], training, ph.migration_cost))
     return {"phases": phases, "migrations": migrations}
 
 

@@ -144,9 +144,9 @@ def test_prompt_strategy_moves_to_a_dearer_successor_in_month_3(scenario):
     assert s.total_cost == pytest.approx(7200, rel=1e-12)
     assert s.feasible and s.feasible_until == 4 and s.feasibility == ""
     assert s.on_retirement == "successor"  # the default where a successor is known
-    assert [(m["month"], m["from"], m["to"], m["calendar_month"]) for m in s.migrations] == [(3, "acme/old", "acme/new", "2027-03")]
-    assert s.migrations[0]["training_cost"] == 0.0
-    assert [(p["model"], p["from_month"], p["to_month"]) for p in s.phases] == [("acme/old", 1, 2), ("acme/new", 3, 4)]
+    assert [(m.month, m.from_model, m.to_model, m.calendar_month) for m in s.migrations] == [(3, "acme/old", "acme/new", "2027-03")]
+    assert s.migrations[0].training_cost == 0.0
+    assert [(p.model, p.from_month, p.to_month) for p in s.phases] == [("acme/old", 1, 2), ("acme/new", 3, 4)]
     d = r.to_dict()
     assert d["recommendation"]["feasible"] is True and d["cheapest"] == "p"
     json.dumps(d, allow_nan=False)
@@ -171,7 +171,7 @@ def test_prompt_from_text_is_recounted_with_the_successors_encoding(scenario, tm
     # month 1 at old prices: n_old x 1.00 / 1e6 x 1e6 requests = n_old dollars; month 3 at new: n_new x 2.00.
     assert s.monthly[0] == pytest.approx(n_old, rel=1e-12)
     assert s.monthly[2] == pytest.approx(2 * n_new, rel=1e-12)
-    assert s.phases[1]["prompt_tokens"] == n_new and "cl100k_base" in s.phases[1]["prompt_source"]
+    assert s.phases[1].prompt_tokens == n_new and "cl100k_base" in s.phases[1].prompt_source
 
 
 def test_fine_tuned_strategy_migrates_with_a_new_training_run(scenario):
@@ -197,9 +197,16 @@ def test_fine_tuned_strategy_migrates_with_a_new_training_run(scenario):
     assert s.total_cost == pytest.approx(56.72, rel=1e-12)
     assert s.training_runs == 2 and s.training_months == [1, 3]
     mg = s.migrations[0]
-    assert (mg["month"], mg["to"]) == (3, "acme/new")
-    assert mg["training_cost"] == pytest.approx(4.0, rel=1e-12) and mg["migration_cost"] == 50
+    assert (mg.month, mg.to_model) == (3, "acme/new")
+    assert mg.training_cost == pytest.approx(4.0, rel=1e-12) and mg.migration_cost == 50
     assert s.feasible
+    # The JSON keeps its field names (the dataclass says from_model/to_model: 'from' is a Python keyword).
+    js = r.to_dict()["strategies"][0]
+    assert js["migrations"] == [
+        {"month": 3, "calendar_month": mg.calendar_month, "from": mg.from_model, "to": "acme/new", "training_cost": mg.training_cost, "migration_cost": 50}
+    ]
+    assert list(js["phases"][1]) == ["model", "from_month", "to_month", "cost_per_request", "prompt_tokens", "prompt_source"]
+    assert js["phases"][1]["model"] == "acme/new" and js["phases"][1]["from_month"] == 3
 
 
 def test_fine_tuned_retrain_after_the_providers_cut_off_is_infeasible(scenario):
@@ -283,7 +290,7 @@ def test_no_feasible_plan_gives_the_best_plan_up_to_when_it_stops(scenario):
         """)
     )
     rec = r.recommendation
-    assert (rec["strategy"], rec["feasible"], rec["until_month"], rec["until"]) == ("lonely", False, 2, "2027-02")
+    assert (rec.strategy, rec.feasible, rec.until_month, rec.until) == ("lonely", False, 2, "2027-02")
     from ftcost.render.text import verdict
 
     assert verdict(r) == (
@@ -306,7 +313,7 @@ def test_chain_of_successors_within_the_horizon(scenario):
     s = r.strategies[0]
     # plus $10 at each migration (months 2 and 3)
     assert s.monthly == pytest.approx([1000, 2010, 3010, 3000], rel=1e-12)
-    assert [(m["month"], m["from"], m["to"]) for m in s.migrations] == [(2, "acme/a", "acme/b"), (3, "acme/b", "acme/c")]
+    assert [(m.month, m.from_model, m.to_model) for m in s.migrations] == [(2, "acme/a", "acme/b"), (3, "acme/b", "acme/c")]
     assert s.feasible
 
 
@@ -323,7 +330,7 @@ def test_successor_in_another_providers_catalog(scenario):
     )
     s = r.strategies[0]
     assert s.total_cost == pytest.approx(12000, rel=1e-12)
-    assert s.migrations[0]["to"] == "other/far"
+    assert s.migrations[0].to_model == "other/far"
 
 
 def test_successor_catalog_loaded_on_demand_from_a_pricing_folder(scenario, tmp_path):
@@ -494,7 +501,7 @@ def test_fine_tuned_migration_to_a_provider_that_takes_no_new_jobs_is_infeasible
         )
     )
     s = r.strategies[0]
-    assert s.migrations[0]["to"] == "openai/tune-me" and s.migrations[0]["month"] == 3
+    assert s.migrations[0].to_model == "openai/tune-me" and s.migrations[0].month == 3
     assert s.feasible_until == 2
     assert s.feasibility == (
         "Fine-tuning on OpenAI: no new jobs after 2027-01-05; the month-3 training run on openai/tune-me (the migration) cannot run; switch provider"

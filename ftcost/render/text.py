@@ -334,14 +334,14 @@ def _partial_verdict(result: Result) -> str:
     """The verdict when no plan runs the whole horizon: the best plan up to the month it stops (issue 13)."""
     sc = result.scenario
     rec = result.recommendation
-    if rec["until_month"] <= 0:
+    if rec.until_month <= 0:
         return NONE_AT_ALL().format(label=month(sc.month_first_day(1)))
     return PARTIAL().format(
         h=sc.horizon_months,
-        until=rec["until_month"],
-        label=month(sc.month_first_day(rec["until_month"])),
-        best=rec["strategy"],
-        cost=money(rec["cost_until"], sc.currency),
+        until=rec.until_month,
+        label=month(sc.month_first_day(rec.until_month)),
+        best=rec.strategy,
+        cost=money(rec.cost_until, sc.currency),
     )
 
 

@@ -551,10 +551,10 @@ def workbook(result: Result):
             r,
             1,
             _("Cheapest over the horizon")
-            if rec["feasible"]  # among the plans that can be carried out
-            else _("No plan runs all {h} months; best up to month {m}").format(h=h, m=rec["until_month"]),
+            if rec.feasible  # among the plans that can be carried out
+            else _("No plan runs all {h} months; best up to month {m}").format(h=h, m=rec.until_month),
         ).font = bold
-        sm.cell(r, 2, rec["strategy"]).font = bold
+        sm.cell(r, 2, rec.strategy).font = bold
         r += 1
         sm.cell(r, 1, _("Saving against the baseline"))
         sm.cell(r, 2, f"=D{srow[b]}-D{srow[best]}").number_format = fmt["money"]
