@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import feasibility, i18n
-from .engine import MONTHLY_PARTS, Outputs, evaluate
+from .engine import MONTHLY_PARTS, Inputs, Outputs, evaluate
 from .envelope import CostLines, Crossing, VolumeRange, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import _, ngettext
 from .pricing import Price
@@ -161,6 +161,8 @@ class Result:
     # fine-tuning jobs when the plan starts (None: not computed). Not part of the JSON.
     simulation: Any = None
     availability: list[feasibility.JobAvailability] | None = None
+    # The engine inputs the outputs were computed from (ftcost.derive.engine_inputs): the workbook writes them.
+    inputs: Inputs | None = None
 
     def cost_at_volumes(self, volumes) -> np.ndarray:
         """Average monthly cost of every strategy at constant monthly volumes: [strategies, len(volumes)].
@@ -489,7 +491,7 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
         quality_free = build_result(scenario.without_quality(), with_quality_free=False)
     ok = [i for i, r in enumerate(results) if r.feasible]
     by_volume = cheapest_by_volume(lines.subset(ok), [names[i] for i in ok], vmax_hint=hint) if ok else []
-    return Result(scenario, out, results, lines, by_volume, quality_free, price_warnings=_stale(scenario))
+    return Result(scenario, out, results, lines, by_volume, quality_free, price_warnings=_stale(scenario), inputs=inputs)
 
 
 def _plan_fields(s: Strategy, i: int, inputs, out) -> dict:

@@ -147,7 +147,8 @@ EXPORT_FILL = "F8CBAD"  # a value computed at export, not a formula
 
 def unmodelled_inputs(result: Result) -> list[str]:
     """Engine inputs the spreadsheet's formulas do not model that this scenario uses (non-zero)."""
-    x = result.scenario.inputs()
+    x = result.inputs
+    assert x is not None, "a Result from build_result carries its engine inputs"
     out = []
     for f in fields(x):
         if f.name in MODELLED:
@@ -190,7 +191,8 @@ def workbook(result: Result):
 
     sc = result.scenario
     o = result.outputs
-    x = sc.inputs()
+    x = result.inputs  # the engine inputs behind the result (never derived again here)
+    assert x is not None, "a Result from build_result carries its engine inputs"
     n = len(result.strategies)
     h = sc.horizon_months
     # A plan over several models (issue 13) has one engine row per phase: one Inputs column each, strategies first.
