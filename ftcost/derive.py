@@ -34,10 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from . import engine, paths
-from .engine_blocks import array_fields
+from . import engine
 
-DAYS_PER_MONTH = paths.DAYS_PER_MONTH
+# paths and engine_blocks are imported where they are needed (overrides, variant axes): compare needs neither,
+# and its start-up stays as it was.
+DAYS_PER_MONTH = 365 / 12
 SCENARIO_LEVEL_INPUTS = ("requests_per_month", "growth")  # engine inputs without a strategy axis
 HOSTING_PRICE = {("hosting", "per_hour"): "hosting_per_hour"}  # other names for a price
 
@@ -73,7 +74,7 @@ def engine_inputs(scenario: Any, overrides: Mapping[Any, Any] | None = None, var
         A key path that names no field that can vary, or a self-hosted replica
         that serves less than one request a month at some varied value.
     """
-    top, per_strategy = _split(scenario, overrides or {})
+    top, per_strategy = _split(scenario, overrides) if overrides else ({}, {})
     values = [_StrategyValues(s, per_strategy.get(i, {})) for i, s in enumerate(scenario.strategies)]
     rows = [_Row(v, s.plan.phases[0] if s.plan else None, 0) for v, s in zip(values, scenario.strategies)]
     owner = list(range(len(rows)))
@@ -90,6 +91,8 @@ def engine_inputs(scenario: Any, overrides: Mapping[Any, Any] | None = None, var
 
 def _split(scenario: Any, overrides: Mapping[Any, Any]) -> tuple[dict[tuple, Any], dict[int, dict[tuple, Any]]]:
     """Overrides by canonical path: (scenario-level ones, {strategy index: {path after strategies.<i>: value}})."""
+    from . import paths
+
     top: dict[tuple, Any] = {}
     per: dict[int, dict[tuple, Any]] = {}
     for key, value in overrides.items():
@@ -261,6 +264,8 @@ def _columns(scenario: Any, rows: list[_Row], top: dict[tuple, Any], owner: tupl
 
 def _on_variant_axes(x: engine.Inputs, variants: tuple[int, ...], row_count: int) -> engine.Inputs:
     """``x`` with the variant axes after the row axis: length 1 where no override touched an input."""
+    from .engine_blocks import array_fields
+
     nv = len(variants)
     changes = {}
     for name in array_fields(x):
@@ -285,7 +290,9 @@ def _check_capacity(scenario: Any, x: engine.Inputs) -> None:
         if np.any(c < 1):
             message = f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests a month; ftcost needs at least 1"
             hint = "raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)"
+            from .paths import PathError
+
             doc = getattr(scenario, "doc", None)
             if doc is not None:  # located at the serving block, like the same check on the file's own numbers
-                raise doc.error(paths.PathError, ("strategies", i, "serving"), message, hint)
-            raise paths.PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)
+                raise doc.error(PathError, ("strategies", i, "serving"), message, hint)
+            raise PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)
