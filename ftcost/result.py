@@ -146,6 +146,10 @@ class StrategyResult:
     migrations: list[Migration] = field(default_factory=list)
     phases: list[PlanPhase] = field(default_factory=list)
 
+    def to_dict(self) -> dict[str, Any]:
+        """This strategy's object in the JSON's ``strategies`` list."""
+        return _strategy_dict(self)
+
 
 @dataclass
 class Result:
@@ -272,7 +276,7 @@ class Result:
             "savings": self.savings(),
             "cheapest_by_volume": [r.to_dict() for r in self.cheapest_by_volume],
             "price_warnings": self.price_warnings,
-            "strategies": [_strategy_dict(s) for s in self.strategies],
+            "strategies": [s.to_dict() for s in self.strategies],
         } | ({"without_quality": _quality_free(self.without_quality)} if self.without_quality is not None else {})
 
     def schedule(self) -> dict[str, np.ndarray]:
