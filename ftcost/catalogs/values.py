@@ -1,7 +1,9 @@
 """Reading one value of a catalog, located: a date, an amount, text, the ``sources`` of a block, its prices.
 
 Each reader raises a CatalogError at the value's file, line and column. The
-block readers of :mod:`ftcost.catalogs.parse` are built on them.
+block readers of :mod:`ftcost.catalogs.parse` are built on them (and ``load``
+checks merged prices with ``_check_cached``); the names keep their underscore:
+they are the package's own, not API.
 """
 
 from __future__ import annotations

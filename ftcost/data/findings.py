@@ -36,7 +36,7 @@ class Fact:
 
 
 def find_issues(usable: list[Fact], limit: int | None, fmt: str | None) -> list[Issue]:
-    """The warnings about the usable examples (``fmt``: the file's format), in line order per kind."""
+    """The warnings about the usable examples (``fmt``: the file's format); ``check_dataset`` sorts them by line."""
     found: list[Issue] = []
     add = found.append
     seen: dict[bytes, int] = {}

@@ -3,7 +3,8 @@
 :class:`DatasetStats` is what ``ftcost tokens`` reports and what a scenario's
 ``training.dataset`` reads; :func:`ftcost.data.analyze.analyze_dataset`
 fills it. Billable tokens of one epoch are ``sum_e min(tokens_e, cap)`` with
-``cap`` the model's ``max_tokens_per_example``.
+``cap`` the model's ``max_tokens_per_example``; :func:`training_cost` turns
+them into the cost of one run (the engine's formula).
 """
 
 from __future__ import annotations
