@@ -142,7 +142,7 @@ class JobAvailability:
 
 def job_availability(scenario: Any) -> list[JobAvailability]:
     """Per provider with fine-tunable models, sorted by name: who still accepts new fine-tuning jobs when the plan starts."""
-    from .pricing import Catalogs
+    from .catalogs import Catalogs
 
     day = scenario.month_first_day(1)
     try:

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from . import feasibility, i18n
+from .catalogs import Price
 from .engine import MONTHLY_PARTS, Inputs, Outputs, evaluate
 from .envelope import CostLines, Crossing, VolumeRange, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import _, ngettext
-from .pricing import Price
 from .scenario import Scenario, Strategy
 
 __all__ = ["Crossing", "Migration", "PlanPhase", "PriceUsed", "Recommendation", "Result", "StrategyResult", "VolumeRange", "build_result"]
@@ -526,7 +526,7 @@ def group_warnings(per_strategy: list[tuple[str, list[str]]]) -> list[str]:
 
 def _stale(scenario: Scenario) -> list[str]:
     """One line when a catalog price the scenario uses was read more than 180 days ago."""
-    from .pricing import stale_prices, stale_warning
+    from .catalogs import stale_prices, stale_warning
 
     used = {id(p): p for s in scenario.strategies for p in s.prices.values() if p.file}
     line = stale_warning(list(used.values()), scenario.today)
