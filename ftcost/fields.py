@@ -84,7 +84,7 @@ class NumberField:
     vary: bool = True
     needs: str | None = None
     fixed: str | None = None
-    what: str = "a number"
+    what: str = N_("a number")
     words: tuple[str, ...] = ()
 
     @property
@@ -111,9 +111,9 @@ def _s(path: str, *args, **kwargs) -> NumberField:
 
 
 PER_1M = N_("per 1M tokens")
-WHOLE_MONTHS = "a whole number of months"
-WHOLE_EXAMPLES = "a whole number of examples"
-SHARE = "a share from 0 to 1"
+WHOLE_MONTHS = N_("a whole number of months")
+WHOLE_EXAMPLES = N_("a whole number of examples")
+SHARE = N_("a share from 0 to 1")
 
 # The price overrides, in the order paths.PRICE_KEYS lists the ones that can vary.
 _PRICES = [
@@ -171,7 +171,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="exchange rate",
         vary=False,
         fixed="exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)",
-        what="a rate",
+        what=N_("a rate"),
     ),
     _f("volume.requests_per_month", unit=N_("requests"), label="requests per month", engine="requests_per_month"),
     _f("volume.requests_per_day", unit=N_("requests"), label="requests per day", engine="requests_per_month"),
@@ -292,7 +292,7 @@ FIELDS: tuple[NumberField, ...] = (
         title=N_("Self-hosted: requests/second of one replica at full load"),
         engine="replica_capacity",
         needs="serving",
-        what="a throughput above 0",
+        what=N_("a throughput above 0"),
     ),
     _s(
         "serving.input_tokens_per_second",
@@ -302,7 +302,7 @@ FIELDS: tuple[NumberField, ...] = (
         engine="replica_capacity",
         vary=False,
         fixed="the replica's request rate is derived from it while loading; vary serving.requests_per_second",
-        what="tokens per second",
+        what=N_("tokens per second"),
     ),
     _s(
         "serving.output_tokens_per_second",
@@ -312,7 +312,7 @@ FIELDS: tuple[NumberField, ...] = (
         engine="replica_capacity",
         vary=False,
         fixed="the replica's request rate is derived from it while loading; vary serving.requests_per_second",
-        what="tokens per second",
+        what=N_("tokens per second"),
     ),
     _s(
         "serving.target_utilization",
@@ -324,7 +324,7 @@ FIELDS: tuple[NumberField, ...] = (
         title=N_("Self-hosted: target utilization"),
         engine="replica_capacity",
         needs="serving",
-        what="a share above 0 and at most 1",
+        what=N_("a share above 0 and at most 1"),
     ),
     _s(
         "serving.min_replicas",
@@ -334,7 +334,7 @@ FIELDS: tuple[NumberField, ...] = (
         title=N_("Self-hosted: minimum replicas"),
         engine="min_replicas",
         needs="serving",
-        what="a whole number",
+        what=N_("a whole number"),
     ),
     _s(
         "serving.hours_per_month",
