@@ -161,7 +161,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="horizon",
         engine="horizon",
         vary=False,
-        fixed="it sets the length of the month axis; run 'ftcost compare --horizon N' for each horizon",
+        fixed=N_("it sets the length of the month axis; run 'ftcost compare --horizon N' for each horizon"),
         what=WHOLE_MONTHS,
     ),
     _f(
@@ -170,7 +170,7 @@ FIELDS: tuple[NumberField, ...] = (
         unit=N_("scenario currency per unit"),
         label="exchange rate",
         vary=False,
-        fixed="exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)",
+        fixed=N_("exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)"),
         what=N_("a rate"),
     ),
     _f("volume.requests_per_month", unit=N_("requests"), label="requests per month", engine="requests_per_month"),
@@ -242,7 +242,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="generated examples",
         engine="data_generation_cost",
         vary=False,
-        fixed="the data generation cost is counted once while loading the scenario",
+        fixed=N_("the data generation cost is counted once while loading the scenario"),
         what=WHOLE_EXAMPLES,
     ),
     _s(
@@ -251,7 +251,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="generation input tokens",
         engine="data_generation_cost",
         vary=False,
-        fixed="the data generation cost is counted once while loading the scenario",
+        fixed=N_("the data generation cost is counted once while loading the scenario"),
     ),
     _s(
         "training.data_generation.output_tokens",
@@ -259,7 +259,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="generation output tokens",
         engine="data_generation_cost",
         vary=False,
-        fixed="the data generation cost is counted once while loading the scenario",
+        fixed=N_("the data generation cost is counted once while loading the scenario"),
     ),
     _s("quality.error_rate", 0.0, 1.0, unit=N_("per request"), label="error rate", engine="quality_cost", what=SHARE),
     _s("quality.cost_per_error", unit=N_("per error"), label="cost per error", engine="quality_cost"),
@@ -301,7 +301,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="prefill tokens per second",
         engine="replica_capacity",
         vary=False,
-        fixed="the replica's request rate is derived from it while loading; vary serving.requests_per_second",
+        fixed=N_("the replica's request rate is derived from it while loading; vary serving.requests_per_second"),
         what=N_("tokens per second"),
     ),
     _s(
@@ -311,7 +311,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="decode tokens per second",
         engine="replica_capacity",
         vary=False,
-        fixed="the replica's request rate is derived from it while loading; vary serving.requests_per_second",
+        fixed=N_("the replica's request rate is derived from it while loading; vary serving.requests_per_second"),
         what=N_("tokens per second"),
     ),
     _s(

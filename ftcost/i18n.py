@@ -145,7 +145,7 @@ def join(separator: str, parts: Sequence[str]) -> Message:
     """``separator.join(parts)`` that stays a :class:`Message` (each part localized when it is one)."""
     sep = separator.replace("{", "{{").replace("}", "}}")
     msgid = sep.join(f"{{p{i}}}" for i in range(len(parts)))  # no literal: nothing for the catalog's extractor
-    return Message(msgid, **{f"p{i}": p for i, p in enumerate(parts)})
+    return Message(msgid, **{"p" + str(i): p for i, p in enumerate(parts)})
 
 
 def _message(msgid: str, fields: dict[str, Any]) -> Message:

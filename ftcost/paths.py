@@ -72,14 +72,14 @@ class PathError(FtcostError):
     """A --vary path (or a distribution's field) that names no field that can vary."""
 
 
-VERSION_REASON = "it is the scenario format version"
+VERSION_REASON = N_("it is the scenario format version")
 EXCHANGE_REASON = BY_PATH[("exchange_rate", ANY)].fixed
 # Parts of a strategy that are read or counted while loading (not numbers the engine reads).
 FIXED_STRATEGY_PARTS = {
     "data_generation": BY_PATH[("strategies", ANY, "training", "data_generation", "examples")].fixed,
-    "dataset": "a dataset is counted while loading; vary training.tokens",
-    "prompt_file": "a prompt file is counted while loading; vary request.prompt_tokens",
-    "messages": "messages are counted while loading; vary request.prompt_tokens",
+    "dataset": N_("a dataset is counted while loading; vary training.tokens"),
+    "prompt_file": N_("a prompt file is counted while loading; vary request.prompt_tokens"),
+    "messages": N_("messages are counted while loading; vary request.prompt_tokens"),
 }
 
 
@@ -142,9 +142,9 @@ def distribution_refusal(path: tuple, integer: bool = False) -> str | None:
     """Why a distribution cannot stand at ``path`` (a checker path), or None when it can."""
     f, why = field_for(path)
     if integer or (f is not None and f.integer):
-        return "this field takes whole numbers, so it cannot take a distribution (sweep it instead: ftcost sweep --vary)"
+        return N_("this field takes whole numbers, so it cannot take a distribution (sweep it instead: ftcost sweep --vary)")
     if f is None:
-        return why or "a distribution is not supported for this field"
+        return why or N_("a distribution is not supported for this field")
     return None
 
 
@@ -201,8 +201,8 @@ class Target:
                 "{label}: {what} gives {value}, implausibly large (ftcost accepts numbers up to {most})",
                 label=self.label,
                 what=term(what),
-                value=f"{np.abs(v).max():g}",
-                most=f"{MAX_NUMBER:g}",
+                value=format(np.abs(v).max(), "g"),
+                most=format(MAX_NUMBER, "g"),
             )
         elif self.compounds and horizon and np.any(v > max_compound_rate(horizon)):  # (above the field's maximum only: the next check)
             bad = Message(
@@ -210,20 +210,27 @@ class Target:
                 "at most {most} with this horizon",
                 label=self.label,
                 what=term(what),
-                value=f"{v.max():g}",
+                value=format(v.max(), "g"),
                 h=horizon,
-                most=f"{self.upper(horizon):.6g}",
+                most=format(self.upper(horizon), ".6g"),
             )
         elif f.integer and np.any(v != np.round(v)):
             first = v[v != np.round(v)].flat[0]
-            bad = Message("{label} takes whole numbers; {what} gives {value}", label=self.label, what=term(what), value=f"{first:g}")
+            bad = Message("{label} takes whole numbers; {what} gives {value}", label=self.label, what=term(what), value=format(first, "g"))
         elif f.minimum is not None and np.any(v <= f.minimum if f.exclusive_min else v < f.minimum):
             op = ">" if f.exclusive_min else ">="
             bad = Message(
-                "{label} must be {op} {least}; {what} gives {value}", label=self.label, op=op, least=f"{f.minimum:g}", what=term(what), value=f"{v.min():g}"
+                "{label} must be {op} {least}; {what} gives {value}",
+                label=self.label,
+                op=op,
+                least=format(f.minimum, "g"),
+                what=term(what),
+                value=format(v.min(), "g"),
             )
         elif f.maximum is not None and np.any(v > f.maximum):
-            bad = Message("{label} must be <= {most}; {what} gives {value}", label=self.label, most=f"{f.maximum:g}", what=term(what), value=f"{v.max():g}")
+            bad = Message(
+                "{label} must be <= {most}; {what} gives {value}", label=self.label, most=format(f.maximum, "g"), what=term(what), value=format(v.max(), "g")
+            )
         if bad:
             raise PathError(bad)
 
@@ -547,9 +554,14 @@ def _check_capacity(scenario, x) -> None:
             continue
         c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
         if np.any(c < 1):
-            message = f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests a month; ftcost needs at least 1"
-            hint = "raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)"
+            message = Message(
+                "at some of the values varied or sampled, one replica serves {capacity} requests a month; ftcost needs at least 1",
+                capacity=format(float(np.min(c)), ".3g"),
+            )
+            hint = Message("raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)")
             doc = getattr(scenario, "doc", None)
             if doc is not None:  # located at the serving block, like the same check on the file's own numbers
                 raise doc.error(PathError, ("strategies", i, "serving"), message, hint)
-            raise PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)
+            raise PathError(
+                Message("{key}: {message}", key=format_path(("strategies", i, "serving")), message=message), file=getattr(scenario, "file", None), hint=hint
+            )

@@ -549,7 +549,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     if start[0] * 12 + start[1] - 1 + h - 1 >= 10000 * 12:
         raise chk.fail(
             ("start",),
-            Message("a {h}-month horizon from {start} runs past the year 9999", h=h, start=f"{start[0]:04d}-{start[1]:02d}"),
+            Message("a {h}-month horizon from {start} runs past the year 9999", h=h, start="{:04d}-{:02d}".format(*start)),
             Message("start earlier or shorten the horizon"),
         )
 
@@ -567,7 +567,7 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
             raise ScenarioError(Message("--volume must be a number of requests per month >= 0, got {value}", value=volume))
         if volume > MAX_NUMBER:
             raise ScenarioError(
-                Message("--volume {value} is implausibly large (ftcost accepts numbers up to {most})", value=f"{volume:g}", most=f"{MAX_NUMBER:g}"),
+                Message("--volume {value} is implausibly large (ftcost accepts numbers up to {most})", value=format(volume, "g"), most=format(MAX_NUMBER, "g")),
                 hint=Message("check the number of digits"),
             )
         rpm = float(volume)
@@ -687,9 +687,9 @@ def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: st
             path,
             Message(
                 "{rate} a month compounds over {h} months to a factor of about 1e{power} on {what}, too large to compute",
-                rate=f"{rate:g}",
+                rate=format(rate, "g"),
                 h=h,
-                power=f"{(h - 1) * math.log10(1 + rate):.0f}",
+                power=format((h - 1) * math.log10(1 + rate), ".0f"),
                 what=Message(what),
             ),
             Message("lower the monthly rate or the horizon"),
@@ -927,7 +927,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
                 path + ("serving",),
                 Message(
                     "one replica serves {capacity} requests a month at this throughput, utilization and hours; ftcost needs at least 1",
-                    capacity=f"{serving.capacity_per_month:.3g}",
+                    capacity=format(serving.capacity_per_month, ".3g"),
                 ),
                 Message("check requests_per_second (or the tokens-per-second pair), target_utilization and hours_per_month"),
                 key=True,
@@ -1106,7 +1106,7 @@ def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | Non
                 "{value} looks like a price per 1K tokens: prices here are per 1M tokens (the catalog's {key} is {catalog} per 1M)",
                 value=_fmt(value),
                 key=path[-1],
-                catalog=f"{catalog.value:g}",
+                catalog=format(catalog.value, "g"),
             ),
             Message("multiply by 1,000: {value} per 1M tokens", value=_fmt(value * 1000)),
         )

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import paths
 from .errors import FtcostError
+from .i18n import N_
 
 DEFAULT_SWING = 0.2
 
@@ -184,7 +185,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
     sm = evaluate_summary(x, block_size)
     from .limits import check_finite
 
-    check_finite(sm.total_cost, "the total cost of a move", file=scenario.file)
+    check_finite(sm.total_cost, N_("the total cost of a move"), file=scenario.file)
     total = np.asarray(sm.total_cost)
     sav = total[b] - total[k]
     be = np.asarray(sm.break_even)[k]

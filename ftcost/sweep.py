@@ -268,5 +268,5 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     # [strategies, points] would be 5.6 GB for 10^6 points x 50 strategies; these 5 are 1.6 GB).
     wanted = None if points * len(scenario.strategies) <= FULL_SUMMARY_CELLS else SWEEP_OUTPUTS
     summary = evaluate_summary(x, block_size, outputs=wanted)
-    check_finite(summary.total_cost, "the total cost at a grid point", file=scenario.file)
+    check_finite(summary.total_cost, N_("the total cost at a grid point"), file=scenario.file)
     return SweepResult(scenario, varies, summary, shape)

@@ -118,7 +118,7 @@ def read_text_file(path: str | os.PathLike, *, what: str, max_bytes: int, error_
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise error_cls(
-            Message("{what} is not valid UTF-8 (byte 0x{byte})", what=term(what), byte=f"{raw[exc.start]:02x}"),
+            Message("{what} is not valid UTF-8 (byte 0x{byte})", what=term(what), byte=format(raw[exc.start], "02x")),
             file=name,
             line=line,
             column=col,

@@ -8,7 +8,7 @@ import traceback
 import click
 
 from ..errors import FtcostError
-from ..i18n import N_
+from ..i18n import N_, Message
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -16,7 +16,7 @@ FORMATS = ("table", "json", "csv", "markdown")
 def _ascii_text(ptype, value, param, ctx) -> None:
     """Numbers on the command line are written in ASCII digits: float() and int() also take '١٢' or '１２'."""
     if isinstance(value, str) and not value.isascii():
-        ptype.fail(f"{value!r} is not a number written with ASCII digits 0-9", param, ctx)
+        ptype.fail(Message("{value!r} is not a number written with ASCII digits 0-9", value=value), param, ctx)
 
 
 class AsciiFloat(click.types.FloatParamType):
