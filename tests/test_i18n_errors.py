@@ -187,7 +187,9 @@ def test_output_equal_to_an_input(cli, tmp_path, lang_env):
     page = tmp_path / "s.html"  # a scenario named like the output: the output would replace it
     page.write_text(BASE, encoding="utf-8")
     rc, _, err = cli("report", page, "-o", page, "--lang", "es")
-    assert rc == 2 and err == f"Error: {page}: la ruta de salida es una de las entradas; no se sobrescribe (sugerencia: elija otro nombre de archivo de salida)\n"
+    assert (
+        rc == 2 and err == f"Error: {page}: la ruta de salida es una de las entradas; no se sobrescribe (sugerencia: elija otro nombre de archivo de salida)\n"
+    )
     assert page.read_text(encoding="utf-8") == BASE
 
 
@@ -265,8 +267,14 @@ def test_a_bad_vary(vary, spanish, english, cli, tmp_path, lang_env):
 
 ENGLISH = [
     # (edit of BASE, the whole stderr in English after "Error: <file>:"), as main printed them before this change
-    (("completion_tokens: 20", "completion_tokens: -5"), "15:26: strategies[0].request.completion_tokens: must be >= 0, got -5 (hint: a count, price or cost cannot be negative)"),
-    (("growth_per_month: 0.02", "growth_per_month: 0.02: x"), "7:25: invalid YAML: mapping values are not allowed in this context (hint: check indentation, colons and quotes near this position)"),
+    (
+        ("completion_tokens: 20", "completion_tokens: -5"),
+        "15:26: strategies[0].request.completion_tokens: must be >= 0, got -5 (hint: a count, price or cost cannot be negative)",
+    ),
+    (
+        ("growth_per_month: 0.02", "growth_per_month: 0.02: x"),
+        "7:25: invalid YAML: mapping values are not allowed in this context (hint: check indentation, colons and quotes near this position)",
+    ),
     (("name: t\n", ""), "1:1: 'name' is required"),
     (
         ("growth_per_month: 0.02", "growth_per_month: 5"),
