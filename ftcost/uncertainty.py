@@ -533,7 +533,7 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
     from .engine_blocks import evaluate_summary
 
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_SAMPLES:
-        raise FtcostError(f"the number of samples must be a whole number from 1 to {MAX_SAMPLES:,}, got {n}")
+        raise FtcostError(Message("the number of samples must be a whole number from 1 to {most:,}, got {value}", most=MAX_SAMPLES, value=n))
     n = int(n)
     samples, x = sample_inputs(scenario, n, seed)
     summary = evaluate_summary(x, block_size, outputs=SIM_OUTPUTS)

@@ -8,7 +8,7 @@ import traceback
 import click
 
 from ..errors import FtcostError
-from ..i18n import N_, Message
+from ..i18n import N_, Message, _
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -49,7 +49,7 @@ def run_main(group) -> int:
         try:
             return _run(group)
         except Terminated as t:
-            click.echo(f"Stopped by {t.name}; no partial output was left behind.", err=True)
+            click.echo(_("Stopped by {signal}; no partial output was left behind.").format(signal=t.name), err=True)
             return 128 + t.signum
 
 
@@ -75,7 +75,7 @@ def _run(group) -> int:
         click.echo(_error_text(exc), err=True)
         return 2
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         return 130
     except click.ClickException as exc:
         _show_click_error(exc)
@@ -83,7 +83,7 @@ def _run(group) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("Interrupted; no partial output was left behind.", err=True)
+        click.echo(_("Interrupted; no partial output was left behind."), err=True)
         return 130
     except BrokenPipeError:
         # `ftcost ... | head`: the reader went away; not an error worth a message.
@@ -97,7 +97,7 @@ def _run(group) -> int:
         if debug:
             traceback.print_exc()
         where = f"{str(exc.filename)[:300]}: " if exc.filename else ""
-        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        click.echo(_("Error: {text}").format(text=f"{where}{exc.strerror or exc}"), err=True)
         return 2
     except Exception as exc:  # a bug in ftcost, not in the user's input
         if debug:
