@@ -20,12 +20,12 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from . import engine
+from .catalogs import Catalogs, Model, Price
 from .epochs import ASSUMED, EpochRule
 from .errors import CatalogError, FtcostError, ScenarioError
 from .fields import FIELDS, MAX_HORIZON, PER_1M, at
 from .i18n import N_, Message, did_you_mean
 from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
-from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
 SCHEMA_VERSION = 1
@@ -406,7 +406,7 @@ def _what(what: str) -> str:
     return what if isinstance(what, Message) or "{" in what or " " not in what else Message(what)
 
 
-# The messages of a model, GPU or catalog lookup (ftcost.pricing, which does not mark its messages yet) that a
+# The messages of a model, GPU or catalog lookup (ftcost.catalogs, which does not mark its messages yet) that a
 # scenario's reader sees: recognized in the lookup's English text where the scenario reports it, and translated.
 CATALOG_MESSAGES = (
     N_("did you mean {choices}?"),
@@ -440,7 +440,7 @@ def _from_catalog(text: None) -> None: ...
 @overload
 def _from_catalog(text: str | None) -> str | None: ...
 def _from_catalog(text: str | None) -> str | None:
-    """A lookup's message or hint (ftcost.pricing's English text) as a Message when it is one of CATALOG_MESSAGES."""
+    """A lookup's message or hint (ftcost.catalogs' English text) as a Message when it is one of CATALOG_MESSAGES."""
     from .i18n import recognize
 
     return None if text is None else recognize(text, CATALOG_MESSAGES)
@@ -1356,7 +1356,7 @@ def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[
 
 
 def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str, list[str]]:
-    from . import datasets
+    from . import data as datasets
 
     p = path + ("dataset",)
     rel = t["dataset"]
