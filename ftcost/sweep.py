@@ -130,7 +130,7 @@ class SweepResult:
 
     scenario: Any
     varies: list[Vary]
-    summary: Any  # engine_blocks.Summary
+    summary: Any  # engine.summary.Summary
     shape: tuple = field(default=())
 
     @property
@@ -226,7 +226,7 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     A grid point equals ``ftcost compare`` run with that value (up to rounding
     in the last bits): tests/test_sweep.py.
     """
-    from .engine_blocks import evaluate_summary
+    from .engine.summary import evaluate_summary
 
     if not specs:
         raise SweepError("give at least one --vary PATH=START:STOP[:log]:N", hint="for example --vary volume.requests_per_month=1e3:1e7:log:50")
