@@ -72,7 +72,7 @@ def grid_size(counts: Iterable[int]) -> int:
     return n
 
 
-# What ftcost.engine_blocks names in check_work's message (the engine marks nothing for translation), for the catalog.
+# What ftcost.engine.summary names in check_work's message (the engine marks nothing for translation), for the catalog.
 WORK_NAMES = (N_("the engine"), N_("the month-by-month engine (self-hosted strategies)"))
 REDUCE = N_("use fewer samples (-n) or grid points (--vary ...:N), fewer strategies, or a shorter horizon_months")
 

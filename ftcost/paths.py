@@ -527,7 +527,7 @@ def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]
     Values are numbers or arrays of shape ``variants``; fields no value
     touches get length-1 variant axes, so everything broadcasts.
     """
-    from .engine_blocks import array_fields
+    from .engine.inputs import array_fields
 
     x = apply(scenario, values).inputs()
     s_count = len(x.owner) if x.owner is not None else len(scenario.strategies)  # engine rows: one per phase of a plan

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import feasibility, i18n
 from .engine import MONTHLY_PARTS, Outputs, evaluate
-from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
+from .engine.envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import N_, _, ngettext
 from .scenario import Scenario, Strategy
 

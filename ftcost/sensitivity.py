@@ -163,7 +163,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
         The strategy whose savings against the baseline are measured (default:
         the cheapest strategy that is not the baseline).
     """
-    from .engine_blocks import evaluate_summary
+    from .engine.summary import evaluate_summary
 
     if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1 or math.isnan(swing):
         raise FtcostError(Message("--swing must be a fraction between 0 and 1 (0.2 = -20% and +20%), got {value}", value=swing))

@@ -142,7 +142,7 @@ class SweepResult:
 
     scenario: Any
     varies: list[Vary]
-    summary: Any  # engine_blocks.Summary
+    summary: Any  # engine.summary.Summary
     shape: tuple = field(default=())
 
     @property
@@ -238,7 +238,7 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     A grid point equals ``ftcost compare`` run with that value (up to rounding
     in the last bits): tests/test_sweep.py.
     """
-    from .engine_blocks import evaluate_summary
+    from .engine.summary import evaluate_summary
 
     if not specs:
         raise SweepError(

@@ -23,7 +23,7 @@ and adding a distribution to one field leaves the samples of the others
 unchanged. Fields are independent (no correlations).
 
 :func:`simulate` puts the samples on a variant axis of the engine inputs
-and runs :func:`ftcost.engine_blocks.evaluate_summary` once: no Python loop
+and runs :func:`ftcost.engine.summary.evaluate_summary` once: no Python loop
 over samples.
 """
 
@@ -420,7 +420,7 @@ class Simulation:
     distributions: dict  # key path -> Distribution
     samples: dict  # key path -> array [n]
     inputs: Any  # engine Inputs with the samples on axis 1
-    summary: Any  # engine_blocks.Summary, arrays [strategies, n]
+    summary: Any  # engine.summary.Summary, arrays [strategies, n]
     strategies: list[StrategyStats] = field(default_factory=list)
 
     @property
@@ -496,7 +496,7 @@ class Simulation:
 
 
 def _array_fields(x) -> list[str]:
-    from .engine_blocks import array_fields
+    from .engine.inputs import array_fields
 
     return array_fields(x)
 
@@ -530,7 +530,7 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
         horizon, p5/p50/p95 (and mean) of its total cost, of its savings
         against the baseline, of its break-even volume and payback month.
     """
-    from .engine_blocks import evaluate_summary
+    from .engine.summary import evaluate_summary
 
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_SAMPLES:
         raise FtcostError(Message("the number of samples must be a whole number from 1 to {most:,}, got {value}", most=MAX_SAMPLES, value=n))
