@@ -36,7 +36,7 @@ import numpy as np
 
 from . import engine
 
-# paths and engine_blocks are imported where they are needed (overrides, variant axes): compare needs neither,
+# paths and engine.inputs' helpers are imported where they are needed (overrides, variant axes): compare needs neither,
 # and its start-up stays as it was.
 DAYS_PER_MONTH = 365 / 12
 SCENARIO_LEVEL_INPUTS = ("requests_per_month", "growth")  # engine inputs without a strategy axis
@@ -264,7 +264,7 @@ def _columns(scenario: Any, rows: list[_Row], top: dict[tuple, Any], owner: tupl
 
 def _on_variant_axes(x: engine.Inputs, variants: tuple[int, ...], row_count: int) -> engine.Inputs:
     """``x`` with the variant axes after the row axis: length 1 where no override touched an input."""
-    from .engine_blocks import array_fields
+    from .engine.inputs import array_fields
 
     nv = len(variants)
     changes = {}
@@ -288,11 +288,18 @@ def _check_capacity(scenario: Any, x: engine.Inputs) -> None:
             continue
         c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
         if np.any(c < 1):
-            message = f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests a month; ftcost needs at least 1"
-            hint = "raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)"
+            from .errors import format_path
+            from .i18n import Message
             from .paths import PathError
 
+            message = Message(
+                "at some of the values varied or sampled, one replica serves {capacity} requests a month; ftcost needs at least 1",
+                capacity=format(float(np.min(c)), ".3g"),
+            )
+            hint = Message("raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)")
             doc = getattr(scenario, "doc", None)
             if doc is not None:  # located at the serving block, like the same check on the file's own numbers
                 raise doc.error(PathError, ("strategies", i, "serving"), message, hint)
-            raise PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)
+            raise PathError(
+                Message("{key}: {message}", key=format_path(("strategies", i, "serving")), message=message), file=getattr(scenario, "file", None), hint=hint
+            )
