@@ -7,13 +7,14 @@ gives their broadcast shape.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .formulas import BoolArray, FloatArray, IntArray, Value
+from .formulas import BoolArray, FloatArray, IntArray, Value, cost_per_request, default_epochs, fixed_monthly
 
 
 @dataclass
@@ -146,3 +147,40 @@ def full_shape(x: Inputs) -> tuple[int, ...]:
     """The broadcast shape [strategies, *variants] of all array fields."""
     shape = np.broadcast_shapes(*(np.shape(getattr(x, n)) for n in array_fields(x)))
     return shape if shape else (1,)
+
+
+# The per-strategy formulas applied to inputs named as the Inputs fields (an Inputs, or the
+# compact arrays of the summary keyed by field name): the one place those calls are spelt out.
+def _field(x: Inputs | Mapping[str, Any], name: str) -> Any:
+    return x[name] if isinstance(x, Mapping) else getattr(x, name)
+
+
+def request_cost_of(x: Inputs | Mapping[str, Any]) -> FloatArray:
+    """:func:`~ftcost.engine.formulas.cost_per_request` of the inputs' token counts and prices."""
+    names = (
+        "prompt_tokens",
+        "input_tokens",
+        "cached_tokens",
+        "completion_tokens",
+        "input_price",
+        "cached_price",
+        "output_price",
+        "batch_share",
+        "batch_discount",
+        "batch_input_price",
+        "batch_cached_price",
+        "batch_output_price",
+    )
+    return cost_per_request(*(_field(x, n) for n in names))
+
+
+def fixed_monthly_of(x: Inputs | Mapping[str, Any]) -> FloatArray:
+    """:func:`~ftcost.engine.formulas.fixed_monthly` of the inputs' hosting and other fixed costs."""
+    return fixed_monthly(*(_field(x, n) for n in ("per_hour", "hours_per_month", "deployments", "storage_per_month", "fixed_monthly_cost")))
+
+
+def epochs_of(x: Inputs | Mapping[str, Any]) -> NDArray[Any]:
+    """The epochs given, or :func:`~ftcost.engine.formulas.default_epochs` of the examples where none is (0)."""
+    epochs = _field(x, "epochs")
+    out: NDArray[Any] = np.where(np.asarray(epochs) > 0, epochs, default_epochs(_field(x, "examples")))
+    return out

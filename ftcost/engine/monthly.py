@@ -21,9 +21,6 @@ from .feasible import by_strategy, cheapest_feasible, row_feasible_until, strate
 from .formulas import (
     FloatArray,
     break_even_volume,
-    cost_per_request,
-    default_epochs,
-    fixed_monthly,
     monthly_volumes,
     payback_month,
     replicas,
@@ -31,7 +28,7 @@ from .formulas import (
     training_run_cost,
     training_runs,
 )
-from .inputs import Inputs, Outputs
+from .inputs import Inputs, Outputs, epochs_of, fixed_monthly_of, request_cost_of
 
 
 def evaluate(x: Inputs) -> Outputs:
@@ -58,23 +55,10 @@ def evaluate(x: Inputs) -> Outputs:
     """
     h = int(x.horizon)
     m0 = np.arange(h, dtype=float)
-    c_tok = cost_per_request(
-        x.prompt_tokens,
-        x.input_tokens,
-        x.cached_tokens,
-        x.completion_tokens,
-        x.input_price,
-        x.cached_price,
-        x.output_price,
-        x.batch_share,
-        x.batch_discount,
-        x.batch_input_price,
-        x.batch_cached_price,
-        x.batch_output_price,
-    )
+    c_tok = request_cost_of(x)
     q = np.asarray(x.quality_cost, dtype=float)
-    f = fixed_monthly(x.per_hour, x.hours_per_month, x.deployments, x.storage_per_month, x.fixed_monthly_cost)
-    ep = np.where(np.asarray(x.epochs) > 0, x.epochs, default_epochs(x.examples))
+    f = fixed_monthly_of(x)
+    ep = epochs_of(x)
     has_t = np.asarray(x.has_training) > 0
     t = np.where(has_t, training_run_cost(x.training_tokens, ep, x.training_price, x.min_job_fee, x.training_fixed, x.max_job_fee), 0.0)
     one_time = np.asarray(x.one_time_cost, dtype=float)

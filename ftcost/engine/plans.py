@@ -30,8 +30,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .feasible import by_strategy, cheapest_feasible, row_feasible_until, strategy_feasible_until
-from .formulas import _PAYBACK_RTOL, BoolArray, FloatArray, IntArray, cost_per_request, default_epochs, fixed_monthly, training_run_cost, training_runs
-from .inputs import Inputs
+from .formulas import _PAYBACK_RTOL, BoolArray, FloatArray, IntArray, training_run_cost, training_runs
+from .inputs import Inputs, epochs_of, fixed_monthly_of, request_cost_of
 
 _RTOL = _PAYBACK_RTOL
 
@@ -64,23 +64,10 @@ class Rows:
     def __init__(self, x: Inputs, p: dict[str, NDArray[Any]]):
         h = int(x.horizon)
         self.h = h
-        self.c = cost_per_request(
-            p["prompt_tokens"],
-            p["input_tokens"],
-            p["cached_tokens"],
-            p["completion_tokens"],
-            p["input_price"],
-            p["cached_price"],
-            p["output_price"],
-            p["batch_share"],
-            p["batch_discount"],
-            p["batch_input_price"],
-            p["batch_cached_price"],
-            p["batch_output_price"],
-        )
+        self.c = request_cost_of(p)
         self.q = np.asarray(p["quality_cost"], dtype=float)
-        self.f = fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
-        self.ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], default_epochs(p["examples"]))
+        self.f = fixed_monthly_of(p)
+        self.ep = epochs_of(p)
         self.has_t = np.asarray(p["has_training"]) > 0
         self.t = self._training_run_cost(p)
         self.retrain = np.asarray(p["retrain_every"], dtype=float)

@@ -41,8 +41,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .feasible import cheapest_feasible, row_feasible_until, strategy_feasible_until
-from .formulas import BoolArray, FloatArray, cost_per_request, default_epochs, fixed_monthly, geometric_sum, training_run_cost, training_runs
-from .inputs import Inputs, Outputs, array_fields, full_shape
+from .formulas import BoolArray, FloatArray, geometric_sum, training_run_cost, training_runs
+from .inputs import Inputs, Outputs, array_fields, epochs_of, fixed_monthly_of, full_shape, request_cost_of
 from .monthly import evaluate
 from .payback import _payback_row, _payback_terms, _row, break_even
 
@@ -294,23 +294,10 @@ def _closed_form(x: Inputs, p: dict[str, NDArray[Any]], s_count: int, width: int
     h = int(x.horizon)
     b = int(x.baseline)
     # Per strategy, exactly as engine.evaluate computes them.
-    c_tok = cost_per_request(
-        p["prompt_tokens"],
-        p["input_tokens"],
-        p["cached_tokens"],
-        p["completion_tokens"],
-        p["input_price"],
-        p["cached_price"],
-        p["output_price"],
-        p["batch_share"],
-        p["batch_discount"],
-        p["batch_input_price"],
-        p["batch_cached_price"],
-        p["batch_output_price"],
-    )
+    c_tok = request_cost_of(p)
     q = np.asarray(p["quality_cost"], dtype=float)
-    f = fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
-    ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], default_epochs(p["examples"]))
+    f = fixed_monthly_of(p)
+    ep = epochs_of(p)
     has_t = np.asarray(p["has_training"]) > 0
     t = np.where(
         has_t, training_run_cost(p["training_tokens"], ep, p["training_price"], p["min_job_fee"], p["training_fixed"], p.get("max_job_fee", np.inf)), 0.0
