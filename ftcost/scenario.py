@@ -697,7 +697,7 @@ def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[
             continue
         if not (isinstance(code, str) and len(code) == 3 and code.isalpha()):
             raise chk.fail(p + (code,), Message("'{code}' is not a currency code", code=code), Message("use three letters such as USD or EUR"), key=True)
-        rates[code.upper()] = (chk.field(raw, code, p), note)
+        rates[code.upper()] = (chk.field(raw, code, p, required=True), note)
     return rates
 
 

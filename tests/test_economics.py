@@ -309,3 +309,10 @@ class TestCurrency:
     def test_other_currency_without_a_rate_is_an_error(self):
         with pytest.raises(ScenarioError, match="exchange_rate"):
             ftcost.compare(scenario([API]) | {"currency": "EUR"}, today=TODAY)
+
+    def test_a_rate_left_empty_is_an_error_not_a_crash(self):
+        # Found by benchmarks/fuzz_long.py (2026-12-01): `USD: null` reached the conversion as None (TypeError).
+        mini = {"name": "mini", "type": "prompt", "model": "openai/gpt-4o-mini", "request": {"prompt_tokens": 1000}}
+        s = scenario([mini], horizon=1) | {"currency": "EUR", "exchange_rate": {"USD": None, "source": "test rate"}}
+        with pytest.raises(ScenarioError, match=r"exchange_rate: 'USD' is required"):
+            ftcost.compare(s, today=TODAY)
