@@ -56,7 +56,7 @@ class Flow:
         self.y = 0.0
         self.width = PAGE[0] - 2 * MARGIN
         self.bottom = PAGE[1] - 0.7
-        self.fig = None
+        self.fig: Any = None  # the page being filled: a Figure, or a _Sketch in a dry run
         self.k = 1.0  # type scale: page 1 shrinks a little to keep everything on it
 
     def new_page(self, title: str | None = None) -> None:

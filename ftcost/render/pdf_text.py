@@ -75,7 +75,7 @@ def faster_text() -> Iterator[None]:
                 found = extents[key] = measure(self, s, prop, ismath)
             return found
 
-        base.get_text_width_height_descent = get_text_width_height_descent
+        setattr(base, "get_text_width_height_descent", get_text_width_height_descent)  # noqa: B010  (a method of matplotlib's, replaced)
         undo.callback(setattr, base, "get_text_width_height_descent", measure)
 
         manager = font_manager.fontManager
@@ -91,7 +91,7 @@ def faster_text() -> Iterator[None]:
                 return hit
 
             if "_find_fonts_by_props" not in vars(manager):  # the class's method, shadowed on the instance while within
-                manager._find_fonts_by_props = _find_fonts_by_props
+                setattr(manager, "_find_fonts_by_props", _find_fonts_by_props)  # noqa: B010
                 undo.callback(vars(manager).pop, "_find_fonts_by_props", None)
 
         helpers = getattr(backend_pdf, "_text_helpers", None)
@@ -104,6 +104,6 @@ def faster_text() -> Iterator[None]:
                 # font, character, glyph index, position and kerning, all set by the shaping.
                 return font._layout(string, no_hinting, features=features, language=language)
 
-            backend_pdf._text_helpers = _Module(helpers, layout=layout)
+            setattr(backend_pdf, "_text_helpers", _Module(helpers, layout=layout))  # noqa: B010
             undo.callback(setattr, backend_pdf, "_text_helpers", helpers)
         yield
