@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ftcost import tokens  # noqa: E402
-from ftcost.datasets import analyze_dataset, default_workers  # noqa: E402
+from ftcost.data.analyze import analyze_dataset, default_workers  # noqa: E402
 
 ENCODING = "o200k_base"
 MODEL = "openai/gpt-4o-mini"
@@ -250,7 +250,7 @@ def encode_methods(path: Path, rounds: int) -> dict:
     """Ways to count many short texts, on the file's distinct message texts (the method choice)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ftcost.datasets import count_many
+    from ftcost.data.counting import count_many
 
     enc = tokens.get_encoding(ENCODING)
     texts = list(dict.fromkeys(s for s in extract_strings(path) if s not in ("system", "user", "assistant")))

@@ -9,7 +9,7 @@ ratios to ordinary text per byte (all files have the same size; ordinary
 text runs first and last and the baseline is the mean of both; the CPU-time
 ratio is the one a shared machine's load disturbs least) and the peak RSS of
 each child (``ru_maxrss`` from ``os.wait4``). The random texts are drawn
-afresh for every MiB, so no 4,096-character chunk repeats (token_cuts counts
+afresh for every MiB, so no 4,096-character chunk repeats (tokens/cuts.py counts
 a repeated chunk once).
 
     python benchmarks/bench_tokens_giant.py --mb 100

@@ -488,11 +488,21 @@ def cheapest_feasible(total: NDArray[Any], feasible_until: ArrayLike, horizon: i
     2
     """
     ok = np.asarray(feasible_until) >= horizon
-    if ok.all():  # the common case: every plan runs the whole horizon
-        best: IntArray = np.argmin(total, axis=0)
-        return best
-    masked = np.where(ok, total, np.inf)
-    idx = np.argmin(masked, axis=0)
+    every = bool(ok.all())  # the common case: every plan runs the whole horizon
+    masked = np.asarray(total) if every else np.where(ok, total, np.inf)
+    idx: IntArray
+    if masked.ndim == 2 and 1 < masked.shape[0] <= 8 and not np.isnan(masked).any():
+        # argmin down a short axis 0 walks the array across its rows; row by row is several
+        # times faster and gives the same index (the first of equal minima: strict <).
+        idx = np.zeros(masked.shape[1], dtype=np.int64)
+        low = masked[0].copy()
+        for s in range(1, masked.shape[0]):
+            np.copyto(idx, s, where=masked[s] < low)
+            np.minimum(low, masked[s], out=low)
+    else:
+        idx = np.argmin(masked, axis=0)
+    if every:
+        return idx
     out: IntArray = np.where(ok.any(axis=0), idx, -1)
     return out
 

@@ -81,11 +81,7 @@ class Rows:
         self.f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
         self.ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
         self.has_t = np.asarray(p["has_training"]) > 0
-        self.t = np.where(
-            self.has_t,
-            engine.training_run_cost(p["training_tokens"], self.ep, p["training_price"], p["min_job_fee"], p["training_fixed"], p["max_job_fee"]),
-            0.0,
-        )
+        self.t = self._training_run_cost(p)
         self.retrain = np.asarray(p["retrain_every"], dtype=float)
         self.one_time = np.asarray(p["one_time_cost"], dtype=float)
         self.once = self.one_time + np.asarray(p["data_generation_cost"], dtype=float)
@@ -95,32 +91,136 @@ class Rows:
         self.first = np.asarray(p["first_month"], dtype=float)
         self.last = np.minimum(np.asarray(p["last_month"], dtype=float), float(h))
         self.jobs_until, self.feasible_last = p["jobs_until"], p["feasible_last"]
-        self.ratio = 1.0 + (self.g + self.pc + self.g * self.pc)  # volume x price index, per month
+        # volume x price index, per month; one row for all when no row has a price change
+        self.ratio = 1.0 + (self.g + self.pc + self.g * self.pc) if np.any(self.pc) else 1.0 + self.g
         self.n_rows = max(np.shape(a)[0] for a in (self.c, self.f, self.t, self.first, self.last, self.once))
+        # G(k) = sum_{j<k} ratio^j for the few whole months k the plan's boundaries need, computed
+        # once per k when every row has the same ratio (no price change): see :meth:`growth_sum`.
+        self._gm1 = self.ratio - 1.0
+        self._log = np.log1p(self._gm1)
+        self._zero = self._gm1 == 0
+        self._has_zero = bool(np.any(self._zero))
+        self._safe = np.where(self._zero, 1.0, self._gm1) if self._has_zero else self._gm1
+        self._sums: dict[int, FloatArray] = {}
+        self._powers: dict[int, FloatArray] = {}
+        self._total: FloatArray | None = None
+        self.ratio_row: FloatArray = self.row(self.ratio, 0)  # the shared ratio as one object (terms that share it merge)
+
+    def _training_run_cost(self, p: dict[str, NDArray[Any]]) -> FloatArray:
+        """T of every row (0 where the row does not train), computed on the rows that train only."""
+
+        def run_cost(pick: Callable[[ArrayLike], NDArray[Any]]) -> FloatArray:
+            return engine.training_run_cost(
+                pick(p["training_tokens"]), pick(self.ep), pick(p["training_price"]), pick(p["min_job_fee"]), pick(p["training_fixed"]), pick(p["max_job_fee"])
+            )
+
+        has_t = self.has_t
+        if has_t.ndim != 2 or has_t.shape[-1] != 1 or has_t.shape[0] == 1:  # not one flag per row: every row
+            full: FloatArray = np.where(has_t, run_cost(np.asarray), 0.0)
+            return full
+        train = np.flatnonzero(has_t[:, 0])
+        if train.size == has_t.shape[0]:
+            every: FloatArray = np.where(has_t, run_cost(np.asarray), 0.0)
+            return every
+        if train.size == 0:
+            return np.zeros((has_t.shape[0], 1))
+
+        def pick(a: ArrayLike) -> NDArray[Any]:  # the training rows of a per-row array (one row: shared)
+            arr = np.asarray(a)
+            return arr[train] if arr.ndim == 2 and arr.shape[0] > 1 else arr
+
+        part = run_cost(pick)
+        out = np.zeros((has_t.shape[0], np.shape(part)[-1]))
+        out[train] = part
+        return out
+
+    @property
+    def shared_ratio(self) -> bool:
+        """Every row has the same volume ratio (one row of ratios)."""
+        return bool(np.shape(self.ratio)[0] == 1)
+
+    def growth_sum(self, k: int) -> FloatArray:
+        """``G(k) = sum_{j<k} ratio^j`` of the shared ratio, [1, width or 1] (memoised; G(0) = 0).
+
+        The same numbers as :func:`geometric` (``expm1(k log1p(r - 1)) / (r - 1)``, k where r = 1).
+        """
+        out = self._sums.get(k)
+        if out is None:
+            out = np.expm1(k * self._log) / self._safe if k else np.zeros_like(self._log)
+            if self._has_zero and k:
+                np.copyto(out, float(k), where=self._zero)
+            self._sums[k] = out
+        return out
+
+    def power(self, k: int) -> FloatArray:
+        """``ratio^k`` of the shared ratio, [1, width or 1] (memoised)."""
+        out = self._powers.get(k)
+        if out is None:
+            out = self.ratio**k
+            self._powers[k] = out
+        return out
+
+    def _volume(self, upto: NDArray[Any], start: NDArray[Any], r: int | None = None) -> FloatArray:
+        """``V_1 (G(upto) - G(start))`` for every row; ``upto`` and ``start`` are whole months per row."""
+        rows = max(np.shape(upto)[0], np.shape(start)[0])
+        if self.shared_ratio and np.shape(upto)[-1] == 1 and np.shape(start)[-1] == 1:
+            hi = np.broadcast_to(upto, (rows, 1))[:, 0].astype(np.int64).tolist()
+            lo = np.broadcast_to(start, (rows, 1))[:, 0].astype(np.int64).tolist()
+            width = np.shape(self.ratio)[-1]
+            vol = np.empty((rows, width))
+            for r in range(rows):
+                if hi[r] == lo[r]:
+                    vol[r] = 0.0
+                elif lo[r] == 0:
+                    vol[r] = self.growth_sum(hi[r])[0]
+                else:
+                    np.subtract(self.growth_sum(hi[r])[0], self.growth_sum(lo[r])[0], out=vol[r])
+            if np.shape(self.v1)[-1] == width:
+                vol *= self.v1
+                return vol
+            wider: FloatArray = vol * self.v1  # the volume varies and its growth does not
+            return wider
+        gm1 = self._gm1 if r is None or self._gm1.shape[0] == 1 else self._gm1[r : r + 1]
+        out: FloatArray = self.v1 * (geometric(gm1, upto) - geometric(gm1, start))
+        return out
 
     def row(self, a: ArrayLike, r: int) -> FloatArray:
         arr = np.asarray(a, dtype=float)
         out: FloatArray = arr[r if arr.shape[0] > 1 else 0]
         return out
 
-    def cumulative(self, months: int) -> FloatArray:
-        """Cost of every row through month ``months`` (0 gives 0), [rows, width or 1]."""
-        end = np.minimum(self.last, float(months))
-        n = np.maximum(end - self.first + 1.0, 0.0)
+    def cumulative(self, months: int, r: int | None = None) -> FloatArray:
+        """Cost of every row through month ``months`` (0 gives 0), [rows, width or 1]; of row ``r`` only, [1, width or 1]."""
+        if r is None and months >= self.h:
+            if self._total is None:
+                self._total = self._cumulative(months, None)
+            return self._total
+        return self._cumulative(months, r)
+
+    def _cumulative(self, months: int, r: int | None) -> FloatArray:
+        def sel(a: ArrayLike) -> NDArray[Any]:  # row r (kept 2-d), or every row
+            arr = np.asarray(a)
+            return arr if r is None or arr.shape[0] == 1 else arr[r : r + 1]
+
+        first, last, retrain, pc = sel(self.first), sel(self.last), sel(self.retrain), sel(self.pc)
+        end = np.minimum(last, float(months))
+        n = np.maximum(end - first + 1.0, 0.0)
         on = n > 0
-        start = self.first - 1.0
-        volume = self.v1 * (geometric(self.ratio - 1.0, np.where(on, end, start)) - geometric(self.ratio - 1.0, start))
-        out = self.c * volume + self.f * n
-        if np.any(self.q):
-            out = out + self.q * self.v1 * (geometric(self.g, np.where(on, end, start)) - geometric(self.g, start))
-        runs = np.where(self.has_t & on, engine.training_runs(np.maximum(n, 1.0), self.retrain), 0)
-        if np.any(self.pc):
-            step = np.expm1(np.maximum(self.retrain, 0.0) * np.log1p(self.pc))
-            index = np.exp(start * np.log1p(self.pc))
-            out = out + self.t * index * np.where(self.retrain > 0, geometric(step, runs), runs)
+        start = first - 1.0
+        volume = self._volume(np.where(on, end, start), start, r)
+        out = sel(self.c) * volume + sel(self.f) * n
+        q = sel(self.q)
+        if np.any(q):
+            out = out + q * self.v1 * (geometric(self.g, np.where(on, end, start)) - geometric(self.g, start))
+        runs = np.where(sel(self.has_t) & on, engine.training_runs(np.maximum(n, 1.0), retrain), 0)
+        t = sel(self.t)
+        if np.any(pc):
+            step = np.expm1(np.maximum(retrain, 0.0) * np.log1p(pc))
+            index = np.exp(start * np.log1p(pc))
+            out = out + t * index * np.where(retrain > 0, geometric(step, runs), runs)
         else:
-            out = out + self.t * runs
-        total: FloatArray = out + np.where(on, self.once, 0.0)
+            out = out + t * runs
+        total: FloatArray = out + np.where(on, sel(self.once), 0.0)
         return total
 
 
@@ -144,7 +244,7 @@ def closed_form(
         return np.broadcast_to(np.asarray(a), (n_rows, np.shape(a)[-1] if np.ndim(a) else 1))
 
     def agg(a: ArrayLike) -> NDArray[Any]:
-        return engine.by_strategy(np.array(wide(a)), x.owner, s_count)
+        return engine.by_strategy(wide(a), x.owner, s_count)  # (by_strategy copies what it sums into)
 
     first, last = wide(rows.first)[:, 0], wide(rows.last)[:, 0]
     n = np.maximum(last - first + 1.0, 0.0)[:, None]
@@ -160,7 +260,8 @@ def closed_form(
         training_rows = rows.t * runs
         mean_index = frac
     line_fixed = agg(rows.f * frac + (rows.once + training_rows) / h)
-    line_slope = agg(rows.c * mean_index + rows.q * frac)
+    quality = bool(np.any(rows.q))
+    line_slope = agg(rows.c * mean_index + rows.q * frac if quality else rows.c * mean_index)
     total = agg(total_rows)
     training_cost = agg(training_rows)
     b = int(x.baseline)
@@ -181,7 +282,8 @@ def closed_form(
         res["payback_month"] = pay
     limit = engine.row_feasible_until(h, rows.first, rows.last, rows.retrain, rows.has_t, rows.jobs_until, rows.feasible_last)
     feasible = engine.strategy_feasible_until(np.broadcast_to(limit, (n_rows, np.shape(limit)[-1])), x.owner, s_count, h)
-    c_plan = agg(rows.c * frac + rows.q * frac)
+    # Without a price change the mean price index is the active share: the plan's cost per request is the slope.
+    c_plan = line_slope if mean_index is frac else agg(rows.c * frac + rows.q * frac if quality else rows.c * frac)
     first_rows = slice(0, s_count)
     res.update(
         {
@@ -213,18 +315,22 @@ def _payback(rows: Rows, own: tuple[int, ...], s: int, b: int, width: int, cache
     pay = np.zeros(width, dtype=np.int64)
     for k, a in enumerate(cuts):
         z = cuts[k + 1] - 1 if k + 1 < len(cuts) else h
-        if a > 1:
-            before = rows.cumulative(a - 1)
-            e0 = sum(sign * rows.row(before, r) for r, sign in mine)
-        else:
-            e0 = np.zeros(1)
+        e0 = np.zeros(1)
+        if a > 1:  # each row's cost before the segment: its total once it has ended, nothing before it starts
+            for r, sign in mine:
+                if last[r] <= a - 1:
+                    e0 = e0 + sign * rows.row(rows.cumulative(h), r)
+                elif first[r] <= a - 1:
+                    e0 = e0 + sign * rows.cumulative(a - 1, r)[0]
         active = [(r, sign) for r, sign in mine if first[r] <= a <= last[r]]
         b1 = sum((sign * rows.row(rows.f, r) for r, sign in active), np.zeros(1))
         terms: list[Term] = []
         start = float(a - 1)
+        v1 = rows.row(rows.v1, 0)
         for r, sign in active:
-            ratio = rows.row(rows.ratio, r)
-            terms.append((sign * rows.row(rows.c, r) * rows.row(rows.v1, 0) * ratio**start, ratio))
+            ratio = rows.ratio_row if rows.shared_ratio else rows.row(rows.ratio, r)
+            lift = rows.power(a - 1)[0] if rows.shared_ratio else ratio**start
+            terms.append((sign * rows.row(rows.c, r) * (v1 * lift), ratio))
             qr = rows.row(rows.q, r)
             if np.any(qr):
                 gr = 1.0 + rows.row(rows.g, 0)
@@ -232,10 +338,27 @@ def _payback(rows: Rows, own: tuple[int, ...], s: int, b: int, width: int, cache
         terms = _merge(terms)
         events: Events = {}
         at_start = np.zeros(1)
+        # Each row's training schedule as Python numbers where it is the same for every variant (the usual case).
+        plain = {
+            r: (bool(rows.row(rows.has_t, r)[0] > 0), float(rows.row(rows.retrain, r)[0]))
+            for r, _ in active
+            if rows.row(rows.has_t, r).size == 1 and rows.row(rows.retrain, r).size == 1
+        }
         for m in range(a, z + 1):
             delta = np.zeros(1)
             hit = False
             for r, sign in active:
+                if r in plain:
+                    trains_now, every = plain[r]
+                    if trains_now and (m == first[r] or (every > 0 and (m - first[r]) % max(every, 1.0) == 0)):
+                        hit = True
+                        pcr = rows.row(rows.pc, r)
+                        run = rows.row(rows.t, r) * (1.0 + pcr) ** (m - 1) if np.any(pcr) else rows.row(rows.t, r)
+                        delta = delta + sign * run
+                    if m == first[r]:
+                        hit = True
+                        delta = delta + sign * rows.row(rows.once, r)
+                    continue
                 rr = rows.row(rows.retrain, r)
                 trains = rows.row(rows.has_t, r) > 0
                 on = trains & ((m == first[r]) | ((rr > 0) & ((m - first[r]) % np.maximum(rr, 1.0) == 0)))
@@ -251,7 +374,10 @@ def _payback(rows: Rows, own: tuple[int, ...], s: int, b: int, width: int, cache
                 at_start = delta
             else:
                 events[m - a + 1] = (np.maximum(delta, 0.0), np.maximum(-delta, 0.0))
-        found = payback_row(z - a + 1, width, cache_block, None, e0 + at_start, b1, terms, (np.ones(1), np.ones(1), events))
+        # G(months of the segment) of the shared volume ratio, when every term grows by it (no quality term)
+        shared = rows.shared_ratio and all(ratio is rows.ratio_row for _, ratio in terms)
+        growth_sum = rows.growth_sum(z - a + 1)[0] if shared else None
+        found = payback_row(z - a + 1, width, cache_block, growth_sum, e0 + at_start, b1, terms, (np.ones(1), np.ones(1), events))
         pay = np.where((pay == 0) & (found > 0), a - 1 + found, pay)
         if np.all(pay > 0):
             break
@@ -263,7 +389,7 @@ def _merge(terms: list[Term]) -> list[Term]:
     out: list[Term] = []
     for u, ratio in terms:
         for i, (u2, ratio2) in enumerate(out):
-            if np.shape(ratio) == np.shape(ratio2) and np.array_equal(ratio, ratio2):
+            if ratio is ratio2 or (np.shape(ratio) == np.shape(ratio2) and np.array_equal(ratio, ratio2)):
                 out[i] = (u2 + u, ratio2)
                 break
         else:

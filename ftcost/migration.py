@@ -29,8 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalogs import Catalogs, Model, Price
 from .errors import CatalogError, ScenarioError, did_you_mean
-from .pricing import Catalogs, Model, Price
 
 ON_RETIREMENT = ("successor", "stop", "same_price")
 PROVIDER_NAMES = {

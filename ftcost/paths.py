@@ -377,8 +377,8 @@ def apply(scenario, values: dict[Target, Any]):
     a training run from its hours and price, and the cached part of a prompt
     is capped at the tokens sent (it cannot exceed them).
     """
+    from .catalogs import Price
     from .engine import default_epochs
-    from .pricing import Price
 
     sc = clone(scenario)
     gpu: dict[int, dict[str, Any]] = {}

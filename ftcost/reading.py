@@ -26,7 +26,7 @@ from typing import BinaryIO, Protocol, TypeAlias
 from .errors import FtcostError
 
 STDIN = "-"
-# The environment variable of private catalog folders (ftcost.pricing.PRICING_PATH_ENV; this layer is below pricing).
+# The environment variable of private catalog folders (ftcost.catalogs.load.PRICING_PATH_ENV; this layer is below catalogs).
 PRICING_PATH_ENV = "FTCOST_PRICING_PATH"
 
 PIPE_HINT = "ftcost reads regular files only; to read from a pipe or device, redirect it to standard input: ftcost ... - < SOURCE"

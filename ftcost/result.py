@@ -435,7 +435,7 @@ def group_warnings(per_strategy: list[tuple[str, list[str]]]) -> list[str]:
 
 def _stale(scenario: Scenario) -> list[str]:
     """One line when a catalog price the scenario uses was read more than 180 days ago."""
-    from .pricing import stale_prices, stale_warning
+    from .catalogs import stale_prices, stale_warning
 
     used = {id(p): p for s in scenario.strategies for p in s.prices.values() if p.file}
     line = stale_warning(list(used.values()), scenario.today)

@@ -20,12 +20,12 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from . import engine
+from .catalogs import Catalogs, Model, Price
 from .epochs import ASSUMED, EpochRule
 from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
 from .fields import FIELDS, MAX_HORIZON, PER_1M, at
 from .i18n import N_, Message
 from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
-from .pricing import Catalogs, Model, Price
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
 SCHEMA_VERSION = 1
@@ -1217,7 +1217,7 @@ def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[
 
 
 def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str, list[str]]:
-    from . import datasets
+    from . import data as datasets
 
     p = path + ("dataset",)
     rel = t["dataset"]

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from ftcost.catalog_check import check_paths
-from ftcost.pricing import Price, stale_prices, stale_warning
+from ftcost.catalogs import Price, stale_prices, stale_warning
+from ftcost.catalogs.check import check_paths
 
 DAY = dt.date(2026, 11, 25)
 

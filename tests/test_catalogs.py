@@ -12,8 +12,8 @@ import jsonschema
 import pytest
 import yaml
 
-from ftcost.catalog_check import check_paths
-from ftcost.pricing import BUNDLED_DIR, Catalogs, bundled_names, load_catalog
+from ftcost.catalogs import BUNDLED_DIR, Catalogs, bundled_names, load_catalog
+from ftcost.catalogs.check import check_paths
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "ftcost" / "schemas" / "catalog.schema.json").read_text())
 ENCODINGS = {p.name.split(".")[0] for p in (BUNDLED_DIR.parent / "encodings").glob("*.tiktoken.gz")}

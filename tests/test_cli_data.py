@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ftcost import data_tools
+from ftcost.data import convert, examples
 
 DATA = Path(__file__).parent / "fixtures" / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,8 +29,8 @@ def digest(path) -> str:
 
 
 def test_docstring_examples():
-    failures, tried = doctest.testmod(data_tools)
-    assert tried >= 6 and failures == 0
+    results = [doctest.testmod(m) for m in (examples, convert)]  # the rules of split_prompt, split_completion, answer_form, convert_example
+    assert sum(r.attempted for r in results) >= 6 and sum(r.failed for r in results) == 0
 
 
 @pytest.mark.parametrize("command", ["check", "convert", "split", "savings"])

@@ -1,4 +1,4 @@
-"""ftcost.data_tools: check, convert, split and savings on small fixtures.
+"""ftcost.data: check, convert, split and savings on small fixtures.
 
 Expected token counts come from tiktoken's o200k_base encoding (the bundled
 copy, hash-checked against tiktoken's) applied to the fixture texts, with the
@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 import ftcost
-from ftcost import data_tools as dt
-from ftcost.datasets import analyze_dataset
+from ftcost import data as dt
+from ftcost.catalogs import Catalogs
+from ftcost.data import records
+from ftcost.data.analyze import analyze_dataset
+from ftcost.data.split import default_split_paths
 from ftcost.errors import OutputError, TokenError
-from ftcost.pricing import Catalogs
 from ftcost.scenario import load_scenario
 from ftcost.tokens import get_encoding
 
@@ -85,7 +87,7 @@ def test_fixture_token_counts_from_tiktoken():
 
 def test_check_the_three_spanish_reviews():
     report = dt.check_dataset(RESENAS)
-    assert report.format == dt.LEGACY
+    assert report.format == records.LEGACY
     assert report.examples == 3
     # (25 + 4) + (22 + 4) + (18 + 4) = 77 tokens, no cap without a model
     assert report.tokens == report.billable_tokens == 77
@@ -131,7 +133,7 @@ def test_check_chat_tokens_by_openais_method():
     # per example: 3 x (3 + 1 role) + 11 system + user + 2 reply + 3 priming = 28 + user
     # users 8, 6, 5, 9 -> 36 + 34 + 33 + 37 = 140
     report = dt.check_dataset(CHAT)
-    assert report.format == dt.CHAT
+    assert report.format == records.CHAT
     assert report.tokens == 140
     assert (report.min_tokens, report.max_tokens) == (33, 37)
     assert report.completion_tokens == 8  # 4 replies of 2 tokens
@@ -141,7 +143,7 @@ def test_mixed_file_takes_the_first_valid_format(tmp_path):
     chat = {"messages": [{"role": "user", "content": "Review: good"}, {"role": "assistant", "content": "4 stars"}]}
     path = write_jsonl(tmp_path / "mixed.jsonl", ["not json", chat, legacy(1), chat, legacy(2)])
     report = dt.check_dataset(path)
-    assert report.format == dt.CHAT and report.examples == 2
+    assert report.format == records.CHAT and report.examples == 2
     assert [(i.line, i.kind) for i in report.errors] == [(1, "not_json"), (3, "mixed_format"), (5, "mixed_format")]
     assert "first one at line 2" in report.errors[1].message
 
@@ -296,7 +298,7 @@ def test_convert_the_spanish_reviews(tmp_path):
     assert "Reseña" in out.read_text(encoding="utf-8")  # UTF-8, not \u escapes
     assert digest(RESENAS) == before  # input untouched
     # the output is a valid chat training file
-    assert dt.check_dataset(out).format == dt.CHAT
+    assert dt.check_dataset(out).format == records.CHAT
     assert analyze_dataset(out, encoding="o200k_base", max_tokens_per_example=None).examples == 3
 
 
@@ -375,7 +377,7 @@ def test_split_key_is_pinned():
 def test_split_validation_tokens_apart(tmp_path):
     src = write_jsonl(tmp_path / "d.jsonl", [legacy(i) for i in range(20)])
     report = dt.split_dataset(src, validation=0.25, seed=1)
-    train, val = dt.default_split_paths(src)
+    train, val = default_split_paths(src)
     assert (train.name, val.name) == ("d.train.jsonl", "d.validation.jsonl")
     t = analyze_dataset(train, encoding="o200k_base", max_tokens_per_example=None)
     v = analyze_dataset(val, encoding="o200k_base", max_tokens_per_example=None)
@@ -390,7 +392,7 @@ def test_split_keeps_duplicates_together_and_skips_bad_lines(tmp_path):
     src = write_jsonl(tmp_path / "d.jsonl", rows)
     for seed in range(10):
         report = dt.split_dataset(src, validation=0.3, seed=seed)
-        train, val = dt.default_split_paths(src)
+        train, val = default_split_paths(src)
         assert not set(train.read_text().splitlines()) & set(val.read_text().splitlines())
         assert report.train_examples + report.validation_examples == 13
         assert [(i.line, i.kind) for i in report.issues] == [(14, "not_json")]
@@ -421,7 +423,7 @@ def test_split_refuses_to_overwrite_input_or_one_example(tmp_path):
 def test_savings_on_the_spanish_reviews(testco):
     model = testco.resolve("testco/tune")
     s = dt.measure_savings(FEWSHOT_ES, RESENAS, model)
-    assert (s.examples, s.format) == (3, dt.LEGACY)
+    assert (s.examples, s.format) == (3, records.LEGACY)
     assert s.prompt_tokens == 102
     # fine-tuned input: the prompts' own tokens, (25 + 22 + 18) / 3 = 21.67; completions 4 each
     assert s.tuned_input_tokens == pytest.approx(65 / 3)

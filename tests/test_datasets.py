@@ -1,4 +1,4 @@
-"""ftcost.datasets and ``ftcost tokens``: JSONL validation, counting, caps, epochs, cost, bad input."""
+"""ftcost.data.analyze and ``ftcost tokens``: JSONL validation, counting, caps, epochs, cost, bad input."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tiktoken_reference import reference_count_messages, reference_encoding
 
-from ftcost import datasets, tokens
-from ftcost.datasets import analyze_dataset, count_many, training_cost
+from ftcost import tokens
+from ftcost.data import analyze
+from ftcost.data.analyze import analyze_dataset
+from ftcost.data.counting import count_many
+from ftcost.data.stats import DatasetStats, training_cost
 from ftcost.errors import TokenError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -96,7 +99,7 @@ def test_published_training_cost_example():
 
 
 def test_published_example_through_the_catalog_price():
-    from ftcost.pricing import Catalogs
+    from ftcost.catalogs import Catalogs
 
     m = Catalogs.load(["openai"]).resolve("openai/gpt-3.5-turbo")
     assert m.fine_tuning["training"].value == 8.00
@@ -192,7 +195,7 @@ def test_quantiles_match_numpy(values, q):
     hist = {}
     for v in values:
         hist[v] = hist.get(v, 0) + 1
-    s = datasets.DatasetStats("x", "o200k_base", None, examples=len(values), total_tokens=sum(values), histogram=hist)
+    s = DatasetStats("x", "o200k_base", None, examples=len(values), total_tokens=sum(values), histogram=hist)
     assert s.quantile(q) == pytest.approx(float(np.quantile(values, q)), rel=1e-12, abs=1e-12)
 
 
@@ -288,7 +291,7 @@ def test_huge_single_line_is_skipped_without_reading_it_whole(tmp_path):
 
 def test_only_a_huge_line_means_nothing_valid(tmp_path):
     p = tmp_path / "huge.jsonl"
-    p.write_bytes(b'{"prompt": "' + b"y" * (datasets.MAX_LINE_BYTES + 10))  # no newline at all
+    p.write_bytes(b'{"prompt": "' + b"y" * (analyze.MAX_LINE_BYTES + 10))  # no newline at all
     with pytest.raises(TokenError, match="no valid training example: line longer than the limit"):
         analyze_dataset(p, encoding="o200k_base", max_tokens_per_example=None)
 

@@ -112,3 +112,26 @@ def test_scalar_reference_follows_plans_too():
     np.testing.assert_array_equal(r["payback_month"], ref.payback_month)
     np.testing.assert_array_equal(r["feasible_until"], ref.feasible_until)
     np.testing.assert_array_equal(r["cheapest"], ref.cheapest)
+
+
+@pytest.mark.parametrize("seed, priced", [(5, False), (7, True)])
+def test_plan_summary_with_flat_volumes_and_schedules_that_vary(seed, priced):
+    """The summary's shortcuts (sums of the volume ratio shared by all rows and
+    memoised per month count, training schedules read as plain numbers) have
+    their general paths too: a third of the variants with growth exactly 0 (G(k)
+    is k there, not 0/0) and a retraining interval that differs by variant."""
+    x = plan_inputs(seed, priced=priced)
+    n = np.shape(x.requests_per_month)[-1]
+    growth = np.array(x.growth, dtype=float)
+    growth[::3] = 0.0
+    retrain = np.broadcast_to(np.asarray(x.retrain_every), (len(x.owner), n)).copy()
+    retrain[:, ::2] = np.random.default_rng(seed).choice([0.0, 3.0, 7.0], size=(len(x.owner), 1))
+    x = x.replace(growth=growth, retrain_every=retrain)
+    ref = engine.evaluate(x)
+    s = evaluate_summary(x, block_size=64)
+    np.testing.assert_allclose(s.total_cost, ref.total_cost, rtol=1e-10)
+    np.testing.assert_allclose(s.monthly_cost, ref.monthly_cost, rtol=1e-10)
+    np.testing.assert_array_equal(s.payback_month, ref.payback_month)
+    np.testing.assert_array_equal(s.training_runs, ref.training_runs)
+    np.testing.assert_array_equal(s.cheapest, ref.cheapest)
+    assert np.any(s.payback_month[1:] > 1)  # the month-by-month search ran

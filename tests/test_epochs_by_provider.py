@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 import ftcost
+from ftcost.catalogs import Catalogs, parse_catalog
 from ftcost.errors import CatalogError
-from ftcost.pricing import Catalogs, parse_catalog
 from ftcost.yamlsrc import load_yaml_text
 
 TODAY = dt.date(2026, 11, 30)

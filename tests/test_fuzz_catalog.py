@@ -24,12 +24,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ftcost import pricing
+from ftcost import catalogs
 from ftcost.api import compare
 
-CATALOG_FILES = sorted(pricing.BUNDLED_DIR.glob("*.yaml")) + sorted(fz.FIXTURES.glob("*.yaml"))
+CATALOG_FILES = sorted(catalogs.BUNDLED_DIR.glob("*.yaml")) + sorted(fz.FIXTURES.glob("*.yaml"))
 KNOWN_KEYS = sorted(
-    set(pricing.CATALOG_KEYS + pricing.BASE_PRICE_KEYS + pricing.FT_PRICE_KEYS + pricing.FT_OTHER_KEYS + pricing.MODEL_OTHER_KEYS + pricing.GPU_KEYS)
+    set(catalogs.CATALOG_KEYS + catalogs.BASE_PRICE_KEYS + catalogs.FT_PRICE_KEYS + catalogs.FT_OTHER_KEYS + catalogs.MODEL_OTHER_KEYS + catalogs.GPU_KEYS)
 )
 KNOWN_VALUES = [
     "o200k_base",
@@ -106,7 +106,7 @@ def scenario_for(cat, catalog_path) -> dict | None:
 
 
 def _try_catalog(target: str, path, workdir) -> None:
-    cat = fz.run_case(target, lambda: pricing.load_catalog(path), files={str(path): True})
+    cat = fz.run_case(target, lambda: catalogs.load_catalog(path), files={str(path): True})
     if isinstance(cat, Exception):
         return
     sc = scenario_for(cat, path)
@@ -253,5 +253,5 @@ def test_control_characters_in_names_refused(workdir, where):
         doc["models"]["base-1"]["aliases"] = ["ba\u2028se"]
     path = workdir / f"ctl-{next(_names)}.yaml"
     path.write_text(fz.dump_yaml(doc, allow_unicode=True), encoding="utf-8")
-    err = fz.run_case("catalog.regressions", lambda: pricing.load_catalog(path), files={str(path): True})
+    err = fz.run_case("catalog.regressions", lambda: catalogs.load_catalog(path), files={str(path): True})
     assert isinstance(err, Exception) and ("control character" in str(err))

@@ -5,7 +5,7 @@ Targets (2,000 cases each in CI; FTCOST_FUZZ_EXAMPLES scales them):
 * ``jsonl.mutated``: files built from valid chat and prompt/completion lines
   and damaged ones (truncated lines, wrong JSON types, unknown roles, invalid
   UTF-8, NUL, BOM, CRLF, blank lines, very long lines, no final newline),
-  through ``datasets.analyze_dataset`` with every bundled encoding and caps;
+  through ``ftcost.data.analyze.analyze_dataset`` with every bundled encoding and caps;
 * ``jsonl.bytes``: the same files damaged further as bytes;
 * ``jsonl.cli`` (a few hundred): ``ftcost tokens`` and ``ftcost data check``
   on mutated files, and a scenario whose ``training.dataset`` is the file.
@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ftcost import datasets
+from ftcost.data import analyze
 
 VALID_LINES = [
     {
@@ -141,7 +141,7 @@ def check_stats(stats) -> None:
 
 def _analyze(target: str, path, enc: str, cap, workers):
     def run():
-        stats = datasets.analyze_dataset(path, encoding=enc, max_tokens_per_example=cap, workers=workers, allow_empty=True)
+        stats = analyze.analyze_dataset(path, encoding=enc, max_tokens_per_example=cap, workers=workers, allow_empty=True)
         check_stats(stats)
         return None
 

@@ -134,10 +134,10 @@ KNOWN_VALUES = [
 
 def _datasets_ready() -> bool:
     try:
-        from ftcost import datasets  # noqa: F401
+        from ftcost.data import analyze  # noqa: F401
     except ImportError:
         return False
-    return hasattr(datasets, "analyze_dataset")
+    return hasattr(analyze, "analyze_dataset")
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,10 @@ import jsonschema
 import pytest
 import yaml
 
+from ftcost.catalogs import load_catalog
+from ftcost.catalogs.litellm import per_million
+from ftcost.catalogs.litellm_import import import_litellm
 from ftcost.errors import CatalogError, OutputError
-from ftcost.litellm_import import import_litellm, per_million
-from ftcost.pricing import load_catalog
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "litellm-1.110.2-mini.json"
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "ftcost" / "schemas" / "catalog.schema.json").read_text())

@@ -10,7 +10,7 @@ import json
 import fuzz_support as fz
 import pytest
 
-from ftcost.litellm_import import MAX_INPUT_BYTES, MAX_JSON_DEPTH
+from ftcost.catalogs.litellm import MAX_INPUT_BYTES, MAX_JSON_DEPTH
 from ftcost.yamlsrc import MAX_YAML_BYTES
 
 

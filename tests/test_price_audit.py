@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 import ftcost
+from ftcost.catalogs import Catalogs, parse_catalog
 from ftcost.errors import CatalogError
-from ftcost.pricing import Catalogs, parse_catalog
 from ftcost.yamlsrc import load_yaml_text
 
 TODAY = dt.date(2026, 11, 30)
@@ -161,7 +161,7 @@ def test_openai_retirement_dates_are_marked_secondary():
     # (2027-01-14 for gpt-4o/4o-mini/4.1/4.1-mini, 2026-10-23 for gpt-4.1-nano and gpt-3.5-turbo-0125), as secondary.
     import yaml
 
-    from ftcost.pricing import BUNDLED_DIR
+    from ftcost.catalogs import BUNDLED_DIR
 
     data = yaml.safe_load((BUNDLED_DIR / "openai.yaml").read_text(encoding="utf-8"))
     for mid, block in data["models"].items():

@@ -11,10 +11,10 @@ import textwrap
 
 import pytest
 
+from ftcost.catalogs import Catalogs
 from ftcost.cli import main
 from ftcost.cli.common import run_main
 from ftcost.errors import CatalogError
-from ftcost.pricing import Catalogs
 
 ENV = "FTCOST_PRICING_PATH"
 

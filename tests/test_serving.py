@@ -13,8 +13,8 @@ import textwrap
 import pytest
 
 import ftcost
+from ftcost.catalogs import SERVING_MODES, Catalogs, parse_catalog
 from ftcost.errors import CatalogError, ScenarioError
-from ftcost.pricing import SERVING_MODES, Catalogs, parse_catalog
 from ftcost.yamlsrc import load_yaml_text
 
 TODAY = dt.date(2026, 11, 30)

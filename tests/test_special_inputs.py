@@ -119,9 +119,9 @@ def test_stdin_still_reads_a_pipe(project, monkeypatch):
 
 
 def test_line_over_the_limit_is_named_with_its_size(project, monkeypatch):
-    from ftcost import datasets
+    from ftcost.data import analyze
 
-    monkeypatch.setattr(datasets, "MAX_LINE_BYTES", 1024 * 1024)  # 1 MiB, so the test writes 3 MB, not 20
+    monkeypatch.setattr(analyze, "MAX_LINE_BYTES", 1024 * 1024)  # 1 MiB, so the test writes 3 MB, not 20
     big = json.dumps({"messages": [{"role": "user", "content": "x" * 3_000_000}, {"role": "assistant", "content": "4"}]})
     (project / "big.jsonl").write_text(TRAIN[: TRAIN.index("\n") + 1] + big + "\n" + TRAIN[TRAIN.index("\n") + 1 :] + TRAIN)
     for args in (["data", "check", "big.jsonl"], ["tokens", "big.jsonl", "--encoding", "o200k_base"]):

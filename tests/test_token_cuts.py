@@ -1,4 +1,4 @@
-"""Token counts in linear time (ftcost/token_cuts.py, issue 18): exact on ordinary text, bounded on giant "words".
+"""Token counts in linear time (ftcost/tokens/cuts.py, issue 18): exact on ordinary text, bounded on giant "words".
 
 * every cut point is exact: counting the text between consecutive cut points
   gives tiktoken's count of the whole, for the three encodings, on text built
@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tiktoken_reference import reference_encoding
 
-from ftcost import token_cuts as tc
 from ftcost.tokens import count_text, count_text_file, count_text_stream, get_encoding
+from ftcost.tokens import cuts as tc
 
 NAMES = ["o200k_base", "cl100k_base", "p50k_base"]
 TRICKY = list("ab Z9 \n\n\t.,'!?-/_:\"") + ["é", "日本", "e\u0301", "  ", "\r\n", "'s", "'re", "x²", "😀", "Ω", "Ⅻ", "٣", "ǅ"]
@@ -143,7 +143,7 @@ def test_repeated_chunks_are_counted_once_with_the_same_count(kind):
 
 def test_a_giant_word_in_a_file_and_in_a_dataset(tmp_path):
     """`ftcost tokens` on 2 MB with no whitespace, and a 1 MB word inside a JSONL message, end quickly."""
-    from ftcost.datasets import analyze_dataset
+    from ftcost.data.analyze import analyze_dataset
 
     p = tmp_path / "nospace.txt"
     p.write_text("a" * 2_000_000)

@@ -1,4 +1,4 @@
-"""ftcost.tokens: bundled encodings (offline, hash-checked), text and chat counting, epochs."""
+"""ftcost.tokens (encodings, text, chat, epochs): bundled encodings (offline, hash-checked), text and chat counting, epochs."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_nothing_is_downloaded(monkeypatch):
 
     monkeypatch.setattr(tiktoken.load, "read_file", refuse)
     monkeypatch.setattr(tiktoken.load, "read_file_cached", refuse)
-    monkeypatch.setattr(tokens, "_cache", {})
+    monkeypatch.setattr(tokens.encodings, "_cache", {})
     assert tokens.count_text("hello world", "p50k_base") == 2  # "hello", " world"
 
 
@@ -88,14 +88,14 @@ def test_damaged_file_fails_its_checksum(tmp_path, monkeypatch):
     damaged = data.replace(b" 50255", b" 50254", 1)
     assert damaged != data
     (tmp_path / "p50k_base.tiktoken.gz").write_bytes(gzip.compress(damaged))
-    monkeypatch.setattr(tokens, "ENCODINGS_DIR", tmp_path)
+    monkeypatch.setattr(tokens.encodings, "ENCODINGS_DIR", tmp_path)
     with pytest.raises(TokenError, match="checksum") as info:
         tokens.load_ranks("p50k_base")
     assert "reinstall" in info.value.hint
 
 
 def test_missing_file_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(tokens, "ENCODINGS_DIR", tmp_path)
+    monkeypatch.setattr(tokens.encodings, "ENCODINGS_DIR", tmp_path)
     with pytest.raises(TokenError, match="missing or damaged"):
         tokens.load_ranks("cl100k_base")
 
@@ -110,7 +110,7 @@ def test_unknown_encoding_lists_available():
 
 
 def test_encoding_for_model_comes_from_the_catalog():
-    from ftcost.pricing import Catalogs
+    from ftcost.catalogs import Catalogs
 
     cats = Catalogs.load(["openai"])
     assert tokens.encoding_for_model(cats.resolve("openai/gpt-4o-mini")) == "o200k_base"
@@ -281,7 +281,18 @@ def test_default_epochs_needs_a_positive_count(n):
         tokens.default_epochs(n)
 
 
-@pytest.mark.parametrize("module", ["ftcost.tokens", "ftcost.datasets"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "ftcost.tokens.encodings",
+        "ftcost.tokens.text",
+        "ftcost.tokens.chat",
+        "ftcost.tokens.epochs",
+        "ftcost.data.analyze",
+        "ftcost.data.counting",
+        "ftcost.data.stats",
+    ],
+)
 def test_docstring_examples_run(module):
     import doctest
     import importlib

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ftcost.datasets import analyze_dataset
+from ftcost.data.analyze import analyze_dataset
 from ftcost.tokens import count_messages, count_text
-from ftcost.tool_tokens import ToolsError, count_tools
+from ftcost.tokens.tools import ToolsError, count_tools
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WEATHER = [

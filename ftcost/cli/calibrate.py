@@ -137,7 +137,7 @@ def calibrate(
 def _pick_model(cal, model, log_model) -> str:
     """The catalog model for the measured traffic: --model, or the log's single model found in a catalog."""
     from ..calibrate import LogError, resolve_log_model
-    from ..pricing import Catalogs
+    from ..catalogs import Catalogs
 
     catalogs = Catalogs.load(None)
     if model:
@@ -168,7 +168,7 @@ def _write(cal, output, catalog_model, candidate, prompt_tokens, horizon, logs) 
     from ..calibrate.write import render, update_existing, write_scenario
 
     if candidate:
-        from ..pricing import Catalogs
+        from ..catalogs import Catalogs
 
         candidate = Catalogs.load(None).resolve(candidate).ref
     spec = from_calibration(cal, catalog_model, candidate=candidate, prompt_tokens=prompt_tokens, horizon=horizon)

@@ -11,10 +11,10 @@ from .common import ASCII_FLOAT, ASCII_INT, AsciiIntRange, pricing_option
 
 
 def _resolve(ref: str | None, pricing_dirs):
-    """The model ``ref`` names, by the rule every command uses (pricing.Catalogs.lookup); its note goes to stderr."""
+    """The model ``ref`` names, by the rule every command uses (catalogs.Catalogs.lookup); its note goes to stderr."""
     if ref is None:
         return None
-    from ..pricing import Catalogs
+    from ..catalogs import Catalogs
 
     model, note = Catalogs.load(None, extra_dirs=pricing_dirs).lookup(ref)
     if note:
@@ -75,14 +75,15 @@ def check(file, model, limit, strict, fmt, pricing_dirs):
     Example:
       ftcost data check reviews.jsonl --model openai/gpt-4o-mini
     """
-    from .. import data_tools as dt
+    from .. import data as dt
     from ..errors import TokenError
+    from ..render import data_text
 
     report = dt.check_dataset(file, model=_resolve(model, pricing_dirs))
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(dt.format_check(report, limit=limit), nl=False)
+        click.echo(data_text.format_check(report, limit=limit), nl=False)
     if report.examples == 0:
         raise TokenError("no usable examples", file=file, hint="see the lines listed above")
     if strict and (report.errors or any(a.severity == "error" for a in report.advice)):
@@ -117,7 +118,8 @@ def convert(input, output, system, separators, stops, keep_markers, fmt):
     Example:
       ftcost data convert reviews.jsonl -o reviews-chat.jsonl --system "Rate the review from 1 to 5 stars."
     """
-    from .. import data_tools as dt
+    from .. import data as dt
+    from ..render import data_text
 
     def unescape(items):  # "\n" and "\t" typed in a shell mean a newline and a tab
         return tuple(re.sub(r"\\([nt\\])", lambda m: {"n": "\n", "t": "\t", "\\": "\\"}[m.group(1)], s) for s in items)
@@ -128,7 +130,7 @@ def convert(input, output, system, separators, stops, keep_markers, fmt):
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), err=to_stderr)
     else:
-        click.echo(dt.format_convert(report), nl=False, err=to_stderr)
+        click.echo(data_text.format_convert(report), nl=False, err=to_stderr)
 
 
 @data.command()
@@ -150,14 +152,15 @@ def split(input, validation, seed, train_out, validation_out, model, fmt, pricin
     Example:
       ftcost data split reviews-chat.jsonl --validation 0.1 --seed 7
     """
-    from .. import data_tools as dt
+    from .. import data as dt
+    from ..render import data_text
 
     report = dt.split_dataset(input, validation=validation, seed=seed, train_out=train_out, validation_out=validation_out, model=_resolve(model, pricing_dirs))
     _echo_issues(report.issues)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(dt.format_split(report), nl=False)
+        click.echo(data_text.format_split(report), nl=False)
 
 
 @data.command()
@@ -192,7 +195,8 @@ def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, hori
       ftcost data savings --prompt fewshot.txt --dataset train.jsonl --model openai/gpt-4o-mini --scenario plan.yaml
       ftcost compare plan.yaml
     """
-    from .. import data_tools as dt
+    from .. import data as dt
+    from ..render import data_text
 
     m = _resolve(model, pricing_dirs)
     tm = _resolve(tuned_model, pricing_dirs) if tuned_model else None
@@ -210,6 +214,6 @@ def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, hori
         out["scenario"] = scenario_out
         click.echo(json.dumps(out, indent=2, ensure_ascii=False), err=to_stderr)
     else:
-        click.echo(dt.format_savings(result), nl=False, err=to_stderr)
+        click.echo(data_text.format_savings(result), nl=False, err=to_stderr)
         if scenario_out and not to_stderr:
             click.echo(f"\nWrote {scenario_out}; run: ftcost compare {scenario_out}")

@@ -45,7 +45,7 @@ def parse_growth(text: str) -> float:
 
 
 def _catalogs():
-    from ..pricing import Catalogs
+    from ..catalogs import Catalogs
 
     return Catalogs.load(None)
 

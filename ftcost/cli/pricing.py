@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
+from ..catalogs import BUNDLED_DIR, DEFAULT_MAX_AGE_DAYS, Catalogs, Gpu, Model, Price
 from ..errors import CatalogError
-from ..pricing import BUNDLED_DIR, DEFAULT_MAX_AGE_DAYS, Catalogs, Gpu, Model, Price
 from ..render import fmt
 from .common import format_option
 
@@ -373,7 +373,7 @@ def check(paths, max_age_days, on, pricing_dirs, fmt):
     Example:
       ftcost pricing check ~/prices --max-age-days 90
     """
-    from ..catalog_check import check_paths, default_targets, summary
+    from ..catalogs.check import check_paths, default_targets, summary
 
     day = on.date() if on is not None else _today()
     targets = [Path(p) for p in paths] or default_targets(pricing_dirs)
@@ -438,7 +438,7 @@ def import_litellm_cmd(file, out_dir, providers, version, as_of, dry_run):
     Example:
       ftcost pricing import litellm model_prices_and_context_window.json --provider openai -o pricing/
     """
-    from ..litellm_import import import_litellm
+    from ..catalogs.litellm_import import import_litellm
 
     result = import_litellm(
         file,

@@ -7,8 +7,8 @@ import json
 
 import click
 
+from ..catalogs import Catalogs, Model
 from ..errors import CatalogError
-from ..pricing import Catalogs, Model
 from .common import format_option
 
 

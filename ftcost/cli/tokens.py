@@ -79,7 +79,7 @@ def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=()):
     m, model_note = _resolve_model(model, pricing_dirs) if model else (None, None)
     enc_name = encoding or (encoding_for_model(m) if m is not None else "o200k_base")
     if encoding:
-        from ..tokens import _spec
+        from ..tokens.encodings import _spec
 
         _spec(encoding)  # unknown encoding: a clear error listing those available
     is_data = kind == "dataset" or (kind == "auto" and file != "-" and Path(file).suffix.lower() in DATASET_SUFFIXES)
@@ -93,7 +93,7 @@ def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=()):
 
 def _resolve_model(name: str, pricing_dirs=()):
     """The catalog model named ``name`` by the rule every command uses (Catalogs.lookup), with its note."""
-    from ..pricing import Catalogs
+    from ..catalogs import Catalogs
 
     return Catalogs.load(None, extra_dirs=pricing_dirs).lookup(name)
 
@@ -111,7 +111,8 @@ def _text(file, model, enc_name, fmt):
 
 
 def _dataset(file, model, enc_name, epochs, fmt, model_note=None, threads=None):
-    from ..datasets import analyze_dataset, no_valid_message, training_cost
+    from ..data.analyze import analyze_dataset
+    from ..data.stats import no_valid_message, training_cost
     from ..tokens import default_epochs
 
     cap = model.max_tokens_per_example if model is not None else None

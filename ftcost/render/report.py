@@ -464,7 +464,7 @@ def _simulation_page(result: Result):
 
 def availability_rows(result: Result) -> list[list[str]]:
     """Per provider: which fine-tunable models still accept new training jobs when the plan starts."""
-    from ..pricing import Catalogs
+    from ..catalogs import Catalogs
 
     sc = result.scenario
     day = sc.month_first_day(1)

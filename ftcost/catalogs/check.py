@@ -19,17 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CatalogError, format_path
-from .pricing import (
-    BUNDLED_DIR,
-    DEFAULT_MAX_AGE_DAYS,
-    Catalog,
-    Price,
-    load_catalog,
-    overlay_catalog,
-    stale_prices,
-    user_dirs,
-)
+from ..errors import CatalogError, format_path
+from .load import BUNDLED_DIR, load_catalog, overlay_catalog, user_dirs
+from .model import Catalog, Price
+from .staleness import DEFAULT_MAX_AGE_DAYS, stale_prices
 
 
 @dataclass
