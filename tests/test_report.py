@@ -228,19 +228,19 @@ def _pdf_bytes(result, *, faster: bool) -> bytes:
 
 @pytest.mark.parametrize("name", ["spanish-reviews.yaml", "self-hosted-llama.yaml"])
 def test_faster_text_writes_the_same_pdf(name):
-    # write_report draws within faster_text (strings measured once, no second glyph load in the PDF's text
-    # layout): the pages must be byte for byte those matplotlib writes on its own, charts included.
+    # write_report draws within faster_text (strings measured and shaped once, no second glyph load in the PDF's
+    # text layout): the pages must be byte for byte those matplotlib writes on its own, charts included.
     from matplotlib.backends import _backend_pdf_ps, backend_pdf
 
     from ftcost.render.labels import for_drawing
 
     result = for_drawing(compare(Path(__file__).parents[1] / "scenarios" / name))
     plain = _pdf_bytes(result, faster=False)
-    measure, helpers = _backend_pdf_ps.RendererPDFPSBase.get_text_width_height_descent, backend_pdf._text_helpers
+    base = _backend_pdf_ps.RendererPDFPSBase
+    before = base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers
     assert _pdf_bytes(result, faster=True) == plain
     # and everything is put back
-    assert _backend_pdf_ps.RendererPDFPSBase.get_text_width_height_descent is measure
-    assert backend_pdf._text_helpers is helpers
+    assert (base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers) == before
     from matplotlib import font_manager
 
     assert "_find_fonts_by_props" not in vars(font_manager.fontManager)

@@ -13,7 +13,8 @@ read calls (about 12 us a glyph on this machine; the report has about
 - the font files behind a font description are looked up once (for the
   raster backend that measures the charts too);
 - the PDF backend's text layout keeps the shaping's glyphs, positions and
-  kerning without loading each glyph again (matplotlib >= 3.11, where the
+  kerning without loading each glyph again, and shapes a string drawn
+  again in the same font and size once (matplotlib >= 3.11, where the
   shaping is ``FT2Font._layout``; other versions keep their own layout).
 
 Both caches live as long as the block and assume that the font settings
@@ -96,13 +97,32 @@ def faster_text() -> Iterator[None]:
 
         helpers = getattr(backend_pdf, "_text_helpers", None)
         FT2Font, LoadFlags = getattr(helpers, "FT2Font", None), getattr(helpers, "LoadFlags", None)
-        if hasattr(helpers, "layout") and hasattr(FT2Font, "_layout") and LoadFlags is not None:
+        get_font_ttf = getattr(base, "_get_font_ttf", None)
+        if hasattr(helpers, "layout") and hasattr(FT2Font, "_layout") and LoadFlags is not None and get_font_ttf is not None:
             no_hinting = LoadFlags.NO_HINTING
+            sizes: dict[int, float] = {}  # the size each font object was last set to by the backend
+            shaped: dict[tuple, list] = {}
+
+            def _get_font_ttf(self, prop):
+                font = get_font_ttf(self, prop)
+                sizes[id(font)] = prop.get_size_in_points()
+                return font
 
             def layout(string, font, *, features=None, language=None):
                 # matplotlib's layout less the load_glyph of each item: the PDF backend reads only the item's
-                # font, character, glyph index, position and kerning, all set by the shaping.
-                return font._layout(string, no_hinting, features=features, language=language)
+                # font, character, glyph index, position and kerning, all set by the shaping; the same string
+                # in the same font and size (a repeated amount) is shaped once.
+                size = sizes.get(id(font))
+                if size is None or not isinstance(features, (tuple, type(None))) or not isinstance(language, (str, type(None))):
+                    return font._layout(string, no_hinting, features=features, language=language)
+                key = (string, id(font), font.fname, size, features, language)
+                items = shaped.get(key)
+                if items is None:
+                    items = shaped[key] = list(font._layout(string, no_hinting, features=features, language=language))
+                return items
+
+            setattr(base, "_get_font_ttf", _get_font_ttf)  # noqa: B010
+            undo.callback(setattr, base, "_get_font_ttf", get_font_ttf)
 
             setattr(backend_pdf, "_text_helpers", _Module(helpers, layout=layout))  # noqa: B010
             undo.callback(setattr, backend_pdf, "_text_helpers", helpers)
