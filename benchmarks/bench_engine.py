@@ -59,7 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ftcost import engine  # noqa: E402
-from ftcost.engine_blocks import array_fields, evaluate_summary  # noqa: E402
+from ftcost.engine.inputs import array_fields  # noqa: E402
+from ftcost.engine.summary import evaluate_summary  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests"))
 from scalar_reference import evaluate_scalar  # noqa: E402  (the reference is not shipped in the package)

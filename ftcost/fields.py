@@ -84,7 +84,7 @@ class NumberField:
     vary: bool = True
     needs: str | None = None
     fixed: str | None = None
-    what: str = "a number"
+    what: str = N_("a number")
     words: tuple[str, ...] = ()
 
     @property
@@ -111,9 +111,9 @@ def _s(path: str, *args, **kwargs) -> NumberField:
 
 
 PER_1M = N_("per 1M tokens")
-WHOLE_MONTHS = "a whole number of months"
-WHOLE_EXAMPLES = "a whole number of examples"
-SHARE = "a share from 0 to 1"
+WHOLE_MONTHS = N_("a whole number of months")
+WHOLE_EXAMPLES = N_("a whole number of examples")
+SHARE = N_("a share from 0 to 1")
 
 # The price overrides, in the order paths.PRICE_KEYS lists the ones that can vary.
 _PRICES = [
@@ -161,7 +161,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="horizon",
         engine="horizon",
         vary=False,
-        fixed="it sets the length of the month axis; run 'ftcost compare --horizon N' for each horizon",
+        fixed=N_("it sets the length of the month axis; run 'ftcost compare --horizon N' for each horizon"),
         what=WHOLE_MONTHS,
     ),
     _f(
@@ -170,8 +170,8 @@ FIELDS: tuple[NumberField, ...] = (
         unit=N_("scenario currency per unit"),
         label="exchange rate",
         vary=False,
-        fixed="exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)",
-        what="a rate",
+        fixed=N_("exchange rates convert catalog prices while loading; vary the prices themselves (strategies.<i>.prices.input ...)"),
+        what=N_("a rate"),
     ),
     _f("volume.requests_per_month", unit=N_("requests"), label="requests per month", engine="requests_per_month"),
     _f("volume.requests_per_day", unit=N_("requests"), label="requests per day", engine="requests_per_month"),
@@ -242,7 +242,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="generated examples",
         engine="data_generation_cost",
         vary=False,
-        fixed="the data generation cost is counted once while loading the scenario",
+        fixed=N_("the data generation cost is counted once while loading the scenario"),
         what=WHOLE_EXAMPLES,
     ),
     _s(
@@ -251,7 +251,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="generation input tokens",
         engine="data_generation_cost",
         vary=False,
-        fixed="the data generation cost is counted once while loading the scenario",
+        fixed=N_("the data generation cost is counted once while loading the scenario"),
     ),
     _s(
         "training.data_generation.output_tokens",
@@ -259,7 +259,7 @@ FIELDS: tuple[NumberField, ...] = (
         label="generation output tokens",
         engine="data_generation_cost",
         vary=False,
-        fixed="the data generation cost is counted once while loading the scenario",
+        fixed=N_("the data generation cost is counted once while loading the scenario"),
     ),
     _s("quality.error_rate", 0.0, 1.0, unit=N_("per request"), label="error rate", engine="quality_cost", what=SHARE),
     _s("quality.cost_per_error", unit=N_("per error"), label="cost per error", engine="quality_cost"),
@@ -292,7 +292,7 @@ FIELDS: tuple[NumberField, ...] = (
         title=N_("Self-hosted: requests/second of one replica at full load"),
         engine="replica_capacity",
         needs="serving",
-        what="a throughput above 0",
+        what=N_("a throughput above 0"),
     ),
     _s(
         "serving.input_tokens_per_second",
@@ -301,8 +301,8 @@ FIELDS: tuple[NumberField, ...] = (
         label="prefill tokens per second",
         engine="replica_capacity",
         vary=False,
-        fixed="the replica's request rate is derived from it while loading; vary serving.requests_per_second",
-        what="tokens per second",
+        fixed=N_("the replica's request rate is derived from it while loading; vary serving.requests_per_second"),
+        what=N_("tokens per second"),
     ),
     _s(
         "serving.output_tokens_per_second",
@@ -311,8 +311,8 @@ FIELDS: tuple[NumberField, ...] = (
         label="decode tokens per second",
         engine="replica_capacity",
         vary=False,
-        fixed="the replica's request rate is derived from it while loading; vary serving.requests_per_second",
-        what="tokens per second",
+        fixed=N_("the replica's request rate is derived from it while loading; vary serving.requests_per_second"),
+        what=N_("tokens per second"),
     ),
     _s(
         "serving.target_utilization",
@@ -324,7 +324,7 @@ FIELDS: tuple[NumberField, ...] = (
         title=N_("Self-hosted: target utilization"),
         engine="replica_capacity",
         needs="serving",
-        what="a share above 0 and at most 1",
+        what=N_("a share above 0 and at most 1"),
     ),
     _s(
         "serving.min_replicas",
@@ -334,7 +334,7 @@ FIELDS: tuple[NumberField, ...] = (
         title=N_("Self-hosted: minimum replicas"),
         engine="min_replicas",
         needs="serving",
-        what="a whole number",
+        what=N_("a whole number"),
     ),
     _s(
         "serving.hours_per_month",

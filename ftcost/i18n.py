@@ -20,7 +20,8 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ def resolve(lang: str | None) -> str:
     if code not in LANGUAGES:
         from .errors import FtcostError
 
-        raise FtcostError(f"unknown language '{lang}'", hint="use one of: " + ", ".join(LANGUAGES))
+        raise FtcostError(Message("unknown language '{lang}'", lang=lang), hint=Message("use one of: {choices}", choices=", ".join(LANGUAGES)))
     return code
 
 
@@ -124,6 +125,14 @@ class _LocalInt(int):
         return format_decimal(int(self), format="#,##0", locale=babel_locale())
 
 
+def term(text: str) -> str:
+    """A name chosen at run time ("scenario file", "a strategy") as a :class:`Message`: translated where the catalog
+    has it (each is marked with :func:`N_` where it is defined), else itself."""
+    if isinstance(text, Message) or not isinstance(text, str) or "{" in text or "}" in text:
+        return text
+    return Message(text)
+
+
 def _local_field(v: Any) -> Any:
     if isinstance(v, Message):
         return v.localized()
@@ -135,7 +144,8 @@ def _local_field(v: Any) -> Any:
 def join(separator: str, parts: Sequence[str]) -> Message:
     """``separator.join(parts)`` that stays a :class:`Message` (each part localized when it is one)."""
     sep = separator.replace("{", "{{").replace("}", "}}")
-    return Message(sep.join(f"{{p{i}}}" for i in range(len(parts))), **{f"p{i}": p for i, p in enumerate(parts)})
+    msgid = sep.join(f"{{p{i}}}" for i in range(len(parts)))  # no literal: nothing for the catalog's extractor
+    return Message(msgid, **{"p" + str(i): p for i, p in enumerate(parts)})
 
 
 def _message(msgid: str, fields: dict[str, Any]) -> Message:
@@ -145,6 +155,57 @@ def _message(msgid: str, fields: dict[str, Any]) -> Message:
 def localized(text: str) -> str:
     """``text`` in the current language when it is a :class:`Message`, else as it is."""
     return text.localized() if isinstance(text, Message) else text
+
+
+_FIELD = re.compile(r"\{(\w+)(?:![rs])?(?::[^{}]*)?\}")
+
+
+@cache
+def _pattern(msgid: str) -> re.Pattern[str]:
+    out, seen, at = [], set(), 0
+    for m in _FIELD.finditer(msgid):
+        out.append(re.escape(msgid[at : m.start()].replace("{{", "{").replace("}}", "}")))
+        name = m.group(1)
+        out.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
+        seen.add(name)
+        at = m.end()
+    out.append(re.escape(msgid[at:].replace("{{", "{").replace("}}", "}")))
+    return re.compile("".join(out), re.DOTALL)
+
+
+def recognize(text: str, templates: Sequence[str]) -> str:
+    """``text`` written by code that does not mark its messages (click, a module not yet translated) as a
+    :class:`Message` of the first of ``templates`` (msgids marked with :func:`N_`) that it matches whole; its fields
+    are recognized too (a hint inside a message). Text no template matches is returned as it is.
+
+    >>> m = recognize("unknown model 'gpt-5' (hint)", [N_("unknown model '{name}' ({rest})")])
+    >>> type(m).__name__, m.fields
+    ('Message', {'name': 'gpt-5', 'rest': 'hint'})
+    """
+    if isinstance(text, Message) or not isinstance(text, str):
+        return text
+    for msgid in templates:
+        m = _pattern(msgid).fullmatch(text)
+        if m is None:
+            continue
+        fields: dict[str, Any] = {}
+        for name, value in m.groupdict().items():
+            spec = re.search(r"\{" + name + r"(![rs])?(:[^{}]*)?\}", msgid)
+            if spec and spec.group(1) == "!r":  # the repr of a str: give format() the str back
+                import ast
+
+                try:
+                    value = ast.literal_eval(value)
+                except (ValueError, SyntaxError):
+                    break
+            if spec and spec.group(2) and re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", value):
+                value = int(value.replace(",", ""))
+            fields[name] = recognize(value, [t for t in templates if t != msgid]) if isinstance(value, str) else value
+        else:
+            msg = Message(msgid, **fields)
+            if str(msg) == text:  # the fields put back give the same text: nothing was misread
+                return msg
+    return text
 
 
 def po_path(lang: str) -> Path:
@@ -207,3 +268,39 @@ def month(d: _dt.date) -> str:
     from babel.dates import format_date
 
     return format_date(d, "LLL y", locale=babel_locale())
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> Message | None:
+    """:func:`ftcost.errors.did_you_mean` as a :class:`Message` (the same English text: "did you mean 'x'?")."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=n, cutoff=0.6)
+    if not close:
+        return None
+    names: str = repr(close[0])
+    for c in close[1:]:
+        names = Message("{first} or {second}", first=names, second=repr(c))
+    return Message("did you mean {choices}?", choices=names)
+
+
+def error_text(exc: Any) -> str:
+    """``str(exc)`` of an :class:`ftcost.errors.FtcostError` ('file:line:column: key: message (hint: ...)') in the
+    current language: its message and hint are translated where they are :class:`Message` objects; the location
+    (file, line, column, key path) never is."""
+    if _current == DEFAULT:
+        return str(exc)
+    loc = _clip(exc.location(), 500)
+    message = _clip(localized(exc.message))
+    text = f"{loc}: {message}" if loc else message
+    if exc.hint:
+        text += " (" + _("hint: {text}").format(text=_clip(localized(exc.hint))) + ")"
+    return text
+
+
+def _clip(text: str, limit: int = 1000) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out (ftcost.errors' clipping, in the current
+    language)."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + Message("... ({n:,} more characters)", n=len(text) - limit).localized()

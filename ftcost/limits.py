@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .errors import FtcostError
+from .i18n import N_, Message, term
 
 if TYPE_CHECKING:  # numpy is imported where it is used
     from numpy.typing import ArrayLike
@@ -71,7 +72,9 @@ def grid_size(counts: Iterable[int]) -> int:
     return n
 
 
-REDUCE = "use fewer samples (-n) or grid points (--vary ...:N), fewer strategies, or a shorter horizon_months"
+# What ftcost.engine.summary names in check_work's message (the engine marks nothing for translation), for the catalog.
+WORK_NAMES = (N_("the engine"), N_("the month-by-month engine (self-hosted strategies)"))
+REDUCE = N_("use fewer samples (-n) or grid points (--vary ...:N), fewer strategies, or a shorter horizon_months")
 
 
 def check_work(variants: int, strategies: int, months: int, *, what: str, limit: int | None = None, reduce: str = REDUCE) -> None:
@@ -81,16 +84,29 @@ def check_work(variants: int, strategies: int, months: int, *, what: str, limit:
     kept = int(variants) * int(strategies)
     if kept > MAX_SUMMARY_CELLS:
         raise FtcostError(
-            f"{int(variants):,} samples or grid points x {int(strategies)} strategies = {kept:,} results, more than "
-            f"the {MAX_SUMMARY_CELLS:,} one run keeps in memory",
-            hint=reduce,
+            Message(
+                "{variants:,} samples or grid points x {strategies} strategies = {kept:,} results, more than the {most:,} one run keeps in memory",
+                variants=int(variants),
+                strategies=int(strategies),
+                kept=kept,
+                most=MAX_SUMMARY_CELLS,
+            ),
+            hint=term(reduce),
         )
     cells = kept * int(months)
     if cells > limit:
         raise FtcostError(
-            f"{what}: {int(variants):,} samples or grid points x {int(strategies)} strategies x {int(months)} months = {cells:,} "
-            f"strategy-months, more than the {limit:,} one run may compute",
-            hint=reduce,
+            Message(
+                "{what}: {variants:,} samples or grid points x {strategies} strategies x {months} months = {cells:,} strategy-months, "
+                "more than the {most:,} one run may compute",
+                what=term(what),
+                variants=int(variants),
+                strategies=int(strategies),
+                months=int(months),
+                cells=cells,
+                most=limit,
+            ),
+            hint=term(reduce),
         )
 
 
@@ -108,7 +124,7 @@ def check_finite(values: ArrayLike | None, what: str, *, file: str | None = None
     v = np.asarray(values, dtype=float)
     if not np.all(np.isfinite(v)):
         raise FtcostError(
-            f"{what} is too large to compute (past 1e308, the largest number ftcost can hold)",
+            Message("{what} is too large to compute (past 1e308, the largest number ftcost can hold)", what=term(what)),
             file=file,
-            hint="lower the volume, its growth, the prices or the horizon",
+            hint=Message("lower the volume, its growth, the prices or the horizon"),
         )

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalogs import Catalogs, Model, Price
-from .errors import CatalogError, ScenarioError, did_you_mean
+from .errors import CatalogError, ScenarioError
+from .i18n import Message, did_you_mean
 
 ON_RETIREMENT = ("successor", "stop", "same_price")
 PROVIDER_NAMES = {
@@ -150,7 +151,9 @@ def read_options(chk: Any, m: dict[str, Any], path: tuple[str | int, ...], model
         mode = "successor" if model.successor else "stop"
     elif not isinstance(raw, str) or raw not in ON_RETIREMENT:
         raise chk.fail(
-            path + ("on_retirement",), f"unknown on_retirement {raw!r}", did_you_mean(str(raw), ON_RETIREMENT) or "one of: " + ", ".join(ON_RETIREMENT)
+            path + ("on_retirement",),
+            Message("unknown on_retirement {value!r}", value=raw),
+            did_you_mean(str(raw), ON_RETIREMENT) or Message("one of: {choices}", choices=", ".join(ON_RETIREMENT)),
         )
     else:
         mode = raw

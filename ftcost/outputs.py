@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import FtcostError, OutputError
-from .i18n import _
+from .i18n import N_, _
 from .reading import identities, identity, private_catalog_files, seen_inputs
 
 STDOUT = "-"
@@ -53,10 +53,16 @@ def _is_input(p: Path, inputs: Iterable[str | os.PathLike[str] | None], updates:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a pipe (FIFO)"), (stat.S_ISSOCK, "a socket")):
+    kinds = (
+        (stat.S_ISCHR, N_("a character device")),
+        (stat.S_ISBLK, N_("a block device")),
+        (stat.S_ISFIFO, N_("a pipe (FIFO)")),
+        (stat.S_ISSOCK, N_("a socket")),
+    )
+    for test, name in kinds:
         if test(mode):
-            return name
-    return "not a regular file"
+            return _(name)
+    return _("not a regular file")
 
 
 def check_output_path(
@@ -77,9 +83,9 @@ def check_output_path(
     if name == STDOUT:
         if not stdout_ok:
             raise OutputError(
-                "this output cannot be written to standard output ('-')",
+                _("this output cannot be written to standard output ('-')"),
                 file=name,
-                hint="give a file name" + (f" ending in {', '.join(extensions)}" if extensions else ""),
+                hint=_("give a file name ending in {extensions}").format(extensions=", ".join(extensions)) if extensions else _("give a file name"),
             )
         return Path(STDOUT)
     p = Path(path)
@@ -98,14 +104,16 @@ def check_output_path(
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise OutputError(f"cannot use this output path: {exc.strerror or exc}", file=name, hint="choose another output file name") from None
+        raise OutputError(
+            _("cannot use this output path: {reason}").format(reason=exc.strerror or exc), file=name, hint=_("choose another output file name")
+        ) from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise OutputError(_("output path is a folder"), file=name, hint=_("give a file name inside it"))
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise OutputError(
-            f"output path exists and is {_kind(st.st_mode)}, not a regular file; refusing to replace it",
+            _("output path exists and is {kind}, not a regular file; refusing to replace it").format(kind=_kind(st.st_mode)),
             file=name,
-            hint="give the name of a new or regular file" + ("; use '-' for standard output" if stdout_ok else ""),
+            hint=_("give the name of a new or regular file; use '-' for standard output") if stdout_ok else _("give the name of a new or regular file"),
         )
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
@@ -160,7 +168,9 @@ def atomic_path(
         fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
     except OSError as exc:
         raise OutputError(
-            f"cannot create a file in {folder}: {exc.strerror or exc}", file=str(path), hint="choose a folder you can write to, with free space"
+            _("cannot create a file in {folder}: {reason}").format(folder=folder, reason=exc.strerror or exc),
+            file=str(path),
+            hint=_("choose a folder you can write to, with free space"),
         ) from None
     os.close(fd)
     tmp_path = Path(tmp)
@@ -181,7 +191,9 @@ def atomic_path(
             tmp_path.unlink()
         problem = _write_problem(exc, folder)
         if problem is not None:
-            raise OutputError(f"cannot write the file: {problem}", file=str(path), hint="choose a folder you can write to, with free space") from None
+            raise OutputError(
+                _("cannot write the file: {problem}").format(problem=problem), file=str(path), hint=_("choose a folder you can write to, with free space")
+            ) from None
         raise
 
 

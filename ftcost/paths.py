@@ -35,8 +35,9 @@ from typing import Any, cast
 
 import numpy as np
 
-from .errors import FtcostError, did_you_mean, format_path
+from .errors import FtcostError, format_path
 from .fields import ANY, BY_PATH, FIELDS, NumberField, at
+from .i18n import N_, Message, did_you_mean, term
 
 DAYS_PER_MONTH = 365 / 12
 
@@ -71,14 +72,14 @@ class PathError(FtcostError):
     """A --vary path (or a distribution's field) that names no field that can vary."""
 
 
-VERSION_REASON = "it is the scenario format version"
+VERSION_REASON = N_("it is the scenario format version")
 EXCHANGE_REASON = BY_PATH[("exchange_rate", ANY)].fixed
 # Parts of a strategy that are read or counted while loading (not numbers the engine reads).
 FIXED_STRATEGY_PARTS = {
     "data_generation": BY_PATH[("strategies", ANY, "training", "data_generation", "examples")].fixed,
-    "dataset": "a dataset is counted while loading; vary training.tokens",
-    "prompt_file": "a prompt file is counted while loading; vary request.prompt_tokens",
-    "messages": "messages are counted while loading; vary request.prompt_tokens",
+    "dataset": N_("a dataset is counted while loading; vary training.tokens"),
+    "prompt_file": N_("a prompt file is counted while loading; vary request.prompt_tokens"),
+    "messages": N_("messages are counted while loading; vary request.prompt_tokens"),
 }
 
 
@@ -93,12 +94,14 @@ def split_path(text: str) -> tuple:
     """``strategies[1].training.tokens`` or ``strategies.1.training.tokens`` -> ('strategies', 1, 'training', 'tokens')."""
     text = text.strip()
     if not text:
-        raise PathError("empty key path", hint="for example volume.requests_per_month")
+        raise PathError(Message("empty key path"), hint=Message("for example {example}", example="volume.requests_per_month"))
     parts: list[Any] = []
     for piece in re.split(r"\.(?![^\[]*\])", text):
         m = re.fullmatch(r"([^\[\]]*)((?:\[[^\[\]]*\])*)", piece)
         if not m:
-            raise PathError(f"cannot read the key path '{text}'", hint="write it like strategies.1.training.tokens")
+            raise PathError(
+                Message("cannot read the key path '{path}'", path=text), hint=Message("write it like {example}", example="strategies.1.training.tokens")
+            )
         if m.group(1):
             parts.append(int(m.group(1)) if _ascii_digits(m.group(1)) else m.group(1))
         for idx in re.findall(r"\[([^\[\]]*)\]", m.group(2)):
@@ -139,9 +142,9 @@ def distribution_refusal(path: tuple, integer: bool = False) -> str | None:
     """Why a distribution cannot stand at ``path`` (a checker path), or None when it can."""
     f, why = field_for(path)
     if integer or (f is not None and f.integer):
-        return "this field takes whole numbers, so it cannot take a distribution (sweep it instead: ftcost sweep --vary)"
+        return N_("this field takes whole numbers, so it cannot take a distribution (sweep it instead: ftcost sweep --vary)")
     if f is None:
-        return why or "a distribution is not supported for this field"
+        return why or N_("a distribution is not supported for this field")
     return None
 
 
@@ -192,22 +195,42 @@ class Target:
         f = self.field
         bad = None
         if not np.all(np.isfinite(v)):
-            bad = "values must be finite numbers"
+            bad = Message("values must be finite numbers")
         elif np.any(np.abs(v) > MAX_NUMBER):
-            bad = f"{self.label}: {what} gives {np.abs(v).max():g}, implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})"
+            bad = Message(
+                "{label}: {what} gives {value}, implausibly large (ftcost accepts numbers up to {most})",
+                label=self.label,
+                what=term(what),
+                value=format(np.abs(v).max(), "g"),
+                most=format(MAX_NUMBER, "g"),
+            )
         elif self.compounds and horizon and np.any(v > max_compound_rate(horizon)):  # (above the field's maximum only: the next check)
-            bad = (
-                f"{self.label}: {what} gives {v.max():g} a month, which compounds over {horizon} months "
-                f"past a factor of 1e100, too large to compute; at most {self.upper(horizon):.6g} with this horizon"
+            bad = Message(
+                "{label}: {what} gives {value} a month, which compounds over {h} months past a factor of 1e100, too large to compute; "
+                "at most {most} with this horizon",
+                label=self.label,
+                what=term(what),
+                value=format(v.max(), "g"),
+                h=horizon,
+                most=format(self.upper(horizon), ".6g"),
             )
         elif f.integer and np.any(v != np.round(v)):
             first = v[v != np.round(v)].flat[0]
-            bad = f"{self.label} takes whole numbers; {what} gives {first:g}"
+            bad = Message("{label} takes whole numbers; {what} gives {value}", label=self.label, what=term(what), value=format(first, "g"))
         elif f.minimum is not None and np.any(v <= f.minimum if f.exclusive_min else v < f.minimum):
             op = ">" if f.exclusive_min else ">="
-            bad = f"{self.label} must be {op} {f.minimum:g}; {what} gives {v.min():g}"
+            bad = Message(
+                "{label} must be {op} {least}; {what} gives {value}",
+                label=self.label,
+                op=op,
+                least=format(f.minimum, "g"),
+                what=term(what),
+                value=format(v.min(), "g"),
+            )
         elif f.maximum is not None and np.any(v > f.maximum):
-            bad = f"{self.label} must be <= {f.maximum:g}; {what} gives {v.max():g}"
+            bad = Message(
+                "{label} must be <= {most}; {what} gives {value}", label=self.label, most=format(f.maximum, "g"), what=term(what), value=format(v.max(), "g")
+            )
         if bad:
             raise PathError(bad)
 
@@ -240,33 +263,46 @@ def resolve(scenario, text: str | tuple) -> Target:
         names = [s.name for s in scenario.strategies]
         if isinstance(idx, int):
             if not 0 <= idx < len(names):
-                raise PathError(f"'{shown}': there is no strategies[{idx}]; the scenario has {len(names)} (0 to {len(names) - 1}: {', '.join(names)})")
+                raise PathError(
+                    Message(
+                        "'{path}': there is no strategies[{index}]; the scenario has {n} (0 to {last}: {names})",
+                        path=shown,
+                        index=idx,
+                        n=len(names),
+                        last=len(names) - 1,
+                        names=", ".join(names),
+                    )
+                )
         elif idx in names:
             idx = names.index(idx)
         else:
             raise PathError(
-                f"'{shown}': no strategy is named '{idx}'",
-                hint=did_you_mean(str(idx), names) or "strategies: " + ", ".join(f"{i} = {n}" for i, n in enumerate(names)),
+                Message("'{path}': no strategy is named '{name}'", path=shown, name=idx),
+                hint=did_you_mean(str(idx), names) or Message("strategies: {names}", names=", ".join(f"{i} = {n}" for i, n in enumerate(names))),
             )
         strategy = idx
         path = ("strategies", idx) + tuple(raw[2:])
     f, why = field_for(path)
     if f is None:
         if why:
-            raise PathError(f"'{shown}' cannot be varied: {why}")
+            raise PathError(Message("'{path}' cannot be varied: {why}", path=shown, why=term(why)))
         candidates = _candidates(scenario)
         guess = did_you_mean(".".join(str(p) for p in path), candidates)
-        raise PathError(f"'{shown}' names no field that can vary", hint=guess or "valid paths: " + ", ".join(all_patterns()))
+        raise PathError(
+            Message("'{path}' names no field that can vary", path=shown), hint=guess or Message("valid paths: {paths}", paths=", ".join(all_patterns()))
+        )
     if strategy is not None:
         s = scenario.strategies[strategy]
         missing = {
-            "training": (s.training is None, "has no training block"),
-            "serving": (s.serving is None, "is not self_hosted (no serving block)"),
-            "hosting": (s.serving is not None, "is self_hosted: it pays for GPUs under serving, not hosting"),
-            "gpu_training": (s.training is None or s.serving is None, "has no GPU-hour training (self_hosted strategies only)"),
+            "training": (s.training is None, N_("has no training block")),
+            "serving": (s.serving is None, N_("is not self_hosted (no serving block)")),
+            "hosting": (s.serving is not None, N_("is self_hosted: it pays for GPUs under serving, not hosting")),
+            "gpu_training": (s.training is None or s.serving is None, N_("has no GPU-hour training (self_hosted strategies only)")),
         }
         if f.needs and missing[f.needs][0]:
-            raise PathError(f"'{shown}': strategies[{strategy}] ('{s.name}') {missing[f.needs][1]}")
+            raise PathError(
+                Message("'{path}': strategies[{index}] ('{name}') {why}", path=shown, index=strategy, name=s.name, why=Message(missing[f.needs][1]))
+            )
     return Target(path=path, field=f, strategy=strategy)
 
 
@@ -491,7 +527,7 @@ def engine_inputs(scenario, values: dict[Target, Any], variants: tuple[int, ...]
     Values are numbers or arrays of shape ``variants``; fields no value
     touches get length-1 variant axes, so everything broadcasts.
     """
-    from .engine_blocks import array_fields
+    from .engine.inputs import array_fields
 
     x = apply(scenario, values).inputs()
     s_count = len(x.owner) if x.owner is not None else len(scenario.strategies)  # engine rows: one per phase of a plan
@@ -518,9 +554,14 @@ def _check_capacity(scenario, x) -> None:
             continue
         c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
         if np.any(c < 1):
-            message = f"at some of the values varied or sampled, one replica serves {float(np.min(c)):.3g} requests a month; ftcost needs at least 1"
-            hint = "raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)"
+            message = Message(
+                "at some of the values varied or sampled, one replica serves {capacity} requests a month; ftcost needs at least 1",
+                capacity=format(float(np.min(c)), ".3g"),
+            )
+            hint = Message("raise the lowest requests_per_second, target_utilization or hours_per_month (a distribution's low end or a --vary START)")
             doc = getattr(scenario, "doc", None)
             if doc is not None:  # located at the serving block, like the same check on the file's own numbers
                 raise doc.error(PathError, ("strategies", i, "serving"), message, hint)
-            raise PathError(f"strategies[{i}].serving: {message}", file=getattr(scenario, "file", None), hint=hint)
+            raise PathError(
+                Message("{key}: {message}", key=format_path(("strategies", i, "serving")), message=message), file=getattr(scenario, "file", None), hint=hint
+            )

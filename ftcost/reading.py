@@ -24,26 +24,39 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Protocol, TypeAlias
 
 from .errors import FtcostError
+from .i18n import N_, Message, term
 
 STDIN = "-"
 # The environment variable of private catalog folders (ftcost.catalogs.load.PRICING_PATH_ENV; this layer is below catalogs).
 PRICING_PATH_ENV = "FTCOST_PRICING_PATH"
 
-PIPE_HINT = "ftcost reads regular files only; to read from a pipe or device, redirect it to standard input: ftcost ... - < SOURCE"
+PIPE_HINT = N_("ftcost reads regular files only; to read from a pipe or device, redirect it to standard input: ftcost ... - < SOURCE")
+# The names of the inputs that messages of this module and of ftcost.yamlsrc say (what=...), for translation.
+INPUT_NAMES = (
+    N_("scenario file"),
+    N_("prompt file"),
+    N_("few-shot prompt file"),
+    N_("pricing catalog"),
+    N_("training file"),
+    N_("dataset"),
+    N_("text file"),
+    N_("LiteLLM price file"),
+    N_("aggregate file"),
+)
 
 
 def kind_of(mode: int) -> str:
     """What a non-regular file is, for messages."""
     for test, name in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISFIFO, "a pipe (FIFO)"),
-        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, N_("a directory")),
+        (stat.S_ISCHR, N_("a character device")),
+        (stat.S_ISBLK, N_("a block device")),
+        (stat.S_ISFIFO, N_("a pipe (FIFO)")),
+        (stat.S_ISSOCK, N_("a socket")),
     ):
         if test(mode):
-            return name
-    return "not a regular file"
+            return Message(name)
+    return Message("not a regular file")
 
 
 def open_regular(path: str | os.PathLike[str], *, what: str, error_cls: type[FtcostError], stdin_ok: bool = False) -> BinaryIO:
@@ -52,9 +65,9 @@ def open_regular(path: str | os.PathLike[str], *, what: str, error_cls: type[Ftc
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise error_cls(f"{what} not found", file=name, hint="check the path") from None
+        raise error_cls(Message("{what} not found", what=term(what)), file=name, hint=Message("check the path")) from None
     except IsADirectoryError:
-        raise error_cls(f"{what} is a directory, not a file", file=name, hint="give the path of a file inside it") from None
+        raise error_cls(Message("{what} is a directory, not a file", what=term(what)), file=name, hint=Message("give the path of a file inside it")) from None
     except (OSError, ValueError) as exc:
         try:  # a socket cannot be opened at all (ENXIO): say what it is
             mode = os.stat(path).st_mode
@@ -62,16 +75,18 @@ def open_regular(path: str | os.PathLike[str], *, what: str, error_cls: type[Ftc
             mode = stat.S_IFREG
         if not stat.S_ISREG(mode):
             raise error_cls(
-                f"{what} is {kind_of(mode)}, not a regular file; not read", file=name, hint=PIPE_HINT if stdin_ok else "give a regular file"
+                Message("{what} is {kind}, not a regular file; not read", what=term(what), kind=kind_of(mode)),
+                file=name,
+                hint=Message(PIPE_HINT if stdin_ok else N_("give a regular file")),
             ) from None
-        raise error_cls(f"cannot read {what}: {getattr(exc, 'strerror', None) or exc}", file=name) from None
+        raise error_cls(Message("cannot read {what}: {reason}", what=term(what), reason=getattr(exc, "strerror", None) or exc), file=name) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             if stat.S_ISDIR(st.st_mode):
-                raise error_cls(f"{what} is a directory, not a file", file=name, hint="give the path of a file inside it")
-            hint = PIPE_HINT if stdin_ok else "give a regular file"
-            raise error_cls(f"{what} is {kind_of(st.st_mode)}, not a regular file; not read", file=name, hint=hint)
+                raise error_cls(Message("{what} is a directory, not a file", what=term(what)), file=name, hint=Message("give the path of a file inside it"))
+            hint = Message(PIPE_HINT if stdin_ok else N_("give a regular file"))
+            raise error_cls(Message("{what} is {kind}, not a regular file; not read", what=term(what), kind=kind_of(st.st_mode)), file=name, hint=hint)
         os.set_blocking(fd, True)
         note_input(path)
         return os.fdopen(fd, "rb")

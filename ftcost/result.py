@@ -13,8 +13,8 @@ import numpy as np
 
 from . import feasibility, i18n
 from .engine import MONTHLY_PARTS, Outputs, evaluate
-from .envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
-from .i18n import _, ngettext
+from .engine.envelope import CostLines, break_even_from_crossings, cheapest_by_volume, crossings
+from .i18n import N_, _, ngettext
 from .scenario import Scenario, Strategy
 
 
@@ -328,7 +328,7 @@ def _build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Resu
 
     inputs = scenario.inputs()
     out = evaluate(inputs)
-    check_finite(out.monthly, "a monthly cost", file=scenario.file)
+    check_finite(out.monthly, N_("a monthly cost"), file=scenario.file)
     lines = CostLines.from_outputs(out, inputs)
     names = [s.name for s in scenario.strategies]
     hint = 10 * max(scenario.requests_per_month, 1.0)

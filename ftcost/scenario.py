@@ -22,9 +22,9 @@ import numpy as np
 from . import engine
 from .catalogs import Catalogs, Model, Price
 from .epochs import ASSUMED, EpochRule
-from .errors import CatalogError, FtcostError, ScenarioError, did_you_mean
+from .errors import CatalogError, FtcostError, ScenarioError
 from .fields import FIELDS, MAX_HORIZON, PER_1M, at
-from .i18n import N_, Message
+from .i18n import N_, Message, did_you_mean
 from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER, compounds_too_far  # noqa: F401  (MAX_COMPOUND_FACTOR re-exported)
 from .yamlsrc import YamlDoc, load_yaml_file, read_text_file
 
@@ -293,12 +293,12 @@ class _Checker:
 
     def mapping(self, value: Any, path: tuple, allowed: Iterable[str], what: str) -> dict:
         if not isinstance(value, dict):
-            raise self.fail(path, f"{what} must be a mapping of keys to values, got {_kind(value)}")
+            raise self.fail(path, Message("{what} must be a mapping of keys to values, got {kind}", what=_what(what), kind=_kind(value)))
         allowed = tuple(allowed)
         for key in value:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or "allowed keys: " + ", ".join(allowed)
-                raise self.fail(path + (key,), f"unknown key '{key}' in {what}", hint, key=True)
+                hint = did_you_mean(key, allowed) or Message("allowed keys: {keys}", keys=", ".join(allowed))
+                raise self.fail(path + (key,), Message("unknown key '{key}' in {what}", key=key, what=_what(what)), hint, key=True)
         return value
 
     def number(
@@ -318,7 +318,7 @@ class _Checker:
         p = path + (key,)
         if key not in m or m[key] is None:
             if required:
-                raise self.fail(path, f"'{key}' is required", key=True)
+                raise self.fail(path, Message("'{key}' is required", key=key), key=True)
             return default
         v = m[key]
         if isinstance(v, dict):  # an uncertain value {dist: ...} (issue 7): its median, recorded for simulate
@@ -328,20 +328,34 @@ class _Checker:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             if isinstance(v, str) and _looks_numeric(v):
                 if not v.isascii():
-                    raise self.fail(p, f"expected {what}, got the text {_short(v)}", "write the number with ASCII digits 0-9")
-                raise self.fail(p, f"expected {what}, got the text {v!r}", "remove the quotes")
-            raise self.fail(p, f"expected {what}, got {_kind(v)} {_short(v)}", "write the number in digits, without quotes or units, e.g. 12 or 0.5")
+                    raise self.fail(
+                        p,
+                        Message("expected {what}, got the text {value}", what=_what(what), value=_short(v)),
+                        Message("write the number with ASCII digits 0-9"),
+                    )
+                raise self.fail(p, Message("expected {what}, got the text {value!r}", what=_what(what), value=v), Message("remove the quotes"))
+            raise self.fail(
+                p,
+                Message("expected {what}, got {kind} {value}", what=_what(what), kind=_kind(v), value=_short(v)),
+                Message("write the number in digits, without quotes or units, e.g. 12 or 0.5"),
+            )
         if not _finite(v) and not isinstance(v, int):
-            raise self.fail(p, f"expected a finite number, got {_short(v)}")
+            raise self.fail(p, Message("expected a finite number, got {value}", value=_short(v)))
         if abs(v) > MAX_NUMBER:
-            raise self.fail(p, f"{_fmt(v)} is implausibly large (ftcost accepts numbers up to {_fmt(MAX_NUMBER)})", "check the number of digits")
+            raise self.fail(
+                p,
+                Message("{value} is implausibly large (ftcost accepts numbers up to {most})", value=_fmt(v), most=_fmt(MAX_NUMBER)),
+                Message("check the number of digits"),
+            )
         if integer and float(v) != int(v):
-            raise self.fail(p, f"expected a whole number, got {v}")
+            raise self.fail(p, Message("expected a whole number, got {value}", value=v))
         if minimum is not None and (v <= minimum if exclusive_min else v < minimum):
             op = ">" if exclusive_min else ">="
-            raise self.fail(p, f"must be {op} {_fmt(minimum)}, got {_fmt(v)}", "a count, price or cost cannot be negative" if v < 0 <= minimum else None)
+            hint = Message("a count, price or cost cannot be negative") if v < 0 <= minimum else None
+            raise self.fail(p, Message("must be {op} {least}, got {value}", op=op, least=_fmt(minimum), value=_fmt(v)), hint)
         if maximum is not None and v > maximum:
-            raise self.fail(p, f"must be <= {_fmt(maximum)}, got {_fmt(v)}", "a share is a fraction: 25% is 0.25" if maximum == 1 else None)
+            hint = Message("a share is a fraction: 25% is 0.25") if maximum == 1 else None
+            raise self.fail(p, Message("must be <= {most}, got {value}", most=_fmt(maximum), value=_fmt(v)), hint)
         return int(v) if integer else float(v)
 
     def field(self, m: dict, key: str, path: tuple, *, default=None, required=False):
@@ -369,20 +383,67 @@ class _Checker:
     def string(self, m: dict, key: str, path: tuple, *, required: bool = False, default: str | None = None) -> str | None:
         if key not in m or m[key] is None:
             if required:
-                raise self.fail(path, f"'{key}' is required", key=True)
+                raise self.fail(path, Message("'{key}' is required", key=key), key=True)
             return default
         v = m[key]
         if not isinstance(v, str):
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 return str(v)
-            raise self.fail(path + (key,), f"expected text, got {_kind(v)}")
+            raise self.fail(path + (key,), Message("expected text, got {kind}", kind=_kind(v)))
         return v
 
 
 def _kind(v: Any) -> str:
     if v is None:
-        return "nothing (null)"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(type(v), type(v).__name__)
+        return Message("nothing (null)")
+    kinds = {dict: N_("a mapping"), list: N_("a list"), str: N_("text"), bool: N_("true/false"), int: N_("a number"), float: N_("a number")}
+    return Message(kinds[type(v)]) if type(v) in kinds else type(v).__name__
+
+
+def _what(what: str) -> str:
+    """A description of an expected value ("a whole number of months", "a strategy") as a Message, translated where
+    the catalog has it (ftcost.fields marks its descriptions with N_); a key name ("training") stays as it is."""
+    return what if isinstance(what, Message) or "{" in what or " " not in what else Message(what)
+
+
+# The messages of a model, GPU or catalog lookup (ftcost.catalogs, which does not mark its messages yet) that a
+# scenario's reader sees: recognized in the lookup's English text where the scenario reports it, and translated.
+CATALOG_MESSAGES = (
+    N_("did you mean {choices}?"),
+    N_("unknown model '{name}' in the {provider} catalog"),
+    N_("unknown model '{ref}'"),
+    N_("unknown provider '{provider}' in model '{ref}'"),
+    N_("model '{ref}' is in several catalogs"),
+    N_("model must be a name like 'openai/gpt-4o-mini'"),
+    N_("unknown GPU '{name}'"),
+    N_("no pricing catalog named '{name}'"),
+    N_("a pricing catalog must be a name or a path, got {value}"),
+    N_("pricing catalog not found"),
+    N_("catalog is empty"),
+    N_("{near} known models: {known}"),
+    N_("known models: {known}"),
+    N_("loaded providers: {providers}"),
+    N_("name one: {refs}"),
+    N_("run 'ftcost pricing list' for known models"),
+    N_("{near} known GPUs: {known}"),
+    N_(" known GPUs: {known}"),
+    N_("{near} known: {known}"),
+    N_(" known: {known}"),
+    N_("bundled catalogs: {names}"),
+)
+
+
+@overload
+def _from_catalog(text: str) -> str: ...
+@overload
+def _from_catalog(text: None) -> None: ...
+@overload
+def _from_catalog(text: str | None) -> str | None: ...
+def _from_catalog(text: str | None) -> str | None:
+    """A lookup's message or hint (ftcost.catalogs' English text) as a Message when it is one of CATALOG_MESSAGES."""
+    from .i18n import recognize
+
+    return None if text is None else recognize(text, CATALOG_MESSAGES)
 
 
 def _short(v: Any) -> str:
@@ -430,8 +491,8 @@ def _parse_start(v: Any, chk: _Checker, path: tuple, today: _dt.date) -> tuple[i
             if 1 <= mo <= 12 and 1900 <= y <= 9999:
                 return (y, mo)
         if not v.isascii():
-            raise chk.fail(path, f"expected a month YYYY-MM in ASCII digits 0-9, got {_short(v)}", "for example start: 2027-01")
-    raise chk.fail(path, f"expected a month YYYY-MM, got {_short(v)}", "for example start: 2027-01")
+            raise chk.fail(path, Message("expected a month YYYY-MM in ASCII digits 0-9, got {value}", value=_short(v)), Message("for example start: 2027-01"))
+    raise chk.fail(path, Message("expected a month YYYY-MM, got {value}", value=_short(v)), Message("for example start: 2027-01"))
 
 
 # --------------------------------------------------------------------------
@@ -455,7 +516,7 @@ def load_scenario(
         doc = YamlDoc(data=source, file="<scenario>")
         base_dir = Path.cwd()
     else:
-        doc = load_yaml_file(source, what="scenario file", error_cls=ScenarioError)
+        doc = load_yaml_file(source, what=N_("scenario file"), error_cls=ScenarioError)
         base_dir = Path(source).resolve().parent
     return _build(doc, base_dir, volume=volume, horizon=horizon, pricing_dirs=tuple(pricing_dirs), today=today or _dt.date.today())
 
@@ -464,62 +525,80 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     chk = _Checker(doc)
     data = doc.data
     if data is None:
-        raise ScenarioError("scenario file is empty", file=doc.file, hint="start from one of the files in scenarios/")
-    top = chk.mapping(data, (), SCENARIO_KEYS, "the scenario")
+        raise ScenarioError(Message("scenario file is empty"), file=doc.file, hint=Message("start from one of the files in scenarios/"))
+    top = chk.mapping(data, (), SCENARIO_KEYS, N_("the scenario"))
     if "ftcost" not in top:
-        raise chk.fail((), "missing 'ftcost: 1' (the scenario format version)", "add 'ftcost: 1' as the first line")
+        raise chk.fail((), Message("missing 'ftcost: 1' (the scenario format version)"), Message("add 'ftcost: 1' as the first line"))
     version = top["ftcost"]
     if version != SCHEMA_VERSION or isinstance(version, bool):
-        raise chk.fail(("ftcost",), f"unsupported scenario version {version!r}", f"this ftcost reads version {SCHEMA_VERSION}")
+        raise chk.fail(
+            ("ftcost",),
+            Message("unsupported scenario version {version!r}", version=version),
+            Message("this ftcost reads version {version}", version=SCHEMA_VERSION),
+        )
     name = chk.string(top, "name", (), required=True)
     description = chk.string(top, "description", ()) or ""
     currency = (chk.string(top, "currency", ()) or "USD").upper()
     h = chk.field(top, "horizon_months", (), default=12)
     if horizon is not None:
         if int(horizon) != horizon or not 1 <= horizon <= MAX_HORIZON:
-            raise ScenarioError(f"--horizon must be a whole number of months from 1 to {MAX_HORIZON}, got {horizon}")
+            raise ScenarioError(Message("--horizon must be a whole number of months from 1 to {most}, got {value}", most=MAX_HORIZON, value=horizon))
         h = int(horizon)
     chk.horizon = h
     start = _parse_start(top.get("start"), chk, ("start",), today)
     if start[0] * 12 + start[1] - 1 + h - 1 >= 10000 * 12:
-        raise chk.fail(("start",), f"a {h}-month horizon from {start[0]:04d}-{start[1]:02d} runs past the year 9999", "start earlier or shorten the horizon")
+        raise chk.fail(
+            ("start",),
+            Message("a {h}-month horizon from {start} runs past the year 9999", h=h, start="{:04d}-{:02d}".format(*start)),
+            Message("start earlier or shorten the horizon"),
+        )
 
     vol = chk.mapping(top.get("volume"), ("volume",), VOLUME_KEYS, "volume") if "volume" in top else None
     if vol is None:
-        raise chk.fail((), "'volume' is required", "volume: {requests_per_month: 100000}", key=True)
+        raise chk.fail((), Message("'{key}' is required", key="volume"), "volume: {requests_per_month: 100000}", key=True)
     if "requests_per_month" in vol and "requests_per_day" in vol:
-        raise chk.fail(("volume", "requests_per_day"), "give requests_per_month or requests_per_day, not both", key=True)
+        raise chk.fail(("volume", "requests_per_day"), Message("give requests_per_month or requests_per_day, not both"), key=True)
     if "requests_per_day" in vol:
         rpm = chk.field(vol, "requests_per_day", ("volume",), required=True) * DAYS_PER_MONTH
     else:
         rpm = chk.field(vol, "requests_per_month", ("volume",), required=True)
     if volume is not None:
         if not (isinstance(volume, (int, float)) and math.isfinite(volume) and volume >= 0):
-            raise ScenarioError(f"--volume must be a number of requests per month >= 0, got {volume}")
+            raise ScenarioError(Message("--volume must be a number of requests per month >= 0, got {value}", value=volume))
         if volume > MAX_NUMBER:
-            raise ScenarioError(f"--volume {volume:g} is implausibly large (ftcost accepts numbers up to {MAX_NUMBER:g})", hint="check the number of digits")
+            raise ScenarioError(
+                Message("--volume {value} is implausibly large (ftcost accepts numbers up to {most})", value=format(volume, "g"), most=format(MAX_NUMBER, "g")),
+                hint=Message("check the number of digits"),
+            )
         rpm = float(volume)
     g_raw = vol.get("growth_per_month")
     if isinstance(g_raw, (int, float)) and not isinstance(g_raw, bool) and _finite(g_raw) and g_raw > 1:
         raise chk.fail(
             ("volume", "growth_per_month"),
-            f"growth_per_month {_fmt(g_raw)} is more than +100% a month",
-            f"{_fmt(g_raw)} means +{_fmt(g_raw * 100)}% a month; did you mean {_fmt(g_raw / 100)}? (a fraction: 5% is 0.05)",
+            Message("growth_per_month {value} is more than +100% a month", value=_fmt(g_raw)),
+            Message(
+                "{value} means +{percent}% a month; did you mean {fraction}? (a fraction: 5% is 0.05)",
+                value=_fmt(g_raw),
+                percent=_fmt(g_raw * 100),
+                fraction=_fmt(g_raw / 100),
+            ),
         )
     growth = chk.field(vol, "growth_per_month", ("volume",), default=0.0)
-    _check_compounding(chk, growth, h, ("volume", "growth_per_month"), "volume")
+    _check_compounding(chk, growth, h, ("volume", "growth_per_month"), N_("volume"))
 
     catalogs = _load_catalogs(chk, top, base_dir, pricing_dirs)
     rates = _exchange_rates(chk, top, currency)
 
     raw_strategies = top.get("strategies")
     if not isinstance(raw_strategies, list) or not raw_strategies:
-        raise chk.fail(("strategies",), "'strategies' must be a non-empty list", "list at least a prompt strategy and a fine-tuned one", key=True)
+        raise chk.fail(
+            ("strategies",), Message("'strategies' must be a non-empty list"), Message("list at least a prompt strategy and a fine-tuned one"), key=True
+        )
     if len(raw_strategies) > MAX_STRATEGIES:
         raise chk.fail(
             ("strategies",),
-            f"{len(raw_strategies)} strategies; ftcost compares at most {MAX_STRATEGIES} at a time",
-            "split the comparison into several scenarios",
+            Message("{n} strategies; ftcost compares at most {most} at a time", n=len(raw_strategies), most=MAX_STRATEGIES),
+            Message("split the comparison into several scenarios"),
             key=True,
         )
     strategies: list[Strategy] = []
@@ -529,11 +608,13 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
         _check_not_retired(chk, s, ("strategies", i, "model"), start)
         if s.name in seen:
             raise chk.fail(
-                ("strategies", i, "name"), f"strategy name '{s.name}' is used twice (also strategies[{seen[s.name]}])", "give each strategy its own name"
+                ("strategies", i, "name"),
+                Message("strategy name '{name}' is used twice (also strategies[{other}])", name=s.name, other=seen[s.name]),
+                Message("give each strategy its own name"),
             )
         seen[s.name] = i
         strategies.append(s)
-        _check_compounding(chk, s.price_change_per_month, h, ("strategies", i, "price_change_per_month"), "token prices")
+        _check_compounding(chk, s.price_change_per_month, h, ("strategies", i, "price_change_per_month"), N_("token prices"))
 
     _plans(chk, raw_strategies, strategies, start, h, catalogs, currency, rates, pricing_dirs)
 
@@ -541,7 +622,8 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     if top.get("baseline") is not None:
         bname = chk.string(top, "baseline", (), required=True)
         if bname not in seen:
-            raise chk.fail(("baseline",), f"baseline '{bname}' is not a strategy name", did_you_mean(bname, seen) or "strategies: " + ", ".join(seen))
+            hint = did_you_mean(bname, seen) or Message("strategies: {names}", names=", ".join(seen))
+            raise chk.fail(("baseline",), Message("baseline '{name}' is not a strategy name", name=bname), hint)
         baseline = seen[bname]
 
     return Scenario(
@@ -589,7 +671,7 @@ def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, 
             prices = _effective_prices(chk, {}, path, model, s.type == "fine_tuned")
             t = s.training
             if t is not None and t.tokens > 0 and "training" not in prices and not t.fixed_per_run:
-                raise chk.fail(path, f"{model.ref} has no published training price")
+                raise chk.fail(path, Message("{model} has no published training price", model=model.ref))
             return prices
 
         def convert(model: Model, path=path) -> Model:
@@ -603,8 +685,14 @@ def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: st
     if compounds_too_far(rate, h):
         raise chk.fail(
             path,
-            f"{rate:g} a month compounds over {h} months to a factor of about 1e{(h - 1) * math.log10(1 + rate):.0f} on {what}, too large to compute",
-            "lower the monthly rate or the horizon",
+            Message(
+                "{rate} a month compounds over {h} months to a factor of about 1e{power} on {what}, too large to compute",
+                rate=format(rate, "g"),
+                h=h,
+                power=format((h - 1) * math.log10(1 + rate), ".0f"),
+                what=Message(what),
+            ),
+            Message("lower the monthly rate or the horizon"),
         )
 
 
@@ -613,19 +701,23 @@ def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Ca
     if isinstance(names, str):
         names = [names]
     if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
-        raise chk.fail(("pricing",), "pricing must be a catalog name or a list of names or paths", "for example pricing: [openai, azure-openai]")
+        raise chk.fail(
+            ("pricing",), Message("pricing must be a catalog name or a list of names or paths"), Message("for example pricing: [openai, azure-openai]")
+        )
     try:
         return Catalogs.load(names, relative_to=base_dir, extra_dirs=pricing_dirs)
     except CatalogError as exc:
         if exc.file is None and names is not None:
             # The catalog name itself is wrong: point at the scenario line that names it.
             line, col = chk.doc.where(("pricing",))
-            raise ScenarioError(exc.message, file=chk.doc.file, line=line, column=col, path=("pricing",), hint=exc.hint) from None
+            raise ScenarioError(_from_catalog(exc.message), file=chk.doc.file, line=line, column=col, path=("pricing",), hint=_from_catalog(exc.hint)) from None
         names = names or []
         named = [i for i, n in enumerate(names) if exc.line is None and str(Path(n) if Path(n).is_absolute() else base_dir / n) == exc.file]
         if named:
             # A file the scenario names by path cannot be read at all (missing, a folder, a device): point at that entry.
-            raise chk.fail(("pricing", named[0]), f"{names[named[0]]}: {exc.message}", exc.hint) from None
+            raise chk.fail(
+                ("pricing", named[0]), Message("{file}: {message}", file=names[named[0]], message=_from_catalog(exc.message)), _from_catalog(exc.hint)
+            ) from None
         raise
 
 
@@ -637,7 +729,9 @@ def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[
     p = ("exchange_rate",)
     if not isinstance(raw, dict):
         raise chk.fail(
-            p, "exchange_rate must map a currency code to its price in the scenario currency", "exchange_rate: {USD: 0.92, source: ECB, as_of: 2026-11-25}"
+            p,
+            Message("exchange_rate must map a currency code to its price in the scenario currency"),
+            "exchange_rate: {USD: 0.92, source: ECB, as_of: 2026-11-25}",
         )
     note = str(raw.get("source") or "scenario exchange_rate")
     if raw.get("as_of") is not None:
@@ -647,7 +741,7 @@ def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[
         if code in ("source", "as_of"):
             continue
         if not (isinstance(code, str) and len(code) == 3 and code.isalpha()):
-            raise chk.fail(p + (code,), f"'{code}' is not a currency code", "use three letters such as USD or EUR", key=True)
+            raise chk.fail(p + (code,), Message("'{code}' is not a currency code", code=code), Message("use three letters such as USD or EUR"), key=True)
         rates[code.upper()] = (chk.field(raw, code, p), note)
     return rates
 
@@ -659,8 +753,8 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
     if model.currency not in rates:
         raise chk.fail(
             path,
-            f"{model.ref} is priced in {model.currency} but the scenario is in {currency}",
-            f"add exchange_rate: {{{model.currency}: <{currency} per {model.currency}>}} or set currency: {model.currency}",
+            Message("{model} is priced in {currency} but the scenario is in {scenario}", model=model.ref, currency=model.currency, scenario=currency),
+            Message("add exchange_rate: {{{currency}: <{scenario} per {currency}>}} or set currency: {currency}", currency=model.currency, scenario=currency),
         )
     import dataclasses
 
@@ -685,26 +779,35 @@ def _check_not_retired(chk: _Checker, s: Strategy, path: tuple, start: tuple[int
         return
     # Hook for successors (issue 13): a catalog may name the model that replaces this one.
     successor = getattr(m, "successor", None)
-    then = f"; its successor is {successor}" if successor else ""
-    raise chk.fail(
-        path,
-        f"{m.ref} retired on {m.retires_on.isoformat()}, before the plan starts ({first.isoformat()[:7]}){then}",
-        (f"use {successor}, " if successor else "choose a model that is still served, ") + f"or start the plan before {m.retires_on.isoformat()[:7]}",
-    )
+    day, month, first_month = m.retires_on.isoformat(), m.retires_on.isoformat()[:7], first.isoformat()[:7]
+    if successor:
+        message = Message(
+            "{model} retired on {day}, before the plan starts ({first}); its successor is {successor}",
+            model=m.ref,
+            day=day,
+            first=first_month,
+            successor=successor,
+        )
+        hint = Message("use {successor}, or start the plan before {month}", successor=successor, month=month)
+    else:
+        message = Message("{model} retired on {day}, before the plan starts ({first})", model=m.ref, day=day, first=first_month)
+        hint = Message("choose a model that is still served, or start the plan before {month}", month=month)
+    raise chk.fail(path, message, hint)
 
 
 def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict, base_dir: Path) -> Strategy:
-    m = chk.mapping(raw, path, STRATEGY_KEYS, "a strategy")
+    m = chk.mapping(raw, path, STRATEGY_KEYS, N_("a strategy"))
     name = chk.string(m, "name", path, required=True)
     if _has_control(name):
         raise chk.fail(
             path + ("name",),
-            f"strategy name {_short(name)} contains a line break or control character",
-            "names head table columns and CSV cells; keep them to one line",
+            Message("strategy name {name} contains a line break or control character", name=_short(name)),
+            Message("names head table columns and CSV cells; keep them to one line"),
         )
     stype = chk.string(m, "type", path, required=True)
     if stype not in STRATEGY_TYPES:
-        raise chk.fail(path + ("type",), f"unknown strategy type '{stype}'", did_you_mean(stype, STRATEGY_TYPES) or "types: " + ", ".join(STRATEGY_TYPES))
+        hint = did_you_mean(stype, STRATEGY_TYPES) or Message("types: {types}", types=", ".join(STRATEGY_TYPES))
+        raise chk.fail(path + ("type",), Message("unknown strategy type '{type}'", type=stype), hint)
     self_hosted = stype == "self_hosted"
     lookup_note = None
     if self_hosted and m.get("model") is None:
@@ -714,20 +817,20 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
         try:
             model, lookup_note = catalogs.lookup(model_ref)
         except CatalogError as exc:
-            raise chk.fail(path + ("model",), exc.message, exc.hint) from None
+            raise chk.fail(path + ("model",), _from_catalog(exc.message), _from_catalog(exc.hint)) from None
         model = _convert(model, currency, rates, chk, path + ("model",))
     for key in ("serving",):
         if m.get(key) is not None and not self_hosted:
-            raise chk.fail(path + (key,), f"'{key}' is only for type: self_hosted", key=True)
+            raise chk.fail(path + (key,), Message("'{key}' is only for type: self_hosted", key=key), key=True)
     if self_hosted and m.get("hosting") is not None:
-        raise chk.fail(path + ("hosting",), "a self_hosted strategy pays for GPUs under 'serving', not 'hosting'", key=True)
+        raise chk.fail(path + ("hosting",), Message("a self_hosted strategy pays for GPUs under 'serving', not 'hosting'"), key=True)
     fine_tuned = stype == "fine_tuned"
     if fine_tuned and model.fine_tuning is None:
         tunable = [x.ref for x in catalogs.all_models() if x.fine_tuning is not None]
         raise chk.fail(
             path + ("model",),
-            f"{model.ref} has no fine-tuning prices in its catalog",
-            "fine-tunable models: " + ", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else ""),
+            Message("{model} has no fine-tuning prices in its catalog", model=model.ref),
+            Message("fine-tunable models: {models}", models=", ".join(tunable[:12]) + (" ..." if len(tunable) > 12 else "")),
         )
 
     prices = _effective_prices(chk, m, path, model, fine_tuned, self_hosted)
@@ -741,7 +844,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     token_sources: dict[str, str] = {}
     given = [k for k in ("prompt_tokens", "prompt_file", "messages") if req.get(k) is not None]
     if len(given) > 1:
-        raise chk.fail(rp + (given[1],), f"give only one of prompt_tokens, prompt_file and messages (found {', '.join(given)})", key=True)
+        raise chk.fail(rp + (given[1],), Message("give only one of prompt_tokens, prompt_file and messages (found {keys})", keys=", ".join(given)), key=True)
     prompt = chk.field(req, "prompt_tokens", rp, default=0.0)
     if req.get("prompt_tokens") is not None:
         token_sources["prompt_tokens"] = _where(chk, rp + ("prompt_tokens",))
@@ -759,8 +862,10 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if cached > prompt + user:
         raise chk.fail(
             rp + ("cached_prompt_tokens",),
-            f"cached_prompt_tokens ({_fmt(cached)}) is above the request's input tokens ({_fmt(prompt + user)} = prompt + input)",
-            "only tokens that are sent can be cached",
+            Message(
+                "cached_prompt_tokens ({cached}) is above the request's input tokens ({sent} = prompt + input)", cached=_fmt(cached), sent=_fmt(prompt + user)
+            ),
+            Message("only tokens that are sent can be cached"),
         )
     batch_share = chk.field(m, "batch_share", path, default=0.0)
     notes: list[str] = []
@@ -770,9 +875,13 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     if cw and not self_hosted and np.any(np.asarray(prompt + user + out) > cw):
         raise chk.fail(
             rp,
-            f"a request of {_fmt(float(np.max(np.asarray(prompt + user + out))))} tokens (prompt + input + completion) "
-            f"is longer than {model.ref}'s context window of {cw:,} tokens",
-            "check the token counts: tokens per request, not per month or per dataset",
+            Message(
+                "a request of {tokens} tokens (prompt + input + completion) is longer than {model}'s context window of {window:,} tokens",
+                tokens=_fmt(float(np.max(np.asarray(prompt + user + out)))),
+                model=model.ref,
+                window=cw,
+            ),
+            Message("check the token counts: tokens per request, not per month or per dataset"),
         )
     if batch_share > 0 and "batch_input" not in prices and prices.get("batch_discount") is None:
         what = Message(N_("the fine-tuned model")) if fine_tuned else model.ref
@@ -811,13 +920,16 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
             outs = chk.field(serving_raw, "output_tokens_per_second", sp, required=True)
             seconds = enc_in / ins + out / outs
             if seconds <= 0:
-                raise chk.fail(sp, "a request with no tokens has no throughput to size replicas from", "give serving.requests_per_second")
+                raise chk.fail(sp, Message("a request with no tokens has no throughput to size replicas from"), Message("give serving.requests_per_second"))
             serving.requests_per_second = 1.0 / seconds
         if not serving.capacity_per_month >= 1:  # also NaN; a replica that serves nothing would need infinitely many
             raise chk.fail(
                 path + ("serving",),
-                f"one replica serves {serving.capacity_per_month:.3g} requests a month at this throughput, utilization and hours; ftcost needs at least 1",
-                "check requests_per_second (or the tokens-per-second pair), target_utilization and hours_per_month",
+                Message(
+                    "one replica serves {capacity} requests a month at this throughput, utilization and hours; ftcost needs at least 1",
+                    capacity=format(serving.capacity_per_month, ".3g"),
+                ),
+                Message("check requests_per_second (or the tokens-per-second pair), target_utilization and hours_per_month"),
                 key=True,
             )
 
@@ -834,7 +946,9 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     training = None
     if m.get("training") is not None:
         if not (fine_tuned or self_hosted):
-            raise chk.fail(path + ("training",), "a prompt strategy has no training", "use type: fine_tuned, or remove the training block", key=True)
+            raise chk.fail(
+                path + ("training",), Message("a prompt strategy has no training"), Message("use type: fine_tuned, or remove the training block"), key=True
+            )
         training = _training(chk, m["training"], path + ("training",), model, prices, base_dir, serving, catalogs, currency, rates)
         notes += [Message("{name}: {note}", name=name, note=w) for w in training.notes]
         if training.epochs_auto and not training.hour_billed and training.tokens > 0 and not self_hosted:
@@ -899,34 +1013,38 @@ def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: 
     if raw is None:
         raise chk.fail(
             path,
-            "a self_hosted strategy needs a 'serving' block (GPU price and throughput)",
+            Message("a self_hosted strategy needs a 'serving' block (GPU price and throughput)"),
             "serving: {gpu: fireworks/h100-80gb, requests_per_second: 10, target_utilization: 0.6}",
             key=True,
         )
     chk.mapping(raw, sp, SERVING_KEYS, "serving")
     if raw.get("gpu") is not None and raw.get("gpu_per_hour") is not None:
-        raise chk.fail(sp + ("gpu_per_hour",), "give serving.gpu or serving.gpu_per_hour, not both", key=True)
+        raise chk.fail(sp + ("gpu_per_hour",), Message("give serving.gpu or serving.gpu_per_hour, not both"), key=True)
     if raw.get("gpu") is not None:
         gname = chk.string(raw, "gpu", sp, required=True)
         try:
             gpu = catalogs.gpu(gname)
         except CatalogError as exc:
-            raise chk.fail(sp + ("gpu",), exc.message, exc.hint) from None
+            raise chk.fail(sp + ("gpu",), _from_catalog(exc.message), _from_catalog(exc.hint)) from None
         per_hour = gpu.per_hour.value
         gsource = f"{gpu.provider}/{gpu.name}: {gpu.per_hour.source}"
         cur = catalogs.by_provider[gpu.provider].currency
         if cur != currency:
             if cur not in rates:
-                raise chk.fail(sp + ("gpu",), f"GPU {gname} is priced in {cur} but the scenario is in {currency}", f"add exchange_rate: {{{cur}: ...}}")
+                raise chk.fail(
+                    sp + ("gpu",),
+                    Message("GPU {gpu} is priced in {currency} but the scenario is in {scenario}", gpu=gname, currency=cur, scenario=currency),
+                    Message("add exchange_rate: {{{currency}: ...}}", currency=cur),
+                )
             per_hour *= rates[cur][0]
     else:
         per_hour = chk.field(raw, "gpu_per_hour", sp, required=True)
         gsource = f"scenario ({_where(chk, sp + ('gpu_per_hour',))})"
     if raw.get("requests_per_second") is not None and (raw.get("input_tokens_per_second") is not None or raw.get("output_tokens_per_second") is not None):
-        raise chk.fail(sp + ("requests_per_second",), "give requests_per_second or the tokens-per-second pair, not both", key=True)
+        raise chk.fail(sp + ("requests_per_second",), Message("give requests_per_second or the tokens-per-second pair, not both"), key=True)
     rps = chk.field(raw, "requests_per_second", sp)
     if rps is None and raw.get("input_tokens_per_second") is None and raw.get("output_tokens_per_second") is None:
-        raise chk.fail(sp, "serving needs a throughput: requests_per_second, or input_tokens_per_second and output_tokens_per_second", key=True)
+        raise chk.fail(sp, Message("serving needs a throughput: requests_per_second, or input_tokens_per_second and output_tokens_per_second"), key=True)
     return Serving(
         gpu_per_hour=per_hour,
         gpu_source=gsource,
@@ -949,14 +1067,15 @@ def _serving_price(chk: _Checker, prices: dict[str, Price], path: tuple, model: 
     if model.serving == "serverless":
         prices["hosting_per_hour"] = Price(0.0, f"serverless: no hourly fee ({model.serving_source})", None, "hosting_per_hour")
         return
-    how = {"dedicated": "served on a dedicated endpoint billed per GPU-hour", "deployment": "served on a deployment billed by the hour"}.get(
-        model.serving or "", "served in a way its catalog does not state"
-    )
-    gpus = " ('ftcost pricing show " + model.provider + "' lists its GPUs)" if model.serving == "dedicated" else ""
+    hows = {"dedicated": N_("served on a dedicated endpoint billed per GPU-hour"), "deployment": N_("served on a deployment billed by the hour")}
+    how = Message(hows.get(model.serving or "", N_("served in a way its catalog does not state")))
+    hint = Message("set hosting: {{per_hour: ...}} in this strategy to your endpoint's hourly price (GPU price x GPUs)")
+    if model.serving == "dedicated":
+        hint = Message("{hint} ('ftcost pricing show {provider}' lists its GPUs)", hint=hint, provider=model.provider)
     raise chk.fail(
         path + ("model",),
-        f"{model.ref}: the fine-tuned model is {how}, and its catalog has no fine_tuning.hosting_per_hour",
-        f"set hosting: {{per_hour: ...}} in this strategy to your endpoint's hourly price (GPU price x GPUs){gpus}",
+        Message("{model}: the fine-tuned model is {how}, and its catalog has no fine_tuning.hosting_per_hour", model=model.ref, how=how),
+        hint,
     )
 
 
@@ -983,8 +1102,13 @@ def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | Non
     if 300 <= ratio <= 3000:
         raise chk.fail(
             path,
-            f"{_fmt(value)} looks like a price per 1K tokens: prices here are per 1M tokens (the catalog's {path[-1]} is {catalog.value:g} per 1M)",
-            f"multiply by 1,000: {_fmt(value * 1000)} per 1M tokens",
+            Message(
+                "{value} looks like a price per 1K tokens: prices here are per 1M tokens (the catalog's {key} is {catalog} per 1M)",
+                value=_fmt(value),
+                key=path[-1],
+                catalog=format(catalog.value, "g"),
+            ),
+            Message("multiply by 1,000: {value} per 1M tokens", value=_fmt(value * 1000)),
         )
 
 
@@ -1022,27 +1146,29 @@ def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tu
                 prices[key] = _override_price(chk, overrides, key, pp)
                 _check_per_1k(chk, pp + (key,), prices[key].value, catalog_price)
         if "batch_discount" in prices and prices["batch_discount"].value > 1:
-            raise chk.fail(pp + ("batch_discount",), "batch_discount is a fraction off, from 0 to 1")
+            raise chk.fail(pp + ("batch_discount",), Message("batch_discount is a fraction off, from 0 to 1"))
     if fine_tuned and model.extra.get("model_units") is not None and "hosting_per_hour" not in prices:
         if "model_unit_per_hour" not in prices:
             raise chk.fail(
                 path + ("model",),
-                f"{model.ref} is served on provisioned throughput and its catalog has no price per model-unit hour",
-                "add prices: {model_unit_per_hour: <your AWS quote>} to this strategy",
+                Message("{model} is served on provisioned throughput and its catalog has no price per model-unit hour", model=model.ref),
+                Message("add prices: {{model_unit_per_hour: <your AWS quote>}} to this strategy"),
             )
         mu = prices["model_unit_per_hour"]
         units = model.extra["model_units"]
         prices["hosting_per_hour"] = Price(mu.value * units, f"{units:g} model unit(s) x {mu.value:g}/hour ({mu.source})", mu.as_of, "hosting_per_hour")
     for key in ("input", "output"):
         if key not in prices:
-            block = "fine-tuned inference" if fine_tuned else "base"
+            text = (
+                N_("{model} has no fine-tuned inference '{key}' price in its catalog") if fine_tuned else N_("{model} has no base '{key}' price in its catalog")
+            )
             raise chk.fail(
                 path + ("model",),
-                f"{model.ref} has no {block} '{key}' price in its catalog",
-                f"add prices: {{{key}: ...}} to this strategy with your own quote",
+                Message(text, model=model.ref, key=key),
+                Message("add prices: {{{key}: ...}} to this strategy with your own quote", key=key),
             )
     if "cached_input" in prices and prices["cached_input"].value > prices["input"].value:
-        raise chk.fail(path + ("prices", "cached_input"), "cached_input price is above the input price")
+        raise chk.fail(path + ("prices", "cached_input"), Message("cached_input price is above the input price"))
     return prices
 
 
@@ -1063,7 +1189,12 @@ def _training(
     hours = rate = billed = 0.0
     if t.get("gpu_hours") is not None or t.get("gpu_per_hour") is not None:
         if serving is None:
-            raise chk.fail(path + ("gpu_hours",), "training.gpu_hours is for self_hosted strategies", "a provider's fine-tuning is priced per token", key=True)
+            raise chk.fail(
+                path + ("gpu_hours",),
+                Message("training.gpu_hours is for self_hosted strategies"),
+                Message("a provider's fine-tuning is priced per token"),
+                key=True,
+            )
         hours = chk.field(t, "gpu_hours", path, required=True)
         rate = chk.field(t, "gpu_per_hour", path, default=serving.gpu_per_hour)
         fixed_per_run = hours * rate
@@ -1071,8 +1202,8 @@ def _training(
         if "training_per_hour" not in prices:
             raise chk.fail(
                 path + ("hours",),
-                f"{model.ref} has no training price per hour in its catalog",
-                "training.hours is for hour-billed training (reinforcement fine-tuning); add prices: {training_per_hour: ...}",
+                Message("{model} has no training price per hour in its catalog", model=model.ref),
+                Message("training.hours is for hour-billed training (reinforcement fine-tuning); add prices: {{training_per_hour: ...}}"),
                 key=True,
             )
         billed = chk.field(t, "hours", path)
@@ -1082,15 +1213,20 @@ def _training(
         assert catalogs is not None, "data_generation prices its model from the loaded catalogs"
         gen_cost, gen_note = _data_generation(chk, t["data_generation"], path + ("data_generation",), catalogs, currency, rates or {})
     if t.get("tokens") is not None and t.get("dataset") is not None:
-        raise chk.fail(path + ("dataset",), "give training.tokens or training.dataset, not both", key=True)
+        raise chk.fail(path + ("dataset",), Message("give training.tokens or training.dataset, not both"), key=True)
     examples = chk.field(t, "examples", path)
     if t.get("dataset") is not None:
         tokens, ds_examples, source, ds_warnings = _count_dataset(chk, t, path, model, base_dir)
         if examples is not None and examples != ds_examples:
             raise chk.fail(
                 path + ("examples",),
-                f"training.examples is {examples:,} but training.dataset ({t['dataset']}) has {ds_examples:,} examples",
-                "remove examples: (the dataset's count is used), or name the dataset you mean",
+                Message(
+                    "training.examples is {examples:,} but training.dataset ({dataset}) has {counted:,} examples",
+                    examples=examples,
+                    dataset=t["dataset"],
+                    counted=ds_examples,
+                ),
+                Message("remove examples: (the dataset's count is used), or name the dataset you mean"),
             )
         examples = examples or ds_examples
     else:
@@ -1102,7 +1238,10 @@ def _training(
         if examples is None:
             if tokens > 0:
                 raise chk.fail(
-                    path, "epochs: auto needs training.examples (or a dataset) to pick the number of epochs", "add examples: N, or set epochs: 3", key=True
+                    path,
+                    Message("epochs: auto needs training.examples (or a dataset) to pick the number of epochs"),
+                    Message("add examples: N, or set epochs: 3"),
+                    key=True,
                 )
             examples = 1
         epochs = int(engine.default_epochs(examples, fixed=model.epoch_rule.fixed))
@@ -1116,7 +1255,7 @@ def _training(
             or ep_raw < 1
             or ep_raw > MAX_NUMBER
         ):
-            raise chk.fail(path + ("epochs",), f'expected a whole number >= 1 or "auto", got {_short(ep_raw)}')
+            raise chk.fail(path + ("epochs",), Message('expected a whole number >= 1 or "auto", got {value}', value=_short(ep_raw)))
         epochs = int(ep_raw)
         auto = False
     retrain = chk.field(t, "retrain_every_months", path, default=0)
@@ -1124,8 +1263,8 @@ def _training(
     if tokens > 0 and "training" not in prices and not fixed_per_run:
         raise chk.fail(
             path,
-            f"{model.ref} has no training price in its catalog (a price nobody published is left out)",
-            "add prices: {training: <price per 1M training tokens>} to this strategy with your own quote",
+            Message("{model} has no training price in its catalog (a price nobody published is left out)", model=model.ref),
+            Message("add prices: {{training: <price per 1M training tokens>}} to this strategy with your own quote"),
             key=True,
         )
     hour_billed = t.get("hours") is not None and "training" not in prices
@@ -1164,11 +1303,11 @@ def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, c
     try:
         model = catalogs.resolve(ref)
     except CatalogError as exc:
-        raise chk.fail(path + ("model",), exc.message, exc.hint) from None
+        raise chk.fail(path + ("model",), _from_catalog(exc.message), _from_catalog(exc.hint)) from None
     model = _convert(model, currency, rates, chk, path + ("model",))
     for k in ("input", "output"):
         if k not in model.base:
-            raise chk.fail(path + ("model",), f"{model.ref} has no base '{k}' price in its catalog")
+            raise chk.fail(path + ("model",), Message("{model} has no base '{key}' price in its catalog", model=model.ref, key=k))
     cost = n * (tin * model.base["input"].value + tout * model.base["output"].value) / 1e6
     return cost, f"{n:,} examples x ({tin:,.0f} in + {tout:,.0f} out tokens) on {model.ref}"
 
@@ -1177,8 +1316,8 @@ def _encoding_for(chk: _Checker, model: Model, path: tuple) -> str:
     if not model.encoding:
         raise chk.fail(
             path,
-            f"{model.ref} has no tokenizer in its catalog, so ftcost cannot count its tokens",
-            "give the count as a number instead (prompt_tokens / training.tokens)",
+            Message("{model} has no tokenizer in its catalog, so ftcost cannot count its tokens", model=model.ref),
+            Message("give the count as a number instead (prompt_tokens / training.tokens)"),
         )
     return model.encoding
 
@@ -1189,14 +1328,14 @@ def _count_prompt_file(chk: _Checker, req: dict, rp: tuple, model: Model, base_d
     p = rp + ("prompt_file",)
     rel = req["prompt_file"]
     if not isinstance(rel, str):
-        raise chk.fail(p, "prompt_file must be a path")
+        raise chk.fail(p, Message("prompt_file must be a path"))
     enc = _encoding_for(chk, model, p)
     path = Path(rel) if Path(rel).is_absolute() else base_dir / rel
     try:
-        text = read_text_file(path, what="prompt file", max_bytes=MAX_PROMPT_FILE_BYTES, error_cls=ScenarioError)
+        text = read_text_file(path, what=N_("prompt file"), max_bytes=MAX_PROMPT_FILE_BYTES, error_cls=ScenarioError)
         n = tok.count_text(text, enc)
     except FtcostError as exc:
-        raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
+        raise chk.fail(p, Message("{file}: {message}", file=rel, message=exc.message), exc.hint) from None
     return float(n), f"prompt_file {rel} ({enc}, {n:,} tokens)"
 
 
@@ -1206,7 +1345,7 @@ def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[
     p = rp + ("messages",)
     msgs = req["messages"]
     if not isinstance(msgs, list) or not msgs:
-        raise chk.fail(p, "messages must be a list of {role, content}")
+        raise chk.fail(p, Message("messages must be a list of {{role, content}}"))
     enc = _encoding_for(chk, model, p)
     try:
         n = tok.count_messages(msgs, enc)
@@ -1222,28 +1361,28 @@ def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: 
     p = path + ("dataset",)
     rel = t["dataset"]
     if not isinstance(rel, str):
-        raise chk.fail(p, "dataset must be a path to a JSONL file")
+        raise chk.fail(p, Message("dataset must be a path to a JSONL file"))
     enc = _encoding_for(chk, model, p)
     fpath = Path(rel) if Path(rel).is_absolute() else base_dir / rel
     try:
         if fpath.exists() and not fpath.is_file() and not fpath.is_dir():
             # a FIFO would block the run forever, a device may never end: a scenario names regular files only
-            raise chk.fail(p, f"{rel}: training file is not a regular file", "pipes, devices and sockets are not read")
+            raise chk.fail(p, Message("{file}: training file is not a regular file", file=rel), Message("pipes, devices and sockets are not read"))
         stats = datasets.analyze_dataset(fpath, encoding=enc, max_tokens_per_example=model.max_tokens_per_example)
     except OSError as exc:  # a name too long, a loop of links
-        raise chk.fail(p, f"{rel}: cannot read training file: {exc.strerror or exc}") from None
+        raise chk.fail(p, Message("{file}: cannot read training file: {reason}", file=rel, reason=exc.strerror or exc)) from None
     except FtcostError as exc:
-        raise chk.fail(p, f"{rel}: {exc.message}", exc.hint) from None
+        raise chk.fail(p, Message("{file}: {message}", file=rel, message=exc.message), exc.hint) from None
     bad_tools = stats.errors.get("invalid_tools")
     if bad_tools is not None:
         raise chk.fail(
             p,
-            f"{rel}: {bad_tools.count:,} example(s) have tool definitions that cannot be read ({bad_tools.first_detail})",
+            Message("{file}: {n:,} example(s) have tool definitions that cannot be read ({first})", file=rel, n=bad_tools.count, first=bad_tools.first_detail),
             'tools must be [{"type": "function", "function": {"name": ..., "description": ..., "parameters": {...}}}]; '
             "their tokens are billed, so ftcost does not skip them",
         )
     if stats.examples == 0:
-        raise chk.fail(p, f"{rel} has no valid training examples", "run 'ftcost tokens " + str(rel) + "' to see what is wrong")
+        raise chk.fail(p, Message("{file} has no valid training examples", file=rel), Message("run 'ftcost tokens {file}' to see what is wrong", file=rel))
     note = f"dataset {rel} ({stats.examples:,} examples, {int(stats.billable_tokens):,} billable tokens per epoch, {enc})"
     if stats.invalid_examples:
         note += f"; {stats.invalid_examples:,} invalid lines skipped"

@@ -26,6 +26,7 @@ import numpy as np
 
 from . import paths
 from .errors import FtcostError
+from .i18n import N_, Message, did_you_mean
 
 DEFAULT_SWING = 0.2
 
@@ -115,15 +116,17 @@ def pick_strategy(scenario, totals, name: str | None) -> int:
     b = scenario.baseline
     if name is not None:
         if name not in names:
-            from .errors import did_you_mean
-
-            raise FtcostError(f"--strategy: no strategy is named '{name}'", hint=did_you_mean(name, names) or "strategies: " + ", ".join(names))
+            hint = did_you_mean(name, names) or Message("strategies: {names}", names=", ".join(names))
+            raise FtcostError(Message("--strategy: no strategy is named '{name}'", name=name), hint=hint)
         if names.index(name) == b:
-            raise FtcostError(f"--strategy: '{name}' is the baseline; pick a strategy to compare with it", hint="or set another baseline in the scenario")
+            raise FtcostError(
+                Message("--strategy: '{name}' is the baseline; pick a strategy to compare with it", name=name),
+                hint=Message("or set another baseline in the scenario"),
+            )
         return names.index(name)
     others = [i for i in range(len(names)) if i != b]
     if not others:
-        raise FtcostError("sensitivity needs at least two strategies (a baseline and one to compare with it)")
+        raise FtcostError(Message("sensitivity needs at least two strategies (a baseline and one to compare with it)"))
     return min(others, key=lambda i: totals[i])
 
 
@@ -160,10 +163,10 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
         The strategy whose savings against the baseline are measured (default:
         the cheapest strategy that is not the baseline).
     """
-    from .engine_blocks import evaluate_summary
+    from .engine.summary import evaluate_summary
 
     if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1 or math.isnan(swing):
-        raise FtcostError(f"--swing must be a fraction between 0 and 1 (0.2 = -20% and +20%), got {swing}")
+        raise FtcostError(Message("--swing must be a fraction between 0 and 1 (0.2 = -20% and +20%), got {value}", value=swing))
     base = evaluate_summary(scenario.inputs())
     totals = [float(np.ravel(t)[0]) for t in np.asarray(base.total_cost)]
     k = pick_strategy(scenario, totals, strategy)
@@ -184,7 +187,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
     sm = evaluate_summary(x, block_size)
     from .limits import check_finite
 
-    check_finite(sm.total_cost, "the total cost of a move", file=scenario.file)
+    check_finite(sm.total_cost, N_("the total cost of a move"), file=scenario.file)
     total = np.asarray(sm.total_cost)
     sav = total[b] - total[k]
     be = np.asarray(sm.break_even)[k]

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import paths
 from .errors import FtcostError
+from .i18n import N_, Message, term
 from .limits import check_finite, grid_size
 
 MAX_POINTS = 1_000_000
@@ -53,51 +54,60 @@ def parse_values(spec: str) -> tuple[str, np.ndarray, bool]:
     [500.0, 1000.0, 1500.0, 2000.0, 2500.0, 3000.0, 3500.0, 4000.0]
     """
     if "=" not in spec:
-        raise SweepError(f"--vary '{spec}': expected PATH=START:STOP[:log]:N", hint="for example --vary volume.requests_per_month=1e3:1e7:log:50")
+        raise SweepError(
+            Message("--vary '{spec}': expected PATH=START:STOP[:log]:N", spec=spec),
+            hint=Message("for example {example}", example="--vary volume.requests_per_month=1e3:1e7:log:50"),
+        )
     path, _, rng = spec.partition("=")
     path, rng = path.strip(), rng.strip()
     if not path:
-        raise SweepError(f"--vary '{spec}': the key path before '=' is missing", hint="for example volume.requests_per_month=1e3:1e7:log:50")
+        raise SweepError(
+            Message("--vary '{spec}': the key path before '=' is missing", spec=spec),
+            hint=Message("for example {example}", example="volume.requests_per_month=1e3:1e7:log:50"),
+        )
 
     def num(text: str, what: str) -> float:
         if not text.isascii():
-            raise SweepError(f"--vary '{spec}': {what} '{text}' is not a number written with ASCII digits 0-9")
+            raise SweepError(Message("--vary '{spec}': {what} '{text}' is not a number written with ASCII digits 0-9", spec=spec, what=term(what), text=text))
         try:
             v = float(text.replace("_", ""))
         except ValueError:
-            raise SweepError(f"--vary '{spec}': {what} '{text}' is not a number") from None
+            raise SweepError(Message("--vary '{spec}': {what} '{text}' is not a number", spec=spec, what=term(what), text=text)) from None
         if not math.isfinite(v):
-            raise SweepError(f"--vary '{spec}': {what} must be a finite number, got '{text}'")
+            raise SweepError(Message("--vary '{spec}': {what} must be a finite number, got '{text}'", spec=spec, what=term(what), text=text))
         return v
 
     if ":" not in rng:
         items = [t for t in rng.split(",") if t.strip()]
         if not items:
-            raise SweepError(f"--vary '{spec}': no values after '='", hint="PATH=START:STOP[:log]:N or PATH=V1,V2,...")
-        return path, np.array([num(t.strip(), "value") for t in items]), False
+            raise SweepError(Message("--vary '{spec}': no values after '='", spec=spec), hint=Message("PATH=START:STOP[:log]:N or PATH=V1,V2,..."))
+        return path, np.array([num(t.strip(), N_("value")) for t in items]), False
     parts = [t.strip() for t in rng.split(":")]
     log = False
     if len(parts) == 4:
         if parts[2].lower() != "log":
-            raise SweepError(f"--vary '{spec}': the third part must be 'log', got '{parts[2]}'", hint="PATH=START:STOP:log:N")
+            raise SweepError(Message("--vary '{spec}': the third part must be 'log', got '{part}'", spec=spec, part=parts[2]), hint="PATH=START:STOP:log:N")
         log = True
         parts = [parts[0], parts[1], parts[3]]
     if len(parts) != 3:
-        raise SweepError(f"--vary '{spec}': expected START:STOP:N or START:STOP:log:N after '='", hint="for example 1e3:1e7:log:50 or 500:4000:8")
-    start, stop = num(parts[0], "START"), num(parts[1], "STOP")
+        raise SweepError(
+            Message("--vary '{spec}': expected START:STOP:N or START:STOP:log:N after '='", spec=spec),
+            hint=Message("for example {example}", example=Message("{first} or {second}", first="1e3:1e7:log:50", second="500:4000:8")),
+        )
+    start, stop = num(parts[0], N_("START")), num(parts[1], N_("STOP"))
     try:
         if not parts[2].isascii():
             raise ValueError(parts[2])
         n = int(parts[2])
     except ValueError:
-        raise SweepError(f"--vary '{spec}': N (the number of points) must be a whole number, got '{parts[2]}'") from None
+        raise SweepError(Message("--vary '{spec}': N (the number of points) must be a whole number, got '{part}'", spec=spec, part=parts[2])) from None
     if n < 1:
-        raise SweepError(f"--vary '{spec}': N (the number of points) must be at least 1, got {n}")
+        raise SweepError(Message("--vary '{spec}': N (the number of points) must be at least 1, got {n}", spec=spec, n=n))
     if n > MAX_POINTS:
-        raise SweepError(f"--vary '{spec}': {n:,} points is more than the {MAX_POINTS:,} a sweep may have")
+        raise SweepError(Message("--vary '{spec}': {n:,} points is more than the {most:,} a sweep may have", spec=spec, n=n, most=MAX_POINTS))
     if log:
         if start <= 0 or stop <= 0:
-            raise SweepError(f"--vary '{spec}': a log scale needs START and STOP above 0", hint="drop ':log' to include 0")
+            raise SweepError(Message("--vary '{spec}': a log scale needs START and STOP above 0", spec=spec), hint=Message("drop ':log' to include 0"))
         values = np.geomspace(start, stop, n)
         values[0], values[-1] = start, stop  # exactly the ends given
     else:
@@ -120,8 +130,10 @@ def _range_hint(t: paths.Target) -> str:
     f = t.field
     lo = "" if f.minimum is None else f"{'>' if f.exclusive_min else '>='} {f.minimum:g}"
     hi = "" if f.maximum is None else f"<= {f.maximum:g}"
-    what = " and ".join(x for x in (lo, hi) if x)
-    return f"{t.label} takes {'whole numbers ' if f.integer else 'values '}{what}".strip()
+    what = Message("{first} and {second}", first=lo, second=hi) if lo and hi else lo or hi
+    if not what:
+        return Message(N_("{label} takes whole numbers") if f.integer else N_("{label} takes values"), label=t.label)
+    return Message(N_("{label} takes whole numbers {range}") if f.integer else N_("{label} takes values {range}"), label=t.label, range=what)
 
 
 @dataclass
@@ -130,7 +142,7 @@ class SweepResult:
 
     scenario: Any
     varies: list[Vary]
-    summary: Any  # engine_blocks.Summary
+    summary: Any  # engine.summary.Summary
     shape: tuple = field(default=())
 
     @property
@@ -226,23 +238,29 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     A grid point equals ``ftcost compare`` run with that value (up to rounding
     in the last bits): tests/test_sweep.py.
     """
-    from .engine_blocks import evaluate_summary
+    from .engine.summary import evaluate_summary
 
     if not specs:
-        raise SweepError("give at least one --vary PATH=START:STOP[:log]:N", hint="for example --vary volume.requests_per_month=1e3:1e7:log:50")
+        raise SweepError(
+            Message("give at least one --vary PATH=START:STOP[:log]:N"),
+            hint=Message("for example {example}", example="--vary volume.requests_per_month=1e3:1e7:log:50"),
+        )
     varies = [parse_vary(scenario, s) for s in specs]
     seen: dict[tuple, str] = {}
     for v in varies:
         if v.target.path in seen:
-            raise SweepError(f"--vary '{v.spec}' varies {v.target.label} again (also --vary '{seen[v.target.path]}')")
+            raise SweepError(
+                Message("--vary '{spec}' varies {label} again (also --vary '{other}')", spec=v.spec, label=v.target.label, other=seen[v.target.path])
+            )
         seen[v.target.path] = v.spec
     if {("volume", "requests_per_month"), ("volume", "requests_per_day")} <= set(seen):
-        raise SweepError("vary volume.requests_per_month or volume.requests_per_day, not both (they are the same number)")
+        raise SweepError(Message("vary volume.requests_per_month or volume.requests_per_day, not both (they are the same number)"))
     shape = tuple(len(v.values) for v in varies)
     points = grid_size(shape)  # Python ints: 65,536^4 must not wrap around to 0
     if points > MAX_POINTS:
         raise SweepError(
-            f"the grid has {points:,} points, more than {MAX_POINTS:,}", hint="use fewer points per --vary (" + " x ".join(f"{n:,}" for n in shape) + ")"
+            Message("the grid has {n:,} points, more than {most:,}", n=points, most=MAX_POINTS),
+            hint=Message("use fewer points per --vary ({shape})", shape=" x ".join(f"{n:,}" for n in shape)),
         )
     grid = np.meshgrid(*(v.values for v in varies), indexing="ij")
     x = paths.engine_inputs(scenario, {v.target: g for v, g in zip(varies, grid)}, shape)
@@ -250,5 +268,5 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     # [strategies, points] would be 5.6 GB for 10^6 points x 50 strategies; these 5 are 1.6 GB).
     wanted = None if points * len(scenario.strategies) <= FULL_SUMMARY_CELLS else SWEEP_OUTPUTS
     summary = evaluate_summary(x, block_size, outputs=wanted)
-    check_finite(summary.total_cost, "the total cost at a grid point", file=scenario.file)
+    check_finite(summary.total_cost, N_("the total cost at a grid point"), file=scenario.file)
     return SweepResult(scenario, varies, summary, shape)

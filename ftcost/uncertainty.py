@@ -23,7 +23,7 @@ and adding a distribution to one field leaves the samples of the others
 unchanged. Fields are independent (no correlations).
 
 :func:`simulate` puts the samples on a variant axis of the engine inputs
-and runs :func:`ftcost.engine_blocks.evaluate_summary` once: no Python loop
+and runs :func:`ftcost.engine.summary.evaluate_summary` once: no Python loop
 over samples.
 """
 
@@ -36,7 +36,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .errors import FtcostError, did_you_mean
+from .errors import FtcostError
+from .i18n import N_, Message, did_you_mean, term
 from .limits import MAX_NUMBER as _MAX_NUMBER
 
 DISTRIBUTIONS = {
@@ -281,6 +282,10 @@ def _num(v: float) -> str:
     return f"{v:g}"
 
 
+def _g(x: float) -> str:
+    return f"{x:g}"
+
+
 def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, exclusive_min=False, integer=False, what="a number") -> float:
     """Validate a ``{dist: ...}`` mapping found at ``path`` by the scenario checker.
 
@@ -293,22 +298,24 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
     if "dist" not in v:
         raise chk.fail(
             path,
-            f"expected {what}, got a mapping without 'dist'",
-            "an uncertain value is {dist: uniform, low: ..., high: ...} (or triangular, normal, lognormal); otherwise write a plain number",
+            Message("expected {what}, got a mapping without 'dist'", what=term(what)),
+            Message("an uncertain value is {{dist: uniform, low: ..., high: ...}} (or triangular, normal, lognormal); otherwise write a plain number"),
         )
     if refusal:
-        raise chk.fail(path, f"a distribution is not allowed here: {refusal}", "write a plain number")
+        raise chk.fail(path, Message("a distribution is not allowed here: {why}", why=term(refusal)), Message("write a plain number"))
     kind = v["dist"]
     if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
         raise chk.fail(
-            path + ("dist",), f"unknown distribution {kind!r}", (did_you_mean(str(kind), DISTRIBUTIONS) or "") + " use one of: " + ", ".join(DISTRIBUTIONS)
+            path + ("dist",),
+            Message("unknown distribution {kind!r}", kind=kind),
+            Message("{near} use one of: {choices}", near=did_you_mean(str(kind), DISTRIBUTIONS) or "", choices=", ".join(DISTRIBUTIONS)),
         )
     names = DISTRIBUTIONS[kind]
-    chk.mapping(v, path, ("dist",) + names, f"a {kind} distribution")
+    chk.mapping(v, path, ("dist",) + names, Message("a {kind} distribution", kind=kind))
     params = {}
     for name in names:
         if isinstance(v.get(name), (dict, list)):
-            raise chk.fail(path + (name,), f"{name} must be a plain number")
+            raise chk.fail(path + (name,), Message("{name} must be a plain number", name=name))
         params[name] = chk.number(v, name, path, required=True)
     # The field's range: the checker's bounds, narrowed by the range ftcost.paths gives the field
     # (a batch discount is a fraction <= 1 even where the checker only asks for >= 0).
@@ -338,35 +345,39 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
         x = params[name]
         if below(x):
             op = ">" if exclusive_min else ">="
-            raise chk.fail(path + (name,), f"{name} must be {op} {lower:g} (the field's valid range), got {x:g}")
+            raise chk.fail(
+                path + (name,), Message("{name} must be {op} {least} (the field's valid range), got {value}", name=name, op=op, least=_g(lower), value=_g(x))
+            )
         if x > upper:
-            raise chk.fail(path + (name,), f"{name} must be <= {upper:g} (the field's valid range), got {x:g}")
+            raise chk.fail(path + (name,), Message("{name} must be <= {most} (the field's valid range), got {value}", name=name, most=_g(upper), value=_g(x)))
 
     if kind in ("uniform", "triangular"):
         lo, hi = params["low"], params["high"]
         if lo > hi:
-            raise chk.fail(path + ("low",), f"low ({lo:g}) is above high ({hi:g})", "swap them")
+            raise chk.fail(path + ("low",), Message("low ({low}) is above high ({high})", low=_g(lo), high=_g(hi)), Message("swap them"))
         if kind == "triangular" and not lo <= params["mode"] <= hi:
-            raise chk.fail(path + ("mode",), f"mode ({params['mode']:g}) must lie between low ({lo:g}) and high ({hi:g})")
+            raise chk.fail(
+                path + ("mode",), Message("mode ({mode}) must lie between low ({low}) and high ({high})", mode=_g(params["mode"]), low=_g(lo), high=_g(hi))
+            )
         check_in_range("low")
         check_in_range("high")
     elif kind == "normal":
         if params["sd"] < 0:
-            raise chk.fail(path + ("sd",), f"sd must be >= 0, got {params['sd']:g}", "sd is the spread: 0 means no uncertainty")
+            raise chk.fail(path + ("sd",), Message("sd must be >= 0, got {value}", value=_g(params["sd"])), Message("sd is the spread: 0 means no uncertainty"))
         check_in_range("mean")
     else:
         med, p90 = params["median"], params["p90"]
         if med <= 0:
             raise chk.fail(
                 path + ("median",),
-                f"a lognormal median must be > 0, got {med:g}",
-                "a lognormal value is always positive; use normal or uniform for values that can be 0 or less",
+                Message("a lognormal median must be > 0, got {value}", value=_g(med)),
+                Message("a lognormal value is always positive; use normal or uniform for values that can be 0 or less"),
             )
         if p90 <= med:
             raise chk.fail(
                 path + ("p90",),
-                f"p90 ({p90:g}) must be above the median ({med:g})",
-                "p90 is the value exceeded 1 time in 10; for no spread write the number itself",
+                Message("p90 ({p90}) must be above the median ({median})", p90=_g(p90), median=_g(med)),
+                Message("p90 is the value exceeded 1 time in 10; for no spread write the number itself"),
             )
         check_in_range("median")
     if exclusive_min:
@@ -409,7 +420,7 @@ class Simulation:
     distributions: dict  # key path -> Distribution
     samples: dict  # key path -> array [n]
     inputs: Any  # engine Inputs with the samples on axis 1
-    summary: Any  # engine_blocks.Summary, arrays [strategies, n]
+    summary: Any  # engine.summary.Summary, arrays [strategies, n]
     strategies: list[StrategyStats] = field(default_factory=list)
 
     @property
@@ -485,7 +496,7 @@ class Simulation:
 
 
 def _array_fields(x) -> list[str]:
-    from .engine_blocks import array_fields
+    from .engine.inputs import array_fields
 
     return array_fields(x)
 
@@ -519,16 +530,16 @@ def simulate(scenario, n: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, block
         horizon, p5/p50/p95 (and mean) of its total cost, of its savings
         against the baseline, of its break-even volume and payback month.
     """
-    from .engine_blocks import evaluate_summary
+    from .engine.summary import evaluate_summary
 
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= MAX_SAMPLES:
-        raise FtcostError(f"the number of samples must be a whole number from 1 to {MAX_SAMPLES:,}, got {n}")
+        raise FtcostError(Message("the number of samples must be a whole number from 1 to {most:,}, got {value}", most=MAX_SAMPLES, value=n))
     n = int(n)
     samples, x = sample_inputs(scenario, n, seed)
     summary = evaluate_summary(x, block_size, outputs=SIM_OUTPUTS)
     from .limits import check_finite
 
-    check_finite(summary.total_cost, "the total cost of a sample", file=scenario.file)
+    check_finite(summary.total_cost, N_("the total cost of a sample"), file=scenario.file)
     deterministic = evaluate_summary(scenario.inputs())
     sim = Simulation(scenario, n, int(seed), dict(scenario.distributions), samples, x, summary)
     sim.strategies = _stats(sim, deterministic)

@@ -18,12 +18,34 @@ from typing import Any
 import yaml
 
 from .errors import FtcostError
+from .i18n import N_, Message, recognize, term
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_YAML_BYTES = 1024 * 1024  # scenarios and catalogs are a few KB; 1 MB parses in about 2 s at worst
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
 MAX_DEPTH = 64
+
+# The problems libyaml (and PyYAML) report most often, translated where a scenario's reader sees them
+# ("invalid YAML: ..."); another problem is shown as the parser says it.
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed in this context"),
+    N_("mapping values are not allowed here"),
+    N_("did not find expected key"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}}'"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected node content"),
+    N_("could not find expected ':'"),
+    N_("found unexpected end of stream"),
+    N_("found undefined alias"),
+    N_("found unknown escape character"),
+    N_("found character that cannot start any token"),
+    N_("found unknown directive name"),
+    N_("but found another document"),
+    N_("second occurrence"),
+    N_("invalid YAML"),
+)
 
 
 @dataclass
@@ -60,22 +82,26 @@ def read_text_file(path: str | os.PathLike, *, what: str, max_bytes: int, error_
     try:
         exists, is_dir, is_file = p.exists(), p.is_dir(), p.is_file()
     except OSError as exc:  # a name too long, a loop of links...: pathlib lets these through
-        raise error_cls(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
+        raise error_cls(Message("cannot read {what}: {reason}", what=term(what), reason=exc.strerror or exc), file=name) from None
     if not exists:
-        raise error_cls(f"{what} not found", file=name, hint="check the path; relative paths in a scenario are relative to the scenario file")
+        raise error_cls(
+            Message("{what} not found", what=term(what)),
+            file=name,
+            hint=Message("check the path; relative paths in a scenario are relative to the scenario file"),
+        )
     if is_dir:
-        raise error_cls(f"{what} is a directory, not a file", file=name)
+        raise error_cls(Message("{what} is a directory, not a file", what=term(what)), file=name)
     if not is_file:
-        raise error_cls(f"{what} is not a regular file", file=name, hint="pipes, devices and sockets are not read")
+        raise error_cls(Message("{what} is not a regular file", what=term(what)), file=name, hint=Message("pipes, devices and sockets are not read"))
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise error_cls(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
+        raise error_cls(Message("cannot read {what}: {reason}", what=term(what), reason=exc.strerror or exc), file=name) from None
     if size > max_bytes:
         raise error_cls(
-            f"{what} is {size:,} bytes, over the {max_bytes:,}-byte limit",
+            Message("{what} is {size:,} bytes, over the {limit:,}-byte limit", what=term(what), size=size, limit=max_bytes),
             file=name,
-            hint="a scenario or catalog is a few kilobytes; is this the right file?",
+            hint=Message("a scenario or catalog is a few kilobytes; is this the right file?"),
         )
     from .reading import open_regular
 
@@ -83,15 +109,21 @@ def read_text_file(path: str | os.PathLike, *, what: str, max_bytes: int, error_
         with open_regular(p, what=what, error_cls=error_cls) as fh:
             raw = fh.read(max_bytes + 1)  # never more than the limit, even if the file grew since stat()
     except OSError as exc:
-        raise error_cls(f"cannot read {what}: {exc.strerror or exc}", file=name) from None
+        raise error_cls(Message("cannot read {what}: {reason}", what=term(what), reason=exc.strerror or exc), file=name) from None
     if len(raw) > max_bytes:
-        raise error_cls(f"{what} is over the {max_bytes:,}-byte limit", file=name)
+        raise error_cls(Message("{what} is over the {limit:,}-byte limit", what=term(what), limit=max_bytes), file=name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error_cls(f"{what} is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", file=name, line=line, column=col, hint="save the file as UTF-8") from None
+        raise error_cls(
+            Message("{what} is not valid UTF-8 (byte 0x{byte})", what=term(what), byte=format(raw[exc.start], "02x")),
+            file=name,
+            line=line,
+            column=col,
+            hint=Message("save the file as UTF-8"),
+        ) from None
     return text
 
 
@@ -102,7 +134,7 @@ def load_yaml_file(path: str | os.PathLike, *, what: str, error_cls: type[Ftcost
 
 def load_yaml_text(text: str, *, file: str, error_cls: type[FtcostError]) -> YamlDoc:
     if "\x00" in text:
-        raise error_cls("file contains NUL bytes; it is not a YAML text file", file=file)
+        raise error_cls(Message("file contains NUL bytes; it is not a YAML text file"), file=file)
     loader = _Loader(text)
     try:
         try:
@@ -111,16 +143,16 @@ def load_yaml_text(text: str, *, file: str, error_cls: type[FtcostError]) -> Yam
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "invalid YAML"
             raise error_cls(
-                f"invalid YAML: {problem}",
+                Message("invalid YAML: {problem}", problem=recognize(problem, YAML_PROBLEMS)),
                 file=file,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
-                hint="check indentation, colons and quotes near this position",
+                hint=Message("check indentation, colons and quotes near this position"),
             ) from None
         except yaml.YAMLError as exc:
-            raise error_cls(f"invalid YAML: {exc}", file=file) from None
+            raise error_cls(Message("invalid YAML: {problem}", problem=recognize(str(exc), YAML_PROBLEMS)), file=file) from None
         except RecursionError:
-            raise error_cls("YAML nesting is too deep to read", file=file) from None
+            raise error_cls(Message("YAML nesting is too deep to read"), file=file) from None
         doc = YamlDoc(data=None, file=file)
         if node is None:
             return doc
@@ -169,14 +201,16 @@ class _Walker:
                     raise self.fail(
                         node,
                         (),
-                        f"document expands to more than {MAX_NODES:,} values",
-                        "a scenario or catalog has a few hundred; YAML aliases (*name) that repeat large blocks are refused",
+                        Message("document expands to more than {n:,} values", n=MAX_NODES),
+                        Message("a scenario or catalog has a few hundred; YAML aliases (*name) that repeat large blocks are refused"),
                     )
                 continue
             if key in size:
                 continue
             if key in active:
-                raise self.fail(node, (), "an alias (*name) refers to a block that contains it", "YAML structures that contain themselves are refused")
+                raise self.fail(
+                    node, (), Message("an alias (*name) refers to a block that contains it"), Message("YAML structures that contain themselves are refused")
+                )
             active.add(key)
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in size)
@@ -184,9 +218,14 @@ class _Walker:
     def walk(self, node, path: tuple, depth: int):
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, path, f"document expands to more than {MAX_NODES:,} values", "YAML aliases (*name) that repeat large blocks are refused")
+            raise self.fail(
+                node,
+                path,
+                Message("document expands to more than {n:,} values", n=MAX_NODES),
+                Message("YAML aliases (*name) that repeat large blocks are refused"),
+            )
         if depth > MAX_DEPTH:
-            raise self.fail(node, path, f"nesting deeper than {MAX_DEPTH} levels", "scenarios and catalogs are only a few levels deep")
+            raise self.fail(node, path, Message("nesting deeper than {n} levels", n=MAX_DEPTH), Message("scenarios and catalogs are only a few levels deep"))
         m = node.start_mark
         # Aliases can put the same node under many paths; keep the first location.
         self.doc.locations.setdefault(path, (m.line + 1, m.column + 1))
@@ -195,14 +234,14 @@ class _Walker:
             out: dict = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.fail(key_node, path, "a mapping key must be a plain word, not a list or mapping")
+                    raise self.fail(key_node, path, Message("a mapping key must be a plain word, not a list or mapping"))
                 key = self.scalar(key_node, path)
                 if isinstance(key, (int, float, bool)) or key is None:
                     key = key_node.value  # keep '1' or 'yes' as the text the user wrote
                 key = str(key)
                 kpath = path + (key,)
                 if key in out:
-                    raise self.fail(key_node, kpath, f"key '{key}' appears twice", "remove one of them")
+                    raise self.fail(key_node, kpath, Message("key '{key}' appears twice", key=key), Message("remove one of them"))
                 km = key_node.start_mark
                 self.doc.key_locations[kpath] = (km.line + 1, km.column + 1)
                 out[key] = self.walk(value_node, kpath, depth + 1)
@@ -220,7 +259,7 @@ class _Walker:
         MAX_NODES, and bad merges are located errors.
         """
         if depth > MAX_DEPTH:
-            raise self.fail(node, path, f"merge keys nested deeper than {MAX_DEPTH} levels")
+            raise self.fail(node, path, Message("merge keys nested deeper than {n} levels", n=MAX_DEPTH))
         merge: list = []
         index = 0
         while index < len(node.value):
@@ -232,11 +271,11 @@ class _Walker:
                 elif isinstance(value_node, yaml.SequenceNode):
                     subs = list(value_node.value)
                 else:
-                    raise self.fail(value_node, path, "a merge key (<<) needs a mapping or a list of mappings")
+                    raise self.fail(value_node, path, Message("a merge key (<<) needs a mapping or a list of mappings"))
                 parts = []
                 for sub in subs:
                     if not isinstance(sub, yaml.MappingNode):
-                        raise self.fail(sub, path, "a merge key (<<) needs a mapping or a list of mappings")
+                        raise self.fail(sub, path, Message("a merge key (<<) needs a mapping or a list of mappings"))
                     self.flatten(sub, path, depth + 1)
                     parts.append(sub.value)
                 for part in parts:
@@ -245,8 +284,8 @@ class _Walker:
                         raise self.fail(
                             value_node,
                             path,
-                            f"document expands to more than {MAX_NODES:,} values",
-                            "YAML merge keys (<<: *name) that repeat large blocks are refused",
+                            Message("document expands to more than {n:,} values", n=MAX_NODES),
+                            Message("YAML merge keys (<<: *name) that repeat large blocks are refused"),
                         )
                     merge.extend(part)
             elif key_node.tag == "tag:yaml.org,2002:value":
@@ -271,7 +310,12 @@ class _Walker:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            raise self.fail(node, path, f"cannot read value: {exc.problem}", "only plain YAML values are allowed (no !!python tags)") from None
+            raise self.fail(
+                node,
+                path,
+                Message("cannot read value: {problem}", problem=recognize(str(exc.problem), YAML_PROBLEMS)),
+                Message("only plain YAML values are allowed (no !!python tags)"),
+            ) from None
         except (ValueError, OverflowError, KeyError, AttributeError, TypeError, IndexError):
             # PyYAML's own constructors fail this way on odd explicit tags: !!bool maybe, !!timestamp x
-            raise self.fail(node, path, f"cannot read value {node.value[:40]!r} as {node.tag.rsplit(':', 1)[-1]}") from None
+            raise self.fail(node, path, Message("cannot read value {value!r} as {tag}", value=node.value[:40], tag=node.tag.rsplit(":", 1)[-1])) from None

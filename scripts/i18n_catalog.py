@@ -1,7 +1,7 @@
 """Keep the translation catalogs in step with the code: ``python scripts/i18n_catalog.py [--check]``.
 
 Extracts every message the package marks for translation (``_()``,
-``N_()``, ``ngettext()``) with Babel, and merges them into
+``N_()``, ``ngettext()``, and the first argument of ``Message()`` when it is a literal) with Babel, and merges them into
 ``ftcost/locale/<lang>/LC_MESSAGES/ftcost.po``: new messages are added with
 an empty translation, messages no longer in the code are dropped, and
 existing translations are kept. ``--check`` changes nothing and exits 1
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ftcost"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": None}
 LANGUAGES = ("es",)
 
 

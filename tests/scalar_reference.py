@@ -16,7 +16,8 @@ import numpy as np
 
 from ftcost.engine import _PAYBACK_RTOL as _RTOL
 from ftcost.engine import Inputs
-from ftcost.engine_blocks import CLOSED_FORM_FIELDS, array_fields, full_shape
+from ftcost.engine.inputs import array_fields, full_shape
+from ftcost.engine.summary import CLOSED_FORM_FIELDS
 
 
 def evaluate_scalar(x: Inputs, limit: int | None = None) -> dict[str, np.ndarray]:

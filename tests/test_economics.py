@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import ftcost
-from ftcost.envelope import CostLines, cheapest_by_volume, crossings
+from ftcost.engine.envelope import CostLines, cheapest_by_volume, crossings
 from ftcost.errors import ScenarioError
 
 TODAY = dt.date(2026, 11, 25)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from scalar_reference import evaluate_scalar
 
 from ftcost import engine
-from ftcost.engine_blocks import evaluate_summary, geometric_sum
+from ftcost.engine.formulas import geometric_sum
+from ftcost.engine.summary import evaluate_summary
 
 RTOL = 1e-11  # closed-form sums against month-by-month sums: rounding only
 
@@ -233,9 +234,9 @@ def test_block_size_does_not_change_results():
 
 def test_unknown_fields_fall_back_to_evaluate(monkeypatch):
     # A field the closed forms do not know (the engine grew) -> the exact blocked evaluate() path.
-    from ftcost import engine_blocks
+    from ftcost.engine import summary
 
-    monkeypatch.setattr(engine_blocks, "CLOSED_FORM_FIELDS", engine_blocks.CLOSED_FORM_FIELDS - {"quality_cost"})
+    monkeypatch.setattr(summary, "CLOSED_FORM_FIELDS", summary.CLOSED_FORM_FIELDS - {"quality_cost"})
     x = _two()
     s = evaluate_summary(x)
     o = engine.evaluate(x)
@@ -245,7 +246,7 @@ def test_unknown_fields_fall_back_to_evaluate(monkeypatch):
 def test_break_even_equals_the_engines():
     # Ties and signs on purpose: costs and fixed costs drawn from a few values, so every case of
     # docs/design.md (cheaper above, always, never, cheaper below) comes up.
-    from ftcost.engine_blocks import break_even
+    from ftcost.engine.payback import break_even
 
     rng = np.random.default_rng(3)
     args = [rng.choice([0.0, 1e-4, 3e-4, 1.0, 2.0], size=5000) for _ in range(4)]
@@ -255,7 +256,7 @@ def test_break_even_equals_the_engines():
     np.testing.assert_array_equal(got[1], want[1])
 
 
-@pytest.mark.parametrize("name", ["ftcost.engine_blocks", "ftcost.uncertainty", "ftcost.sweep", "ftcost.sensitivity"])
+@pytest.mark.parametrize("name", ["ftcost.engine.summary", "ftcost.engine.payback", "ftcost.uncertainty", "ftcost.sweep", "ftcost.sensitivity"])
 def test_docstring_examples(name):
     import doctest
     import importlib

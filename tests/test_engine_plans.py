@@ -1,4 +1,4 @@
-"""The closed forms for plans over several models (ftcost.engine_plans) against engine.evaluate.
+"""The closed forms for plans over several models (ftcost.engine.plans) against engine.evaluate.
 
 Random plans: 3 strategies, 2 of them with later phases (different prices,
 a migration cost, a migration training run), random growth, price change,
@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from ftcost import engine
-from ftcost.engine_blocks import evaluate_summary
+from ftcost.engine.summary import evaluate_summary
 
 
 def plan_inputs(seed: int, n: int = 400, h: int = 24, priced: bool = False, quality: bool = False) -> engine.Inputs:
@@ -90,7 +90,7 @@ def test_plan_summary_equals_evaluate(seed, priced, quality):
 def test_a_plan_with_one_full_phase_per_strategy_equals_no_plan():
     x = plan_inputs(5)
     keep = [0, 1, 2]
-    from ftcost.engine_blocks import array_fields
+    from ftcost.engine.inputs import array_fields
 
     rows6 = {f: np.asarray(getattr(x, f))[keep] for f in array_fields(x) if np.ndim(getattr(x, f)) and np.shape(getattr(x, f))[0] == 6}
     one = x.replace(owner=None, **dict(rows6, first_month=1.0, last_month=np.inf, jobs_until=np.inf))

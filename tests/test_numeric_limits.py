@@ -234,7 +234,7 @@ def test_month_by_month_work_over_the_budget_is_refused(tmp_path):
 def test_month_by_month_blocks_give_the_same_numbers(monkeypatch):
     """The fallback engine in small blocks (memory bound) equals one block."""
     from ftcost import limits
-    from ftcost.engine_blocks import evaluate_summary
+    from ftcost.engine.summary import evaluate_summary
 
     d = {
         "ftcost": 1,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from ftcost.api import compare
 from ftcost.cli import main
-from ftcost.engine_blocks import evaluate_summary
+from ftcost.engine.summary import evaluate_summary
 from ftcost.errors import ScenarioError
 from ftcost.scenario import load_scenario
 from ftcost.uncertainty import Distribution, norm_ppf, simulate

@@ -8,6 +8,7 @@ import traceback
 import click
 
 from ..errors import FtcostError
+from ..i18n import N_, Message, _
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -15,7 +16,7 @@ FORMATS = ("table", "json", "csv", "markdown")
 def _ascii_text(ptype, value, param, ctx) -> None:
     """Numbers on the command line are written in ASCII digits: float() and int() also take '١٢' or '１２'."""
     if isinstance(value, str) and not value.isascii():
-        ptype.fail(f"{value!r} is not a number written with ASCII digits 0-9", param, ctx)
+        ptype.fail(Message("{value!r} is not a number written with ASCII digits 0-9", value=value), param, ctx)
 
 
 class AsciiFloat(click.types.FloatParamType):
@@ -48,7 +49,7 @@ def run_main(group) -> int:
         try:
             return _run(group)
         except Terminated as t:
-            click.echo(f"Stopped by {t.name}; no partial output was left behind.", err=True)
+            click.echo(_("Stopped by {signal}; no partial output was left behind.").format(signal=t.name), err=True)
             return 128 + t.signum
 
 
@@ -60,6 +61,7 @@ def _run(group) -> int:
     from ..reading import input_scope
 
     set_language(None)  # each run starts in the environment's language; --lang changes it for its command
+    _language_of_the_command_line(sys.argv[1:])
     try:
         with input_scope(), warnings.catch_warnings():
             # numpy's overflow and invalid-value warnings are not for the user: every result is checked to be finite
@@ -73,15 +75,15 @@ def _run(group) -> int:
         click.echo(_error_text(exc), err=True)
         return 2
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         return 130
     except click.ClickException as exc:
-        exc.show()
+        _show_click_error(exc)
         return 2 if exc.exit_code in (1, 2) else exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("Interrupted; no partial output was left behind.", err=True)
+        click.echo(_("Interrupted; no partial output was left behind."), err=True)
         return 130
     except BrokenPipeError:
         # `ftcost ... | head`: the reader went away; not an error worth a message.
@@ -95,7 +97,7 @@ def _run(group) -> int:
         if debug:
             traceback.print_exc()
         where = f"{str(exc.filename)[:300]}: " if exc.filename else ""
-        click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        click.echo(_("Error: {text}").format(text=f"{where}{exc.strerror or exc}"), err=True)
         return 2
     except Exception as exc:  # a bug in ftcost, not in the user's input
         if debug:
@@ -113,16 +115,88 @@ def _run(group) -> int:
 
 
 def _error_text(exc: FtcostError) -> str:
-    """'Error: where: message (hint: ...)' in the command's language (the message as raised, translated when it was)."""
-    from ..i18n import DEFAULT, _, get_language
+    """'Error: where: message (hint: ...)' in the command's language (message and hint translated where they are
+    i18n.Message objects; the location never is)."""
+    from ..i18n import DEFAULT, _, error_text, get_language
 
     if get_language() == DEFAULT:
         return f"Error: {exc}"
-    text = str(exc)
-    if exc.hint:
-        head = text[: text.rfind(" (hint: ")] if " (hint: " in text else text
-        text = head + " (" + _("hint: {text}").format(text=text[len(head) + len(" (hint: ") : -1]) + ")"
-    return _("Error: {text}").format(text=text)
+    return _("Error: {text}").format(text=error_text(exc))
+
+
+def _language_of_the_command_line(args: list[str]) -> None:
+    """A valid ``--lang`` anywhere on the command line is the language of the errors click raises while it reads the
+    options, before the command sets it (an unknown one leaves the environment's: click then says it is unknown)."""
+    from ..i18n import set_language
+
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg[len("--lang=") :] if arg.startswith("--lang=") else None
+        if value is not None:
+            try:
+                set_language(value)
+            except FtcostError:
+                pass
+
+
+# The messages of click's usage errors, translated by recognizing click's English text (click marks them for its own
+# gettext domain, which ftcost does not install).
+CLICK_MESSAGES = (
+    N_("Invalid value for {param}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("{message} Did you mean {possibility}?"),
+    N_("{message} (Did you mean one of: {possibilities}?)"),
+    N_("{value} is not one of {choices}."),
+    N_("{value} is not a valid float."),
+    N_("{value} is not a valid integer."),
+    N_("{value} is not a valid boolean."),
+    N_("{value} is not in the range {range}."),
+    N_("{value!r} is not a number written with ASCII digits 0-9"),
+    N_("File {name} does not exist."),
+    N_("Directory {name} does not exist."),
+    N_("Path {name} does not exist."),
+    N_("File {name} is a directory."),
+    N_("Directory {name} is a file."),
+    N_("Path {name} is a directory."),
+    N_("Path {name} is a file."),
+    N_("File {name} is not readable."),
+    N_("Directory {name} is not readable."),
+    N_("File {name} is not writable."),
+    N_("Directory {name} is not writable."),
+    N_("No such option {name}."),
+    N_("No such command {name}."),
+    N_("Missing argument {name}."),
+    N_("Missing option {name}."),
+    N_("Missing parameter {name}."),
+    N_("Missing command."),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} requires {n} arguments."),
+    N_("Option {name} does not take a value."),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("{value} is not {choice}."),  # last: it would also match "'x' is not a valid float."
+)
+
+
+def _show_click_error(exc: click.ClickException) -> None:
+    """``exc.show()`` in the current language: the usage line, the 'Try ... --help' hint and the message."""
+    from ..i18n import DEFAULT, _, get_language, localized, recognize
+
+    if get_language() == DEFAULT:
+        exc.show()
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage()
+        if usage.startswith("Usage:"):
+            usage = _("Usage:") + usage[len("Usage:") :]
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            option = max(ctx.command.get_help_option_names(ctx), key=len)
+            hint = _("Try '{command} {option}' for help.").format(command=ctx.command_path, option=option) + "\n"
+        click.echo(f"{usage}\n{hint}", err=True, color=ctx.color)
+    click.echo(_("Error: {text}").format(text=localized(recognize(exc.format_message(), CLICK_MESSAGES))), err=True)
 
 
 def format_option(default="table", choices=FORMATS):

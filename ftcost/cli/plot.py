@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import Message
 from .common import ASCII_FLOAT, ASCII_INT, lang_option, pricing_option, scenario_argument, use_language
 
 OVERWRITE_NOTE = (
@@ -136,7 +137,11 @@ def check_extra_outputs(scenario_path: str, plot_path: str | None, report_path: 
 
     prepare(scenario_path, [plot_path, report_path], [EXTENSIONS, (".pdf",)])
     if plot_path and report_path and os.path.realpath(plot_path) == os.path.realpath(report_path):
-        raise OutputError("--plot and --report name the same file; the report would replace the chart", file=report_path, hint="give two different file names")
+        raise OutputError(
+            Message("--plot and --report name the same file; the report would replace the chart"),
+            file=report_path,
+            hint=Message("give two different file names"),
+        )
 
 
 def write_extra_outputs(result, plot_path: str | None, report_path: str | None) -> None:

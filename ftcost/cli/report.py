@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import Message
 from .common import ASCII_FLOAT, ASCII_INT, lang_option, pricing_option, scenario_argument, use_language
 from .plot import OVERWRITE_NOTE, load_matplotlib, prepare, scenario_inputs
 
@@ -78,7 +79,7 @@ def report(scenario, output, fmt, png_dir, volume, horizon, pricing_dirs, lang):
     kind = report_format(output, fmt)
     suffix = ".html" if kind == "html" else ".pdf"
     if kind == "html" and png_dir is not None:
-        raise click.UsageError("--png goes with the PDF report; the HTML page draws its charts in the browser")
+        raise click.UsageError(Message("--png goes with the PDF report; the HTML page draws its charts in the browser"))
     make = []  # folders to create once the scenario is known to be good
     if output is None:
         output = str(default_report_path(scenario, suffix))
@@ -115,8 +116,10 @@ def _make_dir(d: Path) -> None:
     from ..errors import OutputError
 
     if d.exists() and not d.is_dir():
-        raise OutputError("is a file, not a folder", file=str(d), hint="choose another folder")
+        raise OutputError(Message("is a file, not a folder"), file=str(d), hint=Message("choose another folder"))
     try:
         d.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the folder: {exc.strerror or exc}", file=str(d), hint="choose a folder you can write to") from None
+        raise OutputError(
+            Message("cannot create the folder: {reason}", reason=exc.strerror or exc), file=str(d), hint=Message("choose a folder you can write to")
+        ) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import Message
 from ._analysis import chart_option, check_chart, render, write_chart
 from .common import format_option, pricing_option, scenario_argument
 
@@ -43,7 +44,7 @@ def sweep(scenario, specs, fmt, chart_path, pricing_dirs):
 
     check_chart(scenario, chart_path)
     if chart_path and len(specs) > 2:
-        raise click.UsageError(f"--chart shows one or two --vary inputs; this sweep has {len(specs)}")
+        raise click.UsageError(Message("--chart shows one or two --vary inputs; this sweep has {n}", n=len(specs)))
     sc = load_scenario(scenario, pricing_dirs=pricing_dirs)
     result = run(sc, list(specs))
     render("sweep", fmt, result)

@@ -200,7 +200,10 @@ def sweep_figure(res, *, figsize=None):
     cur = sc.currency
     names = [s.name for s in sc.strategies]
     if len(res.varies) > 2:
-        raise FtcostError(f"a sweep chart shows one or two --vary inputs; this sweep has {len(res.varies)}", hint="drop --chart, or sweep two inputs at a time")
+        raise FtcostError(
+            _("a sweep chart shows one or two --vary inputs; this sweep has {n}").format(n=len(res.varies)),
+            hint=_("drop --chart, or sweep two inputs at a time"),
+        )
     with matplotlib.rc_context(rc):
         if len(res.varies) == 1:
             v = res.varies[0]

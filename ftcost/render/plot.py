@@ -377,7 +377,11 @@ def writing(path: str | Path):
     try:
         yield
     except OSError as exc:
-        raise OutputError(f"cannot write the file: {exc.strerror or exc}", file=str(path), hint="choose a folder you can write to, with free space") from None
+        raise OutputError(
+            _("cannot write the file: {problem}").format(problem=exc.strerror or exc),
+            file=str(path),
+            hint=_("choose a folder you can write to, with free space"),
+        ) from None
 
 
 def save_figure(fig, path: str | Path, *, inputs: Iterable = ()) -> Path:

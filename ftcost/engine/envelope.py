@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .engine import FloatArray, Inputs, Outputs, replicas
+from .formulas import FloatArray, replicas
+from .inputs import Inputs, Outputs
 
 MAX_VOLUME = 1e200  # requests a month: the volume axis ends here, so every cost on it stays finite
 MAX_STEPS = 200_000  # replica steps examined in all, shared by the staircases, before the tail is treated as linear

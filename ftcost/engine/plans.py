@@ -1,7 +1,7 @@
 """Closed forms for plans over several models (issue 13): the summary of :func:`ftcost.engine.evaluate`
 when a strategy's rows are phases active over parts of the horizon.
 
-:mod:`ftcost.engine_blocks` calls :func:`closed_form` for such inputs, one
+:mod:`ftcost.engine.summary` calls :func:`closed_form` for such inputs, one
 chunk of variants at a time. Every row ``r`` (one phase of a strategy) is
 active from month ``a_r`` to ``z_r`` (the same for every variant), so the
 cost of a row up to month M is a closed form again: with
@@ -15,7 +15,7 @@ cost of a row up to month M is a closed form again: with
 
 The payback month is found segment by segment: between two phase
 boundaries the set of active rows does not change, so the month-by-month
-search of :mod:`ftcost.engine_blocks` (``payback_row``, passed in) runs on
+search of :mod:`ftcost.engine.payback` (``payback_row``, passed in) runs on
 each segment, starting from the exact cumulative difference at the
 segment's start. The numbers equal :func:`ftcost.engine.evaluate`'s up to
 floating-point rounding (tests/test_engine_plans.py).
@@ -29,12 +29,13 @@ from typing import Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import engine
-from .engine import BoolArray, FloatArray, IntArray
+from .feasible import by_strategy, cheapest_feasible, row_feasible_until, strategy_feasible_until
+from .formulas import _PAYBACK_RTOL, BoolArray, FloatArray, IntArray, training_run_cost, training_runs
+from .inputs import Inputs, epochs_of, fixed_monthly_of, request_cost_of
 
-_RTOL = engine._PAYBACK_RTOL
+_RTOL = _PAYBACK_RTOL
 
-# The month-by-month payback search of engine_blocks (``_payback_row``) and its arguments:
+# The month-by-month payback search of engine.payback (``_payback_row``) and its arguments:
 # a geometric term ``u ratio^(m-1)`` as (u, ratio), and the retraining events
 # ``{month: (savings of s, cost of the baseline)}`` after the first month.
 Term: TypeAlias = tuple[FloatArray, FloatArray]
@@ -60,26 +61,13 @@ def geometric(growth: ArrayLike, months: ArrayLike) -> FloatArray:
 class Rows:
     """The per-row numbers of a chunk of variants, arrays [rows, width or 1]."""
 
-    def __init__(self, x: engine.Inputs, p: dict[str, NDArray[Any]]):
+    def __init__(self, x: Inputs, p: dict[str, NDArray[Any]]):
         h = int(x.horizon)
         self.h = h
-        self.c = engine.cost_per_request(
-            p["prompt_tokens"],
-            p["input_tokens"],
-            p["cached_tokens"],
-            p["completion_tokens"],
-            p["input_price"],
-            p["cached_price"],
-            p["output_price"],
-            p["batch_share"],
-            p["batch_discount"],
-            p["batch_input_price"],
-            p["batch_cached_price"],
-            p["batch_output_price"],
-        )
+        self.c = request_cost_of(p)
         self.q = np.asarray(p["quality_cost"], dtype=float)
-        self.f = engine.fixed_monthly(p["per_hour"], p["hours_per_month"], p["deployments"], p["storage_per_month"], p["fixed_monthly_cost"])
-        self.ep = np.where(np.asarray(p["epochs"]) > 0, p["epochs"], engine.default_epochs(p["examples"]))
+        self.f = fixed_monthly_of(p)
+        self.ep = epochs_of(p)
         self.has_t = np.asarray(p["has_training"]) > 0
         self.t = self._training_run_cost(p)
         self.retrain = np.asarray(p["retrain_every"], dtype=float)
@@ -110,7 +98,7 @@ class Rows:
         """T of every row (0 where the row does not train), computed on the rows that train only."""
 
         def run_cost(pick: Callable[[ArrayLike], NDArray[Any]]) -> FloatArray:
-            return engine.training_run_cost(
+            return training_run_cost(
                 pick(p["training_tokens"]), pick(self.ep), pick(p["training_price"]), pick(p["min_job_fee"]), pick(p["training_fixed"]), pick(p["max_job_fee"])
             )
 
@@ -212,7 +200,7 @@ class Rows:
         q = sel(self.q)
         if np.any(q):
             out = out + q * self.v1 * (geometric(self.g, np.where(on, end, start)) - geometric(self.g, start))
-        runs = np.where(sel(self.has_t) & on, engine.training_runs(np.maximum(n, 1.0), retrain), 0)
+        runs = np.where(sel(self.has_t) & on, training_runs(np.maximum(n, 1.0), retrain), 0)
         t = sel(self.t)
         if np.any(pc):
             step = np.expm1(np.maximum(retrain, 0.0) * np.log1p(pc))
@@ -225,7 +213,7 @@ class Rows:
 
 
 def closed_form(
-    x: engine.Inputs,
+    x: Inputs,
     p: dict[str, NDArray[Any]],
     s_count: int,
     width: int,
@@ -244,13 +232,13 @@ def closed_form(
         return np.broadcast_to(np.asarray(a), (n_rows, np.shape(a)[-1] if np.ndim(a) else 1))
 
     def agg(a: ArrayLike) -> NDArray[Any]:
-        return engine.by_strategy(wide(a), x.owner, s_count)  # (by_strategy copies what it sums into)
+        return by_strategy(wide(a), x.owner, s_count)  # (by_strategy copies what it sums into)
 
     first, last = wide(rows.first)[:, 0], wide(rows.last)[:, 0]
     n = np.maximum(last - first + 1.0, 0.0)[:, None]
     frac = n / h
     total_rows = rows.cumulative(h)
-    runs = np.where(rows.has_t & (n > 0), engine.training_runs(np.maximum(n, 1.0), rows.retrain), 0)
+    runs = np.where(rows.has_t & (n > 0), training_runs(np.maximum(n, 1.0), rows.retrain), 0)
     if np.any(rows.pc):
         step = np.expm1(np.maximum(rows.retrain, 0.0) * np.log1p(rows.pc))
         index = np.exp((wide(rows.first) - 1.0) * np.log1p(rows.pc))
@@ -280,8 +268,8 @@ def closed_form(
             if s != b:
                 pay[s] = _payback(rows, own, s, b, width, cache_block, payback_row)
         res["payback_month"] = pay
-    limit = engine.row_feasible_until(h, rows.first, rows.last, rows.retrain, rows.has_t, rows.jobs_until, rows.feasible_last)
-    feasible = engine.strategy_feasible_until(np.broadcast_to(limit, (n_rows, np.shape(limit)[-1])), x.owner, s_count, h)
+    limit = row_feasible_until(h, rows.first, rows.last, rows.retrain, rows.has_t, rows.jobs_until, rows.feasible_last)
+    feasible = strategy_feasible_until(np.broadcast_to(limit, (n_rows, np.shape(limit)[-1])), x.owner, s_count, h)
     # Without a price change the mean price index is the active share: the plan's cost per request is the slope.
     c_plan = line_slope if mean_index is frac else agg(rows.c * frac + rows.q * frac if quality else rows.c * frac)
     first_rows = slice(0, s_count)
@@ -298,7 +286,7 @@ def closed_form(
             "monthly_cost": line_fixed + rows.v1 * c_plan,
             "total_cost": total,
             "feasible_until": feasible,
-            "cheapest": engine.cheapest_feasible(np.broadcast_to(total, (s_count, width)), feasible, h),
+            "cheapest": cheapest_feasible(np.broadcast_to(total, (s_count, width)), feasible, h),
         }
     )
     return {k: v for k, v in res.items() if k in wanted}
