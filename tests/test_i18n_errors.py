@@ -257,7 +257,7 @@ def test_click_errors_follow_a_valid_lang_given_on_the_same_line(cli, tmp_path, 
 )
 def test_a_bad_vary(vary, spanish, english, cli, tmp_path, lang_env):
     path = scenario(tmp_path)
-    lang_env("es_ES.UTF-8")  # sweep has no --lang: the environment's language
+    lang_env("es_ES.UTF-8")  # no --lang: the environment's language
     rc, out, err = cli("sweep", path, "--vary", vary)
     assert rc == 2 and out == "" and err == spanish
     lang_env("C.UTF-8")
@@ -302,3 +302,142 @@ def test_recognize_translates_only_what_matches_whole():
         assert str(m) == "unknown model 'x' in the openai catalog"
         other = "unknown model 'x' in the openai catalog, and more"
         assert i18n.recognize(other, templates) is other
+
+
+# The analysis commands and validate take --lang like the others (issue 15 item 5): their errors follow it.
+ANALYSIS_CASES = [
+    ("validate", []),
+    ("sweep", ["--vary", "volume.requests_per_month=1,2"]),
+    ("simulate", ["-n", "10"]),
+    ("sensitivity", []),
+]
+
+
+@pytest.mark.parametrize("command, extra", ANALYSIS_CASES, ids=[c[0] for c in ANALYSIS_CASES])
+def test_analysis_commands_take_lang(command, extra, cli, tmp_path, lang_env):
+    path = scenario(tmp_path, "completion_tokens: 20", "completion_tokens: -5")
+    rc, out, err = cli(command, path, *extra, "--lang", "es")
+    assert rc == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"Error: {path}:15:26: strategies[0].request.completion_tokens: debe ser >= 0, pero es -5 (sugerencia: "), err
+    assert "must be" not in err and "hint:" not in err
+    rc, out, err_en = cli(command, path, *extra, "--lang", "en")
+    assert rc == 2 and err_en.startswith(f"Error: {path}:15:26: strategies[0].request.completion_tokens: must be >= 0, got -5 (hint: ")
+
+
+def test_a_bad_vary_with_lang(cli, tmp_path, lang_env):
+    path = scenario(tmp_path)
+    rc, out, err = cli("sweep", path, "--vary", "strategies.promt.batch_share=0,1", "--lang", "es")
+    assert rc == 2 and out == ""
+    assert err == "Error: 'strategies.promt.batch_share': ninguna estrategia se llama 'promt' (sugerencia: ¿quiso decir 'prompt'?)\n"
+
+
+def test_validate_ok_line_follows_lang(cli, tmp_path, lang_env):
+    path = scenario(tmp_path)
+    rc, out, _ = cli("validate", path, "--lang", "es")
+    assert rc == 0 and out == f"OK: {path}: 't', 1 estrategias: prompt (prompt, openai/gpt-4o-mini-2024-07-18)\n"
+    rc, out, _ = cli("validate", path)
+    assert rc == 0 and out == f"OK: {path}: 't', 1 strategies: prompt (prompt, openai/gpt-4o-mini-2024-07-18)\n"
+
+
+# Training data (ftcost tokens, ftcost data): (file name, bytes, command, Spanish, English words, located part)
+DATA_CASES = [
+    (
+        "array",
+        "a.jsonl",
+        b'[{"messages": []}]\n',
+        ["tokens"],
+        ["el archivo de entrenamiento es una lista JSON, no JSON Lines (un ejemplo por línea)", "sugerencia: conviértalo, p. ej. jq -c"],
+        ["training file", "convert it", "hint:"],
+        "a.jsonl:1: ",
+    ),
+    (
+        "invalid UTF-8 in a text",
+        "p.txt",
+        b"ab\xffcd\n",
+        ["tokens"],
+        ["UTF-8 no válido (byte 0xff)", "sugerencia: guarde el archivo como UTF-8"],
+        ["invalid", "save the file"],
+        "p.txt:1:3: ",
+    ),
+    (
+        "no valid example",
+        "b.jsonl",
+        b"not json\nnor this\n",
+        ["tokens"],
+        ["ningún ejemplo de entrenamiento válido: no es JSON (2)", "el informe de arriba enumera las líneas no válidas por tipo"],
+        ["no valid training example", "not JSON", "the report above"],
+        "b.jsonl: ",
+    ),
+    (
+        "data check, nothing usable",
+        "b.jsonl",
+        b"not json\n",
+        ["data", "check"],
+        ["ningún ejemplo utilizable", "vea las líneas enumeradas arriba"],
+        ["no usable examples", "see the lines"],
+        "b.jsonl: ",
+    ),
+    (
+        "data split, nothing usable",
+        "b.jsonl",
+        b"not json\nnor this\n",
+        ["data", "split"],
+        ["ningún ejemplo utilizable (2 líneas no utilizables); primer problema: línea 1: ", "ejecute 'ftcost data check "],
+        ["no usable examples", "lines not usable", "first problem", "run 'ftcost"],
+        "b.jsonl: ",
+    ),
+    (
+        "data check, gzip",
+        "z.jsonl",
+        b"\x1f\x8b\x08\x00rest\n",
+        ["data", "check"],
+        ["está comprimido con gzip", "descomprímalo antes (gunzip)"],
+        ["compressed", "decompress it"],
+        "z.jsonl: ",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, file, content, command, spanish, english, located", DATA_CASES, ids=[c[0] for c in DATA_CASES])
+def test_training_data_errors_in_spanish(name, file, content, command, spanish, english, located, cli, tmp_path, lang_env):
+    path = tmp_path / file
+    path.write_bytes(content)
+    rc, _, err = cli(*command, path, "--lang", "es")
+    assert rc == 2 and "Traceback" not in err
+    last = err.splitlines()[-1]  # the error; the lines before it are the report's warnings
+    assert last.startswith(f"Error: {tmp_path}/{located}"), err
+    for word in spanish:
+        assert word in last, (word, last)
+    for word in english:
+        assert word not in last, (word, last)
+    assert path.read_bytes() == content
+
+
+def test_training_data_options_in_spanish(cli, tmp_path, lang_env):
+    path = tmp_path / "p.txt"
+    path.write_text("hello", encoding="utf-8")
+    rc, _, err = cli("tokens", path, "--encoding", "o300k", "--lang", "es")
+    assert rc == 2 and err == "Error: codificación desconocida 'o300k' (sugerencia: codificaciones disponibles: cl100k_base, o200k_base, p50k_base)\n"
+    rc, _, err = cli("data", "split", path, "--validation", "2", "--lang", "es")
+    assert rc == 2 and err == "Error: --validation debe ser una fracción entre 0 y 1 (sin incluirlos), pero es 2.0 (sugerencia: por ejemplo --validation 0.1)\n"
+
+
+DATA_ENGLISH = [
+    # (file bytes, command, stderr's last line after "Error: <tmp>/"), as main printed them before this change
+    (b"not json\nnor this\n", ["tokens"], "b.jsonl: no valid training example: not JSON (2) (hint: the report above lists the invalid lines by kind)"),
+    (
+        b"not json\nnor this\n",
+        ["data", "split"],
+        "b.jsonl: no usable examples (2 lines not usable); first problem: line 1: not valid JSON: Expecting value (column 1) "
+        "(hint: run 'ftcost data check {dir}/b.jsonl' to see every problem)",
+    ),
+    (b"", ["data", "check"], 'b.jsonl: training file is empty (no examples) (hint: one JSON object per line: {"messages": [...]})'),
+]
+
+
+@pytest.mark.parametrize("content, command, english", DATA_ENGLISH)
+def test_training_data_errors_in_english_are_unchanged(content, command, english, cli, tmp_path, lang_env):
+    path = tmp_path / "b.jsonl"
+    path.write_bytes(content)
+    rc, _, err = cli(*command, path)
+    assert rc == 2 and err.splitlines()[-1] == f"Error: {tmp_path}/" + english.replace("{dir}", str(tmp_path))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
+
 CHART_EXTENSIONS = (".png", ".pdf", ".svg")
 
 
@@ -31,7 +33,7 @@ def write_chart(kind: str, result, chart_path: str | None) -> None:
     from .plot import scenario_inputs
 
     charts.save(charts.figure_for(kind, result), chart_path, inputs=scenario_inputs(result.scenario))
-    click.echo(f"chart written to {chart_path}", err=True)
+    click.echo(_("chart written to {path}").format(path=chart_path), err=True)
 
 
 def render(kind: str, fmt: str, result) -> None:

@@ -7,7 +7,8 @@ import re
 
 import click
 
-from .common import ASCII_FLOAT, ASCII_INT, AsciiIntRange, pricing_option
+from ..i18n import Message, _, localized
+from .common import ASCII_FLOAT, ASCII_INT, AsciiIntRange, lang_option, pricing_option, use_language
 
 
 def _resolve(ref: str | None, pricing_dirs):
@@ -18,7 +19,7 @@ def _resolve(ref: str | None, pricing_dirs):
 
     model, note = Catalogs.load(None, extra_dirs=pricing_dirs).lookup(ref)
     if note:
-        click.echo(f"Note: {note}", err=True)
+        click.echo(_("Note: {text}").format(text=localized(note)), err=True)
     return model
 
 
@@ -26,9 +27,9 @@ def _echo_issues(issues, limit: int = 20) -> None:
     """Lines left out, on stderr: at most ``limit`` listed."""
     errors = [i for i in issues if i.severity == "error"]
     for issue in errors[:limit]:
-        click.echo(f"skipped {issue}", err=True)
+        click.echo(_("skipped {issue}").format(issue=issue), err=True)
     if len(errors) > limit:
-        click.echo(f"... and {len(errors) - limit:,} more lines skipped (ftcost data check lists them all)", err=True)
+        click.echo(Message("... and {n:,} more lines skipped (ftcost data check lists them all)", n=len(errors) - limit).localized(), err=True)
 
 
 json_option = click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format.")
@@ -59,7 +60,8 @@ def data():
 @click.option("--strict", is_flag=True, help="Exit 2 when any line is unusable or the advice has an error (for CI).")
 @json_option
 @pricing_option
-def check(file, model, limit, strict, fmt, pricing_dirs):
+@lang_option
+def check(file, model, limit, strict, fmt, pricing_dirs, lang):
     """Check FILE (JSONL) before fine-tuning: the validation of `ftcost tokens`, plus
     advice from the providers' guides.
 
@@ -75,6 +77,7 @@ def check(file, model, limit, strict, fmt, pricing_dirs):
     Example:
       ftcost data check reviews.jsonl --model openai/gpt-4o-mini
     """
+    use_language(lang)
     from .. import data as dt
     from ..errors import TokenError
     from ..render import data_text
@@ -85,9 +88,9 @@ def check(file, model, limit, strict, fmt, pricing_dirs):
     else:
         click.echo(data_text.format_check(report, limit=limit), nl=False)
     if report.examples == 0:
-        raise TokenError("no usable examples", file=file, hint="see the lines listed above")
+        raise TokenError(Message("no usable examples"), file=file, hint=Message("see the lines listed above"))
     if strict and (report.errors or any(a.severity == "error" for a in report.advice)):
-        raise TokenError("--strict: the dataset has unusable lines or too few examples", file=file)
+        raise TokenError(Message("--strict: the dataset has unusable lines or too few examples"), file=file)
 
 
 @data.command()
@@ -104,7 +107,8 @@ def check(file, model, limit, strict, fmt, pricing_dirs):
 @click.option("--stop", "stops", multiple=True, help="Extra completion stop sequence to remove (exact text; \\n is a newline; repeatable).")
 @click.option("--keep-markers", is_flag=True, help="Copy prompts and completions exactly, removing no separator, space or stop.")
 @json_option
-def convert(input, output, system, separators, stops, keep_markers, fmt):
+@lang_option
+def convert(input, output, system, separators, stops, keep_markers, fmt, lang):
     """Convert INPUT from prompt/completion to chat JSONL: system (optional), user =
     prompt, assistant = completion.
 
@@ -118,6 +122,7 @@ def convert(input, output, system, separators, stops, keep_markers, fmt):
     Example:
       ftcost data convert reviews.jsonl -o reviews-chat.jsonl --system "Rate the review from 1 to 5 stars."
     """
+    use_language(lang)
     from .. import data as dt
     from ..render import data_text
 
@@ -142,7 +147,8 @@ def convert(input, output, system, separators, stops, keep_markers, fmt):
 @click.option("--model", help="Count tokens with this model's tokenizer and per-example limit (default: o200k_base, no limit).")
 @json_option
 @pricing_option
-def split(input, validation, seed, train_out, validation_out, model, fmt, pricing_dirs):
+@lang_option
+def split(input, validation, seed, train_out, validation_out, model, fmt, pricing_dirs, lang):
     """Split INPUT into training and validation files, deterministically: the same file
     and seed give the same split on any machine. Lines are copied byte for byte, in
     their order; exact duplicates stay on the same side. Validation tokens are
@@ -152,6 +158,7 @@ def split(input, validation, seed, train_out, validation_out, model, fmt, pricin
     Example:
       ftcost data split reviews-chat.jsonl --validation 0.1 --seed 7
     """
+    use_language(lang)
     from .. import data as dt
     from ..render import data_text
 
@@ -184,7 +191,8 @@ def split(input, validation, seed, train_out, validation_out, model, fmt, pricin
 @click.option("--horizon", type=ASCII_INT, default=12, show_default=True, help="Months written into the scenario.")
 @json_option
 @pricing_option
-def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, horizon, fmt, pricing_dirs):
+@lang_option
+def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, horizon, fmt, pricing_dirs, lang):
     """Measure on a dataset the tokens per request with the few-shot prompt (prompt +
     the example's input) and with a fine-tuned model (the example's input only), and
     print them as the request blocks of a scenario; --scenario writes the whole
@@ -195,6 +203,7 @@ def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, hori
       ftcost data savings --prompt fewshot.txt --dataset train.jsonl --model openai/gpt-4o-mini --scenario plan.yaml
       ftcost compare plan.yaml
     """
+    use_language(lang)
     from .. import data as dt
     from ..render import data_text
 
@@ -216,4 +225,4 @@ def savings(prompt_file, dataset, model, tuned_model, scenario_out, volume, hori
     else:
         click.echo(data_text.format_savings(result), nl=False, err=to_stderr)
         if scenario_out and not to_stderr:
-            click.echo(f"\nWrote {scenario_out}; run: ftcost compare {scenario_out}")
+            click.echo("\n" + _("Wrote {path}; run: ftcost compare {path}").format(path=scenario_out))

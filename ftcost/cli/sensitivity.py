@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ._analysis import chart_option, check_chart, render, write_chart
-from .common import ASCII_FLOAT, format_option, pricing_option, scenario_argument
+from .common import ASCII_FLOAT, format_option, lang_option, pricing_option, scenario_argument, use_language
 
 
 @click.command()
@@ -15,7 +15,8 @@ from .common import ASCII_FLOAT, format_option, pricing_option, scenario_argumen
 @format_option()
 @chart_option("a tornado chart of the changes in savings and break-even volume")
 @pricing_option
-def sensitivity(scenario, swing, strategy, fmt, chart_path, pricing_dirs):
+@lang_option
+def sensitivity(scenario, swing, strategy, fmt, chart_path, pricing_dirs, lang):
     """Move each input of SCENARIO down and up by the swing, one at a time, and show how
     the savings against the baseline and the break-even volume change, largest first.
 
@@ -32,6 +33,7 @@ def sensitivity(scenario, swing, strategy, fmt, chart_path, pricing_dirs):
     from ..model.load import load_scenario
     from ..sensitivity import sensitivity as run
 
+    use_language(lang)
     check_chart(scenario, chart_path)
     sc = load_scenario(scenario, pricing_dirs=pricing_dirs)
     result = run(sc, swing=swing, strategy=strategy)

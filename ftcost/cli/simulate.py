@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
 from ._analysis import chart_option, check_chart, render, write_chart
-from .common import AsciiIntRange, format_option, pricing_option, scenario_argument
+from .common import AsciiIntRange, format_option, lang_option, pricing_option, scenario_argument, use_language
 
 
 @click.command()
@@ -17,7 +18,8 @@ from .common import AsciiIntRange, format_option, pricing_option, scenario_argum
 @format_option()
 @chart_option("the savings histogram and the fan chart of cumulative savings")
 @pricing_option
-def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs):
+@lang_option
+def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs, lang):
     """Simulate SCENARIO with its uncertain inputs: the probability that each strategy
     is the cheapest over the horizon, and p5/p50/p95 of total cost, savings against
     the baseline, break-even volume and payback month.
@@ -37,14 +39,17 @@ def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs):
     from ..model.load import load_scenario
     from ..uncertainty import simulate as run
 
+    use_language(lang)
     check_chart(scenario, chart_path)
     sc = load_scenario(scenario, pricing_dirs=pricing_dirs)
     result = run(sc, n=n, seed=seed)
     render("simulate", fmt, result)
     if fmt != "json" and not sc.distributions:
         click.echo(
-            "note: the scenario has no distributions, so every sample is the same "
-            "(write a number as {dist: uniform, low: ..., high: ...} to make it uncertain)",
+            _(
+                "note: the scenario has no distributions, so every sample is the same "
+                "(write a number as {{dist: uniform, low: ..., high: ...}} to make it uncertain)"
+            ).format(),
             err=True,
         )
     write_chart("simulate", result, chart_path)

@@ -6,7 +6,7 @@ import click
 
 from ..i18n import Message
 from ._analysis import chart_option, check_chart, render, write_chart
-from .common import format_option, pricing_option, scenario_argument
+from .common import format_option, lang_option, pricing_option, scenario_argument, use_language
 
 
 @click.command()
@@ -25,7 +25,8 @@ from .common import format_option, pricing_option, scenario_argument
 @format_option()
 @chart_option("a heatmap of the cheapest strategy and the savings (two --vary) or the totals (one --vary)")
 @pricing_option
-def sweep(scenario, specs, fmt, chart_path, pricing_dirs):
+@lang_option
+def sweep(scenario, specs, fmt, chart_path, pricing_dirs, lang):
     """Compare the strategies of SCENARIO at every point of a grid of input values:
     the cheapest strategy, the savings against the baseline, and each strategy's total
     cost, break-even volume and payback month.
@@ -42,6 +43,7 @@ def sweep(scenario, specs, fmt, chart_path, pricing_dirs):
     from ..model.load import load_scenario
     from ..sweep import sweep as run
 
+    use_language(lang)
     check_chart(scenario, chart_path)
     if chart_path and len(specs) > 2:
         raise click.UsageError(Message("--chart shows one or two --vary inputs; this sweep has {n}", n=len(specs)))

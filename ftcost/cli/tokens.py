@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import TokenError
-from .common import format_option, pricing_option
+from ..i18n import Message, _, localized
+from .common import format_option, lang_option, pricing_option, use_language
 
 DATASET_SUFFIXES = (".jsonl", ".jsonlines", ".ndjson", ".json")
 
@@ -56,7 +57,8 @@ class EpochsType(click.ParamType):
 )
 @pricing_option
 @format_option(choices=("table", "json"))
-def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=()):
+@lang_option
+def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=(), lang=None):
     """Count tokens in a prompt (text) or check and price training data (JSONL).
 
     For training data (chat {"messages": [...]} or {"prompt": ..., "completion": ...}
@@ -76,6 +78,7 @@ def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=()):
     """
     from ..tokens import encoding_for_model
 
+    use_language(lang)
     m, model_note = _resolve_model(model, pricing_dirs) if model else (None, None)
     enc_name = encoding or (encoding_for_model(m) if m is not None else "o200k_base")
     if encoding:
@@ -87,7 +90,7 @@ def tokens(file, model, encoding, epochs, kind, fmt, threads, pricing_dirs=()):
         _dataset(file, m, enc_name, epochs, fmt, model_note, threads)
     else:
         if epochs != "auto":
-            raise click.UsageError("--epochs applies to training data (JSONL); FILE is read as text (use --as dataset to change that)")
+            raise click.UsageError(Message("--epochs applies to training data (JSONL); FILE is read as text (use --as dataset to change that)"))
         _text(file, m, enc_name, fmt)
 
 
@@ -133,9 +136,9 @@ def _dataset(file, model, enc_name, epochs, fmt, model_note=None, threads=None):
         notes.append(f"{model.provider} publishes no default-epochs rule in its catalog; assumed {rule.describe()}")
     notes += context_warnings(stats, model)
     if model is None:
-        notes.append(f"no --model: counted with {enc_name}, no per-example limit and no price; give --model for the training cost")
+        notes.append(Message("no --model: counted with {encoding}, no per-example limit and no price; give --model for the training cost", encoding=enc_name))
     elif price is None:
-        notes.append(f"{model.ref} has no training price in its catalog: no training cost")
+        notes.append(Message("{model} has no training price in its catalog: no training cost", model=model.ref))
     elif model.ft_notice:
         notes.append(f"{model.ref}: {model.ft_notice}")
     out = stats.to_dict()
@@ -157,10 +160,10 @@ def _dataset(file, model, enc_name, epochs, fmt, model_note=None, threads=None):
     else:
         _print_table(stats, out)
         for note in notes:
-            click.echo(f"Warning: {note}", err=True)
+            click.echo(_("Warning: {text}").format(text=localized(note)), err=True)
     if stats.examples == 0:
-        where = "the JSON above" if fmt == "json" else "the report above"
-        raise TokenError(no_valid_message(stats), file=stats.path, hint=f"{where} lists the invalid lines by kind")
+        hint = Message("the JSON above lists the invalid lines by kind") if fmt == "json" else Message("the report above lists the invalid lines by kind")
+        raise TokenError(no_valid_message(stats), file=stats.path, hint=hint)
 
 
 def _rule_words(rule) -> str:

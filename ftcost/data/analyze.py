@@ -36,6 +36,7 @@ from typing import IO
 import numpy as np
 
 from ..errors import TokenError
+from ..i18n import Message
 from ..reading import line_blocks
 from ..tokens.encodings import get_encoding
 from ..tokens.text import open_input
@@ -55,19 +56,19 @@ def _sniff(stream: IO[bytes], name: str) -> bytes:
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if not head.strip():
-        raise TokenError("training file is empty (no examples)", file=name, hint='one JSON object per line: {"messages": [...]}')
+        raise TokenError(Message("training file is empty (no examples)"), file=name, hint=Message('one JSON object per line: {{"messages": [...]}}'))
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise TokenError("training file is UTF-16, not UTF-8", file=name, hint="save it as UTF-8")
+        raise TokenError(Message("training file is UTF-16, not UTF-8"), file=name, hint=Message("save it as UTF-8"))
     if head[:2] == b"\x1f\x8b":
-        raise TokenError("training file is gzip-compressed", file=name, hint="decompress it first (gunzip)")
+        raise TokenError(Message("training file is gzip-compressed"), file=name, hint=Message("decompress it first (gunzip)"))
     if b"\x00" in head[:8192]:
-        raise TokenError("this looks like a binary file (it contains NUL bytes), not JSON Lines", file=name, hint="give a UTF-8 .jsonl file")
+        raise TokenError(Message("this looks like a binary file (it contains NUL bytes), not JSON Lines"), file=name, hint=Message("give a UTF-8 .jsonl file"))
     if head.lstrip()[:1] == b"[":
         raise TokenError(
-            "training file is a JSON array, not JSON Lines (one example per line)",
+            Message("training file is a JSON array, not JSON Lines (one example per line)"),
             file=name,
             line=1,
-            hint="convert it, e.g. jq -c '.[]' data.json > data.jsonl",
+            hint=Message("convert it, e.g. jq -c '.[]' data.json > data.jsonl"),
         )
     return head
 
@@ -148,7 +149,7 @@ def analyze_dataset(
     name = "<stdin>" if str(path) == "-" else str(path)
     enc = get_encoding(encoding)
     if max_tokens_per_example is not None and (isinstance(max_tokens_per_example, bool) or int(max_tokens_per_example) < 1):
-        raise TokenError(f"max_tokens_per_example must be a whole number >= 1, got {max_tokens_per_example!r}")
+        raise TokenError(Message("max_tokens_per_example must be a whole number >= 1, got {value!r}", value=max_tokens_per_example))
     stats = DatasetStats(name, encoding, None if max_tokens_per_example is None else int(max_tokens_per_example))
     stream = open_input(path, what="training file")
     counter = BlockCounter(stats, enc, default_workers() if workers is None else int(workers), keep_counts, MAX_LINE_BYTES)
@@ -165,7 +166,7 @@ def analyze_dataset(
         if pending is not None:
             counter.finish_block(pending)
     except OSError as exc:
-        raise TokenError(f"cannot read training file: {exc.strerror or exc}", file=name) from None
+        raise TokenError(Message("cannot read training file: {reason}", reason=str(exc.strerror or exc)), file=name) from None
     finally:
         counter.close()
         if hasattr(stream, "close") and str(path) != "-":

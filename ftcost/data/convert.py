@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TokenError
+from ..i18n import Message
 from ..outputs import atomic_path, check_output_path
 from .examples import split_completion, split_prompt
 from .records import CHAT, Issue, iter_records, no_examples
@@ -89,7 +90,7 @@ def convert_dataset(
     """
     separators, stops = tuple(separators), tuple(stops)
     if system is not None and not system.strip():
-        raise TokenError("--system is empty", hint="leave it out for no system message")
+        raise TokenError(Message("--system is empty"), hint=Message("leave it out for no system message"))
     check_output_path(output, inputs=[path], stdout_ok=True)
     report = ConvertReport(file=str(path), output=str(output))
 

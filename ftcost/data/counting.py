@@ -178,7 +178,7 @@ class BlockCounter:
             except UnicodeDecodeError as exc:
                 st.lines += 1
                 st.invalid_examples += 1
-                st._error("invalid_utf8", line_no, f"column {exc.start + 1}: byte 0x{raw[exc.start]:02x} is not valid UTF-8")
+                st._error("invalid_utf8", line_no, Message("column {column}: byte 0x{byte:02x} is not valid UTF-8", column=exc.start + 1, byte=raw[exc.start]))
                 continue
             if not text.strip():
                 st.blank_lines += 1
@@ -192,7 +192,7 @@ class BlockCounter:
                 continue
             except RecursionError:
                 st.invalid_examples += 1
-                st._error("not_json", line_no, "JSON nested too deeply")
+                st._error("not_json", line_no, Message("JSON nested too deeply"))
                 continue
             except ValueError as exc:  # e.g. an integer longer than Python's 4,300-digit limit
                 st.invalid_examples += 1

@@ -27,6 +27,7 @@ from typing import Any
 
 from .. import tokens as tok
 from ..errors import TokenError
+from ..i18n import Message
 
 CHAT = "chat"
 LEGACY = "prompt_completion"
@@ -95,7 +96,7 @@ def iter_lines(path: str | os.PathLike) -> Iterator[tuple[int, str | None, Issue
                     continue
                 yield number, *_decode_line(raw, number)
     except OSError as exc:
-        raise TokenError(f"cannot read dataset: {exc.strerror or exc}", file=name) from None
+        raise TokenError(Message("cannot read dataset: {reason}", reason=str(exc.strerror or exc)), file=name) from None
     finally:
         if stream is not getattr(sys.stdin, "buffer", None):
             stream.close()
@@ -118,16 +119,23 @@ def _decode_line(raw: bytes, number: int) -> tuple[str | None, Issue | None]:
 def _sniff(head: bytes, name: str) -> None:
     """Refuse what is not JSONL as a whole (the same refusals as ``ftcost tokens``)."""
     if not head:
-        raise TokenError("dataset is empty (no examples)", file=name, hint='one JSON object per line: {"messages": [...]}')
+        raise TokenError(Message("dataset is empty (no examples)"), file=name, hint=Message('one JSON object per line: {{"messages": [...]}}'))
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     if head[:2] == b"\x1f\x8b":
-        raise TokenError("dataset is gzip-compressed", file=name, hint="decompress it first (gunzip)")
+        raise TokenError(Message("dataset is gzip-compressed"), file=name, hint=Message("decompress it first (gunzip)"))
     if b"\x00" in head:
-        raise TokenError("this looks like a binary file (it contains NUL bytes), not JSONL", file=name, hint="give a UTF-8 .jsonl file, one example per line")
+        raise TokenError(
+            Message("this looks like a binary file (it contains NUL bytes), not JSONL"),
+            file=name,
+            hint=Message("give a UTF-8 .jsonl file, one example per line"),
+        )
     if head.lstrip()[:1] == b"[":
         raise TokenError(
-            "dataset is a JSON array, not JSON Lines (one example per line)", file=name, line=1, hint="convert it, e.g. jq -c '.[]' data.json > data.jsonl"
+            Message("dataset is a JSON array, not JSON Lines (one example per line)"),
+            file=name,
+            line=1,
+            hint=Message("convert it, e.g. jq -c '.[]' data.json > data.jsonl"),
         )
 
 
@@ -239,8 +247,8 @@ def need_file(path, command: str) -> None:
     """A data command that reads the dataset twice needs a file: refuse ``-`` (standard input)."""
     if str(path) == "-":
         raise TokenError(
-            f"data {command} reads the dataset more than once (or names it in a scenario), so it needs a file, not standard input",
-            hint="save the data to a .jsonl file first",
+            Message("data {command} reads the dataset more than once (or names it in a scenario), so it needs a file, not standard input", command=command),
+            hint=Message("save the data to a .jsonl file first"),
         )
 
 
@@ -253,7 +261,9 @@ def encoding_of(model, encoding: str | None) -> tuple[str, str]:
         return DEFAULT_ENCODING, (f"{model.ref} has no bundled tokenizer in its catalog; tokens counted with {DEFAULT_ENCODING}, an approximation")
     if encoding:
         if encoding not in tok.available_encodings():
-            raise TokenError(f"unknown encoding {encoding!r}", hint="available encodings: " + ", ".join(tok.available_encodings()))
+            raise TokenError(
+                Message("unknown encoding {name!r}", name=encoding), hint=Message("available encodings: {names}", names=", ".join(tok.available_encodings()))
+            )
         return encoding, ""
     return DEFAULT_ENCODING, f"no --model given: tokens counted with {DEFAULT_ENCODING}, no per-example limit or price checked"
 
@@ -261,11 +271,12 @@ def encoding_of(model, encoding: str | None) -> tuple[str, str]:
 def no_examples(path, issues: list[Issue]) -> TokenError:
     """The error of a dataset with no usable example, naming its first problem."""
     errors = [i for i in issues if i.severity == "error"]
-    first = f"; first problem: line {errors[0].line}: {errors[0].message}" if errors else ""
+    first = Message("; first problem: line {line}: {message}", line=errors[0].line, message=errors[0].message) if errors else ""
+    lines = Message("{n:,} line", n=1) if len(errors) == 1 else Message("{n:,} lines", n=len(errors))
     return TokenError(
-        f"no usable examples ({plural(len(errors), 'line')} not usable){first}",
+        Message("no usable examples ({lines} not usable){first}", lines=lines, first=first),
         file=str(path),
-        hint="run 'ftcost data check " + str(path) + "' to see every problem",
+        hint=Message("run 'ftcost data check {path}' to see every problem", path=str(path)),
     )
 
 

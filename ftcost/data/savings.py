@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import tokens as tok
 from ..errors import TokenError
+from ..i18n import Message
 from ..outputs import check_output_path
 from .examples import request_tokens
 from .records import Issue, iter_examples, need_file, no_examples, plural
@@ -94,8 +95,8 @@ def measure_savings(prompt_file: str | os.PathLike, dataset: str | os.PathLike, 
     tuned_model = tuned_model or model
     if getattr(tuned_model, "fine_tuning", None) is None:
         raise TokenError(
-            f"{tuned_model.ref} has no fine-tuning prices in its catalog, so it cannot be the fine-tuned model",
-            hint="name a fine-tunable model with --tuned-model (ftcost pricing lists them)",
+            Message("{model} has no fine-tuning prices in its catalog, so it cannot be the fine-tuned model", model=tuned_model.ref),
+            hint=Message("name a fine-tunable model with --tuned-model (ftcost pricing lists them)"),
         )
     enc = tok.encoding_for_model(model)
     tuned_enc = tok.encoding_for_model(tuned_model)
@@ -202,9 +203,9 @@ def write_savings_scenario(s: Savings, path: str | os.PathLike, *, volume: float
     from ..outputs import write_atomic
 
     if not (isinstance(volume, (int, float)) and math.isfinite(volume) and volume >= 0):
-        raise TokenError(f"--volume must be a number of requests per month >= 0, got {volume}")
+        raise TokenError(Message("--volume must be a number of requests per month >= 0, got {value}", value=volume))
     if isinstance(horizon_months, bool) or not isinstance(horizon_months, int) or horizon_months < 1:
-        raise TokenError(f"--horizon must be a whole number of months >= 1, got {horizon_months}")
+        raise TokenError(Message("--horizon must be a whole number of months >= 1, got {value}", value=horizon_months))
     check_output_path(path, inputs=[s.prompt_file, s.dataset], extensions=(".yaml", ".yml"), stdout_ok=True)
     text = savings_scenario_yaml(s, path, volume=volume, horizon_months=horizon_months)
     return write_atomic(path, text, inputs=[s.prompt_file, s.dataset], extensions=(".yaml", ".yml"), stdout_ok=True)

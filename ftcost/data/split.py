@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TokenError
+from ..i18n import Message
 from ..outputs import atomic_path, check_output_path
 from .examples import canonical, example_tokens
 from .records import Issue, encoding_of, iter_examples, iter_lines, need_file, no_examples
@@ -83,7 +84,10 @@ def split_dataset(
     Validation tokens are counted apart: providers do not bill them.
     """
     if isinstance(validation, bool) or not isinstance(validation, (int, float)) or not 0 < validation < 1:
-        raise TokenError(f"--validation must be a fraction between 0 and 1 (exclusive), got {validation!r}", hint="for example --validation 0.1")
+        raise TokenError(
+            Message("--validation must be a fraction between 0 and 1 (exclusive), got {value!r}", value=validation),
+            hint=Message("for example --validation 0.1"),
+        )
     need_file(path, "split")
     d_train, d_val = default_split_paths(path)
     train_out = Path(train_out) if train_out is not None else d_train
@@ -107,7 +111,7 @@ def split_dataset(
     if n == 0:
         raise no_examples(path, report.issues)
     if n == 1:
-        raise TokenError("one usable example cannot be split into training and validation", file=str(path))
+        raise TokenError(Message("one usable example cannot be split into training and validation"), file=str(path))
     k = min(max(1, math.floor(n * validation + 0.5)), n - 1)
     groups: dict[bytes, list] = {}
     for row in sorted(usable, key=lambda r: (r[1], r[0])):
@@ -128,9 +132,9 @@ def split_dataset(
             report.train_tokens += r[2]
     if report.validation_examples == 0:
         raise TokenError(
-            "every example has an exact duplicate group too large for the validation share; nothing to hold out",
+            Message("every example has an exact duplicate group too large for the validation share; nothing to hold out"),
             file=str(path),
-            hint="remove the duplicates (ftcost data check lists them) or raise --validation",
+            hint=Message("remove the duplicates (ftcost data check lists them) or raise --validation"),
         )
 
     # Pass 2: copy the lines, as they are, into the two files.

@@ -13,22 +13,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..i18n import N_, Message, join
+from ..i18n import N_, Message, join, term
 
 ERROR_KINDS = {
-    "invalid_utf8": "not valid UTF-8",
-    "line_too_long": "line longer than the limit",
-    "not_json": "not JSON",
-    "not_an_object": "not a JSON object",
-    "missing_messages": "missing or empty messages (or prompt/completion)",
-    "message_not_object": "a message is not an object",
-    "unknown_role": "missing or unknown role",
-    "missing_content": "missing content",
-    "unrecognized_key": "unrecognised key",
-    "no_assistant_message": "no assistant message",
-    "empty_prompt_or_completion": "empty prompt or completion",
-    "mixed_format": "format differs from the first valid example",
-    "invalid_tools": "tool definitions that cannot be read",
+    "invalid_utf8": N_("not valid UTF-8"),
+    "line_too_long": N_("line longer than the limit"),
+    "not_json": N_("not JSON"),
+    "not_an_object": N_("not a JSON object"),
+    "missing_messages": N_("missing or empty messages (or prompt/completion)"),
+    "message_not_object": N_("a message is not an object"),
+    "unknown_role": N_("missing or unknown role"),
+    "missing_content": N_("missing content"),
+    "unrecognized_key": N_("unrecognised key"),
+    "no_assistant_message": N_("no assistant message"),
+    "empty_prompt_or_completion": N_("empty prompt or completion"),
+    "mixed_format": N_("format differs from the first valid example"),
+    "invalid_tools": N_("tool definitions that cannot be read"),
 }
 FIRST_LINES = 5  # line numbers kept per error kind
 MIN_EXAMPLES = 10  # OpenAI's minimum number of training examples
@@ -233,12 +233,12 @@ def training_cost(tokens_per_epoch: float, epochs: float, price_per_million: flo
 
 
 def no_valid_message(stats: DatasetStats) -> str:
-    parts = [f"{e.description} ({e.count})" for e in stats.errors.values()]
-    return "no valid training example" + (": " + ", ".join(parts) if parts else "")
+    parts = [Message("{kind} ({n})", kind=term(e.description), n=e.count) for e in stats.errors.values()]
+    return Message("no valid training example: {kinds}", kinds=join(", ", parts)) if parts else Message("no valid training example")
 
 
 def no_valid_hint(stats: DatasetStats) -> str:
     first = next(iter(stats.errors.values()), None)
     if first is not None:
-        return first.first_detail + "; run 'ftcost tokens FILE' for the full report"
-    return 'one JSON object per line: {"messages": [{"role": ..., "content": ...}]}'
+        return Message("{detail}; run 'ftcost tokens FILE' for the full report", detail=first.first_detail)
+    return Message('one JSON object per line: {{"messages": [{{"role": ..., "content": ...}}]}}')

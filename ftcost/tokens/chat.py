@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from ..errors import TokenError
+from ..i18n import Message
 from .encodings import get_encoding
 
 # OpenAI's chat counting constants (cookbook, Chat_finetuning_data_prep.ipynb:
@@ -104,7 +105,9 @@ def count_messages(messages: list[dict], encoding: str) -> int:
     15
     """
     if not isinstance(messages, list) or not messages:
-        raise TokenError("messages must be a non-empty list of {role, content} objects", hint='e.g. [{"role": "user", "content": "Hello"}]')
+        raise TokenError(
+            Message("messages must be a non-empty list of {{role, content}} objects"), hint=Message('e.g. [{{"role": "user", "content": "Hello"}}]')
+        )
     from .cuts import count
 
     enc = get_encoding(encoding)
@@ -113,7 +116,7 @@ def count_messages(messages: list[dict], encoding: str) -> int:
         problems = check_message(message)
         if problems:
             kind, detail = problems[0]
-            raise TokenError(detail, path=(i,), hint="each message needs a role (" + ", ".join(ROLES) + ") and text content")
+            raise TokenError(detail, path=(i,), hint=Message("each message needs a role ({roles}) and text content", roles=", ".join(ROLES)))
         total += TOKENS_PER_MESSAGE
         for key, value in message.items():
             text = value_text(key, value)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TokenError
+from ..i18n import Message
 
 ENCODINGS_DIR = Path(__file__).parent.parent / "encodings"  # the .tiktoken.gz files ship in ftcost/encodings
 
@@ -96,12 +97,13 @@ def available_encodings() -> list[str]:
 
 def _spec(name: str) -> EncodingSpec:
     if not isinstance(name, str) or name not in ENCODINGS:
-        from ..errors import did_you_mean
+        from ..i18n import did_you_mean
 
         hint = did_you_mean(str(name), ENCODINGS)
+        available = Message("available encodings: {names}", names=", ".join(available_encodings()))
         raise TokenError(
-            f"unknown encoding {name!r}",
-            hint=(hint + " " if hint else "") + "available encodings: " + ", ".join(available_encodings()),
+            Message("unknown encoding {name!r}", name=name),
+            hint=Message("{first} {second}", first=hint, second=available) if hint else available,
         )
     return ENCODINGS[name]
 
@@ -119,13 +121,15 @@ def load_ranks(name: str) -> dict[bytes, int]:
         with gzip.open(spec.file, "rb") as f:
             data = f.read()
     except (OSError, EOFError) as exc:
-        raise TokenError(f"bundled encoding file is missing or damaged: {exc}", file=str(spec.file), hint="reinstall ftcost") from None
+        raise TokenError(
+            Message("bundled encoding file is missing or damaged: {reason}", reason=str(exc)), file=str(spec.file), hint=Message("reinstall ftcost")
+        ) from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != spec.sha256:
         raise TokenError(
-            f"bundled encoding {name} fails its checksum (sha256 {digest}, expected {spec.sha256})",
+            Message("bundled encoding {name} fails its checksum (sha256 {digest}, expected {expected})", name=name, digest=digest, expected=spec.sha256),
             file=str(spec.file),
-            hint="the file was altered or damaged; reinstall ftcost",
+            hint=Message("the file was altered or damaged; reinstall ftcost"),
         )
     a2b = binascii.a2b_base64
     return {a2b(token): int(rank) for token, _, rank in (line.partition(b" ") for line in data.splitlines() if line)}
@@ -163,14 +167,14 @@ def encoding_for_model(model) -> str:
     ref = getattr(model, "ref", str(model))
     if not name:
         raise TokenError(
-            f"model '{ref}' has no encoding in its pricing catalog, so its tokens cannot be counted",
+            Message("model '{ref}' has no encoding in its pricing catalog, so its tokens cannot be counted", ref=ref),
             file=getattr(model, "catalog_file", None),
-            hint="add 'encoding:' to the model (one of " + ", ".join(available_encodings()) + ") or give token counts",
+            hint=Message("add 'encoding:' to the model (one of {names}) or give token counts", names=", ".join(available_encodings())),
         )
     if name not in ENCODINGS:
         raise TokenError(
-            f"model '{ref}' uses encoding {name!r}, which is not bundled",
+            Message("model '{ref}' uses encoding {name!r}, which is not bundled", ref=ref, name=name),
             file=getattr(model, "catalog_file", None),
-            hint="available encodings: " + ", ".join(available_encodings()),
+            hint=Message("available encodings: {names}", names=", ".join(available_encodings())),
         )
     return name

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from ..errors import TokenError
+from ..i18n import Message
 from .encodings import get_encoding
 
 
@@ -30,7 +31,7 @@ def count_text(text: str, encoding: str) -> int:
     0
     """
     if not isinstance(text, str):
-        raise TokenError(f"expected text to count, got {type(text).__name__}")
+        raise TokenError(Message("expected text to count, got {type}", type=type(text).__name__))
     from .cuts import count
 
     return count(get_encoding(encoding), text)
@@ -78,7 +79,7 @@ def iter_text_blocks(stream: IO[bytes], *, name: str, block_bytes: int = TEXT_BL
         try:
             raw = stream.read(block_bytes)
         except OSError as exc:
-            raise TokenError(f"cannot read: {exc.strerror or exc}", file=name) from None
+            raise TokenError(Message("cannot read: {reason}", reason=str(exc.strerror or exc)), file=name) from None
         final = not raw
         if first and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8) :]
@@ -87,18 +88,24 @@ def iter_text_blocks(stream: IO[bytes], *, name: str, block_bytes: int = TEXT_BL
         if nul >= 0:
             good = raw[:nul].decode("utf-8", errors="replace")
             ln, cl = _advance(line, col, good)
-            raise TokenError("this looks like a binary file (it contains NUL bytes), not text", file=name, line=ln, column=cl, hint="give a UTF-8 text file")
+            raise TokenError(
+                Message("this looks like a binary file (it contains NUL bytes), not text"),
+                file=name,
+                line=ln,
+                column=cl,
+                hint=Message("give a UTF-8 text file"),
+            )
         try:
             text = decoder.decode(raw, final)
         except UnicodeDecodeError as exc:
             good = raw[: exc.start].decode("utf-8", errors="replace")
             ln, cl = _advance(line, col, good)
             raise TokenError(
-                f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})" if exc.start < len(raw) else "invalid UTF-8 at the end of the file",
+                Message("invalid UTF-8 (byte 0x{byte:02x})", byte=raw[exc.start]) if exc.start < len(raw) else Message("invalid UTF-8 at the end of the file"),
                 file=name,
                 line=ln,
                 column=cl,
-                hint="save the file as UTF-8",
+                hint=Message("save the file as UTF-8"),
             ) from None
         if text:
             line, col = _advance(line, col, text)
