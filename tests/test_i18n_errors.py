@@ -441,3 +441,54 @@ def test_training_data_errors_in_english_are_unchanged(content, command, english
     path.write_bytes(content)
     rc, _, err = cli(*command, path)
     assert rc == 2 and err.splitlines()[-1] == f"Error: {tmp_path}/" + english.replace("{dir}", str(tmp_path))
+
+
+# Catalog errors (ftcost/catalogs): a private catalog's own located errors and the model lookups.
+def test_a_bad_private_catalog_in_spanish(cli, tmp_path, lang_env):
+    folder = tmp_path / "prices"
+    folder.mkdir()
+    (folder / "acme.yaml").write_text(
+        "provider: acme\ncurrency: USD\nsource: https://example.com\nas_of: 2026-01-01\nmodels:\n  m1:\n    input: abc\n    output: 2.0\n", encoding="utf-8"
+    )
+    path = scenario(tmp_path)
+    rc, out, err = cli("compare", path, "--pricing", folder, "--lang", "es")
+    # "    input: abc": the value starts at column 12 of line 7
+    assert rc == 2 and out == "" and err == f"Error: {folder}/acme.yaml:7:12: models.m1.input: se esperaba un número; se encontró 'abc'\n"
+    (folder / "acme.yaml").write_text("provider: acme\ncurrency: dollars\nmodels: {}\n", encoding="utf-8")
+    rc, out, err = cli("compare", path, "--pricing", folder, "--lang", "es")
+    assert rc == 2 and err == f"Error: {folder}/acme.yaml:2:11: currency: currency debe ser un código de 3 letras como USD, pero es 'dollars'\n"
+    rc, out, err = cli("compare", path, "--pricing", folder)
+    assert rc == 2 and err == f"Error: {folder}/acme.yaml:2:11: currency: currency must be a 3-letter code like USD, got 'dollars'\n"
+
+
+@pytest.mark.parametrize(
+    "model, spanish, english",
+    [
+        (
+            "opneai/gpt-4o-mini",
+            "Error: proveedor desconocido 'opneai' en el modelo 'opneai/gpt-4o-mini' (sugerencia: ¿quiso decir 'openai'?)\n",
+            "Error: unknown provider 'opneai' in model 'opneai/gpt-4o-mini' (hint: did you mean 'openai'?)\n",
+        ),
+        (
+            "zzzz",
+            "Error: modelo desconocido 'zzzz' (sugerencia: ejecute 'ftcost pricing list' para ver los modelos conocidos)\n",
+            "Error: unknown model 'zzzz' (hint: run 'ftcost pricing list' for known models)\n",
+        ),
+    ],
+)
+def test_an_unknown_model_or_provider_in_spanish(model, spanish, english, cli, tmp_path, lang_env):
+    text = tmp_path / "p.txt"
+    text.write_text("hello", encoding="utf-8")
+    rc, _, err = cli("tokens", text, "--model", model, "--lang", "es")
+    assert rc == 2 and err == spanish
+    rc, _, err = cli("tokens", text, "--model", model)
+    assert rc == 2 and err == english
+
+
+def test_a_missing_pricing_folder_in_spanish(cli, tmp_path, lang_env):
+    text = tmp_path / "p.txt"
+    text.write_text("hello", encoding="utf-8")
+    rc, _, err = cli("data", "check", text, "--model", "gpt-4o-mini", "--pricing", tmp_path / "nodir", "--lang", "es")
+    assert rc == 2 and err == (
+        f"Error: {tmp_path}/nodir: no se encuentra la carpeta de precios indicada por --pricing (sugerencia: indique una carpeta con archivos de catálogo .yaml)\n"
+    )

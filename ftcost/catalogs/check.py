@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CatalogError, format_path
+from ..i18n import Message
 from .load import BUNDLED_DIR, load_catalog, overlay_catalog, user_dirs
 from .model import Catalog, Price
 from .staleness import DEFAULT_MAX_AGE_DAYS, stale_prices
@@ -190,7 +191,7 @@ def catalog_files(target: str | os.PathLike) -> list[Path]:
     if p.is_dir():
         return sorted(f for f in p.iterdir() if f.suffix in (".yaml", ".yml") and f.is_file())
     if not p.exists():
-        raise CatalogError("no such catalog file or folder", file=str(target))
+        raise CatalogError(Message("no such catalog file or folder"), file=str(target))
     return [p]
 
 

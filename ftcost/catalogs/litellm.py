@@ -44,7 +44,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from ..errors import CatalogError, did_you_mean
+from ..errors import CatalogError
+from ..i18n import Message, did_you_mean
 
 PROVIDERS = {
     "openai": "openai",
@@ -134,26 +135,28 @@ def read_litellm(path: str | os.PathLike) -> dict:
             fh = gzip.GzipFile(fileobj=raw_fh) if p.name.endswith(".gz") else raw_fh
             raw = fh.read(MAX_INPUT_BYTES + 1)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise CatalogError(f"cannot read LiteLLM price file: {exc}", file=name) from None
+        raise CatalogError(Message("cannot read LiteLLM price file: {reason}", reason=str(exc)), file=name) from None
     if len(raw) > MAX_INPUT_BYTES:
         raise CatalogError(
             f"LiteLLM price file is over {MAX_INPUT_BYTES:,} bytes" + (" once decompressed" if p.name.endswith(".gz") else ""),
             file=name,
-            hint="LiteLLM's model_prices_and_context_window.json is about 3.5 MB (version 1.110.2); give that file, or cut it to the providers you need",
+            hint=Message(
+                "LiteLLM's model_prices_and_context_window.json is about 3.5 MB (version 1.110.2); give that file, or cut it to the providers you need"
+            ),
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CatalogError("LiteLLM price file is not UTF-8 JSON", file=name) from None
+        raise CatalogError(Message("LiteLLM price file is not UTF-8 JSON"), file=name) from None
     del raw
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CatalogError(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno) from None
+        raise CatalogError(Message("invalid JSON: {msg}", msg=exc.msg), file=name, line=exc.lineno, column=exc.colno) from None
     except (RecursionError, ValueError) as exc:  # nesting past the recursion limit; an integer of 4,300+ digits
         raise _json_limit_error(text, name, exc) from None
     if not isinstance(data, dict):
-        raise CatalogError("expected a JSON object mapping model names to prices", file=name)
+        raise CatalogError(Message("expected a JSON object mapping model names to prices"), file=name)
     return data
 
 
@@ -168,24 +171,24 @@ def _json_limit_error(text: str, name: str, exc: Exception) -> CatalogError:
             if depth > MAX_JSON_DEPTH:
                 line, col = _line_col(text, m.start())
                 return CatalogError(
-                    f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
+                    Message("JSON nested more than {limit} levels deep", limit=MAX_JSON_DEPTH),
                     file=name,
                     line=line,
                     column=col,
-                    hint="a LiteLLM price file is a mapping of model names to flat rows of prices",
+                    hint=Message("a LiteLLM price file is a mapping of model names to flat rows of prices"),
                 )
         elif tok in "]}":
             depth -= 1
         elif not tok.startswith('"'):
             line, col = _line_col(text, m.start())
             return CatalogError(
-                f"a number of {len(tok.lstrip('-')):,} digits; ftcost reads at most {MAX_INT_DIGITS:,}",
+                Message("a number of {n:,} digits; ftcost reads at most {limit:,}", n=len(tok.lstrip("-")), limit=MAX_INT_DIGITS),
                 file=name,
                 line=line,
                 column=col,
-                hint="a price or a token count has a few digits",
+                hint=Message("a price or a token count has a few digits"),
             )
-    return CatalogError(f"cannot read the JSON: {str(exc)[:200]}", file=name)
+    return CatalogError(Message("cannot read the JSON: {reason}", reason=str(exc)[:200]), file=name)
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
@@ -237,8 +240,12 @@ def convert(data: dict, *, source: str, as_of: _dt.date, providers: list[str] | 
         unknown = [p for p in providers if p not in seen_providers]
         if unknown:
             raise CatalogError(
-                f"no LiteLLM rows for provider '{unknown[0]}'",
-                hint=(did_you_mean(unknown[0], seen_providers) or "") + " providers in the file: " + ", ".join(sorted(seen_providers)),
+                Message("no LiteLLM rows for provider '{provider}'", provider=unknown[0]),
+                hint=Message(
+                    "{near} providers in the file: {providers}",
+                    near=did_you_mean(unknown[0], seen_providers) or "",
+                    providers=", ".join(sorted(seen_providers)),
+                ),
             )
     for prov, alias, key, target in alias_rows:
         models = cats.get(prov, {}).get("models", {})

@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import CatalogError, OutputError
+from ..i18n import Message
 from ..outputs import write_atomic
 from ..yamlsrc import load_yaml_file, load_yaml_text
 from .litellm import FACT_FIELDS, IMPORTED_FIELDS, convert, read_litellm, version_from_name
@@ -159,10 +160,23 @@ def _checked_size(prov: str, cat: dict, target: Path, make_text) -> str:
 
     def refuse(size: int, estimate: bool) -> CatalogError:
         return CatalogError(
-            f"the {prov} catalog would be {'about ' if estimate else ''}{size:,} bytes ({len(cat['models']):,} models), "
-            f"over the {MAX_YAML_BYTES:,}-byte limit of a catalog ftcost reads; nothing was written",
+            Message(
+                "the {prov} catalog would be about {size:,} bytes ({models:,} models), over the {limit:,}-byte limit of a catalog ftcost reads; nothing was written",
+                prov=prov,
+                size=size,
+                models=len(cat["models"]),
+                limit=MAX_YAML_BYTES,
+            )
+            if estimate
+            else Message(
+                "the {prov} catalog would be {size:,} bytes ({models:,} models), over the {limit:,}-byte limit of a catalog ftcost reads; nothing was written",
+                prov=prov,
+                size=size,
+                models=len(cat["models"]),
+                limit=MAX_YAML_BYTES,
+            ),
             file=str(target),
-            hint=f"import fewer providers at a time with --provider (this one: --provider {prov}), or keep only the models you use",
+            hint=Message("import fewer providers at a time with --provider (this one: --provider {prov}), or keep only the models you use", prov=prov),
         )
 
     estimate = len(json.dumps(cat, default=str, separators=(",", ":")))
@@ -199,7 +213,7 @@ def import_litellm(
     if version is None:
         warnings.insert(0, "the LiteLLM version is not in the file name; give it with --version so the source names it")
     if out.exists() and not out.is_dir():
-        raise OutputError("output must be a folder", file=str(out))
+        raise OutputError(Message("output must be a folder"), file=str(out))
     result = ImportResult({}, warnings)
     texts: dict[Path, str] = {}
     for prov, cat in sorted(cats.items()):
@@ -207,11 +221,13 @@ def import_litellm(
         existing_text = None
         if target.exists():
             if inp.exists() and target.resolve() == inp.resolve():
-                raise OutputError("the output would overwrite the input file", file=str(target))
+                raise OutputError(Message("the output would overwrite the input file"), file=str(target))
             doc = load_yaml_file(target, what="pricing catalog", error_cls=CatalogError)
             parse_catalog(doc)  # never merge into a broken catalog
             if doc.data.get("currency", "USD") != "USD":
-                raise CatalogError(f"cannot merge LiteLLM's USD prices into a {doc.data['currency']} catalog", file=str(target), path=("currency",))
+                raise CatalogError(
+                    Message("cannot merge LiteLLM's USD prices into a {currency} catalog", currency=doc.data["currency"]), file=str(target), path=("currency",)
+                )
             existing_text = target.read_text(encoding="utf-8")
             cat, counts = merge_into(doc.data, cat, source=source, as_of=as_of, changes=result.changes, warnings=warnings)
         else:
@@ -227,11 +243,11 @@ def import_litellm(
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"cannot create the output folder: {exc.strerror}", file=str(out)) from None
+            raise OutputError(Message("cannot create the output folder: {reason}", reason=exc.strerror), file=str(out)) from None
         for target, text in texts.items():
             try:
                 write_atomic(target, text, inputs=[inp], updates=target)
             except OSError as exc:
-                raise OutputError(f"cannot write catalog: {exc.strerror}", file=str(target)) from None
+                raise OutputError(Message("cannot write catalog: {reason}", reason=exc.strerror), file=str(target)) from None
             result.written.append(target)
     return result

@@ -15,7 +15,8 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import CatalogError, did_you_mean
+from ..errors import CatalogError
+from ..i18n import Message, did_you_mean
 from ..yamlsrc import load_yaml_file
 from .model import Catalog, Model
 from .parse import parse_catalog
@@ -58,7 +59,9 @@ def load_catalog(path: str | os.PathLike) -> Catalog:
     try:
         st = p.stat()
     except OSError:
-        raise CatalogError("pricing catalog not found", file=str(path), hint="bundled catalogs: " + ", ".join(bundled_names())) from None
+        raise CatalogError(
+            Message("pricing catalog not found"), file=str(path), hint=Message("bundled catalogs: {names}", names=", ".join(bundled_names()))
+        ) from None
     return _load_catalog_cached(str(p), st.st_mtime, st.st_size)
 
 
@@ -98,14 +101,20 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
     ``high`` does not name stay as they are. Merging needs the same currency.
     """
     if high.provider != low.provider:
-        raise high.error(("provider",), f"cannot lay the {high.provider} catalog over the {low.provider} catalog")
+        raise high.error(("provider",), Message("cannot lay the {high} catalog over the {low} catalog", high=high.provider, low=low.provider))
     if high.override == "replace":
         return replace(high, files=low.files + high.files)
     if high.currency != low.currency:
         raise high.error(
             ("currency",),
-            f"cannot merge {high.currency} prices into the {low.currency} catalog of {low.provider} ({low.file})",
-            "convert the prices, or add 'override: replace' to use this catalog alone",
+            Message(
+                "cannot merge {high} prices into the {low} catalog of {provider} ({file})",
+                high=high.currency,
+                low=low.currency,
+                provider=low.provider,
+                file=low.file,
+            ),
+            Message("convert the prices, or add 'override: replace' to use this catalog alone"),
         )
     models = dict(low.models)
     if not high.epoch_rule.assumed:  # the private catalog names its provider's rule: it holds for every model
@@ -116,7 +125,10 @@ def overlay_catalog(low: Catalog, high: Catalog) -> Catalog:
             clash = [(a, named) for a in hm.aliases if (named := low.find(a)) is not None]
             if clash:
                 alias, named = clash[0]
-                raise high.error(("models", mid, "aliases"), f"alias '{alias}' of new model '{mid}' already names '{named.id}' in {low.file}")
+                raise high.error(
+                    ("models", mid, "aliases"),
+                    Message("alias '{alias}' of new model '{mid}' already names '{named}' in {file}", alias=alias, mid=mid, named=named.id, file=low.file),
+                )
             models[mid] = hm
         else:
             models[target.id] = _merge_model(models[target.id], hm)
@@ -159,7 +171,9 @@ def private_catalogs(extra_dirs: Iterable[str | os.PathLike] = ()) -> list[Catal
     for d in reversed(user_dirs(extra)):
         if not d.is_dir():
             origin = "--pricing" if d in extra else f"${PRICING_PATH_ENV}"
-            raise CatalogError(f"pricing folder given by {origin} not found", file=str(d), hint="give a folder of catalog .yaml files")
+            raise CatalogError(
+                Message("pricing folder given by {origin} not found", origin=origin), file=str(d), hint=Message("give a folder of catalog .yaml files")
+            )
         # Within one folder, files are laid in name order (a later name wins).
         out.extend(load_catalog(f) for f in _catalog_files(d))
     return out
@@ -191,7 +205,10 @@ def catalog_path(name: str, *, relative_to: Path | None = None, extra_dirs: Iter
     p = BUNDLED_DIR / f"{name}.yaml"
     if not _is_file(p):
         names = all_catalog_names(extra_dirs)
-        raise CatalogError(f"no pricing catalog named '{name}'", hint=(did_you_mean(name, names) or "") + " known: " + ", ".join(names))
+        raise CatalogError(
+            Message("no pricing catalog named '{name}'", name=name),
+            hint=Message("{near} known: {known}", near=did_you_mean(name, names) or "", known=", ".join(names)),
+        )
     return p
 
 

@@ -6,8 +6,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import CatalogError, did_you_mean
-from ..i18n import N_, Message
+from ..errors import CatalogError
+from ..i18n import N_, Message, did_you_mean
 from .load import BUNDLED_DIR, _is_file, _is_path, bundled_names, catalog_path, load_catalog, overlay_catalog, private_catalogs
 from .model import Catalog, Gpu, Model
 
@@ -47,7 +47,7 @@ class Catalogs:
                 names = [names]
             for n in names:
                 if not isinstance(n, str) or not n.strip():
-                    raise CatalogError(f"a pricing catalog must be a name or a path, got {n!r}")
+                    raise CatalogError(Message("a pricing catalog must be a name or a path, got {n!r}", n=n))
                 if _is_path(n):
                     c = load_catalog(catalog_path(n, relative_to=relative_to))
                     explicit.setdefault(c.provider, []).append(c)
@@ -56,7 +56,10 @@ class Catalogs:
                 providers += [c.provider for c in private if c.provider == n or Path(c.file).stem == n]
                 if not providers:
                     known = sorted(set(bundled_names()) | {c.provider for c in private})
-                    raise CatalogError(f"no pricing catalog named '{n}'", hint=(did_you_mean(n, known) or "") + " known: " + ", ".join(known))
+                    raise CatalogError(
+                        Message("no pricing catalog named '{name}'", name=n),
+                        hint=Message("{near} known: {known}", near=did_you_mean(n, known) or "", known=", ".join(known)),
+                    )
                 for prov in providers:
                     explicit.setdefault(prov, [])
         out = []
@@ -112,28 +115,31 @@ class Catalogs:
     def _exact(self, ref: str) -> Model:
         """Find ``provider/model`` (id or alias), or a bare model name if it is unambiguous."""
         if not isinstance(ref, str) or not ref.strip():
-            raise CatalogError("model must be a name like 'openai/gpt-4o-mini'")
+            raise CatalogError(Message("model must be a name like 'openai/gpt-4o-mini'"))
         ref = ref.strip()
         if "/" in ref:
             provider, name = ref.split("/", 1)
             cat = self.by_provider.get(provider)
             if cat is None:
-                hint = did_you_mean(provider, self.by_provider) or "loaded providers: " + ", ".join(sorted(self.by_provider))
-                raise CatalogError(f"unknown provider '{provider}' in model '{ref}'", hint=hint)
+                hint = did_you_mean(provider, self.by_provider) or Message("loaded providers: {providers}", providers=", ".join(sorted(self.by_provider)))
+                raise CatalogError(Message("unknown provider '{provider}' in model '{ref}'", provider=provider, ref=ref), hint=hint)
             m = cat.find(name)
             if m is None:
                 near = did_you_mean(name, cat.names())
                 known = ", ".join(sorted(m.id for m in cat.models.values()))
-                raise CatalogError(f"unknown model '{name}' in the {provider} catalog", hint=(near + " " if near else "") + f"known models: {known}")
+                raise CatalogError(
+                    Message("unknown model '{name}' in the {provider} catalog", name=name, provider=provider),
+                    hint=Message("{near} known models: {known}", near=near, known=known) if near else Message("known models: {known}", known=known),
+                )
             return m
         hits = [m for c in self.by_provider.values() if (m := c.find(ref)) is not None]
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise CatalogError(f"model '{ref}' is in several catalogs", hint="name one: " + ", ".join(m.ref for m in hits))
+            raise CatalogError(Message("model '{ref}' is in several catalogs", ref=ref), hint=Message("name one: {refs}", refs=", ".join(m.ref for m in hits)))
         all_names = [f"{c.provider}/{n}" for c in self.by_provider.values() for n in c.names()]
-        hint = did_you_mean(ref, [n.split("/", 1)[1] for n in all_names]) or "run 'ftcost pricing list' for known models"
-        raise CatalogError(f"unknown model '{ref}'", hint=hint)
+        hint = did_you_mean(ref, [n.split("/", 1)[1] for n in all_names]) or Message("run 'ftcost pricing list' for known models")
+        raise CatalogError(Message("unknown model '{ref}'", ref=ref), hint=hint)
 
     def gpu(self, name: str) -> Gpu:
         for c in self.by_provider.values():
@@ -142,5 +148,6 @@ class Catalogs:
                     return g
         known = [f"{c.provider}/{g}" for c in self.by_provider.values() for g in c.gpus]
         raise CatalogError(
-            f"unknown GPU '{name}'", hint=(did_you_mean(name, known) or "") + " known GPUs: " + (", ".join(known) or "none in the loaded catalogs")
+            Message("unknown GPU '{name}'", name=name),
+            hint=Message("{near} known GPUs: {known}", near=did_you_mean(name, known) or "", known=", ".join(known) or Message("none in the loaded catalogs")),
         )

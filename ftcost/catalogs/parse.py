@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..epochs import ASSUMED, DEFAULT_EPOCHS_KEYS, RULES, EpochRule
-from ..errors import CatalogError, did_you_mean
+from ..errors import CatalogError
+from ..i18n import Message, did_you_mean
 from ..yamlsrc import YamlDoc
 from .model import (
     BASE_PRICE_KEYS,
@@ -39,8 +40,8 @@ def _last_new_job_day(doc: YamlDoc, ft_block: dict, fp: tuple) -> _dt.date | Non
         raise doc.error(
             CatalogError,
             fp + ("new_jobs_until",),
-            "give last_new_job_day or its old name new_jobs_until, not both",
-            "keep last_new_job_day: the last day (inclusive) new training jobs are accepted",
+            Message("give last_new_job_day or its old name new_jobs_until, not both"),
+            Message("keep last_new_job_day: the last day (inclusive) new training jobs are accepted"),
             key=True,
         )
     key = "new_jobs_until" if ft_block.get("new_jobs_until") is not None else "last_new_job_day"
@@ -55,19 +56,24 @@ def _epoch_rule(doc: YamlDoc, raw: Any, cat_source: str, cat_asof: _dt.date | No
     _check_keys(doc, raw, p, DEFAULT_EPOCHS_KEYS, "default_epochs")
     rule = raw.get("rule")
     if rule not in RULES:
-        raise doc.error(CatalogError, p + ("rule",), f"rule must be one of {', '.join(RULES)}, got {rule!r}", did_you_mean(str(rule), RULES))
+        raise doc.error(
+            CatalogError,
+            p + ("rule",),
+            Message("rule must be one of {choices}, got {rule!r}", choices=", ".join(RULES), rule=rule),
+            did_you_mean(str(rule), RULES),
+        )
     epochs = None
     if rule == "fixed":
         if raw.get("epochs") is None:
-            raise doc.error(CatalogError, p, "rule: fixed needs epochs: N", key=True)
+            raise doc.error(CatalogError, p, Message("rule: fixed needs epochs: N"), key=True)
         epochs = int(_money(doc, raw["epochs"], p + ("epochs",), integer=True))
         if epochs < 1:
-            raise doc.error(CatalogError, p + ("epochs",), "epochs must be at least 1")
+            raise doc.error(CatalogError, p + ("epochs",), Message("epochs must be at least 1"))
     elif raw.get("epochs") is not None:
-        raise doc.error(CatalogError, p + ("epochs",), "epochs is for rule: fixed", key=True)
+        raise doc.error(CatalogError, p + ("epochs",), Message("epochs is for rule: fixed"), key=True)
     source = _text(doc, raw, "source", p) or cat_source
     if not source:
-        raise doc.error(CatalogError, p, "default_epochs has no source", "add source: the page that publishes the rule", key=True)
+        raise doc.error(CatalogError, p, Message("default_epochs has no source"), Message("add source: the page that publishes the rule"), key=True)
     asof = _as_date(raw.get("as_of"), doc, p + ("as_of",)) if "as_of" in raw else cat_asof
     return EpochRule(str(rule), epochs, source, asof)
 
@@ -78,30 +84,33 @@ def _serving(doc: YamlDoc, ft_block: dict, fp: tuple, ft: Mapping[str, Price], i
     gpu = _text(doc, ft_block, "hosting_gpu", fp)
     if mode is None:
         if gpu is not None:
-            raise doc.error(CatalogError, fp + ("hosting_gpu",), "hosting_gpu needs serving: dedicated", key=True)
+            raise doc.error(CatalogError, fp + ("hosting_gpu",), Message("hosting_gpu needs serving: dedicated"), key=True)
         return None, None, None
     if mode not in SERVING_MODES:
         raise doc.error(
-            CatalogError, fp + ("serving",), f"serving must be one of {', '.join(SERVING_MODES)}, got {mode!r}", did_you_mean(str(mode), SERVING_MODES)
+            CatalogError,
+            fp + ("serving",),
+            Message("serving must be one of {choices}, got {mode!r}", choices=", ".join(SERVING_MODES), mode=mode),
+            did_you_mean(str(mode), SERVING_MODES),
         )
     host = ft.get("hosting_per_hour")
     if mode == "serverless" and host is not None and host.value > 0:
         raise doc.error(
             CatalogError,
             fp + ("hosting_per_hour",),
-            "a serverless fine-tuned model has no hourly fee",
-            "use serving: deployment (per token plus an hourly fee) or dedicated (per GPU-hour)",
+            Message("a serverless fine-tuned model has no hourly fee"),
+            Message("use serving: deployment (per token plus an hourly fee) or dedicated (per GPU-hour)"),
         )
     if gpu is not None and mode != "dedicated":
-        raise doc.error(CatalogError, fp + ("hosting_gpu",), "hosting_gpu is for serving: dedicated", key=True)
+        raise doc.error(CatalogError, fp + ("hosting_gpu",), Message("hosting_gpu is for serving: dedicated"), key=True)
     if gpu is not None and host is not None:
-        raise doc.error(CatalogError, fp + ("hosting_gpu",), "give hosting_gpu or hosting_per_hour, not both", key=True)
+        raise doc.error(CatalogError, fp + ("hosting_gpu",), Message("give hosting_gpu or hosting_per_hour, not both"), key=True)
     if mode == "provisioned" and ft_block.get("model_units") is None:
-        raise doc.error(CatalogError, fp + ("serving",), "serving: provisioned needs model_units")
+        raise doc.error(CatalogError, fp + ("serving",), Message("serving: provisioned needs model_units"))
     per_field = _sources(doc, ft_block, fp)
     src = per_field.get("serving", (None, None))[0] or _text(doc, ft_block, "source", fp) or inherited_src or None
     if not src:
-        raise doc.error(CatalogError, fp + ("serving",), "serving has no source", "add sources: {serving: ...} or a source to the block")
+        raise doc.error(CatalogError, fp + ("serving",), Message("serving has no source"), Message("add sources: {{serving: ...}} or a source to the block"))
     return str(mode), src, gpu
 
 
@@ -115,8 +124,8 @@ def _price_hosting_gpu(doc: YamlDoc, m: Model, gpus: Mapping[str, Gpu]) -> None:
         raise doc.error(
             CatalogError,
             path,
-            f"hosting_gpu '{m.hosting_gpu}' is not a GPU of this catalog",
-            did_you_mean(m.hosting_gpu, list(gpus)) or "add it under gpus: with its per_hour price",
+            Message("hosting_gpu '{hosting_gpu}' is not a GPU of this catalog", hosting_gpu=m.hosting_gpu),
+            did_you_mean(m.hosting_gpu, list(gpus)) or Message("add it under gpus: with its per_hour price"),
         )
     line, col = doc.where(path)
     m.fine_tuning["hosting_per_hour"] = Price(
@@ -134,18 +143,18 @@ def _check_batch_prices(doc: YamlDoc, ft: Mapping[str, Price], fp: tuple) -> Non
             raise doc.error(
                 CatalogError,
                 fp + (given[0],),
-                f"{given[0]} needs {need} as well",
-                "give the batch prices as published: batch_input, batch_output (and batch_cached_input)",
+                Message("{given} needs {need} as well", given=given[0], need=need),
+                Message("give the batch prices as published: batch_input, batch_output (and batch_cached_input)"),
             )
     if "batch_discount" in ft:
-        raise doc.error(CatalogError, fp + ("batch_discount",), "give published batch prices or a batch_discount, not both", key=True)
+        raise doc.error(CatalogError, fp + ("batch_discount",), Message("give published batch prices or a batch_discount, not both"), key=True)
     bc, bi = ft.get("batch_cached_input"), ft["batch_input"]
     if bc is not None and bc.value > bi.value:
         raise doc.error(
             CatalogError,
             fp + ("batch_cached_input",),
-            f"batch_cached_input {bc.value:g} is above batch_input {bi.value:g}",
-            "a cached token never costs more than a fresh one",
+            Message("batch_cached_input {value:g} is above batch_input {value2:g}", value=bc.value, value2=bi.value),
+            Message("a cached token never costs more than a fresh one"),
         )
 
 
@@ -156,7 +165,7 @@ def _successor(doc: YamlDoc, block: dict, path: tuple, provider: str, model_sour
         return {}
     name = name.strip()
     if _has_control(name):
-        raise doc.error(CatalogError, path + ("successor",), "successor contains a line break or control character")
+        raise doc.error(CatalogError, path + ("successor",), Message("successor contains a line break or control character"))
     ref = name if "/" in name else f"{provider}/{name}"
     src = _sources(doc, block, path).get("successor", (None, None))[0] or model_source
     line, col = doc.where(path + ("successor",))
@@ -166,22 +175,25 @@ def _successor(doc: YamlDoc, block: dict, path: tuple, provider: str, model_sour
 def parse_catalog(doc: YamlDoc) -> Catalog:
     data = doc.data
     if data is None:
-        raise CatalogError("catalog is empty", file=doc.file)
+        raise CatalogError(Message("catalog is empty"), file=doc.file)
     _check_keys(doc, data, (), CATALOG_KEYS, "a catalog")
     for req in ("provider", "currency", "models"):
         if req not in data:
-            raise doc.error(CatalogError, (), f"catalog needs '{req}'", "see docs/pricing.md for the catalog format")
+            raise doc.error(CatalogError, (), Message("catalog needs '{req}'", req=req), Message("see docs/pricing.md for the catalog format"))
     provider = data["provider"]
     if not isinstance(provider, str) or not provider or "/" in provider or _has_control(provider):
-        raise doc.error(CatalogError, ("provider",), "provider must be a name without '/', line breaks or control characters")
+        raise doc.error(CatalogError, ("provider",), Message("provider must be a name without '/', line breaks or control characters"))
     currency = data["currency"]
     if not isinstance(currency, str) or len(currency.strip()) != 3 or not currency.strip().isalpha():
-        raise doc.error(CatalogError, ("currency",), f"currency must be a 3-letter code like USD, got {currency!r}")
+        raise doc.error(CatalogError, ("currency",), Message("currency must be a 3-letter code like USD, got {currency!r}", currency=currency))
     currency = currency.strip().upper()
     override = data.get("override", "merge")
     if override not in OVERRIDE_MODES:
         raise doc.error(
-            CatalogError, ("override",), f"override must be one of {', '.join(OVERRIDE_MODES)}, got {override!r}", did_you_mean(str(override), OVERRIDE_MODES)
+            CatalogError,
+            ("override",),
+            Message("override must be one of {choices}, got {override!r}", choices=", ".join(OVERRIDE_MODES), override=override),
+            did_you_mean(str(override), OVERRIDE_MODES),
         )
     cat_asof = _as_date(data.get("as_of"), doc, ("as_of",))
     cat_source = _text(doc, data, "source", ()) or ""
@@ -189,7 +201,7 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
     epoch_rule = _epoch_rule(doc, data.get("default_epochs"), cat_source, cat_asof)
     models_raw = data["models"]
     if not isinstance(models_raw, dict):
-        raise doc.error(CatalogError, ("models",), "models must be a mapping of model id to prices")
+        raise doc.error(CatalogError, ("models",), Message("models must be a mapping of model id to prices"))
     models: dict[str, Model] = {}
     seen_names: dict[str, str] = {}
     for mid, block in models_raw.items():
@@ -201,12 +213,12 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
         _check_cached(base, f"model '{mid}'")
         aliases = block.get("aliases") or []
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
-            raise doc.error(CatalogError, p + ("aliases",), "aliases must be a list of names")
+            raise doc.error(CatalogError, p + ("aliases",), Message("aliases must be a list of names"))
         for name in [str(mid), *aliases]:
             if _has_control(name):
-                raise doc.error(CatalogError, p, f"model name {name[:40]!r} contains a line break or control character", key=True)
+                raise doc.error(CatalogError, p, Message("model name {name!r} contains a line break or control character", name=name[:40]), key=True)
             if name in seen_names:
-                raise doc.error(CatalogError, p, f"name '{name}' is used by both '{seen_names[name]}' and '{mid}'")
+                raise doc.error(CatalogError, p, Message("name '{name}' is used by both '{first}' and '{mid}'", name=name, first=seen_names[name], mid=mid))
             seen_names[name] = mid
         ft = None
         ft_block = block.get("fine_tuning")
@@ -220,15 +232,15 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
             _check_cached(ft, f"the fine_tuning block of '{mid}'")
             mn, mx = ft.get("min_job_fee"), ft.get("max_job_fee")
             if mn is not None and mx is not None and mn.value > mx.value:
-                raise doc.error(CatalogError, fp + ("min_job_fee",), "min_job_fee is above max_job_fee")
+                raise doc.error(CatalogError, fp + ("min_job_fee",), Message("min_job_fee is above max_job_fee"))
             if ft_block.get("max_tokens_per_example") is not None:
                 max_ex = int(_money(doc, ft_block["max_tokens_per_example"], fp + ("max_tokens_per_example",), integer=True))
                 if max_ex < 1:  # a cap of 0 tokens per example would bill no training at all
                     raise doc.error(
                         CatalogError,
                         fp + ("max_tokens_per_example",),
-                        f"max_tokens_per_example must be a whole number >= 1, got {max_ex}",
-                        "the provider's limit of tokens in one training example, e.g. 65536; leave it out when unknown",
+                        Message("max_tokens_per_example must be a whole number >= 1, got {max_ex}", max_ex=max_ex),
+                        Message("the provider's limit of tokens in one training example, e.g. 65536; leave it out when unknown"),
                     )
             new_jobs = _last_new_job_day(doc, ft_block, fp)
             _check_batch_prices(doc, ft, fp)
@@ -268,17 +280,17 @@ def parse_catalog(doc: YamlDoc) -> Catalog:
     gpus: dict[str, Gpu] = {}
     gpus_raw = data.get("gpus") or {}
     if not isinstance(gpus_raw, dict):
-        raise doc.error(CatalogError, ("gpus",), "gpus must map a GPU name to {per_hour, source, as_of}")
+        raise doc.error(CatalogError, ("gpus",), Message("gpus must map a GPU name to {{per_hour, source, as_of}}"))
     for gname, gblock in gpus_raw.items():
         gp = ("gpus", gname)
         _check_keys(doc, gblock, gp, GPU_KEYS, f"gpu '{gname}'")
         prices = _prices(doc, gblock, gp, ("per_hour",), (cat_source, cat_asof))
         if "per_hour" not in prices:
-            raise doc.error(CatalogError, gp, f"gpu '{gname}' needs per_hour")
+            raise doc.error(CatalogError, gp, Message("gpu '{gname}' needs per_hour", gname=gname))
         mem = gblock.get("memory_gb")
         galiases = gblock.get("aliases") or []
         if not isinstance(galiases, list) or not all(isinstance(a, str) and a for a in galiases):
-            raise doc.error(CatalogError, gp + ("aliases",), "aliases must be a list of names")
+            raise doc.error(CatalogError, gp + ("aliases",), Message("aliases must be a list of names"))
         gpus[str(gname)] = Gpu(
             provider,
             str(gname),

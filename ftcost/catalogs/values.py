@@ -13,7 +13,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..errors import CatalogError, did_you_mean
+from ..errors import CatalogError
+from ..i18n import Message, did_you_mean, term
 from ..yamlsrc import YamlDoc
 from .model import MAX_NUMBER, Price
 
@@ -30,29 +31,34 @@ def _as_date(value: Any, doc: YamlDoc, path: tuple) -> _dt.date | None:
             return _dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise doc.error(CatalogError, path, f"expected a date YYYY-MM-DD, got {value!r}")
+    raise doc.error(CatalogError, path, Message("expected a date YYYY-MM-DD, got {value!r}", value=value))
 
 
 def _check_keys(doc: YamlDoc, mapping: Any, path: tuple, allowed: Iterable[str], what: str) -> dict:
     if not isinstance(mapping, dict):
-        raise doc.error(CatalogError, path, f"{what} must be a mapping, got {type(mapping).__name__}")
+        raise doc.error(CatalogError, path, Message("{what} must be a mapping, got {type}", what=term(what), type=type(mapping).__name__))
     allowed = tuple(allowed)
     for key in mapping:
         if key not in allowed:
-            hint = did_you_mean(key, allowed) or "allowed keys: " + ", ".join(allowed)
-            raise doc.error(CatalogError, path + (key,), f"unknown key '{key}' in {what}", hint, key=True)
+            hint = did_you_mean(key, allowed) or Message("allowed keys: {keys}", keys=", ".join(allowed))
+            raise doc.error(CatalogError, path + (key,), Message("unknown key '{key}' in {what}", key=key, what=term(what)), hint, key=True)
     return mapping
 
 
 def _money(doc: YamlDoc, value: Any, path: tuple, *, integer: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise doc.error(CatalogError, path, f"expected a number, got {value!r}")
+        raise doc.error(CatalogError, path, Message("expected a number, got {value!r}", value=value))
     if (isinstance(value, float) and not math.isfinite(value)) or value < 0:
-        raise doc.error(CatalogError, path, f"expected a finite number >= 0, got {value!r}")
+        raise doc.error(CatalogError, path, Message("expected a finite number >= 0, got {value!r}", value=value))
     if value > MAX_NUMBER:  # also an int too large for a float (OverflowError otherwise)
-        raise doc.error(CatalogError, path, f"{str(value)[:40]} is implausibly large (a catalog value is at most {MAX_NUMBER:g})", "check the number of digits")
+        raise doc.error(
+            CatalogError,
+            path,
+            Message("{value} is implausibly large (a catalog value is at most {limit:g})", value=str(value)[:40], limit=MAX_NUMBER),
+            Message("check the number of digits"),
+        )
     if integer and int(value) != value:
-        raise doc.error(CatalogError, path, f"expected a whole number, got {value!r}")
+        raise doc.error(CatalogError, path, Message("expected a whole number, got {value!r}", value=value))
     return float(value)
 
 
@@ -61,14 +67,14 @@ def _text(doc: YamlDoc, block: dict, key: str, path: tuple) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise doc.error(CatalogError, path + (key,), f"{key} must be text, got {value!r}")
+        raise doc.error(CatalogError, path + (key,), Message("{key} must be text, got {value!r}", key=key, value=value))
     return value
 
 
 def _sources(doc: YamlDoc, block: dict, path: tuple) -> dict[str, tuple[str | None, _dt.date | None]]:
     raw = block.get("sources") or {}
     if not isinstance(raw, dict):
-        raise doc.error(CatalogError, path + ("sources",), "sources must map a price name to {source, as_of}")
+        raise doc.error(CatalogError, path + ("sources",), Message("sources must map a price name to {{source, as_of}}"))
     out: dict[str, tuple[str | None, _dt.date | None]] = {}
     for name, entry in raw.items():
         p = path + ("sources", name)
@@ -78,7 +84,7 @@ def _sources(doc: YamlDoc, block: dict, path: tuple) -> dict[str, tuple[str | No
         _check_keys(doc, entry, p, ("source", "as_of"), "a price source")
         src = entry.get("source")
         if src is not None and (not isinstance(src, str) or not src.strip()):
-            raise doc.error(CatalogError, p + ("source",), f"source must be text, got {src!r}")
+            raise doc.error(CatalogError, p + ("source",), Message("source must be text, got {src!r}", src=src))
         out[name] = (src, _as_date(entry.get("as_of"), doc, p + ("as_of",)))
     return out
 
@@ -91,18 +97,24 @@ def _prices(doc, block, path, keys, inherited: tuple[str, _dt.date | None], fact
     for name in per_field:
         if name not in keys and name not in facts:
             raise doc.error(
-                CatalogError, path + ("sources", name), f"'{name}' is not a price or fact of this block", did_you_mean(name, keys + facts), key=True
+                CatalogError,
+                path + ("sources", name),
+                Message("'{name}' is not a price or fact of this block", name=name),
+                did_you_mean(name, keys + facts),
+                key=True,
             )
     out = {}
     for k in keys:
         if k in block and block[k] is not None:
             v = _money(doc, block[k], path + (k,))
             if k == "batch_discount" and v > 1:
-                raise doc.error(CatalogError, path + (k,), f"batch_discount is a fraction off (0..1), got {v}")
+                raise doc.error(CatalogError, path + (k,), Message("batch_discount is a fraction off (0..1), got {v}", v=v))
             fsrc, fdate = per_field.get(k, (None, None))
             source = fsrc or src
             if not source:
-                raise doc.error(CatalogError, path + (k,), f"price '{k}' has no source", "add source: to the model, its block or the catalog")
+                raise doc.error(
+                    CatalogError, path + (k,), Message("price '{k}' has no source", k=k), Message("add source: to the model, its block or the catalog")
+                )
             line, col = doc.where(path + (k,))
             out[k] = Price(v, source, fdate or asof, k, doc.file, line, col)
     return out
@@ -113,11 +125,11 @@ def _check_cached(prices: Mapping[str, Price], where: str) -> None:
     c, i = prices.get("cached_input"), prices.get("input")
     if c is not None and i is not None and c.value > i.value:
         raise CatalogError(
-            f"cached_input {c.value:g} is above input {i.value:g} in {where}",
+            Message("cached_input {value:g} is above input {value2:g} in {where}", value=c.value, value2=i.value, where=where),
             file=c.file or None,
             line=c.line,
             column=c.column,
-            hint="a cached token never costs more than a fresh one",
+            hint=Message("a cached token never costs more than a fresh one"),
         )
 
 
