@@ -492,3 +492,37 @@ def test_a_missing_pricing_folder_in_spanish(cli, tmp_path, lang_env):
     assert rc == 2 and err == (
         f"Error: {tmp_path}/nodir: no se encuentra la carpeta de precios indicada por --pricing (sugerencia: indique una carpeta con archivos de catálogo .yaml)\n"
     )
+
+
+# ftcost calibrate and ftcost init (LogError and OutputError messages, their hints).
+def test_calibrate_errors_in_spanish(cli, tmp_path, lang_env):
+    log = tmp_path / "log.csv"
+    log.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    rc, out, err = cli("calibrate", log, "--lang", "es")
+    assert rc == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(
+        f"Error: {log}: no se puede leer este registro como un formato de registro conocido: no tiene ninguna de las columnas esperadas "
+        "para time, input, output; columnas encontradas: foo, bar (sugerencia: nombre las columnas con --map, p. ej. --map "
+    ), err
+    assert "cannot read" not in err and "columns found" not in err and "hint:" not in err and "name the columns" not in err
+    rc, _, err = cli("calibrate", log, "--map", "zzz=foo", "--lang", "es")
+    assert rc == 2 and err == "Error: --map: campo desconocido 'zzz' (sugerencia: campos: time, model, requests, input, cached, output, cost)\n"
+    rc, _, err = cli("calibrate", tmp_path / "missing.csv", "--lang", "es")
+    assert rc == 2 and err == f"Error: {tmp_path}/missing.csv: no se encuentra el archivo de registro\n"
+    rc, _, err = cli("calibrate", log, "--map", "zzz=foo")
+    assert rc == 2 and err == "Error: --map: unknown field 'zzz' (hint: fields: time, model, requests, input, cached, output, cost)\n"
+
+
+def test_init_refuses_an_existing_file_in_spanish(cli, tmp_path, lang_env):
+    existing = tmp_path / "s.yaml"
+    existing.write_text("keep me\n", encoding="utf-8")
+    rc, _, err = cli("init", existing, "--yes", "--lang", "es")
+    assert rc == 2 and err == (
+        f"Error: {existing}: el archivo ya existe; ftcost init solo escribe escenarios nuevos "
+        "(sugerencia: elija otro nombre o use --force para reemplazarlo (ftcost calibrate -o actualiza uno))\n"
+    )
+    rc, _, err = cli("init", existing, "--yes")
+    assert rc == 2 and err == (
+        f"Error: {existing}: file exists; ftcost init writes new scenarios only (hint: choose another name, or --force to replace it (ftcost calibrate -o updates one))\n"
+    )
+    assert existing.read_text(encoding="utf-8") == "keep me\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from ..i18n import Message
 from .fit import Calibration
 from .formats import FORMATS, LogError, Resolved
 
@@ -68,7 +69,7 @@ def _finish(rows: list[dict[str, Any]], res: Resolved, files: list[str], log_mod
             from ..errors import did_you_mean
 
             raise LogError(
-                f"model {log_model!r} is not in the log",
+                Message("model {log_model!r} is not in the log", log_model=log_model),
                 file=", ".join(files),
                 path=(res.columns.get("model", "model"),),
                 hint=(did_you_mean(log_model, names) or "") + " models in the log: " + ", ".join(names),

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..i18n import Message
 from . import sql as sqlmod
 from .formats import LogError, Resolved, detect
 
@@ -38,29 +39,31 @@ def kind_of(path: str) -> str:
         name = name.removesuffix(c)
     kind = KINDS.get(Path(name).suffix)
     if kind is None:
-        raise LogError("cannot tell the log's type from its name", file=path, hint="name it .csv, .jsonl or .parquet (optionally .gz or .zst)")
+        raise LogError(
+            Message("cannot tell the log's type from its name"), file=path, hint=Message("name it .csv, .jsonl or .parquet (optionally .gz or .zst)")
+        )
     return kind
 
 
 def check_files(paths: list[str]) -> str:
     """Every log exists and is a readable file of one kind; return that kind."""
     if not paths:
-        raise LogError("no log files given", hint="ftcost calibrate usage.csv [more.csv ...]")
+        raise LogError(Message("no log files given"), hint=Message("ftcost calibrate usage.csv [more.csv ...]"))
     kinds = set()
     for p in paths:
         path = Path(p)
         if not path.exists():
-            raise LogError("log file not found", file=p)
+            raise LogError(Message("log file not found"), file=p)
         if not path.is_file():
-            raise LogError("log is not a regular file", file=p)
+            raise LogError(Message("log is not a regular file"), file=p)
         if not os.access(path, os.R_OK):
-            raise LogError("log file is not readable", file=p)
+            raise LogError(Message("log file is not readable"), file=p)
         kinds.add(kind_of(p))
     if len(kinds) > 1:
         raise LogError(
             "the logs mix file types (" + ", ".join(sorted(kinds)) + ")",
             file=", ".join(paths),
-            hint="calibrate one type at a time, or convert them to one type",
+            hint=Message("calibrate one type at a time, or convert them to one type"),
         )
     return kinds.pop()
 
@@ -73,7 +76,10 @@ def connect():
     if THREADS.strip():
         if not THREADS.strip().isdigit() or int(THREADS) < 1:
             con.close()
-            raise LogError(f"FTCOST_DUCKDB_THREADS={THREADS!r} is not a number of threads", hint="set it to a whole number, 1 or more, or unset it")
+            raise LogError(
+                Message("FTCOST_DUCKDB_THREADS={value!r} is not a number of threads", value=THREADS),
+                hint=Message("set it to a whole number, 1 or more, or unset it"),
+            )
         con.execute(f"SET threads = {int(THREADS)}")
     con.execute(f"SET temp_directory = {sqlmod.literal(tempfile.gettempdir())}")
     con.execute("SET preserve_insertion_order = false")
@@ -206,24 +212,28 @@ def _read_error(con, paths: list[str], kind: str, exc: Exception, res: Resolved 
     if conv is not None:
         line, column, value, to = conv
         where = re.search(r"^\s*file = (.+)$", str(exc), re.M)
-        what = "a timestamp" if "TIME" in to or "DATE" in to else "a number"
+        what = Message("a timestamp") if "TIME" in to or "DATE" in to else Message("a number")
         return LogError(
-            f"value {value!r} is not {what}",
+            Message("value {value!r} is not {what}", value=value, what=what),
             file=where.group(1).strip() if where else culprit,
             line=line,
             path=(column,),
-            hint="fix or drop that row, or map another column with --map",
+            hint=Message("fix or drop that row, or map another column with --map"),
         )
     low = str(exc).lower()
     hint = None
     if "gzip" in low or "zstd" in low or "compress" in low or "inflate" in low or "truncat" in low:
-        hint = "the compressed file looks truncated or corrupt (check it with gzip -t); download or export it again"
+        hint = Message("the compressed file looks truncated or corrupt (check it with gzip -t); download or export it again")
     elif "could not convert" in low or "conversion" in low:
         col = _column_in(low, res)
-        hint = (f"column {col!r} holds a value that is not a number; " if col else "") + "fix the value, or map another column with --map"
+        hint = (
+            Message("column {col!r} holds a value that is not a number; fix the value, or map another column with --map", col=col)
+            if col
+            else Message("fix the value, or map another column with --map")
+        )
     elif "no files found" in low or "no such file" in low:
-        hint = "check the path"
-    return LogError(f"cannot read the log: {text}", file=culprit, hint=hint)
+        hint = Message("check the path")
+    return LogError(Message("cannot read the log: {text}", text=text), file=culprit, hint=hint)
 
 
 def _conversion(message: str) -> tuple[int | None, str, str, str] | None:
@@ -253,11 +263,12 @@ def _bad_time_error(con, paths, kind, res: Resolved, types, overrides, bad: int)
     file, value = example[0] if example else (", ".join(paths), None)
     shown = "empty" if value in (None, "") else repr(value)
     return LogError(
-        f"{bad:,} row(s) have a time that does not parse (first: {shown})",
+        Message("{bad:,} row(s) have a time that does not parse (first: {shown})", bad=bad, shown=shown),
         file=file,
         path=(col,),
-        hint="times must look like 2026-01-31 or 2026-01-31T12:00:00Z, or be Unix seconds; "
-        "fix or drop those rows, or map another column with --map time=COLUMN",
+        hint=Message(
+            "times must look like 2026-01-31 or 2026-01-31T12:00:00Z, or be Unix seconds; fix or drop those rows, or map another column with --map time=COLUMN"
+        ),
     )
 
 
@@ -291,7 +302,7 @@ def read_aggregated(path: str) -> list[dict[str, Any]]:
                 try:
                     rec[c] = float(v)
                 except ValueError:
-                    raise LogError(f"expected a number, got {v!r}", file=path, line=i, path=(c,)) from None
+                    raise LogError(Message("expected a number, got {value!r}", value=v), file=path, line=i, path=(c,)) from None
         out.append(rec)
     return out
 
@@ -304,4 +315,4 @@ def _parse_time(v: str, path: str, line: int, col: str) -> _dt.datetime:
     try:
         return _dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise LogError(f"expected a date or timestamp, got {v!r}", file=path, line=line, path=(col,)) from None
+        raise LogError(Message("expected a date or timestamp, got {value!r}", value=v), file=path, line=line, path=(col,)) from None

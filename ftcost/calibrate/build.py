@@ -6,6 +6,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import Message
 from .fit import Calibration, distributions
 from .formats import LogError
 from .write import Spec, StrategySpec
@@ -147,8 +148,10 @@ def from_calibration(
     mean_in = t["input"]
     if prompt_tokens is not None and prompt_tokens > mean_in:
         raise LogError(
-            f"--prompt-tokens {prompt_tokens:g} is more than the measured mean input ({mean_in:,.1f} tokens)",
-            hint="give the size of the fixed prompt, which is part of every request's input",
+            Message(
+                "--prompt-tokens {prompt_tokens:g} is more than the measured mean input ({mean_in:,.1f} tokens)", prompt_tokens=prompt_tokens, mean_in=mean_in
+            ),
+            hint=Message("give the size of the fixed prompt, which is part of every request's input"),
         )
     request: dict = {}
     rc = [f"Measured over {sum(m.requests for m in cal.months):,.0f} requests of {', '.join(cal.chosen)}: means per request."]
@@ -185,8 +188,8 @@ def from_calibration(
     if candidate:
         if prompt_tokens is None:
             raise LogError(
-                "--candidate needs --prompt-tokens: how many of the measured input tokens are the fixed prompt that fine-tuning removes",
-                hint="e.g. --prompt-tokens 1500",
+                Message("--candidate needs --prompt-tokens: how many of the measured input tokens are the fixed prompt that fine-tuning removes"),
+                hint=Message("e.g. --prompt-tokens 1500"),
             )
         strategies.append(candidate_strategy(candidate, user, t["output"], dataset=dataset, examples=examples))
     return Spec(

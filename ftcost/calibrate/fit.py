@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import Message
 from .formats import LogError, Resolved
 
 Z90 = 1.2815515655446004  # standard normal quantile at 0.90
@@ -194,11 +195,18 @@ def check_units(models: list[ModelStats], res: Resolved, files: str) -> None:
         lo, hi = m.cost_per_token
         if col and lo and hi and lo > 0 and hi / lo > MIXED_UNITS_RATIO:
             raise LogError(
-                f"the cost per token of model {m.model!r} ranges {hi / lo:,.0f}-fold between rows "
-                f"(5th percentile {lo:.3g}, 95th {hi:.3g}): the column seems to mix units (cents and dollars?)",
+                Message(
+                    "the cost per token of model {model!r} ranges {ratio:,.0f}-fold between rows (5th percentile {lo:.3g}, 95th {hi:.3g}): the column seems to mix units (cents and dollars?)",
+                    model=m.model,
+                    ratio=hi / lo,
+                    lo=lo,
+                    hi=hi,
+                ),
                 file=files,
                 path=(col,),
-                hint="convert the column to one unit; it only serves this check (ftcost prices tokens from its catalogs), so --map cost=none leaves it out",
+                hint=Message(
+                    "convert the column to one unit; it only serves this check (ftcost prices tokens from its catalogs), so --map cost=none leaves it out"
+                ),
             )
 
 
@@ -224,7 +232,7 @@ def months_of(rows: list[dict[str, Any]], chosen: set[str]) -> list[Month]:
 def check_gaps(months: list[Month], res: Resolved, files: str) -> None:
     """An empty month between two that have requests is a missing export, not a quiet month."""
     if not months:
-        raise LogError("no requests in the log (after --since)", file=files, path=(res.columns["time"],), hint="check --since and the files")
+        raise LogError(Message("no requests in the log (after --since)"), file=files, path=(res.columns["time"],), hint=Message("check --since and the files"))
     have = {m.month for m in months if m.requests > 0}
     k, last = months[0].month, months[-1].month
     missing = []
@@ -234,10 +242,15 @@ def check_gaps(months: list[Month], res: Resolved, files: str) -> None:
         k = _next(k)
     if missing:
         raise LogError(
-            f"no requests in {', '.join(missing)}, between {months[0].month} and {last}: a month is missing from the log",
+            Message(
+                "no requests in {missing}, between {first} and {last}: a month is missing from the log",
+                missing=", ".join(missing),
+                first=months[0].month,
+                last=last,
+            ),
             file=files,
             path=(res.columns["time"],),
-            hint=f"add the missing export, or start after the gap with --since {_next(missing[-1])}-01",
+            hint=Message("add the missing export, or start after the gap with --since {month}-01", month=_next(missing[-1])),
         )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import FtcostError
+from ..i18n import Message
 
 FIELDS = ("time", "model", "requests", "input", "cached", "output", "cost")
 REQUIRED = ("time", "input", "output")
@@ -147,13 +148,16 @@ def parse_map(text: str | None) -> dict[str, str]:
         if not part:
             continue
         if "=" not in part:
-            raise LogError(f"--map: expected FIELD=COLUMN, got {part!r}", hint="e.g. --map time=ts,input=prompt_tokens,output=completion_tokens")
+            raise LogError(
+                Message("--map: expected FIELD=COLUMN, got {part!r}", part=part),
+                hint=Message("e.g. --map time=ts,input=prompt_tokens,output=completion_tokens"),
+            )
         key, col = (s.strip() for s in part.split("=", 1))
         key = MAP_ALIASES.get(key, key)
         if key not in FIELDS:
-            raise LogError(f"--map: unknown field {key!r}", hint="fields: " + ", ".join(FIELDS))
+            raise LogError(Message("--map: unknown field {key!r}", key=key), hint=Message("fields: {names}", names=", ".join(FIELDS)))
         if not col:
-            raise LogError(f"--map: no column given for {key!r}", hint=f"{key}=none leaves a detected column out")
+            raise LogError(Message("--map: no column given for {key!r}", key=key), hint=Message("{key}=none leaves a detected column out", key=key))
         out[key] = col
     return out
 
@@ -171,7 +175,7 @@ def detect(columns: dict[str, str], *, fmt: str | None, mapping: dict[str, str],
     would read them.
     """
     if fmt not in (None, "auto", "generic") and fmt not in FORMATS:
-        raise LogError(f"unknown log format {fmt!r}", hint="formats: auto, " + ", ".join(FORMATS) + ", generic")
+        raise LogError(Message("unknown log format {fmt!r}", fmt=fmt), hint=Message("formats: auto, {names}, generic", names=", ".join(FORMATS)))
     candidates = [FORMATS[fmt]] if fmt in FORMATS else ([] if fmt == "generic" else list(FORMATS.values()))
     best: Resolved | None = None
     for f in candidates:
@@ -196,16 +200,25 @@ def detect(columns: dict[str, str], *, fmt: str | None, mapping: dict[str, str],
     best.columns = {k: v for k, v in best.columns.items() if v.lower() != "none" or k in REQUIRED}
     for fld, col in best.columns.items():
         if not _present(col, columns):
-            raise LogError(f"column {col!r} (for {fld}) is not in the log", file=files, hint="columns found: " + ", ".join(columns))
+            raise LogError(
+                Message("column {col!r} (for {fld}) is not in the log", col=col, fld=fld),
+                file=files,
+                hint=Message("columns found: {names}", names=", ".join(columns)),
+            )
     if best.format == "generic" and "requests" in mapping:
         best.bucketed = True
     return best
 
 
 def _no_format_message(columns: dict[str, str], fmt: str | None, mapping: dict[str, str]) -> str:
-    what = f"the {fmt} format" if fmt in FORMATS else "a known log format"
+    what = Message("the {fmt} format", fmt=fmt) if fmt in FORMATS else Message("a known log format")
     missing = [k for k in REQUIRED if k not in mapping]
-    return f"cannot read this log as {what}: it has none of the expected columns for {', '.join(missing)}; columns found: {', '.join(columns) or '(none)'}"
+    return Message(
+        "cannot read this log as {what}: it has none of the expected columns for {missing}; columns found: {columns}",
+        what=what,
+        missing=", ".join(missing),
+        columns=", ".join(columns) or Message("(none)"),
+    )
 
 
 def _map_hint(columns: dict[str, str]) -> str:
@@ -228,7 +241,9 @@ def _map_hint(columns: dict[str, str]) -> str:
                 picked[fld] = c
                 break
     sample = ",".join(f"{k}={v}" for k, v in picked.items()) or "time=COLUMN,input=COLUMN,output=COLUMN"
-    return (
-        f"name the columns with --map, e.g. --map {sample} (fields: {', '.join(FIELDS)}; "
-        f"time, input and output are required), or pick a format with --log-format {'|'.join(FORMATS)}"
+    return Message(
+        "name the columns with --map, e.g. --map {sample} (fields: {fields}; time, input and output are required), or pick a format with --log-format {formats}",
+        sample=sample,
+        fields=", ".join(FIELDS),
+        formats="|".join(FORMATS),
     )

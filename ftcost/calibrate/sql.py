@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from ..i18n import Message
 from .formats import Resolved
 
 DIALECTS = ("duckdb", "spark", "bigquery", "postgres")
@@ -266,7 +267,7 @@ def transpile(sql: str, dialect: str) -> str:
     if dialect not in DIALECTS:
         from .formats import LogError
 
-        raise LogError(f"unknown SQL dialect {dialect!r}", hint="dialects: " + ", ".join(DIALECTS))
+        raise LogError(Message("unknown SQL dialect {dialect!r}", dialect=dialect), hint=Message("dialects: {names}", names=", ".join(DIALECTS)))
     out = sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0]
     sqlglot.parse_one(out, read=dialect)  # raises if the translation is not valid in that dialect
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ScenarioError
+from ..i18n import Message
 
 Number = Any  # a number, or a {dist: ...} mapping
 
@@ -142,7 +143,7 @@ def replace_block(text: str, doc, path: tuple, new_lines: list[str]) -> str:
     """
     where = doc.key_locations.get(tuple(path))
     if where is None:
-        raise ScenarioError(f"no '{path[-1]}' block to update", file=doc.file, path=path)
+        raise ScenarioError(Message("no '{block}' block to update", block=path[-1]), file=doc.file, path=path)
     line, col = where[0] - 1, where[1] - 1
     lines = text.split("\n")
     end = _block_end(lines, line, col)

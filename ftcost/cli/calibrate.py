@@ -7,7 +7,9 @@ import json
 
 import click
 
+from ..i18n import Message
 from ..model.fields import MAX_HORIZON
+from .common import lang_option, use_language
 
 LOG_FORMATS = ("auto", "openai", "litellm", "helicone", "langfuse", "generic")
 DEFAULT_TABLES = {"openai": "openai_usage_completions", "litellm": '"LiteLLM_SpendLogs"', "helicone": "helicone_requests", "langfuse": "observations"}
@@ -61,8 +63,9 @@ def _date(ctx, param, value):
 @click.option("--horizon", type=click.IntRange(1, MAX_HORIZON), default=12, show_default=True, help="Months of a new scenario.")
 @click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True, help="Output format of the summary.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr for scans over a second (default: on a terminal).")
+@lang_option
 def calibrate(
-    logs, output, model, log_model, since, log_format, mapping, aggregated, print_sql, dialect, table, candidate, prompt_tokens, horizon, fmt, progress
+    logs, output, model, log_model, since, log_format, mapping, aggregated, print_sql, dialect, table, candidate, prompt_tokens, horizon, fmt, progress, lang
 ):
     """Measure volume per month, its growth and the tokens per request from request logs
     (OpenAI usage export, LiteLLM spend logs, Langfuse or Helicone exports, or any
@@ -84,13 +87,14 @@ def calibrate(
     """
     from ..calibrate.formats import LogError, parse_map
 
+    use_language(lang)
     fmt_in = None if log_format == "auto" else log_format
     cols = parse_map(mapping)
     if print_sql:
         click.echo(_print_sql(logs, fmt_in, cols, since, dialect, table))
         return
     if not logs:
-        raise LogError("no log files given", hint="ftcost calibrate LOG [LOG...] (or --print-sql)")
+        raise LogError(Message("no log files given"), hint=Message("ftcost calibrate LOG [LOG...] (or --print-sql)"))
     if output is not None:
         from ..outputs import check_output_path
 
@@ -99,10 +103,11 @@ def calibrate(
 
     if aggregated:
         if len(logs) != 1:
-            raise LogError("--aggregated reads one file, the query's result", file=", ".join(logs))
+            raise LogError(Message("--aggregated reads one file, the query's result"), file=", ".join(logs))
         if since is not None or cols:
             raise LogError(
-                "--since and --map go into the query, not its result", hint="ftcost calibrate --print-sql --since ... --map ... prints the query with them"
+                Message("--since and --map go into the query, not its result"),
+                hint=Message("ftcost calibrate --print-sql --since ... --map ... prints the query with them"),
             )
         cal = lib.calibrate_aggregate(logs[0], fmt=fmt_in, log_model=log_model)
     else:
@@ -146,17 +151,17 @@ def _pick_model(cal, model, log_model) -> str:
     if len(names) > 1:
         listing = ", ".join(f"{m.model} ({m.requests:,.0f} requests)" for m in cal.models)
         raise LogError(
-            f"the log holds {len(names)} models: {listing}",
+            Message("the log holds {n} models: {listing}", n=len(names), listing=listing),
             file=", ".join(cal.files),
-            hint="pick one with --log-model NAME, or price all the traffic as one model with --model provider/model",
+            hint=Message("pick one with --log-model NAME, or price all the traffic as one model with --model provider/model"),
         )
     found = resolve_log_model(names[0], catalogs)
     if found is None:
         raise LogError(
-            f"model {names[0]!r} of the log is in no catalog (kept in the summary)",
+            Message("model {model!r} of the log is in no catalog (kept in the summary)", model=names[0]),
             file=", ".join(cal.files),
             path=("model",),
-            hint="say which catalog model prices it: --model provider/model (ftcost pricing list shows them)",
+            hint=Message("say which catalog model prices it: --model provider/model (ftcost pricing list shows them)"),
         )
     return found.ref
 
@@ -202,10 +207,10 @@ def _update_text(path, spec):
     prompts = [i for i, s in enumerate(sc.strategies) if s.type == "prompt"]
     if not prompts:
         raise ScenarioError(
-            "the scenario has no prompt strategy to put the measured request in",
+            Message("the scenario has no prompt strategy to put the measured request in"),
             file=path,
             path=("strategies",),
-            hint="add one, or write a new scenario with -o new.yaml",
+            hint=Message("add one, or write a new scenario with -o new.yaml"),
         )
     same = [i for i in prompts if sc.strategies[i].model.ref == target.model]
     idx = same[0] if same else (sc.baseline if sc.baseline in prompts else prompts[0])
@@ -236,8 +241,8 @@ def _print_sql(logs, fmt, cols, since, dialect, table) -> str:
         res = detect({c.split(".")[0]: "" for c in cols.values()}, fmt="generic", mapping=cols, files="--map")
     else:
         raise LogError(
-            "--print-sql needs to know the columns",
-            hint="give --log-format openai|litellm|helicone|langfuse, or --map time=COL,input=COL,output=COL, or a sample log file",
+            Message("--print-sql needs to know the columns"),
+            hint=Message("give --log-format openai|litellm|helicone|langfuse, or --map time=COL,input=COL,output=COL, or a sample log file"),
         )
     source = table or DEFAULT_TABLES.get(res.format, "request_log")
     if table and not table.replace(".", "").replace("_", "").isalnum():

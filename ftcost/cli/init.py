@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..i18n import Message
 from ..model.fields import BY_PATH, MAX_HORIZON
+from .common import lang_option, use_language
 
 
 def parse_volume(text: str) -> tuple[float, bool]:
@@ -161,7 +163,8 @@ def _ask(value, question: str, default, proc, yes: bool):
 @click.option("--horizon", help="Months to compare over.")
 @click.option("-y", "--yes", is_flag=True, help="Take the default for every question not given as an option.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion_tokens, volume, growth, candidate, dataset, horizon, yes, force):
+@lang_option
+def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion_tokens, volume, growth, candidate, dataset, horizon, yes, force, lang):
     """Write a first scenario to FILE (default scenario.yaml) from a few questions, then
     compare its strategies: the prompt that runs today against fine-tuning a candidate model.
 
@@ -181,12 +184,13 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
     from ..errors import OutputError
     from ..outputs import check_output_path
 
+    use_language(lang)
     out = Path(file)
     if out.exists() and not force:
         raise OutputError(
-            "file exists; ftcost init writes new scenarios only",
+            Message("file exists; ftcost init writes new scenarios only"),
             file=file,
-            hint="choose another name, or --force to replace it (ftcost calibrate -o updates one)",
+            hint=Message("choose another name, or --force to replace it (ftcost calibrate -o updates one)"),
         )
     check_output_path(file, extensions=(".yaml", ".yml"))
     d = Answers()
