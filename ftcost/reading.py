@@ -201,7 +201,7 @@ def human_bytes(n: float) -> str:
 
 def too_long_message(size: int, limit: int) -> str:
     """'line is 2.1 GB; the limit is 16 MiB; not read' (the caller names the line number)."""
-    return f"line is {human_bytes(size)}; the limit is {limit // MIB} MiB; not read"
+    return Message("line is {size}; the limit is {limit} MiB; not read", size=human_bytes(size), limit=limit // MIB)
 
 
 def line_blocks(stream: Readable, block_bytes: int, max_line: int) -> Iterator[list[bytes | LongLine]]:

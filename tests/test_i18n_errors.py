@@ -526,3 +526,21 @@ def test_init_refuses_an_existing_file_in_spanish(cli, tmp_path, lang_env):
         f"Error: {existing}: file exists; ftcost init writes new scenarios only (hint: choose another name, or --force to replace it (ftcost calibrate -o updates one))\n"
     )
     assert existing.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_skipped_lines_of_a_dataset_in_spanish(cli, tmp_path, lang_env):
+    """data convert lists the lines it leaves out on stderr: in Spanish with --lang es, line numbers kept."""
+    data = tmp_path / "d.jsonl"
+    content = '{"prompt": "a", "completion": " b"}\n[1]\n{"prompt": "a"}\n'
+    data.write_text(content, encoding="utf-8")
+    out = tmp_path / "chat.jsonl"
+    rc, _, err = cli("data", "convert", data, "-o", out, "--lang", "es")
+    assert rc == 0, err
+    assert "omitida línea 2: JSON válido, pero una lista, no un objeto de ejemplo\n" in err
+    assert "omitida línea 3: ejemplo prompt/completion sin 'completion'\n" in err
+    assert "skipped" not in err and "valid JSON but" not in err and "example without" not in err
+    out.unlink()
+    rc, _, err = cli("data", "convert", data, "-o", out)
+    assert rc == 0 and "skipped line 2: valid JSON but an array, not an example object\n" in err
+    assert "skipped line 3: prompt/completion example without 'completion'\n" in err
+    assert data.read_text(encoding="utf-8") == content

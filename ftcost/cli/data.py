@@ -27,7 +27,8 @@ def _echo_issues(issues, limit: int = 20) -> None:
     """Lines left out, on stderr: at most ``limit`` listed."""
     errors = [i for i in issues if i.severity == "error"]
     for issue in errors[:limit]:
-        click.echo(_("skipped {issue}").format(issue=issue), err=True)
+        text = Message("line {line}: {message}", line=issue.line, message=issue.message) if issue.line is not None else issue.message
+        click.echo(_("skipped {issue}").format(issue=localized(text)), err=True)
     if len(errors) > limit:
         click.echo(Message("... and {n:,} more lines skipped (ftcost data check lists them all)", n=len(errors) - limit).localized(), err=True)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import tokens as tok
 from ..errors import TokenError
-from ..i18n import Message
+from ..i18n import N_, Message, term
 
 CHAT = "chat"
 LEGACY = "prompt_completion"
@@ -113,7 +113,7 @@ def _decode_line(raw: bytes, number: int) -> tuple[str | None, Issue | None]:
     except UnicodeDecodeError as exc:
         col = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
         byte = raw[exc.start] if exc.start < len(raw) else 0
-        return None, Issue(number, "invalid_utf8", f"not valid UTF-8 (byte 0x{byte:02x} at column {col}); save the file as UTF-8")
+        return None, Issue(number, "invalid_utf8", Message("not valid UTF-8 (byte 0x{byte:02x} at column {col}); save the file as UTF-8", byte=byte, col=col))
 
 
 def _sniff(head: bytes, name: str) -> None:
@@ -140,29 +140,31 @@ def _sniff(head: bytes, name: str) -> None:
 
 
 def _json_type(value: Any) -> str:
+    """'an array', 'a string'... (a Message: translated where a person reads it)."""
     if isinstance(value, bool):
-        return "a boolean"
-    return {dict: "an object", list: "an array", str: "a string", type(None): "null"}.get(
-        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__
-    )
+        return Message("a boolean")
+    names = {dict: N_("an object"), list: N_("an array"), str: N_("a string"), type(None): "null"}
+    if type(value) in names:
+        return term(names[type(value)])
+    return Message("a number") if isinstance(value, (int, float)) else type(value).__name__
 
 
 def parse_line(number: int, text: str) -> Record | Issue | None:
     """Classify one decoded line: a Record, an Issue (not usable), or None for a blank line."""
     if not text.strip():
-        return Issue(number, "blank_line", "empty line (skipped)", "warning")
+        return Issue(number, "blank_line", Message("empty line (skipped)"), "warning")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Issue(number, "not_json", f"not valid JSON: {exc.msg} (column {exc.colno})")
+        return Issue(number, "not_json", Message("not valid JSON: {msg} (column {colno})", msg=exc.msg, colno=exc.colno))
     except (ValueError, RecursionError) as exc:
-        return Issue(number, "not_json", f"not valid JSON: {str(exc)[:80] or type(exc).__name__}")
+        return Issue(number, "not_json", Message("not valid JSON: {reason}", reason=str(exc)[:80] or type(exc).__name__))
     if not isinstance(data, dict):
-        return Issue(number, "not_an_object", f"valid JSON but {_json_type(data)}, not an example object")
+        return Issue(number, "not_an_object", Message("valid JSON but {type}, not an example object", type=_json_type(data)))
     has_chat = "messages" in data
     has_legacy = "prompt" in data or "completion" in data
     if has_chat and has_legacy:
-        return Issue(number, "unrecognized_key", "has both 'messages' (chat) and 'prompt'/'completion' keys; an example is one or the other")
+        return Issue(number, "unrecognized_key", Message("has both 'messages' (chat) and 'prompt'/'completion' keys; an example is one or the other"))
     if has_chat:
         return _check_chat(number, text, data)
     if has_legacy:
@@ -171,39 +173,41 @@ def parse_line(number: int, text: str) -> Record | Issue | None:
     return Issue(
         number,
         "neither_format",
-        f'valid JSON but neither a chat example ({{"messages": [...]}}) nor a prompt/completion example '
-        f'({{"prompt": ..., "completion": ...}}); its keys: {keys}',
+        Message(
+            'valid JSON but neither a chat example ({{"messages": [...]}}) nor a prompt/completion example ({{"prompt": ..., "completion": ...}}); its keys: {keys}',
+            keys=keys,
+        ),
     )
 
 
 def _check_chat(number: int, text: str, data: dict) -> Record | Issue:
     extra = [k for k in data if k not in CHAT_KEYS]
     if extra:
-        return Issue(number, "unrecognized_key", f"unknown key {extra[0]!r} in a chat example (allowed: {', '.join(CHAT_KEYS)})")
+        return Issue(number, "unrecognized_key", Message("unknown key {key!r} in a chat example (allowed: {keys})", key=extra[0], keys=", ".join(CHAT_KEYS)))
     messages = data["messages"]
     if not isinstance(messages, list) or not messages:
-        return Issue(number, "missing_messages", "'messages' must be a non-empty list of {role, content} objects")
+        return Issue(number, "missing_messages", Message("'messages' must be a non-empty list of {{role, content}} objects"))
     for i, message in enumerate(messages):
         problems = tok.check_message(message)
         if problems:
             kind, detail = problems[0]
-            return Issue(number, kind, f"messages[{i}]: {detail}")
+            return Issue(number, kind, Message("messages[{i}]: {detail}", i=i, detail=detail))
     if not any(m.get("role") == "assistant" for m in messages):
-        return Issue(number, "no_assistant_message", "no assistant message: the example has no answer to learn")
+        return Issue(number, "no_assistant_message", Message("no assistant message: the example has no answer to learn"))
     return Record(number, CHAT, data, text)
 
 
 def _check_legacy(number: int, text: str, data: dict) -> Record | Issue:
     extra = [k for k in data if k not in LEGACY_KEYS]
     if extra:
-        return Issue(number, "unrecognized_key", f"unknown key {extra[0]!r} in a prompt/completion example (allowed: prompt, completion)")
+        return Issue(number, "unrecognized_key", Message("unknown key {key!r} in a prompt/completion example (allowed: prompt, completion)", key=extra[0]))
     for key in LEGACY_KEYS:
         if key not in data:
-            return Issue(number, "empty_prompt_or_completion", f"prompt/completion example without '{key}'")
+            return Issue(number, "empty_prompt_or_completion", Message("prompt/completion example without '{key}'", key=key))
         if not isinstance(data[key], str):
-            return Issue(number, "empty_prompt_or_completion", f"'{key}' is {_json_type(data[key])}, not text")
+            return Issue(number, "empty_prompt_or_completion", Message("'{key}' is {type}, not text", key=key, type=_json_type(data[key])))
         if not data[key]:
-            return Issue(number, "empty_prompt_or_completion", f"'{key}' is empty")
+            return Issue(number, "empty_prompt_or_completion", Message("'{key}' is empty", key=key))
     return Record(number, LEGACY, data, text)
 
 
@@ -233,8 +237,12 @@ def iter_examples(path: str | os.PathLike) -> Iterator[Record | Issue]:
                 yield Issue(
                     item.line,
                     "mixed_format",
-                    f"{FORMAT_LABELS[item.format]} example in a file of {FORMAT_LABELS[fmt]} examples (first one at line {first}); "
-                    "a provider takes one format per file (ftcost data convert turns prompt/completion into chat)",
+                    Message(
+                        "{this} example in a file of {other} examples (first one at line {first}); a provider takes one format per file (ftcost data convert turns prompt/completion into chat)",
+                        this=FORMAT_LABELS[item.format],
+                        other=FORMAT_LABELS[fmt],
+                        first=first,
+                    ),
                 )
                 continue
         yield item
