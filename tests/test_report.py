@@ -278,3 +278,17 @@ def test_dry_flow_lays_out_the_same_pages():
         dry, drawn = report._page_one(Flow(dry=True), result, TODAY, k), report._page_one(Flow(), result, TODAY, k)
         assert (len(dry.pages), round(dry.y, 9)) == (len(drawn.pages), round(drawn.y, 9))
         assert all(isinstance(p, _Sketch) for p in dry.pages) and drawn.pages[0].texts
+
+
+def test_load_matplotlib_puts_kwdoc_back():
+    # The commands import matplotlib's figures without the property lists of their docstrings; kwdoc itself is
+    # put back (a later Artist class, or help(), gets the full text).
+    import matplotlib
+    import matplotlib.artist
+
+    from ftcost.cli.plot import load_matplotlib
+
+    kwdoc = matplotlib.artist.kwdoc
+    load_matplotlib()
+    assert matplotlib.artist.kwdoc is kwdoc and matplotlib.get_backend().lower() == "agg"
+    assert "Properties" in kwdoc(matplotlib.artist.Artist)

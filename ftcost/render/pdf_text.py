@@ -63,13 +63,13 @@ def _prop_key(prop) -> tuple:
 class _FontFile(io.BytesIO):
     """A font file's bytes, named by its path: what FreeType reads instead of the open file."""
 
-    def __init__(self, data: bytes, name: str):
+    def __init__(self, data: bytes, name: str | bytes):
         super().__init__(data)
         self.name = name
 
 
 @lru_cache(8)
-def _font_bytes(path: str) -> bytes:
+def _font_bytes(path: str | bytes) -> bytes:
     with open(path, "rb") as fh:
         return fh.read()
 
@@ -128,8 +128,8 @@ def faster_text() -> Iterator[None]:
         setattr(base, "get_text_width_height_descent", get_text_width_height_descent)  # noqa: B010  (a method of matplotlib's, replaced)
         undo.callback(setattr, base, "get_text_width_height_descent", measure)
 
-        get_font = font_manager._get_font
-        in_memory = _fonts_in_memory(get_font)
+        get_font = getattr(font_manager, "_get_font", None)
+        in_memory = _fonts_in_memory(get_font) if get_font is not None else None
         if in_memory is not get_font:
             setattr(font_manager, "_get_font", in_memory)  # noqa: B010  (a function of matplotlib's, replaced)
             undo.callback(setattr, font_manager, "_get_font", get_font)
