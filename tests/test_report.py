@@ -241,10 +241,21 @@ def test_faster_text_writes_the_same_pdf(name):
     from matplotlib import font_manager
 
     base = _backend_pdf_ps.RendererPDFPSBase
-    before = base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers, font_manager._get_font, io.open
+
+    def patched():
+        return (
+            base.get_text_width_height_descent,
+            base._get_font_ttf,
+            backend_pdf._text_helpers,
+            font_manager._get_font,
+            io.open,
+            backend_pdf.RendererPdf.draw_text,
+        )
+
+    before = patched()
     assert _pdf_bytes(result, faster=True) == plain
     # and everything is put back
-    assert (base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers, font_manager._get_font, io.open) == before
+    assert patched() == before
 
     assert "_find_fonts_by_props" not in vars(font_manager.fontManager)
 
