@@ -238,6 +238,7 @@ def test_faster_text_writes_the_same_pdf(name):
     plain = _pdf_bytes(result, faster=False)
     import io
 
+    import matplotlib.text
     from matplotlib import font_manager
 
     base = _backend_pdf_ps.RendererPDFPSBase
@@ -250,6 +251,7 @@ def test_faster_text_writes_the_same_pdf(name):
             font_manager._get_font,
             io.open,
             backend_pdf.RendererPdf.draw_text,
+            matplotlib.text.get_font,
         )
 
     before = patched()

@@ -20,6 +20,8 @@ read calls (about 12 us a glyph on this machine; the report has about
   kerning without loading each glyph again, and shapes a string drawn
   again in the same font and size once (matplotlib >= 3.11, where the
   shaping is ``FT2Font._layout``; other versions keep their own layout);
+- a text's line metrics (the font's OS/2 and head tables, read for every
+  text laid out) are read once per font;
 - a string drawn again in the same font and size in the same PDF is
   written from the text operators its first drawing wrote (only the
   position differs): 40% of the report's strings are repeats (amounts of
@@ -34,6 +36,7 @@ report is written. The PDF is byte for byte the one written without it
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import math
 from collections.abc import Iterator
@@ -108,6 +111,22 @@ def _fonts_in_memory(get_font):
     return _get_font
 
 
+class _FontTables:
+    """A font as ``matplotlib.text`` uses it (its sfnt tables), each table read once; anything else is the font's."""
+
+    def __init__(self, font):
+        self._font = font
+        self._tables: dict = {}
+
+    def get_sfnt_table(self, name):
+        if name not in self._tables:
+            self._tables[name] = self._font.get_sfnt_table(name)
+        return self._tables[name]
+
+    def __getattr__(self, name: str):
+        return getattr(self._font, name)
+
+
 @contextlib.contextmanager
 def faster_text() -> Iterator[None]:
     """Within: matplotlib's PDF backend measures each string once, looks each font up once and lays text out
@@ -154,6 +173,25 @@ def faster_text() -> Iterator[None]:
             if "_find_fonts_by_props" not in vars(manager):  # the class's method, shadowed on the instance while within
                 setattr(manager, "_find_fonts_by_props", _find_fonts_by_props)  # noqa: B010
                 undo.callback(vars(manager).pop, "_find_fonts_by_props", None)
+
+        text_module = importlib.import_module("matplotlib.text")
+        text_get_font = getattr(text_module, "get_font", None)
+        if text_get_font is not None:
+            tables: dict[tuple, _FontTables] = {}
+
+            def get_font_tables(font_filepaths, *args, **kwargs):
+                # matplotlib.text reads only the font's sfnt tables (its ascent, descent and line gap) from this font
+                try:
+                    key = (tuple(font_filepaths) if isinstance(font_filepaths, list) else font_filepaths, args, tuple(sorted(kwargs.items())))
+                    found = tables.get(key)
+                except TypeError:
+                    return text_get_font(font_filepaths, *args, **kwargs)
+                if found is None:
+                    found = tables[key] = _FontTables(text_get_font(font_filepaths, *args, **kwargs))
+                return found
+
+            setattr(text_module, "get_font", get_font_tables)  # noqa: B010
+            undo.callback(setattr, text_module, "get_font", text_get_font)
 
         renderer_pdf = backend_pdf.RendererPdf
         draw_text = renderer_pdf.draw_text
