@@ -252,6 +252,7 @@ def test_faster_text_writes_the_same_pdf(name):
             io.open,
             backend_pdf.RendererPdf.draw_text,
             matplotlib.text.get_font,
+            _backend_pdf_ps.CharacterTracker.track_glyph,
         )
 
     before = patched()

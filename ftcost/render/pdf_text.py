@@ -22,6 +22,9 @@ read calls (about 12 us a glyph on this machine; the report has about
   shaping is ``FT2Font._layout``; other versions keep their own layout);
 - a text's line metrics (the font's OS/2 and head tables, read for every
   text laid out) are read once per font;
+- a glyph the PDF already holds is looked up in a dict of the tracker's
+  answers, not tracked again (``CharacterTracker.track_glyph``, called for
+  every character drawn);
 - a string drawn again in the same font and size in the same PDF is
   written from the text operators its first drawing wrote (only the
   position differs): 40% of the report's strings are repeats (amounts of
@@ -192,6 +195,25 @@ def faster_text() -> Iterator[None]:
 
             setattr(text_module, "get_font", get_font_tables)  # noqa: B010
             undo.callback(setattr, text_module, "get_font", text_get_font)
+
+        tracker = getattr(_backend_pdf_ps, "CharacterTracker", None)
+        track_glyph = getattr(tracker, "track_glyph", None)
+        if track_glyph is not None:
+
+            def track_glyph_once(self, font, chars, glyph):
+                # the tracker answers the same (subset, code) for a glyph it holds: asked once per font, character and glyph
+                known = vars(self).setdefault("_ftcost_tracked", {})
+                key = (font, chars, glyph)
+                try:
+                    found = known.get(key)
+                except TypeError:
+                    return track_glyph(self, font, chars, glyph)
+                if found is None:
+                    found = known[key] = track_glyph(self, font, chars, glyph)
+                return found
+
+            setattr(tracker, "track_glyph", track_glyph_once)  # noqa: B010
+            undo.callback(setattr, tracker, "track_glyph", track_glyph)
 
         renderer_pdf = backend_pdf.RendererPdf
         draw_text = renderer_pdf.draw_text
