@@ -14,8 +14,9 @@ read calls (about 12 us a glyph on this machine; the report has about
   raster backend that measures the charts too);
 - a font opened while within is read from a copy of its file in memory
   (:func:`_fonts_in_memory`): FreeType reads a font through Python seek and
-  read calls, which on a file cost a system call each; shaping a string
-  takes half the time (about 16 us a character on a file, 8 in memory);
+  read calls, on an open file through its buffered reader; from memory,
+  shaping a string takes half the time (measured: 870 us for a line of 67
+  characters from the file, 440 us from memory);
 - the PDF backend's text layout keeps the shaping's glyphs, positions and
   kerning without loading each glyph again, and shapes a string drawn
   again in the same font and size once (matplotlib >= 3.11, where the
@@ -27,10 +28,10 @@ read calls (about 12 us a glyph on this machine; the report has about
   every character drawn);
 - a string drawn again in the same font and size in the same PDF is
   written from the text operators its first drawing wrote (only the
-  position differs): 40% of the report's strings are repeats (amounts of
-  the schedule, column headers, footers).
+  position differs): 354 of the 970 strings of the 5-strategy report are
+  repeats (amounts of the schedule, column headers, footers).
 
-Both caches live as long as the block and assume that the font settings
+The caches live as long as the block and assume that the font settings
 (``rcParams['font.*']``) do not change within it, as they do not while a
 report is written. The PDF is byte for byte the one written without it
 (tested in ``tests/test_report.py``). Everything is put back on exit.
