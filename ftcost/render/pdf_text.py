@@ -43,6 +43,7 @@ import contextlib
 import importlib
 import io
 import math
+import os
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -72,6 +73,9 @@ def _prop_key(prop) -> tuple:
     )
 
 
+_FONT_FILES = (".ttf", ".otf", ".ttc")
+
+
 class _FontFile(io.BytesIO):
     """A font file's bytes, named by its path: what FreeType reads instead of the open file."""
 
@@ -97,7 +101,8 @@ def _fonts_in_memory(get_font):
         return get_font
 
     def open_in_memory(file, mode="r", *args, **kwargs):
-        if mode == "rb" and not args and not kwargs and isinstance(file, (str, bytes)):
+        # only a font file (another thread's open() in this short window reads its file as usual)
+        if mode == "rb" and not args and not kwargs and isinstance(file, (str, bytes)) and os.fsdecode(file).lower().endswith(_FONT_FILES):
             try:
                 return _FontFile(_font_bytes(file), file)
             except OSError:
