@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from . import feasibility, i18n
+from . import i18n
 from .catalogs import Price
 from .engine import MONTHLY_PARTS, Inputs, Outputs, evaluate
 from .engine.envelope import CostLines, Crossing, VolumeRange, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import N_, _, ngettext
-from .scenario import Scenario, Strategy
+from .model import feasibility
+from .model.scenario import Scenario, Strategy
 
 __all__ = ["Crossing", "Migration", "PlanPhase", "PriceUsed", "Recommendation", "Result", "StrategyResult", "VolumeRange", "build_result"]
 
@@ -184,7 +185,7 @@ class Result:
         """The cheapest strategy feasible over the whole horizon; when none is, the best plan up to the month it stops."""
         i = int(self.outputs.cheapest)
         if i < 0:
-            from .feasibility import best_partial
+            from .model.feasibility import best_partial
 
             i = best_partial(np.asarray(self.outputs.monthly), [s.feasible_until or 0 for s in self.strategies])
         return self.strategies[i]

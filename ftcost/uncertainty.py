@@ -292,7 +292,7 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
     Records it in ``chk.distributions`` and returns its median (the value the
     deterministic commands use). Errors name the file, line, column and key path.
     """
-    from .paths import distribution_refusal
+    from .model.paths import distribution_refusal
 
     refusal = distribution_refusal(path, integer)
     if "dist" not in v:
@@ -319,7 +319,7 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
         params[name] = chk.number(v, name, path, required=True)
     # The field's range: the checker's bounds, narrowed by the range ftcost.paths gives the field
     # (a batch discount is a fraction <= 1 even where the checker only asks for >= 0).
-    from .paths import field_for
+    from .model.paths import field_for
 
     f, _ = field_for(tuple(path))
     if f is not None:
@@ -503,7 +503,7 @@ def _array_fields(x) -> list[str]:
 
 def sample_inputs(scenario, n: int, seed: int) -> tuple[dict, Any]:
     """Draw ``n`` samples of every distribution in ``scenario``; return (samples by path, engine Inputs [S, n])."""
-    from .derive import engine_inputs
+    from .model.derive import engine_inputs
 
     samples = {p: d.sample(stream(seed, p), n) for p, d in scenario.distributions.items()}
     return samples, engine_inputs(scenario, samples, (n,))

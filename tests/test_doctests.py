@@ -23,6 +23,9 @@ MUST_HAVE_EXAMPLES = {
     "ftcost.engine.summary",
     "ftcost.engine.payback",
     "ftcost.engine.envelope",
+    "ftcost.model.fields",
+    "ftcost.model.schema",
+    "ftcost.model.feasibility",
     "ftcost.api",
 }
 

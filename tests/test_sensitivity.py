@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ftcost.cli import main
 from ftcost.errors import FtcostError
-from ftcost.paths import STRATEGY_FIELDS, Target
+from ftcost.model.paths import STRATEGY_FIELDS, Target
 from ftcost.scenario import load_scenario
 from ftcost.sensitivity import moves_for, sensitivity
 

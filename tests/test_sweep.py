@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ftcost.api import compare
 from ftcost.cli import main
 from ftcost.errors import FtcostError
-from ftcost.paths import PathError, resolve
+from ftcost.model.paths import PathError, resolve
 from ftcost.scenario import DAYS_PER_MONTH, load_scenario
 from ftcost.sweep import SweepError, parse_values, sweep
 

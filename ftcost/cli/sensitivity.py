@@ -29,7 +29,7 @@ def sensitivity(scenario, swing, strategy, fmt, chart_path, pricing_dirs):
       ftcost sensitivity scenarios/review-stars.yaml --swing 0.5 --chart tornado.png
       ftcost sensitivity scenarios/review-stars.yaml --strategy "few-shot prompt, nightly batch" --format csv
     """
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
     from ..sensitivity import sensitivity as run
 
     check_chart(scenario, chart_path)

@@ -34,7 +34,7 @@ def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs):
       ftcost simulate scenarios/review-stars-uncertain.yaml -n 200000 --seed 7 --format json
       ftcost simulate scenarios/review-stars-uncertain.yaml --chart simulation.png
     """
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
     from ..uncertainty import simulate as run
 
     check_chart(scenario, chart_path)

@@ -33,8 +33,8 @@ from dataclasses import fields
 
 import numpy as np
 
-from ..fields import BY_PATH
 from ..i18n import N_, _, month
+from ..model.fields import BY_PATH
 from ..result import Result
 from .fmt import symbol
 from .price_names import price_name
