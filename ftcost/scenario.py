@@ -186,7 +186,7 @@ class Scenario:
     catalogs: Catalogs
     doc: YamlDoc | None = None
     today: _dt.date = field(default_factory=_dt.date.today)  # for stale-price checks and the default start
-    # Uncertain inputs: key path -> ftcost.uncertainty.Distribution; the values above are their medians.
+    # Uncertain inputs: key path -> ftcost.analysis.distributions.Distribution; the values above are their medians.
     distributions: dict = field(default_factory=dict)
     volume_per_day: bool = False  # the file gives volume.requests_per_day (requests_per_month is it x 365/12)
 
@@ -276,7 +276,7 @@ class _Checker:
             return default
         v = m[key]
         if isinstance(v, dict):  # an uncertain value {dist: ...} (issue 7): its median, recorded for simulate
-            from .uncertainty import read_distribution
+            from .analysis.distributions import read_distribution
 
             return read_distribution(self, v, p, minimum=minimum, maximum=maximum, exclusive_min=exclusive_min, integer=integer, what=what)
         if isinstance(v, bool) or not isinstance(v, (int, float)):

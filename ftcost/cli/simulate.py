@@ -34,8 +34,8 @@ def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs):
       ftcost simulate scenarios/review-stars-uncertain.yaml -n 200000 --seed 7 --format json
       ftcost simulate scenarios/review-stars-uncertain.yaml --chart simulation.png
     """
+    from ..analysis.simulation import simulate as run
     from ..scenario import load_scenario
-    from ..uncertainty import simulate as run
 
     check_chart(scenario, chart_path)
     sc = load_scenario(scenario, pricing_dirs=pricing_dirs)
