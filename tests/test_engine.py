@@ -521,3 +521,13 @@ def test_evaluate_broadcasts_a_volume_axis(sdict):
         assert_allclose(out.payback_month[:, j], single.payback_month)
     # prompt 12 x 0.001 V; tuned 12 x (735 + 0.0003 V): at 0 the prompt costs 0, at 5M the tuned model wins
     assert out.cheapest.tolist() == [0, 0, 1]
+
+
+def test_a_published_batch_input_price_alone_takes_the_discount_on_the_rest():
+    # Only the batch input price published ($1.50 per 1M), all requests batched, 50% batch discount:
+    # 1,000 input tokens x 1.50 + 100 output tokens x (8.00 x 0.5) = 1,500 + 400 -> $0.0019 a request.
+    # Before, the missing batch output price (NaN) made the cost NaN: `sweep --vary ...prices.batch_input` failed.
+    c = engine.cost_per_request(1000, 0, 0, 100, 2.0, 1.0, 8.0, 1.0, 0.5, 1.5, np.nan, np.nan)
+    assert float(c) == pytest.approx(0.0019, rel=1e-12)
+    # All three published: the discount plays no part (1,000 x 1.5 + 100 x 6.0 = 2,100 -> $0.0021).
+    assert float(engine.cost_per_request(1000, 0, 0, 100, 2.0, 1.0, 8.0, 1.0, 0.5, 1.5, 0.75, 6.0)) == pytest.approx(0.0021, rel=1e-12)

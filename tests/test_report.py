@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -206,3 +207,51 @@ def test_report_failure_leaves_the_old_file(hand, tmp_path, monkeypatch):
     assert code == 2 and "No space left on device" in err
     assert out.read_bytes() == b"%PDF old report"  # untouched: the new one was never renamed over it
     assert sorted(os.listdir(tmp_path)) == sorted(["r.pdf", "scenario.yaml", "catalogs"])  # no temp file left
+
+
+def _pdf_bytes(result, *, faster: bool) -> bytes:
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from ftcost.render.pdf_text import faster_text
+
+    buf = io.BytesIO()
+    with faster_text() if faster else contextlib.nullcontext():
+        pages, _figs = report.report_pages(result, today=TODAY)
+        with matplotlib.rc_context(report._RC), PdfPages(buf, metadata={"CreationDate": None}) as pdf:
+            for fig in pages:
+                pdf.savefig(fig)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name", ["spanish-reviews.yaml", "self-hosted-llama.yaml"])
+def test_faster_text_writes_the_same_pdf(name):
+    # write_report draws within faster_text (strings measured and shaped once, no second glyph load in the PDF's
+    # text layout): the pages must be byte for byte those matplotlib writes on its own, charts included.
+    from matplotlib.backends import _backend_pdf_ps, backend_pdf
+
+    from ftcost.render.labels import for_drawing
+
+    result = for_drawing(compare(Path(__file__).parents[1] / "scenarios" / name))
+    plain = _pdf_bytes(result, faster=False)
+    base = _backend_pdf_ps.RendererPDFPSBase
+    before = base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers
+    assert _pdf_bytes(result, faster=True) == plain
+    # and everything is put back
+    assert (base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers) == before
+    from matplotlib import font_manager
+
+    assert "_find_fonts_by_props" not in vars(font_manager.fontManager)
+
+
+def test_dry_flow_lays_out_the_same_pages():
+    # Page 1's type scale is found by dry runs (nothing drawn): a dry flow makes the decisions a drawing one does.
+    from ftcost.render.pages import Flow, _Sketch
+
+    result = compare(Path(__file__).parents[1] / "scenarios" / "spanish-reviews.yaml")
+    for k in (1.0, 0.94, 0.88):
+        dry, drawn = report._page_one(Flow(dry=True), result, TODAY, k), report._page_one(Flow(), result, TODAY, k)
+        assert (len(dry.pages), round(dry.y, 9)) == (len(drawn.pages), round(drawn.y, 9))
+        assert all(isinstance(p, _Sketch) for p in dry.pages) and drawn.pages[0].texts

@@ -61,7 +61,8 @@ def _strategy(rng: random.Random, k: int) -> dict:
         if rng.random() < 0.4:
             prices["max_job_fee"] = rng.choice((3.0, 40.0, 2000.0))
         if s["batch_share"] and rng.random() < 0.5:
-            prices.update(batch_input=1.5, batch_output=6.0)
+            # all published, or the input alone (the output then at the standard price less the discount)
+            prices.update(batch_input=1.5, batch_output=6.0) if rng.random() < 0.6 else prices.update(batch_input=1.5, batch_discount=0.5)
         if prices:
             s["prices"] = prices
         training = {"tokens": rng.choice((2e5, 3e6)), "epochs": rng.choice((1, 3)), "one_time_cost": rng.choice((0, 750))}

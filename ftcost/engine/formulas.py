@@ -63,8 +63,10 @@ def cost_per_request(
         Fraction off for batch requests.
     batch_input_price, batch_cached_price, batch_output_price : array_like
         Published batch prices per 1M tokens; NaN (the default) means "the
-        standard prices less ``batch_discount``". Where given, a batch request
-        costs ``(I - C) * batch_input + C * batch_cached + O * batch_output``.
+        standard prices less ``batch_discount``". Where a batch input price is
+        given, a batch request costs ``(I - C) * batch_input + C * batch_cached
+        + O * batch_output``, a cached or output batch price that is not given
+        being the standard one less ``batch_discount``.
 
     Returns
     -------
@@ -99,7 +101,18 @@ def cost_per_request(
     published = ~np.isnan(bi)
     if not published.any():
         return discounted
-    batch_cost = (i - c) * bi + c * np.asarray(batch_cached_price, dtype=float) + o * np.asarray(batch_output_price, dtype=float)
+    off = 1.0 - np.asarray(batch_discount, dtype=float)
+
+    def published_or_discounted(price: ArrayLike, standard: Value) -> FloatArray:
+        """A published batch price, or (NaN: not published) the standard one less the batch discount."""
+        a = np.asarray(price, dtype=float)
+        missing = np.isnan(a)
+        if not missing.any():
+            return a
+        filled: FloatArray = np.where(missing, np.multiply(standard, off), a)
+        return filled
+
+    batch_cost = (i - c) * bi + c * published_or_discounted(batch_cached_price, cached_price) + o * published_or_discounted(batch_output_price, output_price)
     out: FloatArray = np.where(published, ((1.0 - share) * tokens_cost + share * batch_cost) / PER_MILLION, discounted)
     return out
 

@@ -31,23 +31,43 @@ class Column:
     align: str = "left"
 
 
-class Flow:
-    """Text pages: a cursor running down A4 landscape pages, new page when full."""
+class _Sketch:
+    """A page of a dry run: takes the texts and shapes a :class:`Flow` puts on it and keeps nothing."""
 
-    def __init__(self):
+    transFigure = None
+
+    def text(self, *args, **kwargs) -> None:
+        return None
+
+    def add_artist(self, artist) -> None:
+        return None
+
+
+class Flow:
+    """Text pages: a cursor running down A4 landscape pages, new page when full.
+
+    ``dry=True`` lays the pages out without drawing anything (a page is a :class:`_Sketch`): the same
+    decisions and page count at a fraction of the cost, to find out whether something fits before drawing it.
+    """
+
+    def __init__(self, dry: bool = False):
+        self.dry = dry
         self.pages: list = []
         self.y = 0.0
         self.width = PAGE[0] - 2 * MARGIN
         self.bottom = PAGE[1] - 0.7
-        self.fig = None
+        self.fig: Any = None  # the page being filled: a Figure, or a _Sketch in a dry run
         self.k = 1.0  # type scale: page 1 shrinks a little to keep everything on it
 
     def new_page(self, title: str | None = None) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        if self.dry:
+            self.fig = _Sketch()
+        else:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
 
-        self.fig = Figure(figsize=PAGE)
-        FigureCanvasAgg(self.fig)
+            self.fig = Figure(figsize=PAGE)
+            FigureCanvasAgg(self.fig)
         self.pages.append(self.fig)
         self.y = MARGIN
         if title:
@@ -207,6 +227,8 @@ def _em_height(bold: bool) -> float:
 
 
 def _rect(fig, x_in, y_in, w_in, h_in, fc):
+    if isinstance(fig, _Sketch):
+        return None
     from matplotlib.patches import Rectangle
 
     return Rectangle(
@@ -215,6 +237,8 @@ def _rect(fig, x_in, y_in, w_in, h_in, fc):
 
 
 def _hline(fig, x_in, y_in, w_in, col):
+    if isinstance(fig, _Sketch):
+        return None
     from matplotlib.lines import Line2D
 
     y = 1 - y_in / PAGE[1]

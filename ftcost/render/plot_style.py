@@ -257,9 +257,19 @@ def _advance(ch: str, bold: bool) -> float:
     return glyph.linearHoriAdvance / 65536 / 100
 
 
+_ADVANCES: dict[bool, dict[str, float]] = {False: {}, True: {}}  # _advance by weight, as a plain dict: wrap() looks up every character of every candidate line
+
+
 def width_pt(text: str, size: float, bold: bool) -> float:
     """Width of ``text`` in points (sum of advances; kerning ignored, a fraction of a percent)."""
-    return size * sum(_advance(ch, bold) for ch in text)
+    table = _ADVANCES[bool(bold)]
+    try:
+        return size * sum(map(table.__getitem__, text))
+    except KeyError:
+        for ch in text:
+            if ch not in table:
+                table[ch] = _advance(ch, bool(bold))
+        return size * sum(map(table.__getitem__, text))
 
 
 def wrap(text: str, width_in: float, size: float, bold: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -152,6 +153,7 @@ def _price_value(key: str, value, currency: str) -> str:
 # Pages
 
 
+@cache
 def _version() -> str:
     try:
         from importlib.metadata import version
@@ -502,6 +504,14 @@ def _footers(pages: list, result: Result, today: _dt.date) -> None:
         fig.text(1 - MARGIN / PAGE[0], 0.35 / PAGE[1], _("page {k} of {n}").format(k=k, n=n), fontsize=7.5, color=GREY, ha="right", parse_math=False)
 
 
+def _page_one(flow: _Flow, result: Result, today: _dt.date, k: float) -> _Flow:
+    """The summary and the inputs at type scale ``k``, from page 1 on."""
+    flow.k = k
+    _first_page(flow, result, today)
+    _inputs_section(flow, result)
+    return flow
+
+
 def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list, dict]:
     """All pages as Figures, and the plot figures by name (for ``--png``).
 
@@ -514,13 +524,11 @@ def report_pages(result: Result, *, today: _dt.date | None = None) -> tuple[list
 
     today = today or _dt.date.today()
     with matplotlib.rc_context(_RC):
-        for k in (1.0, 0.94, 0.88):
-            flow = _Flow()
-            flow.k = k
-            _first_page(flow, result, today)
-            _inputs_section(flow, result)
-            if len(flow.pages) == 1:
-                break
+        # The largest type scale at which the summary and the inputs fit on page 1, found by dry runs (nothing
+        # drawn); then page 1 is drawn once.
+        fits = next((k for k in (1.0, 0.94, 0.88) if _page_one(_Flow(dry=True), result, today, k).pages[1:] == []), None)
+        if fits is not None:
+            flow = _page_one(_Flow(), result, today, fits)
         else:
             # Too much for one page at a readable size: the summary on page 1, the inputs on page 2.
             flow = _Flow()
@@ -555,6 +563,7 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
     from ..outputs import atomic_path, check_output_path
     from . import plot
     from .labels import for_drawing
+    from .pdf_text import faster_text
 
     result = for_drawing(result)  # names cut to a drawable length: drawing time does not grow with them
     p = check_output_path(path, inputs=inputs, extensions=(".pdf",))
@@ -563,15 +572,16 @@ def write_report(result: Result, path: str | Path, *, png_dir: str | Path | None
         d = Path(png_dir)
         for kind in plot.KINDS:
             pngs[kind] = check_output_path(d / f"{p.stem}-{kind}.png", inputs=inputs, extensions=(".png",))
-    pages, _figs = report_pages(result, today=today)
     sc = result.scenario
-    with plot.writing(p), atomic_path(p, inputs=inputs, extensions=(".pdf",)) as tmp:
-        with matplotlib.rc_context(_RC):
-            title = _("ftcost report: {scenario}").format(scenario=sc.name)
-            meta = {"Title": title, "Creator": f"ftcost {_version()}", "Subject": recommendation(result), "CreationDate": None}
-            with PdfPages(tmp, metadata=meta) as pdf:
-                for fig in pages:
-                    pdf.savefig(fig)
+    with faster_text():
+        pages, _figs = report_pages(result, today=today)
+        with plot.writing(p), atomic_path(p, inputs=inputs, extensions=(".pdf",)) as tmp:
+            with matplotlib.rc_context(_RC):
+                title = _("ftcost report: {scenario}").format(scenario=sc.name)
+                meta = {"Title": title, "Creator": f"ftcost {_version()}", "Subject": recommendation(result), "CreationDate": None}
+                with PdfPages(tmp, metadata=meta) as pdf:
+                    for fig in pages:
+                        pdf.savefig(fig)
     written = [p]
     for kind, target in pngs.items():
         written.append(plot.save_figure(plot.figure(result, kind), target, inputs=inputs))

@@ -234,8 +234,13 @@ def workbook(result: Result):
             elif key == "token_cost":
                 uncached = f"({R('prompt_tokens')}+{R('input_tokens')}-{R('cached_tokens')})"
                 tokens = f"({uncached}*{R('input_price')}+{R('cached_tokens')}*{R('cached_price')}+{R('completion_tokens')}*{R('output_price')})"
+
+                def batch_price(k, standard):  # a published batch price, else the standard one less the discount
+                    return f"IF(ISNUMBER({R(k)}),{R(k)},{R(standard)}*(1-{R('batch_discount')}))"
+
                 batch = (
-                    f"({uncached}*{R('batch_input_price')}+{R('cached_tokens')}*{R('batch_cached_price')}+{R('completion_tokens')}*{R('batch_output_price')})"
+                    f"({uncached}*{R('batch_input_price')}+{R('cached_tokens')}*{batch_price('batch_cached_price', 'cached_price')}"
+                    f"+{R('completion_tokens')}*{batch_price('batch_output_price', 'output_price')})"
                 )
                 # Published batch prices (fine-tuned models) when given, else the batch discount on list prices.
                 f = (
