@@ -16,7 +16,7 @@ from . import feasibility, i18n
 from .engine import MONTHLY_PARTS, Inputs, Outputs, evaluate
 from .engine.envelope import CostLines, Crossing, VolumeRange, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import N_, _, ngettext
-from .result_parts import SCHEDULE_PARTS, SUMMARY_KEYS, Migration, PlanPhase, PriceUsed, Recommendation, StrategyResult
+from .result_parts import SCHEDULE_PARTS, SUMMARY_KEYS, Migration, PlanPhase, PriceUsed, Recommendation, StrategyResult, _quality_free
 from .scenario import Scenario, Strategy
 
 __all__ = [
@@ -214,31 +214,6 @@ class Result:
         import pandas as pd
 
         return pd.DataFrame([{k: getattr(s, k) for k in SUMMARY_KEYS} for s in self.strategies]).set_index("name")
-
-
-def _quality_free(r: Result) -> dict:
-    """The comparison with every quality cost removed (shown beside the full one)."""
-    return {
-        "cheapest": r.cheapest.name,
-        "savings": r.savings(),
-        "cheapest_by_volume": [v.to_dict() for v in r.cheapest_by_volume],
-        "strategies": [
-            {
-                k: getattr(s, k)
-                for k in (
-                    "name",
-                    "cost_per_request",
-                    "monthly_cost",
-                    "average_monthly_cost",
-                    "total_cost",
-                    "break_even_requests_per_month",
-                    "cheaper_above_break_even",
-                    "payback_month",
-                )
-            }
-            for s in r.strategies
-        ],
-    }
 
 
 def build_result(scenario: Scenario, *, with_quality_free: bool = True) -> Result:

@@ -8,10 +8,13 @@ Frozen dataclasses whose ``to_dict()`` is their JSON object: :class:`PriceUsed`,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalogs import Price
 from .engine.envelope import Crossing
+
+if TYPE_CHECKING:
+    from .result import Result
 
 __all__ = ["Migration", "PlanPhase", "PriceUsed", "Recommendation", "SCHEDULE_PARTS", "SUMMARY_KEYS", "StrategyResult"]
 
@@ -202,4 +205,29 @@ def _strategy_dict(s: StrategyResult) -> dict:
         "on_retirement": s.on_retirement,
         "migrations": [m.to_dict() for m in s.migrations],
         "phases": [p.to_dict() for p in s.phases],
+    }
+
+
+def _quality_free(r: Result) -> dict:
+    """The comparison with every quality cost removed (shown beside the full one)."""
+    return {
+        "cheapest": r.cheapest.name,
+        "savings": r.savings(),
+        "cheapest_by_volume": [v.to_dict() for v in r.cheapest_by_volume],
+        "strategies": [
+            {
+                k: getattr(s, k)
+                for k in (
+                    "name",
+                    "cost_per_request",
+                    "monthly_cost",
+                    "average_monthly_cost",
+                    "total_cost",
+                    "break_even_requests_per_month",
+                    "cheaper_above_break_even",
+                    "payback_month",
+                )
+            }
+            for s in r.strategies
+        ],
     }

@@ -23,6 +23,9 @@ MUST_HAVE_EXAMPLES = {
     "ftcost.engine.summary",
     "ftcost.engine.payback",
     "ftcost.engine.envelope",
+    "ftcost.analysis.normal",
+    "ftcost.analysis.sweep",
+    "ftcost.analysis.sensitivity",
     "ftcost.api",
 }
 
