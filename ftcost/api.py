@@ -6,8 +6,9 @@ import datetime as _dt
 import os
 from collections.abc import Iterable
 
+from .model.load import load_scenario
+from .model.scenario import Scenario
 from .result import Result, build_result
-from .scenario import Scenario, load_scenario
 
 __all__ = ["compare", "load_scenario", "simulate", "sweep", "sensitivity", "report_facts", "Result", "Scenario"]
 REPORT_SAMPLES = 20_000  # the report's simulation: enough for percentiles to two digits; the full run is `ftcost simulate`
@@ -94,7 +95,7 @@ def report_facts(result: Result, *, samples: int = REPORT_SAMPLES) -> Result:
     """
     import dataclasses
 
-    from .feasibility import job_availability
+    from .model.feasibility import job_availability
 
     sc = result.scenario
     sim = None

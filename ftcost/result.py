@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from . import feasibility, i18n
+from . import i18n
 from .engine import MONTHLY_PARTS, Inputs, Outputs, evaluate
 from .engine.envelope import CostLines, Crossing, VolumeRange, break_even_from_crossings, cheapest_by_volume, crossings
 from .i18n import N_, _, ngettext
+from .model import feasibility
+from .model.scenario import Scenario, Strategy
 from .result_parts import SCHEDULE_PARTS, SUMMARY_KEYS, Migration, PlanPhase, PriceUsed, Recommendation, StrategyResult, _quality_free
-from .scenario import Scenario, Strategy
 
 __all__ = [
     "SCHEDULE_PARTS",
@@ -67,7 +68,7 @@ class Result:
         """The cheapest strategy feasible over the whole horizon; when none is, the best plan up to the month it stops."""
         i = int(self.outputs.cheapest)
         if i < 0:
-            from .feasibility import best_partial
+            from .model.feasibility import best_partial
 
             i = best_partial(np.asarray(self.outputs.monthly), [s.feasible_until or 0 for s in self.strategies])
         return self.strategies[i]

@@ -1,4 +1,4 @@
-"""The one derivation (issue 16, item 2): ftcost.derive.engine_inputs turns a scenario plus varied values into
+"""The one derivation (issue 16, item 2): ftcost.model.derive.engine_inputs turns a scenario plus varied values into
 engine inputs; compare, sweep, simulate, sensitivity and the what-if page all go through it, and nothing patches
 a loaded scenario."""
 
@@ -11,8 +11,8 @@ import pickle
 import numpy as np
 import pytest
 
-from ftcost import derive, paths
 from ftcost.analysis import sensitivity, simulation, sweep, whatif
+from ftcost.model import derive, paths
 from ftcost.scenario import load_scenario
 
 SCENARIO = """

@@ -26,6 +26,9 @@ MUST_HAVE_EXAMPLES = {
     "ftcost.analysis.normal",
     "ftcost.analysis.sweep",
     "ftcost.analysis.sensitivity",
+    "ftcost.model.fields",
+    "ftcost.model.schema",
+    "ftcost.model.feasibility",
     "ftcost.api",
 }
 

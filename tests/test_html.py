@@ -13,7 +13,7 @@ import pytest
 import ftcost
 from ftcost.analysis import whatif
 from ftcost.api import load_scenario
-from ftcost.derive import engine_inputs
+from ftcost.model.derive import engine_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -526,7 +526,7 @@ def test_a_successor_already_retired_when_the_plan_reaches_it_stops_the_plan_at_
 
 def test_bundled_successors_resolve_have_sources_and_no_cycles():
     from ftcost.catalogs import Catalogs
-    from ftcost.migration import check_chain
+    from ftcost.model.migration import check_chain
 
     cats = Catalogs.load(None)
     named = [m for m in cats.all_models() if m.successor]

@@ -1,4 +1,4 @@
-"""The field table (ftcost.fields) is the one place a scenario number's range lives.
+"""The field table (ftcost.model.fields) is the one place a scenario number's range lives.
 
 The committed JSON Schema's numeric constraints are generated from it
 (``python tests/test_scenario_fields.py --update`` rewrites the file), the
@@ -18,11 +18,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ftcost import engine, paths
-from ftcost import scenario_schema as ss
+from ftcost import engine
 from ftcost.errors import ScenarioError
-from ftcost.fields import ANY, BY_PATH, FIELDS, NumberField
-from ftcost.scenario import _Checker
+from ftcost.model import paths
+from ftcost.model import schema as ss
+from ftcost.model.checker import _Checker
+from ftcost.model.fields import ANY, BY_PATH, FIELDS, NumberField
 from ftcost.yamlsrc import YamlDoc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,9 +137,9 @@ def test_schema_takes_a_distribution_exactly_where_the_checker_does():
 
 
 def test_the_checker_reads_no_range_of_its_own():
-    # Ranges come from ftcost.fields through _Checker.field; a chk.number(..., minimum=...) would be a second copy.
-    for name in ("scenario.py", "migration.py"):
-        text = (ROOT / "ftcost" / name).read_text()
+    # Ranges come from ftcost.model.fields through _Checker.field; a chk.number(..., minimum=...) would be a second copy.
+    for path in sorted((ROOT / "ftcost" / "model").glob("*.py")):
+        name, text = path.name, path.read_text()
         calls = re.findall(r"chk\.number\([^)]*\)", text)
         assert not [c for c in calls if "minimum=" in c or "maximum=" in c or "integer=" in c], name
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from ftcost.analysis.sensitivity import moves_for, sensitivity
 from ftcost.cli import main
 from ftcost.errors import FtcostError
-from ftcost.paths import STRATEGY_FIELDS, Target
+from ftcost.model.paths import STRATEGY_FIELDS, Target
 from ftcost.scenario import load_scenario
 
 TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")

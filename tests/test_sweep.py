@@ -15,7 +15,7 @@ from ftcost.analysis.sweep import SweepError, parse_values, sweep
 from ftcost.api import compare
 from ftcost.cli import main
 from ftcost.errors import FtcostError
-from ftcost.paths import PathError, resolve
+from ftcost.model.paths import PathError, resolve
 from ftcost.scenario import DAYS_PER_MONTH, load_scenario
 
 TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")

@@ -68,7 +68,7 @@ def ordinary_texts() -> list[str]:
 
     root = Path(__file__).resolve().parents[1]
     readme = (root / "README.md").read_text(encoding="utf-8")
-    code = (root / "ftcost" / "scenario.py").read_text(encoding="utf-8")
+    code = (root / "ftcost" / "model" / "strategies.py").read_text(encoding="utf-8")
     rng = random.Random(3)
     runs = " ".join("x" * rng.randint(1, tc.GIANT_CHARS) for _ in range(30))  # long words, each under the limit
     cjk = "".join(rng.choices("中文字测试日本語，。", k=20_000))  # no spaces, cut points at the punctuation

@@ -153,7 +153,7 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
     Records it in ``chk.distributions`` and returns its median (the value the
     deterministic commands use). Errors name the file, line, column and key path.
     """
-    from ..paths import distribution_refusal
+    from ..model.paths import distribution_refusal
 
     refusal = distribution_refusal(path, integer)
     if "dist" not in v:
@@ -180,7 +180,7 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
         params[name] = chk.number(v, name, path, required=True)
     # The field's range: the checker's bounds, narrowed by the range ftcost.paths gives the field
     # (a batch discount is a fraction <= 1 even where the checker only asks for >= 0).
-    from ..paths import field_for
+    from ..model.paths import field_for
 
     f, _ = field_for(tuple(path))
     if f is not None:

@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import paths
-from ..derive import engine_inputs
 from ..errors import FtcostError
 from ..i18n import N_, Message, did_you_mean
+from ..model import paths
+from ..model.derive import engine_inputs
 
 DEFAULT_SWING = 0.2
 
@@ -135,7 +135,7 @@ def pick_strategy(scenario, totals, name: str | None) -> int:
 def moves_for(target: paths.Target, value: float, swing: float, horizon: int | None = None) -> tuple[float, float]:
     """The down and up values of an input: value x (1 -/+ swing), cut to the field's range.
 
-    >>> from ftcost.paths import Target, STRATEGY_FIELDS
+    >>> from ftcost.model.paths import Target, STRATEGY_FIELDS
     >>> moves_for(Target(("strategies", 1, "training", "retrain_every_months"),
     ...                  STRATEGY_FIELDS[("training", "retrain_every_months")], 1), 6, 0.2)
     (5.0, 7.0)

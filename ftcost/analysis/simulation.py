@@ -145,7 +145,7 @@ def _array_fields(x) -> list[str]:
 
 def sample_inputs(scenario, n: int, seed: int) -> tuple[dict, Any]:
     """Draw ``n`` samples of every distribution in ``scenario``; return (samples by path, engine Inputs [S, n])."""
-    from ..derive import engine_inputs
+    from ..model.derive import engine_inputs
 
     samples = {p: d.sample(stream(seed, p), n) for p, d in scenario.distributions.items()}
     return samples, engine_inputs(scenario, samples, (n,))

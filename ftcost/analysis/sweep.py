@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import paths
-from ..derive import engine_inputs
 from ..errors import FtcostError
 from ..i18n import N_, Message, term
 from ..limits import check_finite, grid_size
+from ..model import paths
+from ..model.derive import engine_inputs
 
 MAX_POINTS = 1_000_000
 ROW_BLOCK = 4096  # grid points turned into output rows at a time

@@ -170,8 +170,8 @@ def write_scenario(path: str | os.PathLike, text: str, *, inputs: Iterable[str] 
 
     ``updates``: the scenario read in order to rewrite it (``calibrate -o existing.yaml``).
     """
+    from ..model.load import load_scenario
     from ..outputs import atomic_path
-    from ..scenario import load_scenario
 
     with atomic_path(path, inputs=inputs, extensions=(".yaml", ".yml"), updates=updates) as tmp:
         tmp.write_text(text, encoding="utf-8")

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from ..fields import MAX_HORIZON
+from ..model.fields import MAX_HORIZON
 
 LOG_FORMATS = ("auto", "openai", "litellm", "helicone", "langfuse", "generic")
 DEFAULT_TABLES = {"openai": "openai_usage_completions", "litellm": '"LiteLLM_SpendLogs"', "helicone": "helicone_requests", "langfuse": "observations"}
@@ -195,7 +195,7 @@ def _update_text(path, spec):
     """The scenario's text and which strategy's request gets the measurement: the prompt strategy on the
     calibrated model, else the baseline if it is a prompt strategy, else the first prompt strategy."""
     from ..errors import ScenarioError
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
 
     sc = load_scenario(path)
     target = spec.strategies[0]

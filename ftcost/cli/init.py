@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..fields import BY_PATH, MAX_HORIZON
+from ..model.fields import BY_PATH, MAX_HORIZON
 
 
 def parse_volume(text: str) -> tuple[float, bool]:
@@ -84,7 +84,7 @@ def default_candidate() -> str:
 def _check_prices(ref: str) -> None:
     """A fine-tuned strategy on ``ref`` loads (its catalog knows every price it needs), checked by the scenario loader."""
     from ..errors import FtcostError
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
 
     probe = {
         "ftcost": 1,

@@ -30,7 +30,7 @@ def sensitivity(scenario, swing, strategy, fmt, chart_path, pricing_dirs):
       ftcost sensitivity scenarios/review-stars.yaml --strategy "few-shot prompt, nightly batch" --format csv
     """
     from ..analysis.sensitivity import sensitivity as run
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
 
     check_chart(scenario, chart_path)
     sc = load_scenario(scenario, pricing_dirs=pricing_dirs)

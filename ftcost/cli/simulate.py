@@ -35,7 +35,7 @@ def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs):
       ftcost simulate scenarios/review-stars-uncertain.yaml --chart simulation.png
     """
     from ..analysis.simulation import simulate as run
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
 
     check_chart(scenario, chart_path)
     sc = load_scenario(scenario, pricing_dirs=pricing_dirs)

@@ -40,7 +40,7 @@ def sweep(scenario, specs, fmt, chart_path, pricing_dirs):
       ftcost sweep scenarios/review-stars.yaml --vary strategies.1.hosting.deployments=1,2,3 --format csv
     """
     from ..analysis.sweep import sweep as run
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
 
     check_chart(scenario, chart_path)
     if chart_path and len(specs) > 2:

@@ -18,7 +18,7 @@ def validate(scenario, pricing_dirs):
     Example:
       ftcost validate scenarios/review-stars.yaml
     """
-    from ..scenario import load_scenario
+    from ..model.load import load_scenario
 
     sc = load_scenario(scenario, pricing_dirs=pricing_dirs)
     names = ", ".join(f"{s.name} ({s.type}, {s.model.ref})" for s in sc.strategies)

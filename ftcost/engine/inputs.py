@@ -21,7 +21,7 @@ from .formulas import BoolArray, FloatArray, IntArray, Value, cost_per_request, 
 class Inputs:
     """Engine inputs, each an array broadcastable to [strategies, *variants].
 
-    Built by :meth:`ftcost.scenario.Scenario.inputs`; a sweep or a simulation
+    Built by :meth:`ftcost.model.scenario.Scenario.inputs`; a sweep or a simulation
     replaces fields with arrays that carry extra axes.
     """
 

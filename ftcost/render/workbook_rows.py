@@ -11,8 +11,8 @@ from dataclasses import fields
 
 import numpy as np
 
-from ..fields import BY_PATH
 from ..i18n import N_
+from ..model.fields import BY_PATH
 from ..result import Result
 from .fmt import symbol
 

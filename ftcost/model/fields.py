@@ -1,10 +1,10 @@
 """Every numeric input of a scenario file, declared once.
 
 One row per number a scenario can hold. The scenario checker reads its
-ranges from here (``_Checker.field``), ``ftcost.paths`` builds the ``--vary``
+ranges from here (``_Checker.field``), ``ftcost.model.paths`` builds the ``--vary``
 and distribution paths from the rows that can vary, the workbook takes its
 Inputs row labels and units from here, and the JSON Schema's numeric
-constraints are generated from it (``ftcost.scenario_schema``; a test checks
+constraints are generated from it (``ftcost.model.schema``; a test checks
 that the committed schema equals the generated one).
 
 The columns of :class:`NumberField`:
@@ -58,8 +58,9 @@ schema with ``python tests/test_scenario_fields.py --update``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from .i18n import N_
+from ..i18n import N_
 
 MAX_HORIZON = 1200  # months (100 years); bounds the month axis
 MAX_HOURS_PER_MONTH = 744.0  # 31 days x 24 hours
@@ -102,11 +103,11 @@ class NumberField:
         return self.path[2:] if self.path[:2] == ("strategies", ANY) else None
 
 
-def _f(path: str, *args, **kwargs) -> NumberField:
+def _f(path: str, *args: Any, **kwargs: Any) -> NumberField:
     return NumberField(tuple(path.split(".")), *args, **kwargs)
 
 
-def _s(path: str, *args, **kwargs) -> NumberField:
+def _s(path: str, *args: Any, **kwargs: Any) -> NumberField:
     return _f("strategies.*." + path, *args, **kwargs)
 
 
@@ -352,7 +353,7 @@ BY_PATH: dict[tuple[str, ...], NumberField] = {f.path: f for f in FIELDS}
 assert len(BY_PATH) == len(FIELDS), "a path is declared twice"
 
 
-def pattern(path: tuple) -> tuple[str, ...]:
+def pattern(path: tuple[Any, ...]) -> tuple[str, ...]:
     """The table's path for a concrete key path: a strategy index or currency code becomes ``*``.
 
     >>> pattern(("strategies", 2, "request", "prompt_tokens"))
@@ -366,7 +367,7 @@ def pattern(path: tuple) -> tuple[str, ...]:
     return parts
 
 
-def at(path: tuple) -> NumberField | None:
+def at(path: tuple[Any, ...]) -> NumberField | None:
     """The row a concrete key path names, or None when it names no numeric input.
 
     >>> at(("strategies", 0, "batch_share")).maximum

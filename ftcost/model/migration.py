@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalogs import Catalogs, Model, Price
-from .errors import CatalogError, ScenarioError
-from .i18n import Message, did_you_mean
+from ..catalogs import Catalogs, Model, Price
+from ..errors import CatalogError, ScenarioError
+from ..i18n import Message, did_you_mean
 
 ON_RETIREMENT = ("successor", "stop", "same_price")
 PROVIDER_NAMES = {
@@ -78,7 +78,7 @@ class Plan:
 
 def stop_reason(plan: Plan) -> str:
     """Why ``plan`` cannot run further, in the current language of :mod:`ftcost.i18n` ("" when it can)."""
-    from .i18n import _, date, month
+    from ..i18n import _, date, month
 
     if plan.stop is None:
         return plan.reason
@@ -265,7 +265,7 @@ def build_plan(
                 phases.append(Phase(cur, 1, h, prices, tokens, source, cost, jobs(cur)))
             plan.feasible_last = gone - 1
             plan.stop = (stopped[0], stopped[1] | {"gone": gone, "first_day": cal.first_day(gone)})
-            from .i18n import DEFAULT, use
+            from ..i18n import DEFAULT, use
 
             with use(DEFAULT):  # the JSON's words
                 plan.reason = stop_reason(plan)

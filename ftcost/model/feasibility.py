@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from . import i18n
-from .i18n import _
+from .. import i18n
+from ..i18n import _
 from .migration import Phase, Plan, provider_name, stop_reason
 
 
@@ -142,7 +142,7 @@ class JobAvailability:
 
 def job_availability(scenario: Any) -> list[JobAvailability]:
     """Per provider with fine-tunable models, sorted by name: who still accepts new fine-tuning jobs when the plan starts."""
-    from .catalogs import Catalogs
+    from ..catalogs import Catalogs
 
     day = scenario.month_first_day(1)
     try:

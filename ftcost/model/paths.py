@@ -6,11 +6,11 @@ A path names a numeric field the way the scenario file spells it:
 numbered: ``strategies.fine-tuned nano.request.prompt_tokens``).
 
 :func:`resolve` turns a path into a :class:`Target`, which knows the field's
-valid range and its value in a loaded :class:`~ftcost.scenario.Scenario`.
+valid range and its value in a loaded :class:`~ftcost.model.scenario.Scenario`.
 The fields, their ranges and whether they can vary are the rows of
-:mod:`ftcost.fields` (the checker reads the same rows).
+:mod:`ftcost.model.fields` (the checker reads the same rows).
 Values given by path may be numpy arrays (samples, sweep points):
-:func:`ftcost.derive.engine_inputs` takes them (key path -> array) and gives
+:func:`ftcost.model.derive.engine_inputs` takes them (key path -> array) and gives
 engine inputs with those values on extra variant axes after the strategy
 axis, everything derived from them following (quality cost = error rate x
 cost per error, a replica's capacity and cost, epochs: auto). Setting a price
@@ -24,6 +24,11 @@ are only inputs to a count made while loading (``training.data_generation``,
 ``training.epochs``, ``training.retrain_every_months``,
 ``serving.min_replicas``) can be swept over whole numbers but take no
 distribution.
+
+Why about 420 lines in one module: the path grammar, the :class:`Target` a
+path resolves to, the reading of a field's value by path (``Target.value``)
+and the fields worth moving (``variable_targets``, which resolves paths) are
+one concern; split, they would be modules that only each other use.
 """
 
 from __future__ import annotations
@@ -34,19 +39,19 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FtcostError, format_path
+from ..errors import FtcostError, format_path
+from ..i18n import N_, Message, did_you_mean, term
 from .fields import ANY, BY_PATH, FIELDS, NumberField, at
-from .i18n import N_, Message, did_you_mean, term
 
 DAYS_PER_MONTH = 365 / 12
 
 
-# The rows of ftcost.fields that can vary. A price not among them (training_per_hour, model_unit_per_hour)
+# The rows of ftcost.model.fields that can vary. A price not among them (training_per_hour, model_unit_per_hour)
 # is turned into another price while loading (e.g. Bedrock model units into hosting_per_hour), so varying
 # it would change nothing.
 @dataclass(frozen=True)
 class Field:
-    """One kind of variable field: where it lives, its valid range and who has it (a row of ftcost.fields)."""
+    """One kind of variable field: where it lives, its valid range and who has it (a row of ftcost.model.fields)."""
 
     key: tuple  # key path after "strategies.<i>" (strategy fields) or from the top
     minimum: float | None = 0.0
@@ -174,7 +179,7 @@ class Target:
 
     def upper(self, horizon: int | None = None) -> float:
         """The largest valid value: the field's maximum, 1e15, and for a monthly rate the compounding limit."""
-        from .limits import MAX_NUMBER, max_compound_rate
+        from ..limits import MAX_NUMBER, max_compound_rate
 
         hi = min(self.field.maximum if self.field.maximum is not None else np.inf, MAX_NUMBER)
         if horizon and self.compounds:
@@ -188,7 +193,7 @@ class Target:
         most 1e15 in size, and (given the horizon) a monthly rate must not
         compound past a factor of 1e100.
         """
-        from .limits import MAX_NUMBER, max_compound_rate
+        from ..limits import MAX_NUMBER, max_compound_rate
 
         v = np.asarray(values, dtype=float)
         f = self.field
@@ -235,7 +240,7 @@ class Target:
 
     def clip(self, values, horizon: int | None = None) -> np.ndarray:
         """Values moved into the valid range (whole numbers rounded); see :meth:`check_values` for the range."""
-        from .limits import MAX_NUMBER
+        from ..limits import MAX_NUMBER
 
         v = np.asarray(values, dtype=float)
         f = self.field

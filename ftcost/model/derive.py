@@ -1,6 +1,6 @@
 """Engine inputs from a scenario: the one derivation (issue 16, item 2).
 
-A loaded :class:`~ftcost.scenario.Scenario` keeps the numbers its file gives
+A loaded :class:`~ftcost.model.scenario.Scenario` keeps the numbers its file gives
 (with their sources). :func:`engine_inputs` is the only code that turns them
 into :class:`ftcost.engine.Inputs`, with any of them replaced by numbers or
 arrays given by key path (``{("strategies", 1, "training", "examples"):
@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from . import engine
+from .. import engine
 
 # paths and engine.inputs' helpers are imported where they are needed (overrides, variant axes): compare needs neither,
 # and its start-up stays as it was.
@@ -51,7 +51,7 @@ def engine_inputs(scenario: Any, overrides: Mapping[Any, Any] | None = None, var
     scenario : Scenario
         As loaded; it is not modified.
     overrides : mapping, optional
-        Key paths that can vary (:mod:`ftcost.paths`: a tuple such as
+        Key paths that can vary (:mod:`ftcost.model.paths`: a tuple such as
         ``("volume", "requests_per_month")``, or the text
         ``"strategies.1.training.tokens"``) to numbers or arrays that broadcast
         together (samples, sweep points). Later entries win when two name the
@@ -89,12 +89,12 @@ def engine_inputs(scenario: Any, overrides: Mapping[Any, Any] | None = None, var
     return _on_variant_axes(x, variants, len(rows))
 
 
-def _split(scenario: Any, overrides: Mapping[Any, Any]) -> tuple[dict[tuple, Any], dict[int, dict[tuple, Any]]]:
+def _split(scenario: Any, overrides: Mapping[Any, Any]) -> tuple[dict[tuple[Any, ...], Any], dict[int, dict[tuple[Any, ...], Any]]]:
     """Overrides by canonical path: (scenario-level ones, {strategy index: {path after strategies.<i>: value}})."""
     from . import paths
 
-    top: dict[tuple, Any] = {}
-    per: dict[int, dict[tuple, Any]] = {}
+    top: dict[tuple[Any, ...], Any] = {}
+    per: dict[int, dict[tuple[Any, ...], Any]] = {}
     for key, value in overrides.items():
         t = paths.resolve(scenario, key)
         v = np.asarray(value, dtype=float) if np.ndim(value) else float(value)
@@ -108,8 +108,8 @@ def _split(scenario: Any, overrides: Mapping[Any, Any]) -> tuple[dict[tuple, Any
 class _StrategyValues:
     """One strategy's numbers with the overrides in place: what every row of its plan starts from."""
 
-    def __init__(self, s: Any, given: dict[tuple, Any]):
-        def value(key: tuple, loaded: Any) -> Any:
+    def __init__(self, s: Any, given: dict[tuple[Any, ...], Any]):
+        def value(key: tuple[Any, ...], loaded: Any) -> Any:
             return given[key] if key in given else loaded
 
         self.strategy = s
@@ -200,7 +200,7 @@ class _Row:
         return p.value if p is not None else default
 
 
-def _columns(scenario: Any, rows: list[_Row], top: dict[tuple, Any], owner: tuple[int, ...] | None) -> engine.Inputs:
+def _columns(scenario: Any, rows: list[_Row], top: dict[tuple[Any, ...], Any], owner: tuple[int, ...] | None) -> engine.Inputs:
     def col(fn: Any) -> np.ndarray:
         # Values may be arrays (samples, sweep points): rows broadcast to [rows, *variants].
         return np.stack(np.broadcast_arrays(*(np.asarray(fn(r), dtype=float) for r in rows)))
@@ -264,7 +264,7 @@ def _columns(scenario: Any, rows: list[_Row], top: dict[tuple, Any], owner: tupl
 
 def _on_variant_axes(x: engine.Inputs, variants: tuple[int, ...], row_count: int) -> engine.Inputs:
     """``x`` with the variant axes after the row axis: length 1 where no override touched an input."""
-    from .engine.inputs import array_fields
+    from ..engine.inputs import array_fields
 
     nv = len(variants)
     changes = {}
@@ -288,8 +288,8 @@ def _check_capacity(scenario: Any, x: engine.Inputs) -> None:
             continue
         c = cap[i] if cap.ndim and cap.shape[0] >= len(scenario.strategies) else cap  # (rows after S: later phases of plans)
         if np.any(c < 1):
-            from .errors import format_path
-            from .i18n import Message
+            from ..errors import format_path
+            from ..i18n import Message
             from .paths import PathError
 
             message = Message(

@@ -1,4 +1,4 @@
-"""The scenario JSON Schema's numeric constraints, generated from :mod:`ftcost.fields`.
+"""The scenario JSON Schema's numeric constraints, generated from :mod:`ftcost.model.fields`.
 
 ``ftcost/schemas/scenario.schema.json`` is written by hand for its structure
 (objects, text, choices, descriptions) and by :func:`generate` for every
@@ -18,11 +18,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..limits import MAX_COMPOUND_FACTOR, MAX_NUMBER
 from .fields import ANY, FIELDS, NumberField
-from .limits import MAX_COMPOUND_FACTOR, MAX_NUMBER
 
-SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "scenario.schema.json"
-START = "<!-- fields: generated from ftcost/fields.py by python tests/test_scenario_fields.py --update -->"
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "scenario.schema.json"
+START = "<!-- fields: generated from ftcost/model/fields.py by python tests/test_scenario_fields.py --update -->"
 END = "<!-- fields: end -->"
 DISTRIBUTION_REF = {"$ref": "#/definitions/distribution"}
 NUMERIC_KEYS = ("type", "minimum", "maximum", "exclusiveMinimum", "anyOf", "const")  # what a row owns in its property
