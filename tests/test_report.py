@@ -236,14 +236,51 @@ def test_faster_text_writes_the_same_pdf(name):
 
     result = for_drawing(compare(Path(__file__).parents[1] / "scenarios" / name))
     plain = _pdf_bytes(result, faster=False)
-    base = _backend_pdf_ps.RendererPDFPSBase
-    before = base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers
-    assert _pdf_bytes(result, faster=True) == plain
-    # and everything is put back
-    assert (base.get_text_width_height_descent, base._get_font_ttf, backend_pdf._text_helpers) == before
+    import io
+
+    import matplotlib.text
     from matplotlib import font_manager
 
+    base = _backend_pdf_ps.RendererPDFPSBase
+
+    def patched():
+        return (
+            base.get_text_width_height_descent,
+            base._get_font_ttf,
+            backend_pdf._text_helpers,
+            font_manager._get_font,
+            io.open,
+            backend_pdf.RendererPdf.draw_text,
+            matplotlib.text.get_font,
+            _backend_pdf_ps.CharacterTracker.track_glyph,
+        )
+
+    before = patched()
+    assert _pdf_bytes(result, faster=True) == plain
+    # and everything is put back
+    assert patched() == before
+
     assert "_find_fonts_by_props" not in vars(font_manager.fontManager)
+
+
+def test_fonts_in_memory_keep_their_path():
+    # Within faster_text a font is read from a copy of its file in memory; its fname is still the file's path
+    # (the PDF backend embeds the font from it), and open() outside the font lookup is the ordinary one.
+    import io
+
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    from ftcost.render.pdf_text import _FontFile, faster_text
+
+    path = findfont(FontProperties(family=["DejaVu Sans"]))
+    with faster_text():
+        font = get_font(path)
+        assert io.open is open
+    assert str(font.fname.path if hasattr(font.fname, "path") else font.fname) == str(Path(path).resolve())
+    font.set_size(10, 72)
+    font.set_text("Kosten €1,141.38")
+    assert font.get_width_height()[0] > 0
+    assert _FontFile(b"abc", "x.ttf").name == "x.ttf"
 
 
 def test_dry_flow_lays_out_the_same_pages():
@@ -255,3 +292,17 @@ def test_dry_flow_lays_out_the_same_pages():
         dry, drawn = report._page_one(Flow(dry=True), result, TODAY, k), report._page_one(Flow(), result, TODAY, k)
         assert (len(dry.pages), round(dry.y, 9)) == (len(drawn.pages), round(drawn.y, 9))
         assert all(isinstance(p, _Sketch) for p in dry.pages) and drawn.pages[0].texts
+
+
+def test_load_matplotlib_puts_kwdoc_back():
+    # The commands import matplotlib's figures without the property lists of their docstrings; kwdoc itself is
+    # put back (a later Artist class, or help(), gets the full text).
+    import matplotlib
+    import matplotlib.artist
+
+    from ftcost.cli.plot import load_matplotlib
+
+    kwdoc = matplotlib.artist.kwdoc
+    load_matplotlib()
+    assert matplotlib.artist.kwdoc is kwdoc and matplotlib.get_backend().lower() == "agg"
+    assert "Properties" in kwdoc(matplotlib.artist.Artist)
