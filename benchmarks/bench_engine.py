@@ -65,8 +65,8 @@ from ftcost.engine.summary import evaluate_summary  # noqa: E402
 sys.path.insert(0, str(ROOT / "tests"))
 from scalar_reference import evaluate_scalar  # noqa: E402  (the reference is not shipped in the package)
 
+from ftcost.analysis.simulation import simulate  # noqa: E402
 from ftcost.scenario import load_scenario  # noqa: E402
-from ftcost.uncertainty import simulate  # noqa: E402
 
 VARIANTS = 1_000_000
 MONTHS = 36

@@ -3,7 +3,7 @@
     python benchmarks/bench_html.py            # 3 rounds, best kept
 
 Writing: scenarios/support-azure.yaml plus a fifth strategy (a copy of the
-1-deployment fine-tune with a shorter prompt), the grid of ftcost/whatif.py
+1-deployment fine-tune with a shorter prompt), the grid of ftcost/analysis/whatif.py
 evaluated and the file written, side by side with ``ftcost compare`` of the
 same scenario (the baseline: the ratio is what the page adds). Targets: under 2 s.
 

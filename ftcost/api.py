@@ -15,26 +15,25 @@ REPORT_SAMPLES = 20_000  # the report's simulation: enough for percentiles to tw
 
 
 def simulate(scenario, *, n: int = 100_000, seed: int | None = None, **load):
-    """Monte Carlo over the scenario's distributions (``ftcost simulate``); see :mod:`ftcost.uncertainty`."""
-    from . import uncertainty
+    """Monte Carlo over the scenario's distributions (``ftcost simulate``); see :mod:`ftcost.analysis.simulation`."""
+    from .analysis import simulation
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, **load)
-    return uncertainty.simulate(sc, n=n) if seed is None else uncertainty.simulate(sc, n=n, seed=seed)
+    return simulation.simulate(sc, n=n) if seed is None else simulation.simulate(sc, n=n, seed=seed)
 
 
 def sweep(scenario, vary, **kwargs):
-    """A grid of results over ``vary`` (``ftcost sweep``); see :mod:`ftcost.sweep`."""
-    import importlib
+    """A grid of results over ``vary`` (``ftcost sweep``); see :mod:`ftcost.analysis.sweep`."""
+    from .analysis.sweep import sweep as run
 
-    # importlib: `from . import sweep` would find this function through ftcost's lazy attributes.
-    return importlib.import_module("ftcost.sweep").sweep(scenario if isinstance(scenario, Scenario) else load_scenario(scenario), vary, **kwargs)
+    return run(scenario if isinstance(scenario, Scenario) else load_scenario(scenario), vary, **kwargs)
 
 
 def sensitivity(scenario, **kwargs):
-    """Each input moved down and up (``ftcost sensitivity``); see :mod:`ftcost.sensitivity`."""
-    import importlib
+    """Each input moved down and up (``ftcost sensitivity``); see :mod:`ftcost.analysis.sensitivity`."""
+    from .analysis.sensitivity import sensitivity as run
 
-    return importlib.import_module("ftcost.sensitivity").sensitivity(scenario if isinstance(scenario, Scenario) else load_scenario(scenario), **kwargs)
+    return run(scenario if isinstance(scenario, Scenario) else load_scenario(scenario), **kwargs)
 
 
 def compare(
@@ -101,7 +100,7 @@ def report_facts(result: Result, *, samples: int = REPORT_SAMPLES) -> Result:
     sc = result.scenario
     sim = None
     if getattr(sc, "distributions", None):
-        from .uncertainty import simulate as run
+        from .analysis.simulation import simulate as run
 
         sim = run(sc, n=samples)
     return dataclasses.replace(result, simulation=sim, availability=job_availability(sc))

@@ -1,4 +1,4 @@
-"""The what-if page end to end: the engine's grid (:mod:`ftcost.whatif`), laid out by :mod:`ftcost.render.html`, written atomically.
+"""The what-if page end to end: the engine's grid (:mod:`ftcost.analysis.whatif`), laid out by :mod:`ftcost.render.html`, written atomically.
 
 Used by ``ftcost report -o FILE.html``, :meth:`ftcost.result.Result.to_html`
 and the notebook view :meth:`~ftcost.result.Result._repr_html_`.
@@ -18,7 +18,7 @@ def render(result, *, lang: str | None = None) -> str:
     """The page for ``result`` as text, in ``lang`` (default: the current language)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from . import whatif
+    from .analysis import whatif
     from .render.html import render_page
 
     try:

@@ -11,7 +11,7 @@ import pickle
 import numpy as np
 import pytest
 
-from ftcost import sensitivity, sweep, uncertainty, whatif
+from ftcost.analysis import sensitivity, simulation, sweep, whatif
 from ftcost.model import derive, paths
 from ftcost.scenario import load_scenario
 
@@ -111,6 +111,6 @@ def test_a_path_that_cannot_vary_is_refused(sc):
 def test_one_derivation_only():
     """No caller builds engine inputs another way: the patching path (paths.apply / clone) is gone."""
     assert not hasattr(paths, "apply") and not hasattr(paths, "clone") and not hasattr(paths, "engine_inputs")
-    for module in (sweep, sensitivity, uncertainty, whatif):
+    for module in (sweep, sensitivity, simulation, whatif):
         src = inspect.getsource(module)
         assert "engine_inputs(" in src and "paths.engine_inputs" not in src, module.__name__

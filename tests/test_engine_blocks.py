@@ -256,7 +256,9 @@ def test_break_even_equals_the_engines():
     np.testing.assert_array_equal(got[1], want[1])
 
 
-@pytest.mark.parametrize("name", ["ftcost.engine.summary", "ftcost.engine.payback", "ftcost.uncertainty", "ftcost.sweep", "ftcost.sensitivity"])
+@pytest.mark.parametrize(
+    "name", ["ftcost.engine.summary", "ftcost.engine.payback", "ftcost.analysis.normal", "ftcost.analysis.sweep", "ftcost.analysis.sensitivity"]
+)
 def test_docstring_examples(name):
     import doctest
     import importlib

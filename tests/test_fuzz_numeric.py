@@ -121,9 +121,9 @@ def _no_bad_cells(text: str) -> None:
 
 
 def test_fuzz_simulate_tails(workdir):
+    from ftcost.analysis.simulation import simulate
     from ftcost.render.analysis import RENDERERS
     from ftcost.scenario import load_scenario
-    from ftcost.uncertainty import simulate
 
     path = workdir / "tails.yaml"
 

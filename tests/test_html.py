@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import ftcost
-from ftcost import whatif
+from ftcost.analysis import whatif
 from ftcost.api import load_scenario
 from ftcost.model.derive import engine_inputs
 

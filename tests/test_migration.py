@@ -455,9 +455,9 @@ def test_pricing_where_lists_the_providers_that_take_jobs_for_a_model_or_its_suc
 
 
 def test_sweep_and_simulate_count_feasible_plans_only(scenario):
+    from ftcost.analysis.simulation import simulate
+    from ftcost.analysis.sweep import sweep
     from ftcost.scenario import load_scenario
-    from ftcost.sweep import sweep
-    from ftcost.uncertainty import simulate
 
     # 'cheap' (acme/lonely, 0.50/1M) stops after month 2; 'steady' (3.00/1M) runs all 4 months.
     # cheap is cheaper at every volume, yet every sweep point and every sample picks steady.

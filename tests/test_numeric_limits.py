@@ -151,7 +151,7 @@ def test_distribution_tails_are_cut_at_the_limits(tmp_path):
         "strategies": [prompt(), prompt("b", 100, fixed_monthly_cost=1000, price_change_per_month={"dist": "normal", "mean": 0.0, "sd": 1.0})],
     }
     sc = load_scenario(d, today=fz.TODAY)
-    from ftcost.uncertainty import sample_inputs, simulate
+    from ftcost.analysis.simulation import sample_inputs, simulate
 
     samples, _ = sample_inputs(sc, 20_000, 7)
     vol = samples[("volume", "requests_per_month")]
@@ -246,7 +246,7 @@ def test_month_by_month_blocks_give_the_same_numbers(monkeypatch):
         "strategies": [prompt(), gpu("g1", 20), gpu("g2", 35)],
     }
     sc = load_scenario(d, today=fz.TODAY)
-    from ftcost.uncertainty import sample_inputs
+    from ftcost.analysis.simulation import sample_inputs
 
     _, x = sample_inputs(sc, 3000, 1)
     whole = evaluate_summary(x)
@@ -391,8 +391,8 @@ def test_closed_form_work_and_memory_budgets_are_refused_up_front(tmp_path):
 
 
 def test_sweep_json_is_streamed_and_equal_to_the_whole(tmp_path):
+    from ftcost.analysis.sweep import sweep
     from ftcost.render.analysis import sweep_csv, sweep_json, to_json
-    from ftcost.sweep import sweep
 
     sc = load_scenario(write(tmp_path, prompt(), prompt("b", 100, fixed_monthly_cost=1000)), today=fz.TODAY)
     for specs in (["volume.requests_per_month=1e3:1e7:log:5"], ["volume.requests_per_month=1e3:1e7:log:3", "strategies.0.request.prompt_tokens=1,2"]):
@@ -407,7 +407,7 @@ def test_sweep_json_is_streamed_and_equal_to_the_whole(tmp_path):
 def test_lognormal_spanning_the_whole_range_does_not_simulate_to_nan():
     # median 1e-300, p90 1e15: p90 / median = 1e315 overflows, so sigma must come from log(p90) - log(median)
     # = (34.54 + 690.78) / 1.2816 = 566.0
-    from ftcost.uncertainty import Distribution
+    from ftcost.analysis.distributions import Distribution
 
     d = Distribution("lognormal", (("median", 1e-300), ("p90", 1e15)), 0.0, MAX_NUMBER, ("volume", "requests_per_month"))
     with fz.strict_numpy():
@@ -420,7 +420,7 @@ def test_lognormal_spanning_the_whole_range_does_not_simulate_to_nan():
 def test_lognormal_at_the_edges_of_the_floats(median, p90):
     # p90 a few ulps above the median: log(p90) - log(median) rounds to 0 (a division by zero in the long fuzz run);
     # log(p90 / median) keeps the spread. And 1e15 / 1e-300 overflows, so there the difference of the logs is used.
-    from ftcost.uncertainty import Distribution
+    from ftcost.analysis.distributions import Distribution
 
     d = Distribution("lognormal", (("median", median), ("p90", p90)), 0.0, MAX_NUMBER, ("volume", "requests_per_month"))
     with fz.strict_numpy():

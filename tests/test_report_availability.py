@@ -6,7 +6,7 @@ import datetime as dt
 
 import ftcost
 from ftcost.api import report_facts
-from ftcost.render.report import availability_rows
+from ftcost.render.report_words import availability_rows
 
 
 def _scenario(start):

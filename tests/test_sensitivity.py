@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ftcost.analysis.sensitivity import moves_for, sensitivity
 from ftcost.cli import main
 from ftcost.errors import FtcostError
 from ftcost.model.paths import STRATEGY_FIELDS, Target
 from ftcost.scenario import load_scenario
-from ftcost.sensitivity import moves_for, sensitivity
 
 TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")
 

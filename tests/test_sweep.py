@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from ftcost.analysis.sweep import SweepError, parse_values, sweep
 from ftcost.api import compare
 from ftcost.cli import main
 from ftcost.errors import FtcostError
 from ftcost.model.paths import PathError, resolve
 from ftcost.scenario import DAYS_PER_MONTH, load_scenario
-from ftcost.sweep import SweepError, parse_values, sweep
 
 TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")
 

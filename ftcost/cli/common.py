@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import sys
 import traceback
 
@@ -248,3 +249,18 @@ def use_language(lang: str | None) -> str:
     from ..i18n import set_language
 
     return set_language(lang.lower() if lang else None)
+
+
+def pricing_dirs_option(f):
+    return click.option(
+        "--pricing",
+        "pricing_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        metavar="DIR",
+        help="Folder of private catalogs laid over the bundled ones (repeatable; first wins; also $FTCOST_PRICING_PATH).",
+    )(f)
+
+
+def _today() -> _dt.date:
+    return _dt.date.today()

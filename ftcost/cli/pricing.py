@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from ..catalogs import BUNDLED_DIR, DEFAULT_MAX_AGE_DAYS, Catalogs, Gpu, Model, Price
+from ..catalogs import BUNDLED_DIR, Catalogs, Gpu, Model, Price
 from ..errors import CatalogError
 from ..render import fmt
-from .common import format_option
+from .common import _today, format_option, pricing_dirs_option
 
 UNITS = {
     "input": "/ 1M tokens",
@@ -54,21 +54,6 @@ def price_text(p: Price, currency: str, *, unit: bool = True) -> str:
         return f"{p.value * 100:g}% off"
     text = money(p.value, currency)
     return f"{text} {UNITS[p.field]}" if unit and p.field in UNITS else text
-
-
-def pricing_dirs_option(f):
-    return click.option(
-        "--pricing",
-        "pricing_dirs",
-        multiple=True,
-        type=click.Path(file_okay=False),
-        metavar="DIR",
-        help="Folder of private catalogs laid over the bundled ones (repeatable; first wins; also $FTCOST_PRICING_PATH).",
-    )(f)
-
-
-def _today() -> _dt.date:
-    return _dt.date.today()
 
 
 @click.group()
@@ -342,127 +327,12 @@ def show(model, on, pricing_dirs, fmt):
         click.echo(show_text(m, day))
 
 
-# ---------------------------------------------------------------- check
+# ---------------------------------------------------------------- check, import and where: each its own module, registered on this group
 
+from .pricing_check import check  # noqa: E402
+from .pricing_import import import_  # noqa: E402
+from .pricing_where import where  # noqa: E402
 
-@pricing.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(), metavar="[PATH]...")
-@click.option(
-    "--max-age-days",
-    type=click.IntRange(min=0),
-    default=DEFAULT_MAX_AGE_DAYS,
-    show_default=True,
-    help="Warn when a price was read more than this many days ago.",
-)
-@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Count ages from this date (default: today).")
-@pricing_dirs_option
-@format_option(choices=("table", "json"))
-def check(paths, max_age_days, on, pricing_dirs, fmt):
-    """Validate catalog files and warn about stale prices.
-
-    PATH is a catalog file or a folder of them; without PATH, the bundled
-    catalogs and every private folder (--pricing, $FTCOST_PRICING_PATH) are
-    checked. Errors: unknown keys, missing provider/currency/models, prices
-    below 0, cached input above input, prices without a source or as_of date,
-    a model past its retires_on still open to new fine-tuning jobs, a price
-    marked secondary that cites a page the catalog cites as primary elsewhere.
-    Warnings: prices read more than --max-age-days ago. Exit code 2 when
-    there is an error.
-
-    \b
-    Example:
-      ftcost pricing check ~/prices --max-age-days 90
-    """
-    from ..catalogs.check import check_paths, default_targets, summary
-
-    day = on.date() if on is not None else _today()
-    targets = [Path(p) for p in paths] or default_targets(pricing_dirs)
-    reports = check_paths(targets, day, max_age_days)
-    totals = summary(reports)
-    if fmt == "json":
-        out = {
-            "date": day.isoformat(),
-            "max_age_days": max_age_days,
-            **totals,
-            "checked": [r.file for r in reports],
-            "problems": [p.to_dict() for r in reports for p in r.problems],
-        }
-        click.echo(json.dumps(out, indent=2))
-    else:
-        for r in reports:
-            for p in r.problems:
-                click.echo(str(p), err=p.level == "error")
-        click.echo(
-            f"Checked {totals['files']} catalog file{'s' if totals['files'] != 1 else ''}, {totals['prices']} prices "
-            f"({totals['secondary']} secondary, {totals['unverified']} unverified): "
-            f"{totals['errors']} error{'s' if totals['errors'] != 1 else ''}, {totals['warnings']} warning{'s' if totals['warnings'] != 1 else ''}."
-        )
-    if totals["errors"]:
-        # (run_main maps FtcostError to exit 2; it drops the code of click's Exit)
-        n = totals["errors"]
-        raise CatalogError(f"{n} error{'s' if n != 1 else ''} in the catalogs checked (listed above)")
-
-
-# ---------------------------------------------------------------- import
-
-
-@pricing.group("import")
-def import_():
-    """Convert another tool's price list into ftcost catalogs."""
-
-
-@import_.command("litellm")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder to write <provider>.yaml catalogs into (merged with catalogs already there).",
-)
-@click.option("--provider", "providers", multiple=True, metavar="P", help="Only this ftcost provider, e.g. openai, azure-openai, vertex-ai (repeatable).")
-@click.option("--version", "version", default=None, help="LiteLLM version the file comes from (default: read from the file name).")
-@click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD", help="Date the prices were read (default: today)."
-)
-@click.option("--dry-run", is_flag=True, help="Convert, merge and validate, but write nothing.")
-def import_litellm_cmd(file, out_dir, providers, version, as_of, dry_run):
-    """Convert LiteLLM's model_prices_and_context_window.json (.json or .json.gz).
-
-    Per-token prices become per-1M prices; cached and batch prices are kept;
-    ft: rows become the fine-tuning inference prices of their base model.
-    Merge rules: docs/pricing.md.
-
-    \b
-    Example:
-      ftcost pricing import litellm model_prices_and_context_window.json --provider openai -o pricing/
-    """
-    from ..catalogs.litellm_import import import_litellm
-
-    result = import_litellm(
-        file,
-        out_dir,
-        providers=list(providers) or None,
-        version=version,
-        as_of=as_of.date() if as_of else None,
-        write=not dry_run,
-    )
-    for w in result.warnings[:20]:
-        click.echo(f"warning: {w}", err=True)
-    if len(result.warnings) > 20:
-        click.echo(f"warning: ... and {len(result.warnings) - 20} more rows left out or changed (see docs/pricing.md)", err=True)
-    for c in result.changes:
-        click.echo(f"changed: {c}", err=True)
-    verb = "would write" if dry_run else "wrote"
-    for prov, n in result.counts.items():
-        click.echo(f"{verb} {Path(out_dir) / (prov + '.yaml')}: {n['models']} models ({n['added']} added, {n['changed']} values changed)")
-    if not result.counts:
-        click.echo("No chat or completion rows to import.")
-
-
-# ---------------------------------------------------------------- where (issue 13)
-
-from .pricing_where import where  # noqa: E402  (its own module; registered on this group)
-
+pricing.add_command(check)
+pricing.add_command(import_)
 pricing.add_command(where)

@@ -30,8 +30,8 @@ def sensitivity(scenario, swing, strategy, fmt, chart_path, pricing_dirs, lang):
       ftcost sensitivity scenarios/review-stars.yaml --swing 0.5 --chart tornado.png
       ftcost sensitivity scenarios/review-stars.yaml --strategy "few-shot prompt, nightly batch" --format csv
     """
+    from ..analysis.sensitivity import sensitivity as run
     from ..model.load import load_scenario
-    from ..sensitivity import sensitivity as run
 
     use_language(lang)
     check_chart(scenario, chart_path)

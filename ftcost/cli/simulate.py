@@ -36,8 +36,8 @@ def simulate(scenario, n, seed, fmt, chart_path, pricing_dirs, lang):
       ftcost simulate scenarios/review-stars-uncertain.yaml -n 200000 --seed 7 --format json
       ftcost simulate scenarios/review-stars-uncertain.yaml --chart simulation.png
     """
+    from ..analysis.simulation import simulate as run
     from ..model.load import load_scenario
-    from ..uncertainty import simulate as run
 
     use_language(lang)
     check_chart(scenario, chart_path)

@@ -40,8 +40,8 @@ def sweep(scenario, specs, fmt, chart_path, pricing_dirs, lang):
           --vary strategies.0.request.prompt_tokens=500:4000:8 --chart heatmap.png
       ftcost sweep scenarios/review-stars.yaml --vary strategies.1.hosting.deployments=1,2,3 --format csv
     """
+    from ..analysis.sweep import sweep as run
     from ..model.load import load_scenario
-    from ..sweep import sweep as run
 
     use_language(lang)
     check_chart(scenario, chart_path)

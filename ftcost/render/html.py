@@ -5,7 +5,7 @@
 The file carries everything it needs: the page's script and style, plotly.js
 from the installed ``plotly`` package (gzip-compressed and base64-encoded,
 unpacked by the browser's own DecompressionStream, which keeps the file near
-2 MB instead of 5), and the numbers of :mod:`ftcost.whatif` (the engine over a
+2 MB instead of 5), and the numbers of :mod:`ftcost.analysis.whatif` (the engine over a
 grid of control values). It makes no network request. Text goes through
 :mod:`ftcost.i18n`, so ``--lang es`` gives the page in Spanish.
 """
@@ -254,7 +254,7 @@ def grid_note(grid, seconds: float) -> str:
 
 
 def render_page(result, grid, seconds: float, *, version: str = "", lang: str | None = None) -> str:
-    """The whole page as text, from ``result`` and its grid (:func:`ftcost.whatif.build`, which took ``seconds``).
+    """The whole page as text, from ``result`` and its grid (:func:`ftcost.analysis.whatif.build`, which took ``seconds``).
 
     ``lang``: 'en' or 'es' (default: the current language).
     """

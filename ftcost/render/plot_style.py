@@ -310,3 +310,10 @@ MAX_LABEL_CHARS = 80
 
 def short(name: str, n: int = 40) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
+
+
+def _legend_gids(leg, gids: list[str | None]) -> None:
+    """Name the legend's texts so tests (and readers of the SVG) find each strategy's words."""
+    for t, gid in zip(leg.get_texts(), gids):
+        if gid:
+            t.set_gid(gid)

@@ -47,10 +47,10 @@ from typing import Any
 
 import numpy as np
 
-from . import engine
-from .engine.envelope import CostLines, break_even_from_crossings, crossings
-from .model import paths
-from .model.derive import engine_inputs
+from .. import engine
+from ..engine.envelope import CostLines, break_even_from_crossings, crossings
+from ..model import paths
+from ..model.derive import engine_inputs
 
 VOLUME_STEPS = 60
 VOLUME_SPAN = 100.0  # the slider runs from volume / 100 to volume x 100

@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FtcostError
-from .i18n import N_, Message, did_you_mean
-from .model import paths
-from .model.derive import engine_inputs
+from ..errors import FtcostError
+from ..i18n import N_, Message, did_you_mean
+from ..model import paths
+from ..model.derive import engine_inputs
 
 DEFAULT_SWING = 0.2
 
@@ -165,7 +165,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
         The strategy whose savings against the baseline are measured (default:
         the cheapest strategy that is not the baseline).
     """
-    from .engine.summary import evaluate_summary
+    from ..engine.summary import evaluate_summary
 
     if isinstance(swing, bool) or not isinstance(swing, (int, float)) or not 0 < swing < 1 or math.isnan(swing):
         raise FtcostError(Message("--swing must be a fraction between 0 and 1 (0.2 = -20% and +20%), got {value}", value=swing))
@@ -187,7 +187,7 @@ def sensitivity(scenario, swing: float = DEFAULT_SWING, strategy: str | None = N
         lows_highs.append((v, lo, hi))
     x = engine_inputs(scenario, values, (n,))
     sm = evaluate_summary(x, block_size)
-    from .limits import check_finite
+    from ..limits import check_finite
 
     check_finite(sm.total_cost, N_("the total cost of a move"), file=scenario.file)
     total = np.asarray(sm.total_cost)

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import FtcostError
-from .i18n import N_, Message, term
-from .limits import check_finite, grid_size
-from .model import paths
-from .model.derive import engine_inputs
+from ..errors import FtcostError
+from ..i18n import N_, Message, term
+from ..limits import check_finite, grid_size
+from ..model import paths
+from ..model.derive import engine_inputs
 
 MAX_POINTS = 1_000_000
 ROW_BLOCK = 4096  # grid points turned into output rows at a time
@@ -239,7 +239,7 @@ def sweep(scenario, specs: list[str], block_size: int | None = None) -> SweepRes
     A grid point equals ``ftcost compare`` run with that value (up to rounding
     in the last bits): tests/test_sweep.py.
     """
-    from .engine.summary import evaluate_summary
+    from ..engine.summary import evaluate_summary
 
     if not specs:
         raise SweepError(
