@@ -265,3 +265,19 @@ def test_docstring_examples(name):
 
     failures, tried = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert tried > 0 and failures == 0
+
+
+def test_a_volume_ratio_that_rounds_to_zero_stays_finite_and_silent():
+    # Found by benchmarks/fuzz_long.py (2026-12-01): growth just above -100% a month (-0.9999999999999999,
+    # the cut of a wide distribution) with prices falling 50% a month gives g + p + g p = -1.0 in floating
+    # point, and log1p(-1) raised "divide by zero" under strict numpy. The ratio (1+g)(1+p) is 0 then:
+    # requests in month 1 only. Prompting at $0.001 x 10,000 = $10 in month 1 and $0 after, over 12 months.
+    g = np.nextafter(-1.0, 0.0)
+    x = _two(growth=np.array([g, 0.0]), price_change=np.array([[-0.5], [-0.5]]))
+    with np.errstate(all="raise"):
+        s = evaluate_summary(x)
+    ref = engine.evaluate(x)
+    np.testing.assert_allclose(s.total_cost, ref.total_cost, rtol=1e-9, atol=1e-12)
+    assert s.total_cost[0, 0] == pytest.approx(1000 * 1000 * 1.0 / 1e6)  # 1,000 requests x 1,000 tokens x $1 per 1M, month 1 only
+    assert np.all(np.isfinite(s.total_cost))
+    assert geometric_sum(-1.0, 0) == 0.0

@@ -319,16 +319,26 @@ def geometric_sum(growth: ArrayLike, months: ArrayLike) -> FloatArray:
     3.31
     >>> float(geometric_sum(0.0, 24))
     24.0
+
+    A ratio of 0 (g = -1, which a growth just above -100% a month times a
+    falling price can round to) keeps the first term only: 1 for any months
+    above 0, and 0 for none.
+
+    >>> geometric_sum(-1.0, [0, 1, 24]).tolist()
+    [0.0, 1.0, 1.0]
     """
     g = np.asarray(growth, dtype=float)
     n = np.asarray(months, dtype=float)
     zero = g == 0
     out: FloatArray
-    if not zero.any():
-        out = np.expm1(n * np.log1p(g)) / g
-    elif zero.all():
-        out = np.broadcast_to(n, np.broadcast_shapes(n.shape, g.shape)).copy()
-    else:
-        safe = np.where(zero, 1.0, g)
-        out = np.where(zero, n, np.expm1(n * np.log1p(np.where(zero, 0.0, g))) / safe)
+    with np.errstate(divide="ignore", invalid="ignore"):  # log1p(-1) = -inf: see the ratio-0 case below
+        if not zero.any():
+            out = np.expm1(n * np.log1p(g)) / g
+        elif zero.all():
+            out = np.broadcast_to(n, np.broadcast_shapes(n.shape, g.shape)).copy()
+        else:
+            safe = np.where(zero, 1.0, g)
+            out = np.where(zero, n, np.expm1(n * np.log1p(np.where(zero, 0.0, g))) / safe)
+    if np.any(g == -1.0):  # 0 x -inf is NaN where months = 0: no terms
+        out = np.where(n == 0, 0.0, out)
     return out

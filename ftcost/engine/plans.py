@@ -55,6 +55,8 @@ def geometric(growth: ArrayLike, months: ArrayLike) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         val = np.expm1(n * np.log1p(g)) / safe
     out: FloatArray = np.where(g == 0, n, val)
+    if np.any(g == -1.0):  # a ratio of 0: 0 x log1p(-1) is NaN where months = 0 (no terms)
+        out = np.where(n == 0, 0.0, out)
     return out
 
 
@@ -85,7 +87,8 @@ class Rows:
         # G(k) = sum_{j<k} ratio^j for the few whole months k the plan's boundaries need, computed
         # once per k when every row has the same ratio (no price change): see :meth:`growth_sum`.
         self._gm1 = self.ratio - 1.0
-        self._log = np.log1p(self._gm1)
+        with np.errstate(divide="ignore"):  # a ratio of 0 (g = -1 after rounding): log -inf, G(k) = 1 for k >= 1
+            self._log = np.log1p(self._gm1)
         self._zero = self._gm1 == 0
         self._has_zero = bool(np.any(self._zero))
         self._safe = np.where(self._zero, 1.0, self._gm1) if self._has_zero else self._gm1
