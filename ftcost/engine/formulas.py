@@ -94,7 +94,10 @@ def cost_per_request(
     i = np.asarray(prompt_tokens, dtype=float) + np.asarray(input_tokens, dtype=float)
     c = np.asarray(cached_tokens, dtype=float)
     o = np.asarray(completion_tokens, dtype=float)
-    tokens_cost = (i - c) * input_price + c * cached_price + o * output_price
+    if c.any() or not np.all(np.isfinite(cached_price)):
+        tokens_cost = (i - c) * input_price + c * cached_price + o * output_price
+    else:  # nothing cached: the same numbers, two passes fewer
+        tokens_cost = i * input_price + o * output_price
     share = np.asarray(batch_share, dtype=float)
     discounted: FloatArray = (1.0 - share * batch_discount) * tokens_cost / PER_MILLION
     bi = np.asarray(batch_input_price, dtype=float)

@@ -43,12 +43,15 @@ def break_even(cost_s: ArrayLike, fbar_s: ArrayLike, cost_b: ArrayLike, fbar_b: 
         v = df / dc
     neg = df < 0
     below = (dc < 0) & neg  # dearer per request but cheaper fixed: wins below V*
-    vol: FloatArray = np.where(dc > 0, np.maximum(v, 0.0), np.where(below, v, np.nan))
+    # max(V*, 0) where cheaper per request, V* where cheaper below it, else NaN (written in place: fewer passes)
+    vol: FloatArray = np.full(np.shape(v), np.nan)
+    np.maximum(v, 0.0, out=vol, where=dc > 0)
+    np.copyto(vol, v, where=below)
     tie = (dc == 0) & neg  # same cost per request, cheaper fixed: always cheaper
     if tie.any():
         vol[tie] = 0.0
     # A per-request difference of ~1e-308 puts V* past the largest float: no break-even in practice (as in engine).
-    vol[~np.isfinite(vol)] = np.nan
+    np.copyto(vol, np.nan, where=np.isinf(vol))
     return vol, ~below
 
 

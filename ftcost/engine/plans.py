@@ -318,10 +318,11 @@ def _payback(rows: Rows, own: tuple[int, ...], s: int, b: int, width: int, cache
         terms: list[Term] = []
         start = float(a - 1)
         v1 = rows.row(rows.v1, 0)
+        v_start = v1 * rows.power(a - 1)[0] if rows.shared_ratio else None  # the volume in month a, shared by the rows
         for r, sign in active:
             ratio = rows.ratio_row if rows.shared_ratio else rows.row(rows.ratio, r)
-            lift = rows.power(a - 1)[0] if rows.shared_ratio else ratio**start
-            terms.append((sign * rows.row(rows.c, r) * (v1 * lift), ratio))
+            volume = v_start if v_start is not None else v1 * ratio**start
+            terms.append((sign * rows.row(rows.c, r) * volume, ratio))
             qr = rows.row(rows.q, r)
             if np.any(qr):
                 gr = 1.0 + rows.row(rows.g, 0)
