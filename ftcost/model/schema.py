@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..limits import MAX_COMPOUND_FACTOR, MAX_NUMBER
 from .fields import ANY, FIELDS, NumberField
@@ -53,7 +53,7 @@ def _num(v: float) -> int | float:
     return int(v) if float(v).is_integer() else v
 
 
-def _node(schema: dict, path: tuple[str, ...]) -> dict:
+def _node(schema: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     """The property schema a table path names, following $ref, array items and pattern properties."""
     node = schema
     for part in path:
@@ -65,7 +65,7 @@ def _node(schema: dict, path: tuple[str, ...]) -> dict:
     return node
 
 
-def _deref(schema: dict, node: dict) -> dict:
+def _deref(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in node:
         ref = node["$ref"]
         assert ref.startswith("#/"), ref
@@ -75,7 +75,7 @@ def _deref(schema: dict, node: dict) -> dict:
     return node
 
 
-def generate(skeleton: dict) -> dict:
+def generate(skeleton: dict[str, Any]) -> dict[str, Any]:
     """``skeleton`` with every table row's property set from the table (descriptions and defaults kept)."""
     schema = copy.deepcopy(skeleton)
     for f in FIELDS:
@@ -87,11 +87,11 @@ def generate(skeleton: dict) -> dict:
     return schema
 
 
-def committed() -> dict:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+def committed() -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
-def dumps(schema: dict) -> str:
+def dumps(schema: dict[str, Any]) -> str:
     """The schema as the committed file spells it."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 

@@ -24,14 +24,14 @@ from .token_counts import _count_dataset
 def _training(
     chk: _Checker,
     raw: Any,
-    path: tuple,
+    path: tuple[str | int, ...],
     model: Model,
     prices: dict[str, Price],
     base_dir: Path,
     serving: Serving | None = None,
     catalogs: Catalogs | None = None,
     currency: str = "USD",
-    rates: dict | None = None,
+    rates: dict[str, tuple[float, str]] | None = None,
 ) -> Training:
     t = chk.mapping(raw, path, TRAINING_KEYS, "training")
     fixed_per_run = 0.0
@@ -141,7 +141,9 @@ def _training(
     )
 
 
-def _data_generation(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> tuple[float, str]:
+def _data_generation(
+    chk: _Checker, raw: Any, path: tuple[str | int, ...], catalogs: Catalogs, currency: str, rates: dict[str, tuple[float, str]]
+) -> tuple[float, str]:
     """Cost of creating the training set with a larger model (distillation): month 1, one time.
 
     ``examples x (input_tokens x input price + output_tokens x output price) / 1e6`` at the model's base prices.
