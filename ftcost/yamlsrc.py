@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -21,6 +21,8 @@ from .errors import FtcostError
 from .i18n import N_, Message, recognize, term
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_E = TypeVar("_E", bound=FtcostError)  # the error class YamlDoc.error builds and returns
 
 MAX_YAML_BYTES = 1024 * 1024  # scenarios and catalogs are a few KB; 1 MB parses in about 2 s at worst
 MAX_NODES = 200_000  # bounds alias expansion ("billion laughs")
@@ -70,7 +72,7 @@ class YamlDoc:
                 return (None, None)
             p = p[:-1]
 
-    def error(self, cls: type[FtcostError], path: tuple, message: str, hint: str | None = None, *, key: bool = False):
+    def error(self, cls: type[_E], path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> _E:
         line, col = self.where(path, key=key)
         return cls(message, file=self.file, line=line, column=col, path=path, hint=hint)
 

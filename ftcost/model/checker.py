@@ -24,13 +24,13 @@ class _Checker:
 
     def __init__(self, doc: YamlDoc):
         self.doc = doc
-        self.distributions: dict = {}  # key path -> Distribution (see number())
+        self.distributions: dict[tuple[str | int, ...], Any] = {}  # key path -> Distribution (see number())
         self.horizon: int | None = None  # set once read: distributions of monthly rates are cut where they compound too far
 
-    def fail(self, path: tuple, message: str, hint: str | None = None, *, key: bool = False) -> ScenarioError:
+    def fail(self, path: tuple[str | int, ...], message: str, hint: str | None = None, *, key: bool = False) -> ScenarioError:
         return self.doc.error(ScenarioError, path, message, hint, key=key)
 
-    def mapping(self, value: Any, path: tuple, allowed: Iterable[str], what: str) -> dict:
+    def mapping(self, value: Any, path: tuple[str | int, ...], allowed: Iterable[str], what: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(path, Message("{what} must be a mapping of keys to values, got {kind}", what=_what(what), kind=_kind(value)))
         allowed = tuple(allowed)
@@ -42,18 +42,18 @@ class _Checker:
 
     def number(
         self,
-        m: dict,
+        m: dict[str, Any],
         key: str,
-        path: tuple,
+        path: tuple[str | int, ...],
         *,
-        default=None,
-        minimum=None,
-        maximum=None,
-        exclusive_min=False,
-        integer=False,
-        required=False,
+        default: Any = None,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        exclusive_min: bool = False,
+        integer: bool = False,
+        required: bool = False,
         what: str = "a number",
-    ):
+    ) -> Any:
         p = path + (key,)
         if key not in m or m[key] is None:
             if required:
@@ -97,7 +97,7 @@ class _Checker:
             raise self.fail(p, Message("must be <= {most}, got {value}", most=_fmt(maximum), value=_fmt(v)), hint)
         return int(v) if integer else float(v)
 
-    def field(self, m: dict, key: str, path: tuple, *, default=None, required=False):
+    def field(self, m: dict[str, Any], key: str, path: tuple[str | int, ...], *, default: Any = None, required: bool = False) -> Any:
         """The number at ``path + (key,)``, checked against its row of ftcost.model.fields (range, whole or not)."""
         f = at(path + (key,))
         if f is None:
@@ -116,10 +116,10 @@ class _Checker:
         )
 
     @overload
-    def string(self, m: dict, key: str, path: tuple, *, required: Literal[True]) -> str: ...
+    def string(self, m: dict[str, Any], key: str, path: tuple[str | int, ...], *, required: Literal[True]) -> str: ...
     @overload
-    def string(self, m: dict, key: str, path: tuple, *, required: bool = False, default: str | None = None) -> str | None: ...
-    def string(self, m: dict, key: str, path: tuple, *, required: bool = False, default: str | None = None) -> str | None:
+    def string(self, m: dict[str, Any], key: str, path: tuple[str | int, ...], *, required: bool = False, default: str | None = None) -> str | None: ...
+    def string(self, m: dict[str, Any], key: str, path: tuple[str | int, ...], *, required: bool = False, default: str | None = None) -> str | None:
         if key not in m or m[key] is None:
             if required:
                 raise self.fail(path, Message("'{key}' is required", key=key), key=True)
@@ -194,7 +194,7 @@ def _fmt(v: float) -> str:
     return f"{v:g}" if _finite(v) else _short(v)
 
 
-def _finite(v) -> bool:
+def _finite(v: float) -> bool:
     """math.isfinite that says False (not OverflowError) for an integer too large for a float."""
     try:
         return math.isfinite(v)
@@ -217,7 +217,7 @@ def _looks_numeric(s: str) -> bool:
         return False
 
 
-def _parse_start(v: Any, chk: _Checker, path: tuple, today: _dt.date) -> tuple[int, int]:
+def _parse_start(v: Any, chk: _Checker, path: tuple[str | int, ...], today: _dt.date) -> tuple[int, int]:
     if v is None:
         return (today.year, today.month)
     if isinstance(v, _dt.date):

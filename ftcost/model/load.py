@@ -12,6 +12,7 @@ import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..catalogs import Catalogs, Model, Price
 from ..errors import CatalogError, ScenarioError
@@ -174,7 +175,9 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
     )
 
 
-def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, catalogs: Catalogs, currency: str, rates: dict, pricing_dirs) -> None:
+def _plans(
+    chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, catalogs: Catalogs, currency: str, rates: dict[str, tuple[float, str]], pricing_dirs
+) -> None:
     """Each strategy's plan over the horizon: the models it runs on and when it can no longer run (ftcost.model.migration)."""
     from . import migration
 
@@ -210,7 +213,7 @@ def _plans(chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, 
         s.plan = migration.build_plan(s, s.on_retirement, s.migration_cost, cal, catalogs, convert, prices_for, s.recount, load_more)
 
 
-def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: str) -> None:
+def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple[str | int, ...], what: str) -> None:
     """A monthly rate compounded over the horizon must stay a computable factor: (1 + rate)^(h - 1) <= 1e100."""
     if compounds_too_far(rate, h):
         raise chk.fail(
@@ -226,7 +229,7 @@ def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple, what: st
         )
 
 
-def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Catalogs:
+def _load_catalogs(chk: _Checker, top: dict[str, Any], base_dir: Path, pricing_dirs) -> Catalogs:
     names = top.get("pricing")
     if isinstance(names, str):
         names = [names]
@@ -251,7 +254,7 @@ def _load_catalogs(chk: _Checker, top: dict, base_dir: Path, pricing_dirs) -> Ca
         raise
 
 
-def _check_not_retired(chk: _Checker, s: Strategy, path: tuple, start: tuple[int, int]) -> None:
+def _check_not_retired(chk: _Checker, s: Strategy, path: tuple[str | int, ...], start: tuple[int, int]) -> None:
     """A model that retired before the plan's first month cannot be planned with: a located error naming the date."""
     m = s.model
     first = _dt.date(start[0], start[1], 1)

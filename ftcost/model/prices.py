@@ -7,6 +7,7 @@ check that a per-1M price was not typed per 1K tokens.
 from __future__ import annotations
 
 import os
+from typing import Any, overload
 
 from ..catalogs import Model, Price
 from ..i18n import N_, Message
@@ -15,7 +16,7 @@ from .fields import FIELDS, PER_1M
 from .keys import PRICE_OVERRIDE_KEYS
 
 
-def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[float, str]]:
+def _exchange_rates(chk: _Checker, top: dict[str, Any], currency: str) -> dict[str, tuple[float, str]]:
     """``exchange_rate: {USD: 0.92, source: ..., as_of: ...}``: one USD costs 0.92 of the scenario currency."""
     raw = top.get("exchange_rate")
     if raw is None:
@@ -40,7 +41,7 @@ def _exchange_rates(chk: _Checker, top: dict, currency: str) -> dict[str, tuple[
     return rates
 
 
-def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tuple) -> Model:
+def _convert(model: Model, currency: str, rates: dict[str, tuple[float, str]], chk: _Checker, path: tuple[str | int, ...]) -> Model:
     """The model with its money converted to the scenario currency (a copy; catalogs stay as read)."""
     if model.currency == currency:
         return model
@@ -54,7 +55,11 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
 
     rate, note = rates[model.currency]
 
-    def conv(prices):
+    @overload
+    def conv(prices: dict[str, Price]) -> dict[str, Price]: ...
+    @overload
+    def conv(prices: dict[str, Price] | None) -> dict[str, Price] | None: ...
+    def conv(prices: dict[str, Price] | None) -> dict[str, Price] | None:
         if prices is None:
             return None
         return {
@@ -65,7 +70,7 @@ def _convert(model: Model, currency: str, rates: dict, chk: _Checker, path: tupl
     return dataclasses.replace(model, currency=currency, base=conv(model.base), fine_tuning=conv(model.fine_tuning))
 
 
-def _serving_price(chk: _Checker, prices: dict[str, Price], path: tuple, model: Model) -> None:
+def _serving_price(chk: _Checker, prices: dict[str, Price], path: tuple[str | int, ...], model: Model) -> None:
     """What serving the fine-tuned model costs by the hour: the catalog's, the scenario's, or 0 when it is serverless.
 
     Never a silent 0: a model whose serving is not known to be serverless and has
@@ -88,13 +93,13 @@ def _serving_price(chk: _Checker, prices: dict[str, Price], path: tuple, model: 
     )
 
 
-def _where(chk: _Checker, path: tuple) -> str:
+def _where(chk: _Checker, path: tuple[str | int, ...]) -> str:
     line, _ = chk.doc.where(path)
     name = os.path.basename(chk.doc.file)
     return f"{name} line {line}" if line else "the scenario"
 
 
-def _override_price(chk: _Checker, block: dict, key: str, path: tuple) -> Price:
+def _override_price(chk: _Checker, block: dict[str, Any], key: str, path: tuple[str | int, ...]) -> Price:
     v = chk.field(block, key, path, required=True)
     return Price(v, f"scenario override ({_where(chk, path + (key,))})", None, key)
 
@@ -103,7 +108,7 @@ def _override_price(chk: _Checker, block: dict, key: str, path: tuple) -> Price:
 PER_TOKEN_PRICE_KEYS = tuple(f.path[-1] for f in FIELDS if f.path[2:3] == ("prices",) and f.unit == PER_1M)
 
 
-def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | None) -> None:
+def _check_per_1k(chk: _Checker, path: tuple[str | int, ...], value: float, catalog: Price | None) -> None:
     """A per-1M price about 1,000 times below the catalog's is a per-1K price typed into a per-1M field."""
     if path[-1] not in PER_TOKEN_PRICE_KEYS or catalog is None or catalog.value <= 0 or value <= 0:
         return
@@ -121,7 +126,9 @@ def _check_per_1k(chk: _Checker, path: tuple, value: float, catalog: Price | Non
         )
 
 
-def _effective_prices(chk: _Checker, m: dict, path: tuple, model: Model, fine_tuned: bool, self_hosted: bool = False) -> dict[str, Price]:
+def _effective_prices(
+    chk: _Checker, m: dict[str, Any], path: tuple[str | int, ...], model: Model, fine_tuned: bool, self_hosted: bool = False
+) -> dict[str, Price]:
     """The rates a strategy pays: the catalog's, then the scenario's ``prices`` overrides."""
     if self_hosted:
         # Own GPUs: no per-token API price; a catalog's per-token training price (LoRA services) still applies.

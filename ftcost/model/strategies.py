@@ -6,6 +6,7 @@ horizon is built afterwards by the loader (:mod:`ftcost.model.migration`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from .training import _training
 DEFAULT_HOURS_PER_MONTH = 730.0
 
 
-def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency: str, rates: dict, base_dir: Path) -> Strategy:
+def _strategy(
+    chk: _Checker, raw: Any, path: tuple[str | int, ...], catalogs: Catalogs, currency: str, rates: dict[str, tuple[float, str]], base_dir: Path
+) -> Strategy:
     m = chk.mapping(raw, path, STRATEGY_KEYS, N_("a strategy"))
     name = chk.string(m, "name", path, required=True)
     if _has_control(name):
@@ -225,7 +228,7 @@ def _strategy(chk: _Checker, raw: Any, path: tuple, catalogs: Catalogs, currency
     )
 
 
-def _recounter(count, tokens: float, source: str):
+def _recounter(count: Callable[[Model], tuple[float, str]], tokens: float, source: str) -> Callable[[Model], tuple[float, str]]:
     """Re-count a prompt that came from text with another model's encoding (the same count when it has none)."""
 
     def recount(other: Model) -> tuple[float, str]:
@@ -236,7 +239,7 @@ def _recounter(count, tokens: float, source: str):
     return recount
 
 
-def _serving(chk: _Checker, m: dict, path: tuple, catalogs: Catalogs, currency: str, rates: dict) -> Serving:
+def _serving(chk: _Checker, m: dict[str, Any], path: tuple[str | int, ...], catalogs: Catalogs, currency: str, rates: dict[str, tuple[float, str]]) -> Serving:
     sp = path + ("serving",)
     raw = m.get("serving")
     if raw is None:

@@ -7,6 +7,7 @@ Counted offline with the model's encoding (:mod:`ftcost.tokens`,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from ..catalogs import Model
 from ..errors import FtcostError, ScenarioError
@@ -17,7 +18,7 @@ from .checker import _Checker
 MAX_PROMPT_FILE_BYTES = 50 * 1024 * 1024
 
 
-def _encoding_for(chk: _Checker, model: Model, path: tuple) -> str:
+def _encoding_for(chk: _Checker, model: Model, path: tuple[str | int, ...]) -> str:
     if not model.encoding:
         raise chk.fail(
             path,
@@ -27,7 +28,7 @@ def _encoding_for(chk: _Checker, model: Model, path: tuple) -> str:
     return model.encoding
 
 
-def _count_prompt_file(chk: _Checker, req: dict, rp: tuple, model: Model, base_dir: Path) -> tuple[float, str]:
+def _count_prompt_file(chk: _Checker, req: dict[str, Any], rp: tuple[str | int, ...], model: Model, base_dir: Path) -> tuple[float, str]:
     from .. import tokens as tok
 
     p = rp + ("prompt_file",)
@@ -44,7 +45,7 @@ def _count_prompt_file(chk: _Checker, req: dict, rp: tuple, model: Model, base_d
     return float(n), f"prompt_file {rel} ({enc}, {n:,} tokens)"
 
 
-def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[float, str]:
+def _count_messages(chk: _Checker, req: dict[str, Any], rp: tuple[str | int, ...], model: Model) -> tuple[float, str]:
     from .. import tokens as tok
 
     p = rp + ("messages",)
@@ -56,11 +57,13 @@ def _count_messages(chk: _Checker, req: dict, rp: tuple, model: Model) -> tuple[
         n = tok.count_messages(msgs, enc)
     except FtcostError as exc:
         # The counter's path names the message (messages[2]): point the error there.
-        raise chk.fail(p + tuple(x for x in exc.path if not (isinstance(x, str) and x == "messages")), exc.message, exc.hint) from None
+        # (FtcostError.path holds objects; the counter's are keys and indexes.)
+        inner = cast("tuple[str | int, ...]", tuple(x for x in exc.path if not (isinstance(x, str) and x == "messages")))
+        raise chk.fail(p + inner, exc.message, exc.hint) from None
     return float(n), f"messages ({len(msgs)} messages, {enc}, OpenAI chat counting)"
 
 
-def _count_dataset(chk: _Checker, t: dict, path: tuple, model: Model, base_dir: Path) -> tuple[float, int, str, list[str]]:
+def _count_dataset(chk: _Checker, t: dict[str, Any], path: tuple[str | int, ...], model: Model, base_dir: Path) -> tuple[float, int, str, list[str]]:
     from .. import data as datasets
 
     p = path + ("dataset",)
