@@ -30,11 +30,11 @@ MAX_STRATEGIES = 50  # bounds the pairwise break-even search (time and memory gr
 
 
 def load_scenario(
-    source: str | os.PathLike | dict,
+    source: str | os.PathLike[str] | dict[str, Any],
     *,
     volume: float | None = None,
     horizon: int | None = None,
-    pricing_dirs: Iterable[str | os.PathLike] = (),
+    pricing_dirs: Iterable[str | os.PathLike[str]] = (),
     today: _dt.date | None = None,
 ) -> Scenario:
     """Read and validate a scenario from a YAML file (or an already-parsed dict).
@@ -51,7 +51,9 @@ def load_scenario(
     return _build(doc, base_dir, volume=volume, horizon=horizon, pricing_dirs=tuple(pricing_dirs), today=today or _dt.date.today())
 
 
-def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today) -> Scenario:
+def _build(
+    doc: YamlDoc, base_dir: Path, *, volume: float | None, horizon: int | None, pricing_dirs: tuple[str | os.PathLike[str], ...], today: _dt.date
+) -> Scenario:
     chk = _Checker(doc)
     data = doc.data
     if data is None:
@@ -176,7 +178,15 @@ def _build(doc: YamlDoc, base_dir: Path, *, volume, horizon, pricing_dirs, today
 
 
 def _plans(
-    chk: _Checker, raw: list, strategies: list[Strategy], start, h: int, catalogs: Catalogs, currency: str, rates: dict[str, tuple[float, str]], pricing_dirs
+    chk: _Checker,
+    raw: list[Any],
+    strategies: list[Strategy],
+    start: tuple[int, int],
+    h: int,
+    catalogs: Catalogs,
+    currency: str,
+    rates: dict[str, tuple[float, str]],
+    pricing_dirs: tuple[str | os.PathLike[str], ...],
 ) -> None:
     """Each strategy's plan over the horizon: the models it runs on and when it can no longer run (ftcost.model.migration)."""
     from . import migration
@@ -200,14 +210,14 @@ def _plans(
         path = ("strategies", i)
         m = raw[i]
 
-        def prices_for(model: Model, s=s, m=m, path=path) -> dict[str, Price]:
+        def prices_for(model: Model, s: Strategy = s, m: Any = m, path: tuple[str | int, ...] = path) -> dict[str, Price]:
             prices = _effective_prices(chk, {}, path, model, s.type == "fine_tuned")
             t = s.training
             if t is not None and t.tokens > 0 and "training" not in prices and not t.fixed_per_run:
                 raise chk.fail(path, Message("{model} has no published training price", model=model.ref))
             return prices
 
-        def convert(model: Model, path=path) -> Model:
+        def convert(model: Model, path: tuple[str | int, ...] = path) -> Model:
             return _convert(model, currency, rates, chk, path + ("model",))
 
         s.plan = migration.build_plan(s, s.on_retirement, s.migration_cost, cal, catalogs, convert, prices_for, s.recount, load_more)
@@ -229,7 +239,7 @@ def _check_compounding(chk: _Checker, rate: float, h: int, path: tuple[str | int
         )
 
 
-def _load_catalogs(chk: _Checker, top: dict[str, Any], base_dir: Path, pricing_dirs) -> Catalogs:
+def _load_catalogs(chk: _Checker, top: dict[str, Any], base_dir: Path, pricing_dirs: tuple[str | os.PathLike[str], ...]) -> Catalogs:
     names = top.get("pricing")
     if isinstance(names, str):
         names = [names]
