@@ -35,14 +35,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import FtcostError, format_path
 from ..i18n import N_, Message, did_you_mean, term
 from .fields import ANY, BY_PATH, FIELDS, NumberField, at
 
+# A scenario and its strategies (ftcost.model.scenario) are typed Any here, as in ftcost.model.derive: this module
+# sits below scenario in the import layers (the import-linter contracts in pyproject.toml), so it cannot name them.
 DAYS_PER_MONTH = 365 / 12
 
 
@@ -53,7 +56,7 @@ DAYS_PER_MONTH = 365 / 12
 class Field:
     """One kind of variable field: where it lives, its valid range and who has it (a row of ftcost.model.fields)."""
 
-    key: tuple  # key path after "strategies.<i>" (strategy fields) or from the top
+    key: tuple[str, ...]  # key path after "strategies.<i>" (strategy fields) or from the top
     minimum: float | None = 0.0
     maximum: float | None = None
     exclusive_min: bool = False
@@ -94,7 +97,7 @@ def all_patterns() -> list[str]:
     return out
 
 
-def split_path(text: str) -> tuple:
+def split_path(text: str) -> tuple[str | int, ...]:
     """``strategies[1].training.tokens`` or ``strategies.1.training.tokens`` -> ('strategies', 1, 'training', 'tokens')."""
     text = text.strip()
     if not text:
@@ -118,14 +121,16 @@ def _ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def field_for(path: tuple) -> tuple[Field | None, str | None]:
+def field_for(path: tuple[str | int, ...]) -> tuple[Field | None, str | None]:
     """The Field a canonical path (strategy index as int) names, or (None, why not)."""
     path = tuple(path)
     strategy = len(path) >= 2 and path[0] == "strategies" and isinstance(path[1], int)
     if path and (path[0] != "strategies" or strategy):
         row = at(path)
         if row is not None and row.vary:
-            return (STRATEGY_FIELDS[path[2:]] if strategy else TOP_FIELDS[path]), None
+            # A row that varies names keys only past the strategy index (fields.at matched the path).
+            keys = cast("tuple[str, ...]", path[2:] if strategy else path)
+            return (STRATEGY_FIELDS[keys] if strategy else TOP_FIELDS[keys]), None
         if row is not None and row.fixed:
             return None, row.fixed
     if path == ("ftcost",):
@@ -142,7 +147,7 @@ def field_for(path: tuple) -> tuple[Field | None, str | None]:
     return None, None
 
 
-def distribution_refusal(path: tuple, integer: bool = False) -> str | None:
+def distribution_refusal(path: tuple[str | int, ...], integer: bool = False) -> str | None:
     """Why a distribution cannot stand at ``path`` (a checker path), or None when it can."""
     f, why = field_for(path)
     if integer or (f is not None and f.integer):
@@ -156,7 +161,7 @@ def distribution_refusal(path: tuple, integer: bool = False) -> str | None:
 class Target:
     """A variable field of one scenario: its path, range, current value and setter."""
 
-    path: tuple
+    path: tuple[str | int, ...]
     field: Field
     strategy: int | None  # index, None for scenario-level fields
 
@@ -168,7 +173,7 @@ class Target:
     def dotted(self) -> str:
         return ".".join(str(p) for p in self.path)
 
-    def describe(self, scenario) -> str:
+    def describe(self, scenario: Any) -> str:
         who = f" of '{scenario.strategies[self.strategy].name}'" if self.strategy is not None else ""
         return f"{self.field.label}{who}"
 
@@ -186,7 +191,7 @@ class Target:
             hi = min(hi, max_compound_rate(horizon))
         return hi
 
-    def check_values(self, values, what: str, horizon: int | None = None) -> None:
+    def check_values(self, values: npt.ArrayLike, what: str, horizon: int | None = None) -> None:
         """Raise PathError when a value is outside the field's valid range or not whole.
 
         The range includes the limits every number of a scenario file has: at
@@ -238,7 +243,7 @@ class Target:
         if bad:
             raise PathError(bad)
 
-    def clip(self, values, horizon: int | None = None) -> np.ndarray:
+    def clip(self, values: npt.ArrayLike, horizon: int | None = None) -> npt.NDArray[np.float64]:
         """Values moved into the valid range (whole numbers rounded); see :meth:`check_values` for the range."""
         from ..limits import MAX_NUMBER
 
@@ -249,14 +254,16 @@ class Target:
         lo = f.minimum if f.minimum is not None else -MAX_NUMBER
         if f.exclusive_min:
             lo = np.nextafter(lo, np.inf)
-        return np.clip(v, lo, self.upper(horizon))
+        clipped: npt.NDArray[np.float64] = np.clip(v, lo, self.upper(horizon))
+        return clipped
 
-    def value(self, scenario) -> float:
+    def value(self, scenario: Any) -> float:
         """The field's current (deterministic) value in ``scenario``."""
-        return _get(scenario, self)
+        value: float = _get(scenario, self)
+        return value
 
 
-def resolve(scenario, text: str | tuple) -> Target:
+def resolve(scenario: Any, text: str | tuple[str | int, ...]) -> Target:
     """The Target a key path names in ``scenario``; PathError (listing valid paths) when it names none."""
     raw = text if isinstance(text, tuple) else split_path(text)
     shown = text if isinstance(text, str) else format_path(text)
@@ -310,7 +317,7 @@ def resolve(scenario, text: str | tuple) -> Target:
     return Target(path=path, field=f, strategy=strategy)
 
 
-def _candidates(scenario) -> list[str]:
+def _candidates(scenario: Any) -> list[str]:
     out = [".".join(k) for k in TOP_FIELDS]
     for i in range(len(scenario.strategies)):
         out += [f"strategies.{i}." + ".".join(k) for k in STRATEGY_FIELDS]
@@ -321,9 +328,9 @@ def _candidates(scenario) -> list[str]:
 # Reading and setting values on a scenario
 
 
-def _strategy_attr(key: tuple) -> tuple[str, str]:
+def _strategy_attr(key: tuple[str, ...]) -> tuple[str, str]:
     """(object, attribute) for the simple strategy fields: object '' = the strategy itself."""
-    simple = {
+    simple: dict[tuple[str, ...], tuple[str, str]] = {
         ("request", "prompt_tokens"): ("", "prompt_tokens"),
         ("request", "input_tokens"): ("", "input_tokens"),
         ("request", "cached_prompt_tokens"): ("", "cached_tokens"),
@@ -348,8 +355,10 @@ def _strategy_attr(key: tuple) -> tuple[str, str]:
     raise KeyError(f"{key} is not a field held on the strategy")
 
 
-def _get(scenario, t: Target):
-    key = t.path if t.strategy is None else t.path[2:]
+def _get(scenario: Any, t: Target) -> Any:
+    # The number as the scenario holds it: a float, or an int for a whole-number field.
+    # A field's path holds names only past the strategy index (the rows of ftcost.model.fields).
+    key = cast("tuple[str, ...]", t.path if t.strategy is None else t.path[2:])
     if t.strategy is None:
         if key == ("volume", "requests_per_month"):
             return scenario.requests_per_month
@@ -371,7 +380,7 @@ def _get(scenario, t: Target):
     return getattr(holder, attr)
 
 
-def variable_targets(scenario) -> list[Target]:
+def variable_targets(scenario: Any) -> list[Target]:
     """The fields of ``scenario`` worth moving in a sensitivity analysis: every one in use with a value other than 0."""
     out: list[Target] = []
     key: tuple[str, ...]
@@ -392,7 +401,7 @@ def variable_targets(scenario) -> list[Target]:
     return [t for t in out if np.all(np.asarray(t.value(scenario)) != 0)]
 
 
-def _in_use(s, key: tuple) -> bool:
+def _in_use(s: Any, key: tuple[str, ...]) -> bool:
     """Whether a field changes the strategy's cost at all."""
     priced = key[0] == "prices"
     if priced and key[1] == "cached_input":
@@ -402,7 +411,7 @@ def _in_use(s, key: tuple) -> bool:
     if key == ("batch_share",) and "batch_input" in s.prices:
         return True
     if priced and key[1] == "batch_discount" or key == ("batch_share",):
-        return s.batch_share > 0 and s.price("batch_discount") > 0
+        return bool(s.batch_share > 0 and s.price("batch_discount") > 0)
     if priced and key[1] in ("training", "min_job_fee", "max_job_fee"):
         if key[1] == "max_job_fee" and "max_job_fee" not in s.prices:
             return False  # no cap
@@ -410,7 +419,7 @@ def _in_use(s, key: tuple) -> bool:
     if priced and key[1] in ("input", "output") and s.serving is not None:
         return False  # self-hosted: paid through GPU hours
     if key in (("hosting", "hours_per_month"), ("hosting", "deployments")):
-        return s.price("hosting_per_hour") > 0
+        return bool(s.price("hosting_per_hour") > 0)
     if key == ("training", "examples"):
         return s.training is not None and s.training.epochs_auto and s.training.tokens > 0
     if key == ("training", "epochs"):
@@ -418,7 +427,7 @@ def _in_use(s, key: tuple) -> bool:
     if key == ("training", "retrain_every_months"):
         return s.training is not None and s.training.retrain_every_months > 0
     if key == ("quality", "cost_per_error"):
-        return s.error_rate > 0
+        return bool(s.error_rate > 0)
     if key == ("quality", "error_rate"):
-        return s.cost_per_error > 0
+        return bool(s.cost_per_error > 0)
     return True
