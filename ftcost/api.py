@@ -101,6 +101,7 @@ def report_facts(result: Result, *, samples: int = REPORT_SAMPLES) -> Result:
     sim = None
     if getattr(sc, "distributions", None):
         from .analysis.simulation import simulate as run
+        from .analysis.simulation import with_savings_bands
 
-        sim = run(sc, n=samples)
+        sim = with_savings_bands(run(sc, n=samples))
     return dataclasses.replace(result, simulation=sim, availability=job_availability(sc))

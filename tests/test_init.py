@@ -39,6 +39,26 @@ def test_answers_on_stdin(tmp_path):
     load_scenario(out)
 
 
+def test_the_questions_in_spanish(tmp_path):
+    # The same answers as above with --lang es: the questions, the note written and the comparison are Spanish.
+    out = tmp_path / "resenas.yaml"
+    r = run([out, "--lang", "es"], input="Clasificar reseñas\n\n1850\n120\n4\n300000/day\n2%\n\n\n24\n")
+    assert r.exit_code == 0, r.output
+    for words in (
+        "Unas preguntas para un primer escenario",
+        "Modelo en el que se ejecuta hoy",
+        "Tokens de cada respuesta",
+        "Peticiones al mes",
+        "Meses de la comparación",
+        "Escrito ",
+        "punto de equilibrio",
+    ):
+        assert words in r.output, words
+    for english in ("A few questions", "Model it runs on today", "Tokens in each answer", "Wrote ", "break-even"):
+        assert english not in r.output, english
+    assert load_scenario(out).name == "Clasificar reseñas"
+
+
 def test_a_wrong_answer_is_asked_again(tmp_path):
     out = tmp_path / "s.yaml"
     answers = "\nopenai/gpt-4o-minni\nopenai/gpt-4o-mini\n\n\n\nlots\n1000/day\n\nmistral/mistral-small-latest\n\n\n\n"

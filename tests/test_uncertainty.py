@@ -259,9 +259,12 @@ def test_simulate_command_json_and_chart(write_scenario, tmp_path):
 
 
 def test_simulation_figure_marks_the_percentiles(write_scenario):
+    from ftcost.analysis.simulation import with_savings_bands
     from ftcost.render.charts import simulation_figure
 
     sim = simulate(load_scenario(str(write_scenario(scenario_text("{dist: uniform, low: 0, high: 4200000}")))), n=3000, seed=2)
-    fig = simulation_figure(sim)
+    with pytest.raises(ValueError, match="with_savings_bands"):  # the renderer draws, it does not run the engine
+        simulation_figure(sim)
+    fig = simulation_figure(with_savings_bands(sim))
     gids = {a.get_gid() for ax in fig.axes for a in ax.get_children()}
     assert {"histogram", "percentile:median", "band:5-95", "band:median"} <= gids

@@ -64,6 +64,9 @@ class Simulation:
     inputs: Any  # engine Inputs with the samples on axis 1
     summary: Any  # engine.summary.Summary, arrays [strategies, n]
     strategies: list[StrategyStats] = field(default_factory=list)
+    # (months [H], percentiles 5/25/50/75/95 of the focus strategy's cumulative savings [5, H]) for the fan
+    # chart, set by :func:`with_savings_bands` (the month-by-month engine, so only for the pages that draw it)
+    savings_bands: tuple[Any, Any] | None = None
 
     @property
     def baseline(self) -> int:
@@ -236,3 +239,16 @@ def _stats(sim: Simulation, det) -> list[StrategyStats]:
             st.payback = _threshold_stats(pay, pay == 0)
         out.append(st)
     return out
+
+
+def with_savings_bands(sim: Simulation) -> Simulation:
+    """``sim`` with :attr:`Simulation.savings_bands` of its focus strategy, which the fan chart draws.
+
+    The renderers only draw what they are given; the report (:func:`ftcost.api.report_facts`) and
+    ``ftcost simulate --chart`` call this first.
+    """
+    import dataclasses
+
+    if sim.savings_bands is not None or len(sim.strategies) < 2:
+        return sim
+    return dataclasses.replace(sim, savings_bands=sim.cumulative_savings_bands())

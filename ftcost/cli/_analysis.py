@@ -32,6 +32,10 @@ def write_chart(kind: str, result, chart_path: str | None) -> None:
     from ..render import charts
     from .plot import scenario_inputs
 
+    if kind == "simulate":  # the fan chart's month-by-month bands: computed here, drawn by the renderer
+        from ..analysis.simulation import with_savings_bands
+
+        result = with_savings_bands(result)
     charts.save(charts.figure_for(kind, result), chart_path, inputs=scenario_inputs(result.scenario))
     click.echo(_("chart written to {path}").format(path=chart_path), err=True)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..i18n import Message
+from ..i18n import Message, _
 from ..model.fields import BY_PATH, MAX_HORIZON
 from .common import lang_option, use_language
 
@@ -195,25 +195,25 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
     check_output_path(file, extensions=(".yaml", ".yml"))
     d = Answers()
     if not yes:
-        click.echo("A few questions for a first scenario (Enter takes the default in brackets).", err=True)
+        click.echo(_("A few questions for a first scenario (Enter takes the default in brackets)."), err=True)
     a = Answers()
-    a.task = _ask(task, "What does the prompt do", d.task, lambda t: str(t).strip() or d.task, yes)
-    a.model = _ask(model, "Model it runs on today", d.model, check_model, yes)
+    a.task = _ask(task, _("What does the prompt do"), d.task, lambda t: str(t).strip() or d.task, yes)
+    a.model = _ask(model, _("Model it runs on today"), d.model, check_model, yes)
     if prompt_file is not None:
-        prompt = _ask(prompt_file, "Prompt file", None, _existing_file("prompt file"), yes)
+        prompt = _ask(prompt_file, _("Prompt file"), None, _existing_file("prompt file"), yes)
     else:
-        prompt = _ask(prompt_tokens, "Fixed prompt: a file with it, or its size in tokens", f"{d.prompt_tokens:g}", _prompt_answer, yes)
+        prompt = _ask(prompt_tokens, _("Fixed prompt: a file with it, or its size in tokens"), f"{d.prompt_tokens:g}", _prompt_answer, yes)
     if isinstance(prompt, str):
         a.prompt_file, a.prompt_tokens = prompt, None
     else:
         a.prompt_tokens = prompt
-    a.input_tokens = _ask(input_tokens, "Tokens of per-request content (the user's text)", f"{d.input_tokens:g}", _tokens, yes)
-    a.completion_tokens = _ask(completion_tokens, "Tokens in each answer", f"{d.completion_tokens:g}", _tokens, yes)
-    a.requests_per_month, a.per_day = _ask(volume, "Requests per month (or N/day)", f"{d.requests_per_month:g}", parse_volume, yes)
-    a.growth_per_month = _ask(growth, "Growth per month (0.03 or 3%)", f"{d.growth_per_month:g}", parse_growth, yes)
-    a.candidate = _ask(candidate, "Model to fine-tune (ftcost pricing list shows them)", default_candidate(), lambda t: check_model(t, fine_tune=True), yes)
-    a.dataset = _ask(dataset, "Training dataset (.jsonl), if you have one", "none", _existing_file("dataset"), yes)
-    a.horizon_months = _ask(horizon, "Months to compare over", str(d.horizon_months), _months, yes)
+    a.input_tokens = _ask(input_tokens, _("Tokens of per-request content (the user's text)"), f"{d.input_tokens:g}", _tokens, yes)
+    a.completion_tokens = _ask(completion_tokens, _("Tokens in each answer"), f"{d.completion_tokens:g}", _tokens, yes)
+    a.requests_per_month, a.per_day = _ask(volume, _("Requests per month (or N/day)"), f"{d.requests_per_month:g}", parse_volume, yes)
+    a.growth_per_month = _ask(growth, _("Growth per month (0.03 or 3%)"), f"{d.growth_per_month:g}", parse_growth, yes)
+    a.candidate = _ask(candidate, _("Model to fine-tune (ftcost pricing list shows them)"), default_candidate(), lambda t: check_model(t, fine_tune=True), yes)
+    a.dataset = _ask(dataset, _("Training dataset (.jsonl), if you have one"), "none", _existing_file("dataset"), yes)
+    a.horizon_months = _ask(horizon, _("Months to compare over"), str(d.horizon_months), _months, yes)
     a.start = this_month()
     inputs = [p for p in (a.prompt_file, a.dataset) if p]
     base = out.resolve().parent
@@ -222,14 +222,14 @@ def init(file, task, model, prompt_file, prompt_tokens, input_tokens, completion
     if a.dataset:
         a.dataset = os.path.relpath(Path(a.dataset).resolve(), base)
     write_scenario(file, render(from_answers(a)), inputs=inputs)
-    click.echo(f"Wrote {file}. Comparison (ftcost compare {file}):\n", err=True)
+    click.echo(_("Wrote {file}. Comparison (ftcost compare {file}):").format(file=file) + "\n", err=True)
     from ..api import compare as run_compare
     from ..render import text
 
     result = run_compare(file)
     click.echo(text.to_table(result), nl=False)
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+    for w in result.warnings_in_language():
+        click.echo(_("warning: {text}").format(text=w), err=True)
 
 
 def _tokens(text) -> float:

@@ -125,6 +125,8 @@ def _payback_row(
         e1 = e1 + u
     if np.all(e1 <= 0.0):  # every variant has paid back in month 1
         return np.ones(width, dtype=np.int64)
+    if h == 1:  # one month (a plan's segment between two phase changes): month 1 or never, no bound needed
+        return np.broadcast_to(np.where(e1 <= 0.0, 1, 0), (width,)).astype(np.int64)
     # A lower bound of E(m) over m = 1..h. The fixed part m b1 and each falling
     # volume term u G(m) (u < 0, ratio >= 1: G convex) add up to a concave
     # function of m, smallest at m = 1 or m = h; every other term is bounded

@@ -136,7 +136,9 @@ def simulation_figure(sim, *, figsize=(11.0, 4.6)):
         ax1.set_title(title, loc="left")
 
         if not single:
-            months, bands = sim.cumulative_savings_bands(s)
+            if sim.savings_bands is None:
+                raise ValueError("simulation_figure draws the bands it is given: pass ftcost.analysis.simulation.with_savings_bands(sim)")
+            months, bands = sim.savings_bands
             ax2.fill_between(months, bands[0], bands[4], color=color(s), alpha=0.18, linewidth=0, label="5-95%", gid="band:5-95")
             ax2.fill_between(months, bands[1], bands[3], color=color(s), alpha=0.35, linewidth=0, label="25-75%", gid="band:25-75")
             ax2.plot(months, bands[2], color=color(s), linewidth=2, label=_("median"), gid="band:median")
