@@ -23,7 +23,7 @@ MUST_HAVE_EXAMPLES = {
     "ftcost.engine.summary",
     "ftcost.engine.payback",
     "ftcost.engine.envelope",
-    "ftcost.analysis.normal",
+    "ftcost.model.normal",
     "ftcost.analysis.sweep",
     "ftcost.analysis.sensitivity",
     "ftcost.model.fields",

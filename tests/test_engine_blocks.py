@@ -257,7 +257,7 @@ def test_break_even_equals_the_engines():
 
 
 @pytest.mark.parametrize(
-    "name", ["ftcost.engine.summary", "ftcost.engine.payback", "ftcost.analysis.normal", "ftcost.analysis.sweep", "ftcost.analysis.sensitivity"]
+    "name", ["ftcost.engine.summary", "ftcost.engine.payback", "ftcost.model.normal", "ftcost.analysis.sweep", "ftcost.analysis.sensitivity"]
 )
 def test_docstring_examples(name):
     import doctest

@@ -407,7 +407,7 @@ def test_sweep_json_is_streamed_and_equal_to_the_whole(tmp_path):
 def test_lognormal_spanning_the_whole_range_does_not_simulate_to_nan():
     # median 1e-300, p90 1e15: p90 / median = 1e315 overflows, so sigma must come from log(p90) - log(median)
     # = (34.54 + 690.78) / 1.2816 = 566.0
-    from ftcost.analysis.distributions import Distribution
+    from ftcost.model.distributions import Distribution
 
     d = Distribution("lognormal", (("median", 1e-300), ("p90", 1e15)), 0.0, MAX_NUMBER, ("volume", "requests_per_month"))
     with fz.strict_numpy():
@@ -420,7 +420,7 @@ def test_lognormal_spanning_the_whole_range_does_not_simulate_to_nan():
 def test_lognormal_at_the_edges_of_the_floats(median, p90):
     # p90 a few ulps above the median: log(p90) - log(median) rounds to 0 (a division by zero in the long fuzz run);
     # log(p90 / median) keeps the spread. And 1e15 / 1e-300 overflows, so there the difference of the logs is used.
-    from ftcost.analysis.distributions import Distribution
+    from ftcost.model.distributions import Distribution
 
     d = Distribution("lognormal", (("median", median), ("p90", p90)), 0.0, MAX_NUMBER, ("volume", "requests_per_month"))
     with fz.strict_numpy():

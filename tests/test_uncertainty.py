@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from ftcost.analysis.distributions import Distribution
-from ftcost.analysis.normal import norm_ppf
 from ftcost.analysis.simulation import simulate
 from ftcost.api import compare
 from ftcost.cli import main
 from ftcost.engine.summary import evaluate_summary
 from ftcost.errors import ScenarioError
+from ftcost.model.distributions import Distribution
+from ftcost.model.normal import norm_ppf
 from ftcost.scenario import load_scenario
 
 TESTCO = str(Path(__file__).parent / "fixtures" / "testco.yaml")

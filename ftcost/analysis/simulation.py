@@ -1,4 +1,4 @@
-"""``ftcost simulate``: Monte Carlo over a scenario's distributions (:mod:`ftcost.analysis.distributions`).
+"""``ftcost simulate``: Monte Carlo over a scenario's distributions (:mod:`ftcost.model.distributions`).
 
 Each field draws from its own random stream (:func:`stream`), seeded by the
 run's seed and the field's key path, so the same seed gives the same numbers,

@@ -61,7 +61,7 @@ class _Checker:
             return default
         v = m[key]
         if isinstance(v, dict):  # an uncertain value {dist: ...} (issue 7): its median, recorded for simulate
-            from ..analysis.distributions import read_distribution
+            from .distributions import read_distribution
 
             return read_distribution(self, v, p, minimum=minimum, maximum=maximum, exclusive_min=exclusive_min, integer=integer, what=what)
         if isinstance(v, bool) or not isinstance(v, (int, float)):

@@ -117,7 +117,7 @@ class Scenario:
     catalogs: Catalogs
     doc: YamlDoc | None = None
     today: _dt.date = field(default_factory=_dt.date.today)  # for stale-price checks and the default start
-    # Uncertain inputs: key path -> ftcost.analysis.distributions.Distribution; the values above are their medians.
+    # Uncertain inputs: key path -> ftcost.model.distributions.Distribution; the values above are their medians.
     distributions: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     volume_per_day: bool = False  # the file gives volume.requests_per_day (requests_per_month is it x 365/12)
 

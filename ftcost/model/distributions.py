@@ -24,9 +24,12 @@ at its value. The random streams and ``ftcost simulate`` are in
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..i18n import Message, did_you_mean, term
 from ..limits import MAX_NUMBER as _MAX_NUMBER
@@ -46,10 +49,10 @@ class Distribution:
     """A distribution read from a scenario, cut to its field's valid range [lower, upper]."""
 
     kind: str
-    params: tuple  # ((name, value), ...) in DISTRIBUTIONS order
+    params: tuple[tuple[str, float], ...]  # ((name, value), ...) in DISTRIBUTIONS order
     lower: float = -math.inf
     upper: float = math.inf
-    path: tuple = ()
+    path: tuple[str | int, ...] = ()
 
     def p(self, name: str) -> float:
         return dict(self.params)[name]
@@ -59,7 +62,7 @@ class Distribution:
         """The value compare, sweep and sensitivity use: the middle of the truncated distribution."""
         return float(self.quantile(np.array([0.5]))[0])
 
-    def quantile(self, u) -> np.ndarray:
+    def quantile(self, u: ArrayLike) -> np.ndarray:
         """Inverse CDF of the (truncated) distribution at probabilities ``u``."""
         u = np.asarray(u, dtype=float)
         k = self.kind
@@ -84,13 +87,14 @@ class Distribution:
         lo = math.log(self.lower) if self.lower > 0 else -math.inf
         hi = math.log(self.upper) if self.upper < math.inf else math.inf
         z = self._truncated_normal(u, math.log(med), sigma, lo, hi)
-        x = np.exp(z)
+        x: np.ndarray = np.exp(z)
         if sigma == 0 or (norm_cdf((lo - math.log(med)) / sigma) == 0.0 and norm_cdf((hi - math.log(med)) / sigma) == 1.0):
             x = np.where(u == 0.5, med, x)  # the median as written, not exp(log(median)) (no cut reaches it)
-        return np.clip(x, self.lower, self.upper)
+        within: np.ndarray = np.clip(x, self.lower, self.upper)
+        return within
 
     @staticmethod
-    def _truncated_normal(u, mu: float, sd: float, lo: float, hi: float) -> np.ndarray:
+    def _truncated_normal(u: np.ndarray, mu: float, sd: float, lo: float, hi: float) -> np.ndarray:
         if sd == 0:
             return np.full_like(u, mu)
         a, b = norm_cdf((lo - mu) / sd), norm_cdf((hi - mu) / sd)
@@ -105,7 +109,7 @@ class Distribution:
         """``n`` independent draws."""
         return self.quantile(rng.random(n))
 
-    def describe(self, fmt=None) -> str:
+    def describe(self, fmt: Callable[[float], str] | None = None) -> str:
         """``uniform 100,000 to 500,000``, ``lognormal median 1.2M, p90 2M``, ``normal mean 0.03, sd 0.02 (cut at -1)``."""
         f = fmt or _num
         k = self.kind
@@ -127,7 +131,7 @@ class Distribution:
                 text += " (cut at " + " and ".join(cuts) + ")"
         return text
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "path": ".".join(str(p) for p in self.path),
             "dist": self.kind,
@@ -147,13 +151,23 @@ def _g(x: float) -> str:
     return f"{x:g}"
 
 
-def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, exclusive_min=False, integer=False, what="a number") -> float:
+def read_distribution(
+    chk: Any,
+    v: dict[str, Any],
+    path: tuple[str | int, ...],
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    exclusive_min: bool = False,
+    integer: bool = False,
+    what: str = "a number",
+) -> float:
     """Validate a ``{dist: ...}`` mapping found at ``path`` by the scenario checker.
 
     Records it in ``chk.distributions`` and returns its median (the value the
     deterministic commands use). Errors name the file, line, column and key path.
     """
-    from ..model.paths import distribution_refusal
+    from .paths import distribution_refusal
 
     refusal = distribution_refusal(path, integer)
     if "dist" not in v:
@@ -180,7 +194,7 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
         params[name] = chk.number(v, name, path, required=True)
     # The field's range: the checker's bounds, narrowed by the range ftcost.paths gives the field
     # (a batch discount is a fraction <= 1 even where the checker only asks for >= 0).
-    from ..model.paths import field_for
+    from .paths import field_for
 
     f, _ = field_for(tuple(path))
     if f is not None:
@@ -199,10 +213,10 @@ def read_distribution(chk, v: dict, path: tuple, *, minimum=None, maximum=None, 
     if horizon and tuple(path)[-1:] in (("growth_per_month",), ("price_change_per_month",)):
         upper = min(upper, max_compound_rate(horizon))
 
-    def below(x):
+    def below(x: float) -> bool:
         return x <= lower if exclusive_min else x < lower
 
-    def check_in_range(name):
+    def check_in_range(name: str) -> None:
         x = params[name]
         if below(x):
             op = ">" if exclusive_min else ">="

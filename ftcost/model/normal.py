@@ -1,6 +1,6 @@
 """The standard normal distribution on arrays: its inverse CDF (:func:`norm_ppf`) and its CDF (:func:`norm_cdf`).
 
-Used by :mod:`ftcost.analysis.distributions` to sample the normal and lognormal
+Used by :mod:`ftcost.model.distributions` to sample the normal and lognormal
 distributions of a scenario by the inverse CDF.
 """
 
@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def norm_ppf(p) -> np.ndarray:
+def norm_ppf(p: ArrayLike) -> np.ndarray:
     """Inverse of the standard normal CDF, elementwise (Wichura's AS241, ~1e-16 relative).
 
     The same rational approximations as Python's ``statistics.NormalDist.inv_cdf``,
