@@ -131,6 +131,11 @@ def main(argv=None) -> int:
     ap.add_argument("--write", help="also write the results (markdown) to this file")
     ap.add_argument("--dir", default=tempfile.gettempdir(), help="where to generate the logs (removed at the end)")
     a = ap.parse_args(argv)
+    try:
+        import pyarrow  # noqa: F401  (pandas' pyarrow parser, the second baseline)
+    except ImportError:
+        print("bench_calibrate needs pyarrow for its second pandas baseline: pip install -e '.[bench]'", file=sys.stderr)
+        return 2
     import duckdb
 
     n, big = int(a.rows), int(a.big)
