@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .feasible import by_strategy, cheapest_feasible, row_feasible_until, strategy_feasible_until
-from .formulas import _PAYBACK_RTOL, BoolArray, FloatArray, IntArray, training_run_cost, training_runs
+from .formulas import _PAYBACK_RTOL, BoolArray, FloatArray, IntArray, geometric_sum, training_run_cost, training_runs
 from .inputs import Inputs, epochs_of, fixed_monthly_of, request_cost_of
 
 _RTOL = _PAYBACK_RTOL
@@ -45,19 +45,6 @@ PaybackRow: TypeAlias = Callable[
     IntArray,
 ]
 BreakEven: TypeAlias = Callable[[FloatArray, FloatArray, FloatArray, FloatArray], tuple[FloatArray, BoolArray]]
-
-
-def geometric(growth: ArrayLike, months: ArrayLike) -> FloatArray:
-    """``sum_{k<months} (1+g)^k`` (``months`` may be 0 or an array; g = 0 gives months)."""
-    g = np.asarray(growth, dtype=float)
-    n = np.asarray(months, dtype=float)
-    safe = np.where(g == 0, 1.0, g)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        val = np.expm1(n * np.log1p(g)) / safe
-    out: FloatArray = np.where(g == 0, n, val)
-    if np.any(g == -1.0):  # a ratio of 0: 0 x log1p(-1) is NaN where months = 0 (no terms)
-        out = np.where(n == 0, 0.0, out)
-    return out
 
 
 class Rows:
@@ -133,7 +120,7 @@ class Rows:
     def growth_sum(self, k: int) -> FloatArray:
         """``G(k) = sum_{j<k} ratio^j`` of the shared ratio, [1, width or 1] (memoised; G(0) = 0).
 
-        The same numbers as :func:`geometric` (``expm1(k log1p(r - 1)) / (r - 1)``, k where r = 1).
+        The same numbers as :func:`~ftcost.engine.formulas.geometric_sum` (``expm1(k log1p(r - 1)) / (r - 1)``, k where r = 1).
         """
         out = self._sums.get(k)
         if out is None:
@@ -172,7 +159,7 @@ class Rows:
             wider: FloatArray = vol * self.v1  # the volume varies and its growth does not
             return wider
         gm1 = self._gm1 if r is None or self._gm1.shape[0] == 1 else self._gm1[r : r + 1]
-        out: FloatArray = self.v1 * (geometric(gm1, upto) - geometric(gm1, start))
+        out: FloatArray = self.v1 * (geometric_sum(gm1, upto) - geometric_sum(gm1, start))
         return out
 
     def row(self, a: ArrayLike, r: int) -> FloatArray:
@@ -202,13 +189,13 @@ class Rows:
         out = sel(self.c) * volume + sel(self.f) * n
         q = sel(self.q)
         if np.any(q):
-            out = out + q * self.v1 * (geometric(self.g, np.where(on, end, start)) - geometric(self.g, start))
+            out = out + q * self.v1 * (geometric_sum(self.g, np.where(on, end, start)) - geometric_sum(self.g, start))
         runs = np.where(sel(self.has_t) & on, training_runs(np.maximum(n, 1.0), retrain), 0)
         t = sel(self.t)
         if np.any(pc):
             step = np.expm1(np.maximum(retrain, 0.0) * np.log1p(pc))
             index = np.exp(start * np.log1p(pc))
-            out = out + t * index * np.where(retrain > 0, geometric(step, runs), runs)
+            out = out + t * index * np.where(retrain > 0, geometric_sum(step, runs), runs)
         else:
             out = out + t * runs
         total: FloatArray = out + np.where(on, sel(self.once), 0.0)
@@ -245,8 +232,8 @@ def closed_form(
     if np.any(rows.pc):
         step = np.expm1(np.maximum(rows.retrain, 0.0) * np.log1p(rows.pc))
         index = np.exp((wide(rows.first) - 1.0) * np.log1p(rows.pc))
-        training_rows = rows.t * index * np.where(rows.retrain > 0, geometric(step, runs), runs)
-        mean_index = (geometric(rows.pc, wide(rows.last)) - geometric(rows.pc, wide(rows.first) - 1.0)) / h
+        training_rows = rows.t * index * np.where(rows.retrain > 0, geometric_sum(step, runs), runs)
+        mean_index = (geometric_sum(rows.pc, wide(rows.last)) - geometric_sum(rows.pc, wide(rows.first) - 1.0)) / h
     else:
         training_rows = rows.t * runs
         mean_index = frac
