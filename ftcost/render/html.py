@@ -25,22 +25,11 @@ import numpy as np
 from .. import i18n
 from ..i18n import N_, _
 from . import lfmt
+from .price_names import PRICE_NAMES
 from .text import NONE_AT_ALL, PARTIAL
 
 ASSETS = Path(__file__).parent / "html_assets"
 
-PRICE_UNITS = {
-    "input": N_("per 1M input tokens"),
-    "cached_input": N_("per 1M cached input tokens"),
-    "output": N_("per 1M output tokens"),
-    "training": N_("per 1M training tokens"),
-    "hosting_per_hour": N_("hosting, per hour"),
-    "storage_per_month": N_("storage, per month"),
-    "min_job_fee": N_("minimum per training job"),
-    "max_job_fee": N_("maximum per training job"),
-    "batch_discount": N_("batch discount"),
-    "gpu_per_hour": N_("GPU, per hour"),
-}
 CONTROL_LABELS = {
     "volume": N_("Requests in month 1"),
     "growth": N_("Growth per month"),
@@ -214,7 +203,7 @@ def _prices_html(result) -> str:
     rows = []
     for s in result.strategies:
         for key, p in s.prices.items():
-            unit = _(PRICE_UNITS[key]) if key in PRICE_UNITS else key.replace("_", " ")
+            unit = _(PRICE_NAMES[key]) if key in PRICE_NAMES else key.replace("_", " ")
             shown = lfmt.date(_dt.date.fromisoformat(p.as_of)) if p.as_of else "-"
             rows.append(
                 f"<tr><td>{_e(s.name)}</td><td>{_e(unit)}</td><td>{_e(_price_value(key, p.value, cur))}</td>"
